@@ -1,0 +1,25 @@
+namespace RingStore.Core.Schema;
+
+/// <summary>Per-table options, named as in CQL's WITH clause.</summary>
+public sealed record TableOptions
+{
+    public CompactionStrategyKind Compaction { get; init; } = CompactionStrategyKind.SizeTiered;
+
+    /// <summary>Window size for time-window compaction (TWCS compaction_window_size).</summary>
+    public TimeSpan CompactionWindow { get; init; } = TimeSpan.FromDays(1);
+
+    /// <summary>Size-tiered: how many similar-sized SSTables trigger a compaction (min_threshold).</summary>
+    public int CompactionMinThreshold { get; init; } = 4;
+
+    /// <summary>Size-tiered: the most SSTables merged at once (max_threshold).</summary>
+    public int CompactionMaxThreshold { get; init; } = 32;
+
+    /// <summary>TTL applied to writes that do not carry one; 0 means none.</summary>
+    public int DefaultTimeToLiveSeconds { get; init; }
+
+    /// <summary>How long tombstones are kept before compaction may purge them (10 days by default, as Cassandra).</summary>
+    public int GcGraceSeconds { get; init; } = 864_000;
+
+    /// <summary>Target false-positive rate of the partition-key bloom filter.</summary>
+    public double BloomFilterFpChance { get; init; } = 0.01;
+}

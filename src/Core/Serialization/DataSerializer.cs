@@ -1,0 +1,144 @@
+using RingStore.Core.Data;
+
+namespace RingStore.Core.Serialization;
+
+/// <summary>
+/// The compact binary form of rows, tombstones and partition updates, shared by the commit log,
+/// SSTables and (later) internode messages. Timestamps are zigzag varints; versioned by the
+/// containers that embed it (file headers, message envelopes).
+/// </summary>
+public static class DataSerializer
+{
+    private const byte FlagHasLiveness = 1, FlagHasDeletion = 2, FlagLivenessTtl = 4;
+    private const byte CellTombstone = 1, CellExpiring = 2;
+
+    public static void WriteDeletion(BinaryWriterBuffer w, DeletionTime d)
+    {
+        w.WriteVarInt(d.MarkedForDeleteAtMicros);
+        w.WriteVarInt(d.LocalDeletionTimeSeconds);
+    }
+
+    public static DeletionTime ReadDeletion(ref BinaryReaderSpan r) => new(r.ReadVarInt(), (int)r.ReadVarInt());
+
+    public static void WriteBound(BinaryWriterBuffer w, ClusteringBound b)
+    {
+        w.WriteByte(b.Inclusive ? (byte)1 : (byte)0);
+        w.WriteBlob(b.Prefix);
+    }
+
+    public static ClusteringBound ReadBound(ref BinaryReaderSpan r)
+    {
+        bool inclusive = r.ReadByte() != 0;
+        return new ClusteringBound(r.ReadBlob(), inclusive);
+    }
+
+    public static void WriteRangeTombstone(BinaryWriterBuffer w, RangeTombstone rt)
+    {
+        WriteBound(w, rt.Slice.Start);
+        WriteBound(w, rt.Slice.End);
+        WriteDeletion(w, rt.Deletion);
+    }
+
+    public static RangeTombstone ReadRangeTombstone(ref BinaryReaderSpan r)
+    {
+        var start = ReadBound(ref r);
+        var end = ReadBound(ref r);
+        return new RangeTombstone(new ClusteringSlice(start, end), ReadDeletion(ref r));
+    }
+
+    public static void WriteRow(BinaryWriterBuffer w, Row row)
+    {
+        w.WriteBlob(row.Clustering);
+        byte flags = 0;
+        if (!row.Liveness.IsEmpty) flags |= FlagHasLiveness;
+        if (!row.Deletion.IsLive) flags |= FlagHasDeletion;
+        if (row.Liveness.TtlSeconds > 0) flags |= FlagLivenessTtl;
+        w.WriteByte(flags);
+        if ((flags & FlagHasLiveness) != 0) w.WriteVarInt(row.Liveness.TimestampMicros);
+        if ((flags & FlagLivenessTtl) != 0)
+        {
+            w.WriteVarUInt((ulong)row.Liveness.TtlSeconds);
+            w.WriteVarInt(row.Liveness.ExpiresAtSeconds);
+        }
+        if ((flags & FlagHasDeletion) != 0) WriteDeletion(w, row.Deletion);
+        w.WriteVarUInt((ulong)row.Cells.Length);
+        foreach (var c in row.Cells)
+        {
+            w.WriteVarUInt((ulong)c.Column);
+            byte kind = c.IsTombstone ? CellTombstone : c.TtlSeconds > 0 ? CellExpiring : (byte)0;
+            w.WriteByte(kind);
+            w.WriteVarInt(c.TimestampMicros);
+            if (kind == CellTombstone) w.WriteVarInt(c.LocalDeletionTimeSeconds);
+            else
+            {
+                if (kind == CellExpiring)
+                {
+                    w.WriteVarUInt((ulong)c.TtlSeconds);
+                    w.WriteVarInt(c.LocalDeletionTimeSeconds);
+                }
+                w.WriteBlob(c.Value);
+            }
+        }
+    }
+
+    public static Row ReadRow(ref BinaryReaderSpan r)
+    {
+        byte[] clustering = r.ReadBlob();
+        byte flags = r.ReadByte();
+        var liveness = LivenessInfo.None;
+        if ((flags & FlagHasLiveness) != 0) liveness = LivenessInfo.At(r.ReadVarInt());
+        if ((flags & FlagLivenessTtl) != 0)
+            liveness = new LivenessInfo(liveness.TimestampMicros, (int)r.ReadVarUInt(), (int)r.ReadVarInt());
+        var deletion = (flags & FlagHasDeletion) != 0 ? ReadDeletion(ref r) : DeletionTime.Live;
+        int n = checked((int)r.ReadVarUInt());
+        if (n > r.Remaining) throw new FormatException($"Row claims {n} cells with {r.Remaining} bytes left.");
+        var cells = new Cell[n];
+        for (int i = 0; i < n; i++)
+        {
+            int column = (int)r.ReadVarUInt();
+            byte kind = r.ReadByte();
+            long ts = r.ReadVarInt();
+            if (kind == CellTombstone) { cells[i] = new Cell(column, ts, 0, (int)r.ReadVarInt(), null); continue; }
+            int ttl = 0, ldt = Cell.NoDeletion;
+            if (kind == CellExpiring) { ttl = (int)r.ReadVarUInt(); ldt = (int)r.ReadVarInt(); }
+            else if (kind != 0) throw new FormatException($"Unknown cell kind {kind}.");
+            cells[i] = new Cell(column, ts, ttl, ldt, r.ReadBlob());
+        }
+        return new Row(clustering, liveness, deletion, cells);
+    }
+
+    public static void WritePartitionUpdate(BinaryWriterBuffer w, PartitionUpdate u)
+    {
+        w.WriteString(u.Table);
+        w.WriteBlob(u.PartitionKey);
+        WriteDeletion(w, u.PartitionDeletion);
+        w.WriteVarUInt((ulong)u.RangeTombstones.Count);
+        foreach (var rt in u.RangeTombstones) WriteRangeTombstone(w, rt);
+        w.WriteVarUInt((ulong)u.Rows.Count);
+        foreach (var row in u.Rows) WriteRow(w, row);
+    }
+
+    public static PartitionUpdate ReadPartitionUpdate(ReadOnlySpan<byte> data)
+    {
+        var r = new BinaryReaderSpan(data);
+        string table = r.ReadString();
+        byte[] key = r.ReadBlob();
+        var pd = ReadDeletion(ref r);
+        int nrt = checked((int)r.ReadVarUInt());
+        if (nrt > r.Remaining) throw new FormatException("Too many range tombstones for the data left.");
+        var rts = new RangeTombstone[nrt];
+        for (int i = 0; i < nrt; i++) rts[i] = ReadRangeTombstone(ref r);
+        int nrows = checked((int)r.ReadVarUInt());
+        if (nrows > r.Remaining) throw new FormatException("Too many rows for the data left.");
+        var rows = new Row[nrows];
+        for (int i = 0; i < nrows; i++) rows[i] = ReadRow(ref r);
+        return new PartitionUpdate(table, key, pd, rts, rows);
+    }
+
+    public static byte[] Serialize(PartitionUpdate u)
+    {
+        var w = new BinaryWriterBuffer(128);
+        WritePartitionUpdate(w, u);
+        return w.ToArray();
+    }
+}

@@ -1,0 +1,4 @@
+namespace RingStore.Gossip;
+
+/// <summary>Anchors the assembly for architecture tests.</summary>
+public static class GossipAssemblyMarker;

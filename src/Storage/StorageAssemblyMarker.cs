@@ -1,0 +1,4 @@
+namespace RingStore.Storage;
+
+/// <summary>Anchors the assembly for architecture tests.</summary>
+public static class StorageAssemblyMarker;
