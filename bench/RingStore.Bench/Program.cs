@@ -1,3 +1,5 @@
+using RingStore.Bench.Scenarios;
+
 namespace RingStore.Bench;
 
 /// <summary>`bench &lt;scenario&gt; [options]`: each scenario is one class under Scenarios/.</summary>
@@ -5,12 +7,29 @@ public static class Program
 {
     public static int Main(string[] args)
     {
-        if (args.Length == 0)
+        string scenario = args.Length > 0 ? args[0] : "";
+        string[] rest = args.Skip(1).ToArray();
+        try
         {
-            Console.Error.WriteLine("usage: bench <scenario> [options]   scenarios: storage");
+            return scenario switch
+            {
+                "storage" => StorageScenario.Run(rest),
+                "storage-worker" => StorageWorker.Run(rest),
+                _ => Usage(scenario),
+            };
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
             return 2;
         }
-        Console.Error.WriteLine($"unknown scenario '{args[0]}'");
+    }
+
+    private static int Usage(string scenario)
+    {
+        if (scenario.Length > 0) Console.Error.WriteLine($"unknown scenario '{scenario}'");
+        Console.Error.WriteLine("usage: bench <scenario> [options]");
+        Console.Error.WriteLine("  storage [--json PATH] [--scale F]   RingStore's engine vs RocksDB on the same workload");
         return 2;
     }
 }

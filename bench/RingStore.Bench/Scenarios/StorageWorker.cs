@@ -1,0 +1,56 @@
+using System.Diagnostics;
+using System.Text.Json;
+using RingStore.Bench.Storage;
+
+namespace RingStore.Bench.Scenarios;
+
+/// <summary>
+/// `bench storage-worker --target ringstore|rocksdb --dir D --out F [sizes]`: runs the storage
+/// workload against one target in this process and writes its figures as JSON.
+/// </summary>
+public static class StorageWorker
+{
+    public sealed record WorkerResult(string Target, IReadOnlyList<StorageWorkload.PhaseResult> Phases, long PeakRssBytes, long DiskBytes);
+
+    public static int Run(string[] args)
+    {
+        var a = new Args(args);
+        string target = a.Get("--target") ?? throw new ArgumentException("--target is required");
+        string dir = a.Get("--dir") ?? throw new ArgumentException("--dir is required");
+        string output = a.Get("--out") ?? throw new ArgumentException("--out is required");
+        var workload = new StorageWorkload(StorageScenario.SettingsFrom(a));
+
+        IStorageTarget Open(string sub) => target switch
+        {
+            "ringstore" => new RingStoreTarget(Path.Combine(dir, sub)),
+            "rocksdb" => new RocksDbTarget(Path.Combine(dir, sub)),
+            _ => throw new ArgumentException($"unknown target '{target}'"),
+        };
+
+        var phases = new List<StorageWorkload.PhaseResult>();
+        using (var single = Open("a"))
+            phases.Add(Report(workload.WriteSingleRows(single)));
+        Directory.Delete(Path.Combine(dir, "a"), recursive: true);
+
+        long disk;
+        using (var batched = Open("b"))
+        {
+            phases.Add(Report(workload.WriteBatches(batched)));
+            batched.FlushAndCompact();
+            phases.Add(Report(workload.PointReads(batched)));
+            phases.Add(Report(workload.FullSlices(batched)));
+            phases.Add(Report(workload.RangeSlices(batched)));
+            disk = batched.DiskBytes();
+        }
+        using var self = Process.GetCurrentProcess();
+        var result = new WorkerResult(target, phases, self.PeakWorkingSet64, disk);
+        File.WriteAllText(output, JsonSerializer.Serialize(result));
+        return 0;
+
+        StorageWorkload.PhaseResult Report(StorageWorkload.PhaseResult p)
+        {
+            Console.Error.WriteLine($"  {target,-9} {p.Workload,-32} {p.OpsPerSecond,12:N0} ops/s  p99 {p.P99Micros,8:N0} µs  checked {p.Checked}/{p.Operations}");
+            return p;
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using RingStore.Core.Data;
+using RingStore.Core.Schema;
+using RingStore.Storage.Engine;
+
+namespace RingStore.Bench.Storage;
+
+/// <summary>RingStore's engine with its commit log on, periodic sync (the default).</summary>
+public sealed class RingStoreTarget : IStorageTarget
+{
+    public static readonly TableSchema Schema = new(
+        "bench", "ts",
+        [new ColumnDefinition("id", ColumnType.BigInt), new ColumnDefinition("time_bucket", ColumnType.Text)],
+        [new ClusteringColumn("ts", ColumnType.Timestamp)],
+        [new ColumnDefinition("value", ColumnType.Blob)],
+        new TableOptions(),
+        Guid.Parse("0b3c6a1e-2f4d-4e5a-8b9c-0d1e2f3a4b5c"));
+
+    private readonly StorageEngine _engine;
+    private readonly string _dir;
+    private long _timestamp = 1;
+
+    public RingStoreTarget(string dir)
+    {
+        _dir = dir;
+        _engine = StorageEngine.Open(new StorageEngineOptions { DataDirectory = dir }, [Schema]);
+    }
+
+    public string Name => "ringstore";
+
+    private Row MakeRow(byte[] clustering, byte[] value)
+    {
+        long ts = Interlocked.Increment(ref _timestamp);
+        return new Row(clustering, LivenessInfo.At(ts), DeletionTime.Live, [Cell.Live(0, ts, value)]);
+    }
+
+    public void WriteRow(byte[] partitionKey, byte[] clustering, byte[] value)
+    {
+        var task = _engine.ApplyAsync(PartitionUpdate.OfRows(Schema.FullName, partitionKey, MakeRow(clustering, value)));
+        if (!task.IsCompletedSuccessfully) task.AsTask().GetAwaiter().GetResult();
+    }
+
+    public void WriteRows(byte[] partitionKey, IReadOnlyList<byte[]> clusterings, IReadOnlyList<byte[]> values)
+    {
+        var rows = new Row[clusterings.Count];
+        for (int i = 0; i < rows.Length; i++) rows[i] = MakeRow(clusterings[i], values[i]);
+        var task = _engine.ApplyAsync(PartitionUpdate.OfRows(Schema.FullName, partitionKey, rows));
+        if (!task.IsCompletedSuccessfully) task.AsTask().GetAwaiter().GetResult();
+    }
+
+    public void FlushAndCompact()
+    {
+        _engine.FlushAsync().GetAwaiter().GetResult();
+        _engine.CompactAsync().GetAwaiter().GetResult();
+    }
+
+    public bool ReadRow(byte[] partitionKey, byte[] clustering) => _engine.ReadRow(Schema.FullName, partitionKey, clustering) is not null;
+
+    public int ReadPartition(byte[] partitionKey) => _engine.Read(SliceQuery.WholePartition(Schema.FullName, partitionKey)).Rows.Count;
+
+    public int ReadRange(byte[] partitionKey, byte[] start, int count) =>
+        _engine.Read(new SliceQuery(Schema.FullName, partitionKey,
+            new ClusteringSlice(new ClusteringBound(start, true), ClusteringBound.Unbounded), Limit: count)).Rows.Count;
+
+    public long DiskBytes() => DirectorySize.Of(_dir);
+
+    public void Dispose() => _engine.DisposeAsync().AsTask().GetAwaiter().GetResult();
+}

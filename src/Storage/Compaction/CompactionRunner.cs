@@ -1,0 +1,170 @@
+using Microsoft.Extensions.Logging;
+using RingStore.Core.Schema;
+using RingStore.Storage.Engine;
+using RingStore.Storage.IO;
+using RingStore.Storage.Memtables;
+using RingStore.Storage.Reads;
+using RingStore.Storage.SSTables;
+
+namespace RingStore.Storage.Compaction;
+
+/// <summary>
+/// Runs compactions, one at a time per engine (two cores do not take parallel compactions well):
+/// picks input SSTables with the table's strategy, merges them with the merge rule, purges what
+/// may be purged, writes one new SSTable and swaps it into the table's view. Reads go on during
+/// the whole compaction on the old SSTables, which are deleted once the last reader lets go.
+/// </summary>
+public sealed class CompactionRunner
+{
+    private readonly IStorageFileSystem _fs;
+    private readonly StorageEngineOptions _options;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+
+    public CompactionRunner(IStorageFileSystem fs, StorageEngineOptions options, ILogger logger, TimeProvider time)
+    {
+        _fs = fs;
+        _options = options;
+        _logger = logger;
+        _time = time;
+    }
+
+    private static SSTableInfo Info(SSTableReader r) =>
+        new(r.Generation, r.SizeOnDiskBytes, r.Statistics.MinTimestampMicros, r.Statistics.MaxTimestampMicros);
+
+    public static IReadOnlyList<SSTableInfo> PickFor(TableSchema schema, IReadOnlyList<SSTableInfo> infos)
+    {
+        var o = schema.Options;
+        return o.Compaction == CompactionStrategyKind.TimeWindow
+            ? TimeWindowPicker.Pick(infos, o.CompactionWindow, o.CompactionMinThreshold, o.CompactionMaxThreshold)
+            : SizeTieredPicker.Pick(infos, o.CompactionMinThreshold, o.CompactionMaxThreshold);
+    }
+
+    public int PendingCompactions(TableStore table)
+    {
+        var infos = table.View.SSTables.Select(Info).ToArray();
+        var o = table.Schema.Options;
+        return o.Compaction == CompactionStrategyKind.TimeWindow
+            ? TimeWindowPicker.PendingCount(infos, o.CompactionWindow, o.CompactionMinThreshold)
+            : SizeTieredPicker.PendingCount(infos, o.CompactionMinThreshold);
+    }
+
+    /// <summary>Runs the compaction the strategy asks for, if any. Returns whether one ran.</summary>
+    public async Task<bool> RunOneAsync(TableStore table, CancellationToken ct = default)
+    {
+        await _oneAtATime.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            var view = table.View;
+            var picked = PickFor(table.Schema, view.SSTables.Select(Info).ToArray()).Select(i => i.Generation).ToHashSet();
+            if (picked.Count < 2) return false;
+            var inputs = view.SSTables.Where(s => picked.Contains(s.Generation)).ToArray();
+            await Task.Run(() => Compact(table, inputs, ct), ct).ConfigureAwait(false);
+            return true;
+        }
+        finally
+        {
+            _oneAtATime.Release();
+        }
+    }
+
+    /// <summary>Major compaction: everything into one SSTable (also purges with nothing outside the compaction).</summary>
+    public async Task CompactAllAsync(TableStore table, CancellationToken ct = default)
+    {
+        await _oneAtATime.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            var inputs = table.View.SSTables.ToArray();
+            if (inputs.Length == 0) return;
+            await Task.Run(() => Compact(table, inputs, ct), ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _oneAtATime.Release();
+        }
+    }
+
+    private void Compact(TableStore table, IReadOnlyList<SSTableReader> inputs, CancellationToken ct)
+    {
+        var acquired = new List<SSTableReader>();
+        try
+        {
+            foreach (var s in inputs)
+            {
+                if (!s.TryAcquire()) return; // already compacted away by someone else
+                acquired.Add(s);
+            }
+            var inputGenerations = inputs.Select(s => s.Generation).ToHashSet();
+            var view = table.View;
+            var outside = view.SSTables.Where(s => !inputGenerations.Contains(s.Generation)).ToArray();
+            var memtables = view.Flushing.Add(view.Active);
+            int now = (int)_time.GetUtcNow().ToUnixTimeSeconds();
+            int gcBefore = (int)Math.Max(int.MinValue, (long)now - table.Schema.Options.GcGraceSeconds);
+            var throttle = new CompactionThrottle(_options.CompactionThroughputMiBPerSecond);
+
+            long generation = table.AllocateGeneration();
+            var writer = SSTableWriter.Create(_fs, table.Directory, generation, new SSTableWriterOptions
+            {
+                BloomFilterFpChance = table.Schema.Options.BloomFilterFpChance,
+                BlockSizeBytes = _options.SSTableBlockSizeBytes,
+                ExpectedPartitions = inputs.Sum(s => s.Statistics.PartitionCount),
+            });
+            SSTableReader? output = null;
+            long partitions = 0;
+            try
+            {
+                var streams = inputs
+                    .Select(s => s.ScanAll().Select(p => new PartitionSnapshot(p.Key, p.Token, p.PartitionDeletion, p.RangeTombstones, p.Rows)).GetEnumerator())
+                    .ToArray();
+                foreach (var merged in PartitionStreamMerger.Merge(streams))
+                {
+                    ct.ThrowIfCancellationRequested();
+                    long maxPurgeable = MaxPurgeableTimestamp(merged.Key, outside, memtables);
+                    var purged = TombstonePurger.Purge(merged, now, gcBefore, maxPurgeable);
+                    long bytes = 0;
+                    var rows = purged.Rows.Select(r => { bytes += r.EstimatedSizeBytes; return r; });
+                    var materialized = purged.IsEmptyHeader ? rows.ToList() : null;
+                    if (materialized is not null && materialized.Count == 0) continue;
+                    writer.AppendPartition(purged.Key, purged.PartitionDeletion, purged.RangeTombstones, (IEnumerable<Core.Data.Row>?)materialized ?? rows);
+                    partitions++;
+                    throttle.Account(bytes + purged.Key.Length, ct);
+                }
+                if (partitions > 0) output = writer.Finish();
+            }
+            finally
+            {
+                writer.Dispose();
+            }
+
+            table.Swap(v => v with
+            {
+                SSTables = output is null
+                    ? v.SSTables.RemoveAll(s => inputGenerations.Contains(s.Generation))
+                    : v.SSTables.RemoveAll(s => inputGenerations.Contains(s.Generation)).Add(output),
+            });
+            foreach (var s in inputs) s.MarkObsolete();
+            table.Metrics.RecordCompaction();
+            _logger.LogInformation("Compacted {Count} SSTables of {Table} into {Output} ({Partitions} partitions)",
+                inputs.Count, table.Schema.FullName, output?.Generation.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "nothing", partitions);
+        }
+        finally
+        {
+            foreach (var s in acquired) s.Release();
+        }
+    }
+
+    /// <summary>
+    /// The oldest timestamp that data for this partition outside the compaction may have: tombstones
+    /// at or above it must be kept. Memtables holding the partition count as "anything".
+    /// </summary>
+    private static long MaxPurgeableTimestamp(byte[] key, IReadOnlyList<SSTableReader> outside, IEnumerable<Memtable> memtables)
+    {
+        long min = long.MaxValue;
+        foreach (var m in memtables)
+            if (m.ContainsPartition(key)) return long.MinValue;
+        foreach (var s in outside)
+            if (s.MayContain(key)) min = Math.Min(min, s.Statistics.MinTimestampMicros);
+        return min;
+    }
+}

@@ -1,0 +1,60 @@
+using RingStore.Core.Data;
+
+namespace RingStore.Storage.Engine;
+
+/// <summary>
+/// A read of one partition: a clustering slice, forward or reversed, at most <see cref="Limit"/>
+/// live rows, resuming after the row named by <see cref="PagingState"/> (the clustering key of the
+/// last row of the previous page).
+/// </summary>
+public sealed record SliceQuery(
+    string Table,
+    byte[] PartitionKey,
+    ClusteringSlice Slice,
+    bool Reversed = false,
+    int Limit = int.MaxValue,
+    byte[]? PagingState = null)
+{
+    public static SliceQuery WholePartition(string table, byte[] partitionKey) => new(table, partitionKey, ClusteringSlice.All);
+
+    /// <summary>
+    /// The slice narrowed to what comes after the paging state in the read's direction. The paging
+    /// state is a full key of a row inside the slice, so an exclusive bound on it is always tighter.
+    /// </summary>
+    public ClusteringSlice EffectiveSlice()
+    {
+        if (PagingState is null) return Slice;
+        var after = new ClusteringBound(PagingState, Inclusive: false);
+        return Reversed ? Slice with { End = after } : Slice with { Start = after };
+    }
+}
+
+/// <summary>Live rows of a slice, and a paging state when the limit cut the result short.</summary>
+public sealed record SliceResult(IReadOnlyList<Row> Rows, byte[]? PagingState);
+
+/// <summary>A partition as a token-range read returns it: tombstones included, rows materialized.</summary>
+public sealed record MergedPartitionData(
+    byte[] Key,
+    RingStore.Core.Partitioning.Token Token,
+    DeletionTime PartitionDeletion,
+    IReadOnlyList<RangeTombstone> RangeTombstones,
+    IReadOnlyList<Row> Rows);
+
+/// <summary>Engine-wide statistics snapshot.</summary>
+public sealed record StorageStats(IReadOnlyList<TableStats> Tables);
+
+/// <summary>One table's statistics.</summary>
+public sealed record TableStats(
+    string Table,
+    long MemtableBytes,
+    int FlushingMemtables,
+    int SSTableCount,
+    long DiskBytes,
+    long SSTablePartitions,
+    int PendingCompactions,
+    long Reads,
+    long Writes,
+    long Flushes,
+    long Compactions,
+    LatencySummary ReadLatency,
+    LatencySummary WriteLatency);

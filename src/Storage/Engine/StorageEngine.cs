@@ -1,0 +1,355 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using RingStore.Core.Data;
+using RingStore.Core.Errors;
+using RingStore.Core.Partitioning;
+using RingStore.Core.Schema;
+using RingStore.Core.Serialization;
+using RingStore.Storage.CommitLog;
+using RingStore.Storage.Compaction;
+using RingStore.Storage.IO;
+using RingStore.Storage.Reads;
+using RingStore.Storage.SSTables;
+
+namespace RingStore.Storage.Engine;
+
+/// <summary>
+/// One node's storage engine: a shared commit log and a <see cref="TableStore"/> per table.
+/// Thread-safe. Writes: validate, append to the commit log, apply to the memtable. Reads merge
+/// memtables and SSTables. A background loop flushes switched memtables, releases commit-log space
+/// and runs compactions.
+/// </summary>
+public sealed class StorageEngine : IAsyncDisposable
+{
+    private readonly StorageEngineOptions _options;
+    private readonly IStorageFileSystem _fs;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly CommitLog.CommitLog _commitLog;
+    private readonly ConcurrentDictionary<string, TableStore> _tables = new(StringComparer.Ordinal);
+    private readonly CompactionRunner _compaction;
+    private readonly SemaphoreSlim _wake = new(0);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _background;
+    private long _releasedLogPosition = -1;
+    private int _disposed;
+
+    private StorageEngine(StorageEngineOptions options, IStorageFileSystem fs, ILoggerFactory loggerFactory,
+        TimeProvider time, CommitLog.CommitLog commitLog)
+    {
+        _options = options;
+        _fs = fs;
+        _loggerFactory = loggerFactory;
+        _logger = loggerFactory.CreateLogger<StorageEngine>();
+        _time = time;
+        _commitLog = commitLog;
+        _compaction = new CompactionRunner(fs, options, loggerFactory.CreateLogger<CompactionRunner>(), time);
+        _background = options.BackgroundCompaction ? Task.Run(BackgroundLoop) : Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Opens (or creates) a data directory with the given tables: removes leftovers of interrupted
+    /// SSTable writes, opens SSTables, replays the commit log into memtables.
+    /// </summary>
+    public static StorageEngine Open(StorageEngineOptions options, IEnumerable<TableSchema> tables,
+        ILoggerFactory? loggerFactory = null, TimeProvider? time = null, IStorageFileSystem? fileSystem = null)
+    {
+        loggerFactory ??= NullLoggerFactory.Instance;
+        var fs = fileSystem ?? new PhysicalFileSystem();
+        Directory.CreateDirectory(options.DataDirectory);
+        var commitLog = CommitLog.CommitLog.Open(new CommitLogOptions
+        {
+            Directory = Path.Combine(options.DataDirectory, "commitlog"),
+            SyncMode = options.CommitLogSync,
+            PeriodicSyncInterval = options.CommitLogPeriodicSyncInterval,
+            GroupCommitWindow = options.CommitLogGroupWindow,
+            SkipCorruptEntries = options.SkipCorruptCommitLogEntries,
+        }, loggerFactory.CreateLogger<CommitLog.CommitLog>());
+
+        var engine = new StorageEngine(options, fs, loggerFactory, time ?? TimeProvider.System, commitLog);
+        try
+        {
+            foreach (var t in tables) engine.CreateTable(t);
+            engine.ReplayCommitLog();
+            return engine;
+        }
+        catch
+        {
+            engine.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw;
+        }
+    }
+
+    public IReadOnlyCollection<TableSchema> Tables => _tables.Values.Select(t => t.Schema).ToArray();
+
+    /// <summary>Adds a table (idempotent for the same name); opens any SSTables it already has on disk.</summary>
+    public void CreateTable(TableSchema schema)
+    {
+        if (_tables.TryGetValue(schema.FullName, out var existing))
+        {
+            existing.UpdateSchema(schema);
+            return;
+        }
+        string dir = TableDirectory(schema);
+        _fs.CreateDirectory(dir);
+        var generations = SSTableDirectory.CleanupAndListGenerations(_fs, dir, _logger);
+        var readers = new List<SSTableReader>();
+        foreach (long g in generations) readers.Add(SSTableReader.Open(_fs, dir, g));
+        long next = generations.Count == 0 ? 1 : generations.Max() + 1;
+        var store = new TableStore(schema, dir, _fs, _options, _loggerFactory.CreateLogger<TableStore>(), readers, next);
+        if (!_tables.TryAdd(schema.FullName, store)) store.Dispose();
+    }
+
+    /// <summary>Forgets a table and deletes its files.</summary>
+    public void DropTable(string fullName)
+    {
+        if (!_tables.TryRemove(fullName, out var store)) throw new UnknownTableException(fullName);
+        foreach (var sst in store.View.SSTables) sst.MarkObsolete();
+        store.Dispose();
+    }
+
+    private string TableDirectory(TableSchema schema) =>
+        Path.Combine(_options.DataDirectory, "data", schema.Keyspace, $"{schema.Name}-{schema.Id:N}");
+
+    private TableStore GetTable(string name) =>
+        _tables.TryGetValue(name, out var t) ? t : throw new UnknownTableException(name);
+
+    private int NowSeconds => (int)_time.GetUtcNow().ToUnixTimeSeconds();
+
+    /// <summary>
+    /// Applies a mutation of one partition. Returns once it is in the commit log (and, with group
+    /// sync, fsynced) and in the memtable. Invalid input throws before anything is written.
+    /// </summary>
+    public async ValueTask ApplyAsync(PartitionUpdate update, CancellationToken ct = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        long started = Stopwatch.GetTimestamp();
+        var table = GetTable(update.Table);
+        MutationValidator.Validate(table.Schema, update, _options.MaxValueSizeBytes);
+        await WaitForFlushCapacity(table, ct).ConfigureAwait(false);
+
+        byte[] payload = DataSerializer.Serialize(update);
+        var memtable = table.BeginWrite(_commitLog.TailPosition);
+        try
+        {
+            await _commitLog.AppendAsync(payload, ct).ConfigureAwait(false);
+            memtable.Apply(update);
+        }
+        finally
+        {
+            memtable.EndWrite();
+        }
+        if (memtable.EstimatedSizeBytes >= _options.MemtableFlushThresholdBytes && table.SwitchMemtable(force: false))
+            _wake.Release();
+        table.Metrics.RecordWrite((long)Stopwatch.GetElapsedTime(started).TotalMicroseconds);
+    }
+
+    private async ValueTask WaitForFlushCapacity(TableStore table, CancellationToken ct)
+    {
+        // Back-pressure: a burst that outruns flushing waits instead of filling memory.
+        while (table.View.Flushing.Length >= _options.MaxFlushingMemtablesPerTable)
+        {
+            if (!_options.BackgroundCompaction) await FlushAsync(table.Schema.FullName).ConfigureAwait(false);
+            else await Task.Delay(2, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Reads a partition slice; see <see cref="SliceQuery"/> for bounds, order, limit and paging.</summary>
+    public SliceResult Read(SliceQuery query)
+    {
+        long started = Stopwatch.GetTimestamp();
+        var table = GetTable(query.Table);
+        var acquired = new List<SSTableReader>();
+        try
+        {
+            var slice = query.EffectiveSlice();
+            var merged = table.ReadPartition(query.PartitionKey, slice, query.Reversed, acquired);
+            var rows = new List<Row>();
+            byte[]? paging = null;
+            if (merged is not null)
+            {
+                foreach (var row in LiveRows.Filter(merged.Rows, NowSeconds))
+                {
+                    if (rows.Count == query.Limit)
+                    {
+                        paging = rows[^1].Clustering;
+                        break;
+                    }
+                    rows.Add(row);
+                }
+            }
+            return new SliceResult(rows, paging);
+        }
+        finally
+        {
+            foreach (var sst in acquired) sst.Release();
+            table.Metrics.RecordRead((long)Stopwatch.GetElapsedTime(started).TotalMicroseconds);
+        }
+    }
+
+    /// <summary>One row by its full clustering key, or null.</summary>
+    public Row? ReadRow(string table, byte[] partitionKey, byte[] clustering) =>
+        Read(new SliceQuery(table, partitionKey, ClusteringSlice.Exactly(clustering), Limit: 1)).Rows.FirstOrDefault();
+
+    /// <summary>
+    /// Every partition with start &lt; token &lt;= end, merged, tombstones included (for streaming and
+    /// repair). A range whose start is not below its end wraps around the ring.
+    /// </summary>
+    public IReadOnlyList<MergedPartitionData> ReadTokenRange(string tableName, Token startExclusive, Token endInclusive)
+    {
+        var table = GetTable(tableName);
+        var result = new List<MergedPartitionData>();
+        var pieces = startExclusive < endInclusive
+            ? new[] { (startExclusive, endInclusive) }
+            : new[] { (startExclusive, Token.Maximum), (Token.Minimum, endInclusive) };
+        foreach (var (s, e) in pieces)
+        {
+            var acquired = new List<SSTableReader>();
+            try
+            {
+                foreach (var p in table.ScanTokenRange(s, e, acquired))
+                    result.Add(new MergedPartitionData(p.Key, p.Token, p.PartitionDeletion, p.RangeTombstones, p.Rows.ToArray()));
+            }
+            finally
+            {
+                foreach (var sst in acquired) sst.Release();
+            }
+        }
+        return result;
+    }
+
+    /// <summary>Switches and flushes the memtables of one table (or all), then releases commit-log space.</summary>
+    public async Task FlushAsync(string? table = null)
+    {
+        foreach (var t in Selected(table))
+        {
+            t.SwitchMemtable(force: true);
+            await t.FlushSealedAsync().ConfigureAwait(false);
+        }
+        ReleaseCommitLog();
+    }
+
+    /// <summary>Major compaction: merges all SSTables of a table (or every table) into one.</summary>
+    public async Task CompactAsync(string? table = null)
+    {
+        foreach (var t in Selected(table))
+            await _compaction.CompactAllAsync(t).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs the compactions the strategies ask for until none is pending.</summary>
+    public async Task RunPendingCompactionsAsync()
+    {
+        foreach (var t in _tables.Values)
+            while (await _compaction.RunOneAsync(t).ConfigureAwait(false)) { }
+    }
+
+    private IEnumerable<TableStore> Selected(string? table) => table is null ? _tables.Values.ToArray() : [GetTable(table)];
+
+    public StorageStats GetStats()
+    {
+        var tables = _tables.Values.Select(t =>
+        {
+            var v = t.View;
+            return new TableStats(
+                t.Schema.FullName,
+                v.Active.EstimatedSizeBytes + v.Flushing.Sum(m => m.EstimatedSizeBytes),
+                v.Flushing.Length,
+                v.SSTables.Length,
+                v.SSTables.Sum(s => s.SizeOnDiskBytes),
+                v.SSTables.Sum(s => s.Statistics.PartitionCount),
+                _compaction.PendingCompactions(t),
+                t.Metrics.Reads, t.Metrics.Writes, t.Metrics.Flushes, t.Metrics.Compactions,
+                t.Metrics.ReadLatency, t.Metrics.WriteLatency);
+        }).OrderBy(s => s.Table, StringComparer.Ordinal).ToArray();
+        return new StorageStats(tables);
+    }
+
+    /// <summary>Frees commit-log entries that every table has flushed.</summary>
+    private void ReleaseCommitLog()
+    {
+        // Read the tail first: a write that registers after this point appends at or after it.
+        long release = _commitLog.TailPosition;
+        foreach (var t in _tables.Values) release = Math.Min(release, t.LowestUnflushedLogPosition);
+        long previous = Interlocked.Read(ref _releasedLogPosition);
+        if (release > previous && Interlocked.CompareExchange(ref _releasedLogPosition, release, previous) == previous)
+            _commitLog.ReleaseUpTo(release);
+    }
+
+    private void ReplayCommitLog()
+    {
+        int applied = 0, skipped = 0;
+        foreach (var entry in _commitLog.Replay())
+        {
+            PartitionUpdate update;
+            try
+            {
+                update = DataSerializer.ReadPartitionUpdate(entry.Payload);
+            }
+            catch (FormatException e)
+            {
+                if (!_options.SkipCorruptCommitLogEntries)
+                    throw new CommitLogCorruptionException($"commit log entry at {entry.Position} does not decode: {e.Message}",
+                        Path.Combine(_options.DataDirectory, "commitlog"), entry.Position);
+                _logger.LogWarning("Skipping undecodable commit-log entry at {Position}: {Error}", entry.Position, e.Message);
+                skipped++;
+                continue;
+            }
+            if (!_tables.TryGetValue(update.Table, out var table))
+            {
+                skipped++;
+                continue;
+            }
+            var memtable = table.View.Active;
+            memtable.NoteReplayedPosition(entry.Position);
+            memtable.Apply(update);
+            applied++;
+        }
+        if (applied + skipped > 0)
+            _logger.LogInformation("Replayed {Applied} commit-log entries ({Skipped} for unknown tables or skipped)", applied, skipped);
+    }
+
+    private async Task BackgroundLoop()
+    {
+        var ct = _stop.Token;
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await _wake.WaitAsync(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
+                foreach (var t in _tables.Values)
+                    if (t.HasMemtablesToFlush) await t.FlushSealedAsync(ct).ConfigureAwait(false);
+                ReleaseCommitLog();
+                foreach (var t in _tables.Values)
+                    if (ct.IsCancellationRequested || await _compaction.RunOneAsync(t, ct).ConfigureAwait(false)) _wake.Release();
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                // Flush or compaction failed (disk full, I/O error): data stays in memtables and the
+                // commit log; try again later rather than crash the node.
+                _logger.LogError(e, "Background flush/compaction failed; will retry");
+                try { await Task.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false); }
+                catch (OperationCanceledException) { break; }
+            }
+        }
+    }
+
+    /// <summary>Stops background work and closes files. Memtables are not flushed here: the commit log covers them.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        await _stop.CancelAsync().ConfigureAwait(false);
+        try { await _background.ConfigureAwait(false); } catch (OperationCanceledException) { }
+        await _commitLog.FlushAsync().ConfigureAwait(false);
+        await _commitLog.DisposeAsync().ConfigureAwait(false);
+        foreach (var t in _tables.Values) t.Dispose();
+        _stop.Dispose();
+        _wake.Dispose();
+    }
+}

@@ -1,0 +1,39 @@
+using HdrHistogram;
+
+namespace RingStore.Storage.Engine;
+
+/// <summary>Per-table counters and latency histograms (microseconds), safe for concurrent recording.</summary>
+public sealed class TableMetrics
+{
+    // 1 µs .. 60 s at 3 significant digits.
+    private readonly LongConcurrentHistogram _readLatency = new(1, 60_000_000, 3);
+    private readonly LongConcurrentHistogram _writeLatency = new(1, 60_000_000, 3);
+    private long _reads, _writes, _flushes, _compactions;
+
+    public void RecordRead(long micros) { Interlocked.Increment(ref _reads); _readLatency.RecordValue(Clamp(micros)); }
+    public void RecordWrite(long micros) { Interlocked.Increment(ref _writes); _writeLatency.RecordValue(Clamp(micros)); }
+    public void RecordFlush() => Interlocked.Increment(ref _flushes);
+    public void RecordCompaction() => Interlocked.Increment(ref _compactions);
+
+    public long Reads => Interlocked.Read(ref _reads);
+    public long Writes => Interlocked.Read(ref _writes);
+    public long Flushes => Interlocked.Read(ref _flushes);
+    public long Compactions => Interlocked.Read(ref _compactions);
+
+    public LatencySummary ReadLatency => Summarize(_readLatency);
+    public LatencySummary WriteLatency => Summarize(_writeLatency);
+
+    private static long Clamp(long micros) => Math.Clamp(micros, 1, 60_000_000);
+
+    private static LatencySummary Summarize(LongConcurrentHistogram h)
+    {
+        var copy = h.Copy();
+        return copy.TotalCount == 0
+            ? new LatencySummary(0, 0, 0, 0, 0)
+            : new LatencySummary(copy.TotalCount, copy.GetValueAtPercentile(50), copy.GetValueAtPercentile(95),
+                copy.GetValueAtPercentile(99), copy.GetMaxValue());
+    }
+}
+
+/// <summary>Latency percentiles in microseconds.</summary>
+public sealed record LatencySummary(long Count, long P50Micros, long P95Micros, long P99Micros, long MaxMicros);

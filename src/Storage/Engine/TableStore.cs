@@ -1,0 +1,228 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.Logging;
+using RingStore.Core.Data;
+using RingStore.Core.Partitioning;
+using RingStore.Core.Schema;
+using RingStore.Storage.IO;
+using RingStore.Storage.Memtables;
+using RingStore.Storage.Reads;
+using RingStore.Storage.SSTables;
+
+namespace RingStore.Storage.Engine;
+
+/// <summary>
+/// One table's LSM state: the current <see cref="TableView"/> (swapped with compare-and-swap),
+/// memtable switching, flushing to SSTables, and reads that merge every source.
+/// Compaction lives in <see cref="Compaction.CompactionRunner"/>; this class only installs its result.
+/// </summary>
+public sealed class TableStore : IDisposable
+{
+    private readonly IStorageFileSystem _fs;
+    private readonly StorageEngineOptions _options;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _flushGate = new(1, 1);
+    private TableView _view;
+    private long _nextGeneration;
+    private long _nextMemtableId;
+
+    public TableStore(TableSchema schema, string directory, IStorageFileSystem fs, StorageEngineOptions options,
+        ILogger logger, IReadOnlyList<SSTableReader> existing, long nextGeneration)
+    {
+        Schema = schema;
+        Directory = directory;
+        _fs = fs;
+        _options = options;
+        _logger = logger;
+        _nextGeneration = nextGeneration;
+        _view = new TableView(new Memtable(NextMemtableId()), [], [.. existing]);
+        Metrics = new TableMetrics();
+    }
+
+    public TableSchema Schema { get; private set; }
+    public string Directory { get; }
+    public TableMetrics Metrics { get; }
+    public TableView View => Volatile.Read(ref _view);
+
+    internal void UpdateSchema(TableSchema schema) => Schema = schema;
+
+    private long NextMemtableId() => Interlocked.Increment(ref _nextMemtableId);
+
+    public long AllocateGeneration() => Interlocked.Increment(ref _nextGeneration) - 1;
+
+    /// <summary>Registers a writer with the active memtable (retrying across a concurrent switch).</summary>
+    public Memtable BeginWrite(long logTailBeforeAppend)
+    {
+        while (true)
+        {
+            var active = View.Active;
+            if (active.TryBeginWrite(logTailBeforeAppend)) return active;
+        }
+    }
+
+    /// <summary>Swaps the view with <paramref name="change"/> until no concurrent swap interferes.</summary>
+    public TableView Swap(Func<TableView, TableView> change)
+    {
+        while (true)
+        {
+            var current = View;
+            var next = change(current);
+            if (ReferenceEquals(Interlocked.CompareExchange(ref _view, next, current), current)) return next;
+        }
+    }
+
+    /// <summary>
+    /// Switches the active memtable out if it is over the threshold (or <paramref name="force"/>).
+    /// Returns true if a memtable was sealed and is now waiting for flush.
+    /// </summary>
+    public bool SwitchMemtable(bool force)
+    {
+        Memtable? sealedOne = null;
+        Swap(v =>
+        {
+            sealedOne = null;
+            if (v.Active.IsEmpty || (!force && v.Active.EstimatedSizeBytes < _options.MemtableFlushThresholdBytes)) return v;
+            sealedOne = v.Active;
+            return v with { Active = new Memtable(NextMemtableId()), Flushing = v.Flushing.Add(v.Active) };
+        });
+        sealedOne?.Seal();
+        return sealedOne is not null;
+    }
+
+    public bool HasMemtablesToFlush => !View.Flushing.IsEmpty;
+
+    /// <summary>
+    /// Flushes every sealed memtable, oldest first. On failure (disk full, I/O error) the memtable
+    /// stays in the view, readable, and the commit log keeps its entries: nothing acknowledged is lost
+    /// and a later flush retries.
+    /// </summary>
+    public async Task FlushSealedAsync(CancellationToken ct = default)
+    {
+        await _flushGate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            foreach (var memtable in View.Flushing)
+            {
+                await memtable.WaitForWriters(ct).ConfigureAwait(false);
+                if (memtable.IsEmpty)
+                {
+                    Swap(v => v with { Flushing = v.Flushing.Remove(memtable) });
+                    continue;
+                }
+                var reader = WriteSSTable(memtable);
+                Swap(v => v with { Flushing = v.Flushing.Remove(memtable), SSTables = v.SSTables.Add(reader) });
+                Metrics.RecordFlush();
+            }
+        }
+        finally
+        {
+            _flushGate.Release();
+        }
+    }
+
+    private SSTableReader WriteSSTable(Memtable memtable)
+    {
+        long generation = AllocateGeneration();
+        var writerOptions = new SSTableWriterOptions
+        {
+            BloomFilterFpChance = Schema.Options.BloomFilterFpChance,
+            BlockSizeBytes = _options.SSTableBlockSizeBytes,
+            ExpectedPartitions = memtable.PartitionCount,
+        };
+        using var writer = SSTableWriter.Create(_fs, Directory, generation, writerOptions);
+        foreach (var p in memtable.ScanInTokenOrder())
+            writer.AppendPartition(p.Key, p.PartitionDeletion, p.RangeTombstones, p.Rows);
+        var reader = writer.Finish();
+        _logger.LogInformation("Flushed memtable {Id} of {Table} ({Bytes} bytes in memory) to SSTable generation {Generation}",
+            memtable.Id, Schema.FullName, memtable.EstimatedSizeBytes, generation);
+        return reader;
+    }
+
+    /// <summary>The lowest commit-log position still needed by an unflushed memtable (long.MaxValue if none).</summary>
+    public long LowestUnflushedLogPosition
+    {
+        get
+        {
+            var v = View;
+            long min = v.Active.LowestLogPosition;
+            foreach (var m in v.Flushing) min = Math.Min(min, m.LowestLogPosition);
+            return min;
+        }
+    }
+
+    /// <summary>Reads one partition slice: every memtable plus the SSTables not excluded by bloom filter or metadata.</summary>
+    public MergedPartition? ReadPartition(byte[] partitionKey, ClusteringSlice slice, bool reversed, List<SSTableReader> acquired)
+    {
+        var view = AcquireView(acquired);
+        var sources = new List<PartitionSnapshot>(4);
+        var token = Murmur3Partitioner.GetToken(partitionKey);
+        foreach (var sst in view.SSTables)
+        {
+            if (!MayHold(sst, partitionKey, token, slice)) continue;
+            var p = sst.ReadPartition(partitionKey, slice, reversed);
+            if (p is not null) sources.Add(new PartitionSnapshot(p.Key, p.Token, p.PartitionDeletion, p.RangeTombstones, p.Rows));
+        }
+        foreach (var m in view.Flushing)
+            if (m.Read(partitionKey, slice, reversed) is { } snap) sources.Add(snap);
+        if (view.Active.Read(partitionKey, slice, reversed) is { } active) sources.Add(active);
+        return PartitionMerger.Merge(sources, reversed);
+    }
+
+    private static bool MayHold(SSTableReader sst, byte[] key, Token token, ClusteringSlice slice)
+    {
+        var stats = sst.Statistics;
+        if (token < stats.MinToken || token > stats.MaxToken) return false;
+        if (!sst.MayContain(key)) return false;
+        // Clustering bounds may only exclude an SSTable without partition or range tombstones:
+        // those shadow rows of other sources even when this SSTable has no row in the slice.
+        if (stats.PartitionTombstoneCount == 0 && stats.RangeTombstoneCount == 0 && stats.RowCount > 0)
+        {
+            if (!slice.Start.AdmitsAsStart(stats.MaxClustering)) return false;
+            if (!slice.End.AdmitsAsEnd(stats.MinClustering)) return false;
+        }
+        return true;
+    }
+
+    /// <summary>Scans partitions with start &lt; token &lt;= end (no wrap-around; callers split wrapping ranges).</summary>
+    public IEnumerable<MergedPartition> ScanTokenRange(Token startExclusive, Token endInclusive, List<SSTableReader> acquired)
+    {
+        var view = AcquireView(acquired);
+        var streams = new List<IEnumerator<PartitionSnapshot>>();
+        foreach (var sst in view.SSTables)
+        {
+            if (sst.Statistics.MaxToken <= startExclusive || sst.Statistics.MinToken > endInclusive) continue;
+            streams.Add(sst.Scan(startExclusive, endInclusive)
+                .Select(p => new PartitionSnapshot(p.Key, p.Token, p.PartitionDeletion, p.RangeTombstones, p.Rows)).GetEnumerator());
+        }
+        foreach (var m in view.Flushing.Add(view.Active))
+            streams.Add(m.ScanInTokenOrder().Where(p => p.Token > startExclusive && p.Token <= endInclusive).GetEnumerator());
+        return PartitionStreamMerger.Merge(streams);
+    }
+
+    /// <summary>Takes a view whose SSTables are all referenced, so compaction cannot delete them under the reader.</summary>
+    private TableView AcquireView(List<SSTableReader> acquired)
+    {
+        while (true)
+        {
+            var view = View;
+            int taken = 0;
+            foreach (var sst in view.SSTables)
+            {
+                if (!sst.TryAcquire()) break;
+                acquired.Add(sst);
+                taken++;
+            }
+            if (taken == view.SSTables.Length) return view;
+            for (int i = 0; i < taken; i++)
+            {
+                acquired[^1].Release();
+                acquired.RemoveAt(acquired.Count - 1);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var sst in View.SSTables) sst.Dispose();
+        _flushGate.Dispose();
+    }
+}

@@ -1,0 +1,112 @@
+using System.Collections.Concurrent;
+using RingStore.Core.Data;
+
+namespace RingStore.Storage.Memtables;
+
+/// <summary>
+/// The in-memory, mutable part of one table's LSM: partitions in a concurrent hash map (sorted by
+/// token only when flushed, so writers never contend on a global ordered structure).
+/// A memtable is written while active, then switched out and flushed. Two facts make the commit
+/// log safe to release: every write first registers (<see cref="TryBeginWrite"/>), lowering
+/// <see cref="LowestLogPosition"/> to the log tail it saw before appending, and a switched
+/// memtable is only flushed once its in-flight writes have finished (<see cref="WaitForWriters"/>).
+/// </summary>
+public sealed class Memtable
+{
+    private readonly ConcurrentDictionary<byte[], MemtablePartition> _partitions = new(ByteArrayComparer.Instance);
+    private long _sizeBytes;
+    private long _lowestLogPosition = long.MaxValue;
+    private int _writersInFlight;
+    private volatile bool _sealed;
+
+    public Memtable(long id) => Id = id;
+
+    /// <summary>Monotonic id, to tell memtables apart in logs and views.</summary>
+    public long Id { get; }
+
+    public long EstimatedSizeBytes => Interlocked.Read(ref _sizeBytes);
+    public int PartitionCount => _partitions.Count;
+    public bool IsEmpty => _partitions.IsEmpty;
+
+    /// <summary>
+    /// The lowest commit-log position any write to this memtable may occupy; long.MaxValue if it
+    /// was never written. Entries below the minimum of this over all unflushed memtables are safe to release.
+    /// </summary>
+    public long LowestLogPosition => Interlocked.Read(ref _lowestLogPosition);
+
+    /// <summary>
+    /// Registers a writer before it appends to the commit log. Fails once the memtable is sealed
+    /// (switched out); the caller then retries on the new active memtable.
+    /// </summary>
+    public bool TryBeginWrite(long logTailBeforeAppend)
+    {
+        Interlocked.Increment(ref _writersInFlight);
+        if (_sealed)
+        {
+            Interlocked.Decrement(ref _writersInFlight);
+            return false;
+        }
+        long current;
+        while (logTailBeforeAppend < (current = Interlocked.Read(ref _lowestLogPosition)))
+            if (Interlocked.CompareExchange(ref _lowestLogPosition, logTailBeforeAppend, current) == current) break;
+        return true;
+    }
+
+    public void EndWrite() => Interlocked.Decrement(ref _writersInFlight);
+
+    /// <summary>Used by commit-log replay, which writes without a concurrent switch.</summary>
+    public void NoteReplayedPosition(long position) => TryLower(position);
+
+    private void TryLower(long position)
+    {
+        long current;
+        while (position < (current = Interlocked.Read(ref _lowestLogPosition)))
+            if (Interlocked.CompareExchange(ref _lowestLogPosition, position, current) == current) break;
+    }
+
+    public void Apply(PartitionUpdate update)
+    {
+        long delta = 0;
+        if (!_partitions.TryGetValue(update.PartitionKey, out var partition))
+        {
+            partition = _partitions.GetOrAdd(update.PartitionKey, static k => new MemtablePartition(k));
+            delta += 128 + update.PartitionKey.Length; // dictionary entry, partition object, its maps
+        }
+        delta += partition.Apply(update);
+        Interlocked.Add(ref _sizeBytes, delta);
+    }
+
+    /// <summary>Stops new writers; existing ones finish (see <see cref="WaitForWriters"/>).</summary>
+    public void Seal() => _sealed = true;
+
+    public bool IsSealed => _sealed;
+
+    /// <summary>Waits (bounded spin then sleeps) until writers that registered before the seal are done.</summary>
+    public async Task WaitForWriters(CancellationToken ct = default)
+    {
+        var spinner = new SpinWait();
+        while (Volatile.Read(ref _writersInFlight) > 0)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (spinner.NextSpinWillYield) await Task.Delay(1, ct).ConfigureAwait(false);
+            else spinner.SpinOnce();
+        }
+    }
+
+    public bool ContainsPartition(byte[] partitionKey) => _partitions.ContainsKey(partitionKey);
+
+    public PartitionSnapshot? Read(byte[] partitionKey, ClusteringSlice slice, bool reversed) =>
+        _partitions.TryGetValue(partitionKey, out var p) ? p.Snapshot(slice, reversed) : null;
+
+    /// <summary>All partitions in (token, key) order, each a full snapshot; used by flush and range reads.</summary>
+    public IEnumerable<PartitionSnapshot> ScanInTokenOrder()
+    {
+        var ordered = _partitions.Values.ToArray();
+        Array.Sort(ordered, static (a, b) =>
+        {
+            int c = a.Token.CompareTo(b.Token);
+            return c != 0 ? c : a.Key.AsSpan().SequenceCompareTo(b.Key);
+        });
+        foreach (var p in ordered) yield return p.Snapshot(ClusteringSlice.All, reversed: false);
+    }
+}
