@@ -1,0 +1,40 @@
+namespace RingStore.Storage.IO;
+
+/// <summary>
+/// The file seam of the storage engine. Everything that touches disk goes through it so tests can
+/// inject faults (disk full, torn writes, flipped bytes) with <see cref="FaultInjectingFileSystem"/>
+/// instead of needing a broken disk. Paths are plain OS paths.
+/// </summary>
+public interface IStorageFileSystem
+{
+    /// <summary>Creates (or truncates) a file for sequential writing.</summary>
+    IWritableFile CreateForWrite(string path);
+
+    /// <summary>Opens an existing file for concurrent random-access reads.</summary>
+    IReadableFile OpenRead(string path);
+
+    /// <summary>
+    /// Atomically renames <paramref name="from"/> to <paramref name="to"/>, replacing it if present.
+    /// The rename is durable only after <see cref="SyncDirectory"/>.
+    /// </summary>
+    void Rename(string from, string to);
+
+    /// <summary>Deletes a file; a missing file is not an error.</summary>
+    void Delete(string path);
+
+    bool Exists(string path);
+
+    long GetLength(string path);
+
+    /// <summary>Creates the directory (and parents) if it does not exist.</summary>
+    void CreateDirectory(string directory);
+
+    /// <summary>Full paths of the files (not subdirectories) directly in <paramref name="directory"/>.</summary>
+    IReadOnlyList<string> ListFiles(string directory);
+
+    /// <summary>
+    /// Makes creations, renames and deletions in the directory durable: without it a crash right
+    /// after a rename can bring back the old name even though the file's data was fsynced.
+    /// </summary>
+    void SyncDirectory(string directory);
+}

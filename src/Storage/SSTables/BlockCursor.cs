@@ -1,0 +1,99 @@
+using System.Buffers;
+
+namespace RingStore.Storage.SSTables;
+
+/// <summary>
+/// A sequential reader over the logical stream of a <see cref="ChecksummedBlockFile"/>, positioned
+/// anywhere; it keeps the current block so consecutive reads touch disk once per block. Not
+/// thread-safe: each read operation makes its own cursor (buffers come from the shared pool).
+/// </summary>
+internal sealed class BlockCursor : IDisposable
+{
+    private readonly ChecksummedBlockFile _file;
+    private byte[]? _buffer;
+    private long _blockIndex = -1;
+    private int _payloadLength;
+
+    public BlockCursor(ChecksummedBlockFile file, long position)
+    {
+        _file = file;
+        _buffer = ArrayPool<byte>.Shared.Rent(file.BlockSize + ChecksummedBlockWriter.ChecksumBytes);
+        Position = position;
+    }
+
+    public long Position { get; set; }
+
+    public string Path => _file.Path;
+
+    public bool AtEnd => Position >= _file.LogicalLength;
+
+    public byte ReadByte()
+    {
+        int offset = EnsureBlock();
+        byte b = _buffer![ChecksummedBlockWriter.ChecksumBytes + offset];
+        Position++;
+        return b;
+    }
+
+    public ulong ReadVarUInt()
+    {
+        ulong result = 0;
+        for (int shift = 0; shift < 64; shift += 7)
+        {
+            byte b = ReadByte();
+            result |= (ulong)(b & 0x7F) << shift;
+            if (b < 0x80) return result;
+        }
+        throw Corrupt("malformed varint");
+    }
+
+    public void ReadExactly(Span<byte> destination)
+    {
+        while (!destination.IsEmpty)
+        {
+            int offset = EnsureBlock();
+            int n = Math.Min(destination.Length, _payloadLength - offset);
+            _buffer.AsSpan(ChecksummedBlockWriter.ChecksumBytes + offset, n).CopyTo(destination);
+            destination = destination[n..];
+            Position += n;
+        }
+    }
+
+    /// <summary>Reads a record written as varuint length + bytes into <paramref name="scratch"/> (grown as needed).</summary>
+    public ReadOnlySpan<byte> ReadRecord(ref byte[] scratch, long maxLength)
+    {
+        ulong length = ReadVarUInt();
+        if (length > (ulong)maxLength || length > (ulong)(_file.LogicalLength - Position))
+            throw Corrupt($"record length {length} runs past its bounds");
+        if (scratch.Length < (int)length) scratch = new byte[Math.Max((int)length, scratch.Length * 2)];
+        var span = scratch.AsSpan(0, (int)length);
+        ReadExactly(span);
+        return span;
+    }
+
+    public CorruptSSTableException Corrupt(string reason, Exception? inner = null) =>
+        new(_file.Path, Position, reason, inner);
+
+    /// <summary>Loads the block holding <see cref="Position"/> if needed; returns the offset inside it.</summary>
+    private int EnsureBlock()
+    {
+        if (Position >= _file.LogicalLength) throw Corrupt("read past the end of the file");
+        long index = Position / _file.BlockSize;
+        if (index != _blockIndex)
+        {
+            _blockIndex = -1; // a failed read must not leave a half-valid block cached
+            _payloadLength = _file.ReadBlock(index, _buffer ?? throw new ObjectDisposedException(nameof(BlockCursor)));
+            _blockIndex = index;
+        }
+        return (int)(Position - index * _file.BlockSize);
+    }
+
+    public void Dispose()
+    {
+        if (_buffer is { } b)
+        {
+            _buffer = null;
+            ArrayPool<byte>.Shared.Return(b);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
+using RingStore.Storage.IO;
+
+namespace RingStore.Storage.SSTables;
+
+/// <summary>
+/// Writes a logical byte stream as a header followed by fixed-size blocks, each stored as
+/// [CRC32 of payload, u32 LE][payload]. Every block but the last carries exactly BlockSize payload
+/// bytes, so logical position p lives in block p / BlockSize and no block directory is needed.
+/// Records may straddle blocks. Memory: one block buffer.
+/// </summary>
+internal sealed class ChecksummedBlockWriter : IDisposable
+{
+    public const int ChecksumBytes = 4;
+
+    private readonly IWritableFile _file;
+    private readonly byte[] _block;
+    private int _filled;
+
+    public ChecksummedBlockWriter(IWritableFile file, uint magic, int blockSize)
+    {
+        _file = file;
+        _block = new byte[ChecksumBytes + blockSize];
+        Span<byte> header = stackalloc byte[FileHeader.SizeBytes];
+        FileHeader.Write(header, magic, (uint)blockSize);
+        _file.Write(header);
+    }
+
+    public int BlockSize => _block.Length - ChecksumBytes;
+
+    /// <summary>Logical bytes written so far (the position the next byte will have).</summary>
+    public long Position { get; private set; }
+
+    public void Write(ReadOnlySpan<byte> data)
+    {
+        while (!data.IsEmpty)
+        {
+            int n = Math.Min(data.Length, BlockSize - _filled);
+            data[..n].CopyTo(_block.AsSpan(ChecksumBytes + _filled));
+            _filled += n;
+            Position += n;
+            data = data[n..];
+            if (_filled == BlockSize) EmitBlock();
+        }
+    }
+
+    /// <summary>Writes the last (partial) block and fsyncs the file.</summary>
+    public void Complete()
+    {
+        if (_filled > 0) EmitBlock();
+        _file.Sync();
+    }
+
+    private void EmitBlock()
+    {
+        var payload = _block.AsSpan(ChecksumBytes, _filled);
+        BinaryPrimitives.WriteUInt32LittleEndian(_block, Crc32.HashToUInt32(payload));
+        _file.Write(_block.AsSpan(0, ChecksumBytes + _filled));
+        _filled = 0;
+    }
+
+    public void Dispose() => _file.Dispose();
+}

@@ -1,0 +1,207 @@
+using System.Text;
+using RingStore.Core.Data;
+using RingStore.Core.Partitioning;
+using RingStore.Storage.IO;
+
+namespace RingStore.Storage.SSTables;
+
+/// <summary>
+/// An open, immutable SSTable. Summary, bloom filter and statistics live in memory; Data and Index
+/// are read with positional reads, so any number of threads may read at once.
+/// Lifetime: the reader starts with one reference, owned by whoever opened it and given back by
+/// <see cref="Dispose"/>. Readers of a table-set snapshot take extra references with
+/// <see cref="TryAcquire"/>/<see cref="Release"/>; compaction calls <see cref="MarkObsolete"/> and the
+/// files are deleted when the last reference goes, so an in-flight read never loses its files.
+/// Lazy row enumerations must finish while a reference is held.
+/// </summary>
+public sealed class SSTableReader : IDisposable
+{
+    private readonly IStorageFileSystem _fs;
+    private readonly ChecksummedBlockFile _data;
+    private readonly PartitionIndexReader _index;
+    private readonly BloomFilter _filter;
+    private int _references = 1;
+    private int _ownerReleased;
+    private volatile bool _obsolete;
+
+    private SSTableReader(IStorageFileSystem fs, string directory, long generation, ChecksummedBlockFile data,
+        PartitionIndexReader index, BloomFilter filter, SSTableStatistics statistics, long sizeOnDisk)
+    {
+        _fs = fs;
+        Directory = directory;
+        Generation = generation;
+        _data = data;
+        _index = index;
+        _filter = filter;
+        Statistics = statistics;
+        SizeOnDiskBytes = sizeOnDisk;
+    }
+
+    public string Directory { get; }
+
+    public long Generation { get; }
+
+    public string DataPath => _data.Path;
+
+    public SSTableStatistics Statistics { get; }
+
+    /// <summary>Bytes of all components, TOC included.</summary>
+    public long SizeOnDiskBytes { get; }
+
+    public bool IsObsolete => _obsolete;
+
+    /// <summary>Data blocks read from disk since open (tests assert seeks with it).</summary>
+    internal long DataBlocksRead => _data.BlocksRead;
+
+    internal long IndexBlocksRead => _index.File.BlocksRead;
+
+    public static SSTableReader Open(IStorageFileSystem fs, string directory, long generation)
+    {
+        ArgumentNullException.ThrowIfNull(fs);
+        string tocPath = SSTableFileNames.PathOf(directory, generation, SSTableComponent.Toc);
+        ValidateToc(fs, tocPath, generation);
+        string Path(SSTableComponent c) => SSTableFileNames.PathOf(directory, generation, c);
+
+        var statistics = SSTableStatistics.Deserialize(
+            WholeFileCodec.Read(fs, Path(SSTableComponent.Statistics), FileHeader.StatisticsMagic, out _), Path(SSTableComponent.Statistics));
+        byte[] summaryBody = WholeFileCodec.Read(fs, Path(SSTableComponent.Summary), FileHeader.SummaryMagic, out uint interval);
+        var summary = IndexSummary.Deserialize(summaryBody, (int)Math.Max(1, interval), Path(SSTableComponent.Summary));
+        byte[] filterBody = WholeFileCodec.Read(fs, Path(SSTableComponent.Filter), FileHeader.FilterMagic, out uint hashCount);
+        var filter = BloomFilter.Deserialize(filterBody, (int)hashCount, Path(SSTableComponent.Filter));
+
+        long size = 0;
+        foreach (var c in Enum.GetValues<SSTableComponent>()) size += fs.GetLength(Path(c));
+
+        ChecksummedBlockFile? data = null, index = null;
+        try
+        {
+            data = OpenBlocked(fs, Path(SSTableComponent.Data), FileHeader.DataMagic);
+            index = OpenBlocked(fs, Path(SSTableComponent.Index), FileHeader.IndexMagic);
+            return new SSTableReader(fs, directory, generation, data, new PartitionIndexReader(index, summary), filter, statistics, size);
+        }
+        catch
+        {
+            data?.Dispose();
+            index?.Dispose();
+            throw;
+        }
+    }
+
+    private static ChecksummedBlockFile OpenBlocked(IStorageFileSystem fs, string path, uint magic)
+    {
+        var file = fs.OpenRead(path);
+        try { return ChecksummedBlockFile.Open(file, magic); }
+        catch { file.Dispose(); throw; }
+    }
+
+    private static void ValidateToc(IStorageFileSystem fs, string tocPath, long generation)
+    {
+        if (!fs.Exists(tocPath)) throw new FileNotFoundException($"SSTable generation {generation} has no TOC.", tocPath);
+        string text;
+        using (var file = fs.OpenRead(tocPath))
+        {
+            var bytes = new byte[file.Length];
+            file.ReadExactlyAt(0, bytes);
+            text = Encoding.UTF8.GetString(bytes);
+        }
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        if (lines.Length == 0 || lines[0] != SSTableWriter.TocHeader)
+            throw new CorruptSSTableException(tocPath, 0, "unknown TOC header or format version");
+        foreach (var c in SSTableFileNames.DataComponents)
+            if (Array.IndexOf(lines, SSTableFileNames.FileName(generation, c)) < 0)
+                throw new CorruptSSTableException(tocPath, 0, $"TOC does not list {c}");
+    }
+
+    /// <summary>False means the partition is certainly absent; true means it may be present.</summary>
+    public bool MayContain(ReadOnlySpan<byte> partitionKey) => _filter.MayContain(partitionKey);
+
+    /// <summary>
+    /// The partition with its rows in <paramref name="slice"/> (read lazily, reversed on request),
+    /// or null when this table has no such partition.
+    /// </summary>
+    public SSTablePartition? ReadPartition(byte[] partitionKey, ClusteringSlice slice, bool reversed = false)
+    {
+        ArgumentNullException.ThrowIfNull(partitionKey);
+        if (!_filter.MayContain(partitionKey)) return null;
+        var token = Murmur3Partitioner.GetToken(partitionKey);
+        if (Statistics.PartitionCount == 0 || token < Statistics.MinToken || token > Statistics.MaxToken) return null;
+        var entry = _index.Find(token, partitionKey);
+        return entry is null ? null : ReadPartition(entry, slice, reversed);
+    }
+
+    /// <summary>Partitions with token in (startExclusive, endInclusive], in (token, key) order, all rows forward.</summary>
+    public IEnumerable<SSTablePartition> Scan(Token startExclusive, Token endInclusive)
+    {
+        foreach (var entry in _index.Range(startExclusive, endInclusive))
+            yield return ReadPartition(entry, ClusteringSlice.All, reversed: false);
+    }
+
+    /// <summary>Every partition in order (for compaction and streaming).</summary>
+    public IEnumerable<SSTablePartition> ScanAll() => Scan(Token.Minimum, Token.Maximum);
+
+    private SSTablePartition ReadPartition(IndexEntry entry, ClusteringSlice slice, bool reversed)
+    {
+        long firstRow;
+        (byte[] Key, DeletionTime Deletion, RangeTombstone[] RangeTombstones) header;
+        using (var cursor = new BlockCursor(_data, entry.DataPosition))
+        {
+            byte[] scratch = new byte[256];
+            header = PartitionRowReader.ReadHeader(cursor, ref scratch);
+            firstRow = cursor.Position;
+        }
+        if (!header.Key.AsSpan().SequenceEqual(entry.Key))
+            throw new CorruptSSTableException(_data.Path, entry.DataPosition, "partition key in Data does not match the Index");
+        var rows = PartitionRowReader.Rows(_data, entry, firstRow, slice, reversed);
+        return new SSTablePartition(entry.Key, entry.Token, header.Deletion, header.RangeTombstones, rows);
+    }
+
+    /// <summary>Takes a reference; false once the reader has been fully released (pick a newer snapshot).</summary>
+    public bool TryAcquire()
+    {
+        while (true)
+        {
+            int current = Volatile.Read(ref _references);
+            if (current <= 0) return false;
+            if (Interlocked.CompareExchange(ref _references, current + 1, current) == current) return true;
+        }
+    }
+
+    public void Release()
+    {
+        int left = Interlocked.Decrement(ref _references);
+        if (left < 0) throw new InvalidOperationException($"SSTable {Generation} released more often than acquired.");
+        if (left == 0) CloseAndMaybeDelete();
+    }
+
+    /// <summary>The table was replaced (e.g. compacted away): delete its files once nobody reads it.</summary>
+    public void MarkObsolete()
+    {
+        _obsolete = true;
+        // Already closed: nobody will release again, so delete now.
+        if (Volatile.Read(ref _references) == 0) DeleteFiles();
+    }
+
+    /// <summary>Gives back the opener's reference (once; later calls do nothing).</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _ownerReleased, 1) == 0) Release();
+    }
+
+    private void CloseAndMaybeDelete()
+    {
+        _data.Dispose();
+        _index.File.Dispose();
+        if (_obsolete) DeleteFiles();
+    }
+
+    private int _deleted;
+
+    private void DeleteFiles()
+    {
+        if (Interlocked.Exchange(ref _deleted, 1) != 0) return;
+        // TOC first, so a crash midway leaves a TOC-less generation that cleanup finishes off.
+        _fs.Delete(SSTableFileNames.PathOf(Directory, Generation, SSTableComponent.Toc));
+        foreach (var c in SSTableFileNames.DataComponents)
+            _fs.Delete(SSTableFileNames.PathOf(Directory, Generation, c));
+    }
+}

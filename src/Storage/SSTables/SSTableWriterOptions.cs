@@ -1,0 +1,35 @@
+namespace RingStore.Storage.SSTables;
+
+/// <summary>How an SSTable is laid out. Readers need none of this: every choice is recorded in the files.</summary>
+public sealed record SSTableWriterOptions
+{
+    public static readonly SSTableWriterOptions Default = new();
+
+    /// <summary>Target false-positive chance of the partition-key bloom filter.</summary>
+    public double BloomFilterFpChance { get; init; } = 0.01;
+
+    /// <summary>Payload bytes per checksummed block of the Data and Index files (the unit of a disk read).</summary>
+    public int BlockSizeBytes { get; init; } = 64 * 1024;
+
+    /// <summary>A partition gets a row index entry per this many bytes of rows, once it exceeds it.</summary>
+    public int RowIndexIntervalBytes { get; init; } = 64 * 1024;
+
+    /// <summary>
+    /// Partitions the caller expects to write. When positive, the bloom filter is sized up front and
+    /// the writer holds no per-partition state; when 0, the writer keeps 16 bytes of hash per
+    /// partition and sizes the filter exactly at Finish.
+    /// </summary>
+    public long ExpectedPartitions { get; init; }
+
+    /// <summary>Every Nth Index entry is sampled into the in-memory Summary.</summary>
+    public int IndexSummaryInterval { get; init; } = 128;
+
+    internal void Validate()
+    {
+        if (BloomFilterFpChance is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(BloomFilterFpChance), BloomFilterFpChance, "must be in (0, 1)");
+        if (BlockSizeBytes is < 64 or > 16 * 1024 * 1024) throw new ArgumentOutOfRangeException(nameof(BlockSizeBytes), BlockSizeBytes, "must be in [64, 16 MiB]");
+        if (RowIndexIntervalBytes < 1) throw new ArgumentOutOfRangeException(nameof(RowIndexIntervalBytes), RowIndexIntervalBytes, "must be positive");
+        if (ExpectedPartitions < 0) throw new ArgumentOutOfRangeException(nameof(ExpectedPartitions), ExpectedPartitions, "must not be negative");
+        if (IndexSummaryInterval < 1) throw new ArgumentOutOfRangeException(nameof(IndexSummaryInterval), IndexSummaryInterval, "must be positive");
+    }
+}
