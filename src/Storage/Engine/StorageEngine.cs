@@ -246,6 +246,9 @@ public sealed class StorageEngine : IAsyncDisposable
             while (await _compaction.RunOneAsync(t).ConfigureAwait(false)) { }
     }
 
+    /// <summary>Runs the one compaction the table's strategy asks for next, if any; returns whether one ran.</summary>
+    public Task<bool> RunOneCompactionAsync(string table) => _compaction.RunOneAsync(GetTable(table));
+
     private IEnumerable<TableStore> Selected(string? table) => table is null ? _tables.Values.ToArray() : [GetTable(table)];
 
     public StorageStats GetStats()
@@ -291,8 +294,8 @@ public sealed class StorageEngine : IAsyncDisposable
             catch (FormatException e)
             {
                 if (!_options.SkipCorruptCommitLogEntries)
-                    throw new CommitLogCorruptionException($"commit log entry at {entry.Position} does not decode: {e.Message}",
-                        Path.Combine(_options.DataDirectory, "commitlog"), entry.Position);
+                    throw new CommitLogCorruptionException(Path.Combine(_options.DataDirectory, "commitlog"), entry.Position,
+                        $"the entry passed its checksum but does not decode: {e.Message}");
                 _logger.LogWarning("Skipping undecodable commit-log entry at {Position}: {Error}", entry.Position, e.Message);
                 skipped++;
                 continue;

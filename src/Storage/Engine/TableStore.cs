@@ -174,7 +174,7 @@ public sealed class TableStore : IDisposable
         if (!sst.MayContain(key)) return false;
         // Clustering bounds may only exclude an SSTable without partition or range tombstones:
         // those shadow rows of other sources even when this SSTable has no row in the slice.
-        if (stats.PartitionTombstoneCount == 0 && stats.RangeTombstoneCount == 0 && stats.RowCount > 0)
+        if (stats.PartitionDeletionCount == 0 && stats.RangeTombstoneCount == 0 && stats.RowCount > 0)
         {
             if (!slice.Start.AdmitsAsStart(stats.MaxClustering)) return false;
             if (!slice.End.AdmitsAsEnd(stats.MinClustering)) return false;
