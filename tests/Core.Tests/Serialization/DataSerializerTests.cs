@@ -107,7 +107,7 @@ public class DataSerializerTests
                 var ex = Record.Exception(() => DataSerializer.ReadPartitionUpdate(data.AsSpan(0, n)));
                 Assert.True(ex is FormatException, $"truncated to {n}/{data.Length}: {ex?.GetType().Name ?? "no exception"}");
             }
-        }, iter: 300);
+        }, iter: 200);
     }
 
     [Fact]
