@@ -13,16 +13,24 @@ public static class Reconcile
     {
         if (a.TimestampMicros != b.TimestampMicros) return a.TimestampMicros > b.TimestampMicros ? a : b;
         if (a.IsTombstone != b.IsTombstone) return a.IsTombstone ? a : b;
-        if (a.IsTombstone) return a.LocalDeletionTimeSeconds >= b.LocalDeletionTimeSeconds ? a : b;
-        int cmp = a.Value.AsSpan().SequenceCompareTo(b.Value);
-        if (cmp != 0) return cmp > 0 ? a : b;
-        return a.LocalDeletionTimeSeconds >= b.LocalDeletionTimeSeconds ? a : b;
+        if (!a.IsTombstone)
+        {
+            int cmp = a.Value.AsSpan().SequenceCompareTo(b.Value);
+            if (cmp != 0) return cmp > 0 ? a : b;
+        }
+        if (a.LocalDeletionTimeSeconds != b.LocalDeletionTimeSeconds)
+            return a.LocalDeletionTimeSeconds > b.LocalDeletionTimeSeconds ? a : b;
+        // Same expiry reached with different TTLs (written at different local times): any fixed
+        // choice will do, but it must not depend on argument order.
+        return a.TtlSeconds >= b.TtlSeconds ? a : b;
     }
 
     public static LivenessInfo Liveness(LivenessInfo a, LivenessInfo b)
     {
         if (a.TimestampMicros != b.TimestampMicros) return a.TimestampMicros > b.TimestampMicros ? a : b;
-        return a.ExpiresAtSeconds >= b.ExpiresAtSeconds ? a : b;
+        if (a.ExpiresAtSeconds != b.ExpiresAtSeconds) return a.ExpiresAtSeconds > b.ExpiresAtSeconds ? a : b;
+        return a.TtlSeconds >= b.TtlSeconds ? a : b; // keeps the merge commutative
+
     }
 
     /// <summary>Merges two versions of the same row (same clustering key).</summary>
@@ -58,7 +66,7 @@ public static class Reconcile
         if (effective.IsLive) return row;
         var liveness = effective.Shadows(row.Liveness.TimestampMicros) ? LivenessInfo.None : row.Liveness;
         var kept = Array.FindAll(row.Cells, c => !effective.Shadows(c.TimestampMicros));
-        if (liveness.Equals(row.Liveness) && kept.Length == row.Cells.Length) return row;
+        if (liveness.Equals(row.Liveness) && kept.Length == row.Cells.Length) return row.IsEmpty ? null : row;
         var result = new Row(row.Clustering, liveness, row.Deletion, kept);
         return result.IsEmpty ? null : result;
     }

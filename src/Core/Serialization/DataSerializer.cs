@@ -90,8 +90,7 @@ public static class DataSerializer
         if ((flags & FlagLivenessTtl) != 0)
             liveness = new LivenessInfo(liveness.TimestampMicros, (int)r.ReadVarUInt(), (int)r.ReadVarInt());
         var deletion = (flags & FlagHasDeletion) != 0 ? ReadDeletion(ref r) : DeletionTime.Live;
-        int n = checked((int)r.ReadVarUInt());
-        if (n > r.Remaining) throw new FormatException($"Row claims {n} cells with {r.Remaining} bytes left.");
+        int n = ReadCount(ref r, "cells");
         var cells = new Cell[n];
         for (int i = 0; i < n; i++)
         {
@@ -124,15 +123,24 @@ public static class DataSerializer
         string table = r.ReadString();
         byte[] key = r.ReadBlob();
         var pd = ReadDeletion(ref r);
-        int nrt = checked((int)r.ReadVarUInt());
-        if (nrt > r.Remaining) throw new FormatException("Too many range tombstones for the data left.");
+        int nrt = ReadCount(ref r, "range tombstones");
         var rts = new RangeTombstone[nrt];
         for (int i = 0; i < nrt; i++) rts[i] = ReadRangeTombstone(ref r);
-        int nrows = checked((int)r.ReadVarUInt());
-        if (nrows > r.Remaining) throw new FormatException("Too many rows for the data left.");
+        int nrows = ReadCount(ref r, "rows");
         var rows = new Row[nrows];
         for (int i = 0; i < nrows; i++) rows[i] = ReadRow(ref r);
         return new PartitionUpdate(table, key, pd, rts, rows);
+    }
+
+    /// <summary>
+    /// An element count; each element takes at least one byte, so a count above the bytes left is
+    /// corrupt (checked before any cast, so a huge varint is a FormatException, not an overflow).
+    /// </summary>
+    private static int ReadCount(ref BinaryReaderSpan r, string what)
+    {
+        ulong n = r.ReadVarUInt();
+        if (n > (ulong)r.Remaining) throw new FormatException($"{n} {what} claimed with {r.Remaining} bytes left.");
+        return (int)n;
     }
 
     public static byte[] Serialize(PartitionUpdate u)

@@ -66,9 +66,10 @@ public static class ClusteringKeyCodec
             case ColumnType.Double:
             {
                 double d = BinaryPrimitives.ReadDoubleBigEndian(raw);
-                if (double.IsNaN(d)) d = double.NaN;
                 if (d == 0) d = 0.0; // -0.0 and 0.0 are equal values
-                ulong bits = (ulong)BitConverter.DoubleToInt64Bits(d);
+                // Canonical NaN with the sign bit clear, so it sorts after +Infinity. (.NET's double.NaN
+                // has the sign bit set and would sort before -Infinity.)
+                ulong bits = double.IsNaN(d) ? 0x7FF8_0000_0000_0000UL : (ulong)BitConverter.DoubleToInt64Bits(d);
                 bits = (bits & 0x8000_0000_0000_0000UL) != 0 ? ~bits : bits | 0x8000_0000_0000_0000UL;
                 Span<byte> b = stackalloc byte[8];
                 BinaryPrimitives.WriteUInt64BigEndian(b, bits);

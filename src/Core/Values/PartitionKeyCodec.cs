@@ -25,6 +25,7 @@ public static class PartitionKeyCodec
     /// <summary>Joins already-serialized components (one component is returned as is).</summary>
     public static byte[] Compose(IReadOnlyList<byte[]> components)
     {
+        if (components.Count == 0) throw new InvalidRequestException("The partition key must not be empty.");
         if (components.Count == 1)
         {
             if (components[0].Length == 0) throw new InvalidRequestException("The partition key must not be empty.");

@@ -32,6 +32,7 @@ public static class ValueCodec
                     long l => l,
                     _ => throw WrongType(column, type, value),
                 };
+                CheckTimestampRange(v, column);
                 var b = new byte[8]; BinaryPrimitives.WriteInt64BigEndian(b, v); return b;
             }
             case ColumnType.Int:
@@ -75,7 +76,7 @@ public static class ValueCodec
         return type switch
         {
             ColumnType.BigInt => BinaryPrimitives.ReadInt64BigEndian(Exact(bytes, 8, type)),
-            ColumnType.Timestamp => DateTimeOffset.FromUnixTimeMilliseconds(BinaryPrimitives.ReadInt64BigEndian(Exact(bytes, 8, type))),
+            ColumnType.Timestamp => DateTimeOffset.FromUnixTimeMilliseconds(CheckTimestampRange(BinaryPrimitives.ReadInt64BigEndian(Exact(bytes, 8, type)), "?")),
             ColumnType.Int => BinaryPrimitives.ReadInt32BigEndian(Exact(bytes, 4, type)),
             ColumnType.Double => BinaryPrimitives.ReadDoubleBigEndian(Exact(bytes, 8, type)),
             ColumnType.Boolean => Exact(bytes, 1, type)[0] != 0,
@@ -99,9 +100,20 @@ public static class ValueCodec
         };
         if (fixedSize is int n && bytes.Length != n)
             throw new InvalidRequestException($"Column '{column}' of type {type} needs {n} bytes, got {bytes.Length}.");
+        if (type == ColumnType.Timestamp) CheckTimestampRange(BinaryPrimitives.ReadInt64BigEndian(bytes), column);
         if (type == ColumnType.Text && !IsValidUtf8(bytes))
             throw new InvalidRequestException($"Column '{column}' of type text is not valid UTF-8.");
     }
+
+    // Timestamps are read back as DateTimeOffset, so only its range (years 1..9999) is storable;
+    // anything else would be accepted on write and then fail every read.
+    private static readonly long MinTimestampMs = DateTimeOffset.MinValue.ToUnixTimeMilliseconds();
+    private static readonly long MaxTimestampMs = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
+
+    private static long CheckTimestampRange(long ms, string column) =>
+        ms >= MinTimestampMs && ms <= MaxTimestampMs
+            ? ms
+            : throw new InvalidRequestException($"Column '{column}': timestamp {ms} ms is outside the supported range (years 1 to 9999).");
 
     private static bool IsValidUtf8(ReadOnlySpan<byte> bytes) => System.Text.Unicode.Utf8.IsValid(bytes);
 
