@@ -6,18 +6,17 @@ using RingStore.Storage.SSTables;
 
 namespace RingStore.Storage.Tests.SSTables;
 
-/// <summary>One ~30 MB partition: a slice in its middle must seek through the row index, not scan.</summary>
-public sealed class LargePartitionTests : IDisposable
+/// <summary>Writes the ~30 MB partition once for all tests of <see cref="LargePartitionTests"/>.</summary>
+public sealed class LargePartitionFixture : IDisposable
 {
-    private const int RowCount = 30_000;
-    private const int ValueBytes = 1_000;
-    private static readonly ClusteringColumn[] Columns = [new("ts", ColumnType.BigInt)];
-    private static readonly byte[] Key = "huge-partition"u8.ToArray();
+    public const int RowCount = 30_000;
+    public const int ValueBytes = 1_000;
+    public static readonly ClusteringColumn[] Columns = [new("ts", ColumnType.BigInt)];
+    public static readonly byte[] Key = "huge-partition"u8.ToArray();
 
     private readonly TempDirectory _dir = new();
-    private readonly SSTableReader _reader;
 
-    public LargePartitionTests()
+    public LargePartitionFixture()
     {
         // Rows are generated lazily: the writer must stream them, never holding the partition.
         using var writer = SSTableWriter.Create(PhysicalFileSystem.Instance, _dir.Path, 1);
@@ -25,16 +24,12 @@ public sealed class LargePartitionTests : IDisposable
         foreach (var p in keys)
             writer.AppendPartition(p.Key, DeletionTime.Live, [],
                 p.Key.Length == 1 ? [MakeRow(0)] : Enumerable.Range(0, RowCount).Select(i => MakeRow(i)));
-        _reader = writer.Finish();
+        Reader = writer.Finish();
     }
 
-    public void Dispose()
-    {
-        _reader.Dispose();
-        _dir.Dispose();
-    }
+    public SSTableReader Reader { get; }
 
-    private static byte[] Clustering(long ts) => ClusteringKeyCodec.Encode(Columns, [ts]);
+    public static byte[] Clustering(long ts) => ClusteringKeyCodec.Encode(Columns, [ts]);
 
     private static Row MakeRow(long ts)
     {
@@ -43,8 +38,23 @@ public sealed class LargePartitionTests : IDisposable
         return new Row(Clustering(ts), LivenessInfo.At(ts), DeletionTime.Live, [Cell.Live(0, ts, value)]);
     }
 
-    private static long TsOf(Row row) => (long)ClusteringKeyCodec.Decode(Columns, row.Clustering)[0];
+    public void Dispose()
+    {
+        Reader.Dispose();
+        _dir.Dispose();
+    }
+}
 
+/// <summary>One ~30 MB partition: a slice in its middle must seek through the row index, not scan.</summary>
+public sealed class LargePartitionTests(LargePartitionFixture fixture) : IClassFixture<LargePartitionFixture>
+{
+    private const int RowCount = LargePartitionFixture.RowCount;
+    private static readonly byte[] Key = LargePartitionFixture.Key;
+    private readonly SSTableReader _reader = fixture.Reader;
+
+    private static byte[] Clustering(long ts) => LargePartitionFixture.Clustering(ts);
+
+    private static long TsOf(Row row) => (long)ClusteringKeyCodec.Decode(LargePartitionFixture.Columns, row.Clustering)[0];
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
