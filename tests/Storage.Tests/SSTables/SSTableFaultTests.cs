@@ -52,6 +52,13 @@ public sealed class SSTableFaultTests : IDisposable
             }
         }
         Assert.InRange(corrupt, 1, 10);
+        // A bad block is never cached: asking again fails again instead of serving stale bytes.
+        var victim = partitions.First(p =>
+        {
+            try { _ = reader.ReadPartition(p.Key, ClusteringSlice.All, false)!.Rows.Count(); return false; }
+            catch (CorruptSSTableException) { return true; }
+        });
+        Assert.Throws<CorruptSSTableException>(() => reader.ReadPartition(victim.Key, ClusteringSlice.All, true)!.Rows.Count());
         Assert.Equal(partitions.Length - corrupt, ok);
         Assert.Throws<CorruptSSTableException>(() => reader.ScanAll().SelectMany(p => p.Rows).Count());
     }

@@ -150,6 +150,20 @@ public sealed class SSTableRoundTripTests : IDisposable
     }
 
     [Fact]
+    public void A_point_read_of_a_small_partition_reads_its_data_block_from_disk_once()
+    {
+        var partitions = TestData.SortPartitions(Enumerable.Range(0, 100).Select(i =>
+            new TestPartition(BitConverter.GetBytes(i), DeletionTime.Live, [], [new Row([1], LivenessInfo.At(i), DeletionTime.Live, [])])));
+        using (TestData.Write(PhysicalFileSystem.Instance, _dir.Path, 1, partitions)) { }
+        using var reader = SSTableReader.Open(PhysicalFileSystem.Instance, _dir.Path, 1);
+        Assert.Single(reader.ReadPartition(partitions[50].Key, ClusteringSlice.All, false)!.Rows);
+        Assert.Equal(1, reader.DataBlocksRead);   // header and rows share the cached block
+        Assert.Equal(1, reader.IndexBlocksRead);
+        Assert.Single(reader.ReadPartition(partitions[51].Key, ClusteringSlice.All, true)!.Rows);
+        Assert.Equal(1, reader.DataBlocksRead);
+    }
+
+    [Fact]
     public void Writer_rejects_out_of_order_input_and_leaves_nothing_behind()
     {
         var partitions = TestData.SortPartitions(Enumerable.Range(0, 3).Select(i => new TestPartition([(byte)i], DeletionTime.Live, [], [])));
