@@ -90,6 +90,11 @@ public sealed class FaultInjectingFileSystem : IStorageFileSystem
         }
     }
 
+    internal void ReturnReservation(int bytes)
+    {
+        lock (_gate) _bytesWritten -= bytes;
+    }
+
     internal void CheckSync(string path)
     {
         if (FailSync) throw new IOException($"Injected fault: fsync of {path} failed.");

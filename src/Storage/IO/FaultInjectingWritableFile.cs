@@ -16,6 +16,7 @@ internal sealed class FaultInjectingWritableFile(FaultInjectingFileSystem owner,
             return;
         }
         if (owner.TearFailingWrite && allowed > 0) inner.Write(data[..allowed]);
+        else owner.ReturnReservation(allowed);
         throw new IOException($"Injected fault: no space left on device writing {Path} ({allowed} of {data.Length} bytes stored).");
     }
 

@@ -1,23 +1,19 @@
-using System.Buffers;
-
 namespace RingStore.Storage.SSTables;
 
 /// <summary>
 /// A sequential reader over the logical stream of a <see cref="ChecksummedBlockFile"/>, positioned
 /// anywhere; it keeps the current block so consecutive reads touch disk once per block. Not
-/// thread-safe: each read operation makes its own cursor (buffers come from the shared pool).
+/// thread-safe: each read operation makes its own cursor; block payloads are shared, read-only.
 /// </summary>
 internal sealed class BlockCursor : IDisposable
 {
     private readonly ChecksummedBlockFile _file;
-    private byte[]? _buffer;
+    private byte[] _block = [];
     private long _blockIndex = -1;
-    private int _payloadLength;
 
     public BlockCursor(ChecksummedBlockFile file, long position)
     {
         _file = file;
-        _buffer = ArrayPool<byte>.Shared.Rent(file.BlockSize + ChecksummedBlockWriter.ChecksumBytes);
         Position = position;
     }
 
@@ -30,7 +26,7 @@ internal sealed class BlockCursor : IDisposable
     public byte ReadByte()
     {
         int offset = EnsureBlock();
-        byte b = _buffer![ChecksummedBlockWriter.ChecksumBytes + offset];
+        byte b = _block[offset];
         Position++;
         return b;
     }
@@ -52,8 +48,8 @@ internal sealed class BlockCursor : IDisposable
         while (!destination.IsEmpty)
         {
             int offset = EnsureBlock();
-            int n = Math.Min(destination.Length, _payloadLength - offset);
-            _buffer.AsSpan(ChecksummedBlockWriter.ChecksumBytes + offset, n).CopyTo(destination);
+            int n = Math.Min(destination.Length, _block.Length - offset);
+            _block.AsSpan(offset, n).CopyTo(destination);
             destination = destination[n..];
             Position += n;
         }
@@ -81,19 +77,13 @@ internal sealed class BlockCursor : IDisposable
         long index = Position / _file.BlockSize;
         if (index != _blockIndex)
         {
-            _blockIndex = -1; // a failed read must not leave a half-valid block cached
-            _payloadLength = _file.ReadBlock(index, _buffer ?? throw new ObjectDisposedException(nameof(BlockCursor)));
+            _blockIndex = -1; // a failed read must not leave the previous block posing as this one
+            _block = _file.GetBlock(index);
             _blockIndex = index;
         }
         return (int)(Position - index * _file.BlockSize);
     }
 
-    public void Dispose()
-    {
-        if (_buffer is { } b)
-        {
-            _buffer = null;
-            ArrayPool<byte>.Shared.Return(b);
-        }
-    }
+    /// <summary>Nothing to give back today (blocks are shared); kept so cursors stay scoped if pooling returns.</summary>
+    public void Dispose() => _block = [];
 }

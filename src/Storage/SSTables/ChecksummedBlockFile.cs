@@ -11,12 +11,17 @@ namespace RingStore.Storage.SSTables;
 /// </summary>
 internal sealed class ChecksummedBlockFile : IDisposable
 {
-    private readonly IReadableFile _file;
-    private long _blocksRead;
+    /// <summary>Blocks cached per open file: 8 x 64 KiB = 512 KiB per component at the default block size.</summary>
+    public const int DefaultCacheBlocks = 8;
 
-    private ChecksummedBlockFile(IReadableFile file, int blockSize, long logicalLength)
+    private readonly IReadableFile _file;
+    private readonly BlockCache _cache;
+    private long _blocksRead, _blocksAccessed;
+
+    private ChecksummedBlockFile(IReadableFile file, int blockSize, long logicalLength, int cacheBlocks)
     {
         _file = file;
+        _cache = new BlockCache(cacheBlocks);
         BlockSize = blockSize;
         LogicalLength = logicalLength;
     }
@@ -31,7 +36,10 @@ internal sealed class ChecksummedBlockFile : IDisposable
     /// <summary>Blocks read from disk since open; tests use it to prove a slice seeks instead of scanning.</summary>
     public long BlocksRead => Interlocked.Read(ref _blocksRead);
 
-    public static ChecksummedBlockFile Open(IReadableFile file, uint magic)
+    /// <summary>Blocks handed to cursors since open, cache hits included: how much of the file a read walked.</summary>
+    public long BlocksAccessed => Interlocked.Read(ref _blocksAccessed);
+
+    public static ChecksummedBlockFile Open(IReadableFile file, uint magic, int cacheBlocks = DefaultCacheBlocks)
     {
         Span<byte> header = stackalloc byte[FileHeader.SizeBytes];
         if (file.Length < FileHeader.SizeBytes)
@@ -46,36 +54,41 @@ internal sealed class ChecksummedBlockFile : IDisposable
         if (tail is > 0 and <= ChecksummedBlockWriter.ChecksumBytes)
             throw new CorruptSSTableException(file.Path, file.Length - tail, "torn last block");
         long logical = fullBlocks * blockSize + (tail > 0 ? tail - ChecksummedBlockWriter.ChecksumBytes : 0);
-        return new ChecksummedBlockFile(file, blockSize, logical);
+        return new ChecksummedBlockFile(file, blockSize, logical, cacheBlocks);
     }
 
     public long BlockCount => (LogicalLength + BlockSize - 1) / BlockSize;
 
     /// <summary>
-    /// Reads and verifies block <paramref name="blockIndex"/> into buffer (at least BlockSize + 4
-    /// bytes); the payload lands at buffer[4..4+returned length].
+    /// The verified payload of block <paramref name="blockIndex"/> (exactly its length), from the
+    /// cache or from disk. Callers must not modify it: it may be shared with other readers.
     /// </summary>
-    public int ReadBlock(long blockIndex, byte[] buffer)
+    public byte[] GetBlock(long blockIndex)
     {
+        Interlocked.Increment(ref _blocksAccessed);
+        if (_cache.TryGet(blockIndex) is { } cached) return cached;
         if (blockIndex < 0 || blockIndex >= BlockCount)
             throw new CorruptSSTableException(Path, FileHeader.SizeBytes, $"block {blockIndex} is past the end ({BlockCount} blocks)");
         long fileOffset = FileHeader.SizeBytes + blockIndex * ((long)BlockSize + ChecksummedBlockWriter.ChecksumBytes);
-        int payload = (int)Math.Min(BlockSize, LogicalLength - blockIndex * BlockSize);
-        var span = buffer.AsSpan(0, ChecksummedBlockWriter.ChecksumBytes + payload);
+        int payloadLength = (int)Math.Min(BlockSize, LogicalLength - blockIndex * BlockSize);
+        Span<byte> checksum = stackalloc byte[ChecksummedBlockWriter.ChecksumBytes];
+        var payload = new byte[payloadLength];
         try
         {
-            _file.ReadExactlyAt(fileOffset, span);
+            _file.ReadExactlyAt(fileOffset, checksum);
+            _file.ReadExactlyAt(fileOffset + ChecksummedBlockWriter.ChecksumBytes, payload);
         }
         catch (EndOfStreamException e)
         {
             throw new CorruptSSTableException(Path, fileOffset, "block truncated", e);
         }
         Interlocked.Increment(ref _blocksRead);
-        uint stored = BinaryPrimitives.ReadUInt32LittleEndian(span);
-        uint actual = Crc32.HashToUInt32(span[ChecksummedBlockWriter.ChecksumBytes..]);
+        uint stored = BinaryPrimitives.ReadUInt32LittleEndian(checksum);
+        uint actual = Crc32.HashToUInt32(payload);
         if (stored != actual)
             throw new CorruptSSTableException(Path, fileOffset,
                 $"checksum mismatch in block {blockIndex} (stored 0x{stored:X8}, computed 0x{actual:X8})");
+        _cache.Add(blockIndex, payload);
         return payload;
     }
 

@@ -55,6 +55,11 @@ public sealed class SSTableReader : IDisposable
 
     internal long IndexBlocksRead => _index.File.BlocksRead;
 
+    /// <summary>Data blocks walked by reads, cache hits included (what a seek saves).</summary>
+    internal long DataBlocksAccessed => _data.BlocksAccessed;
+
+    internal long IndexBlocksAccessed => _index.File.BlocksAccessed;
+
     public static SSTableReader Open(IStorageFileSystem fs, string directory, long generation)
     {
         ArgumentNullException.ThrowIfNull(fs);
