@@ -30,6 +30,16 @@ internal static class EntryCodec
         BinaryPrimitives.WriteUInt32LittleEndian(dest, hash);
     }
 
+    /// <summary>Reads our frame's payload length when the header itself looks intact (magic and version).</summary>
+    public static bool TryReadFrameLength(ReadOnlySpan<byte> entry, out int payloadLength)
+    {
+        payloadLength = 0;
+        if (entry.Length < HeaderBytes || entry[4] != Magic0 || entry[5] != Magic1 || entry[6] != FormatVersion)
+            return false;
+        payloadLength = BinaryPrimitives.ReadInt32LittleEndian(entry.Slice(8, 4));
+        return payloadLength >= 0;
+    }
+
     /// <summary>Validates one FasterLog entry body; on success returns the payload (a copy).</summary>
     public static bool TryDecode(ReadOnlySpan<byte> entry, out byte[] payload, out string reason)
     {

@@ -51,6 +51,11 @@ internal sealed class LogScanner(FasterLog log, int pageSizeBits)
                     faster = ex.Message;
                 }
 
+                if (faster is not null && InSkipped(expected, skip))
+                {
+                    restart = true; // known bad bytes; JumpOverSkipped moves past them
+                    continue;
+                }
                 if (faster is not null)
                 {
                     long resume = Math.Min(until, ResumeAfterBadEntry(expected, until));
@@ -79,10 +84,27 @@ internal sealed class LogScanner(FasterLog log, int pageSizeBits)
                     continue;
                 }
 
-                yield return EntryCodec.TryDecode(entry.AsSpan(0, length), out byte[] payload, out string reason)
-                    ? ScanItem.Entry(address, next, payload)
-                    : ScanItem.Corrupt(address, next, reason);
-                expected = next;
+                if (EntryCodec.TryDecode(entry.AsSpan(0, length), out byte[] payload, out string reason))
+                {
+                    yield return ScanItem.Entry(address, next, payload);
+                    expected = next;
+                }
+                else
+                {
+                    // If only FasterLog's length field is damaged, our own frame still knows where the entry ends.
+                    long resume = EntryCodec.TryReadFrameLength(entry.AsSpan(0, length), out int frameLength)
+                        ? address + log.HeaderSize + Align(EntryCodec.HeaderBytes + frameLength)
+                        : next;
+                    if (resume > NextPageStart(address) || resume > until)
+                        resume = Math.Min(next, until);
+                    yield return ScanItem.Corrupt(address, resume, reason);
+                    expected = resume;
+                    if (resume != next)
+                        restart = true;
+                }
+                // Never read bytes already known to be bad: restart past them.
+                if (InSkipped(expected, skip))
+                    restart = true;
             }
         }
     }
@@ -105,11 +127,13 @@ internal sealed class LogScanner(FasterLog log, int pageSizeBits)
         }
         if (length <= 0)
             return pageEnd;
-        long candidate = address + log.HeaderSize + ((length + 3) & ~3);
+        long candidate = address + log.HeaderSize + Align(length);
         if (candidate > pageEnd || candidate > until)
             return pageEnd;
         return candidate == pageEnd ? pageEnd : candidate;
     }
+
+    private static long Align(int length) => (length + 3L) & ~3L;
 
     private static long JumpOverSkipped(long address, IReadOnlyList<AddressRange> skip)
     {
