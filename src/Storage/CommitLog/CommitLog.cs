@@ -117,6 +117,8 @@ public sealed class CommitLog : IAsyncDisposable, IDisposable
     /// <summary>
     /// Appends one entry and returns its position. Periodic mode: returns once appended (durable within the sync
     /// interval). Group mode: returns only after an fsync covers it; concurrent writers within the window share one.
+    /// Cancelling while waiting for the fsync throws, but the entry is already in the log and may still become durable
+    /// and be replayed: treat a cancelled append as "outcome unknown", never as "not written".
     /// </summary>
     public async ValueTask<long> AppendAsync(ReadOnlyMemory<byte> payload, CancellationToken ct = default)
     {
