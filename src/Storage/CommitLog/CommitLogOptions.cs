@@ -1,0 +1,26 @@
+namespace RingStore.Storage.CommitLog;
+
+/// <summary>Configuration of one commit log directory.</summary>
+public sealed record CommitLogOptions
+{
+    /// <summary>Directory holding the segment files and FasterLog's commit metadata (created if missing).</summary>
+    public required string Directory { get; init; }
+
+    /// <summary>Durability contract of <see cref="CommitLog.AppendAsync"/>.</summary>
+    public CommitLogSyncMode SyncMode { get; init; } = CommitLogSyncMode.Periodic;
+
+    /// <summary>Periodic mode: the longest time an acknowledged append may stay un-synced.</summary>
+    public TimeSpan PeriodicSyncInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Group mode: how long the first waiting writer holds the fsync open for others to join.</summary>
+    public TimeSpan GroupCommitWindow { get; init; } = TimeSpan.FromMilliseconds(2);
+
+    /// <summary>Size of one segment file; a power of two between 64 KiB and 1 GiB. Released space is freed a whole segment at a time.</summary>
+    public long SegmentSizeBytes { get; init; } = 32L << 20;
+
+    /// <summary>
+    /// Operator's explicit opt-in: a corrupt entry in the middle of the log is skipped with a warning instead of
+    /// stopping startup. Off by default because skipping silently loses an acknowledged write.
+    /// </summary>
+    public bool SkipCorruptEntries { get; init; }
+}
