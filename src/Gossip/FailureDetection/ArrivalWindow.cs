@@ -6,8 +6,9 @@ namespace RingStore.Gossip.FailureDetection;
 /// </summary>
 public sealed class ArrivalWindow
 {
-    private readonly double[] _intervalsMs;
+    private readonly int _capacity;
     private readonly double _maxIntervalMs;
+    private double[] _intervalsMs;
     private int _count;
     private int _next;
     private double _sumMs;
@@ -15,7 +16,9 @@ public sealed class ArrivalWindow
     public ArrivalWindow(int capacity, TimeSpan initialInterval)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
-        _intervalsMs = new double[capacity];
+        _capacity = capacity;
+        // Grown on demand: a 1,000-node view holds a window per peer, and most never fill.
+        _intervalsMs = new double[Math.Min(capacity, 8)];
         _maxIntervalMs = initialInterval.TotalMilliseconds;
     }
 
@@ -56,6 +59,15 @@ public sealed class ArrivalWindow
 
     private void Record(double intervalMs)
     {
+        if (_count == _intervalsMs.Length && _count < _capacity)
+        {
+            // The buffer is full and in order from _next (== 0 after a full lap); grow it.
+            var bigger = new double[Math.Min(_capacity, _intervalsMs.Length * 2)];
+            Array.Copy(_intervalsMs, _next, bigger, 0, _count - _next);
+            Array.Copy(_intervalsMs, 0, bigger, _count - _next, _next);
+            _intervalsMs = bigger;
+            _next = _count;
+        }
         if (_count == _intervalsMs.Length)
         {
             _sumMs -= _intervalsMs[_next];

@@ -13,6 +13,14 @@ public sealed partial class Gossiper
         _events.Clear();
     }
 
+    /// <summary>Installs an (immutable, shareable) state directly: lets a large simulation share one object across views.</summary>
+    internal void InstallState(string endpoint, EndpointState state, TimeSpan now)
+    {
+        _states[endpoint] = state;
+        AfterStatusKnown(endpoint, state, now, reportHeartbeat: true);
+        _events.Clear();
+    }
+
     private void ApplyStates(IReadOnlyList<EndpointStateDelta> deltas, TimeSpan now)
     {
         foreach (EndpointStateDelta delta in deltas)

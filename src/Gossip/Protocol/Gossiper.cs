@@ -201,6 +201,19 @@ public sealed partial class Gossiper
                 states.Add(StateDeltas.Newer(digest.Endpoint, local, digest.MaxVersion));
             }
         }
+        // Unlike Cassandra, also send what the sender has never heard of: a new node learns the whole cluster
+        // from its first seed round instead of one endpoint per round. Free in steady state (equal views).
+        if (syn.Digests.Length < _states.Count + requests.Count)
+        {
+            var listed = new HashSet<string>(syn.Digests.Select(d => d.Endpoint), StringComparer.Ordinal);
+            foreach (var (endpoint, state) in _states)
+            {
+                if (!listed.Contains(endpoint))
+                {
+                    states.Add(StateDeltas.Newer(endpoint, state, 0));
+                }
+            }
+        }
         var ack = new GossipAck(GossipMessageSerializer.CurrentProtocolVersion, LocalEndpoint, [.. requests], [.. states]);
         _outbox.Add(new OutgoingMessage(syn.From, ack));
     }
