@@ -108,13 +108,10 @@ internal sealed class OutboundConnection : IAsyncDisposable
 
             // Requests already written have an unknown outcome and their response can only come on this
             // connection: fail them now rather than at their timeout.
-            var failed = FailPending(sentOnly: connected, RequestFailureReason.ConnectionLost, reason);
             _unreachable = true;
-            if (!connected)
-            {
-                // Never sent anywhere: fail queued requests fast so callers can fall back (hint, other replica).
-                FailPending(sentOnly: false, RequestFailureReason.PeerUnreachable, reason);
-            }
+            var failed = connected
+                ? FailPending(sentOnly: true, RequestFailureReason.ConnectionLost, reason)
+                : FailPending(sentOnly: false, RequestFailureReason.PeerUnreachable, reason); // never sent: callers can fall back now
 
             if (_stop.IsCancellationRequested)
             {
