@@ -78,7 +78,7 @@ public sealed class InMemoryNetwork
         }
     }
 
-    /// <summary>Delivers the earliest scheduled message, whatever the clock says. False when nothing is queued.</summary>
+    /// <summary>Takes the earliest scheduled message, whatever the clock says, and delivers it (or drops it if its target left). False when nothing is queued.</summary>
     public bool DeliverNext()
     {
         Delivery delivery;
