@@ -1,0 +1,42 @@
+namespace RingStore.Node.Messaging;
+
+/// <summary>
+/// What a message is for. The byte value goes over the wire: values are explicit and append-only, never reused,
+/// so nodes of different versions in one cluster agree on meaning. Gaps leave room per family.
+/// A request's response travels with the request's verb and the Response flag; the *Ack / *Response verbs are
+/// for replies that are sent as separate one-way messages (gossip's SYN -> ACK -> ACK2 works that way).
+/// </summary>
+public enum Verb : byte
+{
+    /// <summary>Never sent: a zero byte on the wire is a sign of a corrupt frame.</summary>
+    None = 0,
+
+    GossipSyn = 1,
+    GossipAck = 2,
+    GossipAck2 = 3,
+    GossipShutdown = 4,
+    Echo = 5,
+
+    Mutation = 10,
+    MutationAck = 11,
+    BatchMutation = 12,
+    BatchMutationAck = 13,
+
+    Read = 20,
+    ReadResponse = 21,
+    DigestRead = 22,
+    DigestResponse = 23,
+    ReadRepair = 24,
+    ReadRepairAck = 25,
+
+    Hint = 30,
+    HintAck = 31,
+
+    SchemaPull = 40,
+    SchemaPullResponse = 41,
+    SchemaPush = 42,
+    SchemaVersionCheck = 43,
+
+    /// <summary>For tests and diagnostics only.</summary>
+    Test = 250,
+}
