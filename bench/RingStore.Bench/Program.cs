@@ -15,6 +15,7 @@ public static class Program
             {
                 "storage" => StorageScenario.Run(rest),
                 "storage-worker" => StorageWorker.Run(rest),
+                "gossip-sim" => GossipSimScenario.Run(rest),
                 _ => Usage(scenario),
             };
         }
@@ -30,6 +31,7 @@ public static class Program
         if (scenario.Length > 0) Console.Error.WriteLine($"unknown scenario '{scenario}'");
         Console.Error.WriteLine("usage: bench <scenario> [options]");
         Console.Error.WriteLine("  storage [--json PATH] [--scale F]   RingStore's engine vs RocksDB on the same workload");
+        Console.Error.WriteLine("  gossip-sim [--sizes 10,100,1000] [--seeds N] [--json PATH]   simulated gossip convergence, failure detection, ownership balance");
         return 2;
     }
 }
