@@ -67,7 +67,8 @@ public static class DemoCommand
             var result = engine.Read(new SliceQuery(Readings.FullName, key, slice));
             var elapsed = sw.Elapsed;
 
-            var table = new Table().Title("SELECT ts, value FROM demo.readings WHERE sensor = 7 AND day = '2026-11-23' AND ts >= '10:00' AND ts <= '10:05'");
+            AnsiConsole.MarkupLine("[grey]SELECT ts, value FROM demo.readings WHERE sensor = 7 AND day = '2026-11-23' AND ts >= '10:00' AND ts <= '10:05'[/]");
+            var table = new Table();
             table.AddColumn("ts").AddColumn(new TableColumn("value").RightAligned());
             foreach (var row in result.Rows)
             {

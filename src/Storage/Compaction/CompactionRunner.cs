@@ -109,6 +109,8 @@ public sealed class CompactionRunner
                 BloomFilterFpChance = table.Schema.Options.BloomFilterFpChance,
                 BlockSizeBytes = _options.SSTableBlockSizeBytes,
                 ExpectedPartitions = inputs.Sum(s => s.Statistics.PartitionCount),
+                IndexSummaryInterval = _options.IndexSummaryInterval,
+                RowIndexIntervalBytes = _options.RowIndexIntervalBytes,
             });
             SSTableReader? output = null;
             long partitions = 0;

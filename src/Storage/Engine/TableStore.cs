@@ -127,6 +127,8 @@ public sealed class TableStore : IDisposable
             BloomFilterFpChance = Schema.Options.BloomFilterFpChance,
             BlockSizeBytes = _options.SSTableBlockSizeBytes,
             ExpectedPartitions = memtable.PartitionCount,
+            IndexSummaryInterval = _options.IndexSummaryInterval,
+            RowIndexIntervalBytes = _options.RowIndexIntervalBytes,
         };
         using var writer = SSTableWriter.Create(_fs, Directory, generation, writerOptions);
         foreach (var p in memtable.ScanInTokenOrder())
