@@ -32,7 +32,7 @@ public sealed class CommitLogCrashTests
         }
     }
 
-    private static async Task<List<long>> RunChildAndKill(string directory, long firstSequence, int killAfterAcks, int extraDelayMs)
+    internal static async Task<List<long>> RunChildAndKill(string directory, long firstSequence, int killAfterAcks, int extraDelayMs, string mode = "log")
     {
         string childDll = Path.Combine(AppContext.BaseDirectory, "CommitLogCrashChild.dll");
         var start = new ProcessStartInfo("dotnet")
@@ -45,6 +45,7 @@ public sealed class CommitLogCrashTests
         start.ArgumentList.Add(directory);
         start.ArgumentList.Add(firstSequence.ToString(CultureInfo.InvariantCulture));
         start.ArgumentList.Add("8");
+        start.ArgumentList.Add(mode);
 
         using var child = Process.Start(start) ?? throw new InvalidOperationException("could not start the crash child");
         var acked = new ConcurrentQueue<long>();
