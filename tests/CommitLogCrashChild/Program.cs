@@ -45,7 +45,7 @@ await Task.WhenAll(Enumerable.Range(0, writers).Select(_ => Task.Run(async () =>
 })));
 
 /// <summary>The engine-level variant: every acknowledged row must be readable after the kill.</summary>
-internal static class EngineMode
+public static class EngineMode
 {
     public static readonly TableSchema Schema = new(
         "crash", "rows",

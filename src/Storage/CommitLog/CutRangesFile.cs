@@ -62,6 +62,6 @@ internal static class CutRangesFile
             stream.Flush(flushToDisk: true);
         }
         File.Move(temp, path, overwrite: true);
-        DirectoryFsync.Flush(directory);
+        IO.NativeDirectorySync.Sync(directory);
     }
 }

@@ -13,13 +13,8 @@ namespace RingStore.Storage.Tests.Engine;
 /// </summary>
 public sealed class EngineCrashTests
 {
-    private static readonly TableSchema Schema = new(
-        "crash", "rows",
-        [new ColumnDefinition("id", ColumnType.BigInt)],
-        [new ClusteringColumn("seq", ColumnType.BigInt)],
-        [new ColumnDefinition("v", ColumnType.Blob)],
-        null,
-        Guid.Parse("00000000-0000-0000-0000-00000000c0de"));
+    // The child's table, so both sides agree on it by construction.
+    private static readonly TableSchema Schema = EngineMode.Schema;
 
     [Fact]
     public async Task Every_acknowledged_engine_write_survives_SIGKILL()
