@@ -71,19 +71,26 @@ internal sealed class ChecksummedBlockFile : IDisposable
             throw new CorruptSSTableException(Path, FileHeader.SizeBytes, $"block {blockIndex} is past the end ({BlockCount} blocks)");
         long fileOffset = FileHeader.SizeBytes + blockIndex * ((long)BlockSize + ChecksummedBlockWriter.ChecksumBytes);
         int payloadLength = (int)Math.Min(BlockSize, LogicalLength - blockIndex * BlockSize);
-        Span<byte> checksum = stackalloc byte[ChecksummedBlockWriter.ChecksumBytes];
-        var payload = new byte[payloadLength];
+        // One pread for checksum and payload together: a point read's cost is mostly syscalls.
+        var raw = System.Buffers.ArrayPool<byte>.Shared.Rent(ChecksummedBlockWriter.ChecksumBytes + payloadLength);
+        byte[] payload;
+        uint stored;
         try
         {
-            _file.ReadExactlyAt(fileOffset, checksum);
-            _file.ReadExactlyAt(fileOffset + ChecksummedBlockWriter.ChecksumBytes, payload);
+            var span = raw.AsSpan(0, ChecksummedBlockWriter.ChecksumBytes + payloadLength);
+            _file.ReadExactlyAt(fileOffset, span);
+            stored = BinaryPrimitives.ReadUInt32LittleEndian(span);
+            payload = span[ChecksummedBlockWriter.ChecksumBytes..].ToArray();
         }
         catch (EndOfStreamException e)
         {
             throw new CorruptSSTableException(Path, fileOffset, "block truncated", e);
         }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(raw);
+        }
         Interlocked.Increment(ref _blocksRead);
-        uint stored = BinaryPrimitives.ReadUInt32LittleEndian(checksum);
         uint actual = Crc32.HashToUInt32(payload);
         if (stored != actual)
             throw new CorruptSSTableException(Path, fileOffset,
