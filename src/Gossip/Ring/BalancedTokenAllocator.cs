@@ -15,7 +15,8 @@ namespace RingStore.Gossip.Ring;
 /// </summary>
 public sealed class BalancedTokenAllocator(IReplicationStrategy strategy) : ITokenAllocator
 {
-    private const int CandidateRanges = 64;
+    private const int CandidateRanges = 128;
+    private const int RefinementPasses = 1;
     private static readonly double[] SplitFractions = [0.1, 0.3, 0.5, 0.7, 0.9];
 
     public IReplicationStrategy Strategy { get; } = strategy;
@@ -42,61 +43,114 @@ public sealed class BalancedTokenAllocator(IReplicationStrategy strategy) : ITok
         // Total replicated ownership inside the DC does not change as tokens are added, so the fair share is fixed.
         double target = Enumerable.Range(0, topology.NodeCount).Where(n => topology.DatacenterOf(n) == dc).Sum(n => loads[n]) / topology.NodesIn(dc);
 
-        var chosen = new List<Token>(numTokens);
-        var deltas = new Dictionary<int, double>();
-        var bestDeltas = new Dictionary<int, double>();
+        var search = new Search(scratch, balanceBy, loads, self, dc, target);
+        var chosen = new List<long>(numTokens);
         for (int step = 0; step < numTokens; step++)
+        {
+            // The joining node should grow steadily towards its share, not grab it with its first tokens.
+            (long token, int index) = search.Best(target * (step + 1) / numTokens, keep: null);
+            search.Place(index, token);
+            chosen.Add(token);
+        }
+
+        // Refinement: the greedy pass placed early tokens against a partial picture. Lift each token out again
+        // and put it back wherever it now helps most given all the others (its old spot is a candidate too,
+        // so a token only moves when that strictly improves the score).
+        for (int pass = 0; pass < RefinementPasses; pass++)
+        {
+            for (int k = 0; k < chosen.Count; k++)
+            {
+                search.Remove(chosen[k]);
+                (long token, int index) = search.Best(target, keep: chosen[k]);
+                search.Place(index, token);
+                chosen[k] = token;
+            }
+        }
+        return [.. chosen.Select(t => new Token(t))];
+    }
+
+    /// <summary>The candidate search over one scratch ring, with the loads kept exact as tokens come and go.</summary>
+    private sealed class Search(ScratchRing scratch, IReplicationStrategy strategy, double[] loads, int self, int dc, double target)
+    {
+        private readonly Dictionary<int, double> _deltas = [];
+        private readonly Dictionary<int, double> _bestDeltas = [];
+
+        /// <summary>Best candidate token and its insertion index; <paramref name="keep"/> is an extra candidate.</summary>
+        public (long Token, int Index) Best(double selfTarget, long? keep)
         {
             double bestScore = double.PositiveInfinity;
             long bestToken = 0;
             int bestIndex = -1;
-            // The joining node should grow steadily towards its share, not grab it with its first tokens.
-            double selfTarget = target * (step + 1) / numTokens;
-            foreach (int vnode in CandidateVnodes(scratch, balanceBy, loads, dc))
+            if (keep is long kept)
+            {
+                Consider(kept, selfTarget, ref bestScore, ref bestToken, ref bestIndex);
+            }
+            foreach (int vnode in CandidateVnodes(scratch, strategy, loads, dc))
             {
                 foreach (double fraction in SplitFractions)
                 {
-                    long token = SplitPoint(scratch, vnode, fraction);
-                    int index = scratch.InsertionIndex(token);
-                    if (index < 0 || token == long.MinValue)
-                    {
-                        continue;
-                    }
-                    deltas.Clear();
-                    OwnershipDelta(scratch, balanceBy, index, token, self, deltas);
-                    double score = 0;
-                    foreach (var (node, d) in deltas)
-                    {
-                        if (topology.DatacenterOf(node) == dc)
-                        {
-                            double goal = node == self ? selfTarget : target;
-                            double before = loads[node] - goal;
-                            score += (before + d) * (before + d) - before * before;
-                        }
-                    }
-                    if (score < bestScore)
-                    {
-                        (bestScore, bestToken, bestIndex) = (score, token, index);
-                        bestDeltas.Clear();
-                        foreach (var kv in deltas)
-                        {
-                            bestDeltas[kv.Key] = kv.Value;
-                        }
-                    }
+                    Consider(SplitPoint(scratch, vnode, fraction), selfTarget, ref bestScore, ref bestToken, ref bestIndex);
                 }
             }
             if (bestIndex < 0)
             {
                 throw new InvalidOperationException("no free token left to allocate"); // only on absurdly full rings
             }
-            scratch.Insert(bestIndex, bestToken, self);
-            foreach (var (node, d) in bestDeltas)
+            return (bestToken, bestIndex);
+        }
+
+        private void Consider(long token, double selfTarget, ref double bestScore, ref long bestToken, ref int bestIndex)
+        {
+            int index = scratch.InsertionIndex(token);
+            if (index < 0 || token == long.MinValue)
+            {
+                return;
+            }
+            _deltas.Clear();
+            OwnershipDelta(scratch, strategy, index, token, self, _deltas);
+            double score = 0;
+            foreach (var (node, d) in _deltas)
+            {
+                if (scratch.Topology.DatacenterOf(node) == dc)
+                {
+                    double goal = node == self ? selfTarget : target;
+                    double before = loads[node] - goal;
+                    score += (before + d) * (before + d) - before * before;
+                }
+            }
+            if (score < bestScore)
+            {
+                (bestScore, bestToken, bestIndex) = (score, token, index);
+                _bestDeltas.Clear();
+                foreach (var kv in _deltas)
+                {
+                    _bestDeltas[kv.Key] = kv.Value;
+                }
+            }
+        }
+
+        /// <summary>Inserts the token last returned by <see cref="Best"/> and applies its ownership change.</summary>
+        public void Place(int index, long token)
+        {
+            scratch.Insert(index, token, self);
+            foreach (var (node, d) in _bestDeltas)
             {
                 loads[node] += d;
             }
-            chosen.Add(new Token(bestToken));
         }
-        return chosen;
+
+        /// <summary>Takes one of the joining node's tokens out; its removal undoes exactly what inserting it would do.</summary>
+        public void Remove(long token)
+        {
+            int index = scratch.IndexOf(token);
+            scratch.RemoveAt(index);
+            _deltas.Clear();
+            OwnershipDelta(scratch, strategy, index, token, self, _deltas);
+            foreach (var (node, d) in _deltas)
+            {
+                loads[node] -= d;
+            }
+        }
     }
 
     /// <summary>Balancing replicated ownership is meaningless while every node of the DC holds everything.</summary>

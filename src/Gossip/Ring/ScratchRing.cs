@@ -23,6 +23,19 @@ internal sealed class ScratchRing(Topology topology, List<long> tokens, List<int
         return i >= 0 ? -1 : ~i;
     }
 
+    /// <summary>Index of a token known to be present.</summary>
+    public int IndexOf(long token)
+    {
+        int i = tokens.BinarySearch(token);
+        return i >= 0 ? i : throw new InvalidOperationException($"token {token} is not in the ring");
+    }
+
+    public void RemoveAt(int index)
+    {
+        tokens.RemoveAt(index);
+        owners.RemoveAt(index);
+    }
+
     public void Insert(int index, long token, int owner)
     {
         tokens.Insert(index, token);

@@ -17,6 +17,7 @@ public class TokenAllocatorTests
     [Theory]
     [InlineData(6)]
     [InlineData(12)]
+    [InlineData(24)]
     public void Balanced_allocator_keeps_replicated_ownership_within_ten_percent(int nodes)
     {
         var rf3 = new SimpleStrategy(3);
