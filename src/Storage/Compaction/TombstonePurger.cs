@@ -54,14 +54,3 @@ public static class TombstonePurger
         }
     }
 }
-
-/// <summary>A partition as compaction writes it back.</summary>
-public sealed record PurgedPartition(
-    byte[] Key,
-    RingStore.Core.Partitioning.Token Token,
-    DeletionTime PartitionDeletion,
-    IReadOnlyList<RangeTombstone> RangeTombstones,
-    IEnumerable<Row> Rows)
-{
-    public bool IsEmptyHeader => PartitionDeletion.IsLive && RangeTombstones.Count == 0;
-}

@@ -28,33 +28,3 @@ public sealed record SliceQuery(
         return Reversed ? Slice with { End = after } : Slice with { Start = after };
     }
 }
-
-/// <summary>Live rows of a slice, and a paging state when the limit cut the result short.</summary>
-public sealed record SliceResult(IReadOnlyList<Row> Rows, byte[]? PagingState);
-
-/// <summary>A partition as a token-range read returns it: tombstones included, rows materialized.</summary>
-public sealed record MergedPartitionData(
-    byte[] Key,
-    RingStore.Core.Partitioning.Token Token,
-    DeletionTime PartitionDeletion,
-    IReadOnlyList<RangeTombstone> RangeTombstones,
-    IReadOnlyList<Row> Rows);
-
-/// <summary>Engine-wide statistics snapshot.</summary>
-public sealed record StorageStats(IReadOnlyList<TableStats> Tables);
-
-/// <summary>One table's statistics.</summary>
-public sealed record TableStats(
-    string Table,
-    long MemtableBytes,
-    int FlushingMemtables,
-    int SSTableCount,
-    long DiskBytes,
-    long SSTablePartitions,
-    int PendingCompactions,
-    long Reads,
-    long Writes,
-    long Flushes,
-    long Compactions,
-    LatencySummary ReadLatency,
-    LatencySummary WriteLatency);

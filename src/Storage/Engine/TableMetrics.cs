@@ -34,6 +34,3 @@ public sealed class TableMetrics
                 copy.GetValueAtPercentile(99), copy.GetMaxValue());
     }
 }
-
-/// <summary>Latency percentiles in microseconds.</summary>
-public sealed record LatencySummary(long Count, long P50Micros, long P95Micros, long P99Micros, long MaxMicros);

@@ -1,0 +1,17 @@
+namespace RingStore.Storage.Engine;
+
+/// <summary>One table's statistics.</summary>
+public sealed record TableStats(
+    string Table,
+    long MemtableBytes,
+    int FlushingMemtables,
+    int SSTableCount,
+    long DiskBytes,
+    long SSTablePartitions,
+    int PendingCompactions,
+    long Reads,
+    long Writes,
+    long Flushes,
+    long Compactions,
+    LatencySummary ReadLatency,
+    LatencySummary WriteLatency);
