@@ -3,7 +3,11 @@ namespace RingStore.Core.Data;
 /// <summary>
 /// The merge rule, one pure function used everywhere (memtable, reads, compaction, read repair):
 /// the higher timestamp wins; on a tie a tombstone beats a live value; on a tie between values the
-/// greater value (unsigned bytes) wins; a last tie on expiry keeps the result commutative.
+/// greater value (unsigned bytes) wins — except that, as in Cassandra since CASSANDRA-14592, an
+/// expiring value beats a regular one on a timestamp tie, and of two expiring values the one that
+/// expires first wins. Expiring cells turn into tombstones when compaction sees them expired; this
+/// ranking (tombstone > expiring > regular) makes that conversion never change which cell wins, so
+/// the answer does not depend on when a replica happened to compact.
 /// Being commutative, associative and idempotent is what lets replicas converge whatever order
 /// they see writes in.
 /// </summary>
@@ -13,11 +17,17 @@ public static class Reconcile
     {
         if (a.TimestampMicros != b.TimestampMicros) return a.TimestampMicros > b.TimestampMicros ? a : b;
         if (a.IsTombstone != b.IsTombstone) return a.IsTombstone ? a : b;
-        if (!a.IsTombstone)
+        if (a.IsTombstone)
         {
-            int cmp = a.Value.AsSpan().SequenceCompareTo(b.Value);
-            if (cmp != 0) return cmp > 0 ? a : b;
+            if (a.LocalDeletionTimeSeconds != b.LocalDeletionTimeSeconds)
+                return a.LocalDeletionTimeSeconds > b.LocalDeletionTimeSeconds ? a : b;
+            return a.TtlSeconds >= b.TtlSeconds ? a : b;
         }
+        if (a.IsExpiring != b.IsExpiring) return a.IsExpiring ? a : b;
+        if (a.IsExpiring && a.LocalDeletionTimeSeconds != b.LocalDeletionTimeSeconds)
+            return a.LocalDeletionTimeSeconds < b.LocalDeletionTimeSeconds ? a : b;
+        int cmp = a.Value.AsSpan().SequenceCompareTo(b.Value);
+        if (cmp != 0) return cmp > 0 ? a : b;
         if (a.LocalDeletionTimeSeconds != b.LocalDeletionTimeSeconds)
             return a.LocalDeletionTimeSeconds > b.LocalDeletionTimeSeconds ? a : b;
         // Same expiry reached with different TTLs (written at different local times): any fixed

@@ -49,6 +49,10 @@ public class ReconcileTests
                 Assert.Equal(Math.Max(a.TimestampMicros, b.TimestampMicros), m.TimestampMicros);           // higher timestamp wins
             else if (a.IsTombstone != b.IsTombstone)
                 Assert.True(m.IsTombstone);                                                                // tie: tombstone wins
+            else if (!a.IsTombstone && a.IsExpiring != b.IsExpiring)
+                Assert.True(m.IsExpiring);                                                                 // tie: expiring beats regular (CASSANDRA-14592)
+            else if (a.IsExpiring && a.LocalDeletionTimeSeconds != b.LocalDeletionTimeSeconds)
+                Assert.Equal(Math.Min(a.LocalDeletionTimeSeconds, b.LocalDeletionTimeSeconds), m.LocalDeletionTimeSeconds); // tie: expires first wins
             else if (!a.IsTombstone)
                 Assert.Equal(ClusteringValues.CompareUnsigned(a.Value, b.Value) >= 0 ? a.Value : b.Value, m.Value); // tie: greater value
         }, iter: Iter, print: t => $"{DataGen.Show(t.Item1)} {DataGen.Show(t.Item2)}");
@@ -68,6 +72,23 @@ public class ReconcileTests
         Assert.Equal(big, Reconcile.Cells(small, big));   // unsigned bytes: 0x80 > 0x01
         var prefix = Cell.Live(1, 10, [0x80, 0x00]);
         Assert.Equal(prefix, Reconcile.Cells(big, prefix)); // longer wins over its prefix
+    }
+
+    [Fact]
+    public void Expiry_of_a_cell_never_changes_which_cell_wins_a_timestamp_tie()
+    {
+        // Whether a replica compacted (turning the expired cell into a tombstone) before merging
+        // must not change the answer.
+        var expiring = Cell.Expiring(1, 10, [0x01], ttlSeconds: 5, nowSeconds: 100);
+        var regular = Cell.Live(1, 10, [0xFF]);
+        var laterExpiring = Cell.Expiring(1, 10, [0xFF], ttlSeconds: 50, nowSeconds: 100);
+        foreach (var other in new[] { regular, laterExpiring })
+        {
+            var before = Reconcile.Cells(expiring, other);
+            var after = Reconcile.Cells(expiring.AsTombstoneIfExpired(200), other);
+            Assert.Equal(before.IsLiveAt(200), after.IsLiveAt(200));
+            Assert.Same(expiring.Value, before.Value);
+        }
     }
 
     // ---- Liveness ----
