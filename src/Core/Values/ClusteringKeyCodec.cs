@@ -53,6 +53,44 @@ public static class ClusteringKeyCodec
         return values.ToArray();
     }
 
+    /// <summary>
+    /// Checks that <paramref name="encoded"/> is a well-formed key or prefix and returns how many
+    /// components it has, without decoding values (the write path validates every row this way).
+    /// </summary>
+    public static int CountComponents(IReadOnlyList<ClusteringColumn> columns, ReadOnlySpan<byte> encoded)
+    {
+        int pos = 0, count = 0;
+        for (int i = 0; i < columns.Count && pos < encoded.Length; i++)
+        {
+            bool desc = columns[i].Order == ClusteringOrder.Desc;
+            byte At(ReadOnlySpan<byte> e, int at) =>
+                at < e.Length ? (desc ? (byte)~e[at] : e[at]) : throw new InvalidRequestException("Malformed clustering key: truncated component.");
+            switch (columns[i].Type)
+            {
+                case ColumnType.BigInt or ColumnType.Timestamp or ColumnType.Double: pos += 8; break;
+                case ColumnType.Int: pos += 4; break;
+                case ColumnType.Boolean: pos += 1; break;
+                case ColumnType.TimeUuid: pos += 17; break;
+                case ColumnType.Uuid: pos += At(encoded, pos) == 1 ? 18 : 17; break;
+                case ColumnType.Text or ColumnType.Blob:
+                    while (true)
+                    {
+                        if (At(encoded, pos++) != 0) continue;
+                        byte next = At(encoded, pos++);
+                        if (next == 0) break;
+                        if (next != 0xFF) throw new InvalidRequestException("Malformed clustering key: bad escape.");
+                    }
+                    break;
+                default:
+                    throw new InvalidRequestException($"Type {columns[i].Type} cannot be a clustering column.");
+            }
+            if (pos > encoded.Length) throw new InvalidRequestException("Malformed clustering key: truncated component.");
+            count++;
+        }
+        if (pos != encoded.Length) throw new InvalidRequestException("Malformed clustering key: trailing bytes.");
+        return count;
+    }
+
     private static void AppendComponent(List<byte> buf, ColumnType type, byte[] raw)
     {
         switch (type)

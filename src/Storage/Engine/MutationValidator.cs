@@ -30,10 +30,10 @@ public static class MutationValidator
         {
             if (schema.Clustering.Count > 0)
             {
-                object[] values = ClusteringKeyCodec.Decode(schema.Clustering, row.Clustering);
-                if (values.Length != schema.Clustering.Count)
+                int components = ClusteringKeyCodec.CountComponents(schema.Clustering, row.Clustering);
+                if (components != schema.Clustering.Count)
                     throw new InvalidRequestException(
-                        $"Row of {schema.FullName} needs all {schema.Clustering.Count} clustering column(s), got {values.Length}.");
+                        $"Row of {schema.FullName} needs all {schema.Clustering.Count} clustering column(s), got {components}.");
             }
             else if (row.Clustering.Length != 0)
                 throw new InvalidRequestException($"{schema.FullName} has no clustering columns but the row has a clustering key.");
@@ -57,6 +57,6 @@ public static class MutationValidator
 
     private static void CheckClusteringPrefix(TableSchema schema, byte[] prefix)
     {
-        if (prefix.Length > 0) ClusteringKeyCodec.Decode(schema.Clustering, prefix);
+        if (prefix.Length > 0) ClusteringKeyCodec.CountComponents(schema.Clustering, prefix);
     }
 }
