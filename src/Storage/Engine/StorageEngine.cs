@@ -190,6 +190,39 @@ public sealed class StorageEngine : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A partition slice as a replica sends it to a coordinator: merged, with the partition deletion, range
+    /// tombstones and tombstoned or expired rows kept (the coordinator's merge and read repair need them), and
+    /// cut after <see cref="SliceQuery.Limit"/> live rows. Null when no source has the partition.
+    /// </summary>
+    public MergedPartitionData? ReadUnfiltered(SliceQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        long started = Stopwatch.GetTimestamp();
+        var table = GetTable(query.Table);
+        var acquired = new List<SSTableReader>();
+        try
+        {
+            var merged = table.ReadPartition(query.PartitionKey, query.EffectiveSlice(), query.Reversed, acquired);
+            if (merged is null) return null;
+            var rows = new List<Row>();
+            int live = 0;
+            int now = NowSeconds;
+            foreach (var row in merged.Rows)
+            {
+                if (live == query.Limit) break;
+                rows.Add(row);
+                if (LiveRows.Visible(row, now) is not null) live++;
+            }
+            return new MergedPartitionData(merged.Key, merged.Token, merged.PartitionDeletion, merged.RangeTombstones, rows);
+        }
+        finally
+        {
+            foreach (var sst in acquired) sst.Release();
+            table.Metrics.RecordRead((long)Stopwatch.GetElapsedTime(started).TotalMicroseconds);
+        }
+    }
+
     /// <summary>One row by its full clustering key, or null.</summary>
     public Row? ReadRow(string table, byte[] partitionKey, byte[] clustering) =>
         Read(new SliceQuery(table, partitionKey, ClusteringSlice.Exactly(clustering), Limit: 1)).Rows.FirstOrDefault();

@@ -1,0 +1,20 @@
+namespace RingStore.Core.Errors;
+
+/// <summary>
+/// Machine-readable kind of a failed request, sent to clients next to the message (gRPC trailer
+/// "ringstore-error-kind") so drivers can decide whether to retry. Values are append-only.
+/// </summary>
+public enum RequestErrorKind
+{
+    Unknown = 0,
+    InvalidRequest = 1,
+    Unavailable = 2,
+    WriteTimeout = 3,
+    ReadTimeout = 4,
+    Overloaded = 5,
+    ServerError = 6,
+    UnknownTable = 7,
+    ValueTooLarge = 8,
+    AlreadyExists = 9,
+    SyntaxError = 10,
+}
