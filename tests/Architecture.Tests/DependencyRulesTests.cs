@@ -26,4 +26,8 @@ public class DependencyRulesTests
     [Fact]
     public void Gossip_references_only_core() =>
         Assert.Equal(["RingStore.Core"], RingStoreReferences(typeof(RingStore.Gossip.GossipAssemblyMarker).Assembly));
+
+    [Fact]
+    public void Client_references_only_core() =>
+        Assert.Equal(["RingStore.Core"], RingStoreReferences(typeof(RingStore.Client.ClientAssemblyMarker).Assembly));
 }

@@ -7,7 +7,7 @@ namespace RingStore.Storage.IO;
 /// fsync of a directory. .NET cannot open a directory as a file handle, so on Unix this calls
 /// open/fsync/close from libc. Windows has no equivalent (NTFS journals metadata), so it is a no-op there.
 /// </summary>
-internal static partial class NativeDirectorySync
+public static partial class NativeDirectorySync
 {
     private const int ReadOnly = 0;
 

@@ -1,0 +1,52 @@
+using System.Collections.Concurrent;
+using RingStore.Gossip.Ring;
+using RingStore.Gossip.State;
+
+namespace RingStore.Node.Cluster;
+
+/// <summary>
+/// One immutable picture of the cluster as this node's gossip sees it: every endpoint's state, which ones are
+/// alive, and (built lazily per replication strategy, then cached) the ring with its pending ranges. A request
+/// takes one snapshot and uses it throughout, so a membership change mid-request cannot mix two rings.
+/// </summary>
+public sealed class MembershipSnapshot
+{
+    private readonly ConcurrentDictionary<IReplicationStrategy, ClusterSnapshot> _byStrategy = new();
+    private readonly IReadOnlySet<string> _live;
+
+    public MembershipSnapshot(long sequence, string localEndpoint, IReadOnlyDictionary<string, EndpointState> states, IReadOnlySet<string> live)
+    {
+        Sequence = sequence;
+        LocalEndpoint = localEndpoint;
+        States = states;
+        _live = live;
+        Members = states
+            .Select(p => new MemberInfo(p.Key, p.Value, p.Key == localEndpoint || live.Contains(p.Key)))
+            .OrderBy(m => m.Endpoint, StringComparer.Ordinal)
+            .ToArray();
+        Ring = For(new SimpleStrategy(1)).Ring;
+    }
+
+    public long Sequence { get; }
+
+    public string LocalEndpoint { get; }
+
+    public IReadOnlyDictionary<string, EndpointState> States { get; }
+
+    public IReadOnlyList<MemberInfo> Members { get; }
+
+    /// <summary>Token owners (strategy-independent part of the ring).</summary>
+    public RingSnapshot Ring { get; }
+
+    public bool IsAlive(string endpoint) => endpoint == LocalEndpoint || _live.Contains(endpoint);
+
+    public MemberInfo? Find(string endpoint) => Members.FirstOrDefault(m => m.Endpoint == endpoint);
+
+    public MemberInfo? FindByHostId(Guid hostId) => Members.FirstOrDefault(m => m.HostId == hostId);
+
+    /// <summary>Ring plus pending ranges for one keyspace's strategy; cached for the life of this snapshot.</summary>
+    public ClusterSnapshot For(IReplicationStrategy strategy) =>
+        _byStrategy.GetOrAdd(strategy, s => ClusterSnapshot.Build(States, s, Sequence));
+
+    public string LocalDatacenter => Find(LocalEndpoint)?.Datacenter ?? "dc1";
+}

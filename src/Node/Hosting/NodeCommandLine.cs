@@ -1,0 +1,26 @@
+namespace RingStore.Node.Hosting;
+
+/// <summary>Short command-line switches (--grpc-port 9042) mapped onto the "RingStore:*" configuration keys.</summary>
+public static class NodeCommandLine
+{
+    public static IDictionary<string, string> SwitchMappings { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["--cluster-name"] = "RingStore:ClusterName",
+        ["--listen-address"] = "RingStore:ListenAddress",
+        ["--internode-port"] = "RingStore:InternodePort",
+        ["--grpc-port"] = "RingStore:GrpcPort",
+        ["--seeds"] = "RingStore:Seeds",
+        ["--data-dir"] = "RingStore:DataDirectory",
+        ["--num-tokens"] = "RingStore:NumTokens",
+        ["--dc"] = "RingStore:Datacenter",
+        ["--rack"] = "RingStore:Rack",
+        ["--commitlog-sync"] = "RingStore:CommitLogSync",
+        ["--memtable-mib"] = "RingStore:MemtableBudgetMiB",
+        ["--hint-window"] = "RingStore:HintWindow",
+        ["--hint-throttle-kib"] = "RingStore:HintThrottleKiBPerSecond",
+        ["--write-timeout"] = "RingStore:WriteTimeout",
+        ["--read-timeout"] = "RingStore:ReadTimeout",
+        ["--gossip-interval"] = "RingStore:GossipInterval",
+        ["--phi"] = "RingStore:PhiConvictThreshold",
+    };
+}

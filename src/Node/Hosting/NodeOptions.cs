@@ -1,0 +1,79 @@
+using RingStore.Storage.CommitLog;
+
+namespace RingStore.Node.Hosting;
+
+/// <summary>
+/// Everything an operator sets for one node, bound from the "RingStore" section of appsettings.json,
+/// RINGSTORE__* environment variables and command-line switches (see <see cref="NodeCommandLine"/>).
+/// Durations are TimeSpans; sizes carry their unit last.
+/// </summary>
+public sealed class NodeOptions
+{
+    public const string SectionName = "RingStore";
+
+    /// <summary>Nodes refuse internode frames from another cluster name, so two clusters never mix data.</summary>
+    public string ClusterName { get; set; } = "ringstore";
+
+    public string ListenAddress { get; set; } = "127.0.0.1";
+
+    public int InternodePort { get; set; } = 7000;
+
+    public int GrpcPort { get; set; } = 9042;
+
+    /// <summary>Comma-separated internode addresses (host:port) that new nodes contact first.</summary>
+    public string Seeds { get; set; } = "";
+
+    public string DataDirectory { get; set; } = "data";
+
+    public int NumTokens { get; set; } = 256;
+
+    public string Datacenter { get; set; } = "dc1";
+
+    public string Rack { get; set; } = "rack1";
+
+    public CommitLogSyncMode CommitLogSync { get; set; } = CommitLogSyncMode.Periodic;
+
+    public TimeSpan CommitLogSyncPeriod { get; set; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan CommitLogGroupWindow { get; set; } = TimeSpan.FromMilliseconds(2);
+
+    public int MemtableBudgetMiB { get; set; } = 64;
+
+    /// <summary>How long a down replica keeps collecting hints (Cassandra's max_hint_window).</summary>
+    public TimeSpan HintWindow { get; set; } = TimeSpan.FromHours(3);
+
+    /// <summary>Replay rate per target; 0 = unlimited.</summary>
+    public int HintThrottleKiBPerSecond { get; set; } = 1024;
+
+    public TimeSpan WriteTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    public TimeSpan ReadTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    public TimeSpan GossipInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    public double PhiConvictThreshold { get; set; } = 8;
+
+    /// <summary>Cap on a single value, like the engine's (bad input gets InvalidRequest, nothing written).</summary>
+    public int MaxValueSizeMiB { get; set; } = 16;
+
+    public IReadOnlyList<string> SeedList() =>
+        Seeds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    public string InternodeEndpoint => $"{ListenAddress}:{InternodePort}";
+
+    public string GrpcEndpoint => $"{ListenAddress}:{GrpcPort}";
+
+    /// <summary>Fails fast with a message naming the setting, before any file or port is touched.</summary>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(ClusterName)) throw new InvalidOperationException("RingStore:ClusterName must not be empty.");
+        if (InternodePort is <= 0 or > 65535) throw new InvalidOperationException($"RingStore:InternodePort {InternodePort} is not a TCP port.");
+        if (GrpcPort is <= 0 or > 65535) throw new InvalidOperationException($"RingStore:GrpcPort {GrpcPort} is not a TCP port.");
+        if (GrpcPort == InternodePort) throw new InvalidOperationException("RingStore:GrpcPort and RingStore:InternodePort must differ.");
+        if (NumTokens is < 1 or > 4096) throw new InvalidOperationException($"RingStore:NumTokens must be 1..4096, not {NumTokens}.");
+        if (string.IsNullOrWhiteSpace(DataDirectory)) throw new InvalidOperationException("RingStore:DataDirectory must be set.");
+        if (MemtableBudgetMiB < 1) throw new InvalidOperationException("RingStore:MemtableBudgetMiB must be at least 1.");
+        if (WriteTimeout <= TimeSpan.Zero || ReadTimeout <= TimeSpan.Zero) throw new InvalidOperationException("RingStore timeouts must be positive.");
+        foreach (var seed in SeedList()) _ = Messaging.PeerAddress.Parse(seed);
+    }
+}
