@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using RingStore.Core.Consistency;
+using RingStore.Core.Errors;
+using RingStore.Gossip.Ring;
+using RingStore.Node.Cluster;
+using RingStore.Node.Coordination;
+using RingStore.Node.Messaging;
+using RingStore.Node.Metrics;
+using RingStore.Node.Verbs;
+using RingStore.Storage.Engine;
+
+namespace RingStore.Node.Requests;
+
+/// <summary>The rows a read returns and where the next page starts (null when the slice is exhausted).</summary>
+public sealed record ReadResult(IReadOnlyList<Core.Data.Row> Rows, byte[]? PagingState);
+
+/// <summary>
+/// Coordinates one partition read: ask the fastest live replica for data and the others the consistency level
+/// needs for digests; send one extra request if a replica is slower than the table's speculative-retry threshold;
+/// on a digest mismatch fetch full data from every replica that answered, resolve with the merge rule, write each
+/// stale replica its repair and wait for the acks (blocking read repair: a value once returned at QUORUM is on a
+/// quorum, so later QUORUM reads cannot go backwards), then answer.
+/// </summary>
+public sealed class ReadCoordinator(
+    ReplicaLookup lookup,
+    StorageEngine engine,
+    IMessagingService messaging,
+    ReplicaLatencyTracker latency,
+    NodeMetrics metrics,
+    TimeSpan readTimeout,
+    TimeProvider time,
+    ILogger logger)
+{
+    public async Task<ReadResult> ReadAsync(string keyspace, SliceQuery query, ConsistencyLevel consistency, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        long started = Stopwatch.GetTimestamp();
+        var replicas = lookup.For(keyspace, query.PartitionKey);
+        ReadPlan plan;
+        try
+        {
+            plan = ReplicaPlanner.PlanRead(replicas.Natural, replicas.Membership.IsAlive, consistency, replicas.Strategy,
+                replicas.Membership.LocalDatacenter, e => latency.Score(e, time.GetTimestamp()));
+        }
+        catch (UnavailableException)
+        {
+            metrics.Unavailable();
+            throw;
+        }
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(readTimeout);
+        try
+        {
+            var result = await ExecuteAsync(replicas.Membership, plan, query, deadline.Token).ConfigureAwait(false);
+            metrics.RecordRead(Stopwatch.GetElapsedTime(started));
+            return result;
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            metrics.ReadTimeout();
+            throw new ReadTimeoutException(consistency, 0, plan.BlockFor, false);
+        }
+        catch (ReadTimeoutException)
+        {
+            metrics.ReadTimeout();
+            throw;
+        }
+        catch (Exception e) when (e is RequestTimeoutException or RequestFailedException or IOException)
+        {
+            // A replica failed during the data or repair phase: the answer could not be made safe in time.
+            metrics.ReadTimeout();
+            throw new ReadTimeoutException(consistency, plan.BlockFor - 1, plan.BlockFor, true);
+        }
+    }
+
+    private async Task<ReadResult> ExecuteAsync(MembershipSnapshot membership, ReadPlan plan, SliceQuery query, CancellationToken ct)
+    {
+        var round = new ReadRound(plan);
+        var dataCommand = ReadCommandMessage.For(query, digestOnly: false);
+        var digestCommand = ReadCommandMessage.For(query, digestOnly: true);
+        for (int i = 0; i < plan.Contacts.Count; i++)
+            _ = AskAsync(membership, plan.Contacts[i], i == 0 ? dataCommand : digestCommand, round, query.Table, ct);
+
+        // Speculative retry: if the answer is not in by the table's threshold, ask one more replica for data.
+        var threshold = latency.SpeculativeThreshold(query.Table);
+        var first = await Task.WhenAny(round.Completion, Task.Delay(threshold, time, ct)).ConfigureAwait(false);
+        if (first != round.Completion && plan.SpeculativeCandidate is { } extra && !round.Completion.IsCompleted)
+        {
+            metrics.SpeculativeRetry();
+            round.AddContact(extra.Endpoint, forData: true);
+            _ = AskAsync(membership, extra, dataCommand, round, query.Table, ct);
+        }
+        await round.Completion.WaitAsync(ct).ConfigureAwait(false);
+
+        var answers = round.Snapshot();
+        var data = answers.Where(a => !a.Response.IsDigest).ToList();
+        byte[] expected = data[0].Response.DigestOrCompute();
+        bool consistent = answers.All(a => a.Response.DigestOrCompute().AsSpan().SequenceEqual(expected));
+        int nowSeconds = (int)time.GetUtcNow().ToUnixTimeSeconds();
+        if (consistent)
+        {
+            var single = ReadResolver.Resolve(query, [new ReplicaReadResponse(data[0].Endpoint, data[0].Response.DecodeData())], nowSeconds);
+            return new ReadResult(single.VisibleRows, single.ResumeAfter);
+        }
+
+        // Digest mismatch: full data from everyone who answered, resolve, repair, wait.
+        metrics.ReadRepair();
+        var full = await Task.WhenAll(answers.Select(a => a.Response.IsDigest
+            ? FetchDataAsync(membership, a.Endpoint, dataCommand, ct)
+            : Task.FromResult(new ReplicaReadResponse(a.Endpoint, a.Response.DecodeData())))).ConfigureAwait(false);
+        var resolution = ReadResolver.Resolve(query, full, nowSeconds);
+        await Task.WhenAll(resolution.Repairs.Select(r => RepairAsync(membership, r.Key, r.Value, ct))).ConfigureAwait(false);
+        return new ReadResult(resolution.VisibleRows, resolution.ResumeAfter);
+    }
+
+    private async Task AskAsync(MembershipSnapshot membership, NodeInfo replica, ReadCommandMessage command, ReadRound round, string table, CancellationToken ct)
+    {
+        long sent = time.GetTimestamp();
+        try
+        {
+            ReadResponseMessage response;
+            if (replica.Endpoint == membership.LocalEndpoint)
+            {
+                response = ReadVerbHandler.Answer(engine, command);
+                metrics.ReplicaRead();
+            }
+            else
+            {
+                var reply = await messaging.SendRequestAsync(PeerAddress.Parse(replica.Endpoint), command.DigestOnly ? Verb.DigestRead : Verb.Read,
+                    CoordinationMessageSerializer.Serialize(command), readTimeout, ct).ConfigureAwait(false);
+                response = CoordinationMessageSerializer.Deserialize<ReadResponseMessage>(reply.Payload);
+            }
+            long now = time.GetTimestamp();
+            latency.Record(replica.Endpoint, table, time.GetElapsedTime(sent, now), now);
+            round.Answer(replica.Endpoint, response);
+        }
+        catch (Exception e) when (e is RequestTimeoutException or RequestFailedException or IOException or OperationCanceledException or FormatException)
+        {
+            logger.LogDebug("Read from {Replica} failed: {Reason}", replica.Endpoint, e.Message);
+            latency.Record(replica.Endpoint, table, readTimeout, time.GetTimestamp());
+            round.Fail(replica.Endpoint);
+        }
+    }
+
+    private async Task<ReplicaReadResponse> FetchDataAsync(MembershipSnapshot membership, string endpoint, ReadCommandMessage command, CancellationToken ct)
+    {
+        if (endpoint == membership.LocalEndpoint)
+            return new ReplicaReadResponse(endpoint, ReadVerbHandler.Answer(engine, command).DecodeData());
+        var reply = await messaging.SendRequestAsync(PeerAddress.Parse(endpoint), Verb.Read, CoordinationMessageSerializer.Serialize(command), readTimeout, ct)
+            .ConfigureAwait(false);
+        return new ReplicaReadResponse(endpoint, CoordinationMessageSerializer.Deserialize<ReadResponseMessage>(reply.Payload).DecodeData());
+    }
+
+    private async Task RepairAsync(MembershipSnapshot membership, string endpoint, Core.Data.PartitionUpdate repair, CancellationToken ct)
+    {
+        if (endpoint == membership.LocalEndpoint)
+        {
+            await engine.ApplyAsync(repair, ct).ConfigureAwait(false);
+            return;
+        }
+        await messaging.SendRequestAsync(PeerAddress.Parse(endpoint), Verb.ReadRepair, CoordinationMessageSerializer.Serialize(MutationMessage.For(repair)),
+            readTimeout, ct).ConfigureAwait(false);
+    }
+}

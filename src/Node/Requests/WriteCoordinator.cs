@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using RingStore.Core.Consistency;
+using RingStore.Core.Data;
+using RingStore.Core.Errors;
+using RingStore.Gossip.Ring;
+using RingStore.Node.Coordination;
+using RingStore.Node.Messaging;
+using RingStore.Node.Metrics;
+using RingStore.Storage.Engine;
+
+namespace RingStore.Node.Requests;
+
+/// <summary>
+/// Coordinates one partition write: plan (Unavailable before anything is sent), hint the replicas known down,
+/// send to every live natural and pending replica (the local one straight to the engine), and answer as soon as
+/// the consistency level's acks are in, or WriteTimeout with how many acked. Replicas that fail or time out get
+/// a hint even after the client has its answer, so they converge when they come back.
+/// </summary>
+public sealed class WriteCoordinator(
+    ReplicaLookup lookup,
+    StorageEngine engine,
+    IMessagingService messaging,
+    HintRecorder hints,
+    NodeMetrics metrics,
+    TimeSpan writeTimeout,
+    TimeProvider time,
+    ILogger logger)
+{
+    public async Task WriteAsync(string keyspace, PartitionUpdate update, ConsistencyLevel consistency, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        long started = Stopwatch.GetTimestamp();
+        var replicas = lookup.For(keyspace, update.PartitionKey);
+        WritePlan plan;
+        try
+        {
+            plan = ReplicaPlanner.PlanWrite(replicas.Natural, replicas.Pending, replicas.Membership.IsAlive, consistency,
+                replicas.Strategy, replicas.Membership.LocalDatacenter);
+        }
+        catch (UnavailableException)
+        {
+            metrics.Unavailable();
+            throw;
+        }
+
+        var tracker = new WriteResponseTracker(plan);
+        var outcome = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Record(Action<WriteResponseTracker> change)
+        {
+            lock (tracker)
+            {
+                change(tracker);
+                if (tracker.IsSatisfied) outcome.TrySetResult();
+                else if (tracker.IsFailed) outcome.TrySetException(tracker.ToTimeoutException());
+            }
+        }
+
+        foreach (var replica in plan.Down)
+        {
+            if (await hints.TryHintAsync(replicas.Membership, replica, update).ConfigureAwait(false))
+                Record(t => t.RecordHint(replica.Endpoint));
+        }
+
+        byte[]? payload = null;
+        foreach (var replica in plan.Targets)
+        {
+            if (replica.Endpoint == replicas.Membership.LocalEndpoint)
+            {
+                _ = ApplyLocallyAsync(update, replica, Record, ct);
+            }
+            else
+            {
+                payload ??= CoordinationMessageSerializer.Serialize(MutationMessage.For(update));
+                _ = SendAsync(replicas.Membership, replica, update, payload, Record);
+            }
+        }
+        if (plan.Targets.Count == 0) Record(_ => { });
+
+        try
+        {
+            await outcome.Task.WaitAsync(writeTimeout, time, ct).ConfigureAwait(false);
+            metrics.RecordWrite(Stopwatch.GetElapsedTime(started));
+        }
+        catch (TimeoutException)
+        {
+            metrics.WriteTimeout();
+            lock (tracker) throw tracker.ToTimeoutException();
+        }
+        catch (WriteTimeoutException)
+        {
+            metrics.WriteTimeout();
+            throw;
+        }
+    }
+
+    private async Task ApplyLocallyAsync(PartitionUpdate update, NodeInfo self, Action<Action<WriteResponseTracker>> record, CancellationToken ct)
+    {
+        try
+        {
+            await engine.ApplyAsync(update, ct).ConfigureAwait(false);
+            metrics.ReplicaWrite();
+            record(t => t.RecordAck(self.Endpoint));
+        }
+#pragma warning disable CA1031 // the failure is counted against the consistency level and logged
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            logger.LogError(e, "Local write to {Table} failed", update.Table);
+            record(t => t.RecordFailure(self.Endpoint));
+        }
+    }
+
+    private async Task SendAsync(Cluster.MembershipSnapshot membership, NodeInfo replica, PartitionUpdate update, byte[] payload,
+        Action<Action<WriteResponseTracker>> record)
+    {
+        try
+        {
+            // No client cancellation here: once sent, the write runs to an ack or a hint either way.
+            await messaging.SendRequestAsync(PeerAddress.Parse(replica.Endpoint), Verb.Mutation, payload, writeTimeout, CancellationToken.None)
+                .ConfigureAwait(false);
+            record(t => t.RecordAck(replica.Endpoint));
+        }
+        catch (Exception e) when (e is RequestTimeoutException or RequestFailedException or IOException)
+        {
+            logger.LogDebug("Write to {Replica} failed ({Reason}); hinting it", replica.Endpoint, e.Message);
+            bool hinted = await hints.TryHintAsync(membership, replica, update).ConfigureAwait(false);
+            record(t =>
+            {
+                t.RecordFailure(replica.Endpoint);
+                if (hinted) t.RecordHint(replica.Endpoint);
+            });
+        }
+    }
+}

@@ -1,0 +1,22 @@
+using RingStore.Node.Coordination;
+using RingStore.Node.Messaging;
+using RingStore.Node.Metrics;
+using RingStore.Storage.Engine;
+
+namespace RingStore.Node.Verbs;
+
+/// <summary>
+/// A replica applying a coordinator's write (also used for read-repair and hint replay, which are writes too):
+/// commit log, memtable, then the empty reply that the coordinator counts as an ack. The engine validates the
+/// update; a failure becomes an error reply, never a false ack.
+/// </summary>
+public sealed class MutationVerbHandler(StorageEngine engine, NodeMetrics metrics) : IVerbHandler
+{
+    public async ValueTask<ReadOnlyMemory<byte>?> HandleAsync(PeerAddress sender, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        var message = CoordinationMessageSerializer.Deserialize<MutationMessage>(payload);
+        await engine.ApplyAsync(message.ToUpdate(), cancellationToken).ConfigureAwait(false);
+        metrics.ReplicaWrite();
+        return null;
+    }
+}
