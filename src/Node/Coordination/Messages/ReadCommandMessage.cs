@@ -1,0 +1,42 @@
+using MessagePack;
+using RingStore.Core.Data;
+using RingStore.Storage.Engine;
+
+namespace RingStore.Node.Coordination;
+
+/// <summary>
+/// A read of one partition slice sent to a replica. <see cref="DigestOnly"/> asks for the digest of the answer
+/// instead of the answer itself. <see cref="PagingState"/> is the clustering of the last row of the previous page
+/// (null for the first page).
+/// </summary>
+[MessagePackObject]
+public sealed record ReadCommandMessage(
+    [property: Key(0)] int Version,
+    [property: Key(1)] string Table,
+    [property: Key(2)] byte[] PartitionKey,
+    [property: Key(3)] SliceBoundMessage Start,
+    [property: Key(4)] SliceBoundMessage End,
+    [property: Key(5)] bool Reversed,
+    [property: Key(6)] int Limit,
+    [property: Key(7)] byte[]? PagingState,
+    [property: Key(8)] bool DigestOnly)
+{
+    public static ReadCommandMessage For(SliceQuery query, bool digestOnly)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return new(CoordinationMessageSerializer.CurrentVersion, query.Table, query.PartitionKey,
+            SliceBoundMessage.From(query.Slice.Start), SliceBoundMessage.From(query.Slice.End),
+            query.Reversed, query.Limit, query.PagingState, digestOnly);
+    }
+
+    /// <exception cref="FormatException">A bad bound or a non-positive limit.</exception>
+    public SliceQuery ToSliceQuery()
+    {
+        if (Limit <= 0)
+        {
+            throw new FormatException($"Read limit must be positive, got {Limit}.");
+        }
+        var slice = new ClusteringSlice(Start.ToBound(), End.ToBound());
+        return new SliceQuery(Table, PartitionKey, slice, Reversed, Limit, PagingState);
+    }
+}
