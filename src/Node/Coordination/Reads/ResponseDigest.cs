@@ -9,8 +9,9 @@ namespace RingStore.Node.Coordination;
 /// A 16-byte XxHash128 of a replica's answer over a canonical serialization, so that replicas holding the same
 /// data send the same digest and any difference (a tombstone, a timestamp, a TTL) changes it.
 /// Canonical means: every field of every row and cell written explicitly (nothing implied by flags), range
-/// tombstones sorted and de-duplicated (replicas may list them in any order), and "no partition" equal to an
-/// empty live partition, rows with nothing in them skipped (one replica may have the partition with nothing in the slice, another not at all).
+/// tombstones sorted and de-duplicated (replicas may list them in any order), rows with nothing in them skipped,
+/// and "no partition" equal to an empty live partition (one replica may have the partition with nothing in the
+/// slice, another not at all).
 /// The key and token are left out: all answers are for the same key.
 /// </summary>
 public static class ResponseDigest

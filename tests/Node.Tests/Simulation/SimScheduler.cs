@@ -1,0 +1,26 @@
+namespace RingStore.Node.Tests.Simulation;
+
+/// <summary>Single-threaded virtual-time scheduler: actions run in (time, insertion) order, so a seed replays exactly.</summary>
+internal sealed class SimScheduler
+{
+    private readonly PriorityQueue<Action, (long Ticks, long Sequence)> _queue = new();
+    private long _sequence;
+
+    public TimeSpan Now { get; private set; }
+
+    public long EventsRun { get; private set; }
+
+    public void After(TimeSpan delay, Action action) => _queue.Enqueue(action, ((Now + delay).Ticks, _sequence++));
+
+    public void RunUntil(TimeSpan end)
+    {
+        while (_queue.TryPeek(out _, out var at) && at.Ticks <= end.Ticks)
+        {
+            var action = _queue.Dequeue();
+            Now = TimeSpan.FromTicks(at.Ticks);
+            EventsRun++;
+            action();
+        }
+        Now = end;
+    }
+}
