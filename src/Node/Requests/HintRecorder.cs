@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using RingStore.Core.Data;
 using RingStore.Gossip.Ring;
 using RingStore.Node.Cluster;
+using RingStore.Node.Coordination;
 using RingStore.Node.Metrics;
 using RingStore.Storage.Hints;
 
@@ -12,14 +13,14 @@ namespace RingStore.Node.Requests;
 /// change address; a host id cannot). Skips replicas down longer than the hint window: as in Cassandra, those
 /// need repair, and hints would only pile up.
 /// </summary>
-public sealed class HintRecorder(HintStore store, DownTracker down, TimeSpan hintWindow, NodeMetrics metrics, ILogger logger)
+public sealed class HintRecorder(HintStore store, DownTracker down, HintPolicy policy, NodeMetrics metrics, ILogger logger)
 {
     public HintStore Store => store;
 
     /// <summary>True when the hint is durably stored.</summary>
     public async Task<bool> TryHintAsync(MembershipSnapshot membership, NodeInfo replica, PartitionUpdate update)
     {
-        if (down.DownFor(replica.Endpoint) > hintWindow) return false;
+        if (!policy.ShouldHint(replica, down.DownFor(replica.Endpoint))) return false;
         var hostId = membership.Find(replica.Endpoint)?.HostId ?? Guid.Empty;
         if (hostId == Guid.Empty) return false;
         try

@@ -32,6 +32,13 @@ public sealed class ReadCoordinator(
     TimeProvider time,
     ILogger logger)
 {
+    /// <summary>No speculation below this: a sub-millisecond p99 would fire an extra request on every timer tick.</summary>
+    public static readonly TimeSpan MinSpeculativeThreshold = TimeSpan.FromMilliseconds(1);
+
+    private readonly long _origin = time.GetTimestamp();
+
+    private TimeSpan Now => time.GetElapsedTime(_origin);
+
     public async Task<ReadResult> ReadAsync(string keyspace, SliceQuery query, ConsistencyLevel consistency, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -41,7 +48,7 @@ public sealed class ReadCoordinator(
         try
         {
             plan = ReplicaPlanner.PlanRead(replicas.Natural, replicas.Membership.IsAlive, consistency, replicas.Strategy,
-                replicas.Membership.LocalDatacenter, e => latency.Score(e, time.GetTimestamp()));
+                replicas.Membership.LocalDatacenter, Score);
         }
         catch (UnavailableException)
         {
@@ -54,7 +61,9 @@ public sealed class ReadCoordinator(
         try
         {
             var result = await ExecuteAsync(replicas.Membership, plan, query, deadline.Token).ConfigureAwait(false);
-            metrics.RecordRead(Stopwatch.GetElapsedTime(started));
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            metrics.RecordRead(elapsed);
+            lock (latency) latency.RecordTableRead(query.Table, elapsed);
             return result;
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
@@ -81,16 +90,18 @@ public sealed class ReadCoordinator(
         var dataCommand = ReadCommandMessage.For(query, digestOnly: false);
         var digestCommand = ReadCommandMessage.For(query, digestOnly: true);
         for (int i = 0; i < plan.Contacts.Count; i++)
-            _ = AskAsync(membership, plan.Contacts[i], i == 0 ? dataCommand : digestCommand, round, query.Table, ct);
+            _ = AskAsync(membership, plan.Contacts[i], i == 0 ? dataCommand : digestCommand, round, ct);
 
         // Speculative retry: if the answer is not in by the table's threshold, ask one more replica for data.
-        var threshold = latency.SpeculativeThreshold(query.Table);
-        var first = await Task.WhenAny(round.Completion, Task.Delay(threshold, time, ct)).ConfigureAwait(false);
-        if (first != round.Completion && plan.SpeculativeCandidate is { } extra && !round.Completion.IsCompleted)
+        TimeSpan? threshold;
+        lock (latency) threshold = latency.SpeculativeRetryThreshold(query.Table);
+        if (threshold is { } wait && plan.SpeculativeCandidate is { } extra &&
+            await Task.WhenAny(round.Completion, Task.Delay(wait < MinSpeculativeThreshold ? MinSpeculativeThreshold : wait, time, ct)).ConfigureAwait(false) != round.Completion &&
+            !round.Completion.IsCompleted)
         {
             metrics.SpeculativeRetry();
             round.AddContact(extra.Endpoint, forData: true);
-            _ = AskAsync(membership, extra, dataCommand, round, query.Table, ct);
+            _ = AskAsync(membership, extra, dataCommand, round, ct);
         }
         await round.Completion.WaitAsync(ct).ConfigureAwait(false);
 
@@ -115,7 +126,12 @@ public sealed class ReadCoordinator(
         return new ReadResult(resolution.VisibleRows, resolution.ResumeAfter);
     }
 
-    private async Task AskAsync(MembershipSnapshot membership, NodeInfo replica, ReadCommandMessage command, ReadRound round, string table, CancellationToken ct)
+    private double Score(string endpoint)
+    {
+        lock (latency) return latency.ScoreFor(endpoint, Now);
+    }
+
+    private async Task AskAsync(MembershipSnapshot membership, NodeInfo replica, ReadCommandMessage command, ReadRound round, CancellationToken ct)
     {
         long sent = time.GetTimestamp();
         try
@@ -132,14 +148,15 @@ public sealed class ReadCoordinator(
                     CoordinationMessageSerializer.Serialize(command), readTimeout, ct).ConfigureAwait(false);
                 response = CoordinationMessageSerializer.Deserialize<ReadResponseMessage>(reply.Payload);
             }
-            long now = time.GetTimestamp();
-            latency.Record(replica.Endpoint, table, time.GetElapsedTime(sent, now), now);
+            var took = time.GetElapsedTime(sent);
+            lock (latency) latency.RecordReplicaLatency(replica.Endpoint, took, Now);
             round.Answer(replica.Endpoint, response);
         }
         catch (Exception e) when (e is RequestTimeoutException or RequestFailedException or IOException or OperationCanceledException or FormatException)
         {
             logger.LogDebug("Read from {Replica} failed: {Reason}", replica.Endpoint, e.Message);
-            latency.Record(replica.Endpoint, table, readTimeout, time.GetTimestamp());
+            // A failure counts as a very slow answer, so the next reads prefer other replicas.
+            lock (latency) latency.RecordReplicaLatency(replica.Endpoint, readTimeout, Now);
             round.Fail(replica.Endpoint);
         }
     }

@@ -1,0 +1,113 @@
+using Google.Protobuf;
+using Grpc.Core;
+using RingStore.Client.Protos;
+using RingStore.Core.Errors;
+using RingStore.Core.Values;
+using RingStore.Node.Hosting;
+using RingStore.Storage.Engine;
+
+namespace RingStore.Node.Api;
+
+/// <summary>
+/// The client API over gRPC. Each call validates and converts its request, hands it to the node's coordinator or
+/// schema manager, and maps any failure to a status code plus an error-kind trailer (<see cref="ErrorMapping"/>).
+/// </summary>
+public sealed class RingStoreApiService(NodeAccessor accessor) : RingStoreApi.RingStoreApiBase
+{
+    private RingStoreNode Node => accessor.Node;
+
+    public override Task<SchemaResponse> CreateKeyspace(CreateKeyspaceRequest request, ServerCallContext context) =>
+        Guard(async () =>
+        {
+            bool applied = Node.Schema.CreateKeyspace(SchemaConverter.ToKeyspace(request.Name, request.Replication), request.IfNotExists);
+            return await Announce(applied, context).ConfigureAwait(false);
+        });
+
+    public override Task<SchemaResponse> DropKeyspace(DropKeyspaceRequest request, ServerCallContext context) =>
+        Guard(async () => await Announce(Node.Schema.DropKeyspace(request.Name, request.IfExists), context).ConfigureAwait(false));
+
+    public override Task<SchemaResponse> CreateTable(CreateTableRequest request, ServerCallContext context) =>
+        Guard(async () => await Announce(Node.Schema.CreateTable(SchemaConverter.ToTable(request), request.IfNotExists), context).ConfigureAwait(false));
+
+    public override Task<SchemaResponse> DropTable(DropTableRequest request, ServerCallContext context) =>
+        Guard(async () => await Announce(Node.Schema.DropTable(request.Keyspace, request.Name, request.IfExists), context).ConfigureAwait(false));
+
+    public override Task<DescribeSchemaResponse> DescribeSchema(DescribeSchemaRequest request, ServerCallContext context) =>
+        Guard(() =>
+        {
+            var schema = Node.Schema.Current;
+            var response = new DescribeSchemaResponse { SchemaVersion = schema.Version.ToString() };
+            response.Keyspaces.AddRange(schema.Keyspaces.Select(k => new KeyspaceInfo { Name = k.Name, Replication = SchemaConverter.FromKeyspace(k) }));
+            response.Tables.AddRange(schema.Tables.Select(SchemaConverter.FromTable));
+            return Task.FromResult(response);
+        });
+
+    public override Task<MutateResponse> Mutate(MutateRequest request, ServerCallContext context) =>
+        Guard(async () =>
+        {
+            if (request.Mutations.Count == 0) throw new InvalidRequestException("A mutate request needs at least one mutation.");
+            var consistency = ConsistencyConverter.ToCore(request.Consistency);
+            var now = Node.Clock.GetUtcNow();
+            long nowMicros = now.ToUnixTimeMilliseconds() * 1000 + now.Microsecond;
+            int nowSeconds = (int)now.ToUnixTimeSeconds();
+            // Validate and convert every mutation before sending any, so a bad one in a batch writes nothing.
+            var updates = request.Mutations.Select(m =>
+            {
+                var table = Node.Lookup.Table(m.Keyspace, m.Table);
+                var update = MutationBuilder.Build(table, m, m.HasTimestampMicros ? m.TimestampMicros : nowMicros, nowSeconds);
+                MutationValidator.Validate(table, update, (long)Node.Options.MaxValueSizeMiB << 20);
+                return (m.Keyspace, update);
+            }).ToList();
+            await Task.WhenAll(updates.GroupBy(u => u.Keyspace, StringComparer.Ordinal)
+                .Select(g => Node.WriteAsync(g.Key, g.Select(u => u.update).ToList(), consistency, context.CancellationToken))).ConfigureAwait(false);
+            return new MutateResponse();
+        });
+
+    public override Task<ReadResponse> Read(ReadRequest request, ServerCallContext context) =>
+        Guard(async () =>
+        {
+            var table = Node.Lookup.Table(request.Keyspace, request.Table);
+            if (request.Limit < 0) throw new InvalidRequestException($"LIMIT must be positive, got {request.Limit}.");
+            byte[] key = MutationBuilder.PartitionKey(table, request.PartitionKey);
+            var query = new SliceQuery(table.FullName, key, SliceBuilder.Build(table, request.Start, request.End), request.Reversed,
+                request.Limit == 0 ? int.MaxValue : request.Limit, request.PagingState.IsEmpty ? null : request.PagingState.ToByteArray());
+            var result = await Node.Reads.ReadAsync(request.Keyspace, query, ConsistencyConverter.ToCore(request.Consistency), context.CancellationToken)
+                .ConfigureAwait(false);
+            var response = new ReadResponse();
+            response.Columns.AddRange(ResultRowBuilder.Columns(table));
+            var keyValues = PartitionKeyCodec.Deserialize(table.PartitionKey, key);
+            response.Rows.AddRange(result.Rows.Select(r => ResultRowBuilder.Build(table, keyValues, r)));
+            if (result.PagingState is { } paging) response.PagingState = ByteString.CopyFrom(paging);
+            return response;
+        });
+
+    public override Task<DescribeRingResponse> DescribeRing(DescribeRingRequest request, ServerCallContext context) =>
+        Guard(() => Task.FromResult(StatusBuilder.DescribeRing(Node)));
+
+    public override Task<StatusResponse> Status(StatusRequest request, ServerCallContext context) =>
+        Guard(() => Task.FromResult(StatusBuilder.Status(Node, request.Keyspace)));
+
+    private async Task<SchemaResponse> Announce(bool applied, ServerCallContext context)
+    {
+        if (applied) await Node.AnnounceSchemaAsync(context.CancellationToken).ConfigureAwait(false);
+        return new SchemaResponse { Applied = applied, SchemaVersion = Node.Schema.Current.Version.ToString() };
+    }
+
+    private static async Task<T> Guard<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (RpcException)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // every failure reaches the client as a mapped status, never as a dropped call
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            throw ErrorMapping.ToRpcException(e);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+using RingStore.Client.Protos;
+using RingStore.Gossip.Ring;
+using RingStore.Node.Cluster;
+using RingStore.Node.Hosting;
+using RingStore.Node.Metrics;
+
+namespace RingStore.Node.Api;
+
+/// <summary>Builds the DescribeRing and Status answers from one membership snapshot and this node's metrics.</summary>
+public static class StatusBuilder
+{
+    public static DescribeRingResponse DescribeRing(RingStoreNode node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        var membership = node.Membership;
+        var response = new DescribeRingResponse
+        {
+            ClusterName = node.Options.ClusterName,
+            Partitioner = "org.apache.cassandra.dht.Murmur3Partitioner",
+            RingVersion = membership.Sequence,
+        };
+        response.Nodes.AddRange(membership.Members.Select(Describe));
+        return response;
+    }
+
+    public static NodeDescription Describe(MemberInfo member)
+    {
+        ArgumentNullException.ThrowIfNull(member);
+        var description = new NodeDescription
+        {
+            HostId = member.HostId.ToString(),
+            Endpoint = member.Endpoint,
+            RpcAddress = member.RpcAddress ?? "",
+            Liveness = member.IsAlive ? "UP" : "DOWN",
+            Status = member.Status,
+            Datacenter = member.Datacenter,
+            Rack = member.Rack,
+        };
+        description.Tokens.AddRange(member.Tokens.Select(t => t.Value));
+        return description;
+    }
+
+    public static StatusResponse Status(RingStoreNode node, string keyspace)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        var membership = node.Membership;
+        IReplicationStrategy strategy = string.IsNullOrEmpty(keyspace) ? new SimpleStrategy(1) : node.Lookup.Strategy(keyspace);
+        var ring = membership.For(strategy).Ring;
+        var ownership = ring.IsEmpty ? new Dictionary<string, double>() : Ownership.Replicated(ring, strategy);
+        var response = new StatusResponse { ClusterName = node.Options.ClusterName, Metrics = Metrics(node) };
+        foreach (var member in membership.Members)
+        {
+            var hints = member.HostId == Guid.Empty ? 0 : node.Hints.GetStats(member.HostId).PendingCount;
+            response.Nodes.Add(new NodeStatus
+            {
+                Node = Describe(member),
+                LoadBytes = member.Endpoint == membership.LocalEndpoint ? LocalLoad(node) : member.LoadBytes,
+                Ownership = ownership.TryGetValue(member.Endpoint, out double owns) ? owns : 0,
+                HintsPending = hints,
+                TokenCount = member.Tokens.Count,
+                SchemaVersion = member.SchemaVersion ?? "",
+            });
+        }
+        return response;
+    }
+
+    private static long LocalLoad(RingStoreNode node) => node.Engine.GetStats().Tables.Sum(t => t.DiskBytes + t.MemtableBytes);
+
+    private static Client.Protos.NodeMetrics Metrics(RingStoreNode node)
+    {
+        var m = node.Metrics;
+        var stats = node.Engine.GetStats();
+        var metrics = new Client.Protos.NodeMetrics
+        {
+            Endpoint = node.Options.InternodeEndpoint,
+            CoordinatorReads = m.CoordinatorReads,
+            CoordinatorWrites = m.CoordinatorWrites,
+            CoordinatorReadLatency = Latency(m.ReadLatency),
+            CoordinatorWriteLatency = Latency(m.WriteLatency),
+            HintsStored = node.Hints.StoredCount,
+            HintsReplayed = node.Hints.DeliveredCount,
+            HintsDropped = node.Hints.DroppedCount,
+            ReadRepairs = m.ReadRepairs,
+            SpeculativeRetries = m.SpeculativeRetries,
+            PendingCompactions = stats.Tables.Sum(t => (long)t.PendingCompactions),
+            Unavailables = m.Unavailables,
+            WriteTimeouts = m.WriteTimeouts,
+            ReadTimeouts = m.ReadTimeouts,
+            ReplicaReads = m.ReplicaReads,
+            ReplicaWrites = m.ReplicaWrites,
+        };
+        foreach (var t in stats.Tables)
+        {
+            var rates = node.TableRates(t.Table);
+            metrics.Tables.Add(new TableMetrics
+            {
+                Table = t.Table,
+                ReadsPerSecond = rates.ReadsPerSecond,
+                WritesPerSecond = rates.WritesPerSecond,
+                ReadLatency = new LatencyStats { Count = t.ReadLatency.Count, P50Ms = t.ReadLatency.P50Micros / 1000.0, P99Ms = t.ReadLatency.P99Micros / 1000.0, MaxMs = t.ReadLatency.MaxMicros / 1000.0 },
+                WriteLatency = new LatencyStats { Count = t.WriteLatency.Count, P50Ms = t.WriteLatency.P50Micros / 1000.0, P99Ms = t.WriteLatency.P99Micros / 1000.0, MaxMs = t.WriteLatency.MaxMicros / 1000.0 },
+                LiveSstables = t.SSTableCount,
+                DiskBytes = t.DiskBytes,
+                PendingCompactions = t.PendingCompactions,
+            });
+        }
+        return metrics;
+    }
+
+    private static LatencyStats Latency(LatencyRecorder recorder)
+    {
+        var (count, p50, p99, max) = recorder.Summary();
+        return new LatencyStats { Count = count, P50Ms = p50, P99Ms = p99, MaxMs = max };
+    }
+}

@@ -1,0 +1,280 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using RingStore.Core.Consistency;
+using RingStore.Core.Data;
+using RingStore.Gossip.FailureDetection;
+using RingStore.Gossip.Protocol;
+using RingStore.Gossip.State;
+using RingStore.Node.Cluster;
+using RingStore.Node.Coordination;
+using RingStore.Node.Messaging;
+using RingStore.Node.Metrics;
+using RingStore.Node.Requests;
+using RingStore.Node.Schema;
+using RingStore.Node.Verbs;
+using RingStore.Storage.Engine;
+using RingStore.Storage.Hints;
+
+namespace RingStore.Node.Hosting;
+
+/// <summary>
+/// One running node: identity, schema, storage engine, internode messaging, gossip, hints and the coordinator,
+/// started in dependency order and stopped in reverse. The Generic Host wraps it (<see cref="NodeHostedService"/>);
+/// in-process cluster tests start several directly, each with its own ports and data directory.
+/// </summary>
+public sealed partial class RingStoreNode : IAsyncDisposable
+{
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private Task? _loadPublisher;
+    private readonly CancellationTokenSource _stopping = new();
+    private int _stopped;
+
+    private RingStoreNode(NodeOptions options, ILoggerFactory loggerFactory, TimeProvider time)
+    {
+        Options = options;
+        _loggerFactory = loggerFactory;
+        _logger = loggerFactory.CreateLogger("RingStore.Node");
+        _time = time;
+        Metrics = new NodeMetrics(time);
+    }
+
+    public NodeOptions Options { get; }
+    public NodeIdentity Identity { get; private set; } = null!;
+    public SchemaManager Schema { get; private set; } = null!;
+    public SchemaSync SchemaSync { get; private set; } = null!;
+    public StorageEngine Engine { get; private set; } = null!;
+    public MessagingService Messaging { get; private set; } = null!;
+    public GossipService Gossip { get; private set; } = null!;
+    public HintStore Hints { get; private set; } = null!;
+    public HintDeliveryService HintDelivery { get; private set; } = null!;
+    public ReplicaLookup Lookup { get; private set; } = null!;
+    public WriteCoordinator Writes { get; private set; } = null!;
+    public ReadCoordinator Reads { get; private set; } = null!;
+    public ReplicaLatencyTracker Latency { get; private set; } = null!;
+    public DownTracker DownTracker { get; private set; } = null!;
+    public NodeMetrics Metrics { get; }
+
+    public TimeProvider Clock => _time;
+
+    private TableRateSampler? _rates;
+
+    /// <summary>Reads and writes per second of one table over the last sampling interval (replica side).</summary>
+    public (double ReadsPerSecond, double WritesPerSecond) TableRates(string table) => _rates?.Rates(table) ?? (0, 0);
+
+    public MembershipSnapshot Membership => Gossip.Current;
+
+    public static async Task<RingStoreNode> StartAsync(NodeOptions options, ILoggerFactory loggerFactory, TimeProvider? time = null,
+        CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var node = new RingStoreNode(options, loggerFactory, time ?? TimeProvider.System);
+        try
+        {
+            await node.StartCoreAsync(ct).ConfigureAwait(false);
+            return node;
+        }
+        catch
+        {
+            await node.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task StartCoreAsync(CancellationToken ct)
+    {
+        Directory.CreateDirectory(Options.DataDirectory);
+        Identity = NodeIdentityFactory.LoadOrCreate(Options, _time);
+        _logger.LogInformation("Node {HostId} starting at {Endpoint} (gRPC {Grpc}), data in {Dir}, generation {Generation}",
+            Identity.HostId, Options.InternodeEndpoint, Options.GrpcEndpoint, Path.GetFullPath(Options.DataDirectory), Identity.LastGeneration);
+
+        Schema = new SchemaManager(new SchemaStore(Options.DataDirectory), _time);
+        Engine = StorageEngine.Open(new StorageEngineOptions
+        {
+            DataDirectory = Path.Combine(Options.DataDirectory, "data"),
+            CommitLogSync = Options.CommitLogSync,
+            CommitLogPeriodicSyncInterval = Options.CommitLogSyncPeriod,
+            CommitLogGroupWindow = Options.CommitLogGroupWindow,
+            MemtableFlushThresholdBytes = (long)Options.MemtableBudgetMiB << 20,
+            MaxValueSizeBytes = (long)Options.MaxValueSizeMiB << 20,
+        }, Schema.Current.Tables, _loggerFactory, _time);
+        Schema.Changed += ApplySchemaChangeToEngine;
+
+        Hints = HintStore.Open(new HintStoreOptions
+        {
+            Directory = Path.Combine(Options.DataDirectory, "hints"),
+            HintWindow = Options.HintWindow,
+            ReplayThrottleKiBPerSecond = Options.HintThrottleKiBPerSecond,
+        }, _time, _loggerFactory);
+
+        Messaging = new MessagingService(new MessagingOptions
+        {
+            ClusterName = Options.ClusterName,
+            HostId = Identity.HostId,
+            DefaultRequestTimeout = Options.WriteTimeout,
+        }, _time, logger: _loggerFactory.CreateLogger<MessagingService>());
+
+        Gossip = new GossipService(Options.InternodeEndpoint, new GossiperOptions
+        {
+            ClusterName = Options.ClusterName,
+            Seeds = Options.SeedList(),
+            GossipInterval = Options.GossipInterval,
+            FailureDetector = new FailureDetectorOptions { PhiConvictThreshold = Options.PhiConvictThreshold },
+        }, Messaging, _time, new Random(Identity.HostId.GetHashCode()), _loggerFactory.CreateLogger<GossipService>());
+
+        DownTracker = new DownTracker(_time);
+        Lookup = new ReplicaLookup(Schema, () => Gossip.Current);
+        Latency = new ReplicaLatencyTracker(TimeSpan.FromSeconds(10));
+        var hintRecorder = new HintRecorder(Hints, DownTracker, new HintPolicy(Options.HintWindow), Metrics, _loggerFactory.CreateLogger<HintRecorder>());
+        Writes = new WriteCoordinator(Lookup, Engine, Messaging, hintRecorder, Metrics, Options.WriteTimeout, _time, _loggerFactory.CreateLogger<WriteCoordinator>());
+        Reads = new ReadCoordinator(Lookup, Engine, Messaging, Latency, Metrics, Options.ReadTimeout, _time, _loggerFactory.CreateLogger<ReadCoordinator>());
+        HintDelivery = new HintDeliveryService(Hints, Messaging, () => Gossip.Current, Options.WriteTimeout * 5, _time, _loggerFactory.CreateLogger<HintDeliveryService>());
+        SchemaSync = new SchemaSync(Schema, Messaging, _loggerFactory.CreateLogger<SchemaSync>());
+
+        var mutations = new MutationVerbHandler(Engine, Metrics);
+        Messaging.RegisterHandler(Verb.Mutation, mutations);
+        Messaging.RegisterHandler(Verb.ReadRepair, mutations);
+        Messaging.RegisterHandler(Verb.Hint, mutations);
+        var reads = new ReadVerbHandler(Engine, Metrics);
+        Messaging.RegisterHandler(Verb.Read, reads);
+        Messaging.RegisterHandler(Verb.DigestRead, reads);
+        Messaging.RegisterHandler(Verb.Echo, new EchoVerbHandler());
+
+        await Messaging.StartAsync(new PeerAddress(Options.ListenAddress, Options.InternodePort), ct).ConfigureAwait(false);
+
+        Gossip.Changed += OnGossipEvent;
+        Schema.Changed += change => Gossip.SetState(ApplicationState.Schema, change.After.Version.ToString());
+        Gossip.Start(Identity.LastGeneration, new Dictionary<ApplicationState, string>
+        {
+            [ApplicationState.HostId] = Identity.HostId.ToString(),
+            [ApplicationState.Tokens] = RingStore.Gossip.Ring.ClusterView.FormatTokens(Identity.Tokens.Select(t => new Core.Partitioning.Token(t))),
+            [ApplicationState.Datacenter] = Options.Datacenter,
+            [ApplicationState.Rack] = Options.Rack,
+            [ApplicationState.RpcAddress] = Options.GrpcEndpoint,
+            [ApplicationState.Schema] = Schema.Current.Version.ToString(),
+            [ApplicationState.Load] = "0",
+            [ApplicationState.ReleaseVersion] = typeof(RingStoreNode).Assembly.GetName().Version?.ToString() ?? "0",
+            // No bootstrap streaming yet: a node owns its tokens from the start (Cassandra's auto_bootstrap=false).
+            [ApplicationState.Status] = NodeStatus.Normal,
+        });
+        HintDelivery.Start();
+        _rates = new TableRateSampler(_time);
+        _loadPublisher = Task.Run(PublishLoadAsync);
+        _logger.LogInformation("Node {Endpoint} is up", Options.InternodeEndpoint);
+    }
+
+    /// <summary>Writes a batch: each partition update is coordinated on its own; the batch fails if any does.</summary>
+    public Task WriteAsync(string keyspace, IReadOnlyList<PartitionUpdate> updates, ConsistencyLevel consistency, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(updates);
+        return updates.Count == 1
+            ? Writes.WriteAsync(keyspace, updates[0], consistency, ct)
+            : Task.WhenAll(updates.Select(u => Writes.WriteAsync(keyspace, u, consistency, ct)));
+    }
+
+    /// <summary>After a local schema change: push it to live peers so they can serve the new table at once.</summary>
+    public Task<int> AnnounceSchemaAsync(CancellationToken ct)
+    {
+        var snapshot = Gossip.Current;
+        var peers = snapshot.Members.Where(m => m.IsAlive && m.Endpoint != snapshot.LocalEndpoint)
+            .Select(m => PeerAddress.Parse(m.Endpoint)).ToList();
+        return SchemaSync.PushAsync(peers, Options.WriteTimeout, ct);
+    }
+
+    private void ApplySchemaChangeToEngine(SchemaChange change)
+    {
+        foreach (var dropped in change.Diff.TablesDropped)
+        {
+            if (Engine.Tables.Any(t => t.FullName == dropped.FullName)) Engine.DropTable(dropped.FullName);
+        }
+        foreach (var added in change.Diff.TablesAdded)
+        {
+            if (!Engine.Tables.Any(t => t.FullName == added.FullName)) Engine.CreateTable(added);
+        }
+    }
+
+    private void OnGossipEvent(GossipEvent e, MembershipSnapshot snapshot)
+    {
+        switch (e.Kind)
+        {
+            case GossipEventKind.Down:
+                DownTracker.MarkDown(e.Endpoint);
+                break;
+            case GossipEventKind.Up:
+            case GossipEventKind.Joined:
+            case GossipEventKind.Restarted:
+                DownTracker.MarkUp(e.Endpoint);
+                HintDelivery.Wake();
+                break;
+            default:
+                break;
+        }
+        // A live peer with another schema version is ahead or behind: pull and merge (both sides converge).
+        var member = snapshot.Find(e.Endpoint);
+        if (member is { IsAlive: true } && member.Endpoint != snapshot.LocalEndpoint &&
+            member.SchemaVersion is { } version && version != Schema.Current.Version.ToString())
+        {
+            _ = SchemaSync.OnPeerSchemaVersionAsync(PeerAddress.Parse(member.Endpoint), version, _stopping.Token);
+        }
+    }
+
+    private async Task PublishLoadAsync()
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(10), _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false))
+            {
+                var stats = Engine.GetStats();
+                foreach (var t in stats.Tables) _rates!.Observe(t.Table, t.Reads, t.Writes);
+                long load = stats.Tables.Sum(t => t.DiskBytes + t.MemtableBytes);
+                Gossip.SetState(ApplicationState.Load, load.ToString(CultureInfo.InvariantCulture));
+                // Also the schema safety net: re-check every live peer's version (a missed event heals here).
+                foreach (var member in Gossip.Current.Members)
+                {
+                    if (member.IsAlive && member.Endpoint != Options.InternodeEndpoint && member.SchemaVersion is { } v && v != Schema.Current.Version.ToString())
+                        _ = SchemaSync.OnPeerSchemaVersionAsync(PeerAddress.Parse(member.Endpoint), v, _stopping.Token);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>Clean stop: announce shutdown by gossip, stop hint delivery and messaging, flush and close the engine.</summary>
+    public async Task StopAsync()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) != 0) return;
+        _logger.LogInformation("Node {Endpoint} stopping", Options.InternodeEndpoint);
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (Gossip is not null)
+        {
+            await Gossip.StopAsync().ConfigureAwait(false);
+            // Give the shutdown announcement a moment on the wire before the connections close.
+            await Task.Delay(TimeSpan.FromMilliseconds(100), _time).ConfigureAwait(false);
+        }
+        if (_loadPublisher is not null) await _loadPublisher.ConfigureAwait(false);
+        if (HintDelivery is not null) await HintDelivery.DisposeAsync().ConfigureAwait(false);
+        if (Messaging is not null) await Messaging.DisposeAsync().ConfigureAwait(false);
+        if (Engine is not null)
+        {
+            try { await Engine.FlushAsync().ConfigureAwait(false); }
+#pragma warning disable CA1031 // the commit log still has everything; a failed flush must not skip closing
+            catch (Exception e) { _logger.LogError(e, "Flush at shutdown failed; the commit log will be replayed"); }
+#pragma warning restore CA1031
+            await Engine.DisposeAsync().ConfigureAwait(false);
+        }
+        if (Hints is not null) await Hints.DisposeAsync().ConfigureAwait(false);
+        _logger.LogInformation("Node {Endpoint} stopped", Options.InternodeEndpoint);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        Metrics.Dispose();
+        _stopping.Dispose();
+    }
+}
