@@ -95,12 +95,11 @@ public sealed class ReadCoordinator(
         // Speculative retry: if the answer is not in by the table's threshold, ask one more replica for data.
         TimeSpan? threshold;
         lock (latency) threshold = latency.SpeculativeRetryThreshold(query.Table);
-        if (threshold is { } wait && plan.SpeculativeCandidate is { } extra &&
+        if (threshold is { } wait && plan.SpeculativeCandidate is not null &&
             await Task.WhenAny(round.Completion, Task.Delay(wait < MinSpeculativeThreshold ? MinSpeculativeThreshold : wait, time, ct)).ConfigureAwait(false) != round.Completion &&
-            !round.Completion.IsCompleted)
+            !round.Completion.IsCompleted && round.TryTakeNextCandidate() is { } extra)
         {
             metrics.SpeculativeRetry();
-            round.AddContact(extra.Endpoint, forData: true);
             _ = AskAsync(membership, extra, dataCommand, round, ct);
         }
         await round.Completion.WaitAsync(ct).ConfigureAwait(false);
@@ -157,6 +156,10 @@ public sealed class ReadCoordinator(
             logger.LogDebug("Read from {Replica} failed: {Reason}", replica.Endpoint, e.Message);
             // A failure counts as a very slow answer, so the next reads prefer other replicas.
             lock (latency) latency.RecordReplicaLatency(replica.Endpoint, readTimeout, Now);
+            // A replica that failed fast (connection refused, not yet convicted by gossip) is replaced by the next
+            // live candidate at once, before the failure is counted, so the round does not give up needlessly.
+            if (!ct.IsCancellationRequested && round.TryTakeNextCandidate() is { } next)
+                _ = AskAsync(membership, next, command with { DigestOnly = false }, round, ct);
             round.Fail(replica.Endpoint);
         }
     }

@@ -10,16 +10,34 @@ namespace RingStore.Node.Requests;
 internal sealed class ReadRound
 {
     private readonly ReadResponseTracker _tracker;
+    private readonly ReadPlan _plan;
+    private readonly HashSet<string> _contacted;
     private readonly List<(string Endpoint, ReadResponseMessage Response)> _answers = [];
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public ReadRound(ReadPlan plan) => _tracker = new ReadResponseTracker(plan);
+    public ReadRound(ReadPlan plan)
+    {
+        _plan = plan;
+        _tracker = new ReadResponseTracker(plan);
+        _contacted = new HashSet<string>(plan.Contacts.Select(c => c.Endpoint), StringComparer.Ordinal);
+    }
 
     public Task Completion => _done.Task;
 
-    public void AddContact(string endpoint, bool forData)
+    /// <summary>
+    /// The best live replica not asked yet, now recorded as asked for data (for a speculative retry or to replace
+    /// a replica that failed); null when every candidate has been asked.
+    /// </summary>
+    public Gossip.Ring.NodeInfo? TryTakeNextCandidate()
     {
-        lock (_tracker) _tracker.RecordContacted(endpoint, forData);
+        lock (_tracker)
+        {
+            var next = _plan.Candidates.FirstOrDefault(c => !_contacted.Contains(c.Endpoint));
+            if (next is null) return null;
+            _contacted.Add(next.Endpoint);
+            _tracker.RecordContacted(next.Endpoint, forData: true);
+            return next;
+        }
     }
 
     public void Answer(string endpoint, ReadResponseMessage response)

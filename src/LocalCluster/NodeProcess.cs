@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using Grpc.Net.Client;
+using RingStore.Client.Protos;
+
+namespace RingStore.LocalCluster;
+
+/// <summary>
+/// One RingStore.Node process on this machine. Output goes to node.log in its data directory; the process is
+/// started through <c>sh -c 'exec dotnet ...'</c> so that it keeps the shell's pid and can outlive this process
+/// (ringstore up --detach). It is only ever signalled by the pid we started.
+/// </summary>
+public sealed class NodeProcess : IDisposable
+{
+    private Process? _process;
+
+    public NodeProcess(NodeProcessOptions options) => Options = options;
+
+    public NodeProcessOptions Options { get; }
+
+    public int? Pid => _process is { HasExited: false } p ? p.Id : null;
+
+    public bool IsRunning => _process is { HasExited: false };
+
+    public string LogPath => Path.Combine(Options.DataDirectory, "node.log");
+
+    public static string Quote(string arg) => "'" + arg.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
+    public void Start(string nodeDll)
+    {
+        if (IsRunning) throw new InvalidOperationException($"Node {Options.Index} is already running (pid {Pid}).");
+        Directory.CreateDirectory(Options.DataDirectory);
+        string command = "exec dotnet " + Quote(nodeDll) + " " + string.Join(' ', Options.Arguments().Select(Quote)) + " >> " + Quote(LogPath) + " 2>&1";
+        var info = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add(command);
+        info.Environment["DOTNET_gcServer"] = "0"; // several nodes share two cores: workstation GC keeps each small
+        info.Environment["DOTNET_TieredPGO"] = "1";
+        _process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the node process.");
+    }
+
+    /// <summary>SIGKILL: the crash case (no flush, no gossip goodbye).</summary>
+    public void Kill()
+    {
+        if (_process is { HasExited: false } p)
+        {
+            p.Kill();
+            p.WaitForExit(10_000);
+        }
+    }
+
+    /// <summary>SIGTERM and wait: the node announces its shutdown, flushes and exits. Falls back to SIGKILL after the timeout.</summary>
+    public async Task StopAsync(TimeSpan timeout)
+    {
+        if (_process is not { HasExited: false } p) return;
+        Signals.Terminate(p.Id);
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await p.WaitForExitAsync(cts.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            Kill();
+        }
+    }
+
+    /// <summary>Polls the node's gRPC DescribeRing until it answers and sees <paramref name="expectedUp"/> nodes up.</summary>
+    public async Task WaitUntilReadyAsync(int expectedUp, TimeSpan timeout, CancellationToken ct = default)
+    {
+        using var channel = GrpcChannel.ForAddress($"http://{Options.GrpcEndpoint}");
+        var client = new RingStoreApi.RingStoreApiClient(channel);
+        var deadline = DateTime.UtcNow + timeout;
+        string last = "no answer yet";
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process is { HasExited: true } p)
+                throw new InvalidOperationException($"Node {Options.Index} exited with code {p.ExitCode} while starting; see {LogPath}:{Environment.NewLine}{Tail(LogPath, 20)}");
+            try
+            {
+                var ring = await client.DescribeRingAsync(new DescribeRingRequest(), deadline: DateTime.UtcNow.AddSeconds(2), cancellationToken: ct);
+                int up = ring.Nodes.Count(n => n.Liveness == "UP" && n.Tokens.Count > 0);
+                if (up >= expectedUp) return;
+                last = $"{up} of {expectedUp} nodes up";
+            }
+            catch (Grpc.Core.RpcException e)
+            {
+                last = e.Status.Detail;
+            }
+            await Task.Delay(200, ct).ConfigureAwait(false);
+        }
+        throw new TimeoutException($"Node {Options.Index} ({Options.GrpcEndpoint}) not ready after {timeout.TotalSeconds:0} s: {last}. Log: {LogPath}");
+    }
+
+    public static string Tail(string path, int lines)
+    {
+        try
+        {
+            return File.Exists(path) ? string.Join(Environment.NewLine, File.ReadLines(path).TakeLast(lines)) : "(no log)";
+        }
+        catch (IOException e)
+        {
+            return $"(log unreadable: {e.Message})";
+        }
+    }
+
+    public void Dispose()
+    {
+        Kill();
+        _process?.Dispose();
+    }
+}

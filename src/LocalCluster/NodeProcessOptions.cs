@@ -1,0 +1,37 @@
+namespace RingStore.LocalCluster;
+
+/// <summary>How to start one node process: its ports, data directory, seeds and any extra configuration switches.</summary>
+public sealed record NodeProcessOptions(
+    int Index,
+    string ListenAddress,
+    int InternodePort,
+    int GrpcPort,
+    string DataDirectory,
+    string Seeds,
+    string ClusterName)
+{
+    public IReadOnlyDictionary<string, string> ExtraSettings { get; init; } = new Dictionary<string, string>();
+
+    public string GrpcEndpoint => $"{ListenAddress}:{GrpcPort}";
+
+    public string InternodeEndpoint => $"{ListenAddress}:{InternodePort}";
+
+    /// <summary>The node's command line (see RingStore.Node's NodeCommandLine).</summary>
+    public IReadOnlyList<string> Arguments()
+    {
+        var args = new List<string>
+        {
+            "--cluster-name", ClusterName,
+            "--listen-address", ListenAddress,
+            "--internode-port", InternodePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--grpc-port", GrpcPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--seeds", Seeds,
+            "--data-dir", DataDirectory,
+        };
+        foreach (var (key, value) in ExtraSettings)
+        {
+            args.Add($"--RingStore:{key}={value}");
+        }
+        return args;
+    }
+}
