@@ -26,6 +26,7 @@ public static class ErrorMapping
             ReadTimeoutException r => Add(trailers, (ReceivedTrailer, r.Received), (RequiredTrailer, r.BlockFor), (StatusCode.DeadlineExceeded, RequestErrorKind.ReadTimeout)),
             UnknownTableException => (StatusCode.NotFound, RequestErrorKind.UnknownTable),
             ValueTooLargeException => (StatusCode.InvalidArgument, RequestErrorKind.ValueTooLarge),
+            AlreadyExistsException => (StatusCode.AlreadyExists, RequestErrorKind.AlreadyExists),
             InvalidRequestException => (StatusCode.InvalidArgument, RequestErrorKind.InvalidRequest),
             OperationCanceledException => (StatusCode.Cancelled, RequestErrorKind.Unknown),
             _ => (StatusCode.Internal, RequestErrorKind.ServerError),
