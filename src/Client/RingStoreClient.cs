@@ -1,0 +1,173 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using Grpc.Core;
+using RingStore.Client.Protos;
+using RingStore.Client.Routing;
+using RingStore.Core.Errors;
+
+namespace RingStore.Client;
+
+/// <summary>
+/// The RingStore driver. Connects through contact points, learns the ring and schema (DescribeRing,
+/// DescribeSchema) and refreshes them in the background; sends each request to a live replica of its partition
+/// when the key is known (token-aware), spreading load over the replicas, and falls back to other nodes when one
+/// is unreachable. Only idempotent requests are retried, and only on errors that allow it (transport failures,
+/// and Unavailable once on another node). Thread-safe; create one per application.
+/// </summary>
+public sealed partial class RingStoreClient : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, NodeConnection> _connections = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly TimestampGenerator _timestamps = new();
+    private ClusterMetadata _metadata = null!;
+    private Task? _refresher;
+    private long _roundRobin;
+
+    private RingStoreClient(RingStoreClientOptions options) => Options = options;
+
+    public RingStoreClientOptions Options { get; }
+
+    /// <summary>The keyspace set by USE (sent with every statement); null for none.</summary>
+    public string? Keyspace { get; set; }
+
+    public ClusterMetadata Metadata => Volatile.Read(ref _metadata);
+
+    /// <summary>Requests sent to each node's gRPC address by this client (token-awareness shows here).</summary>
+    public IReadOnlyDictionary<string, long> RequestsPerNode => _requestsPerNode;
+
+    private readonly ConcurrentDictionary<string, long> _requestsPerNode = new(StringComparer.Ordinal);
+
+    public static async Task<RingStoreClient> ConnectAsync(RingStoreClientOptions options, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.ContactPoints.Count == 0) throw new ArgumentException("At least one contact point is required.", nameof(options));
+        var client = new RingStoreClient(options);
+        try
+        {
+            await client.RefreshMetadataAsync(ct).ConfigureAwait(false);
+            client._refresher = Task.Run(client.RefreshLoopAsync, CancellationToken.None);
+            return client;
+        }
+        catch
+        {
+            await client.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Re-reads ring and schema from the first node that answers.</summary>
+    public async Task RefreshMetadataAsync(CancellationToken ct = default)
+    {
+        var candidates = (_metadata?.Ring.Nodes.Where(n => n.Liveness == "UP").Select(n => n.RpcAddress) ?? [])
+            .Concat(Options.ContactPoints).Distinct(StringComparer.Ordinal).ToList();
+        Exception? last = null;
+        foreach (var address in candidates)
+        {
+            var connection = Connection(address);
+            try
+            {
+                var deadline = DateTime.UtcNow.AddSeconds(5);
+                var ring = await connection.Api.DescribeRingAsync(new DescribeRingRequest(), deadline: deadline, cancellationToken: ct).ConfigureAwait(false);
+                var schema = await connection.Api.DescribeSchemaAsync(new DescribeSchemaRequest(), deadline: deadline, cancellationToken: ct).ConfigureAwait(false);
+                foreach (var node in ring.Nodes.Where(n => n.RpcAddress.Length > 0))
+                    Connection(node.RpcAddress).GossipUp = node.Liveness == "UP";
+                Volatile.Write(ref _metadata, new ClusterMetadata(ring, schema));
+                return;
+            }
+            catch (RpcException e)
+            {
+                last = e;
+            }
+        }
+        throw new RingStoreException($"No contact point answered ({string.Join(", ", candidates)}).", last!);
+    }
+
+    private async Task RefreshLoopAsync()
+    {
+        using var timer = new PeriodicTimer(Options.MetadataRefreshInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
+            {
+                try { await RefreshMetadataAsync(_stop.Token).ConfigureAwait(false); }
+                catch (RingStoreException) { /* the cluster may be briefly unreachable; keep the last view */ }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private NodeConnection Connection(string rpcAddress) => _connections.GetOrAdd(rpcAddress, a => new NodeConnection(a));
+
+    /// <summary>
+    /// Nodes to try, best first: the replicas of the token (rotated so load spreads over them) when known, then
+    /// every other node round-robin. Nodes marked unreachable go last rather than nowhere.
+    /// </summary>
+    private List<NodeConnection> QueryPlan(string? keyspace, Core.Partitioning.Token? token)
+    {
+        var metadata = Metadata;
+        var all = metadata.Ring.Nodes.Where(n => n.RpcAddress.Length > 0).Select(n => n.RpcAddress)
+            .Concat(Options.ContactPoints).Distinct(StringComparer.Ordinal).ToList();
+        long turn = Interlocked.Increment(ref _roundRobin);
+        var replicas = Options.TokenAware && token is { } t && keyspace is not null ? metadata.ReplicaAddresses(keyspace, t).ToList() : [];
+        var ordered = Rotate(replicas, turn).Concat(Rotate(all.Except(replicas, StringComparer.Ordinal).ToList(), turn)).Select(Connection).ToList();
+        var now = DateTime.UtcNow;
+        return ordered.Where(c => c.IsUsable(now)).Concat(ordered.Where(c => !c.IsUsable(now))).ToList();
+    }
+
+    private static IEnumerable<T> Rotate<T>(IReadOnlyList<T> items, long turn)
+    {
+        if (items.Count == 0) yield break;
+        int start = (int)(turn % items.Count);
+        for (int i = 0; i < items.Count; i++) yield return items[(start + i) % items.Count];
+    }
+
+    /// <summary>Runs one call along the query plan with the retry rules in the class summary.</summary>
+    private async Task<T> SendAsync<T>(string? keyspace, Core.Partitioning.Token? token, bool idempotent, TimeSpan? timeout,
+        Func<RingStoreApi.RingStoreApiClient, CallOptions, Task<T>> call, CancellationToken ct)
+    {
+        var plan = QueryPlan(keyspace, token);
+        RingStoreException? last = null;
+        bool retriedUnavailable = false;
+        foreach (var node in plan)
+        {
+            var options = new CallOptions(deadline: DateTime.UtcNow + (timeout ?? Options.RequestTimeout), cancellationToken: ct);
+            try
+            {
+                _requestsPerNode.AddOrUpdate(node.RpcAddress, 1, (_, n) => n + 1);
+                var result = await call(node.Api, options).ConfigureAwait(false);
+                node.MarkReachable();
+                return result;
+            }
+            catch (RpcException e) when (!ct.IsCancellationRequested)
+            {
+                last = RingStoreException.From(e);
+                if (last.IsTransportFailure && e.StatusCode is StatusCode.Unavailable or StatusCode.Internal or StatusCode.Unknown)
+                {
+                    node.MarkUnreachable(DateTime.UtcNow, Options.DownNodeRetryDelay);
+                    if (idempotent) continue;
+                }
+                else if (last.Kind == RequestErrorKind.Unavailable && idempotent && !retriedUnavailable)
+                {
+                    retriedUnavailable = true; // another coordinator may see more replicas alive (DataStax's default)
+                    continue;
+                }
+                throw last;
+            }
+        }
+        throw last ?? new RingStoreException("No node to send the request to.");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        if (_refresher is not null)
+        {
+            try { await _refresher.ConfigureAwait(false); }
+            catch (OperationCanceledException) { }
+        }
+        foreach (var connection in _connections.Values) connection.Dispose();
+        _stop.Dispose();
+    }
+}

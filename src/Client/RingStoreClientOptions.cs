@@ -1,0 +1,26 @@
+using RingStore.Client.Protos;
+
+namespace RingStore.Client;
+
+/// <summary>How a <see cref="RingStoreClient"/> finds the cluster and behaves by default.</summary>
+public sealed record RingStoreClientOptions
+{
+    /// <summary>gRPC addresses (host:port) of one or more nodes; the rest of the cluster is learnt from them.</summary>
+    public required IReadOnlyList<string> ContactPoints { get; init; }
+
+    public Consistency DefaultConsistency { get; init; } = Consistency.LocalOne;
+
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(12);
+
+    /// <summary>How often the ring and schema are re-read (a node joining, leaving, going down or a schema change).</summary>
+    public TimeSpan MetadataRefreshInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Rows per page for SELECT.</summary>
+    public int PageSize { get; init; } = 5000;
+
+    /// <summary>Send each request to a replica of its partition when the key is known (DataStax's TokenAwarePolicy).</summary>
+    public bool TokenAware { get; init; } = true;
+
+    /// <summary>How long a node that refused a connection is skipped before it is tried again.</summary>
+    public TimeSpan DownNodeRetryDelay { get; init; } = TimeSpan.FromSeconds(2);
+}
