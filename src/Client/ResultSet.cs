@@ -11,7 +11,7 @@ public sealed class ResultSet
         Columns = response.Columns;
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < Columns.Count; i++) index.TryAdd(Columns[i].Name, i);
-        Rows = response.Rows.Select(r => new ResultRow(index, r.Values)).ToList();
+        Rows = response.Rows.Select(r => new Row(index, r.Values)).ToList();
     }
 
     public ExecuteResponse Response { get; }
@@ -20,7 +20,7 @@ public sealed class ResultSet
 
     public IReadOnlyList<ColumnDef> Columns { get; }
 
-    public IReadOnlyList<ResultRow> Rows { get; }
+    public IReadOnlyList<Row> Rows { get; }
 
     /// <summary>Null when this is the last page.</summary>
     public byte[]? PagingState => Response.PagingState.IsEmpty ? null : Response.PagingState.ToByteArray();
@@ -29,12 +29,12 @@ public sealed class ResultSet
 }
 
 /// <summary>A result row with typed access by column name or position.</summary>
-public sealed class ResultRow
+public sealed class Row
 {
     private readonly Dictionary<string, int> _index;
     private readonly IReadOnlyList<Value> _values;
 
-    internal ResultRow(Dictionary<string, int> index, IReadOnlyList<Value> values)
+    internal Row(Dictionary<string, int> index, IReadOnlyList<Value> values)
     {
         _index = index;
         _values = values;

@@ -1,4 +1,5 @@
-using Microsoft.Extensions.Logging;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using RingStore.Core.Schema;
 using RingStore.Node.Hosting;
@@ -13,12 +14,14 @@ namespace RingStore.Node.Tests.Cluster;
 public sealed class InProcessCluster : IAsyncDisposable
 {
     private readonly RingStoreNode?[] _nodes;
+    private readonly WebApplication?[] _hosts;
     private readonly string _root;
 
     private InProcessCluster(NodeOptions[] options, string root)
     {
         Options = options;
         _nodes = new RingStoreNode?[options.Length];
+        _hosts = new WebApplication?[options.Length];
         _root = root;
     }
 
@@ -28,7 +31,12 @@ public sealed class InProcessCluster : IAsyncDisposable
 
     public RingStoreNode this[int index] => _nodes[index] ?? throw new InvalidOperationException($"Node {index} is stopped.");
 
-    public static async Task<InProcessCluster> StartAsync(int count, Action<int, NodeOptions>? configure = null)
+    /// <summary>When true, nodes run inside the real host (Program.Build: Kestrel + gRPC), as in the process.</summary>
+    public bool WithGrpc { get; private init; }
+
+    public string GrpcAddress(int index) => Options[index].GrpcEndpoint;
+
+    public static async Task<InProcessCluster> StartAsync(int count, Action<int, NodeOptions>? configure = null, bool withGrpc = false)
     {
         string root = Path.Combine(Path.GetTempPath(), "ringstore-cluster-" + Guid.NewGuid().ToString("N")[..8]);
         var ports = Enumerable.Range(0, count).Select(_ => (Internode: FreePorts.Next(), Grpc: FreePorts.Next())).ToArray();
@@ -52,7 +60,7 @@ public sealed class InProcessCluster : IAsyncDisposable
             };
             configure?.Invoke(i, options[i]);
         }
-        var cluster = new InProcessCluster(options, root);
+        var cluster = new InProcessCluster(options, root) { WithGrpc = withGrpc };
         try
         {
             for (int i = 0; i < count; i++) await cluster.StartNodeAsync(i);
@@ -69,16 +77,40 @@ public sealed class InProcessCluster : IAsyncDisposable
     public async Task StartNodeAsync(int index)
     {
         if (_nodes[index] is not null) throw new InvalidOperationException($"Node {index} is already running.");
-        _nodes[index] = await RingStoreNode.StartAsync(Options[index], NullLoggerFactory.Instance);
+        if (!WithGrpc)
+        {
+            _nodes[index] = await RingStoreNode.StartAsync(Options[index], NullLoggerFactory.Instance);
+            return;
+        }
+        var host = Program.Build([.. ToArguments(Options[index]), "--Logging:LogLevel:Default=Warning"]);
+        await host.StartAsync();
+        _hosts[index] = host;
+        _nodes[index] = host.Services.GetRequiredService<NodeAccessor>().Node;
     }
 
     /// <summary>Clean stop (gossip announces the shutdown, so peers mark it down at once); its data stays.</summary>
     public async Task StopNodeAsync(int index)
     {
         var node = _nodes[index];
+        var host = _hosts[index];
         _nodes[index] = null;
-        if (node is not null) await node.DisposeAsync();
+        _hosts[index] = null;
+        if (host is not null)
+        {
+            await host.StopAsync();
+            await host.DisposeAsync();
+        }
+        else if (node is not null)
+        {
+            await node.DisposeAsync();
+        }
     }
+
+    /// <summary>The node's settings as command-line switches (every public property, invariant culture).</summary>
+    public static IEnumerable<string> ToArguments(NodeOptions options) =>
+        typeof(NodeOptions).GetProperties()
+            .Where(p => p.CanWrite)
+            .Select(p => $"--RingStore:{p.Name}={Convert.ToString(p.GetValue(options), System.Globalization.CultureInfo.InvariantCulture)}");
 
     public bool IsRunning(int index) => _nodes[index] is not null;
 
