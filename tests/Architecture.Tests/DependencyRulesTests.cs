@@ -30,4 +30,8 @@ public class DependencyRulesTests
     [Fact]
     public void Client_references_only_core() =>
         Assert.Equal(["RingStore.Core"], RingStoreReferences(typeof(RingStore.Client.ClientAssemblyMarker).Assembly));
+
+    [Fact]
+    public void Cql_references_only_core() =>
+        Assert.Equal(["RingStore.Core"], RingStoreReferences(typeof(RingStore.Cql.CqlParser).Assembly));
 }
