@@ -1,0 +1,42 @@
+using System.Collections.Concurrent;
+
+namespace RingStore.Node.Metrics;
+
+/// <summary>
+/// Per table, the partitions this node serves most as a replica, by reads and by writes (nodetool toppartitions),
+/// each a <see cref="SpaceSaving{TKey}"/> sketch so memory stays bounded however many keys there are.
+/// </summary>
+public sealed class TopPartitionsTracker(int capacity = 64)
+{
+    private sealed class TableSketches(int capacity)
+    {
+        public readonly SpaceSaving<string> Reads = new(capacity, StringComparer.Ordinal);
+        public readonly SpaceSaving<string> Writes = new(capacity, StringComparer.Ordinal);
+    }
+
+    private readonly ConcurrentDictionary<string, TableSketches> _tables = new(StringComparer.Ordinal);
+
+    public void RecordRead(string table, byte[] partitionKey) => Record(table, partitionKey, write: false);
+
+    public void RecordWrite(string table, byte[] partitionKey) => Record(table, partitionKey, write: true);
+
+    private void Record(string table, byte[] partitionKey, bool write)
+    {
+        var sketches = _tables.GetOrAdd(table, _ => new TableSketches(capacity));
+        var sketch = write ? sketches.Writes : sketches.Reads;
+        string key = Convert.ToHexString(partitionKey);
+        lock (sketch) sketch.Add(key);
+    }
+
+    /// <summary>The hottest partitions (hex keys) of every table, at most <paramref name="n"/> per table and kind.</summary>
+    public IReadOnlyList<(string Table, bool IsWrite, HeavyHitter<string> Hitter)> Top(int n)
+    {
+        var result = new List<(string, bool, HeavyHitter<string>)>();
+        foreach (var (table, sketches) in _tables)
+        {
+            lock (sketches.Reads) result.AddRange(sketches.Reads.Top(n).Select(h => (table, false, h)));
+            lock (sketches.Writes) result.AddRange(sketches.Writes.Top(n).Select(h => (table, true, h)));
+        }
+        return result;
+    }
+}
