@@ -1,0 +1,157 @@
+using System.Numerics;
+using FASTER.core;
+using Microsoft.Extensions.Logging;
+using RingStore.Storage.CommitLog;
+
+namespace RingStore.Storage.Hints;
+
+/// <summary>
+/// The hint log of one target host: a FasterLog (per-entry checksums on) whose entries use the commit log's
+/// XxHash32 frame (<see cref="EncodedEntry"/>), with group commit (<see cref="GroupCommitter"/>) and the commit
+/// log's scanner for reading back. FasterLog's begin address is the durable "delivered up to" cursor:
+/// <see cref="MarkDelivered"/> moves it in memory (FasterLog deletes nothing physically before a commit) and
+/// <see cref="PersistDeliveredAsync"/> commits it, after which whole segments below it are deleted.
+/// </summary>
+internal sealed class HintLog : IAsyncDisposable
+{
+    internal const string SegmentBaseName = "hints.log";
+    private const int MaxPageSizeBits = 24; // an entry must fit in one FasterLog page
+    private const int MinSegmentSizeBits = 16;
+    private const int FasterLogPerEntryHeaderBytes = 12; // 4-byte length + 8-byte checksum (LogChecksumType.PerEntry)
+    private const int MaxSegmentSizeBits = 30;
+
+    private readonly IDevice _device;
+    private readonly FasterLog _log;
+    private readonly LogScanner _scanner;
+    private readonly GroupCommitter _committer;
+    private readonly int _segmentSizeBits;
+    private readonly string _directory;
+    private int _disposed;
+
+    private HintLog(string directory, IDevice device, FasterLog log, int pageSizeBits, int segmentSizeBits,
+        TimeSpan groupCommitWindow, TimeProvider time, ILogger logger)
+    {
+        _directory = directory;
+        _device = device;
+        _log = log;
+        _segmentSizeBits = segmentSizeBits;
+        _scanner = new LogScanner(log, pageSizeBits);
+        MaxRecordBytes = (int)(1L << pageSizeBits) - log.HeaderSize - EntryCodec.HeaderBytes;
+        System.Diagnostics.Debug.Assert(log.HeaderSize == FasterLogPerEntryHeaderBytes);
+        _committer = new GroupCommitter(() => _log.CommitAsync().AsTask(), groupCommitWindow, time, logger);
+    }
+
+    /// <summary>Checks the segment size; returns FasterLog's (page bits, segment bits).</summary>
+    public static (int PageBits, int SegmentBits) ValidateSegmentSize(long segmentSizeBytes)
+    {
+        if (segmentSizeBytes <= 0 || !BitOperations.IsPow2(segmentSizeBytes)
+            || segmentSizeBytes < (1L << MinSegmentSizeBits) || segmentSizeBytes > (1L << MaxSegmentSizeBits))
+            throw new ArgumentOutOfRangeException(nameof(segmentSizeBytes), segmentSizeBytes,
+                "SegmentSizeBytes must be a power of two between 64 KiB and 1 GiB.");
+        int segmentBits = BitOperations.Log2((ulong)segmentSizeBytes);
+        return (Math.Min(segmentBits, MaxPageSizeBits), segmentBits);
+    }
+
+    /// <summary>Largest record an entry can carry: it must fit in one FasterLog page with both headers.</summary>
+    public static int MaxRecordBytesFor(long segmentSizeBytes) =>
+        (1 << ValidateSegmentSize(segmentSizeBytes).PageBits) - FasterLogPerEntryHeaderBytes - EntryCodec.HeaderBytes;
+
+    /// <summary>Opens (creating if needed) the log in <paramref name="directory"/> and recovers its last commit.</summary>
+    public static HintLog Open(string directory, long segmentSizeBytes, TimeSpan groupCommitWindow, TimeProvider time,
+        ILogger logger)
+    {
+        var (pageBits, segmentBits) = ValidateSegmentSize(segmentSizeBytes);
+        System.IO.Directory.CreateDirectory(directory);
+        // Same device choices as the commit log: segments grow as written, survive close, and the device learns
+        // which segments exist so a truncation deletes the right files.
+        var device = Devices.CreateLogDevice(Path.Combine(directory, SegmentBaseName),
+            preallocateFile: false, deleteOnClose: false, recoverDevice: true);
+        FasterLog? log = null;
+        try
+        {
+            log = new FasterLog(new FasterLogSettings
+            {
+                LogDevice = device,
+                LogChecksum = LogChecksumType.PerEntry,
+                PageSize = 1L << pageBits,
+                MemorySize = 1L << (pageBits + 1),
+                SegmentSize = segmentSizeBytes,
+                LogCommitDir = directory,
+                // Explicit recovery: the constructor would swallow a failure and start empty without telling us.
+                TryRecoverLatest = false,
+                AutoCommit = false,
+            });
+            log.Recover();
+            return new HintLog(directory, device, log, pageBits, segmentBits, groupCommitWindow, time, logger);
+        }
+        catch
+        {
+            log?.Dispose();
+            device.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Largest hint record one entry can carry.</summary>
+    public int MaxRecordBytes { get; }
+
+    public string Directory => _directory;
+
+    /// <summary>Everything before this is delivered (or dropped); durable once <see cref="PersistDeliveredAsync"/> ran.</summary>
+    public long DeliveredUntil => _log.BeginAddress;
+
+    /// <summary>Entries below this are durable and may be replayed.</summary>
+    public long CommittedUntil => _log.CommittedUntilAddress;
+
+    public LogScanner Scanner => _scanner;
+
+    /// <summary>
+    /// Appends one hint record; completes after a commit (fsync) covering it, shared with concurrent appenders.
+    /// Cancellation while waiting for the fsync leaves the outcome unknown (the hint may still be stored).
+    /// </summary>
+    public async ValueTask AppendAsync(ReadOnlyMemory<byte> record, CancellationToken ct)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (record.Length > MaxRecordBytes)
+            throw new ArgumentOutOfRangeException(nameof(record), record.Length, $"A hint may not exceed {MaxRecordBytes} bytes.");
+        var entry = new EncodedEntry(record);
+        if (!_log.TryEnqueue(entry, out _))
+            await _log.EnqueueAsync(entry, ct).ConfigureAwait(false); // page buffer full: wait for a flush
+        await _committer.AfterAppendAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Moves the delivered cursor forward (in memory; FasterLog deletes nothing before the next commit).</summary>
+    public void MarkDelivered(long position)
+    {
+        if (position > _log.BeginAddress)
+            _log.TruncateUntil(position);
+    }
+
+    /// <summary>Makes the delivered cursor durable: one commit; segments wholly below it are then deleted.</summary>
+    public async Task PersistDeliveredAsync()
+    {
+        if (_log.BeginAddress > _log.CommittedBeginAddress)
+            await _log.CommitAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Segment file and offset of a position, for warnings an operator can act on.</summary>
+    public (string File, long Offset) Locate(long position) =>
+        (Path.GetFullPath(Path.Combine(_directory, $"{SegmentBaseName}.{position >> _segmentSizeBits}")),
+            position & ((1L << _segmentSizeBits) - 1));
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
+        try
+        {
+            await _committer.DisposeAsync().ConfigureAwait(false);
+            await _log.CommitAsync().ConfigureAwait(false); // persists the last delivered cursor too
+        }
+        finally
+        {
+            _log.Dispose();
+            _device.Dispose();
+        }
+    }
+}

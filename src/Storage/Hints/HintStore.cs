@@ -1,0 +1,281 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using RingStore.Core.Data;
+
+namespace RingStore.Storage.Hints;
+
+/// <summary>
+/// The coordinator's durable hints: for each target host that missed a write, a FasterLog under
+/// <c>&lt;Directory&gt;/&lt;hostId&gt;/</c> holding the mutations in append order. <see cref="AppendAsync"/> returns once
+/// the hint is fsynced (concurrent appends share one fsync); <see cref="ReplayAsync"/> delivers them in order,
+/// throttled, deleting what was acknowledged. Thread-safe. See README.md in this folder for invariants and faults.
+/// </summary>
+public sealed class HintStore : IAsyncDisposable
+{
+    private readonly HintStoreOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly HintCounters _counters = new();
+    private readonly HintReplayer _replayer;
+    private readonly ConcurrentDictionary<Guid, HintTarget> _targets = new();
+    // Serialises opening and deleting a target's directory: an append must never reopen a log being deleted.
+    private readonly SemaphoreSlim _lifecycle = new(1, 1);
+    private int _disposed;
+
+    private HintStore(HintStoreOptions options, TimeProvider time, ILogger logger)
+    {
+        _options = options;
+        _time = time;
+        _logger = logger;
+        _replayer = new HintReplayer(options, time, _counters, logger);
+        MaxHintBytes = HintLog.MaxRecordBytesFor(options.SegmentSizeBytes) - HintRecord.HeaderBytes;
+    }
+
+    /// <summary>
+    /// Opens the store, reopening every existing hint log (a restart keeps undelivered hints). A damaged log never
+    /// stops startup: torn tails are cut, corrupt entries skipped and counted, and a log FasterLog cannot recover at
+    /// all is moved aside (renamed <c>&lt;hostId&gt;.unreadable-&lt;unix ms&gt;</c>) with an error logged.
+    /// </summary>
+    public static HintStore Open(HintStoreOptions options, TimeProvider? time = null, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.Directory);
+        if (options.HintWindow <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(options), options.HintWindow, "HintWindow must be positive.");
+        if (options.ReplayThrottleKiBPerSecond < 0)
+            throw new ArgumentOutOfRangeException(nameof(options), options.ReplayThrottleKiBPerSecond, "ReplayThrottleKiBPerSecond must not be negative (0 = unlimited).");
+        if (options.GroupCommitWindow < TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(options), options.GroupCommitWindow, "GroupCommitWindow must not be negative.");
+        if (options.PersistDeliveredEveryHints < 1)
+            throw new ArgumentOutOfRangeException(nameof(options), options.PersistDeliveredEveryHints, "PersistDeliveredEveryHints must be at least 1.");
+        if (options.OpenTimeout <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(options), options.OpenTimeout, "OpenTimeout must be positive.");
+        HintLog.ValidateSegmentSize(options.SegmentSizeBytes);
+
+        var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<HintStore>();
+        var store = new HintStore(options, time ?? TimeProvider.System, logger);
+        Directory.CreateDirectory(options.Directory);
+        foreach (string dir in Directory.EnumerateDirectories(options.Directory))
+        {
+            if (!Guid.TryParseExact(Path.GetFileName(dir), "D", out Guid hostId))
+                continue; // not ours (e.g. a log moved aside)
+            var opening = Task.Run(() => store.TryOpenTarget(hostId, out var opened) ? opened : null);
+            try
+            {
+                if (opening.WaitAsync(options.OpenTimeout, store._time).GetAwaiter().GetResult() is { } target)
+                    store._targets[hostId] = target;
+            }
+            catch (TimeoutException)
+            {
+                // The opening thread stays blocked inside FasterLog (nothing can cancel it); we give up on its files.
+                logger.LogError("Hint log {Directory} did not open within {Timeout}; its hints are lost.", dir, options.OpenTimeout);
+                store.MoveAside(dir);
+            }
+        }
+        return store;
+    }
+
+    /// <summary>Largest serialized mutation a hint can carry (bounded by FasterLog's page size).</summary>
+    public int MaxHintBytes { get; }
+
+    /// <summary>Hosts that have undelivered hints (expired ones included until a replay drops them).</summary>
+    public IReadOnlyCollection<Guid> Targets => _targets.Values.Where(t => t.HasPending).Select(t => t.HostId).ToList();
+
+    /// <summary>Hints made durable by <see cref="AppendAsync"/> since this store was opened.</summary>
+    public long StoredCount => _counters.Stored;
+
+    /// <summary>Hints acknowledged by a replay's sender since open.</summary>
+    public long DeliveredCount => _counters.Delivered;
+
+    /// <summary>Hints dropped because they were older than the hint window at replay time, since open.</summary>
+    public long DroppedCount => _counters.Dropped;
+
+    /// <summary>Damaged hint-log regions skipped (at open and during replays) since open.</summary>
+    public long CorruptSkippedCount => _counters.Corrupt;
+
+    public HintTargetStats GetStats(Guid targetHostId) =>
+        _targets.TryGetValue(targetHostId, out var target) ? target.Stats : default;
+
+    /// <summary>
+    /// Stores a hint for <paramref name="targetHostId"/>; completes once it is durable (fsynced). Cancelling while
+    /// waiting for the fsync leaves the outcome unknown: the hint may still be stored and replayed.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The serialized mutation exceeds <see cref="MaxHintBytes"/>.</exception>
+    public async ValueTask AppendAsync(Guid targetHostId, PartitionUpdate mutation, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(mutation);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        ct.ThrowIfCancellationRequested();
+        byte[] record = HintRecord.Encode(_time.GetUtcNow().ToUnixTimeMilliseconds(), mutation);
+        if (record.Length - HintRecord.HeaderBytes > MaxHintBytes)
+            throw new ArgumentOutOfRangeException(nameof(mutation), record.Length - HintRecord.HeaderBytes,
+                $"A hinted mutation may not exceed {MaxHintBytes} serialized bytes.");
+        var target = await EnterTargetAsync(targetHostId, ct).ConfigureAwait(false);
+        try
+        {
+            // Counted before the fsync so a replay that delivers it meanwhile never drives the count below zero.
+            target.AddPending(record.Length);
+            await target.Log.AppendAsync(record, ct).ConfigureAwait(false);
+            _counters.AddStored();
+        }
+        finally
+        {
+            target.Exit();
+        }
+    }
+
+    /// <summary>
+    /// Replays <paramref name="targetHostId"/>'s hints in append order through <paramref name="send"/> (true =
+    /// acknowledged), throttled to <see cref="HintStoreOptions.ReplayThrottleKiBPerSecond"/>. Expired hints are
+    /// dropped; delivered and dropped hints are deleted. On false or an exception from <paramref name="send"/> it
+    /// stops and the next replay resumes at that hint. Replays of one target run one at a time (a second call waits).
+    /// </summary>
+    public async Task<HintReplayResult> ReplayAsync(Guid targetHostId,
+        Func<PartitionUpdate, CancellationToken, Task<bool>> send, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(send);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (!_targets.TryGetValue(targetHostId, out var target) || !target.TryEnter())
+            return HintReplayResult.Nothing;
+        try
+        {
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, target.Closing);
+            await target.ReplayLock.WaitAsync(linked.Token).ConfigureAwait(false);
+            try
+            {
+                return await _replayer.RunAsync(target, send, linked.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                target.ReplayLock.Release();
+            }
+        }
+        finally
+        {
+            target.Exit();
+        }
+    }
+
+    /// <summary>Deletes every hint for a host (e.g. it left the cluster); a running replay for it is cancelled first.</summary>
+    public async Task DeleteAllAsync(Guid targetHostId)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        await _lifecycle.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            if (_targets.TryRemove(targetHostId, out var target))
+                await target.CloseAsync().ConfigureAwait(false);
+            string dir = TargetDirectory(targetHostId);
+            if (Directory.Exists(dir))
+                Directory.Delete(dir, recursive: true);
+            _logger.LogInformation("Deleted all hints for {HostId}", targetHostId);
+        }
+        finally
+        {
+            _lifecycle.Release();
+        }
+    }
+
+    /// <summary>
+    /// Synchronous <see cref="DeleteAllAsync"/>. Blocks until an in-flight replay for the host has stopped, so never
+    /// call it from inside that replay's send callback.
+    /// </summary>
+    public void DeleteAll(Guid targetHostId) => DeleteAllAsync(targetHostId).GetAwaiter().GetResult();
+
+    private async ValueTask<HintTarget> EnterTargetAsync(Guid hostId, CancellationToken ct)
+    {
+        while (true)
+        {
+            if (_targets.TryGetValue(hostId, out var existing) && existing.TryEnter())
+                return existing;
+            await _lifecycle.WaitAsync(ct).ConfigureAwait(false);
+            try
+            {
+                ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+                if (!_targets.TryGetValue(hostId, out var target))
+                {
+                    if (!TryOpenTarget(hostId, out target))
+                        throw new IOException($"Cannot open the hint log for {hostId} under {_options.Directory}.");
+                    _targets[hostId] = target!;
+                }
+                if (target!.TryEnter())
+                    return target;
+            }
+            finally
+            {
+                _lifecycle.Release();
+            }
+        }
+    }
+
+    private string TargetDirectory(Guid hostId) => Path.Combine(_options.Directory, hostId.ToString("D"));
+
+    private bool TryOpenTarget(Guid hostId, out HintTarget? target)
+    {
+        string dir = TargetDirectory(hostId);
+        HintLog? log = null;
+        try
+        {
+            log = HintLog.Open(dir, _options.SegmentSizeBytes, _options.GroupCommitWindow, _time, _logger);
+            var recovery = HintLogRecovery.Run(log, _logger);
+            _counters.AddCorrupt(recovery.CorruptRegions);
+            target = new HintTarget(hostId, log, recovery);
+            return true;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Hints are best-effort repair: an unrecoverable log must not keep the node from starting. Keep the
+            // files for inspection, out of the way of a fresh log for the same host.
+            log?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            _logger.LogError(ex, "Cannot open hint log {Directory}; its hints are lost.", dir);
+            MoveAside(dir);
+            target = null;
+            return false;
+        }
+    }
+
+    /// <summary>Keeps an unusable log's files for inspection, out of the way of a fresh log for the same host.</summary>
+    private void MoveAside(string dir)
+    {
+        string aside = $"{dir}.unreadable-{_time.GetUtcNow().ToUnixTimeMilliseconds()}";
+        try
+        {
+            if (Directory.Exists(dir))
+                Directory.Move(dir, aside);
+            _logger.LogWarning("Moved unusable hint log {Directory} to {Aside}", dir, aside);
+        }
+        catch (IOException ex)
+        {
+            _logger.LogError(ex, "Could not move unusable hint log {Directory} aside", dir);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
+        await _lifecycle.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            foreach (var hostId in _targets.Keys.ToList())
+            {
+                if (!_targets.TryRemove(hostId, out var target))
+                    continue;
+                try
+                {
+                    await target.CloseAsync().ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    _logger.LogError(ex, "Closing the hint log for {HostId} failed", hostId);
+                }
+            }
+        }
+        finally
+        {
+            _lifecycle.Release();
+        }
+    }
+}
