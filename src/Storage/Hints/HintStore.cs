@@ -49,6 +49,8 @@ public sealed class HintStore : IAsyncDisposable
             throw new ArgumentOutOfRangeException(nameof(options), options.GroupCommitWindow, "GroupCommitWindow must not be negative.");
         if (options.PersistDeliveredEveryHints < 1)
             throw new ArgumentOutOfRangeException(nameof(options), options.PersistDeliveredEveryHints, "PersistDeliveredEveryHints must be at least 1.");
+        if (options.OpenTimeout <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(options), options.OpenTimeout, "OpenTimeout must be positive.");
         HintLog.ValidateSegmentSize(options.SegmentSizeBytes);
 
         var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<HintStore>();
@@ -58,8 +60,18 @@ public sealed class HintStore : IAsyncDisposable
         {
             if (!Guid.TryParseExact(Path.GetFileName(dir), "D", out Guid hostId))
                 continue; // not ours (e.g. a log moved aside)
-            if (store.TryOpenTarget(hostId, out var target))
-                store._targets[hostId] = target!;
+            var opening = Task.Run(() => store.TryOpenTarget(hostId, out var opened) ? opened : null);
+            try
+            {
+                if (opening.WaitAsync(options.OpenTimeout, store._time).GetAwaiter().GetResult() is { } target)
+                    store._targets[hostId] = target;
+            }
+            catch (TimeoutException)
+            {
+                // The opening thread stays blocked inside FasterLog (nothing can cancel it); we give up on its files.
+                logger.LogError("Hint log {Directory} did not open within {Timeout}; its hints are lost.", dir, options.OpenTimeout);
+                store.MoveAside(dir);
+            }
         }
         return store;
     }
@@ -217,19 +229,26 @@ public sealed class HintStore : IAsyncDisposable
             // Hints are best-effort repair: an unrecoverable log must not keep the node from starting. Keep the
             // files for inspection, out of the way of a fresh log for the same host.
             log?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            string aside = $"{dir}.unreadable-{_time.GetUtcNow().ToUnixTimeMilliseconds()}";
-            _logger.LogError(ex, "Cannot open hint log {Directory}; moving it to {Aside}. Its hints are lost.", dir, aside);
-            try
-            {
-                if (Directory.Exists(dir))
-                    Directory.Move(dir, aside);
-            }
-            catch (IOException moveError)
-            {
-                _logger.LogError(moveError, "Could not move unreadable hint log {Directory} aside", dir);
-            }
+            _logger.LogError(ex, "Cannot open hint log {Directory}; its hints are lost.", dir);
+            MoveAside(dir);
             target = null;
             return false;
+        }
+    }
+
+    /// <summary>Keeps an unusable log's files for inspection, out of the way of a fresh log for the same host.</summary>
+    private void MoveAside(string dir)
+    {
+        string aside = $"{dir}.unreadable-{_time.GetUtcNow().ToUnixTimeMilliseconds()}";
+        try
+        {
+            if (Directory.Exists(dir))
+                Directory.Move(dir, aside);
+            _logger.LogWarning("Moved unusable hint log {Directory} to {Aside}", dir, aside);
+        }
+        catch (IOException ex)
+        {
+            _logger.LogError(ex, "Could not move unusable hint log {Directory} aside", dir);
         }
     }
 

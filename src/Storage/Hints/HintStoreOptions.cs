@@ -34,4 +34,10 @@ public sealed record HintStoreOptions
     /// acknowledged or dropped hints, and always when a replay ends. A crash in between resends at most this many.
     /// </summary>
     public int PersistDeliveredEveryHints { get; init; } = 32;
+
+    /// <summary>
+    /// Longest wait for one existing hint log to open at startup. FasterLog can block forever on some device errors
+    /// (seen: a directory where a segment file should be); past this the log is moved aside so the node still starts.
+    /// </summary>
+    public TimeSpan OpenTimeout { get; init; } = TimeSpan.FromSeconds(30);
 }
