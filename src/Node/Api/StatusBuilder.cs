@@ -89,6 +89,18 @@ public static class StatusBuilder
             ReplicaReads = m.ReplicaReads,
             ReplicaWrites = m.ReplicaWrites,
         };
+        foreach (var (table, isWrite, hitter) in node.TopPartitions.Top(10))
+        {
+            metrics.TopPartitions.Add(new TopPartition
+            {
+                Table = table,
+                PartitionKeyHex = hitter.Item,
+                PartitionKey = DescribeKey(node, table, hitter.Item),
+                Kind = isWrite ? "write" : "read",
+                Count = hitter.Count,
+                Error = hitter.Error,
+            });
+        }
         foreach (var t in stats.Tables)
         {
             var rates = node.TableRates(t.Table);
@@ -105,6 +117,22 @@ public static class StatusBuilder
             });
         }
         return metrics;
+    }
+
+    /// <summary>The key's values as text ("42, 2026-11"), from the table's key types; empty if the table is gone.</summary>
+    private static string DescribeKey(RingStoreNode node, string table, string hex)
+    {
+        int dot = table.IndexOf('.', StringComparison.Ordinal);
+        if (dot < 0 || !node.Schema.Current.TryGetTable(table[..dot], table[(dot + 1)..], out var schema)) return "";
+        try
+        {
+            var values = Core.Values.PartitionKeyCodec.Deserialize(schema.PartitionKey, Convert.FromHexString(hex));
+            return string.Join(", ", values.Select(v => v is DateTimeOffset d ? d.ToString("O", System.Globalization.CultureInfo.InvariantCulture) : Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture)));
+        }
+        catch (Core.Errors.InvalidRequestException)
+        {
+            return "";
+        }
     }
 
     private static LatencyStats Latency(LatencyRecorder recorder)

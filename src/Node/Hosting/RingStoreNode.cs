@@ -50,11 +50,15 @@ public sealed partial class RingStoreNode : IAsyncDisposable
     public HintStore Hints { get; private set; } = null!;
     public HintDeliveryService HintDelivery { get; private set; } = null!;
     public ReplicaLookup Lookup { get; private set; } = null!;
+    public LocalReplica Local { get; private set; } = null!;
     public WriteCoordinator Writes { get; private set; } = null!;
     public ReadCoordinator Reads { get; private set; } = null!;
     public ReplicaLatencyTracker Latency { get; private set; } = null!;
     public DownTracker DownTracker { get; private set; } = null!;
     public NodeMetrics Metrics { get; }
+
+    /// <summary>This node's hottest partitions as a replica, per table.</summary>
+    public TopPartitionsTracker TopPartitions { get; } = new();
 
     public TimeProvider Clock => _time;
 
@@ -128,16 +132,17 @@ public sealed partial class RingStoreNode : IAsyncDisposable
         Lookup = new ReplicaLookup(Schema, () => Gossip.Current);
         Latency = new ReplicaLatencyTracker(TimeSpan.FromSeconds(10));
         var hintRecorder = new HintRecorder(Hints, DownTracker, new HintPolicy(Options.HintWindow), Metrics, _loggerFactory.CreateLogger<HintRecorder>());
-        Writes = new WriteCoordinator(Lookup, Engine, Messaging, hintRecorder, Metrics, Options.WriteTimeout, _time, _loggerFactory.CreateLogger<WriteCoordinator>());
-        Reads = new ReadCoordinator(Lookup, Engine, Messaging, Latency, Metrics, Options.ReadTimeout, _time, _loggerFactory.CreateLogger<ReadCoordinator>());
+        var local = Local = new LocalReplica(Engine, Metrics, TopPartitions);
+        Writes = new WriteCoordinator(Lookup, local, Messaging, hintRecorder, Metrics, Options.WriteTimeout, _time, _loggerFactory.CreateLogger<WriteCoordinator>());
+        Reads = new ReadCoordinator(Lookup, local, Messaging, Latency, Metrics, Options.ReadTimeout, _time, _loggerFactory.CreateLogger<ReadCoordinator>());
         HintDelivery = new HintDeliveryService(Hints, Messaging, () => Gossip.Current, Options.WriteTimeout * 5, _time, _loggerFactory.CreateLogger<HintDeliveryService>());
         SchemaSync = new SchemaSync(Schema, Messaging, _loggerFactory.CreateLogger<SchemaSync>());
 
-        var mutations = new MutationVerbHandler(Engine, Metrics);
+        var mutations = new MutationVerbHandler(local);
         Messaging.RegisterHandler(Verb.Mutation, mutations);
         Messaging.RegisterHandler(Verb.ReadRepair, mutations);
         Messaging.RegisterHandler(Verb.Hint, mutations);
-        var reads = new ReadVerbHandler(Engine, Metrics);
+        var reads = new ReadVerbHandler(local);
         Messaging.RegisterHandler(Verb.Read, reads);
         Messaging.RegisterHandler(Verb.DigestRead, reads);
         Messaging.RegisterHandler(Verb.Echo, new EchoVerbHandler());

@@ -7,7 +7,6 @@ using RingStore.Node.Cluster;
 using RingStore.Node.Coordination;
 using RingStore.Node.Messaging;
 using RingStore.Node.Metrics;
-using RingStore.Node.Verbs;
 using RingStore.Storage.Engine;
 
 namespace RingStore.Node.Requests;
@@ -24,7 +23,7 @@ public sealed record ReadResult(IReadOnlyList<Core.Data.Row> Rows, byte[]? Pagin
 /// </summary>
 public sealed class ReadCoordinator(
     ReplicaLookup lookup,
-    StorageEngine engine,
+    LocalReplica local,
     IMessagingService messaging,
     ReplicaLatencyTracker latency,
     NodeMetrics metrics,
@@ -138,8 +137,7 @@ public sealed class ReadCoordinator(
             ReadResponseMessage response;
             if (replica.Endpoint == membership.LocalEndpoint)
             {
-                response = ReadVerbHandler.Answer(engine, command);
-                metrics.ReplicaRead();
+                response = local.Read(command);
             }
             else
             {
@@ -167,7 +165,7 @@ public sealed class ReadCoordinator(
     private async Task<ReplicaReadResponse> FetchDataAsync(MembershipSnapshot membership, string endpoint, ReadCommandMessage command, CancellationToken ct)
     {
         if (endpoint == membership.LocalEndpoint)
-            return new ReplicaReadResponse(endpoint, ReadVerbHandler.Answer(engine, command).DecodeData());
+            return new ReplicaReadResponse(endpoint, local.Read(command).DecodeData());
         var reply = await messaging.SendRequestAsync(PeerAddress.Parse(endpoint), Verb.Read, CoordinationMessageSerializer.Serialize(command), readTimeout, ct)
             .ConfigureAwait(false);
         return new ReplicaReadResponse(endpoint, CoordinationMessageSerializer.Deserialize<ReadResponseMessage>(reply.Payload).DecodeData());
@@ -177,7 +175,7 @@ public sealed class ReadCoordinator(
     {
         if (endpoint == membership.LocalEndpoint)
         {
-            await engine.ApplyAsync(repair, ct).ConfigureAwait(false);
+            await local.ApplyAsync(repair, ct).ConfigureAwait(false);
             return;
         }
         await messaging.SendRequestAsync(PeerAddress.Parse(endpoint), Verb.ReadRepair, CoordinationMessageSerializer.Serialize(MutationMessage.For(repair)),

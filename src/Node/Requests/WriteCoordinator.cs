@@ -7,7 +7,6 @@ using RingStore.Gossip.Ring;
 using RingStore.Node.Coordination;
 using RingStore.Node.Messaging;
 using RingStore.Node.Metrics;
-using RingStore.Storage.Engine;
 
 namespace RingStore.Node.Requests;
 
@@ -19,7 +18,7 @@ namespace RingStore.Node.Requests;
 /// </summary>
 public sealed class WriteCoordinator(
     ReplicaLookup lookup,
-    StorageEngine engine,
+    LocalReplica local,
     IMessagingService messaging,
     HintRecorder hints,
     NodeMetrics metrics,
@@ -98,8 +97,7 @@ public sealed class WriteCoordinator(
     {
         try
         {
-            await engine.ApplyAsync(update, ct).ConfigureAwait(false);
-            metrics.ReplicaWrite();
+            await local.ApplyAsync(update, ct).ConfigureAwait(false);
             record(t => t.RecordAck(self.Endpoint));
         }
 #pragma warning disable CA1031 // the failure is counted against the consistency level and logged

@@ -1,7 +1,6 @@
 using RingStore.Node.Coordination;
 using RingStore.Node.Messaging;
-using RingStore.Node.Metrics;
-using RingStore.Storage.Engine;
+using RingStore.Node.Requests;
 
 namespace RingStore.Node.Verbs;
 
@@ -10,13 +9,12 @@ namespace RingStore.Node.Verbs;
 /// commit log, memtable, then the empty reply that the coordinator counts as an ack. The engine validates the
 /// update; a failure becomes an error reply, never a false ack.
 /// </summary>
-public sealed class MutationVerbHandler(StorageEngine engine, NodeMetrics metrics) : IVerbHandler
+public sealed class MutationVerbHandler(LocalReplica replica) : IVerbHandler
 {
     public async ValueTask<ReadOnlyMemory<byte>?> HandleAsync(PeerAddress sender, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
         var message = CoordinationMessageSerializer.Deserialize<MutationMessage>(payload);
-        await engine.ApplyAsync(message.ToUpdate(), cancellationToken).ConfigureAwait(false);
-        metrics.ReplicaWrite();
+        await replica.ApplyAsync(message.ToUpdate(), cancellationToken).ConfigureAwait(false);
         return null;
     }
 }

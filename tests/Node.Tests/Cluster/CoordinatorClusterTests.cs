@@ -135,7 +135,7 @@ public sealed class CoordinatorClusterTests
             await cluster[0].Reads.ReadAsync("ks", SampleData.Partition(table, 5), ConsistencyLevel.One, CancellationToken.None);
 
         // Now every replica but node 0 is slow, and node 0 looks like the slowest so it is never the data replica.
-        cluster[1].Messaging.RegisterHandler(Verb.Read, new DelayingHandler(TimeSpan.FromSeconds(1.5), new Verbs.ReadVerbHandler(cluster[1].Engine, cluster[1].Metrics)));
+        cluster[1].Messaging.RegisterHandler(Verb.Read, new DelayingHandler(TimeSpan.FromSeconds(1.5), new Verbs.ReadVerbHandler(cluster[1].Local)));
         lock (cluster[0].Latency)
         {
             cluster[0].Latency.RecordReplicaLatency(cluster.Endpoint(0), TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));

@@ -47,6 +47,18 @@ public sealed class ClientSdkTests
         }
         Assert.Equal(60, coordinated);
         Assert.True(Enumerable.Range(0, 3).Count(n => cluster[n].Metrics.CoordinatorWrites > 0) >= 2, "load went to one node only");
+
+        // A hot partition shows up first in its replica's top partitions (Status).
+        for (int i = 0; i < 50; i++) await client.MutateAsync([Row("t", 7, i, "hot")], Consistency.One);
+        var hottest = new List<TopPartition>();
+        foreach (var address in Enumerable.Range(0, 3).Select(cluster.GrpcAddress))
+        {
+            var status = await RingStoreClientTestAccess.StatusFromAsync(address);
+            hottest.AddRange(status.Metrics.TopPartitions.Where(p => p.Kind == "write").Take(1));
+        }
+        var top = Assert.Single(hottest, p => p.Count >= 51);
+        Assert.Equal("ks.t", top.Table);
+        Assert.Equal("7", top.PartitionKey);
     }
 
     [Fact]

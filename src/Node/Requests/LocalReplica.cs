@@ -1,0 +1,33 @@
+using RingStore.Core.Data;
+using RingStore.Node.Coordination;
+using RingStore.Node.Metrics;
+using RingStore.Storage.Engine;
+
+namespace RingStore.Node.Requests;
+
+/// <summary>
+/// This node acting as a replica: the one place where a write or read reaches the local engine, whether it came
+/// from another coordinator (verb handlers) or from this node's own coordinator, so metrics and the top-partition
+/// sketches count every replica operation exactly once, and a local and a remote replica answer identically.
+/// </summary>
+public sealed class LocalReplica(StorageEngine engine, NodeMetrics metrics, TopPartitionsTracker topPartitions)
+{
+    public StorageEngine Engine => engine;
+
+    public async ValueTask ApplyAsync(PartitionUpdate update, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        await engine.ApplyAsync(update, ct).ConfigureAwait(false);
+        metrics.ReplicaWrite();
+        topPartitions.RecordWrite(update.Table, update.PartitionKey);
+    }
+
+    public ReadResponseMessage Read(ReadCommandMessage command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var data = engine.ReadUnfiltered(command.ToSliceQuery());
+        metrics.ReplicaRead();
+        topPartitions.RecordRead(command.Table, command.PartitionKey);
+        return command.DigestOnly ? ReadResponseMessage.ForDigest(data) : ReadResponseMessage.ForData(data);
+    }
+}
