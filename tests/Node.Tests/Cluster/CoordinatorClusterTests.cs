@@ -78,6 +78,27 @@ public sealed class CoordinatorClusterTests
     }
 
     [Fact]
+    public async Task ANY_succeeds_with_only_a_hint_when_no_replica_is_alive_and_the_hint_reaches_the_replica_later()
+    {
+        await using var cluster = await InProcessCluster.StartAsync(3);
+        var table = await cluster.CreateSampleTableAsync(replicationFactor: 1, keyspace: "solo");
+        // Find a key whose only replica is node 2, then stop node 2.
+        long pk = Enumerable.Range(0, 1000).Select(i => (long)i).First(k =>
+            cluster[0].Lookup.For("solo", SampleData.Key(table, k)).Natural.Single().Endpoint == cluster.Endpoint(2));
+        await cluster.StopNodeAsync(2);
+        await cluster.WaitUntilAsync(() => cluster.AllSeeDown(2), TimeSpan.FromSeconds(10), "node 2 seen down");
+
+        await Assert.ThrowsAsync<UnavailableException>(() =>
+            cluster[0].Writes.WriteAsync("solo", SampleData.Upsert(table, pk, 1, "one"), ConsistencyLevel.One, CancellationToken.None));
+        await cluster[0].Writes.WriteAsync("solo", SampleData.Upsert(table, pk, 1, "any"), ConsistencyLevel.Any, CancellationToken.None);
+        Assert.Equal(1, cluster[0].Hints.StoredCount);
+
+        await cluster.StartNodeAsync(2);
+        await cluster.WaitUntilAsync(() => cluster[0].Hints.Targets.Count == 0, TimeSpan.FromSeconds(30), "the hint delivered");
+        Assert.Equal("any", SampleData.Value(Assert.Single(cluster[2].Engine.Read(SampleData.Partition(table, pk)).Rows)));
+    }
+
+    [Fact]
     public async Task Writes_for_a_stopped_node_are_hinted_and_delivered_when_it_returns()
     {
         await using var cluster = await InProcessCluster.StartAsync(3);
