@@ -213,6 +213,12 @@ public sealed partial class RingStoreNode : IAsyncDisposable
                 DownTracker.MarkUp(e.Endpoint);
                 HintDelivery.Wake();
                 break;
+            case GossipEventKind.Left:
+            case GossipEventKind.Removed:
+                // A node that left the cluster will never take its hints; its ranges now belong to others.
+                if (Gossip.Current.Find(e.Endpoint)?.HostId is { } gone && gone != Guid.Empty)
+                    _ = Hints.DeleteAllAsync(gone);
+                break;
             default:
                 break;
         }

@@ -15,6 +15,8 @@ namespace RingStore.Node.Requests;
 /// </summary>
 public sealed class HintRecorder(HintStore store, DownTracker down, HintPolicy policy, NodeMetrics metrics, ILogger logger)
 {
+    public static readonly TimeSpan AppendTimeout = TimeSpan.FromSeconds(10);
+
     public HintStore Store => store;
 
     /// <summary>True when the hint is durably stored.</summary>
@@ -25,7 +27,10 @@ public sealed class HintRecorder(HintStore store, DownTracker down, HintPolicy p
         if (hostId == Guid.Empty) return false;
         try
         {
-            await store.AppendAsync(hostId, update).ConfigureAwait(false);
+            // A device that never completes the fsync must not hold the write path forever: give up after a bound
+            // (the hint may or may not be stored; either way the write's outcome is decided by the acks).
+            using var bound = new CancellationTokenSource(AppendTimeout);
+            await store.AppendAsync(hostId, update, bound.Token).ConfigureAwait(false);
             metrics.HintStored();
             return true;
         }
