@@ -52,7 +52,7 @@ public sealed class LocalCluster : IDisposable
 
     public void SaveState()
     {
-        var state = new LocalClusterState(Options.ClusterName, Options.ListenAddress, Options.InternodeBasePort, Options.GrpcBasePort,
+        var state = new LocalClusterState(Options.ClusterName, Options.ListenAddress, Options.InternodePort(0), Options.GrpcPort(0),
             Nodes.Select(n => n.Pid ?? 0).ToArray());
         File.WriteAllText(Path.Combine(Options.DataRoot, StateFileName), JsonSerializer.Serialize(state, LocalClusterState.JsonOptions));
     }

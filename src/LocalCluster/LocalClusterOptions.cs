@@ -2,7 +2,9 @@ namespace RingStore.LocalCluster;
 
 /// <summary>
 /// A cluster of N nodes on one address with consecutive ports: node i listens on InternodeBasePort + i and
-/// GrpcBasePort + i, keeps its data in DataRoot/node{i}, and seeds from node 0.
+/// GrpcBasePort + i, keeps its data in DataRoot/node{i}, and seeds from node 0. Tests that must not collide with
+/// anything else on the machine give explicit per-node port lists instead (<see cref="InternodePorts"/>,
+/// <see cref="GrpcPorts"/>), e.g. ports the kernel just handed out as free.
 /// </summary>
 public sealed record LocalClusterOptions
 {
@@ -14,10 +16,26 @@ public sealed record LocalClusterOptions
     public string ClusterName { get; init; } = "ringstore";
     public IReadOnlyDictionary<string, string> ExtraSettings { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Node i's internode port, overriding InternodeBasePort + i; one entry per node when set.</summary>
+    public IReadOnlyList<int>? InternodePorts { get; init; }
+
+    /// <summary>Node i's gRPC port, overriding GrpcBasePort + i; one entry per node when set.</summary>
+    public IReadOnlyList<int>? GrpcPorts { get; init; }
+
+    public int InternodePort(int index) => PortOf(InternodePorts, InternodeBasePort, index, nameof(InternodePorts));
+
+    public int GrpcPort(int index) => PortOf(GrpcPorts, GrpcBasePort, index, nameof(GrpcPorts));
+
     public NodeProcessOptions ForNode(int index) =>
-        new(index, ListenAddress, InternodeBasePort + index, GrpcBasePort + index, Path.Combine(DataRoot, $"node{index}"),
-            $"{ListenAddress}:{InternodeBasePort}", ClusterName)
+        new(index, ListenAddress, InternodePort(index), GrpcPort(index), Path.Combine(DataRoot, $"node{index}"),
+            $"{ListenAddress}:{InternodePort(0)}", ClusterName)
         {
             ExtraSettings = ExtraSettings,
         };
+
+    private static int PortOf(IReadOnlyList<int>? explicitPorts, int basePort, int index, string name)
+    {
+        if (explicitPorts is null) return basePort + index;
+        return index < explicitPorts.Count ? explicitPorts[index] : throw new InvalidOperationException($"{name} has no port for node {index}.");
+    }
 }

@@ -1,0 +1,90 @@
+using System.Collections.Concurrent;
+using Grpc.Core;
+using RingStore.Client.Protos;
+
+namespace RingStore.Cluster.Tests;
+
+/// <summary>
+/// A bounded QUORUM write+read load on <see cref="KvTable"/>: each worker writes its own keys (never overwritten) with
+/// client-supplied timestamps, and after every few writes reads one of its acknowledged keys back at QUORUM and checks
+/// the value. Requests go to a random node in rotation; a transport failure fails over to another node with the same
+/// request (same timestamp, so the retry is idempotent). Anything a node answers with an error, and any wrong read,
+/// is a failed request.
+/// </summary>
+public sealed class WriteLoad(ProcessCluster cluster, string keyspace, int workers, int maxWritesPerWorker)
+{
+    private const int ReadEveryNthWrite = 3;
+    private static readonly string Padding = new('x', 64);
+
+    private readonly ConcurrentDictionary<long, string> _acknowledged = new();
+    private readonly ConcurrentQueue<string> _failures = new();
+    private long _nextTimestampMicros = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000;
+    private long _readsChecked;
+
+    public ClientRouting Routing { get; } = new(cluster.Count);
+
+    /// <summary>Key -> value of every write a node acknowledged at QUORUM.</summary>
+    public IReadOnlyDictionary<long, string> Acknowledged => _acknowledged;
+
+    public int AcknowledgedCount => _acknowledged.Count;
+
+    public IReadOnlyCollection<string> Failures => _failures;
+
+    public long ReadsChecked => Interlocked.Read(ref _readsChecked);
+
+    /// <summary>Runs every worker until <paramref name="stop"/> fires or each wrote its maximum.</summary>
+    public Task RunAsync(CancellationToken stop) =>
+        Task.WhenAll(Enumerable.Range(0, workers).Select(w => Task.Run(() => WorkerAsync(w, stop), CancellationToken.None)));
+
+    private async Task WorkerAsync(int worker, CancellationToken stop)
+    {
+        var random = new Random(worker);
+        var mine = new List<long>();
+        for (int seq = 0; seq < maxWritesPerWorker && !stop.IsCancellationRequested; seq++)
+        {
+            long key = worker * 1_000_000L + seq;
+            string value = $"w{worker}-s{seq}-{Padding}";
+            long timestamp = Interlocked.Increment(ref _nextTimestampMicros);
+            var write = KvTable.Write(keyspace, key, value, timestamp, Consistency.Quorum);
+            if (await SendAsync(random, $"write k={key}", (c, o) => c.MutateAsync(write, o).ResponseAsync) is null) continue;
+            _acknowledged[key] = value;
+            mine.Add(key);
+
+            if (seq % ReadEveryNthWrite != 0) continue;
+            long check = mine[random.Next(mine.Count)];
+            var read = KvTable.Read(keyspace, check, Consistency.Quorum);
+            var answer = await SendAsync(random, $"read k={check}", (c, o) => c.ReadAsync(read, o).ResponseAsync);
+            if (answer is null) continue;
+            string? got = KvTable.Value(answer);
+            if (got != _acknowledged[check]) _failures.Enqueue($"QUORUM read of k={check} returned '{got ?? "(no row)"}' after an acknowledged QUORUM write");
+            Interlocked.Increment(ref _readsChecked);
+        }
+    }
+
+    /// <summary>Sends to nodes in rotation until one answers; null (and a recorded failure) when the request finally failed.</summary>
+    private async Task<T?> SendAsync<T>(Random random, string what, Func<RingStoreApi.RingStoreApiClient, CallOptions, Task<T>> call) where T : class
+    {
+        var tried = new HashSet<int>();
+        var errors = new List<string>();
+        while (Routing.Pick(random, tried) is { } node)
+        {
+            tried.Add(node);
+            try
+            {
+                return await call(cluster.Client(node), ProcessCluster.Call(10));
+            }
+            catch (RpcException e) when (RpcErrors.IsTransportFailure(e))
+            {
+                Routing.Failed(node);
+                errors.Add($"node{node}: {e.StatusCode} (transport, failed over)");
+            }
+            catch (RpcException e)
+            {
+                _failures.Enqueue($"{what} on node{node}: {e.StatusCode} {RpcErrors.Kind(e) ?? "-"}: {e.Status.Detail}");
+                return null;
+            }
+        }
+        _failures.Enqueue($"{what}: no node left to try ({string.Join("; ", errors)})");
+        return null;
+    }
+}
