@@ -29,7 +29,12 @@ public sealed class NodeProcess : IDisposable
     {
         if (IsRunning) throw new InvalidOperationException($"Node {Options.Index} is already running (pid {Pid}).");
         Directory.CreateDirectory(Options.DataDirectory);
-        string command = "exec dotnet " + Quote(nodeDll) + " " + string.Join(' ', Options.Arguments().Select(Quote)) + " >> " + Quote(LogPath) + " 2>&1";
+        // setsid: the node gets its own session, so Ctrl-C in the terminal that ran `ringstore up` (whose process
+        // group it would otherwise share) reaches the shell, not the nodes. sh is not a group leader, so setsid
+        // execs in place and the pid stays the node's. Standard input is not the node's: /dev/null.
+        string setsid = File.Exists("/usr/bin/setsid") ? "setsid " : "";
+        string command = "exec " + setsid + "dotnet " + Quote(nodeDll) + " " + string.Join(' ', Options.Arguments().Select(Quote))
+            + " < /dev/null >> " + Quote(LogPath) + " 2>&1";
         var info = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
         info.ArgumentList.Add("-c");
         info.ArgumentList.Add(command);

@@ -1,0 +1,116 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using RingStore.Cli.CommandLine;
+using RingStore.LocalCluster;
+
+namespace RingStore.Cli.Cluster;
+
+/// <summary>
+/// Starts the local cluster of <c>ringstore up</c>, or reuses it: a directory with a cluster.json is the same
+/// cluster again (same node count, ports and data), and nodes still running from it are kept rather than started
+/// twice. Node processes outlive this one (they run in their own session); <c>ringstore down</c> stops them.
+/// </summary>
+public static class ClusterLauncher
+{
+    /// <summary>The cluster's gRPC endpoints and whether this call started any node.</summary>
+    public sealed record Result(IReadOnlyList<string> GrpcEndpoints, int StartedNodes);
+
+    public static async Task<Result> UpAsync(LaunchSettings settings, TextWriter log, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(log);
+        var state = RingStore.LocalCluster.LocalCluster.LoadState(settings.DataRoot);
+        var options = Options(settings, state);
+        var cluster = new RingStore.LocalCluster.LocalCluster(options);
+        var endpoints = cluster.GrpcEndpoints.ToList();
+
+        var alive = Enumerable.Range(0, options.Nodes)
+            .Select(i => state is not null && i < state.Pids.Length && NodeProcessProbe.IsOurNode(state.Pids[i], settings.DataRoot))
+            .ToArray();
+        var toStart = Enumerable.Range(0, options.Nodes).Where(i => !alive[i]).ToList();
+        if (toStart.Count == 0)
+        {
+            await log.WriteLineAsync($"Cluster in {settings.DataRoot} is already running.");
+            return new Result(endpoints, 0);
+        }
+        foreach (int i in toStart) EnsurePortsFree(options.ForNode(i));
+
+        await log.WriteLineAsync(state is null
+            ? $"Starting {options.Nodes} nodes in {settings.DataRoot} (internode {options.InternodeBasePort}+, gRPC {options.GrpcBasePort}+)..."
+            : $"Restarting {toStart.Count} of {options.Nodes} nodes in {settings.DataRoot} with their data...");
+        try
+        {
+            if (toStart.Count == options.Nodes)
+            {
+                await cluster.StartAsync(settings.StartTimeout, ct);
+            }
+            else
+            {
+                foreach (int i in toStart) cluster.StartNode(i);
+                foreach (int i in toStart) await cluster.Nodes[i].WaitUntilReadyAsync(options.Nodes, settings.StartTimeout, ct);
+            }
+        }
+        catch
+        {
+            cluster.Dispose(); // do not leave half a cluster behind
+            throw;
+        }
+        SaveMergedState(options, state, cluster);
+        return new Result(endpoints, toStart.Count);
+    }
+
+    private static LocalClusterOptions Options(LaunchSettings settings, LocalClusterState? state)
+    {
+        if (state is not null)
+        {
+            if (settings.Nodes is { } n && n != state.Pids.Length)
+                throw new UsageException($"{settings.DataRoot} holds a {state.Pids.Length}-node cluster; use another --dir for {n} nodes");
+            if ((settings.InternodeBasePort is { } b && b != state.InternodeBasePort) || (settings.GrpcBasePort is { } g && g != state.GrpcBasePort))
+                throw new UsageException($"{settings.DataRoot} holds a cluster on ports {state.InternodeBasePort}+/{state.GrpcBasePort}+; use another --dir for other ports");
+            return new LocalClusterOptions
+            {
+                Nodes = state.Pids.Length,
+                ListenAddress = state.ListenAddress,
+                InternodeBasePort = state.InternodeBasePort,
+                GrpcBasePort = state.GrpcBasePort,
+                DataRoot = settings.DataRoot,
+                ClusterName = state.ClusterName,
+            };
+        }
+        int basePort = settings.InternodeBasePort ?? LaunchSettings.DefaultInternodeBasePort;
+        return new LocalClusterOptions
+        {
+            Nodes = settings.Nodes ?? LaunchSettings.DefaultNodes,
+            InternodeBasePort = basePort,
+            GrpcBasePort = settings.GrpcBasePort ?? basePort + LaunchSettings.GrpcPortOffset,
+            DataRoot = settings.DataRoot,
+        };
+    }
+
+    // A port held by something else would make a node fail to bind, or worse, make us talk to a stranger.
+    private static void EnsurePortsFree(NodeProcessOptions node)
+    {
+        foreach (int port in new[] { node.InternodePort, node.GrpcPort })
+        {
+            try
+            {
+                var listener = new TcpListener(IPAddress.Parse(node.ListenAddress), port);
+                listener.Start();
+                listener.Stop();
+            }
+            catch (SocketException)
+            {
+                throw new UsageException($"port {port} on {node.ListenAddress} is in use (node {node.Index}); pick others with --base-port/--grpc-port");
+            }
+        }
+    }
+
+    // Nodes that were already running keep their recorded pids; the ones started now get theirs.
+    private static void SaveMergedState(LocalClusterOptions options, LocalClusterState? previous, RingStore.LocalCluster.LocalCluster cluster)
+    {
+        var pids = cluster.Nodes.Select((n, i) => n.Pid ?? (previous is not null && i < previous.Pids.Length ? previous.Pids[i] : 0)).ToArray();
+        var state = new LocalClusterState(options.ClusterName, options.ListenAddress, options.InternodeBasePort, options.GrpcBasePort, pids);
+        File.WriteAllText(Path.Combine(options.DataRoot, RingStore.LocalCluster.LocalCluster.StateFileName), JsonSerializer.Serialize(state, LocalClusterState.JsonOptions));
+    }
+}

@@ -1,0 +1,11 @@
+namespace RingStore.Cli.Cluster;
+
+/// <summary>What <c>ringstore up</c> was asked for; null ports and node count mean "the recorded cluster's, else the default".</summary>
+public sealed record LaunchSettings(string DataRoot, int? Nodes, int? InternodeBasePort, int? GrpcBasePort, TimeSpan StartTimeout)
+{
+    public const int DefaultNodes = 3;
+    public const int DefaultInternodeBasePort = 7000;
+
+    /// <summary>gRPC ports sit this far above the internode ports (7000 -> 9042), so one --base-port moves both.</summary>
+    public const int GrpcPortOffset = 2042;
+}

@@ -1,0 +1,74 @@
+using RingStore.Client;
+
+namespace RingStore.Cli.Shell;
+
+/// <summary>
+/// The REPL on a terminal: prompt <c>ringstore&gt;</c> (<c>ringstore:ks&gt;</c> after USE), <c>   ...</c> while a
+/// statement waits for its ';', history in ~/.ringstore_history, Tab completion from keywords and the schema,
+/// the paging prompt, and Ctrl-C cancelling the running statement or the half-typed one instead of the shell.
+/// </summary>
+public static class InteractiveShell
+{
+    public static async Task<int> RunAsync(RingStoreClient client, ShellSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(settings);
+        var history = new CommandHistory(CommandHistory.DefaultPath);
+        var editor = new TerminalLineEditor(history, () => SchemaNames(client));
+        var session = new ShellSession(client, settings, Console.Out, Console.Error, TerminalLineEditor.AskForMore);
+        Console.WriteLine($"Connected to {client.Metadata.Ring.ClusterName} at {string.Join(", ", client.Options.ContactPoints)}.");
+        Console.WriteLine("[ringstore shell | CQL] Use HELP for help, EXIT or Ctrl-D to leave.");
+
+        CancellationTokenSource? running = null;
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true; // Ctrl-C stops the statement, not the shell
+            running?.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            while (!session.ExitRequested)
+            {
+                string prompt = session.Pending.Length > 0 ? "   ... " : client.Keyspace is { } ks ? $"ringstore:{ks}> " : "ringstore> ";
+                var (outcome, line) = editor.ReadLine(prompt);
+                if (outcome == TerminalLineEditor.Outcome.EndOfInput) break;
+                if (outcome == TerminalLineEditor.Outcome.Cancelled)
+                {
+                    session.ClearPending();
+                    continue;
+                }
+                running = new CancellationTokenSource();
+                try
+                {
+                    await session.FeedLineAsync(line, running.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    session.ClearPending();
+                    await Console.Error.WriteLineAsync("Cancelled.");
+                }
+                finally
+                {
+                    var done = running;
+                    running = null;
+                    done.Dispose();
+                }
+            }
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+        return 0;
+    }
+
+    private static IEnumerable<string> SchemaNames(RingStoreClient client)
+    {
+        var schema = client.Metadata.Schema;
+        return schema.Keyspaces.Select(k => k.Name)
+            .Concat(schema.Tables.Select(t => t.Name))
+            .Concat(schema.Tables.Select(t => $"{t.Keyspace}.{t.Name}"))
+            .Concat(schema.Tables.SelectMany(t => t.PartitionKey.Concat(t.Clustering).Concat(t.Columns)).Select(c => c.Name));
+    }
+}

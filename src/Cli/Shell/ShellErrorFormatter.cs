@@ -1,0 +1,34 @@
+using Grpc.Core;
+using RingStore.Client;
+using RingStore.Core.Errors;
+
+namespace RingStore.Cli.Shell;
+
+/// <summary>
+/// One line per failed statement, as cqlsh prints them: <c>InvalidRequest: Error from server: unconfigured table x</c>.
+/// Errors the server reported carry their kind; transport failures read <c>NoHostAvailable</c> or
+/// <c>OperationTimedOut</c>, and a node without the statement executor reads <c>ServerError: ... Unimplemented</c>.
+/// </summary>
+public static class ShellErrorFormatter
+{
+    public static string Format(Exception error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return error switch
+        {
+            RingStoreException { IsTransportFailure: false } e => $"{KindName(e.Kind)}: Error from server: {e.Message}",
+            RingStoreException { StatusCode: StatusCode.DeadlineExceeded } e => $"OperationTimedOut: {e.Message}",
+            RingStoreException { StatusCode: StatusCode.Unimplemented } e => $"ServerError: Error from server: {e.Message.TrimEnd(':', ' ')} (this node cannot run that request)",
+            RingStoreException e => $"NoHostAvailable: {e.Message}",
+            InvalidRequestException e => $"InvalidRequest: {e.Message}",
+            _ => $"{error.GetType().Name}: {error.Message}",
+        };
+    }
+
+    private static string KindName(RequestErrorKind kind) => kind switch
+    {
+        RequestErrorKind.SyntaxError => "SyntaxException",
+        RequestErrorKind.UnknownTable => "InvalidRequest",
+        _ => kind.ToString(),
+    };
+}

@@ -1,0 +1,150 @@
+using System.Text;
+
+namespace RingStore.Cli.Shell;
+
+/// <summary>
+/// Reads one line from a terminal with editing (arrows, Home/End, Ctrl-A/E/U/K/W, Alt/Ctrl-arrows by word),
+/// history (Up/Down) and Tab completion. Ctrl-C abandons the line, Ctrl-D on an empty line is end of input.
+/// Redraws the whole line (which may wrap) on each key: simple, and fast enough for typing.
+/// </summary>
+public sealed class TerminalLineEditor(CommandHistory history, Func<IEnumerable<string>> completionNames)
+{
+    private int _cursorRow;
+
+    /// <summary>What the user did with the line: entered it, abandoned it (Ctrl-C), or ended input (Ctrl-D).</summary>
+    public enum Outcome
+    {
+        Entered,
+        Cancelled,
+        EndOfInput,
+    }
+
+    public (Outcome Outcome, string Line) ReadLine(string prompt)
+    {
+        ArgumentNullException.ThrowIfNull(prompt);
+        var buffer = new LineBuffer(history.Entries);
+        bool treatCtrlC = Console.TreatControlCAsInput;
+        Console.TreatControlCAsInput = true;
+        _cursorRow = 0;
+        try
+        {
+            Render(prompt, buffer);
+            while (true)
+            {
+                var key = Console.ReadKey(intercept: true);
+                bool ctrl = (key.Modifiers & ConsoleModifiers.Control) != 0;
+                bool alt = (key.Modifiers & ConsoleModifiers.Alt) != 0;
+                switch (key.Key)
+                {
+                    case ConsoleKey.Enter:
+                        buffer.End();
+                        Render(prompt, buffer);
+                        Console.Write("\r\n");
+                        if (buffer.Text.Trim().Length > 0) history.Add(buffer.Text);
+                        return (Outcome.Entered, buffer.Text);
+                    case ConsoleKey.C when ctrl:
+                        buffer.End();
+                        Render(prompt, buffer);
+                        Console.Write("^C\r\n");
+                        return (Outcome.Cancelled, "");
+                    case ConsoleKey.D when ctrl:
+                        if (buffer.Text.Length == 0)
+                        {
+                            Console.Write("\r\n");
+                            return (Outcome.EndOfInput, "");
+                        }
+                        buffer.Delete();
+                        break;
+                    case ConsoleKey.Backspace: buffer.Backspace(); break;
+                    case ConsoleKey.Delete: buffer.Delete(); break;
+                    case ConsoleKey.LeftArrow when ctrl || alt: buffer.WordLeft(); break;
+                    case ConsoleKey.RightArrow when ctrl || alt: buffer.WordRight(); break;
+                    case ConsoleKey.LeftArrow or ConsoleKey.B when key.Key == ConsoleKey.LeftArrow || ctrl: buffer.Left(); break;
+                    case ConsoleKey.RightArrow or ConsoleKey.F when key.Key == ConsoleKey.RightArrow || ctrl: buffer.Right(); break;
+                    case ConsoleKey.Home or ConsoleKey.A when key.Key == ConsoleKey.Home || ctrl: buffer.Home(); break;
+                    case ConsoleKey.End or ConsoleKey.E when key.Key == ConsoleKey.End || ctrl: buffer.End(); break;
+                    case ConsoleKey.UpArrow or ConsoleKey.P when key.Key == ConsoleKey.UpArrow || ctrl: buffer.HistoryPrevious(); break;
+                    case ConsoleKey.DownArrow or ConsoleKey.N when key.Key == ConsoleKey.DownArrow || ctrl: buffer.HistoryNext(); break;
+                    case ConsoleKey.U when ctrl: buffer.DeleteToStart(); break;
+                    case ConsoleKey.K when ctrl: buffer.DeleteToEnd(); break;
+                    case ConsoleKey.W when ctrl: buffer.DeleteWordBefore(); break;
+                    case ConsoleKey.L when ctrl:
+                        Console.Write("\u001b[2J\u001b[H");
+                        _cursorRow = 0;
+                        break;
+                    case ConsoleKey.Tab:
+                        Complete(prompt, buffer);
+                        break;
+                    default:
+                        if (!ctrl && key.KeyChar >= ' ' && key.KeyChar != '\u007f') buffer.Insert(key.KeyChar.ToString());
+                        else if (key.KeyChar == '\u007f') buffer.Backspace();
+                        break;
+                }
+                Render(prompt, buffer);
+            }
+        }
+        finally
+        {
+            Console.TreatControlCAsInput = treatCtrlC;
+        }
+    }
+
+    /// <summary>The paging prompt: any key for the next page, q or Esc to stop.</summary>
+    public static bool AskForMore()
+    {
+        Console.Write("---MORE---");
+        var key = Console.ReadKey(intercept: true);
+        Console.Write("\r          \r");
+        return key.Key != ConsoleKey.Escape && key.KeyChar is not ('q' or 'Q');
+    }
+
+    private void Complete(string prompt, LineBuffer buffer)
+    {
+        var (insert, candidates) = KeywordCompleter.Complete(buffer.WordBeforeCursor(), completionNames());
+        if (insert.Length > 0)
+        {
+            buffer.Insert(insert);
+            return;
+        }
+        if (candidates.Count <= 1) return;
+        // Several candidates and nothing in common to add: list them under the line, then draw the line again.
+        int saved = buffer.Cursor;
+        buffer.End();
+        Render(prompt, buffer);
+        Console.Write("\r\n" + string.Join("  ", candidates) + "\r\n");
+        _cursorRow = 0;
+        buffer.Home();
+        for (int i = 0; i < saved; i++) buffer.Right();
+    }
+
+    private void Render(string prompt, LineBuffer buffer)
+    {
+        int width = Math.Max(10, SafeWidth());
+        var sb = new StringBuilder();
+        if (_cursorRow > 0) sb.Append("\u001b[").Append(_cursorRow).Append('A');
+        sb.Append('\r').Append(prompt).Append(buffer.Text).Append("\u001b[J");
+        int end = prompt.Length + buffer.Text.Length;
+        // At an exact multiple of the width the terminal waits to wrap; move to the next row so positions are known.
+        if (end > 0 && end % width == 0) sb.Append("\r\n");
+        int endRow = end / width;
+        int target = prompt.Length + buffer.Cursor;
+        int targetRow = target / width, targetColumn = target % width;
+        if (endRow > targetRow) sb.Append("\u001b[").Append(endRow - targetRow).Append('A');
+        sb.Append('\r');
+        if (targetColumn > 0) sb.Append("\u001b[").Append(targetColumn).Append('C');
+        Console.Write(sb.ToString());
+        _cursorRow = targetRow;
+    }
+
+    private static int SafeWidth()
+    {
+        try
+        {
+            return Console.WindowWidth > 0 ? Console.WindowWidth : 80;
+        }
+        catch (IOException)
+        {
+            return 80;
+        }
+    }
+}
