@@ -63,7 +63,7 @@ public sealed class SelectExecutor(RingStoreNode node)
     private IPager Plan(TableSchema table, SelectStatement select, CqlRequest request)
     {
         var binder = request.Binder;
-        var where = WhereClause.Analyze(table, select.Where);
+        var where = WhereClause.Analyze(table, select.Where, select.AllowFiltering);
         bool reversed = Reversed(table, select.OrderBy);
         if (where.HasFullPartitionKey)
         {
@@ -82,11 +82,9 @@ public sealed class SelectExecutor(RingStoreNode node)
             {
                 slices = clustering.Slices();
             }
-            if (where.Regular.Count > 0)
-            {
-                if (!select.AllowFiltering) throw new InvalidRequestException(FilteringMessage);
-                filtered.AddRange(where.Regular);
-            }
+            if (where.Regular.Count > 0 && !select.AllowFiltering) throw new InvalidRequestException(FilteringMessage);
+            filtered.AddRange(where.Regular);
+            filtered.AddRange(where.PartitionKeyRanges);
             var ordered = reversed ? slices.Reverse().ToList() : slices;
             var segments = keys.SelectMany(k => ordered.Select(s => (k, s))).ToList();
             return new PartitionPager(node.Reads, table.Keyspace, table, segments, reversed, RowFilter.Build(filtered, binder), request.Consistency);

@@ -29,6 +29,9 @@ public sealed class WhereClause
 
     public List<ColumnRestriction> Regular { get; } = [];
 
+    /// <summary>Ranges on partition-key columns: only with ALLOW FILTERING, and only ever filtered.</summary>
+    public List<ColumnRestriction> PartitionKeyRanges { get; } = [];
+
     /// <summary>token(pk) relations, as written.</summary>
     public List<Restriction> Token { get; } = [];
 
@@ -42,9 +45,10 @@ public sealed class WhereClause
 
     /// <summary>Every column restriction (for filtering on the coordinator).</summary>
     public IEnumerable<ColumnRestriction> AllColumnRestrictions =>
-        PartitionKey.OfType<ColumnRestriction>().Concat(Clustering.SelectMany(c => c)).Concat(Regular);
+        PartitionKey.OfType<ColumnRestriction>().Concat(PartitionKeyRanges).Concat(Clustering.SelectMany(c => c)).Concat(Regular);
 
-    public static WhereClause Analyze(TableSchema table, IReadOnlyList<Restriction> where)
+    /// <param name="allowFiltering">SELECT ... ALLOW FILTERING: ranges on partition-key columns are accepted (and filtered).</param>
+    public static WhereClause Analyze(TableSchema table, IReadOnlyList<Restriction> where, bool allowFiltering = false)
     {
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(where);
@@ -63,7 +67,12 @@ public sealed class WhereClause
             {
                 case ColumnKind.PartitionKey:
                     if (!restriction.IsEqualityOrIn)
-                        throw new InvalidRequestException("Only EQ and IN relation are supported on the partition key (unless you use the token() function)");
+                    {
+                        if (!allowFiltering)
+                            throw new InvalidRequestException("Only EQ and IN relation are supported on the partition key (unless you use the token() function)");
+                        clause.PartitionKeyRanges.Add(restriction);
+                        break;
+                    }
                     if (clause.PartitionKey[column.Index] is not null) throw MoreThanOneEqual(column.Name);
                     clause.PartitionKey[column.Index] = restriction;
                     break;
