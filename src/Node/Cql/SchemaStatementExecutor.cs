@@ -1,4 +1,5 @@
 using RingStore.Client.Protos;
+using RingStore.Core.Errors;
 using RingStore.Cql.Ast;
 using RingStore.Node.Hosting;
 
@@ -18,6 +19,8 @@ public sealed class SchemaStatementExecutor(RingStoreNode node)
                 return await Changed(node.Schema.CreateKeyspace(KeyspaceBuilder.Build(create), create.IfNotExists), $"CREATED KEYSPACE {create.Keyspace}", ct)
                     .ConfigureAwait(false);
             case DropKeyspaceStatement drop:
+                if (!drop.IfExists && !node.Schema.Current.TryGetKeyspace(drop.Keyspace, out _))
+                    throw new InvalidRequestException($"Keyspace '{drop.Keyspace}' doesn't exist");
                 return await Changed(node.Schema.DropKeyspace(drop.Keyspace, drop.IfExists), $"DROPPED KEYSPACE {drop.Keyspace}", ct).ConfigureAwait(false);
             case CreateTableStatement create:
             {
@@ -29,7 +32,12 @@ public sealed class SchemaStatementExecutor(RingStoreNode node)
             case DropTableStatement drop:
             {
                 string keyspace = TableResolver.Keyspace(drop.Table.Keyspace, sessionKeyspace);
-                if (!drop.IfExists) TableResolver.Table(node.Schema.Current, drop.Table, sessionKeyspace);
+                if (!drop.IfExists)
+                {
+                    TableResolver.RequireKeyspace(node.Schema.Current, keyspace);
+                    if (!node.Schema.Current.TryGetTable(keyspace, drop.Table.Name, out _))
+                        throw new InvalidRequestException($"Table '{keyspace}.{drop.Table.Name}' doesn't exist");
+                }
                 return await Changed(node.Schema.DropTable(keyspace, drop.Table.Name, drop.IfExists), $"DROPPED TABLE {keyspace}.{drop.Table.Name}", ct)
                     .ConfigureAwait(false);
             }

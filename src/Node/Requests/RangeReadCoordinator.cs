@@ -52,7 +52,7 @@ public sealed class RangeReadCoordinator(
             try
             {
                 plan = ReplicaPlanner.PlanRead(ring.GetNaturalReplicas(new Token(pieceEnd), strategy), snapshot.IsAlive, consistency, strategy,
-                    snapshot.LocalDatacenter, _ => 0);
+                    snapshot.LocalDatacenter, endpoint => endpoint == snapshot.LocalEndpoint ? -1 : 0); // local first: no network hop
             }
             catch (UnavailableException)
             {

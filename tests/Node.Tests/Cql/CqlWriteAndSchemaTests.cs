@@ -32,6 +32,7 @@ public sealed class CqlWriteAndSchemaTests(CqlClusterFixture fixture) : IClassFi
         Assert.Equal(ExecuteResponse.Types.Kind.Void, again.Kind);
         Assert.Equal("DROPPED TABLE ks.schema_t", (await fixture.RunAsync("DROP TABLE schema_t")).SchemaChange);
         Assert.Equal(ExecuteResponse.Types.Kind.Void, (await fixture.RunAsync("DROP TABLE IF EXISTS schema_t")).Kind);
+        Assert.Equal("Table 'ks.schema_t' doesn't exist", await fixture.InvalidAsync("DROP TABLE schema_t"));
 
         Assert.Equal("CREATED KEYSPACE tmp", (await fixture.RunAsync("CREATE KEYSPACE tmp WITH replication = {'class': 'SimpleStrategy', 'replication_factor': '2'}")).SchemaChange);
         var use = await fixture.RunAsync("USE tmp", keyspace: "");
@@ -39,6 +40,7 @@ public sealed class CqlWriteAndSchemaTests(CqlClusterFixture fixture) : IClassFi
         Assert.Equal("tmp", use.Keyspace);
         Assert.Equal("DROPPED KEYSPACE tmp", (await fixture.RunAsync("DROP KEYSPACE tmp")).SchemaChange);
         Assert.Equal("Keyspace 'tmp' does not exist", await fixture.InvalidAsync("USE tmp"));
+        Assert.Equal("Keyspace 'tmp' doesn't exist", await fixture.InvalidAsync("DROP KEYSPACE tmp"));
     }
 
     [Fact]
