@@ -87,6 +87,12 @@ public sealed class RingStoreApiService(NodeAccessor accessor) : RingStoreApi.Ri
     public override Task<StatusResponse> Status(StatusRequest request, ServerCallContext context) =>
         Guard(() => Task.FromResult(StatusBuilder.Status(Node, request.Keyspace)));
 
+    public override Task<ExecuteResponse> Execute(ExecuteRequest request, ServerCallContext context) =>
+        Guard(() => Node.Cql.ExecuteAsync(request, context.CancellationToken));
+
+    public override Task<PrepareResponse> Prepare(PrepareRequest request, ServerCallContext context) =>
+        Guard(() => Task.FromResult(Node.Cql.Prepare(request)));
+
     private async Task<SchemaResponse> Announce(bool applied, ServerCallContext context)
     {
         if (applied) await Node.AnnounceSchemaAsync(context.CancellationToken).ConfigureAwait(false);

@@ -7,6 +7,7 @@ using RingStore.Gossip.Protocol;
 using RingStore.Gossip.State;
 using RingStore.Node.Cluster;
 using RingStore.Node.Coordination;
+using RingStore.Node.Cql;
 using RingStore.Node.Messaging;
 using RingStore.Node.Metrics;
 using RingStore.Node.Requests;
@@ -53,6 +54,10 @@ public sealed partial class RingStoreNode : IAsyncDisposable
     public LocalReplica Local { get; private set; } = null!;
     public WriteCoordinator Writes { get; private set; } = null!;
     public ReadCoordinator Reads { get; private set; } = null!;
+    public RangeReadCoordinator RangeReads { get; private set; } = null!;
+    public TruncateCoordinator Truncation { get; private set; } = null!;
+    /// <summary>Runs CQL statements (the Execute and Prepare RPCs); holds this node's prepared-statement cache.</summary>
+    public StatementExecutor Cql { get; private set; } = null!;
     public ReplicaLatencyTracker Latency { get; private set; } = null!;
     public DownTracker DownTracker { get; private set; } = null!;
     public NodeMetrics Metrics { get; }
@@ -135,6 +140,11 @@ public sealed partial class RingStoreNode : IAsyncDisposable
         var local = Local = new LocalReplica(Engine, Metrics, TopPartitions);
         Writes = new WriteCoordinator(Lookup, local, Messaging, hintRecorder, Metrics, Options.WriteTimeout, _time, _loggerFactory.CreateLogger<WriteCoordinator>());
         Reads = new ReadCoordinator(Lookup, local, Messaging, Latency, Metrics, Options.ReadTimeout, _time, _loggerFactory.CreateLogger<ReadCoordinator>());
+        RangeReads = new RangeReadCoordinator(Lookup, () => Gossip.Current, Engine, Messaging, Metrics, Options.ReadTimeout,
+            _loggerFactory.CreateLogger<RangeReadCoordinator>());
+        // Truncate flushes nothing but fsyncs a record and waits for in-flight writers: give it more than a write.
+        Truncation = new TruncateCoordinator(Engine, Messaging, () => Gossip.Current, Options.WriteTimeout * 5);
+        Cql = new StatementExecutor(this);
         HintDelivery = new HintDeliveryService(Hints, Messaging, () => Gossip.Current, Options.WriteTimeout * 5, _time, _loggerFactory.CreateLogger<HintDeliveryService>());
         SchemaSync = new SchemaSync(Schema, Messaging, _loggerFactory.CreateLogger<SchemaSync>());
 
@@ -146,6 +156,8 @@ public sealed partial class RingStoreNode : IAsyncDisposable
         Messaging.RegisterHandler(Verb.Read, reads);
         Messaging.RegisterHandler(Verb.DigestRead, reads);
         Messaging.RegisterHandler(Verb.Echo, new EchoVerbHandler());
+        Messaging.RegisterHandler(Verb.RangeRead, new RangeReadVerbHandler(Engine, Metrics));
+        Messaging.RegisterHandler(Verb.Truncate, new TruncateVerbHandler(Engine));
 
         await Messaging.StartAsync(new PeerAddress(Options.ListenAddress, Options.InternodePort), ct).ConfigureAwait(false);
 

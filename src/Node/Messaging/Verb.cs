@@ -28,6 +28,8 @@ public enum Verb : byte
     DigestResponse = 23,
     ReadRepair = 24,
     ReadRepairAck = 25,
+    /// <summary>A token-range scan of one table on a replica (SELECT without a partition key).</summary>
+    RangeRead = 26,
 
     Hint = 30,
     HintAck = 31,
@@ -36,6 +38,8 @@ public enum Verb : byte
     SchemaPullResponse = 41,
     SchemaPush = 42,
     SchemaVersionCheck = 43,
+    /// <summary>TRUNCATE: the receiving node drops all data of one table.</summary>
+    Truncate = 44,
 
     /// <summary>For tests and diagnostics only.</summary>
     Test = 250,

@@ -139,12 +139,24 @@ public sealed class CompactionRunner
                 writer.Dispose();
             }
 
-            table.Swap(v => v with
+            bool installed = false;
+            table.Swap(v =>
             {
-                SSTables = output is null
-                    ? v.SSTables.RemoveAll(s => inputGenerations.Contains(s.Generation))
-                    : v.SSTables.RemoveAll(s => inputGenerations.Contains(s.Generation)).Add(output),
+                // A TRUNCATE during the compaction removed the inputs: the output holds truncated data, drop it.
+                installed = inputGenerations.All(g => v.SSTables.Any(s => s.Generation == g));
+                if (!installed) return v;
+                return v with
+                {
+                    SSTables = output is null
+                        ? v.SSTables.RemoveAll(s => inputGenerations.Contains(s.Generation))
+                        : v.SSTables.RemoveAll(s => inputGenerations.Contains(s.Generation)).Add(output),
+                };
             });
+            if (!installed && output is not null)
+            {
+                output.MarkObsolete();
+                output.Dispose();
+            }
             foreach (var s in inputs) s.MarkObsolete();
             table.Metrics.RecordCompaction();
             _logger.LogInformation("Compacted {Count} SSTables of {Table} into {Output} ({Partitions} partitions)",

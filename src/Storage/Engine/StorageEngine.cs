@@ -96,11 +96,36 @@ public sealed class StorageEngine : IAsyncDisposable
         string dir = TableDirectory(schema);
         _fs.CreateDirectory(dir);
         var generations = SSTableDirectory.CleanupAndListGenerations(_fs, dir, _logger);
+        var truncation = TruncationRecord.Load(_fs, dir);
         var readers = new List<SSTableReader>();
-        foreach (long g in generations) readers.Add(SSTableReader.Open(_fs, dir, g));
+        foreach (long g in generations)
+        {
+            var reader = SSTableReader.Open(_fs, dir, g);
+            if (g >= truncation.GenerationFloor)
+            {
+                readers.Add(reader);
+                continue;
+            }
+            // Truncated before a crash let the old files be deleted: finish the job.
+            reader.MarkObsolete();
+            reader.Dispose();
+        }
         long next = generations.Count == 0 ? 1 : generations.Max() + 1;
-        var store = new TableStore(schema, dir, _fs, _options, _loggerFactory.CreateLogger<TableStore>(), readers, next);
+        var store = new TableStore(schema, dir, _fs, _options, _loggerFactory.CreateLogger<TableStore>(), readers, next)
+        {
+            TruncatedLogPosition = truncation.LogPosition,
+        };
         if (!_tables.TryAdd(schema.FullName, store)) store.Dispose();
+    }
+
+    /// <summary>
+    /// TRUNCATE: drops every row of the table on this node (memtables and SSTables), durably: a restart replays
+    /// none of the truncated commit-log entries. Writes after it completes are kept.
+    /// </summary>
+    public Task TruncateAsync(string table, CancellationToken ct = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        return GetTable(table).TruncateAsync(() => _commitLog.TailPosition, ct);
     }
 
     /// <summary>Forgets a table and deletes its files.</summary>
@@ -333,7 +358,7 @@ public sealed class StorageEngine : IAsyncDisposable
                 skipped++;
                 continue;
             }
-            if (!_tables.TryGetValue(update.Table, out var table))
+            if (!_tables.TryGetValue(update.Table, out var table) || entry.Position < table.TruncatedLogPosition)
             {
                 skipped++;
                 continue;

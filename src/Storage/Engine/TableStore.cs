@@ -40,6 +40,9 @@ public sealed class TableStore : IDisposable
 
     public TableSchema Schema { get; private set; }
     public string Directory { get; }
+
+    /// <summary>Commit-log entries of this table below this position were truncated away: replay skips them.</summary>
+    public long TruncatedLogPosition { get; internal set; } = long.MinValue;
     public TableMetrics Metrics { get; }
     public TableView View => Volatile.Read(ref _view);
 
@@ -89,6 +92,43 @@ public sealed class TableStore : IDisposable
     }
 
     public bool HasMemtablesToFlush => !View.Flushing.IsEmpty;
+
+    /// <summary>
+    /// Empties the table (TRUNCATE). Holding the flush gate (so no flush can add an SSTable of old data after the
+    /// swap): seal the active memtable, wait for its in-flight writers, record durably the commit-log tail and
+    /// the first generation not truncated, then swap in a view with no SSTables and no sealed memtables.
+    /// The record comes first: a crash after it and before the file deletions still ends truncated at restart.
+    /// A write racing with the truncate may land on either side of it, as in Cassandra.
+    /// </summary>
+    internal async Task TruncateAsync(Func<long> logTail, CancellationToken ct)
+    {
+        await _flushGate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            SwitchMemtable(force: true);
+            foreach (var memtable in View.Flushing) await memtable.WaitForWriters(ct).ConfigureAwait(false);
+            var record = new TruncationRecord(logTail(), AllocateGeneration());
+            record.Save(_fs, Directory);
+            TruncatedLogPosition = record.LogPosition;
+            TableView? before = null;
+            Swap(v =>
+            {
+                before = v;
+                return new TableView(v.Active, [], []);
+            });
+            foreach (var sst in before!.SSTables)
+            {
+                sst.MarkObsolete();
+                sst.Dispose();
+            }
+            _logger.LogInformation("Truncated {Table}: {SSTables} SSTables and {Memtables} memtables dropped",
+                Schema.FullName, before.SSTables.Length, before.Flushing.Length);
+        }
+        finally
+        {
+            _flushGate.Release();
+        }
+    }
 
     /// <summary>
     /// Flushes every sealed memtable, oldest first. On failure (disk full, I/O error) the memtable

@@ -1,0 +1,50 @@
+using RingStore.Core.Consistency;
+using RingStore.Core.Data;
+using RingStore.Core.Partitioning;
+using RingStore.Core.Schema;
+using RingStore.Core.Values;
+using RingStore.Node.Requests;
+using RingStore.Storage.Engine;
+
+namespace RingStore.Node.Cql;
+
+/// <summary>
+/// Pages through known partitions: a list of (partition, clustering slice) segments read in order, each through
+/// the single-partition read coordinator with its consistency level, read repair and paging state. Partitions
+/// come in the order of the IN list, slices in clustering order (backwards for a reversed read). Coordinator-side
+/// filters (ALLOW FILTERING) drop rows after the read; the loop keeps reading until the page is full.
+/// </summary>
+public sealed class PartitionPager(ReadCoordinator reads, string keyspace, TableSchema table, IReadOnlyList<(byte[] Key, ClusteringSlice Slice)> segments,
+    bool reversed, RowFilter filter, ConsistencyLevel consistency) : IPager
+{
+    public async Task<PageResult> ReadPageAsync(CqlPagingState? state, int wanted, CancellationToken ct)
+    {
+        var rows = new List<SelectedRow>();
+        int segment = state?.Segment ?? 0;
+        byte[]? after = state?.Clustering;
+        while (rows.Count < wanted && segment < segments.Count)
+        {
+            var (key, slice) = segments[segment];
+            var query = new SliceQuery(table.FullName, key, slice, reversed, wanted - rows.Count, after);
+            var result = await reads.ReadAsync(keyspace, query, consistency, ct).ConfigureAwait(false);
+            var partitionKey = PartitionKeyCodec.Deserialize(table.PartitionKey, key);
+            var token = Murmur3Partitioner.GetToken(key);
+            foreach (var row in result.Rows)
+            {
+                if (filter.IsEmpty || filter.Matches(partitionKey, ClusteringKeyCodec.Decode(table.Clustering, row.Clustering), row))
+                    rows.Add(new SelectedRow(partitionKey, token, row));
+            }
+            // No paging state (or no progress) means the segment is done.
+            if (result.PagingState is { } next && (after is null || !next.AsSpan().SequenceEqual(after)))
+            {
+                after = next;
+            }
+            else
+            {
+                segment++;
+                after = null;
+            }
+        }
+        return new PageResult(rows, segment < segments.Count ? new CqlPagingState(segment, after, 0, 0, null) : null);
+    }
+}

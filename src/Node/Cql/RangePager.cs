@@ -1,0 +1,48 @@
+using RingStore.Core.Consistency;
+using RingStore.Core.Partitioning;
+using RingStore.Core.Schema;
+using RingStore.Core.Values;
+using RingStore.Node.Requests;
+using RingStore.Storage.Engine;
+using RingStore.Storage.Reads;
+
+namespace RingStore.Node.Cql;
+
+/// <summary>
+/// Pages through a token range (SELECT without a partition key, or with token() bounds) with the range-read
+/// coordinator: partitions in token order, rows in clustering order, coordinator-side filters applied. The paging
+/// state is the last returned row's (token, partition key, clustering); the next page resumes just before that
+/// token and skips what it already returned. Partition keys that share a token are ordered by their bytes.
+/// </summary>
+public sealed class RangePager(RangeReadCoordinator rangeReads, string keyspace, TableSchema table, long startExclusive, long endInclusive,
+    RowFilter filter, ConsistencyLevel consistency, Func<int> nowSeconds) : IPager
+{
+    public async Task<PageResult> ReadPageAsync(CqlPagingState? state, int wanted, CancellationToken ct)
+    {
+        long from = startExclusive;
+        if (state?.PartitionKey is not null) from = Math.Max(from, state.Token == long.MinValue ? long.MinValue : state.Token - 1);
+        var rows = new List<SelectedRow>();
+        int now = nowSeconds();
+        await foreach (var partition in rangeReads.ReadAsync(keyspace, table.FullName, new Token(from), new Token(endInclusive), consistency, ct).ConfigureAwait(false))
+        {
+            int position = state?.PartitionKey is null ? 1 : ComparePosition(partition, state);
+            if (position < 0) continue;
+            var partitionKey = PartitionKeyCodec.Deserialize(table.PartitionKey, partition.Key);
+            foreach (var row in LiveRows.Filter(partition.Rows, now))
+            {
+                if (position == 0 && state!.Clustering is { } last && ByteOrder.Instance.Compare(row.Clustering, last) <= 0) continue;
+                if (!filter.IsEmpty && !filter.Matches(partitionKey, ClusteringKeyCodec.Decode(table.Clustering, row.Clustering), row)) continue;
+                rows.Add(new SelectedRow(partitionKey, partition.Token, row));
+                if (rows.Count == wanted)
+                    return new PageResult(rows, new CqlPagingState(0, row.Clustering, 0, partition.Token.Value, partition.Key));
+            }
+        }
+        return new PageResult(rows, null);
+    }
+
+    private static int ComparePosition(MergedPartitionData partition, CqlPagingState state)
+    {
+        int byToken = partition.Token.Value.CompareTo(state.Token);
+        return byToken != 0 ? byToken : ByteOrder.Instance.Compare(partition.Key, state.PartitionKey);
+    }
+}

@@ -1,0 +1,69 @@
+using RingStore.Client.Protos;
+using RingStore.Core.Errors;
+using RingStore.Cql.Ast;
+using RingStore.Node.Hosting;
+
+namespace RingStore.Node.Cql;
+
+/// <summary>
+/// CREATE/DROP KEYSPACE and TABLE (through the schema manager, then pushed to live peers), USE and TRUNCATE.
+/// A change answers SCHEMA_CHANGE ("CREATED TABLE ks.t"); IF [NOT] EXISTS that made it a no-op answers VOID.
+/// </summary>
+public sealed class SchemaStatementExecutor(RingStoreNode node)
+{
+    public async Task<ExecuteResponse> ExecuteAsync(CqlStatement statement, string? sessionKeyspace, CancellationToken ct)
+    {
+        switch (statement)
+        {
+            case CreateKeyspaceStatement create:
+                return await Changed(node.Schema.CreateKeyspace(KeyspaceBuilder.Build(create), create.IfNotExists), $"CREATED KEYSPACE {create.Keyspace}", ct)
+                    .ConfigureAwait(false);
+            case DropKeyspaceStatement drop:
+                if (!drop.IfExists && !node.Schema.Current.TryGetKeyspace(drop.Keyspace, out _))
+                    throw new InvalidRequestException($"Keyspace '{drop.Keyspace}' doesn't exist");
+                return await Changed(node.Schema.DropKeyspace(drop.Keyspace, drop.IfExists), $"DROPPED KEYSPACE {drop.Keyspace}", ct).ConfigureAwait(false);
+            case CreateTableStatement create:
+            {
+                string keyspace = TableResolver.Keyspace(create.Table.Keyspace, sessionKeyspace);
+                TableResolver.RequireKeyspace(node.Schema.Current, keyspace);
+                var table = TableBuilder.Build(keyspace, create);
+                return await Changed(node.Schema.CreateTable(table, create.IfNotExists), $"CREATED TABLE {table.FullName}", ct).ConfigureAwait(false);
+            }
+            case DropTableStatement drop:
+            {
+                string keyspace = TableResolver.Keyspace(drop.Table.Keyspace, sessionKeyspace);
+                if (!drop.IfExists)
+                {
+                    TableResolver.RequireKeyspace(node.Schema.Current, keyspace);
+                    if (!node.Schema.Current.TryGetTable(keyspace, drop.Table.Name, out _))
+                        throw new InvalidRequestException($"Table '{keyspace}.{drop.Table.Name}' doesn't exist");
+                }
+                return await Changed(node.Schema.DropTable(keyspace, drop.Table.Name, drop.IfExists), $"DROPPED TABLE {keyspace}.{drop.Table.Name}", ct)
+                    .ConfigureAwait(false);
+            }
+            case UseStatement use:
+                TableResolver.RequireKeyspace(node.Schema.Current, use.Keyspace);
+                return new ExecuteResponse { Kind = ExecuteResponse.Types.Kind.SetKeyspace, Keyspace = use.Keyspace };
+            case TruncateStatement truncate:
+            {
+                var table = TableResolver.Table(node.Schema.Current, truncate.Table, sessionKeyspace);
+                await node.Truncation.TruncateAsync(table.FullName, ct).ConfigureAwait(false);
+                return new ExecuteResponse { Kind = ExecuteResponse.Types.Kind.Void };
+            }
+            default:
+                throw new ArgumentException($"Not a schema statement: {statement.GetType().Name}", nameof(statement));
+        }
+    }
+
+    private async Task<ExecuteResponse> Changed(bool applied, string change, CancellationToken ct)
+    {
+        if (!applied) return new ExecuteResponse { Kind = ExecuteResponse.Types.Kind.Void, SchemaVersion = node.Schema.Current.Version.ToString() };
+        await node.AnnounceSchemaAsync(ct).ConfigureAwait(false);
+        return new ExecuteResponse
+        {
+            Kind = ExecuteResponse.Types.Kind.SchemaChange,
+            SchemaChange = change,
+            SchemaVersion = node.Schema.Current.Version.ToString(),
+        };
+    }
+}

@@ -1,0 +1,133 @@
+using Google.Protobuf;
+using RingStore.Client.Protos;
+using RingStore.Core.Data;
+using RingStore.Core.Errors;
+using RingStore.Core.Schema;
+using ColumnType = RingStore.Core.Schema.ColumnType;
+using RingStore.Cql;
+using RingStore.Cql.Ast;
+using RingStore.Node.Api;
+using RingStore.Node.Hosting;
+using RingStore.Storage.Engine;
+
+namespace RingStore.Node.Cql;
+
+/// <summary>
+/// Executes CQL statements on this node as coordinator: parse (or take the prepared parse), bind the '?' values,
+/// then schema changes through the schema manager, writes through the write coordinator (every partition update
+/// built and validated before any is sent, so a bad statement or batch writes nothing), reads through the read
+/// and range-read coordinators. One instance per node; it owns the node's prepared-statement cache.
+/// </summary>
+public sealed class StatementExecutor
+{
+    public const int DefaultPageSize = 5000;
+
+    private readonly RingStoreNode _node;
+    private readonly SelectExecutor _select;
+    private readonly SchemaStatementExecutor _schema;
+
+    public StatementExecutor(RingStoreNode node)
+    {
+        _node = node;
+        _select = new SelectExecutor(node);
+        _schema = new SchemaStatementExecutor(node);
+    }
+
+    public PreparedStatementCache Prepared { get; } = new();
+
+    /// <summary>The Execute RPC: a one-off statement, or a prepared one by id (re-parsed from its text if this node has not seen it).</summary>
+    public async Task<ExecuteResponse> ExecuteAsync(ExecuteRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        string session = request.Keyspace;
+        CqlStatement statement;
+        if (request.PreparedId.IsEmpty)
+        {
+            statement = CqlParser.Parse(request.Statement);
+        }
+        else if (Prepared.TryGet(request.PreparedId.Span, out var prepared))
+        {
+            statement = prepared!.Statement;
+            // A prepared statement keeps the keyspace it was prepared in, as in Cassandra.
+            if (prepared.Keyspace.Length > 0) session = prepared.Keyspace;
+        }
+        else
+        {
+            statement = Prepared.GetOrParse(session, request.Statement).Statement;
+        }
+        if (request.PageSize < 0) throw new InvalidRequestException($"Page size must be positive, got {request.PageSize}");
+        var cql = new CqlRequest(
+            session.Length == 0 ? null : session,
+            new TermBinder(request.Values, statement.BindMarkerCount),
+            ConsistencyConverter.ToCore(request.Consistency),
+            request.PageSize > 0 ? request.PageSize : DefaultPageSize,
+            CqlPagingState.Parse(request.PagingState.Span),
+            request.HasTimestampMicros ? request.TimestampMicros : null);
+        return await ExecuteAsync(statement, cql, ct).ConfigureAwait(false);
+    }
+
+    public Task<ExecuteResponse> ExecuteAsync(CqlStatement statement, CqlRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(statement);
+        ArgumentNullException.ThrowIfNull(request);
+        return statement switch
+        {
+            SelectStatement select => _select.ExecuteAsync(select, request, ct),
+            ModificationStatement modification => WriteAsync([modification], UsingClause.None, request, ct),
+            BatchStatement batch => WriteAsync(batch.Statements, batch.Using, request, ct),
+            _ => _schema.ExecuteAsync(statement, request.SessionKeyspace, ct),
+        };
+    }
+
+    /// <summary>The Prepare RPC: parse once, cache, describe the markers, the result columns and the table.</summary>
+    public PrepareResponse Prepare(PrepareRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var prepared = Prepared.GetOrParse(request.Keyspace, request.Statement);
+        var meta = BindMetadata.Of(prepared.Statement, _node.Schema.Current, request.Keyspace.Length == 0 ? null : request.Keyspace);
+        var response = new PrepareResponse
+        {
+            PreparedId = ByteString.CopyFrom(prepared.Id),
+            Keyspace = meta.Keyspace,
+            Table = meta.Table?.Name ?? "",
+        };
+        response.BindColumns.AddRange(meta.Columns);
+        if (prepared.Statement is SelectStatement select) response.ResultColumns.AddRange(Selection.Build(meta.Table!, select).Columns);
+        response.PartitionKeyBindIndexes.AddRange(meta.PartitionKeyIndexes);
+        return response;
+    }
+
+    /// <summary>
+    /// INSERT/UPDATE/DELETE or a BATCH of them: one timestamp for all (USING TIMESTAMP, else the batch's, else the
+    /// client's, else now), updates of the same partition merged into one, all validated, then written per keyspace.
+    /// </summary>
+    private async Task<ExecuteResponse> WriteAsync(IReadOnlyList<ModificationStatement> statements, UsingClause batchUsing, CqlRequest request, CancellationToken ct)
+    {
+        var now = _node.Clock.GetUtcNow();
+        long nowMicros = now.ToUnixTimeMilliseconds() * 1000 + now.Microsecond;
+        int nowSeconds = (int)now.ToUnixTimeSeconds();
+        long timestamp = request.ClientTimestampMicros ?? nowMicros;
+        if (batchUsing.Timestamp is not null)
+        {
+            timestamp = (long)(request.Binder.Value(batchUsing.Timestamp, ColumnType.BigInt, "[timestamp]")
+                ?? throw new InvalidRequestException("Invalid null value of timestamp"));
+        }
+
+        var schema = _node.Schema.Current;
+        var tables = new Dictionary<string, TableSchema>(StringComparer.Ordinal);
+        var updates = new List<PartitionUpdate>();
+        foreach (var statement in statements)
+        {
+            var table = TableResolver.Table(schema, statement.Table, request.SessionKeyspace);
+            tables[table.FullName] = table;
+            updates.AddRange(ModificationBuilder.Build(table, statement, request.Binder, timestamp, nowSeconds));
+        }
+        var merged = PartitionUpdateMerger.Merge(updates);
+        long maxValueBytes = (long)_node.Options.MaxValueSizeMiB << 20;
+        foreach (var update in merged) MutationValidator.Validate(tables[update.Table], update, maxValueBytes);
+
+        await Task.WhenAll(merged.GroupBy(u => tables[u.Table].Keyspace, StringComparer.Ordinal)
+            .Select(g => _node.WriteAsync(g.Key, g.ToList(), request.Consistency, ct))).ConfigureAwait(false);
+        return new ExecuteResponse { Kind = ExecuteResponse.Types.Kind.Void };
+    }
+}

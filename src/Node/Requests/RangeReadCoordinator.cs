@@ -1,0 +1,152 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+using RingStore.Core.Consistency;
+using RingStore.Core.Errors;
+using RingStore.Core.Partitioning;
+using RingStore.Gossip.Ring;
+using RingStore.Node.Cluster;
+using RingStore.Node.Coordination;
+using RingStore.Node.Messaging;
+using RingStore.Node.Metrics;
+using RingStore.Node.Verbs;
+using RingStore.Storage.Engine;
+using RingStore.Storage.Memtables;
+using RingStore.Storage.Reads;
+
+namespace RingStore.Node.Requests;
+
+/// <summary>
+/// Coordinates a token-range scan (a SELECT without a partition key): splits the interval at the ring's vnode
+/// tokens so each piece has one replica set, asks as many live replicas of each piece as the consistency level
+/// needs for their data (in pieces of at most <see cref="PartitionsPerRequest"/> partitions), merges their answers
+/// with the merge rule, and yields the partitions in token order — each exactly once, whichever replica held it.
+/// A replica that fails is replaced by another live one; when none is left the scan is a ReadTimeout.
+/// Differences from single-partition reads: no digests, no speculative retry and no read repair (Cassandra's
+/// range reads do repair; here anti-entropy for scans is left to single-partition reads).
+/// </summary>
+public sealed class RangeReadCoordinator(
+    ReplicaLookup lookup,
+    Func<MembershipSnapshot> membership,
+    StorageEngine engine,
+    IMessagingService messaging,
+    NodeMetrics metrics,
+    TimeSpan readTimeout,
+    ILogger logger)
+{
+    /// <summary>Partitions per replica request; the answer past a replica's cut is read by the next request.</summary>
+    public const int PartitionsPerRequest = 256;
+
+    /// <summary>Live and tombstoned partitions with <paramref name="startExclusive"/> &lt; token &lt;= <paramref name="endInclusive"/>, in token order.</summary>
+    public async IAsyncEnumerable<MergedPartitionData> ReadAsync(string keyspace, string table, Token startExclusive, Token endInclusive,
+        ConsistencyLevel consistency, [EnumeratorCancellation] CancellationToken ct)
+    {
+        if (startExclusive >= endInclusive) yield break;
+        var strategy = lookup.Strategy(keyspace);
+        var snapshot = membership();
+        var ring = snapshot.For(strategy).Ring;
+        if (ring.IsEmpty) throw new UnavailableException(consistency, 1, 0);
+
+        foreach (var (pieceStart, pieceEnd) in Pieces(ring, startExclusive.Value, endInclusive.Value))
+        {
+            ReadPlan plan;
+            try
+            {
+                plan = ReplicaPlanner.PlanRead(ring.GetNaturalReplicas(new Token(pieceEnd), strategy), snapshot.IsAlive, consistency, strategy,
+                    snapshot.LocalDatacenter, endpoint => endpoint == snapshot.LocalEndpoint ? -1 : 0); // local first: no network hop
+            }
+            catch (UnavailableException)
+            {
+                metrics.Unavailable();
+                throw;
+            }
+            long from = pieceStart;
+            while (from < pieceEnd)
+            {
+                var (partitions, coveredUpTo) = await ReadPieceAsync(snapshot, plan, RangeReadCommandMessage.For(table, from, pieceEnd, PartitionsPerRequest), ct)
+                    .ConfigureAwait(false);
+                foreach (var p in partitions) yield return p;
+                from = coveredUpTo;
+            }
+        }
+    }
+
+    /// <summary>(start, end] cut at every ring token strictly inside it: each piece lies within one vnode range.</summary>
+    public static IEnumerable<(long Start, long End)> Pieces(RingSnapshot ring, long startExclusive, long endInclusive)
+    {
+        ArgumentNullException.ThrowIfNull(ring);
+        long from = startExclusive;
+        for (int i = 0; i < ring.VnodeCount; i++)
+        {
+            long t = ring.TokenAt(i).Value;
+            if (t <= from) continue;
+            if (t >= endInclusive) break;
+            yield return (from, t);
+            from = t;
+        }
+        yield return (from, endInclusive);
+    }
+
+    private async Task<(List<MergedPartitionData> Partitions, long CoveredUpTo)> ReadPieceAsync(MembershipSnapshot snapshot, ReadPlan plan,
+        RangeReadCommandMessage command, CancellationToken ct)
+    {
+        var spare = new Queue<NodeInfo>(plan.Candidates.Where(c => !plan.Contacts.Contains(c)));
+        var answers = await Task.WhenAll(plan.Contacts.Select(c => AskWithFallbackAsync(snapshot, c, spare, command, plan, ct))).ConfigureAwait(false);
+
+        // A replica cut at its partition limit said nothing past its last partition: merge only up to the earliest cut.
+        long coveredUpTo = command.EndInclusive;
+        var decoded = answers.Select(a => a.Partitions.Select(b => MergedPartitionDataCodec.Deserialize(b)!).ToList()).ToList();
+        for (int i = 0; i < answers.Length; i++)
+        {
+            if (answers[i].Truncated && decoded[i].Count > 0) coveredUpTo = Math.Min(coveredUpTo, decoded[i][^1].Token.Value);
+        }
+        var merged = decoded.SelectMany(d => d)
+            .Where(p => p.Token.Value <= coveredUpTo)
+            .GroupBy(p => Convert.ToHexString(p.Key), StringComparer.Ordinal)
+            .Select(g => Merge(g.ToList()))
+            .OrderBy(p => p.Token)
+            .ThenBy(p => p.Key, Comparer<byte[]>.Create((a, b) => a.AsSpan().SequenceCompareTo(b)))
+            .ToList();
+        return (merged, coveredUpTo);
+    }
+
+    private static MergedPartitionData Merge(IReadOnlyList<MergedPartitionData> versions)
+    {
+        if (versions.Count == 1) return versions[0];
+        var merged = PartitionMerger.Merge(versions.Select(v => new PartitionSnapshot(v.Key, v.Token, v.PartitionDeletion, v.RangeTombstones, v.Rows)).ToList(), reversed: false)!;
+        return new MergedPartitionData(merged.Key, merged.Token, merged.PartitionDeletion, merged.RangeTombstones.Distinct().ToList(),
+            merged.Rows.Where(r => !r.IsEmpty).ToList());
+    }
+
+    private async Task<RangeReadResponseMessage> AskWithFallbackAsync(MembershipSnapshot snapshot, NodeInfo first, Queue<NodeInfo> spare,
+        RangeReadCommandMessage command, ReadPlan plan, CancellationToken ct)
+    {
+        var replica = first;
+        while (true)
+        {
+            try
+            {
+                if (replica.Endpoint == snapshot.LocalEndpoint)
+                {
+                    metrics.ReplicaRead();
+                    return RangeReadVerbHandler.Answer(engine, command);
+                }
+                var reply = await messaging.SendRequestAsync(PeerAddress.Parse(replica.Endpoint), Verb.RangeRead,
+                    CoordinationMessageSerializer.Serialize(command), readTimeout, ct).ConfigureAwait(false);
+                return CoordinationMessageSerializer.Deserialize<RangeReadResponseMessage>(reply.Payload);
+            }
+            catch (Exception e) when (e is RequestTimeoutException or RequestFailedException or IOException or FormatException)
+            {
+                logger.LogDebug("Range read from {Replica} failed: {Reason}", replica.Endpoint, e.Message);
+                lock (spare)
+                {
+                    if (spare.Count == 0)
+                    {
+                        metrics.ReadTimeout();
+                        throw new ReadTimeoutException(plan.Consistency, plan.BlockFor - 1, plan.BlockFor, false);
+                    }
+                    replica = spare.Dequeue();
+                }
+            }
+        }
+    }
+}
