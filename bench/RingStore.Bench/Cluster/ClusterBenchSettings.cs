@@ -11,7 +11,8 @@ public sealed record ClusterBenchSettings
     public int Nodes { get; init; } = 3;
     public int ReplicationFactor { get; init; } = 3;
     public int DurationSeconds { get; init; } = 10;
-    public int WarmupSeconds { get; init; } = 5;
+    /// <summary>The nodes tier up their JIT code for many seconds under load; measuring earlier measures the JIT.</summary>
+    public int WarmupSeconds { get; init; } = 15;
     public IReadOnlyList<int> Concurrency { get; init; } = [16, 64, 256];
     public IReadOnlyList<string> ConsistencyLevels { get; init; } = ["ONE", "QUORUM"];
     public int ValueBytes { get; init; } = 100;

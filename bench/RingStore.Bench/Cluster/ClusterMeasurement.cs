@@ -53,4 +53,16 @@ public sealed record ClusterMeasurement
     /// <summary>Reads only: reads that found no row for a key the benchmark had written (a failed write leaves one).</summary>
     [JsonPropertyName("not_found")]
     public long NotFound { get; init; }
+
+    /// <summary>CPU time all node processes used during the phase, per completed request (microseconds).</summary>
+    [JsonPropertyName("node_cpu_us_per_op")]
+    public double NodeCpuMicrosPerOp { get; init; }
+
+    /// <summary>CPU time the benchmark client used during the phase, per completed request (microseconds).</summary>
+    [JsonPropertyName("client_cpu_us_per_op")]
+    public double ClientCpuMicrosPerOp { get; init; }
+
+    /// <summary>The machine's 1-minute load average at the end of the phase: other work on the same cores moves the throughput.</summary>
+    [JsonPropertyName("load_avg")]
+    public double LoadAverage { get; init; }
 }

@@ -120,6 +120,7 @@ public static class ClusterScenario
                 $"warm-up: {w.OpsPerSecond:N0} writes/s, {r.OpsPerSecond:N0} reads/s, {w.Failed + r.Failed} failed")));
         }
 
+        var cpu = new ProcessCpuMeter([.. cluster.Nodes.Select(n => n.Pid ?? 0).Where(pid => pid != 0)]);
         var measurements = new List<ClusterMeasurement>();
         var duration = TimeSpan.FromSeconds(settings.DurationSeconds);
         foreach (string level in settings.ConsistencyLevels)
@@ -131,18 +132,19 @@ public static class ClusterScenario
                 {
                     Func<int, CancellationToken, Task<bool>> operation = op == "write" ? workload.WriteAsync : workload.ReadAsync;
                     string label = $"{level} {op} x{concurrency}";
+                    var before = cpu.Sample();
                     var result = await ClosedLoopDriver.RunAsync(concurrency, duration, operation, p => Progress(label, p), ct).ConfigureAwait(false);
-                    var m = ToMeasurement(result, level, op, concurrency, settings);
+                    var m = ToMeasurement(result, cpu.Sample() - before, level, op, concurrency, settings);
                     measurements.Add(m);
                     EndProgress(string.Create(CultureInfo.InvariantCulture,
-                        $"{label}: {m.OpsPerSec:N0} ops/s, p50 {m.P50Ms:0.00} ms, p99 {m.P99Ms:0.00} ms, failed {m.Failed}"));
+                        $"{label}: {m.OpsPerSec:N0} ops/s, p50 {m.P50Ms:0.00} ms, p99 {m.P99Ms:0.00} ms, failed {m.Failed}, CPU/op nodes {m.NodeCpuMicrosPerOp:0} µs + client {m.ClientCpuMicrosPerOp:0} µs, load {m.LoadAverage:0.0}"));
                 }
             }
         }
         return measurements;
     }
 
-    private static ClusterMeasurement ToMeasurement(LoadPhaseResult result, string level, string op, int concurrency, ClusterBenchSettings settings) => new()
+    private static ClusterMeasurement ToMeasurement(LoadPhaseResult result, CpuSample cpu, string level, string op, int concurrency, ClusterBenchSettings settings) => new()
     {
         Consistency = level,
         Op = op,
@@ -158,7 +160,12 @@ public static class ClusterScenario
         Completed = result.Completed,
         NotFound = op == "read" ? result.Misses : 0,
         ElapsedSeconds = Math.Round(result.Elapsed.TotalSeconds, 3),
+        NodeCpuMicrosPerOp = PerOp(cpu.Nodes, result.Completed),
+        ClientCpuMicrosPerOp = PerOp(cpu.Client, result.Completed),
+        LoadAverage = ProcessCpuMeter.LoadAverage(),
     };
+
+    private static double PerOp(TimeSpan cpu, long completed) => completed == 0 ? 0 : Math.Round(cpu.TotalMicroseconds / completed, 1);
 
     /// <summary>A live line rewritten in place on a terminal; nothing when the output goes to a file (one line per phase instead).</summary>
     private static void Progress(string label, LoadProgress p)
