@@ -16,6 +16,7 @@ public static class Program
                 "storage" => StorageScenario.Run(rest),
                 "storage-worker" => StorageWorker.Run(rest),
                 "gossip-sim" => GossipSimScenario.Run(rest),
+                "cluster" => ClusterScenario.Run(rest),
                 _ => Usage(scenario),
             };
         }
@@ -32,6 +33,8 @@ public static class Program
         Console.Error.WriteLine("usage: bench <scenario> [options]");
         Console.Error.WriteLine("  storage [--json PATH] [--scale F]   RingStore's engine vs RocksDB on the same workload");
         Console.Error.WriteLine("  gossip-sim [--sizes 10,100,1000] [--seeds N] [--json PATH]   simulated gossip convergence, failure detection, ownership balance");
+        Console.Error.WriteLine("  cluster [--nodes 3] [--rf 3] [--duration 10] [--concurrency 16,64,256] [--consistency ONE,QUORUM] [--json PATH] [--base-port P]");
+        Console.Error.WriteLine("          real node processes driven through gRPC: write/read throughput and p50/p99 per consistency and concurrency");
         return 2;
     }
 }
