@@ -64,9 +64,9 @@ public sealed class ShellEndToEndTests(ClusterFixture fixture)
         var result = await Cluster.ShellAsync("-e", """
             CREATE KEYSPACE IF NOT EXISTS cli_e WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 3};
             CREATE TABLE IF NOT EXISTS cli_e.users (id bigint PRIMARY KEY, name text, score double);
+            CONSISTENCY QUORUM
             INSERT INTO cli_e.users (id, name, score) VALUES (1, 'ada', 12.5);
             INSERT INTO cli_e.users (id, name, score) VALUES (22, 'grace', 7);
-            CONSISTENCY QUORUM
             SELECT id, name, score FROM cli_e.users WHERE id = 22;
             SELECT * FROM cli_e.users WHERE id = 1
             """);
@@ -91,6 +91,7 @@ public sealed class ShellEndToEndTests(ClusterFixture fixture)
                 sensor bigint, day text, ts timestamp, value double,
                 PRIMARY KEY ((sensor, day), ts)
             ) WITH CLUSTERING ORDER BY (ts DESC);
+            CONSISTENCY QUORUM
             INSERT INTO cli_f.readings (sensor, day, ts, value) VALUES (7, '2026-11-23', '2026-11-23 10:00:00+0000', 20.5);
             INSERT INTO cli_f.readings (sensor, day, ts, value)
                 VALUES (7, '2026-11-23', '2026-11-23 10:30:00+0000', 21.25);
