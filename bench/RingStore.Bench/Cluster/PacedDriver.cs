@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using Grpc.Core;
+using HdrHistogram;
+
+namespace RingStore.Bench.Cluster;
+
+/// <summary>
+/// Offers a fixed request rate (open loop) with at most <c>concurrency</c> requests in flight: loop i sends its k-th
+/// request at start + (i + k * concurrency) / rate. Latency is measured from the scheduled send time, not the actual
+/// one, so a stall that delays later requests shows up in their latency (no coordinated omission).
+/// </summary>
+public static class PacedDriver
+{
+    private const long HighestTrackableMicros = 60_000_000;
+
+    public static async Task<LoadPhaseResult> RunAsync(int concurrency, double ratePerSecond, TimeSpan duration,
+        Func<int, CancellationToken, Task<bool>> operation, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(concurrency, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ratePerSecond, 0);
+        ArgumentNullException.ThrowIfNull(operation);
+        long started = Stopwatch.GetTimestamp();
+        double ticksPerRequest = Stopwatch.Frequency / ratePerSecond;
+        long stopAt = started + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        var histograms = new LongHistogram[concurrency];
+        var completed = new long[concurrency];
+        var failed = new long[concurrency];
+        var misses = new long[concurrency];
+        var tasks = new Task[concurrency];
+        for (int i = 0; i < concurrency; i++)
+        {
+            int loop = i;
+            histograms[loop] = new LongHistogram(HighestTrackableMicros, 3);
+            tasks[loop] = Task.Run(async () =>
+            {
+                for (long k = 0; !ct.IsCancellationRequested; k++)
+                {
+                    long scheduled = started + (long)((loop + k * concurrency) * ticksPerRequest);
+                    if (scheduled >= stopAt) return;
+                    long wait = scheduled - Stopwatch.GetTimestamp();
+                    if (wait > 0) await Task.Delay(TimeSpan.FromSeconds((double)wait / Stopwatch.Frequency), ct).ConfigureAwait(false);
+                    try
+                    {
+                        if (!await operation(loop, ct).ConfigureAwait(false)) misses[loop]++;
+                        long micros = (Stopwatch.GetTimestamp() - scheduled) * 1_000_000 / Stopwatch.Frequency;
+                        histograms[loop].RecordValue(Math.Clamp(micros, 1, HighestTrackableMicros));
+                        completed[loop]++;
+                    }
+                    catch (RpcException) when (!ct.IsCancellationRequested)
+                    {
+                        failed[loop]++;
+                    }
+                }
+            }, ct);
+        }
+        await Task.WhenAll(tasks).ConfigureAwait(false);
+        var merged = new LongHistogram(HighestTrackableMicros, 3);
+        foreach (var h in histograms) merged.Add(h);
+        return new LoadPhaseResult(completed.Sum(), failed.Sum(), misses.Sum(), Stopwatch.GetElapsedTime(started), merged);
+    }
+}
