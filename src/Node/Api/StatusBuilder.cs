@@ -74,6 +74,8 @@ public static class StatusBuilder
         {
             Endpoint = node.Options.InternodeEndpoint,
             CoordinatorReads = m.CoordinatorReads,
+            CoordinatorReadsPerSecond = m.ReadRate.PerSecond(),
+            CoordinatorWritesPerSecond = m.WriteRate.PerSecond(),
             CoordinatorWrites = m.CoordinatorWrites,
             CoordinatorReadLatency = Latency(m.ReadLatency),
             CoordinatorWriteLatency = Latency(m.WriteLatency),
