@@ -24,7 +24,7 @@ public sealed class HotPartitionRunner(HotPartitionSettings settings, RingStoreC
         string mode = saltedIds.Count > 0 ? "salted" : "base";
         var table = new ReadingsTable(Keyspace, string.Create(CultureInfo.InvariantCulture, $"zipf_{exponent:0.00}_{mode}").Replace('.', '_'));
         await SchemaSetup.CreateAsync(probes, Keyspace, settings.ReplicationFactor, [table], client, ct).ConfigureAwait(false);
-        var consistency = ConsistencyNames.Parse(settings.Consistency);
+        var consistency = Cluster.ClusterBenchSettings.ToProto(settings.Consistency);
         var ids = new ZipfianDistribution(settings.Ids, exponent);
         var workload = new TimeSeriesWorkload(ids, settings.ReadFraction, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(1));
         var salts = new SaltedPartitions(settings.SaltCount);

@@ -49,7 +49,7 @@ public sealed record HotPartitionSettings
         if (s.Exponents.Count == 0 || s.Exponents.Any(x => x < 0)) throw new ArgumentException("--exponents needs non-negative numbers");
         if (s.DurationSeconds < 1 || s.SaltCount < 1 || s.HotKeys < 0 || s.Ids < 1 || s.Concurrency < 1 || s.ValueBytes < 8)
             throw new ArgumentException("--duration, --salt, --ids, --concurrency must be positive, --value-bytes at least 8");
-        _ = Scenarios.ConsistencyNames.Parse(s.Consistency);
+        _ = Cluster.ClusterBenchSettings.ToProto(s.Consistency);
         return s;
     }
 }

@@ -49,7 +49,7 @@ public sealed record NodeFailureSettings
         if (s.KillAtSeconds < 1 || s.RestartAtSeconds <= s.KillAtSeconds || s.DurationSeconds <= s.RestartAtSeconds)
             throw new ArgumentException("need 0 < --kill-at < --restart-at < --duration");
         if (s.Concurrency < 1 || s.Ids < 1 || s.ValueBytes < 8) throw new ArgumentException("--concurrency, --ids must be positive and --value-bytes at least 8");
-        _ = Scenarios.ConsistencyNames.Parse(s.Consistency);
+        _ = Cluster.ClusterBenchSettings.ToProto(s.Consistency);
         return s;
     }
 

@@ -18,13 +18,22 @@ public static class ClusterPlotScenario
     {
         var a = new Args(args);
         string json = a.Get("--json") ?? DefaultJson;
-        string png = a.Get("--png") ?? Path.Combine(Path.GetDirectoryName(json) ?? ".", "throughput-vs-p99.png");
+        string png = a.Get("--png") ?? PlotPath(json);
         if (!File.Exists(json)) throw new ArgumentException($"{json} does not exist: run the cluster scenario first");
-        var series = Series(File.ReadAllText(json));
-        Charts.Curves(png, "cluster: throughput against p99 as concurrency grows (labels: concurrency)", "requests / s (whole cluster)", "p99 ms", series);
-        Console.WriteLine($"wrote {png} ({series.Count} curves)");
+        WritePlot(json, png);
+        Console.WriteLine($"wrote {png}");
         return 0;
     }
+
+    /// <summary>Plots the measurements in <paramref name="json"/> to <paramref name="png"/> (the cluster scenario calls this after each run).</summary>
+    public static void WritePlot(string json, string png)
+    {
+        var series = Series(File.ReadAllText(json));
+        Charts.Curves(png, "cluster: throughput against p99 as concurrency grows (labels: concurrency)", "requests / s (whole cluster)", "p99 ms", series);
+    }
+
+    /// <summary>Where the cluster scenario's plot goes: beside its JSON.</summary>
+    public static string PlotPath(string json) => Path.Combine(Path.GetDirectoryName(json) ?? ".", "throughput-vs-p99.png");
 
     /// <summary>One curve per (consistency, op), points in increasing concurrency.</summary>
     public static IReadOnlyList<PlotSeries> Series(string json)

@@ -48,7 +48,7 @@ public static class HotPartitionScenario
             await using var client = await RingStoreClient.ConnectAsync(new RingStoreClientOptions
             {
                 ContactPoints = cluster.GrpcEndpoints,
-                DefaultConsistency = ConsistencyNames.Parse(s.Consistency),
+                DefaultConsistency = Cluster.ClusterBenchSettings.ToProto(s.Consistency),
                 RequestTimeout = TimeSpan.FromSeconds(5),
             }, ct).ConfigureAwait(false);
             await WarmUpAsync(client, probes, s, ct).ConfigureAwait(false);
@@ -117,7 +117,7 @@ public static class HotPartitionScenario
         var table = new ReadingsTable(HotPartitionRunner.Keyspace, "warmup");
         await SchemaSetup.CreateAsync(probes, HotPartitionRunner.Keyspace, s.ReplicationFactor, [table], client, ct).ConfigureAwait(false);
         var workload = new TimeSeriesWorkload(new UniformDistribution(s.Ids), 0.5, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(1));
-        var consistency = ConsistencyNames.Parse(s.Consistency);
+        var consistency = Cluster.ClusterBenchSettings.ToProto(s.Consistency);
         var recorder = new TimelineRecorder(60);
         await LoadRunner.RunAsync(s.Concurrency, TimeSpan.FromSeconds(8), s.Seed, random =>
         {

@@ -89,7 +89,7 @@ public static class NodeFailureScenario
         string? partitionAvailability, CancellationToken ct)
     {
         var table = new ReadingsTable(Keyspace, "readings");
-        var consistency = ConsistencyNames.Parse(s.Consistency);
+        var consistency = Cluster.ClusterBenchSettings.ToProto(s.Consistency);
         await using var client = await RingStoreClient.ConnectAsync(new RingStoreClientOptions
         {
             ContactPoints = cluster.GrpcEndpoints,

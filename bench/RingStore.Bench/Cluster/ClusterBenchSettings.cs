@@ -1,0 +1,71 @@
+using System.Globalization;
+using ProtoConsistency = RingStore.Client.Protos.Consistency;
+
+namespace RingStore.Bench.Cluster;
+
+/// <summary>The cluster scenario's command line, with the defaults (3 nodes, RF 3, 10 s phases, 100-byte values).</summary>
+public sealed record ClusterBenchSettings
+{
+    public const string DefaultJsonPath = "bench/results/cluster/cluster.json";
+
+    public int Nodes { get; init; } = 3;
+    public int ReplicationFactor { get; init; } = 3;
+    public int DurationSeconds { get; init; } = 10;
+    /// <summary>The nodes tier up their JIT code for many seconds under load; measuring earlier measures the JIT.</summary>
+    public int WarmupSeconds { get; init; } = 15;
+    public IReadOnlyList<int> Concurrency { get; init; } = [16, 64, 256];
+    public IReadOnlyList<string> ConsistencyLevels { get; init; } = ["ONE", "QUORUM"];
+    public int ValueBytes { get; init; } = 100;
+    public string JsonPath { get; init; } = DefaultJsonPath;
+
+    /// <summary>Internode ports are BasePort + i, gRPC ports BasePort + 100 + i: away from 7000/9042 and the tests' ports.</summary>
+    public int BasePort { get; init; } = 27000;
+
+    /// <summary>Keep the nodes' data directories (and logs) instead of deleting them.</summary>
+    public bool Keep { get; init; }
+
+    public int Seed { get; init; } = 7;
+
+    public static ClusterBenchSettings Parse(Args a)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        var defaults = new ClusterBenchSettings();
+        var settings = new ClusterBenchSettings
+        {
+            Nodes = a.GetInt("--nodes", defaults.Nodes),
+            ReplicationFactor = a.GetInt("--rf", defaults.ReplicationFactor),
+            DurationSeconds = a.GetInt("--duration", defaults.DurationSeconds),
+            WarmupSeconds = a.GetInt("--warmup", defaults.WarmupSeconds),
+            Concurrency = a.Get("--concurrency") is { } c ? [.. c.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))] : defaults.Concurrency,
+            ConsistencyLevels = a.Get("--consistency") is { } l ? [.. l.Split(',').Select(s => s.Trim().ToUpperInvariant())] : defaults.ConsistencyLevels,
+            ValueBytes = a.GetInt("--value-bytes", defaults.ValueBytes),
+            JsonPath = a.Get("--json") ?? defaults.JsonPath,
+            BasePort = a.GetInt("--base-port", defaults.BasePort),
+            Keep = a.Has("--keep"),
+            Seed = a.GetInt("--seed", defaults.Seed),
+        };
+        settings.Validate();
+        return settings;
+    }
+
+    public void Validate()
+    {
+        if (Nodes < 1) throw new ArgumentException("--nodes must be at least 1");
+        if (ReplicationFactor < 1 || ReplicationFactor > Nodes) throw new ArgumentException($"--rf must be 1..{Nodes}");
+        if (DurationSeconds < 1) throw new ArgumentException("--duration must be at least 1 second");
+        if (WarmupSeconds < 0) throw new ArgumentException("--warmup must not be negative");
+        if (Concurrency.Count == 0 || Concurrency.Any(c => c < 1)) throw new ArgumentException("--concurrency needs positive numbers");
+        if (ValueBytes < 0) throw new ArgumentException("--value-bytes must not be negative");
+        if (BasePort is < 1024 || BasePort + 100 + Nodes > 65535) throw new ArgumentException("--base-port leaves no room for the nodes' ports");
+        foreach (string level in ConsistencyLevels) _ = ToProto(level);
+    }
+
+    /// <summary>"QUORUM", "LOCAL_QUORUM", ... to the wire enum.</summary>
+    public static ProtoConsistency ToProto(string level)
+    {
+        ArgumentNullException.ThrowIfNull(level);
+        return Enum.TryParse<ProtoConsistency>(level.Replace("_", "", StringComparison.Ordinal), ignoreCase: true, out var parsed) && parsed != ProtoConsistency.Default
+            ? parsed
+            : throw new ArgumentException($"unknown consistency level '{level}'");
+    }
+}

@@ -1,0 +1,184 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using RingStore.Bench.Cluster;
+using RingStore.LocalCluster;
+using Spectre.Console;
+using LocalClusterHost = RingStore.LocalCluster.LocalCluster;
+
+namespace RingStore.Bench.Scenarios;
+
+/// <summary>
+/// `bench cluster [--nodes 3] [--rf 3] [--duration 10] [--concurrency 16,64,256] [--consistency ONE,QUORUM] [--json PATH]
+/// [--base-port P] [--warmup 5] [--value-bytes 100] [--keep]`: starts real node processes, creates keyspace bench and a
+/// table (pk bigint, ck int, v blob), warms up, then for each consistency x concurrency runs a write phase and a read
+/// phase of closed-loop gRPC requests. The nodes are stopped and their data deleted in every outcome, Ctrl+C included.
+/// </summary>
+public static class ClusterScenario
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan StopTimeoutPerNode = TimeSpan.FromSeconds(20);
+
+    public static int Run(string[] args)
+    {
+        var settings = ClusterBenchSettings.Parse(new Args(args));
+        string command = "dotnet run -c Release --project bench/RingStore.Bench -- cluster" + (args.Length > 0 ? " " + string.Join(' ', args) : "");
+        using var cts = new CancellationTokenSource();
+        void Interrupt()
+        {
+            AnsiConsole.MarkupLine("[yellow]interrupted: stopping the nodes[/]");
+            cts.Cancel();
+        }
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true; // keep the process alive until the finally block has stopped the nodes
+            Interrupt();
+        };
+        Console.CancelKeyPress += onCancel;
+        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
+        {
+            c.Cancel = true;
+            Interrupt();
+        });
+        try
+        {
+            return RunAsync(settings, command, cts.Token).GetAwaiter().GetResult();
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    private static async Task<int> RunAsync(ClusterBenchSettings settings, string command, CancellationToken ct)
+    {
+        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 160;
+        string dataRoot = Path.Combine(Path.GetTempPath(), $"ringstore-bench-cluster-{Environment.ProcessId}");
+        var options = new LocalClusterOptions
+        {
+            Nodes = settings.Nodes,
+            InternodeBasePort = settings.BasePort,
+            GrpcBasePort = settings.BasePort + 100,
+            DataRoot = dataRoot,
+            ClusterName = "bench",
+        };
+        PortCheck.EnsureFree(options.ListenAddress,
+            Enumerable.Range(0, settings.Nodes).SelectMany(i => new[] { options.InternodeBasePort + i, options.GrpcBasePort + i }));
+
+        AnsiConsole.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+            $"cluster: {settings.Nodes} nodes, RF {settings.ReplicationFactor}, {settings.ValueBytes}-byte values, {settings.DurationSeconds} s per phase, " +
+            $"concurrency {string.Join(',', settings.Concurrency)}, {string.Join(',', settings.ConsistencyLevels)}; {Environment.ProcessorCount} cores; data in {dataRoot}")));
+        using var cluster = new LocalClusterHost(options);
+        try
+        {
+            await cluster.StartAsync(StartTimeout, ct).ConfigureAwait(false);
+            AnsiConsole.MarkupLine(Markup.Escape(cluster.ToString()));
+            var measurements = await MeasureAsync(cluster, settings, ct).ConfigureAwait(false);
+
+            ClusterReport.PrintTable(measurements);
+            ClusterMeasurementJson.Write(settings.JsonPath, measurements);
+            string markdown = Path.ChangeExtension(settings.JsonPath, ".md");
+            ClusterReport.WriteMarkdown(markdown, measurements, settings, command);
+            ClusterPlotScenario.WritePlot(settings.JsonPath, ClusterPlotScenario.PlotPath(settings.JsonPath));
+            AnsiConsole.MarkupLine($"wrote [blue]{Markup.Escape(settings.JsonPath)}[/], [blue]{Markup.Escape(markdown)}[/] and [blue]{Markup.Escape(ClusterPlotScenario.PlotPath(settings.JsonPath))}[/]");
+            return measurements.Any(m => m.Failed > 0) ? 1 : 0;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return 130;
+        }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException or Grpc.Core.RpcException)
+        {
+            AnsiConsole.MarkupLine($"[red]cluster benchmark failed:[/] {Markup.Escape(e.Message)}");
+            foreach (var node in cluster.Nodes)
+                AnsiConsole.MarkupLine(Markup.Escape($"--- node{node.Options.Index} log tail:{Environment.NewLine}{NodeProcess.Tail(node.LogPath, 10)}"));
+            return 1;
+        }
+        finally
+        {
+            await cluster.StopAsync(StopTimeoutPerNode).ConfigureAwait(false);
+            if (!settings.Keep)
+            {
+                try { Directory.Delete(dataRoot, recursive: true); }
+                catch (IOException e) { AnsiConsole.MarkupLine($"[yellow]could not delete {Markup.Escape(dataRoot)}: {Markup.Escape(e.Message)}[/]"); }
+            }
+        }
+    }
+
+    private static async Task<List<ClusterMeasurement>> MeasureAsync(LocalClusterHost cluster, ClusterBenchSettings settings, CancellationToken ct)
+    {
+        using var workload = new ClusterWorkload([.. cluster.GrpcEndpoints], settings.ValueBytes, Math.Max(64, settings.Concurrency.Max()), settings.Seed);
+        await workload.CreateSchemaAsync(settings.ReplicationFactor, ct).ConfigureAwait(false);
+        await workload.WaitForSchemaAsync(TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
+
+        if (settings.WarmupSeconds > 0)
+        {
+            // Warm-up: JIT and tiered compilation in every process, connections, memtable and commit-log allocation.
+            workload.SetConsistency(ClusterBenchSettings.ToProto("QUORUM"));
+            var warmup = TimeSpan.FromSeconds(settings.WarmupSeconds);
+            var w = await ClosedLoopDriver.RunAsync(64, warmup, workload.WriteAsync, null, ct).ConfigureAwait(false);
+            var r = await ClosedLoopDriver.RunAsync(64, warmup / 2, workload.ReadAsync, null, ct).ConfigureAwait(false);
+            AnsiConsole.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                $"warm-up: {w.OpsPerSecond:N0} writes/s, {r.OpsPerSecond:N0} reads/s, {w.Failed + r.Failed} failed")));
+        }
+
+        var cpu = new ProcessCpuMeter([.. cluster.Nodes.Select(n => n.Pid ?? 0).Where(pid => pid != 0)]);
+        var measurements = new List<ClusterMeasurement>();
+        var duration = TimeSpan.FromSeconds(settings.DurationSeconds);
+        foreach (string level in settings.ConsistencyLevels)
+        {
+            workload.SetConsistency(ClusterBenchSettings.ToProto(level));
+            foreach (int concurrency in settings.Concurrency)
+            {
+                foreach (string op in new[] { "write", "read" })
+                {
+                    Func<int, CancellationToken, Task<bool>> operation = op == "write" ? workload.WriteAsync : workload.ReadAsync;
+                    string label = $"{level} {op} x{concurrency}";
+                    var before = cpu.Sample();
+                    var result = await ClosedLoopDriver.RunAsync(concurrency, duration, operation, p => Progress(label, p), ct).ConfigureAwait(false);
+                    var m = ToMeasurement(result, cpu.Sample() - before, level, op, concurrency, settings);
+                    measurements.Add(m);
+                    EndProgress(string.Create(CultureInfo.InvariantCulture,
+                        $"{label}: {m.OpsPerSec:N0} ops/s, p50 {m.P50Ms:0.00} ms, p99 {m.P99Ms:0.00} ms, failed {m.Failed}, CPU/op nodes {m.NodeCpuMicrosPerOp:0} µs + client {m.ClientCpuMicrosPerOp:0} µs, load {m.LoadAverage:0.0}"));
+                }
+            }
+        }
+        return measurements;
+    }
+
+    private static ClusterMeasurement ToMeasurement(LoadPhaseResult result, CpuSample cpu, string level, string op, int concurrency, ClusterBenchSettings settings) => new()
+    {
+        Consistency = level,
+        Op = op,
+        Concurrency = concurrency,
+        OpsPerSec = Math.Round(result.OpsPerSecond, 1),
+        P50Ms = Math.Round(result.PercentileMs(50), 3),
+        P99Ms = Math.Round(result.PercentileMs(99), 3),
+        P999Ms = Math.Round(result.PercentileMs(99.9), 3),
+        MaxMs = Math.Round(result.MaxMs, 3),
+        Nodes = settings.Nodes,
+        Rf = settings.ReplicationFactor,
+        Failed = result.Failed,
+        Completed = result.Completed,
+        NotFound = op == "read" ? result.Misses : 0,
+        ElapsedSeconds = Math.Round(result.Elapsed.TotalSeconds, 3),
+        NodeCpuMicrosPerOp = PerOp(cpu.Nodes, result.Completed),
+        ClientCpuMicrosPerOp = PerOp(cpu.Client, result.Completed),
+        LoadAverage = ProcessCpuMeter.LoadAverage(),
+    };
+
+    private static double PerOp(TimeSpan cpu, long completed) => completed == 0 ? 0 : Math.Round(cpu.TotalMicroseconds / completed, 1);
+
+    /// <summary>A live line rewritten in place on a terminal; nothing when the output goes to a file (one line per phase instead).</summary>
+    private static void Progress(string label, LoadProgress p)
+    {
+        if (Console.IsOutputRedirected) return;
+        Console.Write(string.Create(CultureInfo.InvariantCulture,
+            $"\r{label}: {p.Elapsed.TotalSeconds,4:0} s, {p.OpsPerSecond,9:N0} ops/s, {p.Failed} failed   "));
+    }
+
+    private static void EndProgress(string line)
+    {
+        if (!Console.IsOutputRedirected) Console.Write("\r" + new string(' ', 80) + "\r");
+        Console.WriteLine(line);
+    }
+}
