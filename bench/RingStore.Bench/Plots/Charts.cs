@@ -24,19 +24,21 @@ public static class Charts
             line.MarkerSize = 0;
             line.LineWidth = 2;
         }
-        foreach (var e in events)
+        // Events go in the legend (one dashed colour each) rather than as labels on the lines: close events would overlap.
+        var eventColors = new ScottPlot.Palettes.Dark();
+        for (int i = 0; i < events.Count; i++)
         {
-            var marker = plot.Add.VerticalLine(e.AtSeconds);
-            marker.Text = e.Label;
+            var marker = plot.Add.VerticalLine(events[i].AtSeconds);
+            marker.LegendText = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{events[i].AtSeconds:0.0} s: {events[i].Label}");
             marker.LinePattern = LinePattern.Dashed;
-            marker.Color = Colors.DarkRed;
-            marker.LabelOppositeAxis = true;
+            marker.Color = eventColors.GetColor(i);
+            marker.LineWidth = 1.5f;
         }
         plot.Title(title);
         plot.XLabel("seconds since start");
         plot.YLabel(yLabel);
         plot.Axes.Margins(bottom: 0);
-        if (series.Count > 1) plot.ShowLegend(Alignment.UpperLeft);
+        if (series.Count > 1 || events.Count > 0) plot.ShowLegend(Alignment.UpperRight);
         Save(plot, path);
     }
 
