@@ -17,6 +17,9 @@ public static class Program
                 "storage-worker" => StorageWorker.Run(rest),
                 "gossip-sim" => GossipSimScenario.Run(rest),
                 "cluster" => ClusterScenario.Run(rest),
+                "node-failure" => NodeFailureScenario.Run(rest),
+                "hot-partition" => HotPartitionScenario.Run(rest),
+                "cluster-plot" => ClusterPlotScenario.Run(rest),
                 _ => Usage(scenario),
             };
         }
@@ -35,6 +38,9 @@ public static class Program
         Console.Error.WriteLine("  gossip-sim [--sizes 10,100,1000] [--seeds N] [--json PATH]   simulated gossip convergence, failure detection, ownership balance");
         Console.Error.WriteLine("  cluster [--nodes 3] [--rf 3] [--duration 10] [--concurrency 16,64,256] [--consistency ONE,QUORUM] [--json PATH] [--base-port P]");
         Console.Error.WriteLine("          real node processes driven through gRPC: write/read throughput and p50/p99 per consistency and concurrency");
+        Console.Error.WriteLine("  hot-partition [--nodes 5] [--exponents 0.8,1.0,1.2] [--duration 20] [--salt 8]   Zipfian load: per-node skew, the cluster's top partitions, then salted hot keys");
+        Console.Error.WriteLine("  node-failure [--nodes 3|5] [--kill 1|2] [--partition] [--kill-at 10] [--restart-at 40] [--duration 60]   load at QUORUM while nodes fail and return");
+        Console.Error.WriteLine("  cluster-plot [--json bench/results/cluster/cluster.json]   throughput against p99 as concurrency grows, from the cluster scenario's JSON");
         return 2;
     }
 }

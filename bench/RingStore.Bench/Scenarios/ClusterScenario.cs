@@ -78,7 +78,8 @@ public static class ClusterScenario
             ClusterMeasurementJson.Write(settings.JsonPath, measurements);
             string markdown = Path.ChangeExtension(settings.JsonPath, ".md");
             ClusterReport.WriteMarkdown(markdown, measurements, settings, command);
-            AnsiConsole.MarkupLine($"wrote [blue]{Markup.Escape(settings.JsonPath)}[/] and [blue]{Markup.Escape(markdown)}[/]");
+            ClusterPlotScenario.WritePlot(settings.JsonPath, ClusterPlotScenario.PlotPath(settings.JsonPath));
+            AnsiConsole.MarkupLine($"wrote [blue]{Markup.Escape(settings.JsonPath)}[/], [blue]{Markup.Escape(markdown)}[/] and [blue]{Markup.Escape(ClusterPlotScenario.PlotPath(settings.JsonPath))}[/]");
             return measurements.Any(m => m.Failed > 0) ? 1 : 0;
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

@@ -1,0 +1,93 @@
+using RingStore.Bench.Load;
+using RingStore.Bench.Plots;
+using RingStore.Bench.Reports;
+
+namespace RingStore.Bench.NodeFailure;
+
+/// <summary>Everything the node-failure scenario measured: the JSON file's content (snake_case keys).</summary>
+public sealed record NodeFailureResult
+{
+    public string Scenario { get; init; } = "node-failure";
+
+    /// <summary>Requests that ended in an error (Unavailable, timeout, transport), reads and writes.</summary>
+    public long FailedRequests { get; init; }
+
+    /// <summary>Acknowledged writes that no replica returned in the final read-back.</summary>
+    public long LostWrites { get; init; }
+
+    public required RunInfo Run { get; init; }
+    public required string Fault { get; init; }
+    public string? PartitionAvailability { get; init; }
+    public int Nodes { get; init; }
+    public int Rf { get; init; }
+    public required string Consistency { get; init; }
+    public int Concurrency { get; init; }
+    public double ReadFraction { get; init; }
+    public required IReadOnlyList<int> Victims { get; init; }
+    public double KillAtS { get; init; }
+    public double RestartAtS { get; init; }
+    public double DurationS { get; init; }
+
+    public long Writes { get; init; }
+    public long Reads { get; init; }
+    public double OpsPerSec { get; init; }
+    public required IReadOnlyDictionary<string, long> FailuresByKind { get; init; }
+
+    /// <summary>Reads of acknowledged writes that came back without the row or with another value (goal: zero, always).</summary>
+    public long WrongReads { get; init; }
+
+    public required PhaseFigures Before { get; init; }
+    public required PhaseFigures During { get; init; }
+    public required PhaseFigures After { get; init; }
+
+    /// <summary>Per live node: seconds from the fault until it saw every failed node DOWN (null: not within the wait).</summary>
+    public required IReadOnlyDictionary<string, double?> SecondsUntilMarkedDown { get; init; }
+    public double? SecondsUntilAllMarkedDown { get; init; }
+    public required IReadOnlyDictionary<string, double?> SecondsUntilMarkedUpAfterRestart { get; init; }
+    /// <summary>Seconds from the restart (or heal) command until the failed node(s) answered again.</summary>
+    public double? SecondsUntilRestartedNodeReady { get; init; }
+
+    public long HintsStored { get; init; }
+    public long HintsReplayed { get; init; }
+    public long HintsDropped { get; init; }
+    public long HintsPendingPeak { get; init; }
+    /// <summary>Seconds from the restart command until no live node held hints for the failed nodes (null: not drained).</summary>
+    public double? HintDrainSeconds { get; init; }
+    public long ReadRepairs { get; init; }
+    public long Unavailables { get; init; }
+    public long WriteTimeouts { get; init; }
+    public long ReadTimeouts { get; init; }
+
+    public required ReadBackResult ReadBack { get; init; }
+    public required IReadOnlyList<PlotEvent> Events { get; init; }
+    public required IReadOnlyList<TimelinePoint> Timeline { get; init; }
+    public required IReadOnlyList<HintSample> HintsPendingTimeline { get; init; }
+    public string? Error { get; init; }
+}
+
+/// <summary>Latency and throughput of one window of the run (before the fault, during it, after the restart).</summary>
+public sealed record PhaseFigures(double FromS, double ToS, long Ops, double OpsPerSec, double P50Ms, double P99Ms, double MaxMs, long Failed);
+
+/// <summary>Hints the live nodes held for the failed nodes at one moment.</summary>
+public sealed record HintSample(double AtS, long Pending);
+
+/// <summary>The final check: every acknowledged write read at ONE from each of its replicas, one node running at a time.</summary>
+public sealed record ReadBackResult
+{
+    public long AckedWrites { get; init; }
+    public long ReplicaCopiesChecked { get; init; }
+    public long ReplicaCopiesMissing { get; init; }
+    public long WrongValues { get; init; }
+    /// <summary>Acknowledged writes present on some replicas but not all (hints or repair did not reach one).</summary>
+    public long WritesNotOnEveryReplica { get; init; }
+    public long LostWrites { get; init; }
+    public required IReadOnlyList<NodeReadBack> PerNode { get; init; }
+    public string? Error { get; init; }
+}
+
+/// <summary>
+/// One node's share of the read-back. MissingAckedFromS/ToS: when (scenario clock) the writes this node lacks were
+/// acknowledged, to tell writes lost in a crash window from writes a hint never delivered.
+/// </summary>
+public sealed record NodeReadBack(string Node, long Partitions, long Expected, long Missing, long WrongValue, long ReadErrors,
+    double? MissingAckedFromS, double? MissingAckedToS);
