@@ -20,6 +20,8 @@ public static class Program
                                         the Murmur3 token of a partition key ('-': hex keys on stdin)
           endpoints <ks> <table> <key values...>
                                         the nodes holding a partition's replicas
+          toppartitions [ks.table] [--top 10]
+                                        the hottest partitions by writes and reads, cluster-wide and per node
         Cluster commands find the nodes with --host h:p[,h:p] or the cluster recorded in --dir (default ./.ringstore).
         """;
 
@@ -39,6 +41,7 @@ public static class Program
                 "ring" => await StatusCommand.RingAsync(rest),
                 "token" => await TokenCommand.RunAsync(rest),
                 "endpoints" or "getendpoints" => await EndpointsCommand.RunAsync(rest),
+                "toppartitions" => await TopPartitionsCommand.RunAsync(rest),
                 "help" or "--help" or "-h" => Help(),
                 _ => throw new UsageException($"unknown command '{command}'"),
             };

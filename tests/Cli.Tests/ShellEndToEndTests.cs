@@ -187,4 +187,24 @@ public sealed class ShellEndToEndTests(ClusterFixture fixture)
         }
         throw new InvalidOperationException("schema did not reach every node");
     }
+
+    [Fact]
+    public async Task Toppartitions_ranks_a_hot_partition_first_with_counts_summed_over_its_replicas()
+    {
+        var inserts = string.Join(Environment.NewLine, Enumerable.Range(0, 30).Select(i => $"INSERT INTO cli_hot.events (id, seq) VALUES (77, {i});"));
+        var write = await Cluster.ShellAsync("-e", $$"""
+            CREATE KEYSPACE IF NOT EXISTS cli_hot WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 3};
+            CREATE TABLE IF NOT EXISTS cli_hot.events (id bigint, seq int, PRIMARY KEY (id, seq));
+            CONSISTENCY ALL
+            INSERT INTO cli_hot.events (id, seq) VALUES (1, 0);
+            {{inserts}}
+            """);
+        Assert.True(write.ExitCode == 0, write.ToString());
+
+        var result = await Cluster.RunAsync("toppartitions", "cli_hot.events", "--top", "3");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var writes = result.Stdout.Split('\n').SkipWhile(l => !l.StartsWith("Top writes", StringComparison.Ordinal)).Skip(2).First();
+        // 30 writes at ALL on RF 3: each replica counted 30; cluster-wide 90.
+        Assert.Matches(@"^\s+cli_hot\.events\s+77\s+90\s+0$", writes);
+    }
 }
