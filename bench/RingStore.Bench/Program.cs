@@ -31,7 +31,7 @@ public static class Program
         if (scenario.Length > 0) Console.Error.WriteLine($"unknown scenario '{scenario}'");
         Console.Error.WriteLine("usage: bench <scenario> [options]");
         Console.Error.WriteLine("  storage [--json PATH] [--scale F]   RingStore's engine vs RocksDB on the same workload");
-        Console.Error.WriteLine("  gossip-sim [--sizes 10,100,1000] [--seeds N] [--json PATH]   simulated gossip convergence, failure detection, ownership balance");
+        Console.Error.WriteLine("  gossip-sim [--sizes 10,100,1000] [--seeds N] [--warmup-seconds S] [--loss-seconds S] [--losses 0.1,0.3] [--bytes-rounds R] [--no-ownership] [--json PATH]   simulated gossip convergence, failure detection, ownership balance");
         return 2;
     }
 }
