@@ -18,7 +18,7 @@ internal static class GossipRuns
     {
         GossipSimulation sim = Cluster(n, seed, loss: 0);
         progress($"n={n} seed={seed}: converged cluster built, warming up {settings.Warmup.TotalSeconds:0} s");
-        sim.RunFor(settings.Warmup);
+        WarmUp(sim, settings, progress);
         (double windowMean, int windowMin) = WindowIntervals(sim);
 
         sim.MeasureBytes = true;
@@ -59,12 +59,28 @@ internal static class GossipRuns
         GossipSimulation sim = Cluster(n, seed, loss);
         int downs = 0;
         sim.EventSink = (_, _, e) => downs += e.Kind == GossipEventKind.Down ? 1 : 0;
-        sim.RunFor(settings.Warmup);
+        WarmUp(sim, settings, progress);
         int warmupDowns = downs;
         downs = 0;
         sim.RunFor(TimeSpan.FromSeconds(settings.LossRunSeconds));
         progress($"n={n} seed={seed} loss={loss}: {downs} false convictions in {settings.LossRunSeconds} s ({warmupDowns} during warm-up)");
         return downs;
+    }
+
+    /// <summary>Runs the warm-up in 10 s steps, reporting CPU time and heap size so a slow large run shows where it is.</summary>
+    private static void WarmUp(GossipSimulation sim, GossipRunSettings settings, Action<string> progress)
+    {
+        TimeSpan end = sim.Now + settings.Warmup;
+        while (sim.Now < end)
+        {
+            TimeSpan step = end - sim.Now < TimeSpan.FromSeconds(10) ? end - sim.Now : TimeSpan.FromSeconds(10);
+            sim.RunFor(step);
+            if (sim.Nodes.Count > 1000)
+            {
+                using var process = System.Diagnostics.Process.GetCurrentProcess();
+                progress($"  simulated {sim.Now.TotalSeconds:0} s, CPU {process.TotalProcessorTime.TotalMinutes:F1} min, heap {GC.GetTotalMemory(false) / 1e9:F1} GB, gen2 GCs {GC.CollectionCount(2)}");
+            }
+        }
     }
 
     public static string Name(int i) => $"10.{i / 62500}.{i / 250 % 250}.{i % 250 + 1}";
