@@ -7,21 +7,37 @@ namespace RingStore.Gossip.FailureDetection;
 public sealed class PhiAccrualFailureDetector(FailureDetectorOptions options)
 {
     private readonly Dictionary<string, ArrivalWindow> _windows = new(StringComparer.Ordinal);
+    private readonly IntervalChunkPool _intervals = new();
     private TimeSpan? _lastInterpret;
     private TimeSpan? _lastPause;
+
+    // Bumped whenever a window is added or removed: a caller that cached a window (the gossiper keeps one per
+    // peer to skip a dictionary lookup per heartbeat) knows its cache is still the window of that endpoint.
+    private int _epoch;
 
     public FailureDetectorOptions Options { get; } = options;
 
     /// <summary>A newer heartbeat of the endpoint arrived at <paramref name="now"/>.</summary>
-    public void Report(string endpoint, TimeSpan now)
+    public void Report(string endpoint, TimeSpan now) => GetOrAddWindow(endpoint).Add(now);
+
+    /// <summary>Heartbeat intervals currently in the endpoint's window (0 if none): how settled its mean is.</summary>
+    public int IntervalCount(string endpoint) => _windows.TryGetValue(endpoint, out var w) ? w.Count : 0;
+
+    /// <summary>Changes whenever the set of windows changes; a window cached at one epoch is valid while it stays.</summary>
+    internal int Epoch => _epoch;
+
+    internal ArrivalWindow GetOrAddWindow(string endpoint)
     {
         if (!_windows.TryGetValue(endpoint, out var window))
         {
-            window = new ArrivalWindow(Options.WindowSize, Options.InitialInterval);
+            window = new ArrivalWindow(Options.WindowSize, Options.InitialInterval, _intervals);
             _windows.Add(endpoint, window);
+            _epoch++;
         }
-        window.Add(now);
+        return window;
     }
+
+    internal ArrivalWindow? FindWindow(string endpoint) => _windows.GetValueOrDefault(endpoint);
 
     public double Phi(string endpoint, TimeSpan now) => _windows.TryGetValue(endpoint, out var w) ? w.Phi(now) : 0;
 
@@ -39,15 +55,25 @@ public sealed class PhiAccrualFailureDetector(FailureDetectorOptions options)
     }
 
     /// <summary>True when phi exceeds the threshold and we are not just back from a local pause.</summary>
-    public bool ShouldConvict(string endpoint, TimeSpan now)
+    public bool ShouldConvict(string endpoint, TimeSpan now) => ShouldConvict(FindWindow(endpoint), now);
+
+    /// <summary><see cref="ShouldConvict(string, TimeSpan)"/> on a window the caller already holds (null: never heard).</summary>
+    internal bool ShouldConvict(ArrivalWindow? window, TimeSpan now)
     {
         if (_lastPause is { } pause && now - pause < Options.MaxLocalPause)
         {
             return false; // every peer looks late after our own stall; their heartbeats are still in flight
         }
-        return Phi(endpoint, now) > Options.PhiConvictThreshold;
+        return (window is null ? 0 : window.Phi(now)) > Options.PhiConvictThreshold;
     }
 
     /// <summary>Forget an endpoint's history (it restarted or was removed): old intervals say nothing about the new process.</summary>
-    public void Remove(string endpoint) => _windows.Remove(endpoint);
+    public void Remove(string endpoint)
+    {
+        if (_windows.Remove(endpoint, out var window))
+        {
+            window.Release();
+            _epoch++;
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using MessagePack;
 
 namespace RingStore.Gossip.Messages;
@@ -13,6 +14,10 @@ public static class GossipMessageSerializer
         MessagePackSerializerOptions.Standard.WithSecurity(MessagePackSecurity.UntrustedData);
 
     public static byte[] Serialize(IGossipMessage message) => MessagePackSerializer.Serialize(message, Options);
+
+    /// <summary>Writes the same bytes as <see cref="Serialize(IGossipMessage)"/> into a caller's (reusable) buffer.</summary>
+    public static void Serialize(IBufferWriter<byte> destination, IGossipMessage message) =>
+        MessagePackSerializer.Serialize(destination, message, Options);
 
     public static IGossipMessage Deserialize(ReadOnlyMemory<byte> bytes) =>
         MessagePackSerializer.Deserialize<IGossipMessage>(bytes, Options);

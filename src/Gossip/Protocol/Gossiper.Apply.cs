@@ -1,3 +1,4 @@
+using RingStore.Gossip.FailureDetection;
 using RingStore.Gossip.Messages;
 using RingStore.Gossip.State;
 
@@ -16,30 +17,39 @@ public sealed partial class Gossiper
     /// <summary>Installs an (immutable, shareable) state directly: lets a large simulation share one object across views.</summary>
     internal void InstallState(string endpoint, EndpointState state, TimeSpan now)
     {
-        _states[endpoint] = state;
-        AfterStatusKnown(endpoint, state, now, reportHeartbeat: true);
+        if (_peers.TryGetValue(endpoint, out PeerEntry? peer))
+        {
+            peer.State = state;
+        }
+        else
+        {
+            peer = new PeerEntry(endpoint, state);
+            _peers.Add(endpoint, peer);
+        }
+        AfterStatusKnown(peer, now, reportHeartbeat: true);
         _events.Clear();
     }
 
     private void ApplyStates(IReadOnlyList<EndpointStateDelta> deltas, TimeSpan now)
     {
-        foreach (EndpointStateDelta delta in deltas)
+        for (int i = 0; i < deltas.Count; i++)
         {
+            EndpointStateDelta delta = deltas[i];
             if (delta.Endpoint == LocalEndpoint || IsQuarantined(delta.Endpoint, delta.Generation))
             {
                 continue; // nobody knows better than us what we are; a forgotten LEFT node must not be resurrected
             }
-            if (!_states.TryGetValue(delta.Endpoint, out EndpointState? local))
+            if (!_peers.TryGetValue(delta.Endpoint, out PeerEntry? peer))
             {
                 OnNewEndpoint(delta, now);
             }
-            else if (delta.Generation > local.Heartbeat.Generation)
+            else if (delta.Generation > peer.Heartbeat.Generation)
             {
-                OnRestart(delta, now);
+                OnRestart(peer, delta, now);
             }
-            else if (delta.Generation == local.Heartbeat.Generation)
+            else if (delta.Generation == peer.Heartbeat.Generation)
             {
-                Merge(local, delta, now);
+                Merge(peer, delta, now);
             }
             // An older generation is the echo of a previous incarnation: ignore it.
         }
@@ -47,54 +57,49 @@ public sealed partial class Gossiper
 
     private void OnNewEndpoint(EndpointStateDelta delta, TimeSpan now)
     {
-        EndpointState state = StateDeltas.ToState(delta);
-        _states[delta.Endpoint] = state;
+        var peer = new PeerEntry(delta.Endpoint, StateDeltas.ToState(delta));
+        _peers.Add(delta.Endpoint, peer);
         _justRemoved.Remove(delta.Endpoint);
         _events.Add(new GossipEvent(GossipEventKind.Joined, delta.Endpoint));
-        AfterStatusKnown(delta.Endpoint, state, now, reportHeartbeat: true);
+        AfterStatusKnown(peer, now, reportHeartbeat: true);
     }
 
-    private void OnRestart(EndpointStateDelta delta, TimeSpan now)
+    private void OnRestart(PeerEntry peer, EndpointStateDelta delta, TimeSpan now)
     {
         // A node restarted with a higher generation: its new state replaces the old one wholesale.
-        EndpointState state = StateDeltas.ToState(delta);
-        _states[delta.Endpoint] = state;
+        peer.State = StateDeltas.ToState(delta);
         _leftSince.Remove(delta.Endpoint);
         FailureDetector.Remove(delta.Endpoint);
         _events.Add(new GossipEvent(GossipEventKind.Restarted, delta.Endpoint));
-        _live.Remove(delta.Endpoint);
-        AfterStatusKnown(delta.Endpoint, state, now, reportHeartbeat: true);
+        _live.Remove(peer);
+        AfterStatusKnown(peer, now, reportHeartbeat: true);
     }
 
-    private void AfterStatusKnown(string endpoint, EndpointState state, TimeSpan now, bool reportHeartbeat)
+    private void AfterStatusKnown(PeerEntry peer, TimeSpan now, bool reportHeartbeat)
     {
-        string? status = state.Status;
-        if (status == NodeStatus.Left)
+        if (peer.Applications.Status == NodeStatus.Left)
         {
-            _leftSince.TryAdd(endpoint, now);
-            _events.Add(new GossipEvent(GossipEventKind.Left, endpoint));
+            _leftSince.TryAdd(peer.Endpoint, now);
+            _events.Add(new GossipEvent(GossipEventKind.Left, peer.Endpoint));
         }
-        if (NodeStatus.IsDeadState(status))
+        if (peer.IsDead)
         {
-            _live.Remove(endpoint);
-            _unreachable.Add(endpoint);
+            _live.Remove(peer);
+            _unreachable.Add(peer);
             return;
         }
         if (reportHeartbeat)
         {
-            FailureDetector.Report(endpoint, now);
+            ReportHeartbeat(peer, now);
         }
-        MarkUp(endpoint);
+        MarkUp(peer);
     }
 
-    private void Merge(EndpointState local, EndpointStateDelta delta, TimeSpan now)
+    private void Merge(PeerEntry peer, EndpointStateDelta delta, TimeSpan now)
     {
-        EndpointState merged = local;
-        bool heartbeatAdvanced = delta.HeartbeatVersion > local.Heartbeat.Version;
-        if (heartbeatAdvanced)
-        {
-            merged = merged.WithHeartbeat(new HeartbeatState(delta.Generation, delta.HeartbeatVersion));
-        }
+        bool heartbeatAdvanced = delta.HeartbeatVersion > peer.Heartbeat.Version;
+        EndpointState applications = peer.Applications;
+        EndpointState merged = applications;
         bool statusChanged = false;
         foreach (ApplicationStateEntry entry in delta.ApplicationStates)
         {
@@ -107,48 +112,74 @@ public sealed partial class Gossiper
             _events.Add(new GossipEvent(GossipEventKind.StateChanged, delta.Endpoint, key, entry.Value));
             statusChanged |= key == ApplicationState.Status;
         }
-        if (ReferenceEquals(merged, local))
+        if (!heartbeatAdvanced && ReferenceEquals(merged, applications))
         {
             return;
         }
-        _states[delta.Endpoint] = merged;
+        if (heartbeatAdvanced)
+        {
+            peer.Heartbeat = new HeartbeatState(delta.Generation, delta.HeartbeatVersion);
+        }
+        if (!ReferenceEquals(merged, applications))
+        {
+            peer.Applications = merged;
+        }
         if (statusChanged)
         {
-            string? status = merged.Status;
-            if (status == NodeStatus.Left && _leftSince.TryAdd(delta.Endpoint, now))
+            if (merged.Status == NodeStatus.Left && _leftSince.TryAdd(delta.Endpoint, now))
             {
                 _events.Add(new GossipEvent(GossipEventKind.Left, delta.Endpoint));
             }
-            if (NodeStatus.IsDeadState(status))
+            if (peer.IsDead)
             {
-                MarkDown(delta.Endpoint);
+                MarkDown(peer);
                 return;
             }
         }
-        if (heartbeatAdvanced && !NodeStatus.IsDeadState(merged.Status))
+        if (heartbeatAdvanced && !peer.IsDead)
         {
             // A newer heartbeat means the process was alive very recently, whatever we concluded before.
-            FailureDetector.Report(delta.Endpoint, now);
-            MarkUp(delta.Endpoint);
+            ReportHeartbeat(peer, now);
+            MarkUp(peer);
         }
     }
 
-    private void MarkUp(string endpoint)
+    private void ReportHeartbeat(PeerEntry peer, TimeSpan now)
     {
-        if (_live.Add(endpoint))
+        if (peer.Window is null || peer.WindowEpoch != FailureDetector.Epoch)
         {
-            _unreachable.Remove(endpoint);
-            _events.Add(new GossipEvent(GossipEventKind.Up, endpoint));
+            peer.Window = FailureDetector.GetOrAddWindow(peer.Endpoint);
+            peer.WindowEpoch = FailureDetector.Epoch;
+        }
+        peer.Window.Add(now);
+    }
+
+    private ArrivalWindow? WindowOf(PeerEntry peer)
+    {
+        if (peer.WindowEpoch != FailureDetector.Epoch)
+        {
+            peer.Window = FailureDetector.FindWindow(peer.Endpoint);
+            peer.WindowEpoch = FailureDetector.Epoch;
+        }
+        return peer.Window;
+    }
+
+    private void MarkUp(PeerEntry peer)
+    {
+        if (_live.Add(peer))
+        {
+            _unreachable.Remove(peer);
+            _events.Add(new GossipEvent(GossipEventKind.Up, peer.Endpoint));
         }
     }
 
-    private void MarkDown(string endpoint)
+    private void MarkDown(PeerEntry peer)
     {
-        bool wasLive = _live.Remove(endpoint);
-        _unreachable.Add(endpoint);
+        bool wasLive = _live.Remove(peer);
+        _unreachable.Add(peer);
         if (wasLive)
         {
-            _events.Add(new GossipEvent(GossipEventKind.Down, endpoint));
+            _events.Add(new GossipEvent(GossipEventKind.Down, peer.Endpoint));
         }
     }
 
@@ -162,6 +193,29 @@ public sealed partial class Gossiper
     /// </summary>
     private void ExpireQuarantines(TimeSpan now)
     {
+        if (_leftSince.Count > 0)
+        {
+            ForgetLeftNodes(now);
+        }
+        if (_justRemoved.Count > 0)
+        {
+            List<string>? expired = null;
+            foreach (var (endpoint, removed) in _justRemoved)
+            {
+                if (now - removed.At >= Options.QuarantineDelay)
+                {
+                    (expired ??= []).Add(endpoint);
+                }
+            }
+            foreach (string endpoint in expired ?? [])
+            {
+                _justRemoved.Remove(endpoint);
+            }
+        }
+    }
+
+    private void ForgetLeftNodes(TimeSpan now)
+    {
         List<string>? expired = null;
         foreach (var (endpoint, since) in _leftSince)
         {
@@ -173,21 +227,14 @@ public sealed partial class Gossiper
         foreach (string endpoint in expired ?? [])
         {
             _leftSince.Remove(endpoint);
-            if (_states.Remove(endpoint, out EndpointState? state))
+            if (_peers.Remove(endpoint, out PeerEntry? peer))
             {
-                _justRemoved[endpoint] = (state.Heartbeat.Generation, now);
+                _justRemoved[endpoint] = (peer.Heartbeat.Generation, now);
+                _live.Remove(peer);
+                _unreachable.Remove(peer);
             }
-            _live.Remove(endpoint);
-            _unreachable.Remove(endpoint);
             FailureDetector.Remove(endpoint);
             _events.Add(new GossipEvent(GossipEventKind.Removed, endpoint));
-        }
-        if (_justRemoved.Count > 0)
-        {
-            foreach (var (endpoint, removed) in _justRemoved.Where(p => now - p.Value.At >= Options.QuarantineDelay).ToList())
-            {
-                _justRemoved.Remove(endpoint);
-            }
         }
     }
 }

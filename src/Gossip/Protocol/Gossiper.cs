@@ -9,17 +9,26 @@ namespace RingStore.Gossip.Protocol;
 /// (monotonic time from the host's TimeProvider) and returns the messages to send and the events raised; the
 /// seeded Random picks peers. No sockets, timers or locks: the host calls it from one loop.
 /// </summary>
+/// <remarks>
+/// A SYN carries a digest per known endpoint, so a round costs O(N) per message and O(N^2) cluster-wide: per
+/// digest there is one dictionary lookup (everything about a peer hangs off its <see cref="PeerEntry"/>) and no
+/// allocation beyond the delta or request the reply carries.
+/// </remarks>
 public sealed partial class Gossiper
 {
-    private readonly Dictionary<string, EndpointState> _states = new(StringComparer.Ordinal);
-    private readonly IndexedSet _live = new();
-    private readonly IndexedSet _unreachable = new();
+    private readonly Dictionary<string, PeerEntry> _peers = new(StringComparer.Ordinal);
+    private readonly PeerSet _live = new(live: true);
+    private readonly PeerSet _unreachable = new(live: false);
     private readonly Dictionary<string, TimeSpan> _leftSince = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (int Generation, TimeSpan At)> _justRemoved = new(StringComparer.Ordinal);
     private readonly HashSet<string> _seeds;
     private readonly Random _random;
     private readonly List<OutgoingMessage> _outbox = [];
     private readonly List<GossipEvent> _events = [];
+    // Scratch for building replies; copied into the message arrays, then cleared.
+    private readonly List<GossipDigest> _requestScratch = [];
+    private readonly List<EndpointStateDelta> _deltaScratch = [];
+    private PeerEntry? _local;
     private int _version;
 
     public Gossiper(string localEndpoint, GossiperOptions options, Random random)
@@ -30,6 +39,7 @@ public sealed partial class Gossiper
         _random = random;
         _seeds = new HashSet<string>(options.Seeds.Where(s => s != localEndpoint), StringComparer.Ordinal);
         FailureDetector = new PhiAccrualFailureDetector(options.FailureDetector);
+        States = new EndpointStatesView(_peers);
     }
 
     public string LocalEndpoint { get; }
@@ -38,24 +48,34 @@ public sealed partial class Gossiper
 
     public PhiAccrualFailureDetector FailureDetector { get; }
 
-    public bool IsStarted => _states.ContainsKey(LocalEndpoint);
+    public bool IsStarted => _local is not null;
 
-    public IReadOnlyDictionary<string, EndpointState> States => _states;
+    /// <summary>Every known endpoint's state (this node's included); a live view, not a copy.</summary>
+    public IReadOnlyDictionary<string, EndpointState> States { get; }
 
     public IReadOnlyList<string> LiveEndpoints => _live.Items;
 
     public IReadOnlyList<string> UnreachableEndpoints => _unreachable.Items;
 
-    public bool IsAlive(string endpoint) => endpoint == LocalEndpoint || _live.Contains(endpoint);
+    public bool IsAlive(string endpoint) =>
+        endpoint == LocalEndpoint || (_peers.TryGetValue(endpoint, out PeerEntry? peer) && peer.LiveSlot >= 0);
 
-    public EndpointState LocalState => _states[LocalEndpoint];
+    public EndpointState LocalState => Local.State;
+
+    private PeerEntry Local => _local ?? throw new KeyNotFoundException($"The gossiper of {LocalEndpoint} has not been started.");
 
     /// <summary>Starts (or restarts) this node with a generation higher than any it used before, e.g. its start time in seconds.</summary>
     public void Start(int generation, IEnumerable<KeyValuePair<ApplicationState, string>> applicationStates)
     {
         ArgumentNullException.ThrowIfNull(applicationStates);
         _version = 0;
-        _states[LocalEndpoint] = EndpointState.Create(generation);
+        EndpointState initial = EndpointState.Create(generation);
+        if (_local is null && !_peers.TryGetValue(LocalEndpoint, out _local))
+        {
+            _local = new PeerEntry(LocalEndpoint, initial);
+            _peers.Add(LocalEndpoint, _local);
+        }
+        _local.State = initial;
         foreach (var (key, value) in applicationStates)
         {
             SetApplicationState(key, value);
@@ -65,21 +85,21 @@ public sealed partial class Gossiper
     /// <summary>Publishes a new value for one of this node's states; it spreads with the next rounds.</summary>
     public void SetApplicationState(ApplicationState key, string value)
     {
-        EndpointState local = LocalState;
-        _states[LocalEndpoint] = local.With(key, new VersionedValue(value, ++_version));
+        PeerEntry local = Local;
+        local.State = local.State.With(key, new VersionedValue(value, ++_version));
     }
 
     /// <summary>One gossip round: beat the heart, convict silent peers, expire quarantines, send a SYN.</summary>
     public GossipOutput Tick(TimeSpan now)
     {
-        EndpointState local = LocalState;
-        _states[LocalEndpoint] = local.WithHeartbeat(local.Heartbeat with { Version = ++_version });
+        PeerEntry local = Local;
+        local.Heartbeat = local.Heartbeat with { Version = ++_version };
 
         FailureDetector.BeginRound(now);
         for (int i = _live.Count - 1; i >= 0; i--)
         {
-            string peer = _live.Items[i];
-            if (FailureDetector.ShouldConvict(peer, now))
+            PeerEntry peer = _live[i];
+            if (FailureDetector.ShouldConvict(WindowOf(peer), now))
             {
                 MarkDown(peer);
             }
@@ -122,9 +142,9 @@ public sealed partial class Gossiper
                 break;
             case GossipShutdown shutdown:
                 ApplyStates([shutdown.State], now);
-                if (_states.ContainsKey(shutdown.From))
+                if (_peers.TryGetValue(shutdown.From, out PeerEntry? peer))
                 {
-                    MarkDown(shutdown.From);
+                    MarkDown(peer);
                 }
                 break;
         }
@@ -133,25 +153,25 @@ public sealed partial class Gossiper
 
     private void SendSyn()
     {
-        var digests = new GossipDigest[_states.Count];
+        var digests = new GossipDigest[_peers.Count];
         int k = 0;
-        foreach (var (endpoint, state) in _states)
+        foreach (var (endpoint, peer) in _peers)
         {
-            digests[k++] = new GossipDigest(endpoint, state.Heartbeat.Generation, state.MaxVersion);
+            digests[k++] = new GossipDigest(endpoint, peer.Heartbeat.Generation, peer.MaxVersion);
         }
         var syn = new GossipSyn(GossipMessageSerializer.CurrentProtocolVersion, LocalEndpoint, Options.ClusterName, digests);
 
         bool sentToSeed = false;
         if (_live.Count > 0)
         {
-            string peer = _live.Pick(_random);
+            string peer = _live.Pick(_random).Endpoint;
             _outbox.Add(new OutgoingMessage(peer, syn));
             sentToSeed = _seeds.Contains(peer);
         }
         // Probe the unreachable sometimes: that is how a healed partition or a restarted node is noticed.
         if (_unreachable.Count > 0 && _random.NextDouble() < _unreachable.Count / (double)(_live.Count + 1))
         {
-            _outbox.Add(new OutgoingMessage(_unreachable.Pick(_random), syn));
+            _outbox.Add(new OutgoingMessage(_unreachable.Pick(_random).Endpoint, syn));
         }
         // Seeds keep the cluster from splitting into islands that never hear of each other.
         if (_seeds.Count > 0 && (!sentToSeed || _live.Count < _seeds.Count))
@@ -171,11 +191,11 @@ public sealed partial class Gossiper
         {
             return; // another cluster on the same network: never merge its state into ours
         }
-        var requests = new List<GossipDigest>();
-        var states = new List<EndpointStateDelta>();
+        List<GossipDigest> requests = _requestScratch;
+        List<EndpointStateDelta> states = _deltaScratch;
         foreach (GossipDigest digest in syn.Digests)
         {
-            if (!_states.TryGetValue(digest.Endpoint, out EndpointState? local))
+            if (!_peers.TryGetValue(digest.Endpoint, out PeerEntry? peer))
             {
                 if (!IsQuarantined(digest.Endpoint, digest.Generation))
                 {
@@ -183,38 +203,47 @@ public sealed partial class Gossiper
                 }
                 continue;
             }
-            int localGeneration = local.Heartbeat.Generation;
+            int localGeneration = peer.Heartbeat.Generation;
             if (digest.Generation > localGeneration)
             {
                 requests.Add(digest with { MaxVersion = 0 }); // restarted: we need everything of the new generation
+                continue;
             }
-            else if (digest.Generation < localGeneration)
+            if (digest.Generation < localGeneration)
             {
-                states.Add(StateDeltas.Newer(digest.Endpoint, local, 0));
+                states.Add(StateDeltas.Newer(peer, 0));
+                continue;
             }
-            else if (digest.MaxVersion > local.MaxVersion)
+            int localMaxVersion = peer.MaxVersion;
+            if (digest.MaxVersion > localMaxVersion)
             {
-                requests.Add(digest with { MaxVersion = local.MaxVersion });
+                requests.Add(digest with { MaxVersion = localMaxVersion });
             }
-            else if (digest.MaxVersion < local.MaxVersion)
+            else if (digest.MaxVersion < localMaxVersion)
             {
-                states.Add(StateDeltas.Newer(digest.Endpoint, local, digest.MaxVersion));
+                states.Add(StateDeltas.Newer(peer, digest.MaxVersion));
             }
         }
         // Unlike Cassandra, also send what the sender has never heard of: a new node learns the whole cluster
         // from its first seed round instead of one endpoint per round. Free in steady state (equal views).
-        if (syn.Digests.Length < _states.Count + requests.Count)
+        if (syn.Digests.Length < _peers.Count + requests.Count)
         {
-            var listed = new HashSet<string>(syn.Digests.Select(d => d.Endpoint), StringComparer.Ordinal);
-            foreach (var (endpoint, state) in _states)
+            var listed = new HashSet<string>(syn.Digests.Length, StringComparer.Ordinal);
+            foreach (GossipDigest digest in syn.Digests)
+            {
+                listed.Add(digest.Endpoint);
+            }
+            foreach (var (endpoint, peer) in _peers)
             {
                 if (!listed.Contains(endpoint))
                 {
-                    states.Add(StateDeltas.Newer(endpoint, state, 0));
+                    states.Add(StateDeltas.Newer(peer, 0));
                 }
             }
         }
         var ack = new GossipAck(GossipMessageSerializer.CurrentProtocolVersion, LocalEndpoint, [.. requests], [.. states]);
+        requests.Clear();
+        states.Clear();
         _outbox.Add(new OutgoingMessage(syn.From, ack));
     }
 
@@ -225,18 +254,19 @@ public sealed partial class Gossiper
         {
             return;
         }
-        var states = new List<EndpointStateDelta>(ack.Requests.Length);
+        List<EndpointStateDelta> states = _deltaScratch;
         foreach (GossipDigest request in ack.Requests)
         {
-            if (_states.TryGetValue(request.Endpoint, out EndpointState? local) && local.Heartbeat.Generation >= request.Generation)
+            if (_peers.TryGetValue(request.Endpoint, out PeerEntry? peer) && peer.Heartbeat.Generation >= request.Generation)
             {
-                int above = local.Heartbeat.Generation == request.Generation ? request.MaxVersion : 0;
-                states.Add(StateDeltas.Newer(request.Endpoint, local, above));
+                int above = peer.Heartbeat.Generation == request.Generation ? request.MaxVersion : 0;
+                states.Add(StateDeltas.Newer(peer, above));
             }
         }
         if (states.Count > 0)
         {
             _outbox.Add(new OutgoingMessage(ack.From, new GossipAck2(GossipMessageSerializer.CurrentProtocolVersion, LocalEndpoint, [.. states])));
+            states.Clear();
         }
     }
 

@@ -8,22 +8,31 @@ namespace RingStore.Gossip.Protocol;
 internal static class StateDeltas
 {
     /// <summary>The heartbeat plus application states with a version above <paramref name="aboveVersion"/>.</summary>
-    public static EndpointStateDelta Newer(string endpoint, EndpointState state, int aboveVersion)
+    public static EndpointStateDelta Newer(string endpoint, EndpointState state, int aboveVersion) =>
+        Newer(endpoint, state.Heartbeat, state, aboveVersion);
+
+    /// <summary><see cref="Newer(string, EndpointState, int)"/> of a peer, without materializing its full state.</summary>
+    public static EndpointStateDelta Newer(PeerEntry peer, int aboveVersion) =>
+        Newer(peer.Endpoint, peer.Heartbeat, peer.Applications, aboveVersion);
+
+    private static EndpointStateDelta Newer(string endpoint, HeartbeatState heartbeat, EndpointState applications, int aboveVersion)
     {
         ApplicationStateEntry[] entries = [];
-        if (state.MaxVersion > aboveVersion)
+        // Only application versions matter here: when just the heartbeat is newer (nearly every delta) the
+        // entries are empty, so skip walking the immutable dictionary.
+        if (applications.MaxApplicationVersion > aboveVersion)
         {
             var list = new List<ApplicationStateEntry>();
-            foreach (var (key, value) in state.ApplicationStates)
+            foreach (var (key, value) in applications.ApplicationStates)
             {
                 if (value.Version > aboveVersion)
                 {
                     list.Add(new ApplicationStateEntry((int)key, value.Value, value.Version));
                 }
             }
-            entries = list.Count == 0 ? [] : [.. list];
+            entries = [.. list];
         }
-        return new EndpointStateDelta(endpoint, state.Heartbeat.Generation, state.Heartbeat.Version, entries);
+        return new EndpointStateDelta(endpoint, heartbeat.Generation, heartbeat.Version, entries);
     }
 
     public static EndpointState ToState(EndpointStateDelta delta)

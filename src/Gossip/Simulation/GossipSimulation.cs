@@ -1,3 +1,4 @@
+using System.Buffers;
 using RingStore.Gossip.Messages;
 using RingStore.Gossip.Protocol;
 using RingStore.Gossip.State;
@@ -16,12 +17,15 @@ public sealed class GossipSimulation
     private readonly List<SimulatedNode> _order = [];
     private readonly Dictionary<string, int> _partitionOf = new(StringComparer.Ordinal);
     private readonly Random _random;
+    private readonly ArrayBufferWriter<byte> _serialized = new();
     private long _sequence;
 
     public GossipSimulation(SimulationOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         Options = options;
         _random = new Random(options.Seed);
+        MeasureBytes = options.MeasureBytes;
     }
 
     public SimulationOptions Options { get; }
@@ -34,7 +38,12 @@ public sealed class GossipSimulation
 
     public long MessagesDropped { get; private set; }
 
+    /// <summary>Wire bytes of every message sent while <see cref="MeasureBytes"/> was on.</summary>
     public long BytesSent { get; private set; }
+
+    /// <summary>Serialize every message to count <see cref="BytesSent"/>; starts as <see cref="SimulationOptions.MeasureBytes"/>.
+    /// Switch it on for a few rounds of a large cluster rather than for the whole run.</summary>
+    public bool MeasureBytes { get; set; }
 
     /// <summary>Called for every event any node raises: (time, observing node, event).</summary>
     public Action<TimeSpan, string, GossipEvent>? EventSink { get; set; }
@@ -175,9 +184,12 @@ public sealed class GossipSimulation
         foreach (OutgoingMessage message in output.Messages)
         {
             MessagesSent++;
-            if (Options.MeasureBytes)
+            if (MeasureBytes)
             {
-                BytesSent += GossipMessageSerializer.Serialize(message.Message).Length;
+                // The real MessagePack encoding, written into one reused buffer instead of a new array per message.
+                GossipMessageSerializer.Serialize(_serialized, message.Message);
+                BytesSent += _serialized.WrittenCount;
+                _serialized.ResetWrittenCount();
             }
             if (!_nodes.TryGetValue(message.To, out SimulatedNode? to) || _random.NextDouble() < Options.LossProbability
                 || _partitionOf.GetValueOrDefault(from.Endpoint) != _partitionOf.GetValueOrDefault(message.To))

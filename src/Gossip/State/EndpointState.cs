@@ -8,7 +8,14 @@ namespace RingStore.Gossip.State;
 /// </summary>
 public sealed class EndpointState
 {
-    private readonly int _maxApplicationVersion;
+    private EndpointState(HeartbeatState heartbeat, ImmutableDictionary<ApplicationState, VersionedValue> applicationStates,
+        int maxApplicationVersion, string? status)
+    {
+        Heartbeat = heartbeat;
+        ApplicationStates = applicationStates;
+        MaxApplicationVersion = maxApplicationVersion;
+        Status = status;
+    }
 
     public EndpointState(HeartbeatState heartbeat, ImmutableDictionary<ApplicationState, VersionedValue> applicationStates)
     {
@@ -17,15 +24,9 @@ public sealed class EndpointState
         ApplicationStates = applicationStates;
         foreach (var value in applicationStates.Values)
         {
-            _maxApplicationVersion = Math.Max(_maxApplicationVersion, value.Version);
+            MaxApplicationVersion = Math.Max(MaxApplicationVersion, value.Version);
         }
-    }
-
-    private EndpointState(HeartbeatState heartbeat, ImmutableDictionary<ApplicationState, VersionedValue> applicationStates, int maxApplicationVersion)
-    {
-        Heartbeat = heartbeat;
-        ApplicationStates = applicationStates;
-        _maxApplicationVersion = maxApplicationVersion;
+        Status = StatusVerb(applicationStates);
     }
 
     public static EndpointState Create(int generation) =>
@@ -36,27 +37,32 @@ public sealed class EndpointState
     public ImmutableDictionary<ApplicationState, VersionedValue> ApplicationStates { get; }
 
     /// <summary>The highest version of anything in this state: what a digest advertises.</summary>
-    public int MaxVersion => Math.Max(Heartbeat.Version, _maxApplicationVersion);
+    public int MaxVersion => Math.Max(Heartbeat.Version, MaxApplicationVersion);
+
+    /// <summary>The STATUS verb without arguments ("LEFT,..." reads as "LEFT"). Computed once: gossip checks it on every merge.</summary>
+    public string? Status { get; }
+
+    /// <summary>The highest application-state version (the heartbeat aside).</summary>
+    internal int MaxApplicationVersion { get; }
 
     public string? Get(ApplicationState key) => ApplicationStates.TryGetValue(key, out var v) ? v.Value : null;
 
-    /// <summary>The STATUS verb without arguments ("LEFT,..." reads as "LEFT").</summary>
-    public string? Status
+    public EndpointState WithHeartbeat(HeartbeatState heartbeat) => new(heartbeat, ApplicationStates, MaxApplicationVersion, Status);
+
+    public EndpointState With(ApplicationState key, VersionedValue value)
     {
-        get
-        {
-            string? raw = Get(ApplicationState.Status);
-            if (raw is null)
-            {
-                return null;
-            }
-            int comma = raw.IndexOf(',', StringComparison.Ordinal);
-            return comma < 0 ? raw : raw[..comma];
-        }
+        ArgumentNullException.ThrowIfNull(value);
+        ImmutableDictionary<ApplicationState, VersionedValue> states = ApplicationStates.SetItem(key, value);
+        return new(Heartbeat, states, Math.Max(MaxApplicationVersion, value.Version), key == ApplicationState.Status ? StatusVerb(states) : Status);
     }
 
-    public EndpointState WithHeartbeat(HeartbeatState heartbeat) => new(heartbeat, ApplicationStates, _maxApplicationVersion);
-
-    public EndpointState With(ApplicationState key, VersionedValue value) =>
-        new(Heartbeat, ApplicationStates.SetItem(key, value), Math.Max(_maxApplicationVersion, value.Version));
+    private static string? StatusVerb(ImmutableDictionary<ApplicationState, VersionedValue> states)
+    {
+        if (!states.TryGetValue(ApplicationState.Status, out VersionedValue? raw))
+        {
+            return null;
+        }
+        int comma = raw.Value.IndexOf(',', StringComparison.Ordinal);
+        return comma < 0 ? raw.Value : raw.Value[..comma];
+    }
 }
