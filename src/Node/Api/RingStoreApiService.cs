@@ -58,8 +58,11 @@ public sealed class RingStoreApiService(NodeAccessor accessor) : RingStoreApi.Ri
                 MutationValidator.Validate(table, update, (long)Node.Options.MaxValueSizeMiB << 20);
                 return (m.Keyspace, update);
             }).ToList();
-            await Task.WhenAll(updates.GroupBy(u => u.Keyspace, StringComparer.Ordinal)
-                .Select(g => Node.WriteAsync(g.Key, g.Select(u => u.update).ToList(), consistency, context.CancellationToken))).ConfigureAwait(false);
+            // Each partition is coordinated on its own; one mutation (the common case) skips the fan-out.
+            var ct = context.CancellationToken;
+            await (updates.Count == 1
+                ? Node.Writes.WriteAsync(updates[0].Keyspace, updates[0].update, consistency, ct)
+                : Task.WhenAll(updates.Select(u => Node.Writes.WriteAsync(u.Keyspace, u.update, consistency, ct)))).ConfigureAwait(false);
             return new MutateResponse();
         });
 

@@ -11,8 +11,10 @@ namespace RingStore.Node.Cluster;
 /// </summary>
 public sealed class MembershipSnapshot
 {
+    private static readonly SimpleStrategy PrimaryOnly = new(1);
     private readonly ConcurrentDictionary<IReplicationStrategy, ClusterSnapshot> _byStrategy = new();
     private readonly IReadOnlySet<string> _live;
+    private readonly Dictionary<string, MemberInfo> _byEndpoint;
 
     public MembershipSnapshot(long sequence, string localEndpoint, IReadOnlyDictionary<string, EndpointState> states, IReadOnlySet<string> live)
     {
@@ -24,7 +26,9 @@ public sealed class MembershipSnapshot
             .Select(p => new MemberInfo(p.Key, p.Value, p.Key == localEndpoint || live.Contains(p.Key)))
             .OrderBy(m => m.Endpoint, StringComparer.Ordinal)
             .ToArray();
-        Ring = For(new SimpleStrategy(1)).Ring;
+        _byEndpoint = Members.ToDictionary(m => m.Endpoint, StringComparer.Ordinal);
+        // Every request reads this: computed once per snapshot, not per request.
+        LocalDatacenter = Find(localEndpoint)?.Datacenter ?? "dc1";
     }
 
     public long Sequence { get; }
@@ -35,12 +39,12 @@ public sealed class MembershipSnapshot
 
     public IReadOnlyList<MemberInfo> Members { get; }
 
-    /// <summary>Token owners (strategy-independent part of the ring).</summary>
-    public RingSnapshot Ring { get; }
+    /// <summary>Token owners (strategy-independent part of the ring); built on first use, then cached.</summary>
+    public RingSnapshot Ring => For(PrimaryOnly).Ring;
 
     public bool IsAlive(string endpoint) => endpoint == LocalEndpoint || _live.Contains(endpoint);
 
-    public MemberInfo? Find(string endpoint) => Members.FirstOrDefault(m => m.Endpoint == endpoint);
+    public MemberInfo? Find(string endpoint) => _byEndpoint.GetValueOrDefault(endpoint);
 
     public MemberInfo? FindByHostId(Guid hostId) => Members.FirstOrDefault(m => m.HostId == hostId);
 
@@ -48,5 +52,5 @@ public sealed class MembershipSnapshot
     public ClusterSnapshot For(IReplicationStrategy strategy) =>
         _byStrategy.GetOrAdd(strategy, s => ClusterSnapshot.Build(States, s, Sequence));
 
-    public string LocalDatacenter => Find(LocalEndpoint)?.Datacenter ?? "dc1";
+    public string LocalDatacenter { get; }
 }

@@ -234,9 +234,13 @@ public sealed partial class RingStoreNode : IAsyncDisposable
             default:
                 break;
         }
-        // A live peer with another schema version is ahead or behind: pull and merge (both sides converge).
-        var member = snapshot.Find(e.Endpoint);
-        if (member is { IsAlive: true } && member.Endpoint != snapshot.LocalEndpoint &&
+        if (snapshot.Find(e.Endpoint) is { } member) PullSchemaIfDifferent(member, snapshot.LocalEndpoint);
+    }
+
+    /// <summary>A live peer with another schema version is ahead or behind: pull and merge (both sides converge).</summary>
+    private void PullSchemaIfDifferent(MemberInfo member, string localEndpoint)
+    {
+        if (member.IsAlive && member.Endpoint != localEndpoint &&
             member.SchemaVersion is { } version && version != Schema.Current.Version.ToString())
         {
             _ = SchemaSync.OnPeerSchemaVersionAsync(PeerAddress.Parse(member.Endpoint), version, _stopping.Token);
@@ -255,11 +259,8 @@ public sealed partial class RingStoreNode : IAsyncDisposable
                 long load = stats.Tables.Sum(t => t.DiskBytes + t.MemtableBytes);
                 Gossip.SetState(ApplicationState.Load, load.ToString(CultureInfo.InvariantCulture));
                 // Also the schema safety net: re-check every live peer's version (a missed event heals here).
-                foreach (var member in Gossip.Current.Members)
-                {
-                    if (member.IsAlive && member.Endpoint != Options.InternodeEndpoint && member.SchemaVersion is { } v && v != Schema.Current.Version.ToString())
-                        _ = SchemaSync.OnPeerSchemaVersionAsync(PeerAddress.Parse(member.Endpoint), v, _stopping.Token);
-                }
+                var current = Gossip.Current;
+                foreach (var member in current.Members) PullSchemaIfDifferent(member, current.LocalEndpoint);
             }
         }
         catch (OperationCanceledException)

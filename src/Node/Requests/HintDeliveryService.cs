@@ -39,9 +39,9 @@ public sealed class HintDeliveryService(
         {
             try
             {
-                await _wake.WaitAsync(RetryInterval, _stop.Token).ConfigureAwait(false);
                 // A peer just marked up may still be finishing its start; a short pause avoids a wasted first attempt.
-                await Task.Delay(TimeSpan.FromMilliseconds(200), time, _stop.Token).ConfigureAwait(false);
+                if (await _wake.WaitAsync(RetryInterval, _stop.Token).ConfigureAwait(false))
+                    await Task.Delay(TimeSpan.FromMilliseconds(200), time, _stop.Token).ConfigureAwait(false);
                 await DeliverAllAsync(_stop.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)
