@@ -43,6 +43,9 @@ public sealed class RestartTests(Xunit.Abstractions.ITestOutputHelper output)
 
         foreach (int observer in new[] { 0, 1, Stopped })
         {
+            // Node 2 being ready means it sees the others; each peer marks it UP on its next gossip round.
+            await ProcessCluster.WaitUntilAsync(async () => await cluster.DescribeAsync(observer, Stopped) is { Liveness: "UP" },
+                $"node{observer} sees node 2 UP again", TimeSpan.FromSeconds(10));
             var after = await cluster.DescribeAsync(observer, Stopped) ?? throw new InvalidOperationException($"node{observer} lost node 2");
             Assert.Equal(before.HostId, after.HostId);
             Assert.Equal(before.Tokens, after.Tokens);
