@@ -17,6 +17,7 @@ public sealed class WriteLoad(ProcessCluster cluster, string keyspace, int worke
     private static readonly string Padding = new('x', 64);
 
     private readonly ConcurrentDictionary<long, string> _acknowledged = new();
+    private readonly ConcurrentDictionary<long, int> _acknowledgedBy = new();
     private readonly ConcurrentQueue<string> _failures = new();
     private long _nextTimestampMicros = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000;
     private long _readsChecked;
@@ -25,6 +26,9 @@ public sealed class WriteLoad(ProcessCluster cluster, string keyspace, int worke
 
     /// <summary>Key -> value of every write a node acknowledged at QUORUM.</summary>
     public IReadOnlyDictionary<long, string> Acknowledged => _acknowledged;
+
+    /// <summary>Key -> the node that coordinated the write and acknowledged it.</summary>
+    public IReadOnlyDictionary<long, int> AcknowledgedBy => _acknowledgedBy;
 
     public int AcknowledgedCount => _acknowledged.Count;
 
@@ -46,7 +50,8 @@ public sealed class WriteLoad(ProcessCluster cluster, string keyspace, int worke
             string value = $"w{worker}-s{seq}-{Padding}";
             long timestamp = Interlocked.Increment(ref _nextTimestampMicros);
             var write = KvTable.Write(keyspace, key, value, timestamp, Consistency.Quorum);
-            if (await SendAsync(random, $"write k={key}", (c, o) => c.MutateAsync(write, o).ResponseAsync) is null) continue;
+            if (await SendAsync(random, $"write k={key}", (c, o) => c.MutateAsync(write, o).ResponseAsync) is not { } ack) continue;
+            _acknowledgedBy[key] = ack.Node;
             _acknowledged[key] = value;
             mine.Add(key);
 
@@ -55,14 +60,17 @@ public sealed class WriteLoad(ProcessCluster cluster, string keyspace, int worke
             var read = KvTable.Read(keyspace, check, Consistency.Quorum);
             var answer = await SendAsync(random, $"read k={check}", (c, o) => c.ReadAsync(read, o).ResponseAsync);
             if (answer is null) continue;
-            string? got = KvTable.Value(answer);
+            string? got = KvTable.Value(answer.Value.Result);
             if (got != _acknowledged[check]) _failures.Enqueue($"QUORUM read of k={check} returned '{got ?? "(no row)"}' after an acknowledged QUORUM write");
             Interlocked.Increment(ref _readsChecked);
         }
     }
 
-    /// <summary>Sends to nodes in rotation until one answers; null (and a recorded failure) when the request finally failed.</summary>
-    private async Task<T?> SendAsync<T>(Random random, string what, Func<RingStoreApi.RingStoreApiClient, CallOptions, Task<T>> call) where T : class
+    /// <summary>
+    /// Sends to nodes in rotation until one answers; the answer and the node that gave it, or null (and a recorded
+    /// failure) when the request finally failed.
+    /// </summary>
+    private async Task<(T Result, int Node)?> SendAsync<T>(Random random, string what, Func<RingStoreApi.RingStoreApiClient, CallOptions, Task<T>> call)
     {
         var tried = new HashSet<int>();
         var errors = new List<string>();
@@ -71,7 +79,7 @@ public sealed class WriteLoad(ProcessCluster cluster, string keyspace, int worke
             tried.Add(node);
             try
             {
-                return await call(cluster.Client(node), ProcessCluster.Call(10));
+                return (await call(cluster.Client(node), ProcessCluster.Call(10)), node);
             }
             catch (RpcException e) when (RpcErrors.IsTransportFailure(e))
             {
