@@ -139,6 +139,22 @@ public sealed class CompactionRunner
                 writer.Dispose();
             }
 
+            // Durable before the swap: from here a restart must treat the inputs as gone, whatever else it finds.
+            CompactionTransactionLog log;
+            try
+            {
+                log = CompactionTransactionLog.Begin(_fs, table.Directory, generation, inputGenerations);
+            }
+            catch
+            {
+                if (output is not null)
+                {
+                    output.MarkObsolete();
+                    output.Dispose();
+                }
+                throw;
+            }
+
             bool installed = false;
             table.Swap(v =>
             {
@@ -152,12 +168,25 @@ public sealed class CompactionRunner
                         : v.SSTables.RemoveAll(s => inputGenerations.Contains(s.Generation)).Add(output),
                 };
             });
-            if (!installed && output is not null)
+            if (!installed)
             {
-                output.MarkObsolete();
-                output.Dispose();
+                // The truncate that removed the inputs disposes of them; this compaction retired nothing.
+                log.Abandon();
+                if (output is not null)
+                {
+                    output.MarkObsolete();
+                    output.Dispose();
+                }
             }
-            foreach (var s in inputs) s.MarkObsolete();
+            else
+            {
+                // Give back the opener's reference too: the files go when the last reader lets go.
+                foreach (var s in inputs)
+                {
+                    s.MarkObsolete(log.OneDeleted);
+                    s.Dispose();
+                }
+            }
             table.Metrics.RecordCompaction();
             _logger.LogInformation("Compacted {Count} SSTables of {Table} into {Output} ({Partitions} partitions)",
                 inputs.Count, table.Schema.FullName, output?.Generation.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "nothing", partitions);

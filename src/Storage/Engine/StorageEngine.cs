@@ -95,6 +95,9 @@ public sealed class StorageEngine : IAsyncDisposable
         }
         string dir = TableDirectory(schema);
         _fs.CreateDirectory(dir);
+        foreach (long retired in Compaction.CompactionTransactionLog.FinishLeftovers(_fs, dir))
+            _logger.LogWarning("Removed SSTable generation {Generation} of {Table}: a compaction had replaced it before the last shutdown",
+                retired, schema.FullName);
         var generations = SSTableDirectory.CleanupAndListGenerations(_fs, dir, _logger);
         var truncation = TruncationRecord.Load(_fs, dir);
         var readers = new List<SSTableReader>();

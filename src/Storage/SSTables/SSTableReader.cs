@@ -178,9 +178,13 @@ public sealed class SSTableReader : IDisposable
         if (left == 0) CloseAndMaybeDelete();
     }
 
-    /// <summary>The table was replaced (e.g. compacted away): delete its files once nobody reads it.</summary>
-    public void MarkObsolete()
+    /// <summary>
+    /// The table was replaced (e.g. compacted away): delete its files once nobody reads it, then call
+    /// <paramref name="onDeleted"/> (a compaction's transaction log waits for that).
+    /// </summary>
+    public void MarkObsolete(Action? onDeleted = null)
     {
+        _onDeleted = onDeleted;
         _obsolete = true;
         // Already closed: nobody will release again, so delete now.
         if (Volatile.Read(ref _references) == 0) DeleteFiles();
@@ -200,6 +204,7 @@ public sealed class SSTableReader : IDisposable
     }
 
     private int _deleted;
+    private Action? _onDeleted;
 
     private void DeleteFiles()
     {
@@ -208,5 +213,6 @@ public sealed class SSTableReader : IDisposable
         _fs.Delete(SSTableFileNames.PathOf(Directory, Generation, SSTableComponent.Toc));
         foreach (var c in SSTableFileNames.DataComponents)
             _fs.Delete(SSTableFileNames.PathOf(Directory, Generation, c));
+        _onDeleted?.Invoke();
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using RingStore.Core.Data;
 using RingStore.Core.Schema;
+using RingStore.Storage.Compaction;
 using RingStore.Storage.Engine;
 using static RingStore.Storage.Tests.Engine.EngineTestKit;
 
@@ -88,5 +89,93 @@ public class EngineCompactionTests
         await stop.CancelAsync();
         Assert.True(await reader >= 50);
         Assert.Equal(1, engine.GetStats().Tables[0].SSTableCount);
+    }
+
+    private static string[] Generations(string root) =>
+        Directory.GetFiles(root, "*-Data.db", SearchOption.AllDirectories).Select(Path.GetFileName).Order().ToArray()!;
+
+    private static string[] CompactionLogs(string root) =>
+        Directory.GetFiles(root, "compaction-*", SearchOption.AllDirectories);
+
+    [Fact]
+    public async Task Compaction_deletes_the_files_of_the_sstables_it_replaced()
+    {
+        using var dir = new TempDirectory();
+        await using (var engine = StorageEngine.Open(Options(dir.Path), [TimeSeries()]))
+        {
+            for (int sst = 0; sst < 4; sst++)
+            {
+                for (int i = 0; i < 50; i++) await engine.ApplyAsync(Write(i, sst, new byte[16], sst + 1));
+                await engine.FlushAsync();
+            }
+            Assert.Equal(4, Generations(dir.Path).Length);
+            await engine.CompactAsync();
+            Assert.Single(Generations(dir.Path));
+            Assert.Empty(CompactionLogs(dir.Path));
+        }
+        await using var reopened = StorageEngine.Open(Options(dir.Path), [TimeSeries()]);
+        Assert.Equal(1, reopened.GetStats().Tables[0].SSTableCount);
+        Assert.Equal(4, reopened.Read(SliceQuery.WholePartition(Table, Pk(7))).Rows.Count);
+    }
+
+    [Fact]
+    public async Task A_crash_before_retired_sstables_are_deleted_does_not_bring_them_back_at_restart()
+    {
+        using var dir = new TempDirectory();
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1_700_000_000));
+        var schema = TimeSeries(new TableOptions { GcGraceSeconds = 0 });
+        var saved = Path.Combine(dir.Path, "saved");
+        Directory.CreateDirectory(saved);
+        string tableDir;
+        await using (var engine = StorageEngine.Open(Options(Path.Combine(dir.Path, "node")), [schema], time: time))
+        {
+            await engine.ApplyAsync(Write(1, 1, [1], timestamp: 10));
+            await engine.ApplyAsync(Write(2, 1, [2], timestamp: 10));
+            await engine.FlushAsync();
+            int now = (int)time.GetUtcNow().ToUnixTimeSeconds();
+            await engine.ApplyAsync(PartitionUpdate.DeletePartition(Table, Pk(1), new DeletionTime(20, now)));
+            await engine.FlushAsync();
+            tableDir = Path.GetDirectoryName(Directory.GetFiles(dir.Path, "*-Data.db", SearchOption.AllDirectories)[0])!;
+            foreach (var f in Directory.GetFiles(tableDir, "rs-*")) File.Copy(f, Path.Combine(saved, Path.GetFileName(f)));
+
+            // The tombstone and the row it deletes are purged: partition 1 is gone from the output.
+            time.Advance(TimeSpan.FromSeconds(10));
+            await engine.CompactAsync();
+            Assert.Empty(engine.Read(SliceQuery.WholePartition(Table, Pk(1))).Rows);
+            Assert.Single(Generations(tableDir));
+        }
+
+        // A crash after the swap and before the deletions: the retired files and the compaction's log are still there.
+        foreach (var f in Directory.GetFiles(saved)) File.Copy(f, Path.Combine(tableDir, Path.GetFileName(f)));
+        CompactionTransactionLog.Begin(new RingStore.Storage.IO.PhysicalFileSystem(), tableDir, 99, [1, 2]);
+        Assert.Equal(3, Generations(tableDir).Length);
+
+        await using var reopened = StorageEngine.Open(Options(Path.Combine(dir.Path, "node")), [schema], time: time);
+        Assert.Empty(reopened.Read(SliceQuery.WholePartition(Table, Pk(1))).Rows); // not resurrected
+        Assert.Single(reopened.Read(SliceQuery.WholePartition(Table, Pk(2))).Rows);
+        Assert.Equal(1, reopened.GetStats().Tables[0].SSTableCount);
+        Assert.Single(Generations(tableDir));
+        Assert.Empty(CompactionLogs(tableDir));
+    }
+
+    [Fact]
+    public async Task A_damaged_compaction_log_stops_the_open_with_an_error_naming_it()
+    {
+        using var dir = new TempDirectory();
+        string tableDir;
+        await using (var engine = StorageEngine.Open(Options(dir.Path), [TimeSeries()]))
+        {
+            await engine.ApplyAsync(Write(1, 1, [1], timestamp: 10));
+            await engine.FlushAsync();
+            tableDir = Path.GetDirectoryName(Directory.GetFiles(dir.Path, "*-Data.db", SearchOption.AllDirectories)[0])!;
+        }
+        var log = CompactionTransactionLog.Begin(new RingStore.Storage.IO.PhysicalFileSystem(), tableDir, 5, [1]);
+        var bytes = File.ReadAllBytes(log.Path);
+        bytes[6] ^= 0x40;
+        File.WriteAllBytes(log.Path, bytes);
+
+        var e = Assert.Throws<InvalidDataException>(() => StorageEngine.Open(Options(dir.Path), [TimeSeries()]));
+        Assert.Contains(log.Path, e.Message);
+        Assert.Single(Generations(tableDir)); // nothing deleted on a guess
     }
 }
