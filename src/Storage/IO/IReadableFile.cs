@@ -12,4 +12,10 @@ public interface IReadableFile : IDisposable
 
     /// <summary>Reads up to buffer.Length bytes at <paramref name="fileOffset"/>; returns the count (0 at end of file).</summary>
     int ReadAt(long fileOffset, Span<byte> buffer);
+
+    /// <summary>
+    /// A read-only memory map of the whole file, or null when this file cannot be mapped (the caller then reads
+    /// with <see cref="ReadAt"/>). Files that inject faults or transform what is read return null.
+    /// </summary>
+    MappedFile? TryMap(int maxRangeBytes) => null;
 }

@@ -25,5 +25,18 @@ internal sealed class PhysicalReadableFile : IReadableFile
 
     public int ReadAt(long fileOffset, Span<byte> buffer) => RandomAccess.Read(_handle, buffer, fileOffset);
 
+    public MappedFile? TryMap(int maxRangeBytes)
+    {
+        if (Length == 0) return null;
+        try
+        {
+            return MappedFile.Map(_handle, Length, maxRangeBytes);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null; // e.g. out of address space: positional reads still work
+        }
+    }
+
     public void Dispose() => _handle.Dispose();
 }

@@ -8,7 +8,7 @@ namespace RingStore.Storage.SSTables;
 internal sealed class BlockCursor : IDisposable
 {
     private readonly ChecksummedBlockFile _file;
-    private byte[] _block = [];
+    private ReadOnlyMemory<byte> _block;
     private long _blockIndex = -1;
 
     public BlockCursor(ChecksummedBlockFile file, long position)
@@ -26,12 +26,31 @@ internal sealed class BlockCursor : IDisposable
     public byte ReadByte()
     {
         int offset = EnsureBlock();
-        byte b = _block[offset];
+        byte b = _block.Span[offset];
         Position++;
         return b;
     }
 
     public ulong ReadVarUInt()
+    {
+        // Fast path: the whole varint lies in the current block (almost always).
+        int offset = EnsureBlock(); // first: it may load another block
+        var rest = _block.Span[offset..];
+        ulong value = 0;
+        for (int i = 0, shift = 0; i < rest.Length && shift < 64; i++, shift += 7)
+        {
+            byte b = rest[i];
+            value |= (ulong)(b & 0x7F) << shift;
+            if (b < 0x80)
+            {
+                Position += i + 1;
+                return value;
+            }
+        }
+        return ReadVarUIntAcrossBlocks();
+    }
+
+    private ulong ReadVarUIntAcrossBlocks()
     {
         ulong result = 0;
         for (int shift = 0; shift < 64; shift += 7)
@@ -49,10 +68,29 @@ internal sealed class BlockCursor : IDisposable
         {
             int offset = EnsureBlock();
             int n = Math.Min(destination.Length, _block.Length - offset);
-            _block.AsSpan(offset, n).CopyTo(destination);
+            _block.Span.Slice(offset, n).CopyTo(destination);
             destination = destination[n..];
             Position += n;
         }
+    }
+
+    /// <summary>
+    /// The next <paramref name="length"/> bytes: a view of the current block when they lie inside it (no copy), else
+    /// copied into <paramref name="scratch"/> (grown as needed). Valid until the next read through this cursor.
+    /// </summary>
+    public ReadOnlySpan<byte> ReadSpan(int length, ref byte[] scratch)
+    {
+        if (length > _file.LogicalLength - Position) throw Corrupt($"{length} bytes run past the end of the file");
+        int offset = EnsureBlock();
+        if (length <= _block.Length - offset)
+        {
+            Position += length;
+            return _block.Span.Slice(offset, length);
+        }
+        if (scratch.Length < length) scratch = new byte[Math.Max(length, scratch.Length * 2)];
+        var span = scratch.AsSpan(0, length);
+        ReadExactly(span);
+        return span;
     }
 
     /// <summary>Reads a record written as varuint length + bytes into <paramref name="scratch"/> (grown as needed).</summary>
@@ -61,10 +99,7 @@ internal sealed class BlockCursor : IDisposable
         ulong length = ReadVarUInt();
         if (length > (ulong)maxLength || length > (ulong)(_file.LogicalLength - Position))
             throw Corrupt($"record length {length} runs past its bounds");
-        if (scratch.Length < (int)length) scratch = new byte[Math.Max((int)length, scratch.Length * 2)];
-        var span = scratch.AsSpan(0, (int)length);
-        ReadExactly(span);
-        return span;
+        return ReadSpan((int)length, ref scratch);
     }
 
     public CorruptSSTableException Corrupt(string reason, Exception? inner = null) =>
@@ -78,12 +113,12 @@ internal sealed class BlockCursor : IDisposable
         if (index != _blockIndex)
         {
             _blockIndex = -1; // a failed read must not leave the previous block posing as this one
-            _block = _file.GetBlock(index);
+            _block = _file.GetBlockMemory(index);
             _blockIndex = index;
         }
         return (int)(Position - index * _file.BlockSize);
     }
 
     /// <summary>Nothing to give back today (blocks are shared); kept so cursors stay scoped if pooling returns.</summary>
-    public void Dispose() => _block = [];
+    public void Dispose() => _block = default;
 }

@@ -48,6 +48,16 @@ internal sealed class IndexEntry(byte[] key, Token token, long dataPosition, lon
         return new IndexEntry(key, token, position, length, rowIndex);
     }
 
+    /// <summary>Compares a serialized entry's position in the sort order with (token, key), decoding nothing else.</summary>
+    public static int CompareTo(ReadOnlySpan<byte> record, Token token, ReadOnlySpan<byte> key)
+    {
+        var r = new BinaryReaderSpan(record);
+        ulong keyLength = r.ReadVarUInt();
+        if (keyLength > (ulong)r.Remaining) throw new FormatException($"key of {keyLength} bytes in a {record.Length}-byte entry");
+        var entryKey = r.ReadSpan((int)keyLength);
+        return Compare(new Token(r.ReadInt64()), entryKey, token, key);
+    }
+
     /// <summary>The SSTable sort order: token (signed), then key bytes (unsigned memcmp).</summary>
     public static int Compare(Token tokenA, ReadOnlySpan<byte> keyA, Token tokenB, ReadOnlySpan<byte> keyB)
     {

@@ -19,9 +19,19 @@ internal sealed class PartitionIndexReader(ChecksummedBlockFile index, IndexSumm
         byte[] scratch = new byte[256];
         for (int i = 0; i < summary.Interval && !cursor.AtEnd; i++)
         {
-            var entry = ReadEntry(cursor, ref scratch);
-            int c = IndexEntry.Compare(entry.Token, entry.Key, token, key);
-            if (c == 0) return entry;
+            // Only the key and token of the entries passed over are looked at; the match alone is decoded.
+            long at = cursor.Position;
+            var record = cursor.ReadRecord(ref scratch, int.MaxValue);
+            int c;
+            try
+            {
+                c = IndexEntry.CompareTo(record, token, key);
+            }
+            catch (FormatException e)
+            {
+                throw new CorruptSSTableException(cursor.Path, at, "malformed index entry", e);
+            }
+            if (c == 0) return Decode(record, cursor.Path, at);
             if (c > 0) return null;
         }
         return null;
@@ -48,14 +58,18 @@ internal sealed class PartitionIndexReader(ChecksummedBlockFile index, IndexSumm
     private static IndexEntry ReadEntry(BlockCursor cursor, ref byte[] scratch)
     {
         long at = cursor.Position;
-        var record = cursor.ReadRecord(ref scratch, int.MaxValue);
+        return Decode(cursor.ReadRecord(ref scratch, int.MaxValue), cursor.Path, at);
+    }
+
+    private static IndexEntry Decode(ReadOnlySpan<byte> record, string path, long at)
+    {
         try
         {
             return IndexEntry.Deserialize(record);
         }
         catch (FormatException e)
         {
-            throw new CorruptSSTableException(cursor.Path, at, "malformed index entry", e);
+            throw new CorruptSSTableException(path, at, "malformed index entry", e);
         }
     }
 }

@@ -39,16 +39,54 @@ internal static class PartitionRowReader
     public static Row? ReadRow(BlockCursor cursor, ref byte[] scratch)
     {
         long at = cursor.Position;
+        if (ReadRowLength(cursor) is not { } length) return null;
+        return Decode(cursor, at, cursor.ReadSpan(length, ref scratch));
+    }
+
+    /// <summary>
+    /// The next row of the partition that <paramref name="slice"/> admits, skipping rows before its start without
+    /// decoding them (only their clustering key is looked at); null at the partition's end or past the slice's end.
+    /// </summary>
+    public static Row? NextInSlice(BlockCursor cursor, ref byte[] scratch, ClusteringSlice slice)
+    {
+        while (true)
+        {
+            long at = cursor.Position;
+            if (ReadRowLength(cursor) is not { } length) return null;
+            var bytes = cursor.ReadSpan(length, ref scratch);
+            int clusteringStart, clusteringLength;
+            try
+            {
+                var peek = new BinaryReaderSpan(bytes);
+                ulong n = peek.ReadVarUInt();
+                if (n > (ulong)peek.Remaining) throw new FormatException($"clustering of {n} bytes in a {bytes.Length}-byte row");
+                clusteringStart = peek.Position;
+                clusteringLength = (int)n;
+            }
+            catch (FormatException e)
+            {
+                throw new CorruptSSTableException(cursor.Path, at, "malformed row", e);
+            }
+            var clustering = bytes.Slice(clusteringStart, clusteringLength);
+            if (!slice.End.AdmitsAsEnd(clustering)) return null;
+            if (slice.Start.AdmitsAsStart(clustering)) return Decode(cursor, at, bytes);
+        }
+    }
+
+    private static int? ReadRowLength(BlockCursor cursor)
+    {
         ulong lengthPlusOne = cursor.ReadVarUInt();
         if (lengthPlusOne == 0) return null;
         ulong length = lengthPlusOne - 1;
         if (length > int.MaxValue) throw cursor.Corrupt($"row length {length} is implausible");
-        if (scratch.Length < (int)length) scratch = new byte[Math.Max((int)length, scratch.Length * 2)];
-        var span = scratch.AsSpan(0, (int)length);
-        cursor.ReadExactly(span);
+        return (int)length;
+    }
+
+    private static Row Decode(BlockCursor cursor, long at, ReadOnlySpan<byte> bytes)
+    {
         try
         {
-            var r = new BinaryReaderSpan(span);
+            var r = new BinaryReaderSpan(bytes);
             var row = DataSerializer.ReadRow(ref r);
             if (!r.AtEnd) throw new FormatException($"{r.Remaining} trailing bytes after row");
             return row;
@@ -71,11 +109,7 @@ internal static class PartitionRowReader
     {
         using var cursor = new BlockCursor(data, position);
         byte[] scratch = new byte[256];
-        while (ReadRow(cursor, ref scratch) is { } row)
-        {
-            if (!slice.End.AdmitsAsEnd(row.Clustering)) yield break;
-            if (slice.Start.AdmitsAsStart(row.Clustering)) yield return row;
-        }
+        while (NextInSlice(cursor, ref scratch, slice) is { } row) yield return row;
     }
 
     private static IEnumerable<Row> SmallReversed(ChecksummedBlockFile data, long position, ClusteringSlice slice)
