@@ -12,25 +12,33 @@ namespace RingStore.Storage.IO;
 /// </summary>
 public sealed class MappedFile : IDisposable
 {
-    private const long SegmentBytes = 1L << 30;
+    private const long DefaultSegmentBytes = 1L << 30;
 
     private readonly MemoryMappedFile _map;
     private readonly MappedSegment[] _segments;
     private readonly int _maxRangeBytes;
+    private readonly long _segmentBytes;
 
-    private MappedFile(MemoryMappedFile map, MappedSegment[] segments, long length, int maxRangeBytes)
+    private MappedFile(MemoryMappedFile map, MappedSegment[] segments, long length, int maxRangeBytes, long segmentBytes)
     {
         _map = map;
         _segments = segments;
         Length = length;
         _maxRangeBytes = maxRangeBytes;
+        _segmentBytes = segmentBytes;
     }
 
     public long Length { get; }
 
     /// <summary>Maps the whole file behind <paramref name="handle"/> (which stays owned by the caller).</summary>
-    public static MappedFile Map(SafeFileHandle handle, long length, int maxRangeBytes)
+    public static MappedFile Map(SafeFileHandle handle, long length, int maxRangeBytes) =>
+        Map(handle, length, maxRangeBytes, DefaultSegmentBytes);
+
+    /// <summary>As <see cref="Map(SafeFileHandle, long, int)"/> with a chosen segment size (tests use small ones).</summary>
+    internal static MappedFile Map(SafeFileHandle handle, long length, int maxRangeBytes, long segmentBytes)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(segmentBytes, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(segmentBytes + maxRangeBytes, (long)int.MaxValue);
         ArgumentNullException.ThrowIfNull(handle);
         ArgumentOutOfRangeException.ThrowIfLessThan(length, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxRangeBytes, 1);
@@ -39,12 +47,12 @@ public sealed class MappedFile : IDisposable
         var segments = new List<MappedSegment>();
         try
         {
-            for (long start = 0; start < length; start += SegmentBytes)
+            for (long start = 0; start < length; start += segmentBytes)
             {
-                long size = Math.Min(length - start, SegmentBytes + maxRangeBytes);
+                long size = Math.Min(length - start, segmentBytes + maxRangeBytes);
                 segments.Add(new MappedSegment(map.CreateViewAccessor(start, size, MemoryMappedFileAccess.Read), (int)size));
             }
-            return new MappedFile(map, [.. segments], length, maxRangeBytes);
+            return new MappedFile(map, [.. segments], length, maxRangeBytes, segmentBytes);
         }
         catch
         {
@@ -59,8 +67,8 @@ public sealed class MappedFile : IDisposable
     {
         if (offset < 0 || length < 0 || length > _maxRangeBytes || offset + length > Length)
             throw new ArgumentOutOfRangeException(nameof(offset), $"range {offset}+{length} outside the mapped {Length} bytes");
-        long segment = offset / SegmentBytes;
-        return _segments[segment].Memory.Slice((int)(offset - (segment * SegmentBytes)), length);
+        long segment = offset / _segmentBytes;
+        return _segments[segment].Memory.Slice((int)(offset - (segment * _segmentBytes)), length);
     }
 
     public void Dispose()

@@ -55,6 +55,9 @@ public sealed class SSTableReader : IDisposable
 
     internal long IndexBlocksRead => _index.File.BlocksRead;
 
+    /// <summary>True when Data is read through a memory map (tests check which read path they exercise).</summary>
+    internal bool IsDataMapped => _data.IsMapped;
+
     /// <summary>Data blocks walked by reads, cache hits included (what a seek saves).</summary>
     internal long DataBlocksAccessed => _data.BlocksAccessed;
 

@@ -25,6 +25,7 @@ public sealed class SSTableFaultTests : IDisposable
     {
         var partitions = MakePartitions(300);
         using var reader = TestData.Write(PhysicalFileSystem.Instance, _dir.Path, 1, partitions, SmallBlocks);
+        Assert.True(reader.IsDataMapped); // the memory-mapped read path verifies checksums too
         const int badBlock = 5;
         long blockOffset = 16 + badBlock * (BlockSize + 4L);
         using (var f = new FileStream(reader.DataPath, FileMode.Open, FileAccess.ReadWrite))
@@ -70,6 +71,7 @@ public sealed class SSTableFaultTests : IDisposable
         var partitions = MakePartitions(50);
         using (TestData.Write(fs, _dir.Path, 1, partitions, SmallBlocks)) { }
         using var reader = SSTableReader.Open(fs, _dir.Path, 1);
+        Assert.False(reader.IsDataMapped); // positional reads: the other read path
         fs.FlipByteOnRead(reader.DataPath, 16 + 4 + 10);
         var e = Assert.Throws<CorruptSSTableException>(() => reader.ScanAll().SelectMany(p => p.Rows).Count());
         Assert.Equal(reader.DataPath, e.File);
