@@ -58,4 +58,18 @@ public class ReplicaLatencyTrackerTests
         Assert.Equal(Ms(1), t.SpeculativeRetryThreshold("ks.t"));
         Assert.Null(t.SpeculativeRetryThreshold("ks.other"));
     }
+
+    [Fact]
+    public void Threshold_is_recomputed_once_a_sixteenth_of_the_window_is_new_samples()
+    {
+        var t = new ReplicaLatencyTracker(TimeSpan.FromSeconds(1), windowSize: 160, minSamplesForThreshold: 10);
+        for (int i = 0; i < 160; i++) t.RecordTableRead("ks.t", Ms(1));
+        Assert.Equal(Ms(1), t.SpeculativeRetryThreshold("ks.t", 0.95));
+        // 9 slow reads (under 160/16 = 10): the cached answer stands, though 9 of 160 is past the 95th percentile.
+        for (int i = 0; i < 9; i++) t.RecordTableRead("ks.t", Ms(50));
+        Assert.Equal(Ms(1), t.SpeculativeRetryThreshold("ks.t", 0.95));
+        // The 10th makes it recompute: 10 of 160 slow reads put the 95th percentile among them.
+        t.RecordTableRead("ks.t", Ms(50));
+        Assert.Equal(Ms(50), t.SpeculativeRetryThreshold("ks.t", 0.95));
+    }
 }
