@@ -25,7 +25,12 @@ public sealed class NodeProcess : IDisposable
 
     public static string Quote(string arg) => "'" + arg.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
-    public void Start(string nodeDll)
+    /// <param name="nodeDll">RingStore.Node.dll to run.</param>
+    /// <param name="commandPrefix">
+    /// A command that execs the node in place, e.g. <c>ip netns exec NS</c> (benchmarks run nodes in network
+    /// namespaces); it must not fork, so that the pid we hold stays the node's.
+    /// </param>
+    public void Start(string nodeDll, IReadOnlyList<string>? commandPrefix = null)
     {
         if (IsRunning) throw new InvalidOperationException($"Node {Options.Index} is already running (pid {Pid}).");
         Directory.CreateDirectory(Options.DataDirectory);
@@ -33,13 +38,15 @@ public sealed class NodeProcess : IDisposable
         // group it would otherwise share) reaches the shell, not the nodes. sh is not a group leader, so setsid
         // execs in place and the pid stays the node's. Standard input is not the node's: /dev/null.
         string setsid = File.Exists("/usr/bin/setsid") ? "setsid " : "";
-        string command = "exec " + setsid + "dotnet " + Quote(nodeDll) + " " + string.Join(' ', Options.Arguments().Select(Quote))
+        string prefix = commandPrefix is null ? "" : string.Join(' ', commandPrefix.Select(Quote)) + " ";
+        string command = "exec " + setsid + prefix + "dotnet " + Quote(nodeDll) + " " + string.Join(' ', Options.Arguments().Select(Quote))
             + " < /dev/null >> " + Quote(LogPath) + " 2>&1";
         var info = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
         info.ArgumentList.Add("-c");
         info.ArgumentList.Add(command);
         info.Environment["DOTNET_gcServer"] = "0"; // several nodes share two cores: workstation GC keeps each small
         info.Environment["DOTNET_TieredPGO"] = "1";
+        _process?.Dispose();
         _process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the node process.");
     }
 

@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Globalization;
-using RingStore.Bench.Measurement;
 using RingStore.LocalCluster;
 
 namespace RingStore.Bench.FailureInjection;
@@ -14,8 +12,7 @@ namespace RingStore.Bench.FailureInjection;
 /// </summary>
 public sealed class NamespaceBenchCluster : IBenchCluster
 {
-    private readonly NodeProcessOptions[] _nodes;
-    private readonly Process?[] _processes;
+    private readonly NodeProcess[] _nodes;
     private readonly string _nodeDll;
     private readonly string _subnet;
     private readonly string _bridge;
@@ -30,22 +27,21 @@ public sealed class NamespaceBenchCluster : IBenchCluster
         _bridge = $"rsb{_tag}";
         _nodeDll = NodeBinary.Locate();
         string seed = $"{_subnet}.1:{internodePort}";
-        _nodes = [.. Enumerable.Range(0, nodes).Select(i => new NodeProcessOptions(i, Address(i), internodePort, grpcPort,
-            Path.Combine(dataRoot, $"node{i}"), seed, clusterName))];
-        _processes = new Process?[nodes];
+        _nodes = [.. Enumerable.Range(0, nodes).Select(i => new NodeProcess(new NodeProcessOptions(i, Address(i), internodePort, grpcPort,
+            Path.Combine(dataRoot, $"node{i}"), seed, clusterName)))];
     }
 
     public int Count => _nodes.Length;
 
-    public IReadOnlyList<string> GrpcEndpoints => [.. _nodes.Select(n => n.GrpcEndpoint)];
+    public IReadOnlyList<string> GrpcEndpoints => [.. _nodes.Select(n => n.Options.GrpcEndpoint)];
 
     public bool CanPartition => true;
 
     public string? PartitionUnavailableReason => null;
 
-    public int? Pid(int index) => _processes[index] is { HasExited: false } p ? p.Id : null;
+    public int? Pid(int index) => _nodes[index].Pid;
 
-    public bool IsRunning(int index) => _processes[index] is { HasExited: false };
+    public bool IsRunning(int index) => _nodes[index].IsRunning;
 
     public async Task StartAsync(TimeSpan timeout, CancellationToken ct)
     {
@@ -58,29 +54,9 @@ public sealed class NamespaceBenchCluster : IBenchCluster
         for (int i = 0; i < Count; i++) await WaitUntilReadyAsync(i, Count, timeout, ct).ConfigureAwait(false);
     }
 
-    public void Kill(int index)
-    {
-        if (_processes[index] is { HasExited: false } p)
-        {
-            p.Kill();
-            p.WaitForExit(10_000);
-        }
-    }
+    public void Kill(int index) => _nodes[index].Kill();
 
-    public async Task StopNodeAsync(int index, TimeSpan timeout)
-    {
-        if (_processes[index] is not { HasExited: false } p) return;
-        Signals.Terminate(p.Id);
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await p.WaitForExitAsync(cts.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            Kill(index);
-        }
-    }
+    public Task StopNodeAsync(int index, TimeSpan timeout) => _nodes[index].StopAsync(timeout);
 
     public async Task RestartNodeAsync(int index, int expectedUp, TimeSpan timeout, CancellationToken ct)
     {
@@ -113,19 +89,15 @@ public sealed class NamespaceBenchCluster : IBenchCluster
         return Task.CompletedTask;
     }
 
-    public string LogTail(int index, int lines) => NodeProcess.Tail(LogPath(index), lines);
+    public string LogTail(int index, int lines) => NodeProcess.Tail(_nodes[index].LogPath, lines);
 
     public override string ToString() =>
         string.Join(Environment.NewLine, _nodes.Select((n, i) => string.Create(CultureInfo.InvariantCulture,
-            $"node{i}: netns {Namespace(i)}, gRPC {n.GrpcEndpoint}, internode {n.InternodeEndpoint}, pid {Pid(i)?.ToString(CultureInfo.InvariantCulture) ?? "-"}")));
+            $"node{i}: netns {Namespace(i)}, gRPC {n.Options.GrpcEndpoint}, internode {n.Options.InternodeEndpoint}, pid {Pid(i)?.ToString(CultureInfo.InvariantCulture) ?? "-"}")));
 
     public void Dispose()
     {
-        for (int i = 0; i < Count; i++)
-        {
-            Kill(i);
-            _processes[i]?.Dispose();
-        }
+        foreach (var node in _nodes) node.Dispose();
         if (!_networkCreated) return;
         IpCommand.TryRun("link", "del", _bridge);
         for (int i = 0; i < Count; i++)
@@ -141,8 +113,6 @@ public sealed class NamespaceBenchCluster : IBenchCluster
     private string Namespace(int index) => $"rs{_tag}n{index}";
 
     private string Veth(int index) => $"rsv{_tag}n{index}";
-
-    private string LogPath(int index) => Path.Combine(_nodes[index].DataDirectory, "node.log");
 
     private void CreateNetwork()
     {
@@ -164,43 +134,8 @@ public sealed class NamespaceBenchCluster : IBenchCluster
     }
 
     /// <summary>`ip netns exec` execs the node in place, so the pid we hold is the node's own (signals reach it).</summary>
-    private void StartProcess(int index)
-    {
-        if (IsRunning(index)) throw new InvalidOperationException($"Node {index} is already running.");
-        var options = _nodes[index];
-        Directory.CreateDirectory(options.DataDirectory);
-        string command = "exec ip netns exec " + NodeProcess.Quote(Namespace(index)) + " dotnet " + NodeProcess.Quote(_nodeDll) + " "
-            + string.Join(' ', options.Arguments().Select(NodeProcess.Quote)) + " >> " + NodeProcess.Quote(LogPath(index)) + " 2>&1";
-        var info = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
-        info.ArgumentList.Add("-c");
-        info.ArgumentList.Add(command);
-        info.Environment["DOTNET_gcServer"] = "0";
-        _processes[index]?.Dispose();
-        _processes[index] = Process.Start(info) ?? throw new InvalidOperationException("Could not start the node process.");
-    }
+    private void StartProcess(int index) => _nodes[index].Start(_nodeDll, ["ip", "netns", "exec", Namespace(index)]);
 
-    private async Task WaitUntilReadyAsync(int index, int expectedUp, TimeSpan timeout, CancellationToken ct)
-    {
-        using var probe = new NodeProbe(_nodes[index].GrpcEndpoint);
-        var deadline = DateTime.UtcNow + timeout;
-        string last = "no answer yet";
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_processes[index] is { HasExited: true } p)
-                throw new InvalidOperationException($"Node {index} exited with code {p.ExitCode} while starting:{Environment.NewLine}{LogTail(index, 20)}");
-            try
-            {
-                var ring = await probe.DescribeRingAsync(TimeSpan.FromSeconds(2), ct).ConfigureAwait(false);
-                int up = ring.Nodes.Count(n => n.Liveness == "UP" && n.Tokens.Count > 0);
-                if (up >= expectedUp) return;
-                last = $"{up} of {expectedUp} nodes up";
-            }
-            catch (Grpc.Core.RpcException e)
-            {
-                last = e.Status.Detail;
-            }
-            await Task.Delay(200, ct).ConfigureAwait(false);
-        }
-        throw new TimeoutException($"Node {index} not ready after {timeout.TotalSeconds:0} s: {last}");
-    }
+    private Task WaitUntilReadyAsync(int index, int expectedUp, TimeSpan timeout, CancellationToken ct) =>
+        _nodes[index].WaitUntilReadyAsync(expectedUp, timeout, ct);
 }
