@@ -60,7 +60,7 @@ public sealed class CompactionRunner
             var picked = PickFor(table.Schema, view.SSTables.Select(Info).ToArray()).Select(i => i.Generation).ToHashSet();
             if (picked.Count < 2) return false;
             var inputs = view.SSTables.Where(s => picked.Contains(s.Generation)).ToArray();
-            await Task.Run(() => Compact(table, inputs, ct), ct).ConfigureAwait(false);
+            await DedicatedThread.Run(() => Compact(table, inputs, ct), ct).ConfigureAwait(false);
             return true;
         }
         finally
@@ -77,7 +77,7 @@ public sealed class CompactionRunner
         {
             var inputs = table.View.SSTables.ToArray();
             if (inputs.Length == 0) return;
-            await Task.Run(() => Compact(table, inputs, ct), ct).ConfigureAwait(false);
+            await DedicatedThread.Run(() => Compact(table, inputs, ct), ct).ConfigureAwait(false);
         }
         finally
         {

@@ -148,7 +148,7 @@ public sealed class TableStore : IDisposable
                     Swap(v => v with { Flushing = v.Flushing.Remove(memtable) });
                     continue;
                 }
-                var reader = WriteSSTable(memtable);
+                var reader = await DedicatedThread.Run(() => WriteSSTable(memtable), ct).ConfigureAwait(false);
                 Swap(v => v with { Flushing = v.Flushing.Remove(memtable), SSTables = v.SSTables.Add(reader) });
                 Metrics.RecordFlush();
             }

@@ -70,9 +70,9 @@ public sealed class SSTableWriter : IDisposable
         try
         {
             data = new ChecksummedBlockWriter(fs.CreateForWrite(SSTableFileNames.TempPathOf(directory, generation, SSTableComponent.Data)),
-                FileHeader.DataMagic, options.BlockSizeBytes);
+                FileHeader.DataMagic, options.BlockSizeBytes, options.TrickleSyncBytes);
             var index = new ChecksummedBlockWriter(fs.CreateForWrite(SSTableFileNames.TempPathOf(directory, generation, SSTableComponent.Index)),
-                FileHeader.IndexMagic, options.BlockSizeBytes);
+                FileHeader.IndexMagic, options.BlockSizeBytes, options.TrickleSyncBytes);
             return new SSTableWriter(fs, directory, generation, options, data, index);
         }
         catch

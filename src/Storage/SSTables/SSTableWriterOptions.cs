@@ -21,6 +21,12 @@ public sealed record SSTableWriterOptions
     /// </summary>
     public long ExpectedPartitions { get; init; }
 
+    /// <summary>
+    /// Data and Index are fsynced every this many bytes while written (0: only at the end). Keeps a flush or a
+    /// compaction from building up a large dirty backlog whose single fsync stalls the commit log's fsyncs.
+    /// </summary>
+    public long TrickleSyncBytes { get; init; } = 8L << 20;
+
     /// <summary>Every Nth Index entry is sampled into the in-memory Summary.</summary>
     public int IndexSummaryInterval { get; init; } = 128;
 
@@ -29,6 +35,7 @@ public sealed record SSTableWriterOptions
         if (BloomFilterFpChance is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(BloomFilterFpChance), BloomFilterFpChance, "must be in (0, 1)");
         if (BlockSizeBytes is < 64 or > 16 * 1024 * 1024) throw new ArgumentOutOfRangeException(nameof(BlockSizeBytes), BlockSizeBytes, "must be in [64, 16 MiB]");
         if (RowIndexIntervalBytes < 1) throw new ArgumentOutOfRangeException(nameof(RowIndexIntervalBytes), RowIndexIntervalBytes, "must be positive");
+        if (TrickleSyncBytes < 0) throw new ArgumentOutOfRangeException(nameof(TrickleSyncBytes), TrickleSyncBytes, "must not be negative");
         if (ExpectedPartitions < 0) throw new ArgumentOutOfRangeException(nameof(ExpectedPartitions), ExpectedPartitions, "must not be negative");
         if (IndexSummaryInterval < 1) throw new ArgumentOutOfRangeException(nameof(IndexSummaryInterval), IndexSummaryInterval, "must be positive");
     }
