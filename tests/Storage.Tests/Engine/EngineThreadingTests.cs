@@ -6,7 +6,8 @@ namespace RingStore.Storage.Tests.Engine;
 
 /// <summary>
 /// Flushes and compactions write SSTables for seconds; on the thread pool they starved the writers' continuations
-/// and the commit log's group commits (a ~0.5 s stall per flush on two cores), so they must run on threads of their own.
+/// and the commit log's group commits (a ~0.5 s stall per flush on two cores), so they must run on threads of their own,
+/// at a lower CPU priority than request handling.
 /// </summary>
 public class EngineThreadingTests
 {
@@ -14,6 +15,8 @@ public class EngineThreadingTests
     private sealed class ThreadRecordingFileSystem(IStorageFileSystem inner) : IStorageFileSystem
     {
         public System.Collections.Concurrent.ConcurrentBag<bool> DataWritesOnPool { get; } = [];
+
+        public System.Collections.Concurrent.ConcurrentBag<int?> DataWriteNiceValues { get; } = [];
 
         public IWritableFile CreateForWrite(string path) =>
             path.Contains("-Data.db", StringComparison.Ordinal) ? new Recording(this, inner.CreateForWrite(path)) : inner.CreateForWrite(path);
@@ -34,6 +37,7 @@ public class EngineThreadingTests
             public void Write(ReadOnlySpan<byte> data)
             {
                 owner.DataWritesOnPool.Add(Thread.CurrentThread.IsThreadPoolThread);
+                owner.DataWriteNiceValues.Add(DedicatedThread.CurrentNice());
                 file.Write(data);
             }
 
@@ -43,7 +47,7 @@ public class EngineThreadingTests
     }
 
     [Fact]
-    public async Task Flushes_and_compactions_write_their_sstables_off_the_thread_pool()
+    public async Task Flushes_and_compactions_write_their_sstables_off_the_thread_pool_at_background_priority()
     {
         using var dir = new TempDirectory();
         var fs = new ThreadRecordingFileSystem(PhysicalFileSystem.Instance);
@@ -59,6 +63,7 @@ public class EngineThreadingTests
         Assert.True(afterFlushes >= 3, "each flush wrote its Data file");
         Assert.True(fs.DataWritesOnPool.Count > afterFlushes, "the compaction wrote its Data file");
         Assert.DoesNotContain(true, fs.DataWritesOnPool);
+        if (OperatingSystem.IsLinux()) Assert.All(fs.DataWriteNiceValues, nice => Assert.Equal(DedicatedThread.BackgroundNice, nice));
         Assert.Equal(3, engine.Read(SliceQuery.WholePartition(Table, Pk(42))).Rows.Count);
     }
 }
