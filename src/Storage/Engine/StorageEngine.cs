@@ -10,6 +10,7 @@ using RingStore.Core.Serialization;
 using RingStore.Storage.CommitLog;
 using RingStore.Storage.Compaction;
 using RingStore.Storage.IO;
+using RingStore.Storage.Memtables;
 using RingStore.Storage.Reads;
 using RingStore.Storage.SSTables;
 
@@ -156,16 +157,26 @@ public sealed class StorageEngine : IAsyncDisposable
         MutationValidator.Validate(table.Schema, update, _options.MaxValueSizeBytes);
         await WaitForFlushCapacity(table, ct).ConfigureAwait(false);
 
-        byte[] payload = DataSerializer.Serialize(update);
-        var memtable = table.BeginWrite(_commitLog.TailPosition);
+        var payload = PayloadBufferCache.Rent();
+        Memtable memtable;
         try
         {
-            await _commitLog.AppendAsync(payload, ct).ConfigureAwait(false);
-            memtable.Apply(update);
+            DataSerializer.WritePartitionUpdate(payload, update);
+            memtable = table.BeginWrite(_commitLog.TailPosition);
+            try
+            {
+                await _commitLog.AppendAsync(payload.WrittenMemory, ct).ConfigureAwait(false);
+                memtable.Apply(update);
+            }
+            finally
+            {
+                memtable.EndWrite();
+            }
         }
         finally
         {
-            memtable.EndWrite();
+            // After the append completed (or failed): the log copied the payload, nothing refers to the buffer.
+            PayloadBufferCache.Return(payload);
         }
         if (memtable.EstimatedSizeBytes >= _options.MemtableFlushThresholdBytes && table.SwitchMemtable(force: false))
             _wake.Release();
