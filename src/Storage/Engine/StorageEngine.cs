@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
@@ -157,16 +158,18 @@ public sealed class StorageEngine : IAsyncDisposable
         MutationValidator.Validate(table.Schema, update, _options.MaxValueSizeBytes);
         await WaitForFlushCapacity(table, ct).ConfigureAwait(false);
 
+        // The payload is encoded once: the commit log copies it, and the memtable keeps its rows' bytes.
         var payload = PayloadBufferCache.Rent();
+        int[] rowBounds = ArrayPool<int>.Shared.Rent(update.Rows.Count + 1);
         Memtable memtable;
         try
         {
-            DataSerializer.WritePartitionUpdate(payload, update);
+            DataSerializer.WritePartitionUpdate(payload, update, rowBounds.AsSpan(0, update.Rows.Count + 1));
             memtable = table.BeginWrite(_commitLog.TailPosition);
             try
             {
                 await _commitLog.AppendAsync(payload.WrittenMemory, ct).ConfigureAwait(false);
-                memtable.Apply(update);
+                memtable.Apply(update, new EncodedRows(payload.WrittenSpan, rowBounds.AsSpan(0, update.Rows.Count + 1)));
             }
             finally
             {
@@ -175,7 +178,8 @@ public sealed class StorageEngine : IAsyncDisposable
         }
         finally
         {
-            // After the append completed (or failed): the log copied the payload, nothing refers to the buffer.
+            // After the append completed (or failed) and the memtable copied what it keeps: nothing refers to these.
+            ArrayPool<int>.Shared.Return(rowBounds);
             PayloadBufferCache.Return(payload);
         }
         if (memtable.EstimatedSizeBytes >= _options.MemtableFlushThresholdBytes && table.SwitchMemtable(force: false))
@@ -185,11 +189,14 @@ public sealed class StorageEngine : IAsyncDisposable
 
     private async ValueTask WaitForFlushCapacity(TableStore table, CancellationToken ct)
     {
-        // Back-pressure: a burst that outruns flushing waits instead of filling memory.
-        while (table.View.Flushing.Length >= _options.MaxFlushingMemtablesPerTable)
+        // Back-pressure: a burst that outruns flushing waits instead of filling memory. Writers wake when a
+        // flush finishes (they used to poll every 2 ms, which rounded up to the timer tick).
+        while (true)
         {
+            var progress = table.FlushProgress;
+            if (table.View.Flushing.Length < _options.MaxFlushingMemtablesPerTable) return;
             if (!_options.BackgroundCompaction) await FlushAsync(table.Schema.FullName).ConfigureAwait(false);
-            else await Task.Delay(2, ct).ConfigureAwait(false);
+            else await progress.WaitAsync(ct).ConfigureAwait(false);
         }
     }
 
