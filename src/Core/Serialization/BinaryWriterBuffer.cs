@@ -12,6 +12,9 @@ public sealed class BinaryWriterBuffer
     public BinaryWriterBuffer(int initialCapacity = 256) => _buffer = new ArrayBufferWriter<byte>(initialCapacity);
 
     public int Length => _buffer.WrittenCount;
+
+    /// <summary>Bytes the buffer holds before it must grow (lets callers that reuse buffers drop oversized ones).</summary>
+    public int Capacity => _buffer.Capacity;
     public ReadOnlySpan<byte> WrittenSpan => _buffer.WrittenSpan;
     public ReadOnlyMemory<byte> WrittenMemory => _buffer.WrittenMemory;
     public byte[] ToArray() => _buffer.WrittenSpan.ToArray();

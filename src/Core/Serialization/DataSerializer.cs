@@ -106,15 +106,39 @@ public static class DataSerializer
         return new Row(clustering, liveness, deletion, cells);
     }
 
-    public static void WritePartitionUpdate(BinaryWriterBuffer w, PartitionUpdate u)
+    public static void WritePartitionUpdate(BinaryWriterBuffer w, PartitionUpdate u) => WritePartitionUpdate(w, u, []);
+
+    /// <summary>
+    /// Writes <paramref name="u"/> and, when <paramref name="rowBounds"/> is not empty (it must then hold
+    /// Rows.Count + 1 entries), where each row's encoding lies in the buffer: row i is
+    /// [rowBounds[i], rowBounds[i + 1]), the rows are contiguous and each is what <see cref="WriteRow"/> writes.
+    /// Lets a memtable keep the rows' bytes without encoding them a second time.
+    /// </summary>
+    public static void WritePartitionUpdate(BinaryWriterBuffer w, PartitionUpdate u, Span<int> rowBounds)
     {
         w.WriteString(u.Table);
         w.WriteBlob(u.PartitionKey);
         WriteDeletion(w, u.PartitionDeletion);
         w.WriteVarUInt((ulong)u.RangeTombstones.Count);
         foreach (var rt in u.RangeTombstones) WriteRangeTombstone(w, rt);
-        w.WriteVarUInt((ulong)u.Rows.Count);
-        foreach (var row in u.Rows) WriteRow(w, row);
+        var rows = u.Rows;
+        w.WriteVarUInt((ulong)rows.Count);
+        bool record = !rowBounds.IsEmpty;
+        if (record) rowBounds[0] = w.Length;
+        for (int i = 0; i < rows.Count; i++)
+        {
+            WriteRow(w, rows[i]);
+            if (record) rowBounds[i + 1] = w.Length;
+        }
+    }
+
+    /// <summary>The clustering key of a row encoded by <see cref="WriteRow"/>, without decoding the rest.</summary>
+    public static ReadOnlySpan<byte> ReadRowClustering(ReadOnlySpan<byte> encodedRow)
+    {
+        var r = new BinaryReaderSpan(encodedRow);
+        ulong n = r.ReadVarUInt();
+        if (n > (ulong)r.Remaining) throw new FormatException($"Clustering of {n} bytes runs past the end ({r.Remaining} left).");
+        return encodedRow.Slice(r.Position, (int)n);
     }
 
     public static PartitionUpdate ReadPartitionUpdate(ReadOnlySpan<byte> data)

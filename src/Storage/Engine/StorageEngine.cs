@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
@@ -10,6 +11,7 @@ using RingStore.Core.Serialization;
 using RingStore.Storage.CommitLog;
 using RingStore.Storage.Compaction;
 using RingStore.Storage.IO;
+using RingStore.Storage.Memtables;
 using RingStore.Storage.Reads;
 using RingStore.Storage.SSTables;
 
@@ -159,16 +161,29 @@ public sealed class StorageEngine : IAsyncDisposable
         MutationValidator.Validate(table.Schema, update, _options.MaxValueSizeBytes);
         await WaitForFlushCapacity(table, ct).ConfigureAwait(false);
 
-        byte[] payload = DataSerializer.Serialize(update);
-        var memtable = table.BeginWrite(_commitLog.TailPosition);
+        // The payload is encoded once: the commit log copies it, and the memtable keeps its rows' bytes.
+        var payload = PayloadBufferCache.Rent();
+        int[] rowBounds = ArrayPool<int>.Shared.Rent(update.Rows.Count + 1);
+        Memtable memtable;
         try
         {
-            await _commitLog.AppendAsync(payload, ct).ConfigureAwait(false);
-            memtable.Apply(update);
+            DataSerializer.WritePartitionUpdate(payload, update, rowBounds.AsSpan(0, update.Rows.Count + 1));
+            memtable = table.BeginWrite(_commitLog.TailPosition);
+            try
+            {
+                await _commitLog.AppendAsync(payload.WrittenMemory, ct).ConfigureAwait(false);
+                memtable.Apply(update, new EncodedRows(payload.WrittenSpan, rowBounds.AsSpan(0, update.Rows.Count + 1)));
+            }
+            finally
+            {
+                memtable.EndWrite();
+            }
         }
         finally
         {
-            memtable.EndWrite();
+            // After the append completed (or failed) and the memtable copied what it keeps: nothing refers to these.
+            ArrayPool<int>.Shared.Return(rowBounds);
+            PayloadBufferCache.Return(payload);
         }
         if (memtable.EstimatedSizeBytes >= _options.MemtableFlushThresholdBytes && table.SwitchMemtable(force: false))
             _wake.Release();
@@ -177,11 +192,14 @@ public sealed class StorageEngine : IAsyncDisposable
 
     private async ValueTask WaitForFlushCapacity(TableStore table, CancellationToken ct)
     {
-        // Back-pressure: a burst that outruns flushing waits instead of filling memory.
-        while (table.View.Flushing.Length >= _options.MaxFlushingMemtablesPerTable)
+        // Back-pressure: a burst that outruns flushing waits instead of filling memory. Writers wake when a
+        // flush finishes (they used to poll every 2 ms, which rounded up to the timer tick).
+        while (true)
         {
+            var progress = table.FlushProgress;
+            if (table.View.Flushing.Length < _options.MaxFlushingMemtablesPerTable) return;
             if (!_options.BackgroundCompaction) await FlushAsync(table.Schema.FullName).ConfigureAwait(false);
-            else await Task.Delay(2, ct).ConfigureAwait(false);
+            else await progress.WaitAsync(ct).ConfigureAwait(false);
         }
     }
 

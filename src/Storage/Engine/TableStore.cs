@@ -22,6 +22,7 @@ public sealed class TableStore : IDisposable
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _flushGate = new(1, 1);
     private TableView _view;
+    private TaskCompletionSource _flushProgress = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _nextGeneration;
     private long _nextMemtableId;
 
@@ -94,6 +95,15 @@ public sealed class TableStore : IDisposable
     public bool HasMemtablesToFlush => !View.Flushing.IsEmpty;
 
     /// <summary>
+    /// Completes the next time a sealed memtable leaves the view (flushed, found empty or truncated away).
+    /// Writers held back by a flush backlog wait on it (take it before checking the backlog, so no signal is missed).
+    /// </summary>
+    internal Task FlushProgress => Volatile.Read(ref _flushProgress).Task;
+
+    private void SignalFlushProgress() =>
+        Interlocked.Exchange(ref _flushProgress, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+
+    /// <summary>
     /// Empties the table (TRUNCATE). Holding the flush gate (so no flush can add an SSTable of old data after the
     /// swap): seal the active memtable, wait for its in-flight writers, record durably the commit-log tail and
     /// the first generation not truncated, then swap in a view with no SSTables and no sealed memtables.
@@ -116,6 +126,7 @@ public sealed class TableStore : IDisposable
                 before = v;
                 return new TableView(v.Active, [], []);
             });
+            SignalFlushProgress();
             foreach (var sst in before!.SSTables)
             {
                 sst.MarkObsolete();
@@ -146,10 +157,12 @@ public sealed class TableStore : IDisposable
                 if (memtable.IsEmpty)
                 {
                     Swap(v => v with { Flushing = v.Flushing.Remove(memtable) });
+                    SignalFlushProgress();
                     continue;
                 }
                 var reader = await DedicatedThread.Run(() => WriteSSTable(memtable), ct).ConfigureAwait(false);
                 Swap(v => v with { Flushing = v.Flushing.Remove(memtable), SSTables = v.SSTables.Add(reader) });
+                SignalFlushProgress();
                 Metrics.RecordFlush();
             }
         }

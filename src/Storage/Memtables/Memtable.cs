@@ -14,6 +14,7 @@ namespace RingStore.Storage.Memtables;
 public sealed class Memtable
 {
     private readonly ConcurrentDictionary<byte[], MemtablePartition> _partitions = new(ByteArrayComparer.Instance);
+    private readonly MemtableArena _arena = new();
     private long _sizeBytes;
     private long _lowestLogPosition = long.MaxValue;
     private int _writersInFlight;
@@ -64,15 +65,19 @@ public sealed class Memtable
             if (Interlocked.CompareExchange(ref _lowestLogPosition, position, current) == current) break;
     }
 
-    public void Apply(PartitionUpdate update)
+    /// <summary>
+    /// Applies an update with the merge rule. <paramref name="encoded"/>, when available, is the update's rows
+    /// as the caller already encoded them (for the commit log), so rows kept as bytes need no second encoding.
+    /// </summary>
+    public void Apply(PartitionUpdate update, EncodedRows encoded = default)
     {
         long delta = 0;
         if (!_partitions.TryGetValue(update.PartitionKey, out var partition))
         {
-            partition = _partitions.GetOrAdd(update.PartitionKey, static k => new MemtablePartition(k));
+            partition = _partitions.GetOrAdd(update.PartitionKey, static (k, arena) => new MemtablePartition(k, arena), _arena);
             delta += 128 + update.PartitionKey.Length; // dictionary entry, partition object, its maps
         }
-        delta += partition.Apply(update);
+        delta += partition.Apply(update, encoded);
         Interlocked.Add(ref _sizeBytes, delta);
     }
 

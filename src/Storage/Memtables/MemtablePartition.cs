@@ -1,32 +1,56 @@
+using System.Buffers;
 using RingStore.Core.Data;
 using RingStore.Core.Partitioning;
+using RingStore.Core.Serialization;
+using RingStore.Storage.CommitLog;
 
 namespace RingStore.Storage.Memtables;
 
 /// <summary>
 /// One partition in a memtable: rows sorted by encoded clustering key plus the partition's
 /// deletions. Writers to the same partition serialize on a lock; writers to different partitions
-/// never contend. Readers copy the rows they need under the same lock, so what they return is a
+/// never contend. Readers copy what they need under the same lock, so what they return is a
 /// stable snapshot.
+/// Rows live in one of two shapes. While every write has arrived in clustering order (a batch
+/// written once, a time series appending), they are an ordered list of encoded rows in the
+/// memtable's arena: a batch is adopted with one copy of the bytes the commit log was given, no
+/// per-row comparisons against a tree and no long-lived objects per row. The first write that
+/// lands at or before the last row (an overwrite, an out-of-order insert, an unsorted batch) decodes
+/// them into a sorted tree of rows for good, and from then on rows are merged one by one as before.
 /// </summary>
 internal sealed class MemtablePartition
 {
+    /// <summary>Estimated bytes per row of bookkeeping: a list slot (with growth slack), a tree node.</summary>
+    internal const int ListSlotBytes = 32, TreeNodeBytes = 48;
+
     private readonly object _gate = new();
-    private readonly SortedDictionary<byte[], Row> _rows = new(ByteArrayComparer.Instance);
+    private readonly MemtableArena _arena;
+    private List<EncodedRowRef>? _ordered = [];
+    private SortedDictionary<byte[], Row>? _tree;
     private readonly List<RangeTombstone> _rangeTombstones = [];
     private DeletionTime _partitionDeletion = DeletionTime.Live;
 
-    public MemtablePartition(byte[] key)
+    public MemtablePartition(byte[] key, MemtableArena arena)
     {
         Key = key;
         Token = Murmur3Partitioner.GetToken(key);
+        _arena = arena;
     }
 
     public byte[] Key { get; }
     public Token Token { get; }
 
-    /// <summary>Applies an update with the merge rule; returns the change in estimated size.</summary>
-    public long Apply(PartitionUpdate update)
+    /// <summary>Whether the rows are still in the ordered-list shape (for tests).</summary>
+    internal bool IsOrderedList
+    {
+        get { lock (_gate) return _ordered is not null; }
+    }
+
+    /// <summary>
+    /// Applies an update with the merge rule; returns the change in estimated size.
+    /// <paramref name="encoded"/>, when available, is the update's rows already encoded (saves encoding them here).
+    /// </summary>
+    public long Apply(PartitionUpdate update, EncodedRows encoded = default)
     {
         long delta = 0;
         lock (_gate)
@@ -37,38 +61,146 @@ internal sealed class MemtablePartition
                 _rangeTombstones.Add(rt);
                 delta += 64 + rt.Slice.Start.Prefix.Length + rt.Slice.End.Prefix.Length;
             }
-            foreach (var row in update.Rows)
+            var rows = update.Rows;
+            if (rows.Count == 0) return delta;
+            if (_ordered is not null)
             {
-                if (_rows.TryGetValue(row.Clustering, out var existing))
-                {
-                    var merged = Reconcile.Rows(existing, row);
-                    delta += merged.EstimatedSizeBytes - existing.EstimatedSizeBytes;
-                    _rows[row.Clustering] = merged;
-                }
-                else
-                {
-                    _rows.Add(row.Clustering, row);
-                    delta += row.EstimatedSizeBytes + 48;
-                }
+                if (AppendsInOrder(_ordered, rows)) return delta + Append(rows, encoded);
+                delta += MoveToTree();
             }
+            foreach (var row in rows) delta += MergeIntoTree(row);
         }
         return delta;
+    }
+
+    /// <summary>True when <paramref name="rows"/> are strictly ascending and all after the last row held.</summary>
+    private static bool AppendsInOrder(List<EncodedRowRef> held, IReadOnlyList<Row> rows)
+    {
+        if (held.Count > 0 && held[^1].Clustering.SequenceCompareTo(rows[0].Clustering) >= 0) return false;
+        var comparer = ByteArrayComparer.Instance;
+        for (int i = 1; i < rows.Count; i++)
+            if (comparer.Compare(rows[i - 1].Clustering, rows[i].Clustering) >= 0) return false;
+        return true;
+    }
+
+    private long Append(IReadOnlyList<Row> rows, EncodedRows encoded)
+    {
+        if (encoded.IsAvailable) return CopyToArena(encoded);
+        // Replay and direct callers: encode here, in a reused buffer.
+        var buffer = PayloadBufferCache.Rent();
+        int[] bounds = ArrayPool<int>.Shared.Rent(rows.Count + 1);
+        try
+        {
+            bounds[0] = 0;
+            for (int i = 0; i < rows.Count; i++)
+            {
+                DataSerializer.WriteRow(buffer, rows[i]);
+                bounds[i + 1] = buffer.Length;
+            }
+            return CopyToArena(new EncodedRows(buffer.WrittenSpan, bounds.AsSpan(0, rows.Count + 1)));
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(bounds);
+            PayloadBufferCache.Return(buffer);
+        }
+    }
+
+    /// <summary>One copy of the whole run of rows into the arena, then a reference per row.</summary>
+    private long CopyToArena(EncodedRows encoded)
+    {
+        var bounds = encoded.Bounds;
+        int start = bounds[0];
+        var (chunk, offset) = _arena.Copy(encoded.Bytes[start..bounds[^1]]);
+        int count = bounds.Length - 1;
+        _ordered!.EnsureCapacity(_ordered.Count + count);
+        for (int i = 0; i < count; i++)
+            _ordered.Add(new EncodedRowRef(chunk, offset + bounds[i] - start, bounds[i + 1] - bounds[i]));
+        return bounds[^1] - start + (long)count * ListSlotBytes;
+    }
+
+    /// <summary>
+    /// Decodes the ordered rows into a tree; returns the change in estimated size (their bytes stay in the
+    /// arena, which is only freed with the memtable, so they stay counted).
+    /// </summary>
+    private long MoveToTree()
+    {
+        var tree = new SortedDictionary<byte[], Row>(ByteArrayComparer.Instance);
+        long delta = 0;
+        foreach (var encodedRow in _ordered!)
+        {
+            var row = encodedRow.Decode();
+            tree.Add(row.Clustering, row);
+            delta += row.EstimatedSizeBytes + TreeNodeBytes - ListSlotBytes;
+        }
+        _ordered = null;
+        _tree = tree;
+        return delta;
+    }
+
+    private long MergeIntoTree(Row row)
+    {
+        var tree = _tree!;
+        if (tree.TryGetValue(row.Clustering, out var existing))
+        {
+            var merged = Reconcile.Rows(existing, row);
+            tree[row.Clustering] = merged;
+            return merged.EstimatedSizeBytes - existing.EstimatedSizeBytes;
+        }
+        tree.Add(row.Clustering, row);
+        return row.EstimatedSizeBytes + TreeNodeBytes;
     }
 
     /// <summary>A consistent copy of the rows in <paramref name="slice"/>, in the requested order.</summary>
     public PartitionSnapshot Snapshot(ClusteringSlice slice, bool reversed)
     {
+        EncodedRowRef[] encoded;
+        DeletionTime deletion;
+        RangeTombstone[] tombstones;
         lock (_gate)
         {
-            var rows = new List<Row>();
-            foreach (var (key, row) in _rows)
+            deletion = _partitionDeletion;
+            tombstones = _rangeTombstones.ToArray();
+            if (_ordered is null)
             {
-                if (!slice.Start.AdmitsAsStart(key)) continue;
-                if (!slice.End.AdmitsAsEnd(key)) break;
-                rows.Add(row);
+                var rows = SliceOfTree(_tree!, slice);
+                if (reversed) rows.Reverse();
+                return new PartitionSnapshot(Key, Token, deletion, tombstones, rows);
             }
-            if (reversed) rows.Reverse();
-            return new PartitionSnapshot(Key, Token, _partitionDeletion, _rangeTombstones.ToArray(), rows);
+            encoded = SliceOfOrdered(_ordered, slice);
         }
+        // Arena bytes never change once referenced, so decoding can happen outside the lock.
+        var decoded = new Row[encoded.Length];
+        for (int i = 0; i < encoded.Length; i++) decoded[reversed ? encoded.Length - 1 - i : i] = encoded[i].Decode();
+        return new PartitionSnapshot(Key, Token, deletion, tombstones, decoded);
+    }
+
+    private static EncodedRowRef[] SliceOfOrdered(List<EncodedRowRef> ordered, ClusteringSlice slice)
+    {
+        // Binary search for the first row the start bound admits (admission is monotonic in the key).
+        int lo = 0, hi = ordered.Count;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (slice.Start.AdmitsAsStart(ordered[mid].Clustering)) hi = mid;
+            else lo = mid + 1;
+        }
+        int end = lo;
+        while (end < ordered.Count && slice.End.AdmitsAsEnd(ordered[end].Clustering)) end++;
+        var result = new EncodedRowRef[end - lo];
+        ordered.CopyTo(lo, result, 0, result.Length);
+        return result;
+    }
+
+    private static List<Row> SliceOfTree(SortedDictionary<byte[], Row> tree, ClusteringSlice slice)
+    {
+        var rows = new List<Row>();
+        foreach (var (key, row) in tree)
+        {
+            if (!slice.Start.AdmitsAsStart(key)) continue;
+            if (!slice.End.AdmitsAsEnd(key)) break;
+            rows.Add(row);
+        }
+        return rows;
     }
 }
