@@ -15,8 +15,9 @@ namespace RingStore.Storage.Memtables;
 /// written once, a time series appending), they are an ordered list of encoded rows in the
 /// memtable's arena: a batch is adopted with one copy of the bytes the commit log was given, no
 /// per-row comparisons against a tree and no long-lived objects per row. The first write that
-/// lands at or before the last row (an overwrite, an out-of-order insert, an unsorted batch) decodes
-/// them into a sorted tree of rows for good, and from then on rows are merged one by one as before.
+/// lands at or before the last row (an overwrite, an out-of-order insert, an unsorted batch) indexes
+/// them in a sorted tree by clustering key for good, and from then on rows are merged one by one. In
+/// both shapes a row's bytes live in the arena: a tree row keeps only its key and a tree node alive.
 /// </summary>
 internal sealed class MemtablePartition
 {
@@ -26,7 +27,7 @@ internal sealed class MemtablePartition
     private readonly object _gate = new();
     private readonly MemtableArena _arena;
     private List<EncodedRowRef>? _ordered = [];
-    private SortedDictionary<byte[], Row>? _tree;
+    private SortedDictionary<byte[], EncodedRowRef>? _tree;
     private readonly List<RangeTombstone> _rangeTombstones = [];
     private DeletionTime _partitionDeletion = DeletionTime.Live;
 
@@ -68,7 +69,8 @@ internal sealed class MemtablePartition
                 if (AppendsInOrder(_ordered, rows)) return delta + Append(rows, encoded);
                 delta += MoveToTree();
             }
-            foreach (var row in rows) delta += MergeIntoTree(row);
+            for (int i = 0; i < rows.Count; i++)
+                delta += MergeIntoTree(rows[i], encoded.IsAvailable ? encoded.Bytes[encoded.Bounds[i]..encoded.Bounds[i + 1]] : default);
         }
         return delta;
     }
@@ -120,35 +122,63 @@ internal sealed class MemtablePartition
     }
 
     /// <summary>
-    /// Decodes the ordered rows into a tree; returns the change in estimated size (their bytes stay in the
-    /// arena, which is only freed with the memtable, so they stay counted).
+    /// Re-indexes the ordered rows by clustering key in a tree (their bytes stay where they are in the arena);
+    /// returns the change in estimated size.
     /// </summary>
     private long MoveToTree()
     {
-        var tree = new SortedDictionary<byte[], Row>(ByteArrayComparer.Instance);
+        var tree = new SortedDictionary<byte[], EncodedRowRef>(ByteArrayComparer.Instance);
         long delta = 0;
         foreach (var encodedRow in _ordered!)
         {
-            var row = encodedRow.Decode();
-            tree.Add(row.Clustering, row);
-            delta += row.EstimatedSizeBytes + TreeNodeBytes - ListSlotBytes;
+            var key = encodedRow.Clustering.ToArray();
+            tree.Add(key, encodedRow);
+            delta += TreeNodeBytes - ListSlotBytes + key.Length;
         }
         _ordered = null;
         _tree = tree;
         return delta;
     }
 
-    private long MergeIntoTree(Row row)
+    /// <summary>
+    /// Merges one row into the tree. Rows stay encoded in the arena (a tree node and the key are the only objects
+    /// a row keeps alive, so long-lived memtable rows cost the GC little); a row that meets an existing one is
+    /// reconciled with the merge rule and the result appended to the arena (the superseded bytes stay counted).
+    /// <paramref name="encodedRow"/> is the row's encoding when the caller has it (else empty).
+    /// </summary>
+    private long MergeIntoTree(Row row, ReadOnlySpan<byte> encodedRow)
     {
         var tree = _tree!;
         if (tree.TryGetValue(row.Clustering, out var existing))
         {
-            var merged = Reconcile.Rows(existing, row);
-            tree[row.Clustering] = merged;
-            return merged.EstimatedSizeBytes - existing.EstimatedSizeBytes;
+            var merged = Reconcile.Rows(existing.Decode(), row);
+            var stored = CopyRowToArena(merged, default);
+            tree[row.Clustering] = stored;
+            return stored.Length;
         }
-        tree.Add(row.Clustering, row);
-        return row.EstimatedSizeBytes + TreeNodeBytes;
+        var added = CopyRowToArena(row, encodedRow);
+        tree.Add(row.Clustering, added);
+        return added.Length + row.Clustering.Length + TreeNodeBytes;
+    }
+
+    private EncodedRowRef CopyRowToArena(Row row, ReadOnlySpan<byte> encodedRow)
+    {
+        if (!encodedRow.IsEmpty)
+        {
+            var (chunk, offset) = _arena.Copy(encodedRow);
+            return new EncodedRowRef(chunk, offset, encodedRow.Length);
+        }
+        var buffer = PayloadBufferCache.Rent();
+        try
+        {
+            DataSerializer.WriteRow(buffer, row);
+            var (chunk, offset) = _arena.Copy(buffer.WrittenSpan);
+            return new EncodedRowRef(chunk, offset, buffer.Length);
+        }
+        finally
+        {
+            PayloadBufferCache.Return(buffer);
+        }
     }
 
     /// <summary>A consistent copy of the rows in <paramref name="slice"/>, in the requested order.</summary>
@@ -161,13 +191,7 @@ internal sealed class MemtablePartition
         {
             deletion = _partitionDeletion;
             tombstones = _rangeTombstones.ToArray();
-            if (_ordered is null)
-            {
-                var rows = SliceOfTree(_tree!, slice);
-                if (reversed) rows.Reverse();
-                return new PartitionSnapshot(Key, Token, deletion, tombstones, rows);
-            }
-            encoded = SliceOfOrdered(_ordered, slice);
+            encoded = _ordered is null ? SliceOfTree(_tree!, slice) : SliceOfOrdered(_ordered, slice);
         }
         // Arena bytes never change once referenced, so decoding can happen outside the lock.
         var decoded = new Row[encoded.Length];
@@ -192,15 +216,15 @@ internal sealed class MemtablePartition
         return result;
     }
 
-    private static List<Row> SliceOfTree(SortedDictionary<byte[], Row> tree, ClusteringSlice slice)
+    private static EncodedRowRef[] SliceOfTree(SortedDictionary<byte[], EncodedRowRef> tree, ClusteringSlice slice)
     {
-        var rows = new List<Row>();
+        var rows = new List<EncodedRowRef>();
         foreach (var (key, row) in tree)
         {
             if (!slice.Start.AdmitsAsStart(key)) continue;
             if (!slice.End.AdmitsAsEnd(key)) break;
             rows.Add(row);
         }
-        return rows;
+        return [.. rows];
     }
 }
