@@ -11,4 +11,7 @@ public sealed record LoadPhaseResult(long Completed, long Failed, long Misses, T
         LatencyMicros.TotalCount == 0 ? 0 : LatencyMicros.GetValueAtPercentile(percentile) / 1000.0;
 
     public double MaxMs => LatencyMicros.TotalCount == 0 ? 0 : LatencyMicros.GetMaxValue() / 1000.0;
+
+    /// <summary>Paced phases: the worst latency of the requests scheduled in each second (a stall's timeline).</summary>
+    public IReadOnlyList<double> MaxMsPerSecond { get; init; } = [];
 }

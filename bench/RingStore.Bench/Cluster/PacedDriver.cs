@@ -27,6 +27,7 @@ public static class PacedDriver
         var failed = new long[concurrency];
         var misses = new long[concurrency];
         var tasks = new Task[concurrency];
+        var maxMicrosPerSecond = new long[(int)Math.Ceiling(duration.TotalSeconds) + 1];
         for (int i = 0; i < concurrency; i++)
         {
             int loop = i;
@@ -44,6 +45,7 @@ public static class PacedDriver
                         if (!await operation(loop, ct).ConfigureAwait(false)) misses[loop]++;
                         long micros = (Stopwatch.GetTimestamp() - scheduled) * 1_000_000 / Stopwatch.Frequency;
                         histograms[loop].RecordValue(Math.Clamp(micros, 1, HighestTrackableMicros));
+                        RaiseTo(ref maxMicrosPerSecond[Math.Min(maxMicrosPerSecond.Length - 1, (int)((scheduled - started) / Stopwatch.Frequency))], micros);
                         completed[loop]++;
                     }
                     catch (RpcException) when (!ct.IsCancellationRequested)
@@ -56,6 +58,16 @@ public static class PacedDriver
         await Task.WhenAll(tasks).ConfigureAwait(false);
         var merged = new LongHistogram(HighestTrackableMicros, 3);
         foreach (var h in histograms) merged.Add(h);
-        return new LoadPhaseResult(completed.Sum(), failed.Sum(), misses.Sum(), Stopwatch.GetElapsedTime(started), merged);
+        return new LoadPhaseResult(completed.Sum(), failed.Sum(), misses.Sum(), Stopwatch.GetElapsedTime(started), merged)
+        {
+            MaxMsPerSecond = [.. maxMicrosPerSecond.Select(us => us / 1000.0)],
+        };
+    }
+
+    private static void RaiseTo(ref long location, long value)
+    {
+        long current;
+        while (value > (current = Volatile.Read(ref location)))
+            if (Interlocked.CompareExchange(ref location, value, current) == current) return;
     }
 }

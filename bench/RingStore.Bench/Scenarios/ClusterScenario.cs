@@ -155,7 +155,8 @@ public static class ClusterScenario
             var m = ToMeasurement(paced, cpu.Sample() - before, "QUORUM", "write-at-half-peak", inFlight, settings);
             measurements.Add(m);
             EndProgress(string.Create(CultureInfo.InvariantCulture,
-                $"QUORUM write paced at {rate:N0}/s (half the peak): {m.OpsPerSec:N0} ops/s, p50 {m.P50Ms:0.00} ms, p99 {m.P99Ms:0.00} ms, failed {m.Failed}"));
+                $"QUORUM write paced at {rate:N0}/s (half the peak): {m.OpsPerSec:N0} ops/s, p50 {m.P50Ms:0.00} ms, p99 {m.P99Ms:0.00} ms, failed {m.Failed}; " +
+                $"worst latency per second (ms, from {DateTime.UtcNow - paced.Elapsed:HH:mm:ss} UTC): {string.Join(" ", paced.MaxMsPerSecond.Select(ms => ms.ToString("0", CultureInfo.InvariantCulture)))}"));
         }
         return measurements;
     }
