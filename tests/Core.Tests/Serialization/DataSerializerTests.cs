@@ -167,4 +167,27 @@ public class DataSerializerTests
                 Assert.True(r.AtEnd);
             }, iter: 3000);
     }
+
+    [Fact]
+    public void Row_bounds_locate_each_row_encoding_inside_the_update()
+    {
+        Update.Sample(u =>
+        {
+            var plain = new BinaryWriterBuffer();
+            DataSerializer.WritePartitionUpdate(plain, u);
+            var w = new BinaryWriterBuffer();
+            var bounds = new int[u.Rows.Count + 1];
+            DataSerializer.WritePartitionUpdate(w, u, bounds);
+            Assert.True(plain.WrittenSpan.SequenceEqual(w.WrittenSpan)); // same bytes either way
+            Assert.Equal(w.Length, bounds[^1]); // rows come last
+            for (int i = 0; i < u.Rows.Count; i++)
+            {
+                var one = new BinaryWriterBuffer();
+                DataSerializer.WriteRow(one, u.Rows[i]);
+                var encoded = w.WrittenSpan[bounds[i]..bounds[i + 1]];
+                Assert.True(one.WrittenSpan.SequenceEqual(encoded));
+                Assert.True(DataSerializer.ReadRowClustering(encoded).SequenceEqual(u.Rows[i].Clustering));
+            }
+        }, iter: 1000);
+    }
 }
