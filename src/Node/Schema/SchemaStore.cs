@@ -34,7 +34,7 @@ public sealed class SchemaStore
     /// <summary>&lt;dataDir&gt;/system/schema.bin</summary>
     public string FilePath { get; }
 
-    private string TempPath => FilePath + ".tmp";
+    private string TempPath => FilePath + AtomicFile.TempSuffix;
 
     /// <summary>
     /// The saved schema; <see cref="SchemaSnapshot.Empty"/> when there is no file yet (a new node).
@@ -93,16 +93,7 @@ public sealed class SchemaStore
         BinaryPrimitives.WriteUInt64LittleEndian(trailer, XxHash64.HashToUInt64(payload));
 
         _fileSystem.CreateDirectory(Directory);
-        using (var file = _fileSystem.CreateForWrite(TempPath))
-        {
-            file.Write(Magic);
-            file.Write(payload);
-            file.Write(trailer);
-            file.Sync();
-        }
-
-        _fileSystem.Rename(TempPath, FilePath);
-        _fileSystem.SyncDirectory(Directory);
+        AtomicFile.Write(_fileSystem, FilePath, [.. Magic, .. payload, .. trailer]);
     }
 
     private InvalidDataException Corrupt(string why) =>

@@ -49,14 +49,7 @@ public sealed class CompactionTransactionLog
         BinaryPrimitives.WriteUInt32BigEndian(buffer.AsSpan(at), XxHash32.HashToUInt32(buffer.AsSpan(0, at)));
 
         string path = System.IO.Path.Combine(directory, $"{Prefix}{id}{Suffix}");
-        string temp = path + ".tmp";
-        using (var file = fs.CreateForWrite(temp))
-        {
-            file.Write(buffer);
-            file.Sync();
-        }
-        fs.Rename(temp, path);
-        fs.SyncDirectory(directory);
+        AtomicFile.Write(fs, path, buffer);
         return new CompactionTransactionLog(fs, path, retired.Count);
     }
 
@@ -83,7 +76,7 @@ public sealed class CompactionTransactionLog
         {
             string name = System.IO.Path.GetFileName(path);
             if (!name.StartsWith(Prefix, StringComparison.Ordinal)) continue;
-            if (name.EndsWith(Suffix + ".tmp", StringComparison.Ordinal))
+            if (name.EndsWith(Suffix + AtomicFile.TempSuffix, StringComparison.Ordinal))
             {
                 fs.Delete(path);
                 continue;

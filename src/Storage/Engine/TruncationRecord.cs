@@ -47,14 +47,6 @@ public sealed record TruncationRecord(long LogPosition, long GenerationFloor)
         BinaryPrimitives.WriteInt64BigEndian(buffer[1..], LogPosition);
         BinaryPrimitives.WriteInt64BigEndian(buffer[9..], GenerationFloor);
         BinaryPrimitives.WriteUInt32BigEndian(buffer[17..], XxHash32.HashToUInt32(buffer[..17]));
-        string path = Path.Combine(directory, FileName);
-        string temp = path + ".tmp";
-        using (var file = fs.CreateForWrite(temp))
-        {
-            file.Write(buffer);
-            file.Sync();
-        }
-        fs.Rename(temp, path);
-        fs.SyncDirectory(directory);
+        AtomicFile.Write(fs, Path.Combine(directory, FileName), buffer);
     }
 }

@@ -1,6 +1,7 @@
 using RingStore.Core.Data;
 using RingStore.Storage.IO;
 using RingStore.Storage.SSTables;
+using RingStore.Storage.Tests.IO;
 
 namespace RingStore.Storage.Tests.SSTables;
 
@@ -11,36 +12,19 @@ public sealed class TrickleSyncTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    /// <summary>Counts, per file, the bytes written before each fsync.</summary>
-    private sealed class SyncRecordingFileSystem(IStorageFileSystem inner) : IStorageFileSystem
+    /// <summary>Per file, the bytes written at each fsync.</summary>
+    private static (ObservedFileSystem Fs, Dictionary<string, List<long>> SyncedAt) Recording()
     {
-        public Dictionary<string, List<long>> SyncedAt { get; } = [];
-
-        public IWritableFile CreateForWrite(string path) => new File(this, inner.CreateForWrite(path));
-        public IReadableFile OpenRead(string path) => inner.OpenRead(path);
-        public void Rename(string from, string to) => inner.Rename(from, to);
-        public void Delete(string path) => inner.Delete(path);
-        public bool Exists(string path) => inner.Exists(path);
-        public long GetLength(string path) => inner.GetLength(path);
-        public void CreateDirectory(string directory) => inner.CreateDirectory(directory);
-        public IReadOnlyList<string> ListFiles(string directory) => inner.ListFiles(directory);
-        public void SyncDirectory(string directory) => inner.SyncDirectory(directory);
-
-        private sealed class File(SyncRecordingFileSystem owner, IWritableFile file) : IWritableFile
+        var syncedAt = new Dictionary<string, List<long>>();
+        var fs = new ObservedFileSystem(PhysicalFileSystem.Instance)
         {
-            public string Path => file.Path;
-            public long Position => file.Position;
-            public void Write(ReadOnlySpan<byte> data) => file.Write(data);
-
-            public void Sync()
+            Synced = f =>
             {
-                file.Sync();
-                if (!owner.SyncedAt.TryGetValue(Path, out var list)) owner.SyncedAt[Path] = list = [];
-                list.Add(file.Position);
-            }
-
-            public void Dispose() => file.Dispose();
-        }
+                if (!syncedAt.TryGetValue(f.Path, out var list)) syncedAt[f.Path] = list = [];
+                list.Add(f.Position);
+            },
+        };
+        return (fs, syncedAt);
     }
 
     private static TestPartition[] Partitions() =>
@@ -50,11 +34,11 @@ public sealed class TrickleSyncTests : IDisposable
     [Fact]
     public void Data_is_fsynced_every_trickle_interval_while_it_is_written_and_reads_back_whole()
     {
-        var fs = new SyncRecordingFileSystem(PhysicalFileSystem.Instance);
+        var (fs, syncedAt) = Recording();
         var partitions = Partitions();
         using var reader = TestData.Write(fs, _dir.Path, 1, partitions, new SSTableWriterOptions { BlockSizeBytes = 4096, TrickleSyncBytes = 64 * 1024 });
 
-        var data = fs.SyncedAt.Single(kv => kv.Key.Contains("-Data.db", StringComparison.Ordinal)).Value;
+        var data = syncedAt.Single(kv => kv.Key.Contains("-Data.db", StringComparison.Ordinal)).Value;
         long size = new FileInfo(reader.DataPath).Length;
         Assert.True(size > 10 * 64 * 1024, $"the test needs a data file of many intervals, got {size} bytes");
         Assert.True(data.Count >= size / (64 * 1024), $"{data.Count} fsyncs for {size} bytes");
@@ -66,8 +50,8 @@ public sealed class TrickleSyncTests : IDisposable
     [Fact]
     public void Without_a_trickle_interval_only_the_end_is_fsynced()
     {
-        var fs = new SyncRecordingFileSystem(PhysicalFileSystem.Instance);
+        var (fs, syncedAt) = Recording();
         using var reader = TestData.Write(fs, _dir.Path, 1, Partitions(), new SSTableWriterOptions { BlockSizeBytes = 4096, TrickleSyncBytes = 0 });
-        Assert.Single(fs.SyncedAt.Single(kv => kv.Key.Contains("-Data.db", StringComparison.Ordinal)).Value);
+        Assert.Single(syncedAt.Single(kv => kv.Key.Contains("-Data.db", StringComparison.Ordinal)).Value);
     }
 }
