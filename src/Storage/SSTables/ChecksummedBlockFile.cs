@@ -74,41 +74,24 @@ internal sealed class ChecksummedBlockFile : IDisposable
     /// </summary>
     public ReadOnlyMemory<byte> GetBlockMemory(long blockIndex)
     {
-        if (_mapped is null) return GetBlock(blockIndex);
         Interlocked.Increment(ref _blocksAccessed);
-        if (blockIndex < 0 || blockIndex >= BlockCount)
-            throw new CorruptSSTableException(Path, FileHeader.SizeBytes, $"block {blockIndex} is past the end ({BlockCount} blocks)");
-        long fileOffset = FileHeader.SizeBytes + blockIndex * ((long)BlockSize + ChecksummedBlockWriter.ChecksumBytes);
-        int payloadLength = (int)Math.Min(BlockSize, LogicalLength - blockIndex * BlockSize);
+        if (_mapped is null) return _cache.TryGet(blockIndex) ?? ReadBlock(blockIndex);
+        var (fileOffset, payloadLength) = Locate(blockIndex);
         var raw = _mapped.Range(fileOffset, ChecksummedBlockWriter.ChecksumBytes + payloadLength);
         var payload = raw[ChecksummedBlockWriter.ChecksumBytes..];
         int word = (int)(blockIndex >> 5), bit = 1 << (int)(blockIndex & 31);
         if ((Volatile.Read(ref _verified[word]) & bit) == 0)
         {
-            uint stored = BinaryPrimitives.ReadUInt32LittleEndian(raw.Span);
-            uint actual = Crc32.HashToUInt32(payload.Span);
-            if (stored != actual)
-                throw new CorruptSSTableException(Path, fileOffset,
-                    $"checksum mismatch in block {blockIndex} (stored 0x{stored:X8}, computed 0x{actual:X8})");
+            Verify(blockIndex, fileOffset, BinaryPrimitives.ReadUInt32LittleEndian(raw.Span), payload.Span);
             Interlocked.Or(ref _verified[word], bit);
-            Interlocked.Increment(ref _blocksRead);
         }
         return payload;
     }
 
-    /// <summary>
-    /// The verified payload of block <paramref name="blockIndex"/> (exactly its length), from the
-    /// cache or from disk. Callers must not modify it: it may be shared with other readers.
-    /// </summary>
-    public byte[] GetBlock(long blockIndex)
+    /// <summary>Positional-read path: one pread for checksum and payload together, verified, then cached.</summary>
+    private byte[] ReadBlock(long blockIndex)
     {
-        Interlocked.Increment(ref _blocksAccessed);
-        if (_cache.TryGet(blockIndex) is { } cached) return cached;
-        if (blockIndex < 0 || blockIndex >= BlockCount)
-            throw new CorruptSSTableException(Path, FileHeader.SizeBytes, $"block {blockIndex} is past the end ({BlockCount} blocks)");
-        long fileOffset = FileHeader.SizeBytes + blockIndex * ((long)BlockSize + ChecksummedBlockWriter.ChecksumBytes);
-        int payloadLength = (int)Math.Min(BlockSize, LogicalLength - blockIndex * BlockSize);
-        // One pread for checksum and payload together: a point read's cost is mostly syscalls.
+        var (fileOffset, payloadLength) = Locate(blockIndex);
         var raw = System.Buffers.ArrayPool<byte>.Shared.Rent(ChecksummedBlockWriter.ChecksumBytes + payloadLength);
         byte[] payload;
         uint stored;
@@ -127,13 +110,28 @@ internal sealed class ChecksummedBlockFile : IDisposable
         {
             System.Buffers.ArrayPool<byte>.Shared.Return(raw);
         }
+        Verify(blockIndex, fileOffset, stored, payload);
+        _cache.Add(blockIndex, payload);
+        return payload;
+    }
+
+    /// <summary>Where block <paramref name="blockIndex"/> starts in the file (at its checksum) and its payload length.</summary>
+    private (long FileOffset, int PayloadLength) Locate(long blockIndex)
+    {
+        if (blockIndex < 0 || blockIndex >= BlockCount)
+            throw new CorruptSSTableException(Path, FileHeader.SizeBytes, $"block {blockIndex} is past the end ({BlockCount} blocks)");
+        long fileOffset = FileHeader.SizeBytes + blockIndex * ((long)BlockSize + ChecksummedBlockWriter.ChecksumBytes);
+        return (fileOffset, (int)Math.Min(BlockSize, LogicalLength - blockIndex * BlockSize));
+    }
+
+    /// <summary>Checks a block's CRC; counts it as read from disk.</summary>
+    private void Verify(long blockIndex, long fileOffset, uint stored, ReadOnlySpan<byte> payload)
+    {
         Interlocked.Increment(ref _blocksRead);
         uint actual = Crc32.HashToUInt32(payload);
         if (stored != actual)
             throw new CorruptSSTableException(Path, fileOffset,
                 $"checksum mismatch in block {blockIndex} (stored 0x{stored:X8}, computed 0x{actual:X8})");
-        _cache.Add(blockIndex, payload);
-        return payload;
     }
 
     public void Dispose()
