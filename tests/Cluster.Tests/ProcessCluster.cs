@@ -18,27 +18,32 @@ public sealed class ProcessCluster : IAsyncDisposable
 
     private readonly LocalCluster.LocalCluster _cluster;
     private readonly GrpcChannel[] _channels;
+    private readonly RingStoreApi.RingStoreApiClient[] _clients;
+    private readonly List<GrpcChannel> _retiredChannels = [];
 
     private ProcessCluster(LocalCluster.LocalCluster cluster)
     {
         _cluster = cluster;
-        _channels = cluster.Nodes.Select(n => GrpcChannel.ForAddress($"http://{n.Options.GrpcEndpoint}", new GrpcChannelOptions
+        _channels = cluster.Nodes.Select(OpenChannel).ToArray();
+        _clients = _channels.Select(c => new RingStoreApi.RingStoreApiClient(c)).ToArray();
+    }
+
+    private static GrpcChannel OpenChannel(NodeProcess node) =>
+        GrpcChannel.ForAddress($"http://{node.Options.GrpcEndpoint}", new GrpcChannelOptions
         {
             MaxSendMessageSize = null,
             MaxReceiveMessageSize = 64 * 1024 * 1024,
-        })).ToArray();
-        Clients = _channels.Select(c => new RingStoreApi.RingStoreApiClient(c)).ToArray();
-    }
+        });
 
     public LocalClusterOptions Options => _cluster.Options;
 
     public int Count => _cluster.Nodes.Count;
 
-    public IReadOnlyList<RingStoreApi.RingStoreApiClient> Clients { get; }
+    public IReadOnlyList<RingStoreApi.RingStoreApiClient> Clients => _clients;
 
     public NodeProcess Node(int index) => _cluster.Nodes[index];
 
-    public RingStoreApi.RingStoreApiClient Client(int index) => Clients[index];
+    public RingStoreApi.RingStoreApiClient Client(int index) => _clients[index];
 
     /// <summary>Node settings every test gets unless it overrides them: fast gossip so conviction takes seconds, few tokens.</summary>
     public static IReadOnlyDictionary<string, string> DefaultSettings { get; } = new Dictionary<string, string>
@@ -88,6 +93,12 @@ public sealed class ProcessCluster : IAsyncDisposable
     {
         _cluster.StartNode(index);
         await Node(index).WaitUntilReadyAsync(expectedUp, Patience);
+        // A fresh channel: the old one kept reconnecting to the dead process, and after refused connects it fails
+        // calls at once ("Error connecting to subchannel") until its reconnect backoff runs out, even with the node back.
+        // The old one is disposed with the cluster, not now: a load may still have a call in flight on it.
+        _retiredChannels.Add(_channels[index]);
+        _channels[index] = OpenChannel(Node(index));
+        _clients[index] = new RingStoreApi.RingStoreApiClient(_channels[index]);
     }
 
     public static CallOptions Call(double seconds = 10) => new(deadline: DateTime.UtcNow.AddSeconds(seconds));
@@ -174,7 +185,7 @@ public sealed class ProcessCluster : IAsyncDisposable
         }
         finally
         {
-            foreach (var channel in _channels) channel.Dispose();
+            foreach (var channel in _channels.Concat(_retiredChannels)) channel.Dispose();
             // For post-mortems: RINGSTORE_TEST_KEEP_DATA=1 keeps the node logs and data.
             if (Environment.GetEnvironmentVariable("RINGSTORE_TEST_KEEP_DATA") != "1") await DeleteWithRetriesAsync(Options.DataRoot);
         }
