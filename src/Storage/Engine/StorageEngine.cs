@@ -162,7 +162,7 @@ public sealed class StorageEngine : IAsyncDisposable
         await WaitForFlushCapacity(table, ct).ConfigureAwait(false);
 
         // The payload is encoded once: the commit log copies it, and the memtable keeps its rows' bytes.
-        var payload = PayloadBufferCache.Rent();
+        var payload = SerializationBufferPool.Shared.Rent();
         int[] rowBounds = ArrayPool<int>.Shared.Rent(update.Rows.Count + 1);
         Memtable memtable;
         try
@@ -183,7 +183,7 @@ public sealed class StorageEngine : IAsyncDisposable
         {
             // After the append completed (or failed) and the memtable copied what it keeps: nothing refers to these.
             ArrayPool<int>.Shared.Return(rowBounds);
-            PayloadBufferCache.Return(payload);
+            SerializationBufferPool.Shared.Return(payload);
         }
         if (memtable.EstimatedSizeBytes >= _options.MemtableFlushThresholdBytes && table.SwitchMemtable(force: false))
             _wake.Release();

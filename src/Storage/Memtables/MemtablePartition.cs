@@ -2,7 +2,7 @@ using System.Buffers;
 using RingStore.Core.Data;
 using RingStore.Core.Partitioning;
 using RingStore.Core.Serialization;
-using RingStore.Storage.CommitLog;
+using RingStore.Storage.Engine;
 
 namespace RingStore.Storage.Memtables;
 
@@ -89,7 +89,7 @@ internal sealed class MemtablePartition
     {
         if (encoded.IsAvailable) return CopyToArena(encoded);
         // Replay and direct callers: encode here, in a reused buffer.
-        var buffer = PayloadBufferCache.Rent();
+        var buffer = SerializationBufferPool.Shared.Rent();
         int[] bounds = ArrayPool<int>.Shared.Rent(rows.Count + 1);
         try
         {
@@ -104,7 +104,7 @@ internal sealed class MemtablePartition
         finally
         {
             ArrayPool<int>.Shared.Return(bounds);
-            PayloadBufferCache.Return(buffer);
+            SerializationBufferPool.Shared.Return(buffer);
         }
     }
 
@@ -168,7 +168,7 @@ internal sealed class MemtablePartition
             var (chunk, offset) = _arena.Copy(encodedRow);
             return new EncodedRowRef(chunk, offset, encodedRow.Length);
         }
-        var buffer = PayloadBufferCache.Rent();
+        var buffer = SerializationBufferPool.Shared.Rent();
         try
         {
             DataSerializer.WriteRow(buffer, row);
@@ -177,7 +177,7 @@ internal sealed class MemtablePartition
         }
         finally
         {
-            PayloadBufferCache.Return(buffer);
+            SerializationBufferPool.Shared.Return(buffer);
         }
     }
 
