@@ -9,8 +9,8 @@ namespace RingStore.Core.Serialization;
 /// </summary>
 public static class DataSerializer
 {
-    private const byte FlagHasLiveness = 1, FlagHasDeletion = 2, FlagLivenessTtl = 4;
-    private const byte CellTombstone = 1, CellExpiring = 2;
+    internal const byte FlagHasLiveness = 1, FlagHasDeletion = 2, FlagLivenessTtl = 4;
+    internal const byte CellTombstone = 1, CellExpiring = 2;
 
     public static void WriteDeletion(BinaryWriterBuffer w, DeletionTime d)
     {
@@ -133,12 +133,15 @@ public static class DataSerializer
     }
 
     /// <summary>The clustering key of a row encoded by <see cref="WriteRow"/>, without decoding the rest.</summary>
-    public static ReadOnlySpan<byte> ReadRowClustering(ReadOnlySpan<byte> encodedRow)
+    public static ReadOnlySpan<byte> ReadRowClustering(ReadOnlySpan<byte> encodedRow) => encodedRow[RowClusteringRange(encodedRow)];
+
+    /// <summary>Where an encoded row's clustering lies in it (right after its varint length).</summary>
+    public static Range RowClusteringRange(ReadOnlySpan<byte> encodedRow)
     {
         var r = new BinaryReaderSpan(encodedRow);
         ulong n = r.ReadVarUInt();
         if (n > (ulong)r.Remaining) throw new FormatException($"Clustering of {n} bytes runs past the end ({r.Remaining} left).");
-        return encodedRow.Slice(r.Position, (int)n);
+        return new Range(r.Position, r.Position + (int)n);
     }
 
     public static PartitionUpdate ReadPartitionUpdate(ReadOnlySpan<byte> data)

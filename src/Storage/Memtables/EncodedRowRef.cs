@@ -8,6 +8,8 @@ internal readonly struct EncodedRowRef(byte[] chunk, int offset, int length)
 {
     public ReadOnlySpan<byte> Bytes => chunk.AsSpan(offset, length);
 
+    public ReadOnlyMemory<byte> Memory => chunk.AsMemory(offset, length);
+
     public int Length => length;
 
     public ReadOnlySpan<byte> Clustering => DataSerializer.ReadRowClustering(Bytes);

@@ -106,12 +106,23 @@ public sealed class Memtable
     /// <summary>All partitions in (token, key) order, each a full snapshot; used by flush and range reads.</summary>
     public IEnumerable<PartitionSnapshot> ScanInTokenOrder()
     {
+        foreach (var p in PartitionsInTokenOrder()) yield return p.Snapshot(ClusteringSlice.All, reversed: false);
+    }
+
+    /// <summary>The same partitions with their rows still encoded: what a flush copies into the SSTable.</summary>
+    public IEnumerable<EncodedPartitionSnapshot> ScanEncodedInTokenOrder()
+    {
+        foreach (var p in PartitionsInTokenOrder()) yield return p.EncodedSnapshot();
+    }
+
+    private MemtablePartition[] PartitionsInTokenOrder()
+    {
         var ordered = _partitions.Values.ToArray();
         Array.Sort(ordered, static (a, b) =>
         {
             int c = a.Token.CompareTo(b.Token);
             return c != 0 ? c : a.Key.AsSpan().SequenceCompareTo(b.Key);
         });
-        foreach (var p in ordered) yield return p.Snapshot(ClusteringSlice.All, reversed: false);
+        return ordered;
     }
 }

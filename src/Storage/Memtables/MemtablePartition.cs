@@ -199,6 +199,22 @@ internal sealed class MemtablePartition
         return new PartitionSnapshot(Key, Token, deletion, tombstones, decoded);
     }
 
+    /// <summary>
+    /// Every row still encoded, in clustering order, with the partition's deletions: what a flush writes. The bytes
+    /// live in the arena, which outlives the flush (the memtable is only dropped after its SSTable is written).
+    /// </summary>
+    public EncodedPartitionSnapshot EncodedSnapshot()
+    {
+        lock (_gate)
+        {
+            var rows = new ReadOnlyMemory<byte>[_ordered?.Count ?? _tree!.Count];
+            int i = 0;
+            if (_ordered is not null) foreach (var row in _ordered) rows[i++] = row.Memory;
+            else foreach (var row in _tree!.Values) rows[i++] = row.Memory;
+            return new EncodedPartitionSnapshot(Key, Token, _partitionDeletion, _rangeTombstones.ToArray(), rows);
+        }
+    }
+
     private static EncodedRowRef[] SliceOfOrdered(List<EncodedRowRef> ordered, ClusteringSlice slice)
     {
         // Binary search for the first row the start bound admits (admission is monotonic in the key).

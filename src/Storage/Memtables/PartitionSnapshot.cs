@@ -10,3 +10,11 @@ public sealed record PartitionSnapshot(
     DeletionTime PartitionDeletion,
     IReadOnlyList<RangeTombstone> RangeTombstones,
     IEnumerable<Row> Rows);
+
+/// <summary>A memtable partition for flushing: rows in clustering order, each as <see cref="Core.Serialization.DataSerializer.WriteRow"/> encoded it.</summary>
+public sealed record EncodedPartitionSnapshot(
+    byte[] Key,
+    Token Token,
+    DeletionTime PartitionDeletion,
+    IReadOnlyList<RangeTombstone> RangeTombstones,
+    IReadOnlyList<ReadOnlyMemory<byte>> Rows);

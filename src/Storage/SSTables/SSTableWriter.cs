@@ -90,9 +90,28 @@ public sealed class SSTableWriter : IDisposable
     public void AppendPartition(byte[] partitionKey, DeletionTime partitionDeletion,
         IReadOnlyList<RangeTombstone> rangeTombstones, IEnumerable<Row> rows)
     {
+        ArgumentNullException.ThrowIfNull(rows);
+        AppendPartition(partitionKey, partitionDeletion, rangeTombstones, partitionStart => WriteRows(partitionStart, rows));
+    }
+
+    /// <summary>
+    /// Appends one partition whose rows are already encoded as <see cref="DataSerializer.WriteRow"/> writes them
+    /// (a memtable flush): their bytes are copied as they are, only their metadata is read for the statistics.
+    /// Same order rules as <see cref="AppendPartition(byte[], DeletionTime, IReadOnlyList{RangeTombstone}, IEnumerable{Row})"/>;
+    /// the file is byte for byte what the decoded rows would give.
+    /// </summary>
+    public void AppendEncodedPartition(byte[] partitionKey, DeletionTime partitionDeletion,
+        IReadOnlyList<RangeTombstone> rangeTombstones, IReadOnlyList<ReadOnlyMemory<byte>> encodedRows)
+    {
+        ArgumentNullException.ThrowIfNull(encodedRows);
+        AppendPartition(partitionKey, partitionDeletion, rangeTombstones, partitionStart => WriteEncodedRows(partitionStart, encodedRows));
+    }
+
+    private void AppendPartition(byte[] partitionKey, DeletionTime partitionDeletion,
+        IReadOnlyList<RangeTombstone> rangeTombstones, Action<long> writeRows)
+    {
         ArgumentNullException.ThrowIfNull(partitionKey);
         ArgumentNullException.ThrowIfNull(rangeTombstones);
-        ArgumentNullException.ThrowIfNull(rows);
         EnsureWritable();
         if (partitionKey.Length == 0) throw new ArgumentException("Partition key must not be empty.", nameof(partitionKey));
         var token = Murmur3Partitioner.GetToken(partitionKey);
@@ -111,7 +130,7 @@ public sealed class SSTableWriter : IDisposable
         WriteLengthPrefixed(_record.WrittenSpan, 0);
         _stats.OnPartition(partitionKey, token, partitionDeletion, rangeTombstones);
 
-        WriteRows(partitionStart, rows);
+        writeRows(partitionStart);
         WriteVarUInt(_data, 0); // end of partition
         long partitionLength = _data.Position - partitionStart;
         _stats.OnPartitionEnd(partitionLength);
@@ -142,31 +161,64 @@ public sealed class SSTableWriter : IDisposable
     private void WriteRows(long partitionStart, IEnumerable<Row> rows)
     {
         _rowIndex.Clear();
-        byte[]? previous = null, stretchFirst = null;
-        long stretchStart = 0;
+        var stretch = new RowStretch(partitionStart);
         foreach (var row in rows)
         {
-            if (previous is not null && row.Clustering.AsSpan().SequenceCompareTo(previous) <= 0)
-                throw new ArgumentException("Rows must arrive in strictly increasing clustering order.", nameof(rows));
-            if (stretchFirst is null)
-            {
-                stretchFirst = row.Clustering;
-                stretchStart = _data.Position;
-            }
             _record.Clear();
             DataSerializer.WriteRow(_record, row);
-            // Length + 1 so that 0 can mark the end of the partition.
-            WriteLengthPrefixed(_record.WrittenSpan, 1);
             _stats.OnRow(row);
-            previous = row.Clustering;
-            if (_data.Position - stretchStart >= _options.RowIndexIntervalBytes)
-            {
-                _rowIndex.Add(new RowIndexEntry(stretchFirst, row.Clustering, stretchStart - partitionStart, _data.Position - stretchStart));
-                stretchFirst = null;
-            }
+            AppendRow(ref stretch, _record.WrittenSpan, row.Clustering);
         }
-        if (stretchFirst is not null)
-            _rowIndex.Add(new RowIndexEntry(stretchFirst, previous!, stretchStart - partitionStart, _data.Position - stretchStart));
+        stretch.Close(this);
+    }
+
+    private void WriteEncodedRows(long partitionStart, IReadOnlyList<ReadOnlyMemory<byte>> rows)
+    {
+        _rowIndex.Clear();
+        var stretch = new RowStretch(partitionStart);
+        foreach (var row in rows)
+        {
+            _stats.OnRow(row.Span);
+            AppendRow(ref stretch, row.Span, row[DataSerializer.RowClusteringRange(row.Span)]);
+        }
+        stretch.Close(this);
+    }
+
+    /// <summary>Writes one encoded row and maintains the partition's row index (one entry per stretch of rows).</summary>
+    private void AppendRow(ref RowStretch stretch, ReadOnlySpan<byte> encodedRow, ReadOnlyMemory<byte> clustering)
+    {
+        if (stretch.HasPrevious && clustering.Span.SequenceCompareTo(stretch.Previous.Span) <= 0)
+            throw new ArgumentException("Rows must arrive in strictly increasing clustering order.", "rows");
+        if (!stretch.Open)
+        {
+            stretch.First = clustering;
+            stretch.Start = _data.Position;
+            stretch.Open = true;
+        }
+        // Length + 1 so that 0 can mark the end of the partition.
+        WriteLengthPrefixed(encodedRow, 1);
+        stretch.Previous = clustering;
+        stretch.HasPrevious = true;
+        if (_data.Position - stretch.Start >= _options.RowIndexIntervalBytes)
+        {
+            _rowIndex.Add(new RowIndexEntry(stretch.First.ToArray(), clustering.ToArray(), stretch.Start - stretch.PartitionStart, _data.Position - stretch.Start));
+            stretch.Open = false;
+        }
+    }
+
+    /// <summary>The row-index stretch being written and the last row's clustering (for the order check).</summary>
+    private struct RowStretch(long partitionStart)
+    {
+        public readonly long PartitionStart = partitionStart;
+        public ReadOnlyMemory<byte> First, Previous;
+        public long Start;
+        public bool Open, HasPrevious;
+
+        public void Close(SSTableWriter writer)
+        {
+            if (Open)
+                writer._rowIndex.Add(new RowIndexEntry(First.ToArray(), Previous.ToArray(), Start - PartitionStart, writer._data.Position - Start));
+        }
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using RingStore.Core.Data;
 using RingStore.Core.Partitioning;
+using RingStore.Core.Serialization;
 
 namespace RingStore.Storage.SSTables;
 
@@ -37,28 +38,44 @@ internal sealed class StatisticsCollector
     /// <summary>Rows arrive in clustering order within a partition, but min/max span all partitions.</summary>
     public void OnRow(Row row)
     {
+        OnRowHeader(row.Clustering, row.Clustering, row.Liveness, row.Deletion);
+        foreach (var c in row.Cells) OnCell(c.TimestampMicros, c.IsTombstone, c.TtlSeconds, c.LocalDeletionTimeSeconds);
+    }
+
+    /// <summary>The same for a row still in its encoded form (a memtable flush): nothing is decoded to objects.</summary>
+    public void OnRow(ReadOnlySpan<byte> encodedRow)
+    {
+        var reader = new EncodedRowReader(encodedRow);
+        OnRowHeader(reader.Clustering, null, reader.Liveness, reader.Deletion);
+        while (reader.TryReadCell(out var c)) OnCell(c.TimestampMicros, c.IsTombstone, c.TtlSeconds, c.LocalDeletionTimeSeconds);
+    }
+
+    /// <param name="clusteringArray">The clustering as an array when the caller has one (kept instead of a copy).</param>
+    private void OnRowHeader(ReadOnlySpan<byte> clustering, byte[]? clusteringArray, LivenessInfo liveness, DeletionTime deletion)
+    {
         _rows++;
-        if (_minClustering is null || row.Clustering.AsSpan().SequenceCompareTo(_minClustering) < 0) _minClustering = row.Clustering;
-        if (_maxClustering is null || row.Clustering.AsSpan().SequenceCompareTo(_maxClustering) > 0) _maxClustering = row.Clustering;
-        if (!row.Liveness.IsEmpty)
+        if (_minClustering is null || clustering.SequenceCompareTo(_minClustering) < 0) _minClustering = clusteringArray ?? clustering.ToArray();
+        if (_maxClustering is null || clustering.SequenceCompareTo(_maxClustering) > 0) _maxClustering = clusteringArray ?? clustering.ToArray();
+        if (!liveness.IsEmpty)
         {
-            OnTimestamp(row.Liveness.TimestampMicros);
-            if (row.Liveness.TtlSeconds > 0) OnExpiring(row.Liveness.ExpiresAtSeconds);
+            OnTimestamp(liveness.TimestampMicros);
+            if (liveness.TtlSeconds > 0) OnExpiring(liveness.ExpiresAtSeconds);
             else _maxLdt = int.MaxValue;
         }
-        if (!row.Deletion.IsLive) OnDeletion(row.Deletion);
-        foreach (var c in row.Cells)
+        if (!deletion.IsLive) OnDeletion(deletion);
+    }
+
+    private void OnCell(long timestampMicros, bool isTombstone, int ttlSeconds, int localDeletionTimeSeconds)
+    {
+        _cells++;
+        OnTimestamp(timestampMicros);
+        if (isTombstone)
         {
-            _cells++;
-            OnTimestamp(c.TimestampMicros);
-            if (c.IsTombstone)
-            {
-                _tombstones++;
-                OnExpiring(c.LocalDeletionTimeSeconds);
-            }
-            else if (c.TtlSeconds > 0) OnExpiring(c.LocalDeletionTimeSeconds);
-            else _maxLdt = int.MaxValue;
+            _tombstones++;
+            OnExpiring(localDeletionTimeSeconds);
         }
+        else if (ttlSeconds > 0) OnExpiring(localDeletionTimeSeconds);
+        else _maxLdt = int.MaxValue;
     }
 
     private void OnDeletion(DeletionTime d)

@@ -35,7 +35,7 @@ public class DataSerializerTests
             cols.Distinct().Order().Aggregate(Gen.Const(Array.Empty<Cell>()),
                 (acc, c) => Gen.Select(acc, CellFor(c)).Select((xs, x) => (Cell[])[.. xs, x])));
 
-    private static readonly Gen<Row> Row =
+    internal static readonly Gen<Row> Row =
         Gen.Select(Bytes, Liveness, Deletion, Cells).Select((ck, l, d, cs) => new Row(ck, l, d, cs));
 
     private static readonly Gen<ClusteringBound> Bound =
