@@ -21,18 +21,22 @@ namespace RingStore.Node.Requests;
 /// needs for their data (in pieces of at most <see cref="PartitionsPerRequest"/> partitions), merges their answers
 /// with the merge rule, and yields the partitions in token order — each exactly once, whichever replica held it.
 /// A replica that fails is replaced by another live one; when none is left the scan is a ReadTimeout.
-/// Differences from single-partition reads: no digests, no speculative retry and no read repair (Cassandra's
-/// range reads do repair; here anti-entropy for scans is left to single-partition reads).
+/// When more than one replica answered, each partition a replica holds an older or incomplete version of is
+/// repaired there before the scan yields it (blocking read repair, as single-partition reads and Cassandra's range
+/// reads do), so a QUORUM scan never returns data that a later QUORUM read could miss.
+/// Differences from single-partition reads: no digests (every contacted replica sends data) and no speculative retry.
 /// </summary>
 public sealed class RangeReadCoordinator(
     ReplicaLookup lookup,
     Func<MembershipSnapshot> membership,
-    StorageEngine engine,
+    LocalReplica local,
     IMessagingService messaging,
     NodeMetrics metrics,
     TimeSpan readTimeout,
     ILogger logger)
 {
+    private readonly ReadRepairSender _repairs = new(local, messaging, readTimeout);
+
     /// <summary>Partitions per replica request; the answer past a replica's cut is read by the next request.</summary>
     public const int PartitionsPerRequest = 256;
 
@@ -94,10 +98,10 @@ public sealed class RangeReadCoordinator(
 
         // A replica cut at its partition limit said nothing past its last partition: merge only up to the earliest cut.
         long coveredUpTo = command.EndInclusive;
-        var decoded = answers.Select(a => a.Partitions.Select(b => MergedPartitionDataCodec.Deserialize(b)!).ToList()).ToList();
+        var decoded = answers.Select(a => a.Response.Partitions.Select(b => MergedPartitionDataCodec.Deserialize(b)!).ToList()).ToList();
         for (int i = 0; i < answers.Length; i++)
         {
-            if (answers[i].Truncated && decoded[i].Count > 0) coveredUpTo = Math.Min(coveredUpTo, decoded[i][^1].Token.Value);
+            if (answers[i].Response.Truncated && decoded[i].Count > 0) coveredUpTo = Math.Min(coveredUpTo, decoded[i][^1].Token.Value);
         }
         var merged = decoded.SelectMany(d => d)
             .Where(p => p.Token.Value <= coveredUpTo)
@@ -106,7 +110,34 @@ public sealed class RangeReadCoordinator(
             .OrderBy(p => p.Token)
             .ThenBy(p => p.Key, Comparer<byte[]>.Create((a, b) => a.AsSpan().SequenceCompareTo(b)))
             .ToList();
+        if (answers.Length > 1) await RepairAsync(snapshot, command.Table, merged, answers.Select(a => a.Endpoint).ToList(), decoded, ct).ConfigureAwait(false);
         return (merged, coveredUpTo);
+    }
+
+    /// <summary>
+    /// Writes to each replica what it lacks of the merged partitions and waits for the acks. Every replica's answer
+    /// covers the merged token span (its cut, if any, is at or past <c>coveredUpTo</c>), so a partition missing from
+    /// an answer is missing on that replica.
+    /// </summary>
+    private async Task RepairAsync(MembershipSnapshot snapshot, string table, List<MergedPartitionData> merged, IReadOnlyList<string> endpoints,
+        IReadOnlyList<List<MergedPartitionData>> answers, CancellationToken ct)
+    {
+        var byKey = answers.Select(a => a.ToDictionary(p => Convert.ToHexString(p.Key), StringComparer.Ordinal)).ToList();
+        var repairs = new List<Task>();
+        foreach (var partition in merged)
+        {
+            string key = Convert.ToHexString(partition.Key);
+            bool repaired = false;
+            for (int i = 0; i < endpoints.Count; i++)
+            {
+                var diff = RepairDiff.For(table, partition.Key, partition, partition.Rows, byKey[i].GetValueOrDefault(key), reversed: false);
+                if (diff is null) continue;
+                repairs.Add(_repairs.RepairAsync(snapshot, endpoints[i], diff, ct));
+                repaired = true;
+            }
+            if (repaired) metrics.ReadRepair();
+        }
+        await Task.WhenAll(repairs).ConfigureAwait(false);
     }
 
     private static MergedPartitionData Merge(IReadOnlyList<MergedPartitionData> versions)
@@ -117,7 +148,7 @@ public sealed class RangeReadCoordinator(
             merged.Rows.Where(r => !r.IsEmpty).ToList());
     }
 
-    private async Task<RangeReadResponseMessage> AskWithFallbackAsync(MembershipSnapshot snapshot, NodeInfo first, Queue<NodeInfo> spare,
+    private async Task<(string Endpoint, RangeReadResponseMessage Response)> AskWithFallbackAsync(MembershipSnapshot snapshot, NodeInfo first, Queue<NodeInfo> spare,
         RangeReadCommandMessage command, ReadPlan plan, CancellationToken ct)
     {
         var replica = first;
@@ -128,11 +159,11 @@ public sealed class RangeReadCoordinator(
                 if (replica.Endpoint == snapshot.LocalEndpoint)
                 {
                     metrics.ReplicaRead();
-                    return RangeReadVerbHandler.Answer(engine, command);
+                    return (replica.Endpoint, RangeReadVerbHandler.Answer(local.Engine, command));
                 }
                 var reply = await messaging.SendRequestAsync(PeerAddress.Parse(replica.Endpoint), Verb.RangeRead,
                     CoordinationMessageSerializer.Serialize(command), readTimeout, ct).ConfigureAwait(false);
-                return CoordinationMessageSerializer.Deserialize<RangeReadResponseMessage>(reply.Payload);
+                return (replica.Endpoint, CoordinationMessageSerializer.Deserialize<RangeReadResponseMessage>(reply.Payload));
             }
             catch (Exception e) when (e is RequestTimeoutException or RequestFailedException or IOException or FormatException)
             {

@@ -35,6 +35,7 @@ public sealed class ReadCoordinator(
     public static readonly TimeSpan MinSpeculativeThreshold = TimeSpan.FromMilliseconds(1);
 
     private readonly long _origin = time.GetTimestamp();
+    private readonly ReadRepairSender _repairs = new(local, messaging, readTimeout);
 
     private TimeSpan Now => time.GetElapsedTime(_origin);
 
@@ -120,7 +121,7 @@ public sealed class ReadCoordinator(
             ? FetchDataAsync(membership, a.Endpoint, dataCommand, ct)
             : Task.FromResult(new ReplicaReadResponse(a.Endpoint, a.Response.DecodeData())))).ConfigureAwait(false);
         var resolution = ReadResolver.Resolve(query, full, nowSeconds);
-        await Task.WhenAll(resolution.Repairs.Select(r => RepairAsync(membership, r.Key, r.Value, ct))).ConfigureAwait(false);
+        await Task.WhenAll(resolution.Repairs.Select(r => _repairs.RepairAsync(membership, r.Key, r.Value, ct))).ConfigureAwait(false);
         return new ReadResult(resolution.VisibleRows, resolution.ResumeAfter);
     }
 
@@ -169,16 +170,5 @@ public sealed class ReadCoordinator(
         var reply = await messaging.SendRequestAsync(PeerAddress.Parse(endpoint), Verb.Read, CoordinationMessageSerializer.Serialize(command), readTimeout, ct)
             .ConfigureAwait(false);
         return new ReplicaReadResponse(endpoint, CoordinationMessageSerializer.Deserialize<ReadResponseMessage>(reply.Payload).DecodeData());
-    }
-
-    private async Task RepairAsync(MembershipSnapshot membership, string endpoint, Core.Data.PartitionUpdate repair, CancellationToken ct)
-    {
-        if (endpoint == membership.LocalEndpoint)
-        {
-            await local.ApplyAsync(repair, ct).ConfigureAwait(false);
-            return;
-        }
-        await messaging.SendRequestAsync(PeerAddress.Parse(endpoint), Verb.ReadRepair, CoordinationMessageSerializer.Serialize(MutationMessage.For(repair)),
-            readTimeout, ct).ConfigureAwait(false);
     }
 }

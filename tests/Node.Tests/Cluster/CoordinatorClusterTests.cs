@@ -1,5 +1,6 @@
 using RingStore.Core.Consistency;
 using RingStore.Core.Errors;
+using RingStore.Core.Partitioning;
 using RingStore.Node.Messaging;
 
 namespace RingStore.Node.Tests.Cluster;
@@ -142,6 +143,49 @@ public sealed class CoordinatorClusterTests
         // Blocking read repair: by the time the read answered, the stale replica has the rows.
         Assert.Equal(Enumerable.Range(0, 10).Select(ck => $"r{ck}"),
             cluster[2].Engine.Read(SampleData.Partition(table, 7)).Rows.Select(SampleData.Value));
+    }
+
+    [Fact]
+    public async Task A_range_scan_repairs_a_replica_that_lost_its_data_before_it_yields_the_partitions()
+    {
+        await using var cluster = await InProcessCluster.StartAsync(3);
+        var table = await cluster.CreateSampleTableAsync();
+        const int Partitions = 30;
+        for (int pk = 0; pk < Partitions; pk++)
+            await cluster[0].Writes.WriteAsync("ks", SampleData.Upsert(table, pk, 1, $"p{pk}"), ConsistencyLevel.All, CancellationToken.None);
+
+        await cluster.StopNodeAsync(2);
+        Directory.Delete(Path.Combine(cluster.Options[2].DataDirectory, "data"), recursive: true);
+        await cluster.StartNodeAsync(2);
+        await cluster.WaitUntilAsync(cluster.AllSeeAllUp, TimeSpan.FromSeconds(20), "node 2 back");
+        Assert.Empty(cluster[2].Engine.Read(SampleData.Partition(table, 0)).Rows);
+
+        var scanned = new List<string?>();
+        await foreach (var partition in cluster[0].RangeReads.ReadAsync("ks", table.FullName, Token.Minimum, new Token(long.MaxValue),
+                           ConsistencyLevel.All, CancellationToken.None))
+            scanned.AddRange(partition.Rows.Select(SampleData.Value));
+
+        Assert.Equal(Enumerable.Range(0, Partitions).Select(pk => $"p{pk}").Order(), scanned.Order());
+        Assert.True(cluster[0].Metrics.ReadRepairs >= Partitions, $"{cluster[0].Metrics.ReadRepairs} read repairs");
+        // Blocking: by the time the scan yielded a partition, the stale replica had it.
+        for (int pk = 0; pk < Partitions; pk++)
+            Assert.Equal($"p{pk}", Assert.Single(cluster[2].Engine.Read(SampleData.Partition(table, pk)).Rows.Select(SampleData.Value)));
+    }
+
+    [Fact]
+    public async Task A_range_scan_of_agreeing_replicas_repairs_nothing()
+    {
+        await using var cluster = await InProcessCluster.StartAsync(3);
+        var table = await cluster.CreateSampleTableAsync();
+        for (int pk = 0; pk < 10; pk++)
+            await cluster[0].Writes.WriteAsync("ks", SampleData.Upsert(table, pk, 1, $"p{pk}"), ConsistencyLevel.All, CancellationToken.None);
+
+        int count = 0;
+        await foreach (var _ in cluster[1].RangeReads.ReadAsync("ks", table.FullName, Token.Minimum, new Token(long.MaxValue),
+                           ConsistencyLevel.All, CancellationToken.None))
+            count++;
+        Assert.Equal(10, count);
+        Assert.Equal(0, cluster[1].Metrics.ReadRepairs);
     }
 
     [Fact]
