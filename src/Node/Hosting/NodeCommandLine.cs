@@ -16,6 +16,7 @@ public static class NodeCommandLine
         ["--rack"] = "RingStore:Rack",
         ["--commitlog-sync"] = "RingStore:CommitLogSync",
         ["--memtable-mib"] = "RingStore:MemtableBudgetMiB",
+        ["--compaction-mib-per-sec"] = "RingStore:CompactionThroughputMiBPerSecond",
         ["--hint-window"] = "RingStore:HintWindow",
         ["--hint-throttle-kib"] = "RingStore:HintThrottleKiBPerSecond",
         ["--write-timeout"] = "RingStore:WriteTimeout",

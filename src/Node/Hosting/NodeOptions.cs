@@ -45,6 +45,9 @@ public sealed class NodeOptions
 
     public int MemtableBudgetMiB { get; set; } = 64;
 
+    /// <summary>Cap on compaction's write rate in MiB/s (Cassandra's compaction_throughput); 0 = unlimited.</summary>
+    public double CompactionThroughputMiBPerSecond { get; set; }
+
     /// <summary>How long a down replica keeps collecting hints (Cassandra's max_hint_window).</summary>
     public TimeSpan HintWindow { get; set; } = TimeSpan.FromHours(3);
 
@@ -79,6 +82,8 @@ public sealed class NodeOptions
         if (NumTokens is < 1 or > 4096) throw new InvalidOperationException($"RingStore:NumTokens must be 1..4096, not {NumTokens}.");
         if (string.IsNullOrWhiteSpace(DataDirectory)) throw new InvalidOperationException("RingStore:DataDirectory must be set.");
         if (MemtableBudgetMiB < 1) throw new InvalidOperationException("RingStore:MemtableBudgetMiB must be at least 1.");
+        if (CompactionThroughputMiBPerSecond < 0 || double.IsNaN(CompactionThroughputMiBPerSecond))
+            throw new InvalidOperationException("RingStore:CompactionThroughputMiBPerSecond must be 0 (unlimited) or positive.");
         if (WriteTimeout <= TimeSpan.Zero || ReadTimeout <= TimeSpan.Zero) throw new InvalidOperationException("RingStore timeouts must be positive.");
         foreach (var seed in SeedList()) _ = Messaging.PeerAddress.Parse(seed);
     }

@@ -120,6 +120,7 @@ public sealed partial class RingStoreNode : IAsyncDisposable
             CommitLogGroupWindow = Options.CommitLogGroupWindow,
             MemtableFlushThresholdBytes = (long)Options.MemtableBudgetMiB << 20,
             MaxValueSizeBytes = (long)Options.MaxValueSizeMiB << 20,
+            CompactionThroughputMiBPerSecond = Options.CompactionThroughputMiBPerSecond,
         }, Schema.Current.Tables, _loggerFactory, _time);
         Schema.Changed += ApplySchemaChangeToEngine;
 

@@ -34,8 +34,9 @@ public sealed class StorageEngine : IAsyncDisposable
     private readonly ConcurrentDictionary<string, TableStore> _tables = new(StringComparer.Ordinal);
     private readonly CompactionRunner _compaction;
     private readonly SemaphoreSlim _wake = new(0);
+    private readonly SemaphoreSlim _compactionWake = new(0);
     private readonly CancellationTokenSource _stop = new();
-    private readonly Task _background;
+    private readonly Task _flushing, _compacting;
     private long _releasedLogPosition = -1;
     private int _disposed;
 
@@ -49,7 +50,11 @@ public sealed class StorageEngine : IAsyncDisposable
         _time = time;
         _commitLog = commitLog;
         _compaction = new CompactionRunner(fs, options, loggerFactory.CreateLogger<CompactionRunner>(), time);
-        _background = options.BackgroundCompaction ? Task.Run(BackgroundLoop) : Task.CompletedTask;
+        // Two loops, as Cassandra has separate flush and compaction executors: a flush must never wait behind a
+        // compaction (which may run for minutes under a throughput cap) while sealed memtables pile up to the
+        // back-pressure limit and writes stall.
+        _flushing = options.BackgroundCompaction ? Task.Run(() => BackgroundLoop(_wake, FlushStepAsync, "flush")) : Task.CompletedTask;
+        _compacting = options.BackgroundCompaction ? Task.Run(() => BackgroundLoop(_compactionWake, CompactionStepAsync, "compaction")) : Task.CompletedTask;
     }
 
     /// <summary>
@@ -393,19 +398,42 @@ public sealed class StorageEngine : IAsyncDisposable
             _logger.LogInformation("Replayed {Applied} commit-log entries ({Skipped} for unknown tables or skipped)", applied, skipped);
     }
 
-    private async Task BackgroundLoop()
+    /// <summary>Flushes every sealed memtable, releases the commit log they covered, and wakes compaction.</summary>
+    private async Task FlushStepAsync(CancellationToken ct)
+    {
+        bool flushed = false;
+        foreach (var t in _tables.Values)
+        {
+            if (!t.HasMemtablesToFlush) continue;
+            await t.FlushSealedAsync(ct).ConfigureAwait(false);
+            flushed = true;
+        }
+        ReleaseCommitLog();
+        if (flushed) _compactionWake.Release();
+    }
+
+    /// <summary>Runs compactions (one at a time) until no table has one to do.</summary>
+    private async Task CompactionStepAsync(CancellationToken ct)
+    {
+        bool more = true;
+        while (more && !ct.IsCancellationRequested)
+        {
+            more = false;
+            foreach (var t in _tables.Values)
+                if (!ct.IsCancellationRequested && await _compaction.RunOneAsync(t, ct).ConfigureAwait(false)) more = true;
+        }
+    }
+
+    /// <summary>Runs <paramref name="step"/> when woken (or every second) until the engine stops.</summary>
+    private async Task BackgroundLoop(SemaphoreSlim wake, Func<CancellationToken, Task> step, string what)
     {
         var ct = _stop.Token;
         while (!ct.IsCancellationRequested)
         {
             try
             {
-                await _wake.WaitAsync(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
-                foreach (var t in _tables.Values)
-                    if (t.HasMemtablesToFlush) await t.FlushSealedAsync(ct).ConfigureAwait(false);
-                ReleaseCommitLog();
-                foreach (var t in _tables.Values)
-                    if (ct.IsCancellationRequested || await _compaction.RunOneAsync(t, ct).ConfigureAwait(false)) _wake.Release();
+                await wake.WaitAsync(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
+                await step(ct).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -413,9 +441,9 @@ public sealed class StorageEngine : IAsyncDisposable
             }
             catch (Exception e)
             {
-                // Flush or compaction failed (disk full, I/O error): data stays in memtables and the
-                // commit log; try again later rather than crash the node.
-                _logger.LogError(e, "Background flush/compaction failed; will retry");
+                // A flush or compaction failed (disk full, I/O error): data stays in memtables and the
+                // commit log, or in the input SSTables; try again later rather than crash the node.
+                _logger.LogError(e, "Background {What} failed; will retry", what);
                 try { await Task.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false); }
                 catch (OperationCanceledException) { break; }
             }
@@ -427,11 +455,12 @@ public sealed class StorageEngine : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         await _stop.CancelAsync().ConfigureAwait(false);
-        try { await _background.ConfigureAwait(false); } catch (OperationCanceledException) { }
+        try { await Task.WhenAll(_flushing, _compacting).ConfigureAwait(false); } catch (OperationCanceledException) { }
         await _commitLog.FlushAsync().ConfigureAwait(false);
         await _commitLog.DisposeAsync().ConfigureAwait(false);
         foreach (var t in _tables.Values) t.Dispose();
         _stop.Dispose();
         _wake.Dispose();
+        _compactionWake.Dispose();
     }
 }

@@ -1,0 +1,29 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using RingStore.Node.Hosting;
+
+namespace RingStore.Node.Tests.Hosting;
+
+/// <summary>The operator's switches reach <see cref="NodeOptions"/>, and bad values stop the node before it starts.</summary>
+public sealed class NodeOptionsBindingTests
+{
+    [Fact]
+    public async Task Command_line_switches_bind_to_the_node_options()
+    {
+        await using var app = Program.Build(["--grpc-port", "19042", "--internode-port", "17000", "--memtable-mib", "32", "--compaction-mib-per-sec", "16"]);
+        var options = app.Services.GetRequiredService<IOptions<NodeOptions>>().Value;
+        Assert.Equal(32, options.MemtableBudgetMiB);
+        Assert.Equal(16, options.CompactionThroughputMiBPerSecond);
+        Assert.Equal(19042, options.GrpcPort);
+    }
+
+    [Theory]
+    [InlineData("--compaction-mib-per-sec", "-1", "CompactionThroughputMiBPerSecond")]
+    [InlineData("--memtable-mib", "0", "MemtableBudgetMiB")]
+    public void A_bad_value_is_refused_with_the_setting_named(string flag, string value, string setting)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Program.Build([flag, value]));
+        Assert.Contains(setting, error.Message, StringComparison.Ordinal);
+    }
+}
