@@ -17,17 +17,10 @@ public sealed class EncodedRowsWriterTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private static readonly Gen<SSTableWriterOptions> OptionsGen =
-        Gen.Int[0, 2].Select(r => new SSTableWriterOptions
-        {
-            BlockSizeBytes = 700,
-            RowIndexIntervalBytes = r switch { 0 => 1, 1 => 300, _ => 64 * 1024 },
-        });
-
     [Fact]
     public void Encoded_and_decoded_rows_give_identical_files()
     {
-        Gen.Select(TestData.TableGen, OptionsGen).Sample((partitions, options) =>
+        Gen.Select(TestData.TableGen, SSTableRoundTripTests.OptionsGen).Sample((partitions, options) =>
         {
             long gen = ++_generation;
             string decodedDir = Directory.CreateDirectory(Path.Combine(_dir.Path, $"decoded-{gen}")).FullName;

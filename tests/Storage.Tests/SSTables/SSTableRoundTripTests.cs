@@ -15,7 +15,8 @@ public sealed class SSTableRoundTripTests : IDisposable
 
     // Tiny blocks and row-index intervals put rows across block boundaries and give even small
     // partitions a row index, so the seek paths run on random data, not just the 64 KiB defaults.
-    private static readonly Gen<SSTableWriterOptions> OptionsGen =
+    /// <summary>Also used by <see cref="EncodedRowsWriterTests"/>.</summary>
+    internal static readonly Gen<SSTableWriterOptions> OptionsGen =
         Gen.Select(Gen.Int[0, 2], Gen.Int[0, 2], Gen.Int[1, 4], (b, r, s) => new SSTableWriterOptions
         {
             BlockSizeBytes = b switch { 0 => 64, 1 => 700, _ => 64 * 1024 },
