@@ -14,6 +14,9 @@ public ref struct BinaryReaderSpan
     public readonly int Remaining => _data.Length - Position;
     public readonly bool AtEnd => Position >= _data.Length;
 
+    /// <summary>What is left to read (for a nested reader; advance <see cref="Position"/> by what it consumed).</summary>
+    public readonly ReadOnlySpan<byte> Rest => _data[Position..];
+
     public byte ReadByte() { Need(1); return _data[Position++]; }
 
     public ReadOnlySpan<byte> ReadSpan(int n) { Need(n); var s = _data.Slice(Position, n); Position += n; return s; }

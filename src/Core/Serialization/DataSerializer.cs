@@ -83,27 +83,13 @@ public static class DataSerializer
 
     public static Row ReadRow(ref BinaryReaderSpan r)
     {
-        byte[] clustering = r.ReadBlob();
-        byte flags = r.ReadByte();
-        var liveness = LivenessInfo.None;
-        if ((flags & FlagHasLiveness) != 0) liveness = LivenessInfo.At(r.ReadVarInt());
-        if ((flags & FlagLivenessTtl) != 0)
-            liveness = new LivenessInfo(liveness.TimestampMicros, (int)r.ReadVarUInt(), (int)r.ReadVarInt());
-        var deletion = (flags & FlagHasDeletion) != 0 ? ReadDeletion(ref r) : DeletionTime.Live;
-        int n = ReadCount(ref r, "cells");
-        var cells = new Cell[n];
-        for (int i = 0; i < n; i++)
-        {
-            int column = (int)r.ReadVarUInt();
-            byte kind = r.ReadByte();
-            long ts = r.ReadVarInt();
-            if (kind == CellTombstone) { cells[i] = new Cell(column, ts, 0, (int)r.ReadVarInt(), null); continue; }
-            int ttl = 0, ldt = Cell.NoDeletion;
-            if (kind == CellExpiring) { ttl = (int)r.ReadVarUInt(); ldt = (int)r.ReadVarInt(); }
-            else if (kind != 0) throw new FormatException($"Unknown cell kind {kind}.");
-            cells[i] = new Cell(column, ts, ttl, ldt, r.ReadBlob());
-        }
-        return new Row(clustering, liveness, deletion, cells);
+        var row = new EncodedRowReader(r.Rest);
+        var cells = new Cell[row.CellsLeft];
+        for (int i = 0; row.TryReadCell(out var c, out var value); i++)
+            cells[i] = new Cell(c.Column, c.TimestampMicros, c.TtlSeconds, c.LocalDeletionTimeSeconds, c.IsTombstone ? null : value.ToArray());
+        var result = new Row(row.Clustering.ToArray(), row.Liveness, row.Deletion, cells);
+        r.Position += row.BytesRead;
+        return result;
     }
 
     public static void WritePartitionUpdate(BinaryWriterBuffer w, PartitionUpdate u) => WritePartitionUpdate(w, u, []);

@@ -3,10 +3,11 @@ using RingStore.Core.Data;
 namespace RingStore.Core.Serialization;
 
 /// <summary>
-/// Reads what an encoded row (as <see cref="DataSerializer.WriteRow"/> writes it) says about itself — clustering,
-/// liveness, deletion and each cell's timestamp, TTL and deletion time — without allocating and without copying
-/// values. A memtable flush writes rows it already holds encoded straight to the SSTable and only needs these
-/// facts for the statistics; decoding every row to objects for that was most of the flush's garbage.
+/// The one reader of the row encoding <see cref="DataSerializer.WriteRow"/> writes: clustering, liveness, deletion,
+/// then each cell's metadata and value, without allocating or copying. <see cref="DataSerializer.ReadRow"/> builds
+/// Row objects on it; a memtable flush, which copies rows it holds encoded straight to the SSTable, reads only the
+/// metadata its statistics need (decoding every row to objects for that was most of the flush's garbage).
+/// The row may be followed by other data: <see cref="BytesRead"/> says where it ended once every cell was read.
 /// </summary>
 public ref struct EncodedRowReader
 {
@@ -33,9 +34,19 @@ public ref struct EncodedRowReader
 
     public DeletionTime Deletion { get; }
 
+    /// <summary>Cells not read yet.</summary>
+    public readonly int CellsLeft => _cellsLeft;
+
+    /// <summary>Bytes of the row consumed so far (the whole row once <see cref="CellsLeft"/> is 0).</summary>
+    public readonly int BytesRead => _reader.Position;
+
     /// <summary>The next cell's metadata (its value skipped); false after the last cell.</summary>
-    public bool TryReadCell(out CellMetadata cell)
+    public bool TryReadCell(out CellMetadata cell) => TryReadCell(out cell, out _);
+
+    /// <summary>The next cell's metadata and value (empty for a tombstone); false after the last cell.</summary>
+    public bool TryReadCell(out CellMetadata cell, out ReadOnlySpan<byte> value)
     {
+        value = default;
         if (_cellsLeft == 0)
         {
             cell = default;
@@ -57,7 +68,7 @@ public ref struct EncodedRowReader
             localDeletionTime = (int)_reader.ReadVarInt();
         }
         else if (kind != 0) throw new FormatException($"Unknown cell kind {kind}.");
-        _reader.ReadSpan(ReadLength(ref _reader, "cell value"));
+        value = _reader.ReadSpan(ReadLength(ref _reader, "cell value"));
         cell = new CellMetadata(column, timestamp, ttl, localDeletionTime, IsTombstone: false);
         return true;
     }

@@ -33,7 +33,7 @@ public sealed class StorageEngine : IAsyncDisposable
     private readonly CommitLog.CommitLog _commitLog;
     private readonly ConcurrentDictionary<string, TableStore> _tables = new(StringComparer.Ordinal);
     private readonly CompactionRunner _compaction;
-    private readonly SemaphoreSlim _wake = new(0);
+    private readonly SemaphoreSlim _flushWake = new(0);
     private readonly SemaphoreSlim _compactionWake = new(0);
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _flushing, _compacting;
@@ -53,7 +53,7 @@ public sealed class StorageEngine : IAsyncDisposable
         // Two loops, as Cassandra has separate flush and compaction executors: a flush must never wait behind a
         // compaction (which may run for minutes under a throughput cap) while sealed memtables pile up to the
         // back-pressure limit and writes stall.
-        _flushing = options.BackgroundCompaction ? Task.Run(() => BackgroundLoop(_wake, FlushStepAsync, "flush")) : Task.CompletedTask;
+        _flushing = options.BackgroundCompaction ? Task.Run(() => BackgroundLoop(_flushWake, FlushStepAsync, "flush")) : Task.CompletedTask;
         _compacting = options.BackgroundCompaction ? Task.Run(() => BackgroundLoop(_compactionWake, CompactionStepAsync, "compaction")) : Task.CompletedTask;
     }
 
@@ -167,7 +167,7 @@ public sealed class StorageEngine : IAsyncDisposable
         await WaitForFlushCapacity(table, ct).ConfigureAwait(false);
 
         // The payload is encoded once: the commit log copies it, and the memtable keeps its rows' bytes.
-        var payload = SerializationBufferPool.Shared.Rent();
+        var payload = BinaryWriterBufferPool.Shared.Rent();
         int[] rowBounds = ArrayPool<int>.Shared.Rent(update.Rows.Count + 1);
         Memtable memtable;
         try
@@ -188,10 +188,10 @@ public sealed class StorageEngine : IAsyncDisposable
         {
             // After the append completed (or failed) and the memtable copied what it keeps: nothing refers to these.
             ArrayPool<int>.Shared.Return(rowBounds);
-            SerializationBufferPool.Shared.Return(payload);
+            BinaryWriterBufferPool.Shared.Return(payload);
         }
         if (memtable.EstimatedSizeBytes >= _options.MemtableFlushThresholdBytes && table.SwitchMemtable(force: false))
-            _wake.Release();
+            _flushWake.Release();
         table.Metrics.RecordWrite((long)Stopwatch.GetElapsedTime(started).TotalMicroseconds);
     }
 
@@ -460,7 +460,7 @@ public sealed class StorageEngine : IAsyncDisposable
         await _commitLog.DisposeAsync().ConfigureAwait(false);
         foreach (var t in _tables.Values) t.Dispose();
         _stop.Dispose();
-        _wake.Dispose();
+        _flushWake.Dispose();
         _compactionWake.Dispose();
     }
 }

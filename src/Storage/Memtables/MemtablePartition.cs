@@ -2,7 +2,6 @@ using System.Buffers;
 using RingStore.Core.Data;
 using RingStore.Core.Partitioning;
 using RingStore.Core.Serialization;
-using RingStore.Storage.Engine;
 
 namespace RingStore.Storage.Memtables;
 
@@ -89,7 +88,7 @@ internal sealed class MemtablePartition
     {
         if (encoded.IsAvailable) return CopyToArena(encoded);
         // Replay and direct callers: encode here, in a reused buffer.
-        var buffer = SerializationBufferPool.Shared.Rent();
+        var buffer = BinaryWriterBufferPool.Shared.Rent();
         int[] bounds = ArrayPool<int>.Shared.Rent(rows.Count + 1);
         try
         {
@@ -104,7 +103,7 @@ internal sealed class MemtablePartition
         finally
         {
             ArrayPool<int>.Shared.Return(bounds);
-            SerializationBufferPool.Shared.Return(buffer);
+            BinaryWriterBufferPool.Shared.Return(buffer);
         }
     }
 
@@ -168,7 +167,7 @@ internal sealed class MemtablePartition
             var (chunk, offset) = _arena.Copy(encodedRow);
             return new EncodedRowRef(chunk, offset, encodedRow.Length);
         }
-        var buffer = SerializationBufferPool.Shared.Rent();
+        var buffer = BinaryWriterBufferPool.Shared.Rent();
         try
         {
             DataSerializer.WriteRow(buffer, row);
@@ -177,7 +176,7 @@ internal sealed class MemtablePartition
         }
         finally
         {
-            SerializationBufferPool.Shared.Return(buffer);
+            BinaryWriterBufferPool.Shared.Return(buffer);
         }
     }
 

@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
-using RingStore.Core.Serialization;
-
-namespace RingStore.Storage.Engine;
+namespace RingStore.Core.Serialization;
 
 /// <summary>
 /// Reusable buffers to serialize mutations into (the commit-log payload, whose row encodings the memtable then
@@ -12,17 +10,17 @@ namespace RingStore.Storage.Engine;
 /// <see cref="MaxPooledBytes"/>; larger ones (a rare huge mutation) are dropped so they do not pin memory, and at
 /// most <see cref="MaxPooled"/> buffers are kept.
 /// </summary>
-internal sealed class SerializationBufferPool
+public sealed class BinaryWriterBufferPool
 {
-    internal const int MaxPooledBytes = 64 * 1024;
-    internal const int MaxPooled = 256;
+    public const int MaxPooledBytes = 64 * 1024;
+    public const int MaxPooled = 256;
     private const int InitialBytes = 1024;
 
     private readonly ConcurrentQueue<BinaryWriterBuffer> _buffers = new();
     private int _count;
 
-    /// <summary>The process-wide pool the engine and memtables use.</summary>
-    public static SerializationBufferPool Shared { get; } = new();
+    /// <summary>The process-wide pool (the storage engine and memtables serialize mutations into it).</summary>
+    public static BinaryWriterBufferPool Shared { get; } = new();
 
     /// <summary>Buffers waiting in the pool.</summary>
     public int PooledCount => Volatile.Read(ref _count);

@@ -1,15 +1,14 @@
-using RingStore.Storage.Engine;
-using Xunit;
+using RingStore.Core.Serialization;
 
-namespace RingStore.Storage.Tests.Engine;
+namespace RingStore.Core.Tests.Serialization;
 
-public sealed class SerializationBufferPoolTests
+public sealed class BinaryWriterBufferPoolTests
 {
     [Fact]
     public async Task A_buffer_returned_on_another_thread_is_reused()
     {
         // The write path rents before the commit-log await and returns after it, usually on another thread.
-        var pool = new SerializationBufferPool();
+        var pool = new BinaryWriterBufferPool();
         var rented = pool.Rent();
         rented.WriteBytes(new byte[100]);
         await Task.Run(() => pool.Return(rented));
@@ -22,18 +21,18 @@ public sealed class SerializationBufferPoolTests
     [Fact]
     public void The_pool_keeps_at_most_MaxPooled_buffers()
     {
-        var pool = new SerializationBufferPool();
-        var buffers = Enumerable.Range(0, SerializationBufferPool.MaxPooled + 10).Select(_ => pool.Rent()).ToList();
+        var pool = new BinaryWriterBufferPool();
+        var buffers = Enumerable.Range(0, BinaryWriterBufferPool.MaxPooled + 10).Select(_ => pool.Rent()).ToList();
         foreach (var b in buffers) pool.Return(b);
-        Assert.Equal(SerializationBufferPool.MaxPooled, pool.PooledCount);
+        Assert.Equal(BinaryWriterBufferPool.MaxPooled, pool.PooledCount);
     }
 
     [Fact]
     public void A_buffer_that_grew_past_the_cap_is_dropped()
     {
-        var pool = new SerializationBufferPool();
+        var pool = new BinaryWriterBufferPool();
         var big = pool.Rent();
-        big.WriteBytes(new byte[SerializationBufferPool.MaxPooledBytes + 1]);
+        big.WriteBytes(new byte[BinaryWriterBufferPool.MaxPooledBytes + 1]);
         pool.Return(big);
         Assert.Equal(0, pool.PooledCount);
         Assert.NotSame(big, pool.Rent());
