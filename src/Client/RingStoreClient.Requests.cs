@@ -34,7 +34,7 @@ public sealed partial class RingStoreClient
             if (bound.PartitionKey is { } key) token = Metadata.TokenOf(keyspace, bound.Prepared.Metadata.Table, key);
         }
         var response = await SendAsync(keyspace, token, idempotent, statement.Timeout,
-            (api, options) => api.ExecuteAsync(request, options).ResponseAsync, ct).ConfigureAwait(false);
+            (node, options) => node.Api.ExecuteAsync(request, options).ResponseAsync, ct).ConfigureAwait(false);
         if (response.Kind == ExecuteResponse.Types.Kind.SetKeyspace) Keyspace = response.Keyspace;
         if (response.Kind == ExecuteResponse.Types.Kind.SchemaChange)
             await RefreshMetadataAsync(ct).ConfigureAwait(false); // so token-aware routing knows the new table at once
@@ -46,7 +46,7 @@ public sealed partial class RingStoreClient
     {
         var request = new PrepareRequest { Statement = cql, Keyspace = Keyspace ?? "" };
         var response = await SendAsync(null, null, idempotent: true, null,
-            (api, options) => api.PrepareAsync(request, options).ResponseAsync, ct).ConfigureAwait(false);
+            (node, options) => node.Api.PrepareAsync(request, options).ResponseAsync, ct).ConfigureAwait(false);
         return new PreparedStatement(cql, response);
     }
 
@@ -77,7 +77,9 @@ public sealed partial class RingStoreClient
         var first = request.Mutations[0];
         var token = Metadata.TokenOf(first.Keyspace, first.Table, first.PartitionKey);
         return SendAsync(first.Keyspace, token, idempotent: true, null,
-            (api, options) => api.MutateAsync(request, options).ResponseAsync, ct);
+            (node, options) => Options.UseSessions
+                ? node.Session().MutateAsync(request, options.Deadline!.Value, options.CancellationToken)
+                : node.Api.MutateAsync(request, options).ResponseAsync, ct);
     }
 
     /// <summary>Reads one page of a partition slice (token-aware).</summary>
@@ -87,7 +89,9 @@ public sealed partial class RingStoreClient
         if (request.Consistency == Consistency.Default) request.Consistency = Options.DefaultConsistency;
         var token = Metadata.TokenOf(request.Keyspace, request.Table, request.PartitionKey);
         return SendAsync(request.Keyspace, token, idempotent: true, null,
-            (api, options) => api.ReadAsync(request, options).ResponseAsync, ct);
+            (node, options) => Options.UseSessions
+                ? node.Session().ReadAsync(request, options.Deadline!.Value, options.CancellationToken)
+                : node.Api.ReadAsync(request, options).ResponseAsync, ct);
     }
 
     /// <summary>Every row of a partition slice, page by page.</summary>
@@ -109,7 +113,7 @@ public sealed partial class RingStoreClient
     /// <summary>Cluster status as one node sees it (nodetool status).</summary>
     public Task<StatusResponse> StatusAsync(string? keyspace = null, CancellationToken ct = default) =>
         SendAsync(null, null, idempotent: true, null,
-            (api, options) => api.StatusAsync(new StatusRequest { Keyspace = keyspace ?? "" }, options).ResponseAsync, ct);
+            (node, options) => node.Api.StatusAsync(new StatusRequest { Keyspace = keyspace ?? "" }, options).ResponseAsync, ct);
 
     private static bool LooksLikeSchemaChange(string cql)
     {

@@ -125,7 +125,7 @@ public sealed partial class RingStoreClient : IAsyncDisposable
 
     /// <summary>Runs one call along the query plan with the retry rules in the class summary.</summary>
     private async Task<T> SendAsync<T>(string? keyspace, Core.Partitioning.Token? token, bool idempotent, TimeSpan? timeout,
-        Func<RingStoreApi.RingStoreApiClient, CallOptions, Task<T>> call, CancellationToken ct)
+        Func<NodeConnection, CallOptions, Task<T>> call, CancellationToken ct)
     {
         var plan = QueryPlan(keyspace, token);
         RingStoreException? last = null;
@@ -136,7 +136,7 @@ public sealed partial class RingStoreClient : IAsyncDisposable
             try
             {
                 _requestsPerNode.AddOrUpdate(node.RpcAddress, 1, (_, n) => n + 1);
-                var result = await call(node.Api, options).ConfigureAwait(false);
+                var result = await call(node, options).ConfigureAwait(false);
                 node.MarkReachable();
                 return result;
             }

@@ -21,6 +21,12 @@ public sealed record RingStoreClientOptions
     /// <summary>Send each request to a replica of its partition when the key is known (DataStax's TokenAwarePolicy).</summary>
     public bool TokenAware { get; init; } = true;
 
+    /// <summary>
+    /// Send Mutate and Read over one multiplexed Session stream per node (<see cref="Sessions.RingStoreSession"/>)
+    /// instead of a unary call each: same results and errors, a fraction of the CPU per request.
+    /// </summary>
+    public bool UseSessions { get; init; } = true;
+
     /// <summary>How long a node that refused a connection is skipped before it is tried again.</summary>
     public TimeSpan DownNodeRetryDelay { get; init; } = TimeSpan.FromSeconds(2);
 }

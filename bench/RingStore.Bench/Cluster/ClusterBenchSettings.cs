@@ -26,6 +26,9 @@ public sealed record ClusterBenchSettings
 
     public int Seed { get; init; } = 7;
 
+    /// <summary>"session" (Mutate/Read multiplexed over one Session stream per node, as the SDK sends them) or "unary".</summary>
+    public string Transport { get; init; } = "session";
+
     public static ClusterBenchSettings Parse(Args a)
     {
         ArgumentNullException.ThrowIfNull(a);
@@ -43,6 +46,7 @@ public sealed record ClusterBenchSettings
             BasePort = a.GetInt("--base-port", defaults.BasePort),
             Keep = a.Has("--keep"),
             Seed = a.GetInt("--seed", defaults.Seed),
+            Transport = a.Get("--transport")?.ToLowerInvariant() ?? defaults.Transport,
         };
         settings.Validate();
         return settings;
@@ -58,6 +62,7 @@ public sealed record ClusterBenchSettings
         if (ValueBytes < 0) throw new ArgumentException("--value-bytes must not be negative");
         if (BasePort is < 1024 || BasePort + 100 + Nodes > 65535) throw new ArgumentException("--base-port leaves no room for the nodes' ports");
         foreach (string level in ConsistencyLevels) _ = ToProto(level);
+        if (Transport is not ("session" or "unary")) throw new ArgumentException($"--transport must be session or unary, got '{Transport}'");
     }
 
     /// <summary>"QUORUM", "LOCAL_QUORUM", ... to the wire enum.</summary>

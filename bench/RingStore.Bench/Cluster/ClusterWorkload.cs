@@ -1,14 +1,16 @@
 using Google.Protobuf;
 using Grpc.Net.Client;
 using RingStore.Client.Protos;
+using RingStore.Client.Sessions;
 
 namespace RingStore.Bench.Cluster;
 
 /// <summary>
-/// The requests of the cluster benchmark, over one gRPC channel per node shared by every loop (HTTP/2 multiplexes
-/// the loops' calls over a few connections). Each loop reuses its own request objects: a loop has one call in
-/// flight at a time and the request is fully serialized before its response arrives, so only the key changes.
-/// Requests go to the nodes round-robin (no token awareness yet; with RF = nodes every node is a replica anyway).
+/// The requests of the cluster benchmark, over one gRPC channel per node shared by every loop. With sessions (the
+/// default, as the SDK sends Mutate/Read) every loop's calls to a node share one Session stream; with unary calls each
+/// request is its own HTTP/2 stream. Each loop reuses its own request objects: a loop has one call in flight at a
+/// time and the request is serialized before its response arrives, so only the key changes. Requests go to the nodes
+/// round-robin (no token awareness; with RF = nodes every node is a replica anyway).
 /// </summary>
 public sealed class ClusterWorkload : IDisposable
 {
@@ -16,17 +18,22 @@ public sealed class ClusterWorkload : IDisposable
     public const string Table = "kv";
     private const string ValueColumn = "v";
 
+    /// <summary>Far above the nodes' own write and read timeouts (2 s and 5 s): a timeout is the node's to report.</summary>
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
+
     private readonly GrpcChannel[] _channels;
     private readonly RingStoreApi.RingStoreApiClient[] _clients;
+    private readonly RingStoreSession[]? _sessions;
     private readonly LoopRequests[] _loops;
     private readonly ByteString _value;
     private long _nextKey;
 
-    public ClusterWorkload(IReadOnlyList<string> grpcEndpoints, int valueBytes, int maxConcurrency, int seed)
+    public ClusterWorkload(IReadOnlyList<string> grpcEndpoints, int valueBytes, int maxConcurrency, int seed, bool sessions = true)
     {
         ArgumentNullException.ThrowIfNull(grpcEndpoints);
         _channels = [.. grpcEndpoints.Select(OpenChannel)];
         _clients = [.. _channels.Select(c => new RingStoreApi.RingStoreApiClient(c))];
+        if (sessions) _sessions = [.. _clients.Select(RingStoreSession.Open)];
         var random = new Random(seed);
         byte[] value = new byte[valueBytes];
         random.NextBytes(value);
@@ -86,7 +93,13 @@ public sealed class ClusterWorkload : IDisposable
     {
         var loop = _loops[loopIndex];
         loop.WriteKey.Bigint = Interlocked.Increment(ref _nextKey) - 1;
-        using var call = _clients[loop.NextNode(_clients.Length)].MutateAsync(loop.Mutate, cancellationToken: ct);
+        int node = loop.NextNode(_clients.Length);
+        if (_sessions is not null)
+        {
+            await _sessions[node].MutateAsync(loop.Mutate, DateTime.UtcNow + RequestTimeout, ct).ConfigureAwait(false);
+            return true;
+        }
+        using var call = _clients[node].MutateAsync(loop.Mutate, cancellationToken: ct);
         await call.ResponseAsync.ConfigureAwait(false);
         return true;
     }
@@ -96,13 +109,20 @@ public sealed class ClusterWorkload : IDisposable
     {
         var loop = _loops[loopIndex];
         loop.ReadKey.Bigint = loop.Random.NextInt64(Math.Max(1, KeysWritten));
-        using var call = _clients[loop.NextNode(_clients.Length)].ReadAsync(loop.Read, cancellationToken: ct);
+        int node = loop.NextNode(_clients.Length);
+        if (_sessions is not null)
+        {
+            var reply = await _sessions[node].ReadAsync(loop.Read, DateTime.UtcNow + RequestTimeout, ct).ConfigureAwait(false);
+            return reply.Rows.Count > 0;
+        }
+        using var call = _clients[node].ReadAsync(loop.Read, cancellationToken: ct);
         var response = await call.ResponseAsync.ConfigureAwait(false);
         return response.Rows.Count > 0;
     }
 
     public void Dispose()
     {
+        foreach (var session in _sessions ?? []) session.DisposeAsync().AsTask().GetAwaiter().GetResult();
         foreach (var channel in _channels) channel.Dispose();
     }
 

@@ -106,7 +106,8 @@ public static class ClusterScenario
 
     private static async Task<List<ClusterMeasurement>> MeasureAsync(LocalClusterHost cluster, ClusterBenchSettings settings, CancellationToken ct)
     {
-        using var workload = new ClusterWorkload([.. cluster.GrpcEndpoints], settings.ValueBytes, Math.Max(64, settings.Concurrency.Max()), settings.Seed);
+        using var workload = new ClusterWorkload([.. cluster.GrpcEndpoints], settings.ValueBytes, Math.Max(64, settings.Concurrency.Max()), settings.Seed,
+            sessions: settings.Transport == "session");
         await workload.CreateSchemaAsync(settings.ReplicationFactor, ct).ConfigureAwait(false);
         await workload.WaitForSchemaAsync(TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
 

@@ -1,15 +1,19 @@
 using Grpc.Net.Client;
 using RingStore.Client.Protos;
+using RingStore.Client.Sessions;
 
 namespace RingStore.Client.Routing;
 
 /// <summary>
 /// One node's gRPC channel (HTTP/2, multiplexed, reused by every request) and the client's own view of whether it
-/// is reachable: a node that refused a connection is skipped for a while, then tried again.
+/// is reachable: a node that refused a connection is skipped for a while, then tried again. Mutate and Read go over
+/// one <see cref="RingStoreSession"/> per node, reopened on the next call after it fails.
 /// </summary>
 internal sealed class NodeConnection : IDisposable
 {
     private readonly GrpcChannel _channel;
+    private readonly Lock _sessionGate = new();
+    private RingStoreSession? _session;
     private long _skipUntilTicks;
 
     public NodeConnection(string rpcAddress)
@@ -42,5 +46,28 @@ internal sealed class NodeConnection : IDisposable
 
     public void MarkReachable() => Interlocked.Exchange(ref _skipUntilTicks, 0);
 
-    public void Dispose() => _channel.Dispose();
+    /// <summary>The node's session; a failed one is replaced (its calls have already failed with its error).</summary>
+    public RingStoreSession Session()
+    {
+        var session = Volatile.Read(ref _session);
+        if (session is { IsFailed: false }) return session;
+        lock (_sessionGate)
+        {
+            if (_session is { IsFailed: false }) return _session;
+            var failed = _session;
+            _session = RingStoreSession.Open(Api);
+            if (failed is not null) _ = failed.DisposeAsync().AsTask(); // already failed: this only stops its loops
+            return _session;
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_sessionGate)
+        {
+            _session?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            _session = null;
+        }
+        _channel.Dispose();
+    }
 }

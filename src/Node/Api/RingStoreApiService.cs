@@ -14,6 +14,8 @@ namespace RingStore.Node.Api;
 /// </summary>
 public sealed class RingStoreApiService(NodeAccessor accessor) : RingStoreApi.RingStoreApiBase
 {
+    private static readonly MutateResponse Empty = new();
+
     private RingStoreNode Node => accessor.Node;
 
     public override Task<SchemaResponse> CreateKeyspace(CreateKeyspaceRequest request, ServerCallContext context) =>
@@ -43,46 +45,64 @@ public sealed class RingStoreApiService(NodeAccessor accessor) : RingStoreApi.Ri
         });
 
     public override Task<MutateResponse> Mutate(MutateRequest request, ServerCallContext context) =>
-        Guard(async () =>
-        {
-            if (request.Mutations.Count == 0) throw new InvalidRequestException("A mutate request needs at least one mutation.");
-            var consistency = ConsistencyConverter.ToCore(request.Consistency);
-            var now = Node.Clock.GetUtcNow();
-            long nowMicros = now.ToUnixTimeMilliseconds() * 1000 + now.Microsecond;
-            int nowSeconds = (int)now.ToUnixTimeSeconds();
-            // Validate and convert every mutation before sending any, so a bad one in a batch writes nothing.
-            var updates = request.Mutations.Select(m =>
-            {
-                var table = Node.Lookup.Table(m.Keyspace, m.Table);
-                var update = MutationBuilder.Build(table, m, m.HasTimestampMicros ? m.TimestampMicros : nowMicros, nowSeconds);
-                MutationValidator.Validate(table, update, (long)Node.Options.MaxValueSizeMiB << 20);
-                return (m.Keyspace, update);
-            }).ToList();
-            // Each partition is coordinated on its own; one mutation (the common case) skips the fan-out.
-            var ct = context.CancellationToken;
-            await (updates.Count == 1
-                ? Node.Writes.WriteAsync(updates[0].Keyspace, updates[0].update, consistency, ct)
-                : Task.WhenAll(updates.Select(u => Node.Writes.WriteAsync(u.Keyspace, u.update, consistency, ct)))).ConfigureAwait(false);
-            return new MutateResponse();
-        });
+        Guard(() => MutateAsync(request, context.CancellationToken));
 
     public override Task<ReadResponse> Read(ReadRequest request, ServerCallContext context) =>
-        Guard(async () =>
+        Guard(() => ReadAsync(request, context.CancellationToken));
+
+    /// <summary>Many Mutate/Read calls over one stream (<see cref="ApiSession"/>).</summary>
+    public override Task Session(IAsyncStreamReader<SessionRequest> requestStream, IServerStreamWriter<SessionResponse> responseStream,
+        ServerCallContext context) =>
+        new ApiSession(this).RunAsync(requestStream, responseStream, context.CancellationToken);
+
+    /// <summary>A Mutate call's work, shared by the unary call and sessions; failures are thrown as RingStore errors.</summary>
+    internal async Task<MutateResponse> MutateAsync(MutateRequest request, CancellationToken ct)
+    {
+        if (request.Mutations.Count == 0) throw new InvalidRequestException("A mutate request needs at least one mutation.");
+        var consistency = ConsistencyConverter.ToCore(request.Consistency);
+        var now = Node.Clock.GetUtcNow();
+        long nowMicros = now.ToUnixTimeMilliseconds() * 1000 + now.Microsecond;
+        int nowSeconds = (int)now.ToUnixTimeSeconds();
+        if (request.Mutations.Count == 1)
         {
-            var table = Node.Lookup.Table(request.Keyspace, request.Table);
-            if (request.Limit < 0) throw new InvalidRequestException($"LIMIT must be positive, got {request.Limit}.");
-            byte[] key = MutationBuilder.PartitionKey(table, request.PartitionKey);
-            var query = new SliceQuery(table.FullName, key, SliceBuilder.Build(table, request.Start, request.End), request.Reversed,
-                request.Limit == 0 ? int.MaxValue : request.Limit, request.PagingState.IsEmpty ? null : request.PagingState.ToByteArray());
-            var result = await Node.Reads.ReadAsync(request.Keyspace, query, ConsistencyConverter.ToCore(request.Consistency), context.CancellationToken)
-                .ConfigureAwait(false);
-            var response = new ReadResponse();
-            response.Columns.AddRange(ResultRowBuilder.Columns(table));
-            var keyValues = PartitionKeyCodec.Deserialize(table.PartitionKey, key);
-            response.Rows.AddRange(result.Rows.Select(r => ResultRowBuilder.Build(table, keyValues, r)));
-            if (result.PagingState is { } paging) response.PagingState = ByteString.CopyFrom(paging);
-            return response;
-        });
+            // The common case: one partition, no list, no fan-out.
+            var m = request.Mutations[0];
+            var update = Build(m, nowMicros, nowSeconds);
+            await Node.Writes.WriteAsync(m.Keyspace, update, consistency, ct).ConfigureAwait(false);
+            return Empty;
+        }
+        // Validate and convert every mutation before sending any, so a bad one in a batch writes nothing.
+        var updates = request.Mutations.Select(m => (m.Keyspace, Update: Build(m, nowMicros, nowSeconds))).ToList();
+        // Each partition is coordinated on its own.
+        await Task.WhenAll(updates.Select(u => Node.Writes.WriteAsync(u.Keyspace, u.Update, consistency, ct))).ConfigureAwait(false);
+        return Empty;
+    }
+
+    /// <summary>A Read call's work, shared by the unary call and sessions.</summary>
+    internal async Task<ReadResponse> ReadAsync(ReadRequest request, CancellationToken ct)
+    {
+        var table = Node.Lookup.Table(request.Keyspace, request.Table);
+        if (request.Limit < 0) throw new InvalidRequestException($"LIMIT must be positive, got {request.Limit}.");
+        byte[] key = MutationBuilder.PartitionKey(table, request.PartitionKey);
+        var query = new SliceQuery(table.FullName, key, SliceBuilder.Build(table, request.Start, request.End), request.Reversed,
+            request.Limit == 0 ? int.MaxValue : request.Limit, request.PagingState.IsEmpty ? null : request.PagingState.ToByteArray());
+        var result = await Node.Reads.ReadAsync(request.Keyspace, query, ConsistencyConverter.ToCore(request.Consistency), ct)
+            .ConfigureAwait(false);
+        var response = new ReadResponse();
+        response.Columns.AddRange(ResultRowBuilder.Columns(table));
+        var keyValues = PartitionKeyCodec.Deserialize(table.PartitionKey, key);
+        response.Rows.AddRange(result.Rows.Select(r => ResultRowBuilder.Build(table, keyValues, r)));
+        if (result.PagingState is { } paging) response.PagingState = ByteString.CopyFrom(paging);
+        return response;
+    }
+
+    private Core.Data.PartitionUpdate Build(Mutation m, long nowMicros, int nowSeconds)
+    {
+        var table = Node.Lookup.Table(m.Keyspace, m.Table);
+        var update = MutationBuilder.Build(table, m, m.HasTimestampMicros ? m.TimestampMicros : nowMicros, nowSeconds);
+        MutationValidator.Validate(table, update, (long)Node.Options.MaxValueSizeMiB << 20);
+        return update;
+    }
 
     public override Task<DescribeRingResponse> DescribeRing(DescribeRingRequest request, ServerCallContext context) =>
         Guard(() => Task.FromResult(StatusBuilder.DescribeRing(Node)));

@@ -1,0 +1,195 @@
+using System.Net;
+using System.Net.Sockets;
+using Grpc.Core;
+using Grpc.Net.Client;
+using RingStore.Client;
+using RingStore.Client.Protos;
+using RingStore.Client.Sessions;
+using RingStore.Node.Tests.Cluster;
+
+namespace RingStore.Node.Tests.Sdk;
+
+/// <summary>
+/// The Session RPC and its client (<see cref="RingStoreSession"/>): many calls over one stream, each answered with its
+/// own reply or its own error, deadlines and cancellation per call, and a broken stream failing every call as a
+/// transport failure.
+/// </summary>
+[Collection(ClusterCollection.Name)]
+public sealed class SessionTests
+{
+    private static readonly DateTime Far = DateTime.MaxValue;
+
+    private static MutateRequest Write(string table, long pk, string value, Consistency consistency = Consistency.Quorum)
+    {
+        var m = new Mutation { Keyspace = "ks", Table = table };
+        m.PartitionKey.Add(new Value { Bigint = pk });
+        var row = new RowWrite();
+        row.Clustering.Add(new Value { Int = 0 });
+        row.Cells["v"] = new Value { Text = value };
+        m.Rows.Add(row);
+        var request = new MutateRequest { Consistency = consistency };
+        request.Mutations.Add(m);
+        return request;
+    }
+
+    private static ReadRequest Read(long pk)
+    {
+        var r = new ReadRequest { Keyspace = "ks", Table = "t", Consistency = Consistency.Quorum };
+        r.PartitionKey.Add(new Value { Bigint = pk });
+        return r;
+    }
+
+    private static GrpcChannel Channel(string address) => GrpcChannel.ForAddress($"http://{address}");
+
+    [Fact]
+    public async Task Concurrent_calls_over_one_session_each_get_their_own_reply()
+    {
+        await using var cluster = await InProcessCluster.StartAsync(3, withGrpc: true);
+        await cluster.CreateSampleTableAsync();
+        using var channel = Channel(cluster.GrpcAddress(0));
+        await using var session = RingStoreSession.Open(new RingStoreApi.RingStoreApiClient(channel));
+
+        await Task.WhenAll(Enumerable.Range(0, 300).Select(pk => session.MutateAsync(Write("t", pk, $"value-{pk}"), Far)));
+        var reads = await Task.WhenAll(Enumerable.Range(0, 300).Select(pk => session.ReadAsync(Read(pk), Far)));
+
+        for (int pk = 0; pk < 300; pk++)
+        {
+            var row = Assert.Single(reads[pk].Rows);
+            Assert.Equal(pk, row.Values[0].Bigint);
+            Assert.Equal($"value-{pk}", row.Values[2].Text);
+        }
+        Assert.Equal(0, session.Pending);
+        Assert.False(session.IsFailed);
+        // The writes went through the coordinator like unary ones: replicated to all three nodes.
+        for (int n = 0; n < 3; n++) Assert.True(cluster[n].Metrics.ReplicaWrites >= 300, $"node {n} applied {cluster[n].Metrics.ReplicaWrites}");
+    }
+
+    [Fact]
+    public async Task A_failing_call_gets_the_unary_calls_error_and_the_session_goes_on()
+    {
+        await using var cluster = await InProcessCluster.StartAsync(3, withGrpc: true);
+        await cluster.CreateSampleTableAsync();
+        using var channel = Channel(cluster.GrpcAddress(1));
+        var api = new RingStoreApi.RingStoreApiClient(channel);
+        await using var session = RingStoreSession.Open(api);
+
+        var wrongType = Write("t", 5, "x");
+        wrongType.Mutations[0].Rows[0].Cells["v"] = new Value { Bigint = 5 };
+        var good = session.MutateAsync(Write("t", 6, "fine"), Far);
+        var unknown = session.MutateAsync(Write("nope", 1, "x"), Far);
+        var badType = session.MutateAsync(wrongType, Far);
+        var emptyCall = session.ReadAsync(new ReadRequest { Keyspace = "ks", Table = "t" }, Far); // no partition key
+
+        await good;
+        var unknownError = RingStoreException.From(await Assert.ThrowsAsync<RpcException>(() => unknown));
+        Assert.Equal(Core.Errors.RequestErrorKind.UnknownTable, unknownError.Kind);
+        Assert.Equal(StatusCode.NotFound, unknownError.StatusCode);
+        var typeError = RingStoreException.From(await Assert.ThrowsAsync<RpcException>(() => badType));
+        Assert.Equal(Core.Errors.RequestErrorKind.InvalidRequest, typeError.Kind);
+        Assert.Contains("'v' is text", typeError.Message, StringComparison.Ordinal);
+        var keyError = RingStoreException.From(await Assert.ThrowsAsync<RpcException>(() => emptyCall));
+        Assert.Equal(Core.Errors.RequestErrorKind.InvalidRequest, keyError.Kind);
+
+        // The same error through the unary call, for comparison: identical kind and text.
+        var unary = RingStoreException.From(await Assert.ThrowsAsync<RpcException>(async () => await api.MutateAsync(wrongType)));
+        Assert.Equal(typeError.Kind, unary.Kind);
+        Assert.Equal(typeError.Message, unary.Message);
+
+        Assert.False(session.IsFailed);
+        var after = await session.ReadAsync(Read(6), Far);
+        Assert.Equal("fine", Assert.Single(after.Rows).Values[2].Text);
+        Assert.Empty((await session.ReadAsync(Read(5), Far)).Rows); // the bad write wrote nothing
+    }
+
+    [Fact]
+    public async Task Consistency_errors_carry_their_counts_through_a_session()
+    {
+        await using var cluster = await InProcessCluster.StartAsync(3, withGrpc: true);
+        await cluster.CreateSampleTableAsync();
+        await cluster.StopNodeAsync(2);
+        await cluster.WaitUntilAsync(() => cluster.AllSeeDown(2), TimeSpan.FromSeconds(20), "node 2 seen down");
+        using var channel = Channel(cluster.GrpcAddress(0));
+        await using var session = RingStoreSession.Open(new RingStoreApi.RingStoreApiClient(channel));
+
+        var error = RingStoreException.From(await Assert.ThrowsAsync<RpcException>(() => session.MutateAsync(Write("t", 1, "x", Consistency.All), Far)));
+        Assert.Equal(Core.Errors.RequestErrorKind.Unavailable, error.Kind);
+        Assert.Equal(3, error.Required);
+        Assert.Equal(2, error.Alive);
+        await session.MutateAsync(Write("t", 1, "x", Consistency.Quorum), Far); // two of three are enough for QUORUM
+    }
+
+    [Fact]
+    public async Task A_node_that_stops_fails_the_session_as_a_transport_failure()
+    {
+        await using var cluster = await InProcessCluster.StartAsync(3, withGrpc: true);
+        await cluster.CreateSampleTableAsync();
+        using var channel = Channel(cluster.GrpcAddress(2));
+        var session = RingStoreSession.Open(new RingStoreApi.RingStoreApiClient(channel));
+        try
+        {
+            await session.MutateAsync(Write("t", 1, "before"), Far);
+            await cluster.StopNodeAsync(2);
+
+            var failure = await Assert.ThrowsAsync<RpcException>(async () =>
+            {
+                // The first call may be queued before the stream notices the node is gone; within a few it must fail.
+                for (int i = 0; i < 50; i++)
+                {
+                    await session.MutateAsync(Write("t", 1, "after"), DateTime.UtcNow.AddSeconds(10));
+                    await Task.Delay(100);
+                }
+            });
+            Assert.Equal(StatusCode.Unavailable, failure.StatusCode);
+            Assert.True(RingStoreException.From(failure).IsTransportFailure);
+            Assert.True(session.IsFailed);
+            // A failed session fails at once from then on.
+            await Assert.ThrowsAsync<RpcException>(() => session.ReadAsync(Read(1), Far));
+        }
+        finally
+        {
+            await session.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Deadline_and_cancellation_end_a_call_the_node_never_answers()
+    {
+        // A listener that accepts connections and never speaks HTTP/2: calls wait until their deadline or cancellation.
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        var accepted = new List<Socket>();
+        var accepting = Task.Run(async () =>
+        {
+            try { while (true) accepted.Add(await silent.AcceptSocketAsync()); }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException) { }
+        });
+        using var channel = Channel($"127.0.0.1:{((IPEndPoint)silent.LocalEndpoint).Port}");
+        var session = RingStoreSession.Open(new RingStoreApi.RingStoreApiClient(channel));
+        try
+        {
+            var timedOut = await Assert.ThrowsAsync<RpcException>(() => session.ReadAsync(Read(1), DateTime.UtcNow.AddMilliseconds(300)));
+            Assert.Equal(StatusCode.DeadlineExceeded, timedOut.StatusCode);
+
+            using var cancel = new CancellationTokenSource();
+            var pending = session.ReadAsync(Read(2), Far, cancel.Token);
+            await Task.Delay(100);
+            Assert.False(pending.IsCompleted);
+            await cancel.CancelAsync();
+            var cancelled = await Assert.ThrowsAsync<RpcException>(() => pending);
+            Assert.Equal(StatusCode.Cancelled, cancelled.StatusCode);
+            Assert.Equal(0, session.Pending);
+
+            // Closing the session fails what is still waiting.
+            var waiting = session.MutateAsync(Write("t", 3, "x"), Far);
+            await session.DisposeAsync();
+            Assert.Equal(StatusCode.Cancelled, (await Assert.ThrowsAsync<RpcException>(() => waiting)).StatusCode);
+        }
+        finally
+        {
+            await session.DisposeAsync();
+            silent.Stop();
+            await accepting;
+            foreach (var socket in accepted) socket.Dispose();
+        }
+    }
+}
