@@ -77,7 +77,7 @@ public sealed partial class RingStoreClient
         var first = request.Mutations[0];
         var token = Metadata.TokenOf(first.Keyspace, first.Table, first.PartitionKey);
         return SendAsync(first.Keyspace, token, idempotent: true, null,
-            (node, options) => Options.UseSessions
+            (node, options) => Options.UseSessions && request.CalculateSize() <= Sessions.RingStoreSession.MaxCallBytes
                 ? node.Session().MutateAsync(request, options.Deadline!.Value, options.CancellationToken)
                 : node.Api.MutateAsync(request, options).ResponseAsync, ct);
     }
@@ -89,7 +89,7 @@ public sealed partial class RingStoreClient
         if (request.Consistency == Consistency.Default) request.Consistency = Options.DefaultConsistency;
         var token = Metadata.TokenOf(request.Keyspace, request.Table, request.PartitionKey);
         return SendAsync(request.Keyspace, token, idempotent: true, null,
-            (node, options) => Options.UseSessions
+            (node, options) => Options.UseSessions && request.CalculateSize() <= Sessions.RingStoreSession.MaxCallBytes
                 ? node.Session().ReadAsync(request, options.Deadline!.Value, options.CancellationToken)
                 : node.Api.ReadAsync(request, options).ResponseAsync, ct);
     }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Grpc.Core;
 using RingStore.Client.Protos;
+using RingStore.Client.Sessions;
 
 namespace RingStore.Cluster.Tests;
 
@@ -9,7 +10,8 @@ namespace RingStore.Cluster.Tests;
 /// client-supplied timestamps, and after every few writes reads one of its acknowledged keys back at QUORUM and checks
 /// the value. Requests go to a random node in rotation; a transport failure fails over to another node with the same
 /// request (same timestamp, so the retry is idempotent). Anything a node answers with an error, and any wrong read,
-/// is a failed request.
+/// is a failed request. Even-numbered workers send unary calls, odd-numbered ones send over a Session stream per node
+/// (as the SDK does), so both paths see the same faults.
 /// </summary>
 public sealed class WriteLoad(ProcessCluster cluster, string keyspace, int workers, int maxWritesPerWorker)
 {
@@ -21,6 +23,9 @@ public sealed class WriteLoad(ProcessCluster cluster, string keyspace, int worke
     private readonly ConcurrentQueue<string> _failures = new();
     private long _nextTimestampMicros = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000;
     private long _readsChecked;
+    private readonly Lock _sessionGate = new();
+    private readonly Dictionary<int, (RingStoreApi.RingStoreApiClient Client, RingStoreSession Session)> _sessions = [];
+    private readonly List<RingStoreSession> _allSessions = [];
 
     public ClientRouting Routing { get; } = new(cluster.Count);
 
@@ -37,12 +42,36 @@ public sealed class WriteLoad(ProcessCluster cluster, string keyspace, int worke
     public long ReadsChecked => Interlocked.Read(ref _readsChecked);
 
     /// <summary>Runs every worker until <paramref name="stop"/> fires or each wrote its maximum.</summary>
-    public Task RunAsync(CancellationToken stop) =>
-        Task.WhenAll(Enumerable.Range(0, workers).Select(w => Task.Run(() => WorkerAsync(w, stop), CancellationToken.None)));
+    public async Task RunAsync(CancellationToken stop)
+    {
+        try
+        {
+            await Task.WhenAll(Enumerable.Range(0, workers).Select(w => Task.Run(() => WorkerAsync(w, stop), CancellationToken.None)));
+        }
+        finally
+        {
+            foreach (var session in _allSessions) await session.DisposeAsync();
+        }
+    }
+
+    /// <summary>The node's session; a new one when the old one failed or the cluster gave the node a new channel (restart).</summary>
+    private RingStoreSession SessionFor(int node)
+    {
+        var client = cluster.Client(node);
+        lock (_sessionGate)
+        {
+            if (_sessions.TryGetValue(node, out var held) && held.Client == client && !held.Session.IsFailed) return held.Session;
+            var session = RingStoreSession.Open(client);
+            _sessions[node] = (client, session);
+            _allSessions.Add(session);
+            return session;
+        }
+    }
 
     private async Task WorkerAsync(int worker, CancellationToken stop)
     {
         var random = new Random(worker);
+        bool sessions = worker % 2 == 1;
         var mine = new List<long>();
         for (int seq = 0; seq < maxWritesPerWorker && !stop.IsCancellationRequested; seq++)
         {
@@ -50,7 +79,9 @@ public sealed class WriteLoad(ProcessCluster cluster, string keyspace, int worke
             string value = $"w{worker}-s{seq}-{Padding}";
             long timestamp = Interlocked.Increment(ref _nextTimestampMicros);
             var write = KvTable.Write(keyspace, key, value, timestamp, Consistency.Quorum);
-            if (await SendAsync(random, $"write k={key}", (c, o) => c.MutateAsync(write, o).ResponseAsync) is not { } ack) continue;
+            if (await SendAsync(random, $"write k={key}", (node, o) => sessions
+                    ? SessionFor(node).MutateAsync(write, o.Deadline!.Value)
+                    : cluster.Client(node).MutateAsync(write, o).ResponseAsync) is not { } ack) continue;
             _acknowledgedBy[key] = ack.Node;
             _acknowledged[key] = value;
             mine.Add(key);
@@ -58,7 +89,9 @@ public sealed class WriteLoad(ProcessCluster cluster, string keyspace, int worke
             if (seq % ReadEveryNthWrite != 0) continue;
             long check = mine[random.Next(mine.Count)];
             var read = KvTable.Read(keyspace, check, Consistency.Quorum);
-            var answer = await SendAsync(random, $"read k={check}", (c, o) => c.ReadAsync(read, o).ResponseAsync);
+            var answer = await SendAsync(random, $"read k={check}", (node, o) => sessions
+                ? SessionFor(node).ReadAsync(read, o.Deadline!.Value)
+                : cluster.Client(node).ReadAsync(read, o).ResponseAsync);
             if (answer is null) continue;
             string? got = KvTable.Value(answer.Value.Result);
             if (got != _acknowledged[check]) _failures.Enqueue($"QUORUM read of k={check} returned '{got ?? "(no row)"}' after an acknowledged QUORUM write");
@@ -70,7 +103,7 @@ public sealed class WriteLoad(ProcessCluster cluster, string keyspace, int worke
     /// Sends to nodes in rotation until one answers; the answer and the node that gave it, or null (and a recorded
     /// failure) when the request finally failed.
     /// </summary>
-    private async Task<(T Result, int Node)?> SendAsync<T>(Random random, string what, Func<RingStoreApi.RingStoreApiClient, CallOptions, Task<T>> call)
+    private async Task<(T Result, int Node)?> SendAsync<T>(Random random, string what, Func<int, CallOptions, Task<T>> call)
     {
         var tried = new HashSet<int>();
         var errors = new List<string>();
@@ -79,7 +112,7 @@ public sealed class WriteLoad(ProcessCluster cluster, string keyspace, int worke
             tried.Add(node);
             try
             {
-                return (await call(cluster.Client(node), ProcessCluster.Call(10)), node);
+                return (await call(node, ProcessCluster.Call(10)), node);
             }
             catch (RpcException e) when (RpcErrors.IsTransportFailure(e))
             {

@@ -21,6 +21,13 @@ public sealed class RingStoreSession : IAsyncDisposable
 {
     public static readonly TimeSpan DeadlineCheckInterval = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>
+    /// Largest call a session carries (4 MiB). A message over the node's receive limit would end the whole stream and
+    /// fail every call on it, so a larger call fails alone, before it is queued; the SDK sends such requests as unary
+    /// calls instead.
+    /// </summary>
+    public const int MaxCallBytes = 4 << 20;
+
     /// <summary>A message stops taking calls past this many bytes (a single larger call still goes, alone).</summary>
     private const int MaxBatchBytes = 1 << 20;
 
@@ -72,6 +79,10 @@ public sealed class RingStoreSession : IAsyncDisposable
     {
         if (Volatile.Read(ref _failure) is { } failed) throw failed;
         ct.ThrowIfCancellationRequested();
+        int size = call.CalculateSize();
+        if (size > MaxCallBytes)
+            throw new RpcException(new Status(StatusCode.ResourceExhausted,
+                $"A {size:N0}-byte request is over a session's {MaxCallBytes:N0}-byte limit; send it as a unary call."));
         call.Id = (ulong)Interlocked.Increment(ref _nextId);
         var pending = new PendingCall(deadline.ToUniversalTime().Ticks);
         _pending[call.Id] = pending;

@@ -49,10 +49,13 @@ public sealed class SessionTests
         using var channel = Channel(cluster.GrpcAddress(0));
         await using var session = RingStoreSession.Open(new RingStoreApi.RingStoreApiClient(channel));
 
-        await Task.WhenAll(Enumerable.Range(0, 300).Select(pk => session.MutateAsync(Write("t", pk, $"value-{pk}"), Far)));
-        var reads = await Task.WhenAll(Enumerable.Range(0, 300).Select(pk => session.ReadAsync(Read(pk), Far)));
+        // More calls at once than a session admits on the node (ApiSession.MaxCallsInFlight = 1,024): the node stops
+        // reading until replies free slots, and every call is still answered.
+        const int Calls = 1_500;
+        await Task.WhenAll(Enumerable.Range(0, Calls).Select(pk => session.MutateAsync(Write("t", pk, $"value-{pk}"), Far)));
+        var reads = await Task.WhenAll(Enumerable.Range(0, Calls).Select(pk => session.ReadAsync(Read(pk), Far)));
 
-        for (int pk = 0; pk < 300; pk++)
+        for (int pk = 0; pk < Calls; pk++)
         {
             var row = Assert.Single(reads[pk].Rows);
             Assert.Equal(pk, row.Values[0].Bigint);
@@ -61,7 +64,7 @@ public sealed class SessionTests
         Assert.Equal(0, session.Pending);
         Assert.False(session.IsFailed);
         // The writes went through the coordinator like unary ones: replicated to all three nodes.
-        for (int n = 0; n < 3; n++) Assert.True(cluster[n].Metrics.ReplicaWrites >= 300, $"node {n} applied {cluster[n].Metrics.ReplicaWrites}");
+        for (int n = 0; n < 3; n++) Assert.True(cluster[n].Metrics.ReplicaWrites >= Calls, $"node {n} applied {cluster[n].Metrics.ReplicaWrites}");
     }
 
     [Fact]
@@ -99,6 +102,32 @@ public sealed class SessionTests
         var after = await session.ReadAsync(Read(6), Far);
         Assert.Equal("fine", Assert.Single(after.Rows).Values[2].Text);
         Assert.Empty((await session.ReadAsync(Read(5), Far)).Rows); // the bad write wrote nothing
+    }
+
+    [Fact]
+    public async Task An_oversized_call_fails_alone_and_the_sdk_sends_large_requests_as_unary_calls()
+    {
+        await using var cluster = await InProcessCluster.StartAsync(3, withGrpc: true);
+        await cluster.CreateSampleTableAsync();
+        using var channel = Channel(cluster.GrpcAddress(0));
+        await using var session = RingStoreSession.Open(new RingStoreApi.RingStoreApiClient(channel));
+        string big = new('b', RingStoreSession.MaxCallBytes + 1);
+
+        var pending = session.MutateAsync(Write("t", 1, "small"), Far);
+        var refused = await Assert.ThrowsAsync<RpcException>(() => session.MutateAsync(Write("t", 2, big), Far));
+        Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
+        await pending; // the other call on the stream was not disturbed
+        Assert.False(session.IsFailed);
+
+        // Through the SDK the same write goes as a unary call and succeeds; reading it back comes over the session.
+        await using var client = await RingStoreClient.ConnectAsync(new RingStoreClientOptions { ContactPoints = [cluster.GrpcAddress(0)] });
+        await client.MutateAsync(Write("t", 2, big).Mutations, Consistency.Quorum);
+        var back = await client.ReadAsync(Read(2));
+        Assert.Equal(big.Length, Assert.Single(back.Rows).Values[2].Text.Length);
+
+        // Over the node's value cap (16 MiB): the node's own error, as for any unary call.
+        var tooLarge = await Assert.ThrowsAsync<RingStoreException>(() => client.MutateAsync(Write("t", 3, new string('c', 17 << 20)).Mutations));
+        Assert.Equal(Core.Errors.RequestErrorKind.ValueTooLarge, tooLarge.Kind);
     }
 
     [Fact]
