@@ -45,8 +45,14 @@ public sealed class NodeOptions
 
     public int MemtableBudgetMiB { get; set; } = 64;
 
-    /// <summary>Cap on compaction's write rate in MiB/s (Cassandra's compaction_throughput); 0 = unlimited.</summary>
-    public double CompactionThroughputMiBPerSecond { get; set; }
+    /// <summary>
+    /// Cap on compaction's write rate in MiB/s (Cassandra's compaction_throughput, whose default is 64); 0 = unlimited.
+    /// 16 by default: in an RF-3 cluster the replicas flush and then compact the same data at the same moment, and
+    /// uncapped compactions on this kind of small machine (two cores, one disk) took enough from the write path that
+    /// a cluster at half its peak write rate fell behind for seconds (p99 ~840 ms against ~60–80 ms capped; see
+    /// bench/README.md). Raise it where disks and cores are plentiful.
+    /// </summary>
+    public double CompactionThroughputMiBPerSecond { get; set; } = 16;
 
     /// <summary>How long a down replica keeps collecting hints (Cassandra's max_hint_window).</summary>
     public TimeSpan HintWindow { get; set; } = TimeSpan.FromHours(3);

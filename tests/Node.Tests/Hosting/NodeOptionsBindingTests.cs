@@ -11,11 +11,22 @@ public sealed class NodeOptionsBindingTests
     [Fact]
     public async Task Command_line_switches_bind_to_the_node_options()
     {
-        await using var app = Program.Build(["--grpc-port", "19042", "--internode-port", "17000", "--memtable-mib", "32", "--compaction-mib-per-sec", "16"]);
+        await using var app = Program.Build(["--grpc-port", "19042", "--internode-port", "17000", "--memtable-mib", "32", "--compaction-mib-per-sec", "40"]);
         var options = app.Services.GetRequiredService<IOptions<NodeOptions>>().Value;
         Assert.Equal(32, options.MemtableBudgetMiB);
-        Assert.Equal(16, options.CompactionThroughputMiBPerSecond);
+        Assert.Equal(40, options.CompactionThroughputMiBPerSecond);
         Assert.Equal(19042, options.GrpcPort);
+    }
+
+    [Fact]
+    public async Task Compaction_is_capped_at_16_MiB_per_second_unless_told_otherwise()
+    {
+        // appsettings.json and the NodeOptions default agree; 0 (unlimited) stays available.
+        await using var app = Program.Build([]);
+        Assert.Equal(16, app.Services.GetRequiredService<IOptions<NodeOptions>>().Value.CompactionThroughputMiBPerSecond);
+        Assert.Equal(16, new NodeOptions().CompactionThroughputMiBPerSecond);
+        await using var unlimited = Program.Build(["--compaction-mib-per-sec", "0"]);
+        Assert.Equal(0, unlimited.Services.GetRequiredService<IOptions<NodeOptions>>().Value.CompactionThroughputMiBPerSecond);
     }
 
     [Theory]
