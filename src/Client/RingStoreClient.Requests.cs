@@ -34,7 +34,9 @@ public sealed partial class RingStoreClient
             if (bound.PartitionKey is { } key) token = Metadata.TokenOf(keyspace, bound.Prepared.Metadata.Table, key);
         }
         var response = await SendAsync(keyspace, token, idempotent, statement.Timeout,
-            (node, options) => node.Api.ExecuteAsync(request, options).ResponseAsync, ct).ConfigureAwait(false);
+            (node, options) => Options.UseSessions && request.CalculateSize() <= Sessions.RingStoreSession.MaxCallBytes
+                ? node.Session().ExecuteAsync(request, options.Deadline!.Value, options.CancellationToken)
+                : node.Api.ExecuteAsync(request, options).ResponseAsync, ct).ConfigureAwait(false);
         if (response.Kind == ExecuteResponse.Types.Kind.SetKeyspace) Keyspace = response.Keyspace;
         if (response.Kind == ExecuteResponse.Types.Kind.SchemaChange)
             await RefreshMetadataAsync(ct).ConfigureAwait(false); // so token-aware routing knows the new table at once

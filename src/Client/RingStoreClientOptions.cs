@@ -22,7 +22,7 @@ public sealed record RingStoreClientOptions
     public bool TokenAware { get; init; } = true;
 
     /// <summary>
-    /// Send Mutate and Read over one multiplexed Session stream per node (<see cref="Sessions.RingStoreSession"/>)
+    /// Send Mutate, Read and Execute over one multiplexed Session stream per node (<see cref="Sessions.RingStoreSession"/>)
     /// instead of a unary call each: same results and errors, a fraction of the CPU per request.
     /// </summary>
     public bool UseSessions { get; init; } = true;

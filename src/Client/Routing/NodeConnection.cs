@@ -6,7 +6,7 @@ namespace RingStore.Client.Routing;
 
 /// <summary>
 /// One node's gRPC channel (HTTP/2, multiplexed, reused by every request) and the client's own view of whether it
-/// is reachable: a node that refused a connection is skipped for a while, then tried again. Mutate and Read go over
+/// is reachable: a node that refused a connection is skipped for a while, then tried again. Mutate, Read and Execute go over
 /// one <see cref="RingStoreSession"/> per node, reopened on the next call after it fails.
 /// </summary>
 internal sealed class NodeConnection : IDisposable

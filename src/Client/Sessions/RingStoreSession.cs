@@ -6,7 +6,7 @@ using RingStore.Client.Protos;
 namespace RingStore.Client.Sessions;
 
 /// <summary>
-/// Mutate and Read calls to one node multiplexed over one Session stream, the way the CQL native protocol multiplexes
+/// Mutate, Read and Execute calls to one node multiplexed over one Session stream, the way the CQL native protocol multiplexes
 /// stream ids over a connection: each call gets an id, the node answers in completion order, and calls queued while
 /// a message is being sent go together in the next one. A unary gRPC call opens an HTTP/2 stream with headers and
 /// trailers on both ends; here a call costs its own bytes in a shared DATA frame.
@@ -73,6 +73,14 @@ public sealed class RingStoreSession : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(request);
         var reply = await CallAsync(new SessionCall { Read = request }, deadline, ct).ConfigureAwait(false);
         return reply.Read ?? throw Unexpected(reply);
+    }
+
+    /// <summary>A CQL statement (one-off or prepared), as the unary Execute call would run it.</summary>
+    public async Task<ExecuteResponse> ExecuteAsync(ExecuteRequest request, DateTime deadline, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var reply = await CallAsync(new SessionCall { Execute = request }, deadline, ct).ConfigureAwait(false);
+        return reply.Execute ?? throw Unexpected(reply);
     }
 
     private async Task<SessionReply> CallAsync(SessionCall call, DateTime deadline, CancellationToken ct)

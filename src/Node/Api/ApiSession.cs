@@ -6,8 +6,8 @@ using RingStore.Core.Errors;
 namespace RingStore.Node.Api;
 
 /// <summary>
-/// One client session (the Session RPC): reads batches of calls, runs each call concurrently as the unary Mutate and
-/// Read calls would, and writes the replies as they complete, coalescing the ones that are ready into one message.
+/// One client session (the Session RPC): reads batches of calls, runs each call concurrently as the unary Mutate,
+/// Read and Execute calls would, and writes the replies as they complete, coalescing the ones that are ready into one message.
 /// A session admits at most <see cref="MaxCallsInFlight"/> calls at a time; beyond that it stops reading the stream,
 /// so a client that sends faster than the node answers is slowed by HTTP/2 flow control instead of queueing work here.
 /// </summary>
@@ -73,8 +73,11 @@ internal sealed class ApiSession(RingStoreApiService api)
                 case SessionCall.RequestOneofCase.Read:
                     reply.Read = await api.ReadAsync(call.Read, ct).ConfigureAwait(false);
                     break;
+                case SessionCall.RequestOneofCase.Execute:
+                    reply.Execute = await api.ExecuteAsync(call.Execute, ct).ConfigureAwait(false);
+                    break;
                 default:
-                    throw new InvalidRequestException("A session call needs a mutate or a read request.");
+                    throw new InvalidRequestException("A session call needs a mutate, read or execute request.");
             }
         }
 #pragma warning disable CA1031 // every failure reaches the client as its call's error, never as a dropped reply
@@ -111,7 +114,7 @@ internal sealed class ApiSession(RingStoreApiService api)
             while (bytes < MaxReplyBatchBytes && reader.TryRead(out var reply))
             {
                 message.Replies.Add(reply);
-                bytes += reply.ResultCase == SessionReply.ResultOneofCase.Read ? reply.CalculateSize() : 16;
+                bytes += reply.ResultCase is SessionReply.ResultOneofCase.Mutate or SessionReply.ResultOneofCase.Error ? 16 : reply.CalculateSize();
             }
             if (ct.IsCancellationRequested) continue; // the client is gone: drain, send nothing
             await responses.WriteAsync(message, ct).ConfigureAwait(false);

@@ -50,7 +50,7 @@ public sealed class RingStoreApiService(NodeAccessor accessor) : RingStoreApi.Ri
     public override Task<ReadResponse> Read(ReadRequest request, ServerCallContext context) =>
         Guard(() => ReadAsync(request, context.CancellationToken));
 
-    /// <summary>Many Mutate/Read calls over one stream (<see cref="ApiSession"/>).</summary>
+    /// <summary>Many Mutate/Read/Execute calls over one stream (<see cref="ApiSession"/>).</summary>
     public override Task Session(IAsyncStreamReader<SessionRequest> requestStream, IServerStreamWriter<SessionResponse> responseStream,
         ServerCallContext context) =>
         new ApiSession(this).RunAsync(requestStream, responseStream, context.CancellationToken);
@@ -111,7 +111,10 @@ public sealed class RingStoreApiService(NodeAccessor accessor) : RingStoreApi.Ri
         Guard(() => Task.FromResult(StatusBuilder.Status(Node, request.Keyspace)));
 
     public override Task<ExecuteResponse> Execute(ExecuteRequest request, ServerCallContext context) =>
-        Guard(() => Node.Cql.ExecuteAsync(request, context.CancellationToken));
+        Guard(() => ExecuteAsync(request, context.CancellationToken));
+
+    /// <summary>An Execute call's work, shared by the unary call and sessions.</summary>
+    internal Task<ExecuteResponse> ExecuteAsync(ExecuteRequest request, CancellationToken ct) => Node.Cql.ExecuteAsync(request, ct);
 
     public override Task<PrepareResponse> Prepare(PrepareRequest request, ServerCallContext context) =>
         Guard(() => Task.FromResult(Node.Cql.Prepare(request)));

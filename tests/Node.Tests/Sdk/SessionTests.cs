@@ -10,7 +10,7 @@ using RingStore.Node.Tests.Cluster;
 namespace RingStore.Node.Tests.Sdk;
 
 /// <summary>
-/// The Session RPC and its client (<see cref="RingStoreSession"/>): many calls over one stream, each answered with its
+/// The Session RPC and its client (<see cref="RingStoreSession"/>): many Mutate, Read and Execute calls over one stream, each answered with its
 /// own reply or its own error, deadlines and cancellation per call, and a broken stream failing every call as a
 /// transport failure.
 /// </summary>
@@ -128,6 +128,39 @@ public sealed class SessionTests
         // Over the node's value cap (16 MiB): the node's own error, as for any unary call.
         var tooLarge = await Assert.ThrowsAsync<RingStoreException>(() => client.MutateAsync(Write("t", 3, new string('c', 17 << 20)).Mutations));
         Assert.Equal(Core.Errors.RequestErrorKind.ValueTooLarge, tooLarge.Kind);
+    }
+
+    [Fact]
+    public async Task Statements_run_over_a_session_with_bind_values_paging_and_errors()
+    {
+        await using var cluster = await InProcessCluster.StartAsync(3, withGrpc: true);
+        await cluster.CreateSampleTableAsync();
+        using var channel = Channel(cluster.GrpcAddress(2));
+        await using var session = RingStoreSession.Open(new RingStoreApi.RingStoreApiClient(channel));
+
+        await Task.WhenAll(Enumerable.Range(0, 30).Select(ck =>
+        {
+            var insert = new ExecuteRequest { Statement = "INSERT INTO ks.t (pk, ck, v) VALUES (?, ?, ?)", Consistency = Consistency.Quorum };
+            insert.Values.Add(new Value { Bigint = 9 });
+            insert.Values.Add(new Value { Int = ck });
+            insert.Values.Add(new Value { Text = $"row {ck}" });
+            return session.ExecuteAsync(insert, Far);
+        }));
+
+        var select = new ExecuteRequest { Statement = "SELECT ck, v FROM ks.t WHERE pk = 9", Consistency = Consistency.Quorum, PageSize = 20 };
+        var first = await session.ExecuteAsync(select, Far);
+        Assert.Equal(20, first.Rows.Count);
+        Assert.False(first.PagingState.IsEmpty);
+        select.PagingState = first.PagingState;
+        var second = await session.ExecuteAsync(select, Far);
+        Assert.Equal(Enumerable.Range(0, 30), first.Rows.Concat(second.Rows).Select(r => r.Values[0].Int));
+        Assert.Equal("row 29", second.Rows[^1].Values[1].Text);
+
+        var syntax = RingStoreException.From(await Assert.ThrowsAsync<RpcException>(() =>
+            session.ExecuteAsync(new ExecuteRequest { Statement = "SELEKT * FROM ks.t" }, Far)));
+        Assert.Equal(Core.Errors.RequestErrorKind.InvalidRequest, syntax.Kind);
+        Assert.Contains("line 1", syntax.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.False(session.IsFailed);
     }
 
     [Fact]
