@@ -26,6 +26,16 @@ public sealed record ClusterBenchSettings
 
     public int Seed { get; init; } = 7;
 
+    /// <summary>
+    /// Requests the paced phase may have in flight (0 = the largest concurrency, 256 by default). When the cluster slows,
+    /// requests beyond this wait in the driver's own queue, and that wait counts in their latency; a larger value
+    /// separates the cluster's latency from the driver's queue.
+    /// </summary>
+    public int PacedInFlight { get; init; }
+
+    /// <summary>The paced phase's in-flight cap after defaulting.</summary>
+    public int EffectivePacedInFlight => PacedInFlight > 0 ? PacedInFlight : Concurrency.Max();
+
     /// <summary>"session" (Mutate/Read multiplexed over one Session stream per node, as the SDK sends them) or "unary".</summary>
     public string Transport { get; init; } = "session";
 
@@ -47,6 +57,7 @@ public sealed record ClusterBenchSettings
             Keep = a.Has("--keep"),
             Seed = a.GetInt("--seed", defaults.Seed),
             Transport = a.Get("--transport")?.ToLowerInvariant() ?? defaults.Transport,
+            PacedInFlight = a.GetInt("--paced-in-flight", defaults.PacedInFlight),
         };
         settings.Validate();
         return settings;
@@ -62,6 +73,7 @@ public sealed record ClusterBenchSettings
         if (ValueBytes < 0) throw new ArgumentException("--value-bytes must not be negative");
         if (BasePort is < 1024 || BasePort + 100 + Nodes > 65535) throw new ArgumentException("--base-port leaves no room for the nodes' ports");
         foreach (string level in ConsistencyLevels) _ = ToProto(level);
+        if (PacedInFlight < 0) throw new ArgumentException("--paced-in-flight must not be negative (0 = the largest --concurrency)");
         if (Transport is not ("session" or "unary")) throw new ArgumentException($"--transport must be session or unary, got '{Transport}'");
     }
 

@@ -106,7 +106,7 @@ public static class ClusterScenario
 
     private static async Task<List<ClusterMeasurement>> MeasureAsync(LocalClusterHost cluster, ClusterBenchSettings settings, CancellationToken ct)
     {
-        using var workload = new ClusterWorkload([.. cluster.GrpcEndpoints], settings.ValueBytes, Math.Max(64, settings.Concurrency.Max()), settings.Seed,
+        using var workload = new ClusterWorkload([.. cluster.GrpcEndpoints], settings.ValueBytes, Math.Max(64, Math.Max(settings.Concurrency.Max(), settings.EffectivePacedInFlight)), settings.Seed,
             sessions: settings.Transport == "session");
         await workload.CreateSchemaAsync(settings.ReplicationFactor, ct).ConfigureAwait(false);
         await workload.WaitForSchemaAsync(TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
@@ -151,7 +151,7 @@ public static class ClusterScenario
             workload.SetConsistency(ClusterBenchSettings.ToProto("QUORUM"));
             double rate = peak.OpsPerSec / 2;
             var before = cpu.Sample();
-            int inFlight = settings.Concurrency.Max();
+            int inFlight = settings.EffectivePacedInFlight;
             var paced = await PacedDriver.RunAsync(inFlight, rate, duration, workload.WriteAsync, ct).ConfigureAwait(false);
             var m = ToMeasurement(paced, cpu.Sample() - before, "QUORUM", "write-at-half-peak", inFlight, settings);
             measurements.Add(m);
