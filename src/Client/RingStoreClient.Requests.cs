@@ -1,6 +1,9 @@
 using System.Runtime.CompilerServices;
 using Google.Protobuf;
+using Grpc.Core;
 using RingStore.Client.Protos;
+using RingStore.Client.Routing;
+using RingStore.Client.Sessions;
 
 namespace RingStore.Client;
 
@@ -34,9 +37,9 @@ public sealed partial class RingStoreClient
             if (bound.PartitionKey is { } key) token = Metadata.TokenOf(keyspace, bound.Prepared.Metadata.Table, key);
         }
         var response = await SendAsync(keyspace, token, idempotent, statement.Timeout,
-            (node, options) => Options.UseSessions && request.CalculateSize() <= Sessions.RingStoreSession.MaxCallBytes
-                ? node.Session().ExecuteAsync(request, options.Deadline!.Value, options.CancellationToken)
-                : node.Api.ExecuteAsync(request, options).ResponseAsync, ct).ConfigureAwait(false);
+            (node, options) => SessionOrUnaryAsync(node, options,
+                s => s.ExecuteAsync(request, options.Deadline!.Value, options.CancellationToken),
+                () => node.Api.ExecuteAsync(request, options).ResponseAsync), ct).ConfigureAwait(false);
         if (response.Kind == ExecuteResponse.Types.Kind.SetKeyspace) Keyspace = response.Keyspace;
         if (response.Kind == ExecuteResponse.Types.Kind.SchemaChange)
             await RefreshMetadataAsync(ct).ConfigureAwait(false); // so token-aware routing knows the new table at once
@@ -79,9 +82,9 @@ public sealed partial class RingStoreClient
         var first = request.Mutations[0];
         var token = Metadata.TokenOf(first.Keyspace, first.Table, first.PartitionKey);
         return SendAsync(first.Keyspace, token, idempotent: true, null,
-            (node, options) => Options.UseSessions && request.CalculateSize() <= Sessions.RingStoreSession.MaxCallBytes
-                ? node.Session().MutateAsync(request, options.Deadline!.Value, options.CancellationToken)
-                : node.Api.MutateAsync(request, options).ResponseAsync, ct);
+            (node, options) => SessionOrUnaryAsync(node, options,
+                s => s.MutateAsync(request, options.Deadline!.Value, options.CancellationToken),
+                () => node.Api.MutateAsync(request, options).ResponseAsync), ct);
     }
 
     /// <summary>Reads one page of a partition slice (token-aware).</summary>
@@ -91,9 +94,9 @@ public sealed partial class RingStoreClient
         if (request.Consistency == Consistency.Default) request.Consistency = Options.DefaultConsistency;
         var token = Metadata.TokenOf(request.Keyspace, request.Table, request.PartitionKey);
         return SendAsync(request.Keyspace, token, idempotent: true, null,
-            (node, options) => Options.UseSessions && request.CalculateSize() <= Sessions.RingStoreSession.MaxCallBytes
-                ? node.Session().ReadAsync(request, options.Deadline!.Value, options.CancellationToken)
-                : node.Api.ReadAsync(request, options).ResponseAsync, ct);
+            (node, options) => SessionOrUnaryAsync(node, options,
+                s => s.ReadAsync(request, options.Deadline!.Value, options.CancellationToken),
+                () => node.Api.ReadAsync(request, options).ResponseAsync), ct);
     }
 
     /// <summary>Every row of a partition slice, page by page.</summary>
@@ -116,6 +119,24 @@ public sealed partial class RingStoreClient
     public Task<StatusResponse> StatusAsync(string? keyspace = null, CancellationToken ct = default) =>
         SendAsync(null, null, idempotent: true, null,
             (node, options) => node.Api.StatusAsync(new StatusRequest { Keyspace = keyspace ?? "" }, options).ResponseAsync, ct);
+
+    /// <summary>
+    /// Over the node's session when <see cref="RingStoreClientOptions.UseSessions"/> is on; a request the session
+    /// refuses as too large (ResourceExhausted, nothing sent) goes as a unary call instead.
+    /// </summary>
+    private async Task<T> SessionOrUnaryAsync<T>(NodeConnection node, CallOptions options, Func<RingStoreSession, Task<T>> viaSession,
+        Func<Task<T>> unary)
+    {
+        if (!Options.UseSessions) return await unary().ConfigureAwait(false);
+        try
+        {
+            return await viaSession(node.Session()).ConfigureAwait(false);
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.ResourceExhausted && !options.CancellationToken.IsCancellationRequested)
+        {
+            return await unary().ConfigureAwait(false);
+        }
+    }
 
     private static bool LooksLikeSchemaChange(string cql)
     {

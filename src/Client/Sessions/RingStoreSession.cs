@@ -23,8 +23,8 @@ public sealed class RingStoreSession : IAsyncDisposable
 
     /// <summary>
     /// Largest call a session carries (4 MiB). A message over the node's receive limit would end the whole stream and
-    /// fail every call on it, so a larger call fails alone, before it is queued; the SDK sends such requests as unary
-    /// calls instead.
+    /// fail every call on it, so a larger call fails alone with <see cref="StatusCode.ResourceExhausted"/> before it is
+    /// queued (nothing was sent: the node never answers a call with that status); the SDK then sends it as a unary call.
     /// </summary>
     public const int MaxCallBytes = 4 << 20;
 
@@ -32,7 +32,9 @@ public sealed class RingStoreSession : IAsyncDisposable
     private const int MaxBatchBytes = 1 << 20;
 
     private readonly AsyncDuplexStreamingCall<SessionRequest, SessionResponse> _call;
-    private readonly Channel<SessionCall> _outgoing = Channel.CreateUnbounded<SessionCall>(new UnboundedChannelOptions { SingleReader = true });
+    /// <summary>Calls waiting for the writer, with their encoded size (measured once, when the call is made).</summary>
+    private readonly Channel<(SessionCall Call, int Bytes)> _outgoing =
+        Channel.CreateUnbounded<(SessionCall, int)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<ulong, PendingCall> _pending = new();
     private readonly Timer _deadlines;
     private readonly Task _writer;
@@ -94,7 +96,7 @@ public sealed class RingStoreSession : IAsyncDisposable
         call.Id = (ulong)Interlocked.Increment(ref _nextId);
         var pending = new PendingCall(deadline.ToUniversalTime().Ticks);
         _pending[call.Id] = pending;
-        if (!_outgoing.Writer.TryWrite(call) || Volatile.Read(ref _failure) is not null)
+        if (!_outgoing.Writer.TryWrite((call, size)) || Volatile.Read(ref _failure) is not null)
         {
             // Failed between the check and the queueing: the failure sweep may have missed this call.
             _pending.TryRemove(call.Id, out _);
@@ -127,10 +129,10 @@ public sealed class RingStoreSession : IAsyncDisposable
             {
                 var message = new SessionRequest();
                 int bytes = 0;
-                while (bytes < MaxBatchBytes && reader.TryRead(out var call))
+                while (bytes < MaxBatchBytes && reader.TryRead(out var queued))
                 {
-                    message.Calls.Add(call);
-                    bytes += call.CalculateSize();
+                    message.Calls.Add(queued.Call);
+                    bytes += queued.Bytes;
                 }
                 await _call.RequestStream.WriteAsync(message).ConfigureAwait(false);
             }

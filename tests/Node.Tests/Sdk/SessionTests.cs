@@ -41,13 +41,43 @@ public sealed class SessionTests
 
     private static GrpcChannel Channel(string address) => GrpcChannel.ForAddress($"http://{address}");
 
+    /// <summary>Three in-process nodes serving gRPC, with the sample table ks.t (RF 3).</summary>
+    private static async Task<InProcessCluster> StartClusterAsync()
+    {
+        var cluster = await InProcessCluster.StartAsync(3, withGrpc: true);
+        await cluster.CreateSampleTableAsync();
+        return cluster;
+    }
+
+    /// <summary>A channel to one node and a session on it, closed in that order.</summary>
+    private sealed class SessionToNode : IAsyncDisposable
+    {
+        private readonly GrpcChannel _channel;
+
+        public SessionToNode(string address)
+        {
+            _channel = Channel(address);
+            Api = new RingStoreApi.RingStoreApiClient(_channel);
+            Session = RingStoreSession.Open(Api);
+        }
+
+        public RingStoreApi.RingStoreApiClient Api { get; }
+
+        public RingStoreSession Session { get; }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Session.DisposeAsync();
+            _channel.Dispose();
+        }
+    }
+
     [Fact]
     public async Task Concurrent_calls_over_one_session_each_get_their_own_reply()
     {
-        await using var cluster = await InProcessCluster.StartAsync(3, withGrpc: true);
-        await cluster.CreateSampleTableAsync();
-        using var channel = Channel(cluster.GrpcAddress(0));
-        await using var session = RingStoreSession.Open(new RingStoreApi.RingStoreApiClient(channel));
+        await using var cluster = await StartClusterAsync();
+        await using var node = new SessionToNode(cluster.GrpcAddress(0));
+        var session = node.Session;
 
         // More calls at once than a session admits on the node (ApiSession.MaxCallsInFlight = 1,024): the node stops
         // reading until replies free slots, and every call is still answered.
@@ -70,11 +100,9 @@ public sealed class SessionTests
     [Fact]
     public async Task A_failing_call_gets_the_unary_calls_error_and_the_session_goes_on()
     {
-        await using var cluster = await InProcessCluster.StartAsync(3, withGrpc: true);
-        await cluster.CreateSampleTableAsync();
-        using var channel = Channel(cluster.GrpcAddress(1));
-        var api = new RingStoreApi.RingStoreApiClient(channel);
-        await using var session = RingStoreSession.Open(api);
+        await using var cluster = await StartClusterAsync();
+        await using var node = new SessionToNode(cluster.GrpcAddress(1));
+        var (api, session) = (node.Api, node.Session);
 
         var wrongType = Write("t", 5, "x");
         wrongType.Mutations[0].Rows[0].Cells["v"] = new Value { Bigint = 5 };
@@ -107,10 +135,9 @@ public sealed class SessionTests
     [Fact]
     public async Task An_oversized_call_fails_alone_and_the_sdk_sends_large_requests_as_unary_calls()
     {
-        await using var cluster = await InProcessCluster.StartAsync(3, withGrpc: true);
-        await cluster.CreateSampleTableAsync();
-        using var channel = Channel(cluster.GrpcAddress(0));
-        await using var session = RingStoreSession.Open(new RingStoreApi.RingStoreApiClient(channel));
+        await using var cluster = await StartClusterAsync();
+        await using var node = new SessionToNode(cluster.GrpcAddress(0));
+        var session = node.Session;
         string big = new('b', RingStoreSession.MaxCallBytes + 1);
 
         var pending = session.MutateAsync(Write("t", 1, "small"), Far);
@@ -133,10 +160,9 @@ public sealed class SessionTests
     [Fact]
     public async Task Statements_run_over_a_session_with_bind_values_paging_and_errors()
     {
-        await using var cluster = await InProcessCluster.StartAsync(3, withGrpc: true);
-        await cluster.CreateSampleTableAsync();
-        using var channel = Channel(cluster.GrpcAddress(2));
-        await using var session = RingStoreSession.Open(new RingStoreApi.RingStoreApiClient(channel));
+        await using var cluster = await StartClusterAsync();
+        await using var node = new SessionToNode(cluster.GrpcAddress(2));
+        var session = node.Session;
 
         await Task.WhenAll(Enumerable.Range(0, 30).Select(ck =>
         {
@@ -166,12 +192,11 @@ public sealed class SessionTests
     [Fact]
     public async Task Consistency_errors_carry_their_counts_through_a_session()
     {
-        await using var cluster = await InProcessCluster.StartAsync(3, withGrpc: true);
-        await cluster.CreateSampleTableAsync();
+        await using var cluster = await StartClusterAsync();
         await cluster.StopNodeAsync(2);
         await cluster.WaitUntilAsync(() => cluster.AllSeeDown(2), TimeSpan.FromSeconds(20), "node 2 seen down");
-        using var channel = Channel(cluster.GrpcAddress(0));
-        await using var session = RingStoreSession.Open(new RingStoreApi.RingStoreApiClient(channel));
+        await using var node = new SessionToNode(cluster.GrpcAddress(0));
+        var session = node.Session;
 
         var error = RingStoreException.From(await Assert.ThrowsAsync<RpcException>(() => session.MutateAsync(Write("t", 1, "x", Consistency.All), Far)));
         Assert.Equal(Core.Errors.RequestErrorKind.Unavailable, error.Kind);
@@ -183,34 +208,75 @@ public sealed class SessionTests
     [Fact]
     public async Task A_node_that_stops_fails_the_session_as_a_transport_failure()
     {
-        await using var cluster = await InProcessCluster.StartAsync(3, withGrpc: true);
-        await cluster.CreateSampleTableAsync();
-        using var channel = Channel(cluster.GrpcAddress(2));
-        var session = RingStoreSession.Open(new RingStoreApi.RingStoreApiClient(channel));
-        try
-        {
-            await session.MutateAsync(Write("t", 1, "before"), Far);
-            await cluster.StopNodeAsync(2);
+        await using var cluster = await StartClusterAsync();
+        await using var node = new SessionToNode(cluster.GrpcAddress(2));
+        var session = node.Session;
+        await session.MutateAsync(Write("t", 1, "before"), Far);
+        await cluster.StopNodeAsync(2);
 
-            var failure = await Assert.ThrowsAsync<RpcException>(async () =>
-            {
-                // The first call may be queued before the stream notices the node is gone; within a few it must fail.
-                for (int i = 0; i < 50; i++)
-                {
-                    await session.MutateAsync(Write("t", 1, "after"), DateTime.UtcNow.AddSeconds(10));
-                    await Task.Delay(100);
-                }
-            });
-            Assert.Equal(StatusCode.Unavailable, failure.StatusCode);
-            Assert.True(RingStoreException.From(failure).IsTransportFailure);
-            Assert.True(session.IsFailed);
-            // A failed session fails at once from then on.
-            await Assert.ThrowsAsync<RpcException>(() => session.ReadAsync(Read(1), Far));
-        }
-        finally
+        var failure = await Assert.ThrowsAsync<RpcException>(async () =>
         {
-            await session.DisposeAsync();
-        }
+            // The first call may be queued before the stream notices the node is gone; within a few it must fail.
+            for (int i = 0; i < 50; i++)
+            {
+                await session.MutateAsync(Write("t", 1, "after"), DateTime.UtcNow.AddSeconds(10));
+                await Task.Delay(100);
+            }
+        });
+        Assert.Equal(StatusCode.Unavailable, failure.StatusCode);
+        Assert.True(RingStoreException.From(failure).IsTransportFailure);
+        Assert.True(session.IsFailed);
+        // A failed session fails at once from then on.
+        await Assert.ThrowsAsync<RpcException>(() => session.ReadAsync(Read(1), Far));
+    }
+
+    [Fact]
+    public async Task The_sdk_opens_a_new_session_to_a_node_that_comes_back()
+    {
+        await using var cluster = await StartClusterAsync();
+        await using var client = await RingStoreClient.ConnectAsync(new RingStoreClientOptions
+        {
+            ContactPoints = [cluster.GrpcAddress(0)],
+            MetadataRefreshInterval = TimeSpan.FromMilliseconds(200),
+            DownNodeRetryDelay = TimeSpan.FromMilliseconds(300),
+        });
+        for (int pk = 0; pk < 30; pk++) await client.MutateAsync(Write("t", pk, "before").Mutations, Consistency.Quorum);
+
+        await cluster.StopNodeAsync(2); // its session breaks
+        for (int pk = 0; pk < 30; pk++) await client.MutateAsync(Write("t", pk, "while down").Mutations, Consistency.Quorum);
+        await cluster.StartNodeAsync(2);
+        await cluster.WaitUntilAsync(cluster.AllSeeAllUp, TimeSpan.FromSeconds(20), "node 2 back up");
+
+        // The restarted node (fresh metrics) must coordinate again: the client replaced the failed session.
+        int key = 1_000;
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (cluster[2].Metrics.CoordinatorWrites == 0 && DateTime.UtcNow < deadline)
+            await client.MutateAsync(Write("t", key++, "after").Mutations, Consistency.Quorum);
+        Assert.True(cluster[2].Metrics.CoordinatorWrites > 0, $"node 2 coordinated nothing in {key - 1_000} writes after its restart");
+    }
+
+    [Fact]
+    public async Task A_call_without_a_request_is_refused_alone()
+    {
+        await using var cluster = await StartClusterAsync();
+        using var channel = Channel(cluster.GrpcAddress(0));
+        using var stream = new RingStoreApi.RingStoreApiClient(channel).Session();
+        var message = new SessionRequest();
+        message.Calls.Add(new SessionCall { Id = 1 }); // neither mutate, read nor execute
+        message.Calls.Add(new SessionCall { Id = 2, Read = Read(1) });
+        await stream.RequestStream.WriteAsync(message);
+        await stream.RequestStream.CompleteAsync();
+
+        var replies = new Dictionary<ulong, SessionReply>();
+        while (await stream.ResponseStream.MoveNext(CancellationToken.None))
+            foreach (var reply in stream.ResponseStream.Current.Replies) replies[reply.Id] = reply;
+
+        Assert.Equal(2, replies.Count); // the node answered both before ending the stream
+        var error = replies[1].Error;
+        Assert.Equal((int)StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Equal("InvalidRequest", error.Trailers["ringstore-error-kind"]);
+        Assert.Contains("mutate, read or execute", error.Detail, StringComparison.Ordinal);
+        Assert.Equal(SessionReply.ResultOneofCase.Read, replies[2].ResultCase);
     }
 
     [Fact]
