@@ -112,7 +112,12 @@ public sealed partial class Gossiper
     /// <summary>Graceful stop: tell every live peer we are going down so they stop routing to us at once.</summary>
     public GossipOutput Shutdown()
     {
-        SetApplicationState(ApplicationState.Status, NodeStatus.Shutdown);
+        // Only an owner announces "shutdown" (it keeps its tokens and comes back). A joining, leaving or departed node
+        // keeps what it said: a joiner that stops must not turn into an owner of ranges it never received.
+        if (LocalState.Status == NodeStatus.Normal)
+        {
+            SetApplicationState(ApplicationState.Status, NodeStatus.Shutdown);
+        }
         var message = new GossipShutdown(GossipMessageSerializer.CurrentProtocolVersion, LocalEndpoint,
             StateDeltas.Newer(LocalEndpoint, LocalState, 0));
         foreach (string peer in _live.Items)

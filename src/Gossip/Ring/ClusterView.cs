@@ -6,76 +6,6 @@ using RingStore.Gossip.State;
 namespace RingStore.Gossip.Ring;
 
 /// <summary>
-/// One immutable picture of the cluster built from gossip endpoint states: the ring of token owners
-/// (NORMAL, LEAVING and shut-down nodes keep their tokens), the joining (BOOT) members, the leaving endpoints
-/// and the pending ranges they cause under one strategy. LEFT nodes and nodes without tokens are not in it.
-/// </summary>
-public sealed class ClusterSnapshot
-{
-    private ClusterSnapshot(long sequence, RingSnapshot ring, IReadOnlyList<RingMember> joining, IReadOnlyList<string> leaving, PendingRanges pending)
-    {
-        Sequence = sequence;
-        Ring = ring;
-        Joining = joining;
-        Leaving = leaving;
-        Pending = pending;
-    }
-
-    public static ClusterSnapshot Empty { get; } = new(0, RingSnapshot.Empty, [], [], PendingRanges.None);
-
-    /// <summary>Grows by one with every snapshot a <see cref="ClusterView"/> publishes.</summary>
-    public long Sequence { get; }
-
-    public RingSnapshot Ring { get; }
-
-    public IReadOnlyList<RingMember> Joining { get; }
-
-    public IReadOnlyList<string> Leaving { get; }
-
-    public PendingRanges Pending { get; }
-
-    /// <summary>Pure: the same states give the same snapshot (endpoints are taken in ordinal order).</summary>
-    public static ClusterSnapshot Build(IReadOnlyDictionary<string, EndpointState> states, IReplicationStrategy strategy, long sequence = 0)
-    {
-        ArgumentNullException.ThrowIfNull(states);
-        ArgumentNullException.ThrowIfNull(strategy);
-        var owners = new List<RingMember>();
-        var joining = new List<RingMember>();
-        var leaving = new List<string>();
-        foreach (var (endpoint, state) in states.OrderBy(p => p.Key, StringComparer.Ordinal))
-        {
-            string? status = state.Status;
-            IReadOnlyList<Token> tokens = ClusterView.ParseTokens(state.Get(ApplicationState.Tokens));
-            if (status is null || status == NodeStatus.Left || tokens.Count == 0)
-            {
-                continue;
-            }
-            var member = new RingMember(new NodeInfo(endpoint,
-                state.Get(ApplicationState.Datacenter) ?? "dc1", state.Get(ApplicationState.Rack) ?? "rack1"), tokens);
-            switch (status)
-            {
-                case NodeStatus.Boot:
-                    joining.Add(member);
-                    break;
-                case NodeStatus.Leaving:
-                    owners.Add(member);
-                    leaving.Add(endpoint);
-                    break;
-                case NodeStatus.Normal:
-                case NodeStatus.Shutdown:
-                    owners.Add(member);
-                    break;
-                default:
-                    break; // unknown verbs from newer versions: not an owner until it says NORMAL
-            }
-        }
-        RingSnapshot ring = RingSnapshot.Create(owners);
-        PendingRanges pending = PendingRangeCalculator.Calculate(ring, joining, leaving, strategy);
-        return new ClusterSnapshot(sequence, ring, joining, leaving, pending);
-    }
-}
-
-/// <summary>
 /// Holds the current <see cref="ClusterSnapshot"/>. Readers take <see cref="Current"/> (one volatile read) and
 /// use it throughout a request; gossip events that change membership build a new snapshot and publish it with
 /// Interlocked.CompareExchange, so readers never see a half-applied change. No clock, no threads of its own.
@@ -112,7 +42,8 @@ public sealed class ClusterView(IReplicationStrategy strategy)
     public static bool ChangesMembership(GossipEvent e) => e.Kind switch
     {
         GossipEventKind.Joined or GossipEventKind.Left or GossipEventKind.Removed or GossipEventKind.Restarted => true,
-        GossipEventKind.StateChanged => e.State is ApplicationState.Status or ApplicationState.Tokens
+        GossipEventKind.StateChanged => e.State is ApplicationState.Status or ApplicationState.Tokens or ApplicationState.HostId
+            or ApplicationState.Removal or ApplicationState.Replacing
             or ApplicationState.Datacenter or ApplicationState.Rack,
         _ => false,
     };

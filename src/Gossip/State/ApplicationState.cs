@@ -15,4 +15,12 @@ public enum ApplicationState
     Load = 6,
     Schema = 7,
     ReleaseVersion = 8,
+    /// <summary>
+    /// Set by the node that coordinates a removenode, on its own state: "REMOVING:hostid" entries for a removal in
+    /// progress and "REMOVED:hostid" for finished ones, separated by ';' (see <see cref="Removals"/>). A dead node
+    /// cannot announce anything itself, so its removal travels in the coordinator's state.
+    /// </summary>
+    Removal = 9,
+    /// <summary>Set by a node started with --replace: the host id of the dead node whose tokens it takes over.</summary>
+    Replacing = 10,
 }

@@ -13,6 +13,12 @@ public static class NodeStatus
     public const string Left = "LEFT";
     public const string Shutdown = "shutdown";
 
+    /// <summary>Not a gossiped STATUS: how a node being removed by removenode (see <see cref="Removals"/>) is shown.</summary>
+    public const string Removing = "REMOVING";
+
+    /// <summary>Not a gossiped STATUS: a node removed by removenode or replaced by --replace.</summary>
+    public const string Removed = "REMOVED";
+
     /// <summary>A node in these states must not be marked up by gossip alone.</summary>
     public static bool IsDeadState(string? status) => status is Left or Shutdown;
 }

@@ -12,7 +12,7 @@ namespace RingStore.Node.Api;
 /// The client API over gRPC. Each call validates and converts its request, hands it to the node's coordinator or
 /// schema manager, and maps any failure to a status code plus an error-kind trailer (<see cref="ErrorMapping"/>).
 /// </summary>
-public sealed class RingStoreApiService(NodeAccessor accessor) : RingStoreApi.RingStoreApiBase
+public sealed partial class RingStoreApiService(NodeAccessor accessor) : RingStoreApi.RingStoreApiBase
 {
     private static readonly MutateResponse Empty = new();
 

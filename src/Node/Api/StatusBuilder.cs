@@ -19,11 +19,18 @@ public static class StatusBuilder
             Partitioner = "org.apache.cassandra.dht.Murmur3Partitioner",
             RingVersion = membership.Sequence,
         };
-        response.Nodes.AddRange(membership.Members.Select(Describe));
+        var resolved = membership.For(PrimaryOnly);
+        response.Nodes.AddRange(membership.Members.Select(m => Describe(m, resolved.Member(m.Endpoint)?.DisplayStatus)));
         return response;
     }
 
-    public static NodeDescription Describe(MemberInfo member)
+    private static readonly SimpleStrategy PrimaryOnly = new(1);
+
+    /// <summary>
+    /// <paramref name="displayStatus"/> is the ring's view (REMOVING, REMOVED, a replaced node as LEAVING) when known;
+    /// the raw gossip STATUS otherwise.
+    /// </summary>
+    public static NodeDescription Describe(MemberInfo member, string? displayStatus = null)
     {
         ArgumentNullException.ThrowIfNull(member);
         var description = new NodeDescription
@@ -32,7 +39,7 @@ public static class StatusBuilder
             Endpoint = member.Endpoint,
             RpcAddress = member.RpcAddress ?? "",
             Liveness = member.IsAlive ? "UP" : "DOWN",
-            Status = member.Status,
+            Status = displayStatus ?? member.Status,
             Datacenter = member.Datacenter,
             Rack = member.Rack,
         };
@@ -48,12 +55,13 @@ public static class StatusBuilder
         var ring = membership.For(strategy).Ring;
         var ownership = ring.IsEmpty ? new Dictionary<string, double>() : Ownership.Replicated(ring, strategy);
         var response = new StatusResponse { ClusterName = node.Options.ClusterName, Metrics = Metrics(node) };
+        var resolved = membership.For(PrimaryOnly);
         foreach (var member in membership.Members)
         {
             var hints = member.HostId == Guid.Empty ? 0 : node.Hints.GetStats(member.HostId).PendingCount;
             response.Nodes.Add(new NodeStatus
             {
-                Node = Describe(member),
+                Node = Describe(member, resolved.Member(member.Endpoint)?.DisplayStatus),
                 LoadBytes = member.Endpoint == membership.LocalEndpoint ? LocalLoad(node) : member.LoadBytes,
                 Ownership = ownership.TryGetValue(member.Endpoint, out double owns) ? owns : 0,
                 HintsPending = hints,

@@ -23,5 +23,9 @@ public static class NodeCommandLine
         ["--read-timeout"] = "RingStore:ReadTimeout",
         ["--gossip-interval"] = "RingStore:GossipInterval",
         ["--phi"] = "RingStore:PhiConvictThreshold",
+        ["--auto-bootstrap"] = "RingStore:AutoBootstrap",
+        ["--replace"] = "RingStore:Replace",
+        ["--allow-inconsistent-bootstrap"] = "RingStore:AllowInconsistentBootstrap",
+        ["--stream-mib-per-sec"] = "RingStore:StreamThroughputMiBPerSecond",
     };
 }

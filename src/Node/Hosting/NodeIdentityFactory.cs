@@ -19,6 +19,13 @@ public static class NodeIdentityFactory
         if (existing is null)
         {
             var hostId = Guid.NewGuid();
+            if (JoinsExistingRing(options))
+            {
+                // Tokens are chosen once the ring is known (balanced allocation, or the replaced node's).
+                identity = new NodeIdentity(NodeIdentity.CurrentFormatVersion, options.ClusterName, hostId, [], nowSeconds, BootstrapPending: true);
+                NodeIdentityStore.Save(options.DataDirectory, identity);
+                return identity;
+            }
             var allocator = new RandomTokenAllocator(new Random(hostId.GetHashCode()));
             var tokens = allocator.Allocate(RingSnapshot.Empty, new NodeInfo(options.InternodeEndpoint, options.Datacenter, options.Rack), options.NumTokens);
             identity = new NodeIdentity(NodeIdentity.CurrentFormatVersion, options.ClusterName, hostId, tokens.Select(t => t.Value).ToArray(), nowSeconds);
@@ -33,5 +40,17 @@ public static class NodeIdentityFactory
         }
         NodeIdentityStore.Save(options.DataDirectory, identity);
         return identity;
+    }
+
+    /// <summary>
+    /// A new node bootstraps into an existing ring when it is told to replace a node, or when auto-bootstrap is on
+    /// and it is not a seed (seeds start the ring; as in Cassandra, a seed never bootstraps).
+    /// </summary>
+    public static bool JoinsExistingRing(NodeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!string.IsNullOrWhiteSpace(options.Replace)) return true;
+        var seeds = options.SeedList();
+        return options.AutoBootstrap && seeds.Count > 0 && !seeds.Contains(options.InternodeEndpoint, StringComparer.Ordinal);
     }
 }

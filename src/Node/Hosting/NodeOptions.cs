@@ -71,6 +71,28 @@ public sealed class NodeOptions
     /// <summary>Cap on a single value, like the engine's (bad input gets InvalidRequest, nothing written).</summary>
     public int MaxValueSizeMiB { get; set; } = 16;
 
+    /// <summary>
+    /// A node that is not a seed and starts with an empty data directory joins an existing cluster by streaming
+    /// the ranges it takes over before it serves reads (Cassandra's auto_bootstrap). Off: it owns its tokens at once.
+    /// </summary>
+    public bool AutoBootstrap { get; set; } = true;
+
+    /// <summary>Host id or internode address of a dead node whose tokens this new node takes over (replace_address_first_boot).</summary>
+    public string Replace { get; set; } = "";
+
+    /// <summary>
+    /// Bootstrap streams each range from the node that loses it, so a write acknowledged before the join is never
+    /// left behind. When that node is down the join fails, unless this is set: then any live replica is used,
+    /// and a write that only the dead node acknowledged at a low consistency level can be missing on the new node.
+    /// </summary>
+    public bool AllowInconsistentBootstrap { get; set; }
+
+    /// <summary>Cap on inbound streaming in MiB/s for this node (Cassandra's stream_throughput); 0 = unlimited.</summary>
+    public double StreamThroughputMiBPerSecond { get; set; } = 64;
+
+    /// <summary>How long a joining node waits to hear the ring from its seeds before it gives up.</summary>
+    public TimeSpan RingDiscoveryTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
     public IReadOnlyList<string> SeedList() =>
         Seeds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
@@ -91,6 +113,8 @@ public sealed class NodeOptions
         if (CompactionThroughputMiBPerSecond < 0 || double.IsNaN(CompactionThroughputMiBPerSecond))
             throw new InvalidOperationException("RingStore:CompactionThroughputMiBPerSecond must be 0 (unlimited) or positive.");
         if (WriteTimeout <= TimeSpan.Zero || ReadTimeout <= TimeSpan.Zero) throw new InvalidOperationException("RingStore timeouts must be positive.");
+        if (StreamThroughputMiBPerSecond < 0 || double.IsNaN(StreamThroughputMiBPerSecond))
+            throw new InvalidOperationException("RingStore:StreamThroughputMiBPerSecond must be 0 (unlimited) or positive.");
         foreach (var seed in SeedList()) _ = Messaging.PeerAddress.Parse(seed);
     }
 }

@@ -12,6 +12,8 @@ using RingStore.Node.Messaging;
 using RingStore.Node.Metrics;
 using RingStore.Node.Requests;
 using RingStore.Node.Schema;
+using RingStore.Node.Streaming;
+using RingStore.Node.Topology;
 using RingStore.Node.Verbs;
 using RingStore.Storage.Engine;
 using RingStore.Storage.Hints;
@@ -42,7 +44,7 @@ public sealed partial class RingStoreNode : IAsyncDisposable
     }
 
     public NodeOptions Options { get; }
-    public NodeIdentity Identity { get; private set; } = null!;
+    public NodeIdentity Identity { get; internal set; } = null!;
     public SchemaManager Schema { get; private set; } = null!;
     public SchemaSync SchemaSync { get; private set; } = null!;
     public StorageEngine Engine { get; private set; } = null!;
@@ -61,6 +63,17 @@ public sealed partial class RingStoreNode : IAsyncDisposable
     public ReplicaLatencyTracker Latency { get; private set; } = null!;
     public DownTracker DownTracker { get; private set; } = null!;
     public NodeMetrics Metrics { get; }
+    public StreamRegistry Streams { get; } = new();
+    public TopologyOperations Topology { get; private set; } = null!;
+
+    /// <summary>The bootstrap (or replace) this start runs in the background; completed at once for a node already in the ring.</summary>
+    public Task Bootstrap { get; private set; } = Task.CompletedTask;
+
+    /// <summary>Raised when the node cannot go on (bootstrap failed, removed or replaced by the cluster): the host exits with 1.</summary>
+    public event Action<string>? Fatal;
+
+    /// <summary>Raised after a decommission finished: the host stops the process.</summary>
+    public event Action? Left;
 
     /// <summary>This node's hottest partitions as a replica, per table.</summary>
     public TopPartitionsTracker TopPartitions { get; } = new();
@@ -108,6 +121,9 @@ public sealed partial class RingStoreNode : IAsyncDisposable
         if (workers < MinThreadPoolThreads) ThreadPool.SetMinThreads(MinThreadPoolThreads, completionPorts);
         Directory.CreateDirectory(Options.DataDirectory);
         Identity = NodeIdentityFactory.LoadOrCreate(Options, _time);
+        if (Identity.Decommissioned)
+            throw new InvalidOperationException($"This node (host {Identity.HostId}) was decommissioned and left the ring; it must not start on " +
+                $"{Path.GetFullPath(Options.DataDirectory)} again. Empty the data directory to join as a new node.");
         _logger.LogInformation("Node {HostId} starting at {Endpoint} (gRPC {Grpc}), data in {Dir}, generation {Generation}",
             Identity.HostId, Options.InternodeEndpoint, Options.GrpcEndpoint, Path.GetFullPath(Options.DataDirectory), Identity.LastGeneration);
 
@@ -171,29 +187,82 @@ public sealed partial class RingStoreNode : IAsyncDisposable
         Messaging.RegisterHandler(Verb.Echo, new EchoVerbHandler());
         Messaging.RegisterHandler(Verb.RangeRead, new RangeReadVerbHandler(Engine, Metrics));
         Messaging.RegisterHandler(Verb.Truncate, new TruncateVerbHandler(Engine));
+        var streamer = new RangeStreamer(Engine, Messaging, new StreamThrottle(Options.StreamThroughputMiBPerSecond, _time), Streams,
+            TimeSpan.FromSeconds(60), _loggerFactory.CreateLogger<RangeStreamer>());
+        Topology = new TopologyOperations(this, streamer, _time, _loggerFactory.CreateLogger<TopologyOperations>());
+        Topology.Decommissioned += () => Left?.Invoke();
+        Messaging.RegisterHandler(Verb.StreamPage, new StreamPageVerbHandler(Engine, Streams));
+        Messaging.RegisterHandler(Verb.StreamPull, new StreamPullVerbHandler(streamer));
+        Messaging.RegisterHandler(Verb.TopologyProbe, new TopologyProbeVerbHandler(() => Gossip.Current));
 
         await Messaging.StartAsync(new PeerAddress(Options.ListenAddress, Options.InternodePort), ct).ConfigureAwait(false);
 
         Gossip.Changed += OnGossipEvent;
         Schema.Changed += change => Gossip.SetState(ApplicationState.Schema, change.After.Version.ToString());
-        Gossip.Start(Identity.LastGeneration, new Dictionary<ApplicationState, string>
+        var states = new Dictionary<ApplicationState, string>
         {
             [ApplicationState.HostId] = Identity.HostId.ToString(),
-            [ApplicationState.Tokens] = RingStore.Gossip.Ring.ClusterView.FormatTokens(Identity.Tokens.Select(t => new Core.Partitioning.Token(t))),
             [ApplicationState.Datacenter] = Options.Datacenter,
             [ApplicationState.Rack] = Options.Rack,
             [ApplicationState.RpcAddress] = Options.GrpcEndpoint,
             [ApplicationState.Schema] = Schema.Current.Version.ToString(),
             [ApplicationState.Load] = "0",
             [ApplicationState.ReleaseVersion] = typeof(RingStoreNode).Assembly.GetName().Version?.ToString() ?? "0",
-            // No bootstrap streaming yet: a node owns its tokens from the start (Cassandra's auto_bootstrap=false).
-            [ApplicationState.Status] = NodeStatus.Normal,
-        });
+        };
+        if (!Identity.BootstrapPending)
+        {
+            states[ApplicationState.Tokens] = RingStore.Gossip.Ring.ClusterView.FormatTokens(Identity.Tokens.Select(t => new Core.Partitioning.Token(t)));
+            states[ApplicationState.Status] = NodeStatus.Normal;
+            if (Identity.ReplacedHostId != Guid.Empty) states[ApplicationState.Replacing] = Identity.ReplacedHostId.ToString("D");
+        }
+        // A joining node gossips without STATUS and TOKENS until it has learned the ring and chosen its tokens.
+        Gossip.Start(Identity.LastGeneration, states);
+        if (Identity.BootstrapPending) Bootstrap = RunBootstrapAsync();
         HintDelivery.Start();
         _rates = new TableRateSampler(_time);
         _loadPublisher = Task.Run(PublishLoadAsync);
         _logger.LogInformation("Node {Endpoint} is up", Options.InternodeEndpoint);
     }
+
+    private async Task RunBootstrapAsync()
+    {
+        try
+        {
+            await Topology.BootstrapAsync(_stopping.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+#pragma warning disable CA1031 // reported through Fatal: the host exits with an error instead of serving a half-joined node
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            _logger.LogCritical("Bootstrap of {Endpoint} failed: {Reason}", Options.InternodeEndpoint, e.Message);
+            Fatal?.Invoke($"bootstrap failed: {e.Message}");
+            throw;
+        }
+    }
+
+    /// <summary>A node the cluster removed or replaced must not serve: it would bring back stale data.</summary>
+    private void RefuseIfRemoved(MembershipSnapshot snapshot)
+    {
+        if (_removedReported != 0) return;
+        foreach (var member in snapshot.Members)
+        {
+            bool removed = Removals.Parse(member.State.Get(ApplicationState.Removal)).Any(r => r.Finished && r.HostId == Identity.HostId);
+            bool replaced = member.Endpoint != Options.InternodeEndpoint && member.Status is NodeStatus.Normal or NodeStatus.Shutdown
+                && member.State.Get(ApplicationState.Replacing) == Identity.HostId.ToString("D");
+            if ((removed || replaced) && Interlocked.Exchange(ref _removedReported, 1) == 0)
+            {
+                string why = removed ? $"was removed from the cluster by removenode (announced by {member.Endpoint})" : $"was replaced by {member.Endpoint}";
+                _logger.LogCritical("This node (host {HostId}) {Why}; refusing to serve. Empty its data directory to join as a new node.", Identity.HostId, why);
+                Fatal?.Invoke($"host {Identity.HostId} {why}; empty the data directory to join as a new node");
+                return;
+            }
+        }
+    }
+
+    private int _removedReported;
 
     /// <summary>Writes a batch: each partition update is coordinated on its own; the batch fails if any does.</summary>
     public Task WriteAsync(string keyspace, IReadOnlyList<PartitionUpdate> updates, ConsistencyLevel consistency, CancellationToken ct)
@@ -227,6 +296,7 @@ public sealed partial class RingStoreNode : IAsyncDisposable
 
     private void OnGossipEvent(GossipEvent e, MembershipSnapshot snapshot)
     {
+        if (e.Kind is GossipEventKind.Joined or GossipEventKind.Restarted or GossipEventKind.StateChanged) RefuseIfRemoved(snapshot);
         switch (e.Kind)
         {
             case GossipEventKind.Down:

@@ -41,6 +41,13 @@ public enum Verb : byte
     /// <summary>TRUNCATE: the receiving node drops all data of one table.</summary>
     Truncate = 44,
 
+    /// <summary>A receiving node pulls one bounded page of a token range of one table from a source node.</summary>
+    StreamPage = 50,
+    /// <summary>Asks a node to pull ranges from a source and answer when it holds them (decommission, removenode).</summary>
+    StreamPull = 51,
+    /// <summary>Asks a node what role it sees an endpoint in (NORMAL, BOOT, LEAVING, REMOVING, ...).</summary>
+    TopologyProbe = 52,
+
     /// <summary>For tests and diagnostics only.</summary>
     Test = 250,
 }

@@ -1,0 +1,51 @@
+using MessagePack;
+
+namespace RingStore.Node.Streaming;
+
+/// <summary>
+/// Asks a source for the partitions of <see cref="Table"/> with StartExclusive &lt; token &lt;= EndInclusive
+/// (never wrapping), at most about <see cref="MaxBytes"/>. The receiver drives the stream page by page, so a
+/// stream is paced by the receiver's throttle and resumes from the last token it stored.
+/// </summary>
+[MessagePackObject]
+public sealed record StreamPageRequest(
+    [property: Key(0)] int Version,
+    [property: Key(1)] string Table,
+    [property: Key(2)] long StartExclusive,
+    [property: Key(3)] long EndInclusive,
+    [property: Key(4)] long MaxBytes);
+
+/// <summary>Partitions (MergedPartitionDataCodec encoding, tombstones and TTLs included) and where to resume.</summary>
+[MessagePackObject]
+public sealed record StreamPageResponse(
+    [property: Key(0)] int Version,
+    [property: Key(1)] byte[][] Partitions,
+    [property: Key(2)] bool HasMore,
+    [property: Key(3)] long ResumeAfter);
+
+/// <summary>One range of one table to pull ("ks.table", non-wrapping (Start, End]).</summary>
+[MessagePackObject]
+public sealed record StreamItem(
+    [property: Key(0)] string Table,
+    [property: Key(1)] long StartExclusive,
+    [property: Key(2)] long EndInclusive);
+
+/// <summary>Tells a node to pull <see cref="Items"/> from <see cref="Source"/> and answer once they are stored.</summary>
+[MessagePackObject]
+public sealed record StreamPullRequest(
+    [property: Key(0)] int Version,
+    [property: Key(1)] string Operation,
+    [property: Key(2)] string Source,
+    [property: Key(3)] StreamItem[] Items);
+
+[MessagePackObject]
+public sealed record StreamPullResponse(
+    [property: Key(0)] long Bytes,
+    [property: Key(1)] int Ranges);
+
+/// <summary>What role the answering node's ring gives an endpoint (see ResolvedMember.DisplayStatus).</summary>
+[MessagePackObject]
+public sealed record TopologyProbeRequest([property: Key(0)] string Endpoint);
+
+[MessagePackObject]
+public sealed record TopologyProbeResponse([property: Key(0)] string Status);

@@ -1,0 +1,68 @@
+using System.Globalization;
+using System.Text;
+using RingStore.Storage.IO;
+
+namespace RingStore.Node.Streaming;
+
+/// <summary>
+/// The ranges a resumable operation (bootstrap, replace) has finished receiving, one line per (table, range),
+/// appended and fsynced after the range's last SSTable is in the live set. A restarted bootstrap skips what is
+/// listed, so it streams only what it had not finished (ScyllaDB's repair-based node operations resume like this;
+/// Cassandra's streaming starts over). A torn last line is ignored: that range is simply streamed again.
+/// </summary>
+public sealed class StreamProgressLog : IDisposable
+{
+    private readonly FileStream _file;
+    private readonly HashSet<string> _done;
+
+    private StreamProgressLog(FileStream file, HashSet<string> done)
+    {
+        _file = file;
+        _done = done;
+    }
+
+    public string Path => _file.Name;
+
+    public static StreamProgressLog Open(string path)
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        var done = new HashSet<string>(StringComparer.Ordinal);
+        if (File.Exists(path))
+        {
+            foreach (string line in File.ReadAllLines(path))
+            {
+                if (line.EndsWith(";", StringComparison.Ordinal)) done.Add(line); // complete lines only
+            }
+        }
+        bool created = !File.Exists(path);
+        var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
+        if (created) NativeDirectorySync.Sync(System.IO.Path.GetDirectoryName(path)!);
+        return new StreamProgressLog(file, done);
+    }
+
+    public int CompletedCount => _done.Count;
+
+    public bool IsDone(StreamItem item) => _done.Contains(Key(item));
+
+    public void MarkDone(StreamItem item)
+    {
+        string key = Key(item);
+        lock (_done)
+        {
+            if (!_done.Add(key)) return;
+            byte[] line = Encoding.UTF8.GetBytes(key + "\n");
+            _file.Write(line);
+            _file.Flush(flushToDisk: true);
+        }
+    }
+
+    public static void Delete(string path)
+    {
+        if (File.Exists(path)) File.Delete(path);
+    }
+
+    private static string Key(StreamItem item) =>
+        string.Create(CultureInfo.InvariantCulture, $"{item.Table}|{item.StartExclusive}|{item.EndInclusive};");
+
+    public void Dispose() => _file.Dispose();
+}

@@ -1,0 +1,132 @@
+using Microsoft.Extensions.Logging;
+using RingStore.Core.Partitioning;
+using RingStore.Gossip.Ring;
+using RingStore.Gossip.State;
+using RingStore.Node.Hosting;
+using RingStore.Node.Streaming;
+
+namespace RingStore.Node.Topology;
+
+public sealed partial class TopologyOperations
+{
+    public static string ProgressPath(string dataDirectory) => Path.Combine(dataDirectory, "system", "bootstrap.progress");
+
+    /// <summary>
+    /// Joins the ring: learn it from the seeds, take tokens (balanced for the keyspaces' replication, or the dead
+    /// node's with --replace), announce BOOT, stream every range this node gains from the node that loses it (from a
+    /// surviving replica for a replace), then announce NORMAL. Resumes after a restart: the tokens are kept in the
+    /// identity and the finished ranges in the progress log.
+    /// </summary>
+    public async Task BootstrapAsync(CancellationToken ct)
+    {
+        using var operation = Enter("bootstrap");
+        NodeIdentity identity = node.Identity;
+        await WaitForRingAsync(ct).ConfigureAwait(false);
+        var ring = node.Membership.For(PrimaryOnly);
+        if (TopologyGuard.OperationInProgress(ring.Members, exceptEndpoint: Self) is { } busy) throw new TopologyRefusedException(busy);
+        if (ring.Members.FirstOrDefault(m => m.HostId == identity.HostId && m.Endpoint != Self && m.Role != MemberRole.Out) is { } twin)
+            throw new TopologyRefusedException($"host id {identity.HostId} is already in the ring at {twin.Endpoint}");
+
+        Guid replaced = identity.ReplacedHostId;
+        if (!identity.HasTokens)
+        {
+            IReadOnlyList<Token> tokens;
+            if (!string.IsNullOrEmpty(node.Options.Replace))
+            {
+                ResolvedMember dead = FindReplaceTarget(ring, node.Options.Replace);
+                replaced = dead.HostId;
+                tokens = dead.Tokens;
+            }
+            else
+            {
+                tokens = AllocateTokens(ring.Ring);
+            }
+            identity = identity with { Tokens = [.. tokens.Select(t => t.Value)], ReplacedHostId = replaced, BootstrapPending = true };
+            SaveIdentity(identity);
+        }
+        string tokensValue = ClusterView.FormatTokens(identity.Tokens.Select(t => new Token(t)));
+        bool replacing = replaced != Guid.Empty;
+        if (!replacing && DataKeyspaces().Count == 0)
+        {
+            // Nothing to stream (a cluster being created): own the tokens at once, as a node without data would after streaming nothing.
+            Gossip.SetState(ApplicationState.Tokens, tokensValue);
+            Gossip.SetState(ApplicationState.Status, NodeStatus.Normal);
+            SaveIdentity(identity with { BootstrapPending = false });
+            logger.LogInformation("Joined the ring with {Count} tokens (no tables, nothing to stream)", identity.Tokens.Length);
+            return;
+        }
+
+        string operation = replacing ? "replace" : "bootstrap";
+        if (replacing) Gossip.SetState(ApplicationState.Replacing, replaced.ToString("D"));
+        Gossip.SetState(ApplicationState.Tokens, tokensValue);
+        Gossip.SetState(ApplicationState.Status, NodeStatus.Boot);
+        logger.LogInformation("{Operation}: announced BOOT with {Count} tokens{Replacing}", operation, identity.Tokens.Length,
+            replacing ? $", replacing host {replaced}" : "");
+        try
+        {
+            await WaitUntilEveryoneSeesAsync(Self, [NodeStatus.Boot], ct).ConfigureAwait(false);
+            SourcePolicy policy = replacing ? SourcePolicy.RemainingReplica
+                : node.Options.AllowInconsistentBootstrap ? SourcePolicy.LosingReplicaOrAny : SourcePolicy.LosingReplica;
+            var tasks = PlanStreams(policy, target => target == Self);
+            using var progress = StreamProgressLog.Open(ProgressPath(node.Options.DataDirectory));
+            if (progress.CompletedCount > 0) logger.LogInformation("{Operation}: resuming, {Done} ranges already received", operation, progress.CompletedCount);
+            var (bytes, ranges) = await RunStreamsAsync(operation, tasks, progress, ct).ConfigureAwait(false);
+            Gossip.SetState(ApplicationState.Status, NodeStatus.Normal);
+            SaveIdentity(node.Identity with { BootstrapPending = false });
+            StreamProgressLog.Delete(progress.Path);
+            logger.LogInformation("{Operation}: done, {Ranges} ranges and {Bytes} received; NORMAL", operation, ranges, FormatBytes(bytes));
+        }
+        catch (Exception e)
+        {
+            // Withdraw the tokens so no node keeps pending ranges for a join that is not happening. The identity keeps
+            // them and the progress log its ranges: starting the node again resumes.
+            Gossip.SetState(ApplicationState.Tokens, "");
+            logger.LogError("{Operation} failed: {Reason}. Start the node again to resume.", operation, e.Message);
+            throw;
+        }
+    }
+
+    private IReadOnlyList<Token> AllocateTokens(RingSnapshot ring)
+    {
+        // Balance for the largest replication factor in use (allocate_tokens_for_local_replication_factor); 3 without keyspaces.
+        IReplicationStrategy strategy = node.Schema.Current.Keyspaces.Select(k => node.Lookup.Strategy(k.Name))
+            .OrderByDescending(s => s.TotalReplicationFactor).FirstOrDefault() ?? new SimpleStrategy(3);
+        var self = new NodeInfo(Self, node.Options.Datacenter, node.Options.Rack);
+        return new BalancedTokenAllocator(strategy).Allocate(ring, self, node.Options.NumTokens);
+    }
+
+    private ResolvedMember FindReplaceTarget(ClusterSnapshot ring, string replace)
+    {
+        ResolvedMember? dead = Guid.TryParse(replace, out Guid id)
+            ? ring.Members.FirstOrDefault(m => m.HostId == id)
+            : ring.Members.FirstOrDefault(m => m.Endpoint == replace && m.HostId != node.Identity.HostId);
+        if (dead is null || dead.Role == MemberRole.Out)
+            throw new TopologyRefusedException($"--replace {replace}: no such node in the ring");
+        if (node.Membership.IsAlive(dead.Endpoint))
+            throw new TopologyRefusedException($"--replace {replace}: {dead.Endpoint} is alive; only a dead node can be replaced");
+        if (dead.Endpoint == Self)
+            throw new TopologyRefusedException($"--replace {replace}: replacing a node at its own address is not supported; start the replacement on another address");
+        return dead;
+    }
+
+    /// <summary>Waits until gossip has reached a ring owner and the schema agrees with every live peer.</summary>
+    private async Task WaitForRingAsync(CancellationToken ct)
+    {
+        long started = time.GetTimestamp();
+        while (true)
+        {
+            var membership = node.Membership;
+            var ring = membership.For(PrimaryOnly);
+            bool seesOwner = ring.Members.Any(m => m.Endpoint != Self && m.Role == MemberRole.Normal && membership.IsAlive(m.Endpoint));
+            string ours = node.Schema.Current.Version.ToString();
+            bool schemaAgrees = membership.Members.Where(m => m.IsAlive && m.Endpoint != Self && m.SchemaVersion is not null)
+                .All(m => m.SchemaVersion == ours);
+            if (seesOwner && schemaAgrees) return;
+            if (time.GetElapsedTime(started) > node.Options.RingDiscoveryTimeout)
+                throw new TopologyRefusedException(seesOwner
+                    ? "the schema did not settle with the live nodes; try again"
+                    : $"no ring member reachable through the seeds ({node.Options.Seeds}) within {node.Options.RingDiscoveryTimeout.TotalSeconds:F0} s");
+            await Task.Delay(TimeSpan.FromMilliseconds(200), time, ct).ConfigureAwait(false);
+        }
+    }
+}
