@@ -324,10 +324,7 @@ public sealed class StorageEngine : IAsyncDisposable
         var pieces = startExclusive < endInclusive
             ? new[] { (startExclusive, endInclusive) }
             : new[] { (startExclusive, Token.Maximum), (Token.Minimum, endInclusive) };
-        var partitions = new List<MergedPartitionData>();
-        var scratch = new BinaryWriterBuffer(1024);
-        long bytes = 0;
-        Token last = default;
+        var pager = new TokenRangePager(maxBytes);
         foreach (var (s, e) in pieces)
         {
             var acquired = new List<SSTableReader>();
@@ -335,38 +332,14 @@ public sealed class StorageEngine : IAsyncDisposable
             {
                 // Leaving the loop early disposes the merged scan (and every SSTable and memtable stream under it).
                 foreach (var p in store.ScanTokenRange(s, e, acquired))
-                {
-                    // Full: stop at the first partition of a new token; its rows are never read.
-                    if (bytes >= maxBytes && p.Token != last) return new TokenRangePage(partitions, last, bytes);
-                    var data = new MergedPartitionData(p.Key, p.Token, p.PartitionDeletion, p.RangeTombstones, p.Rows.ToArray());
-                    partitions.Add(data);
-                    bytes += EncodedSize(data, scratch);
-                    last = p.Token;
-                }
+                    if (!pager.TryAdd(p)) return pager.Finish(more: true);
             }
             finally
             {
                 foreach (var sst in acquired) sst.Release();
             }
         }
-        return new TokenRangePage(partitions, null, bytes);
-    }
-
-    /// <summary>Bytes the partition takes encoded as the commit log and SSTables encode it (key, header, rows).</summary>
-    private static long EncodedSize(MergedPartitionData p, BinaryWriterBuffer scratch)
-    {
-        scratch.Clear();
-        scratch.WriteBlob(p.Key);
-        DataSerializer.WriteDeletion(scratch, p.PartitionDeletion);
-        foreach (var rt in p.RangeTombstones) DataSerializer.WriteRangeTombstone(scratch, rt);
-        long size = scratch.Length;
-        foreach (var row in p.Rows)
-        {
-            scratch.Clear();
-            DataSerializer.WriteRow(scratch, row);
-            size += scratch.Length;
-        }
-        return size;
+        return pager.Finish(more: false);
     }
 
     /// <summary>
