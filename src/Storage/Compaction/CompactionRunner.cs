@@ -14,7 +14,7 @@ namespace RingStore.Storage.Compaction;
 /// may be purged, writes one new SSTable and swaps it into the table's view. Reads go on during
 /// the whole compaction on the old SSTables, which are deleted once the last reader lets go.
 /// </summary>
-public sealed class CompactionRunner
+public sealed partial class CompactionRunner
 {
     private readonly IStorageFileSystem _fs;
     private readonly StorageEngineOptions _options;
@@ -85,14 +85,21 @@ public sealed class CompactionRunner
         }
     }
 
-    private void Compact(TableStore table, IReadOnlyList<SSTableReader> inputs, CancellationToken ct)
+    /// <summary>What one compaction did (cleanup reports it); <see cref="Installed"/> is false when it retired nothing.</summary>
+    private readonly record struct CompactionOutcome(bool Installed, long OutputBytes, long PartitionsDropped);
+
+    /// <summary>
+    /// Merges <paramref name="inputs"/> into one new SSTable and retires them. With <paramref name="keep"/> (cleanup),
+    /// partitions whose token it rejects are left out of the output.
+    /// </summary>
+    private CompactionOutcome Compact(TableStore table, IReadOnlyList<SSTableReader> inputs, CancellationToken ct, Func<Core.Partitioning.Token, bool>? keep = null)
     {
         var acquired = new List<SSTableReader>();
         try
         {
             foreach (var s in inputs)
             {
-                if (!s.TryAcquire()) return; // already compacted away by someone else
+                if (!s.TryAcquire()) return default; // already compacted away by someone else
                 acquired.Add(s);
             }
             var inputGenerations = inputs.Select(s => s.Generation).ToHashSet();
@@ -113,7 +120,7 @@ public sealed class CompactionRunner
                 RowIndexIntervalBytes = _options.RowIndexIntervalBytes,
             });
             SSTableReader? output = null;
-            long partitions = 0;
+            long partitions = 0, dropped = 0;
             try
             {
                 var streams = inputs
@@ -122,6 +129,11 @@ public sealed class CompactionRunner
                 foreach (var merged in PartitionStreamMerger.Merge(streams))
                 {
                     ct.ThrowIfCancellationRequested();
+                    if (keep is not null && !keep(merged.Token))
+                    {
+                        dropped++;
+                        continue;
+                    }
                     long maxPurgeable = MaxPurgeableTimestamp(merged.Key, outside, memtables);
                     var purged = TombstonePurger.Purge(merged, now, gcBefore, maxPurgeable);
                     long bytes = 0;
@@ -188,8 +200,9 @@ public sealed class CompactionRunner
                 }
             }
             table.Metrics.RecordCompaction();
-            _logger.LogInformation("Compacted {Count} SSTables of {Table} into {Output} ({Partitions} partitions)",
-                inputs.Count, table.Schema.FullName, output?.Generation.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "nothing", partitions);
+            _logger.LogInformation("Compacted {Count} SSTables of {Table} into {Output} ({Partitions} partitions, {Dropped} dropped by cleanup)",
+                inputs.Count, table.Schema.FullName, output?.Generation.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "nothing", partitions, dropped);
+            return new CompactionOutcome(installed, installed ? output?.SizeOnDiskBytes ?? 0 : 0, dropped);
         }
         finally
         {

@@ -124,6 +124,7 @@ public sealed class StorageEngine : IAsyncDisposable
         var store = new TableStore(schema, dir, _fs, _options, _loggerFactory.CreateLogger<TableStore>(), readers, next)
         {
             TruncatedLogPosition = truncation.LogPosition,
+            TruncatedGenerationFloor = truncation.GenerationFloor,
         };
         if (!_tables.TryAdd(schema.FullName, store)) store.Dispose();
     }
@@ -302,6 +303,120 @@ public sealed class StorageEngine : IAsyncDisposable
                 foreach (var sst in acquired) sst.Release();
             }
         }
+        return result;
+    }
+
+    /// <summary>
+    /// A bounded page of <see cref="ReadTokenRange"/> (same partitions, same order, same tombstones), for streaming a
+    /// range to another node without holding all of it in memory: partitions are added until their encoded size
+    /// reaches <paramref name="maxBytes"/> (always at least one, and never stopping between two partitions of the same
+    /// token, so a page may exceed it by those). The scan stops there and gives back its SSTable references.
+    /// <see cref="TokenRangePage.ResumeAfter"/> is null when the range is done; else pass it as the next
+    /// <paramref name="startExclusive"/> with the same <paramref name="endInclusive"/>. A wrapping range (start not
+    /// below end) is supported: (start, Max] then (Min, end]; a resume token from the first part keeps the range
+    /// wrapping and one from the second part makes it a plain range, so resuming works either way.
+    /// </summary>
+    public TokenRangePage ReadTokenRangePage(string table, Token startExclusive, Token endInclusive, long maxBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBytes);
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        var store = GetTable(table);
+        var pieces = startExclusive < endInclusive
+            ? new[] { (startExclusive, endInclusive) }
+            : new[] { (startExclusive, Token.Maximum), (Token.Minimum, endInclusive) };
+        var pager = new TokenRangePager(maxBytes);
+        foreach (var (s, e) in pieces)
+        {
+            var acquired = new List<SSTableReader>();
+            try
+            {
+                // Leaving the loop early disposes the merged scan (and every SSTable and memtable stream under it).
+                foreach (var p in store.ScanTokenRange(s, e, acquired))
+                    if (!pager.TryAdd(p)) return pager.Finish(more: true);
+            }
+            finally
+            {
+                foreach (var sst in acquired) sst.Release();
+            }
+        }
+        return pager.Finish(more: false);
+    }
+
+    /// <summary>
+    /// Adds streamed partitions (sorted by token, then key, as <see cref="ReadTokenRangePage"/> returns them; else
+    /// <see cref="ArgumentException"/> before anything is written) to the table as one new SSTable, without the commit
+    /// log: written and made durable like a flush's, re-opened and checksum-verified, then swapped into the view in one
+    /// step, so readers see all of it or none of it. Existing data of the table merges with it by the merge rule.
+    /// An empty list does nothing. Failure or cancellation leaves no files behind.
+    /// <para>TRUNCATE: an import that completes after a TRUNCATE started writing nothing visible (the truncate wins, as
+    /// for a write racing with it; the result then reports 0 partitions): its generation was allocated before the
+    /// truncate's floor, so a restart would delete it anyway. An import that starts after the truncate is kept, also
+    /// across restarts (its generation is above the floor). The import waits for a running compaction before it
+    /// installs: a compaction chooses which tombstones to purge from the SSTables that exist when it starts.</para>
+    /// </summary>
+    public async Task<StreamImportResult> ImportAsync(string table, IReadOnlyList<MergedPartitionData> partitions, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(partitions);
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        var store = GetTable(table);
+        SSTableImporter.Validate(store.Schema, partitions);
+        if (partitions.Count == 0) return new StreamImportResult(0, 0, 0);
+        ct.ThrowIfCancellationRequested();
+
+        long generation = store.AllocateGeneration();
+        var writerOptions = new SSTableWriterOptions
+        {
+            BloomFilterFpChance = store.Schema.Options.BloomFilterFpChance,
+            BlockSizeBytes = _options.SSTableBlockSizeBytes,
+            ExpectedPartitions = partitions.Count,
+            IndexSummaryInterval = _options.IndexSummaryInterval,
+            RowIndexIntervalBytes = _options.RowIndexIntervalBytes,
+        };
+        var reader = await DedicatedThread.Run(
+            () => SSTableImporter.Write(_fs, store.Directory, generation, writerOptions, partitions, ct), ct).ConfigureAwait(false);
+        bool installed = false;
+        try
+        {
+            installed = await _compaction.ExclusiveAsync(() => store.TryInstallImportedAsync(reader, ct), ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (!installed)
+            {
+                reader.MarkObsolete();
+                reader.Dispose();
+            }
+        }
+        if (!installed)
+        {
+            _logger.LogWarning("Dropped imported SSTable generation {Generation} of {Table}: the table was truncated while it was written",
+                generation, table);
+            return new StreamImportResult(0, 0, 0);
+        }
+        _logger.LogInformation("Imported {Partitions} partitions into {Table} as SSTable generation {Generation} ({Bytes} bytes)",
+            partitions.Count, table, generation, reader.SizeOnDiskBytes);
+        _compactionWake.Release();
+        return new StreamImportResult(reader.SizeOnDiskBytes, partitions.Count, checked((int)generation));
+    }
+
+    /// <summary>
+    /// Cleanup (nodetool cleanup): flushes the table, then rewrites through the compaction path every SSTable holding a
+    /// partition whose token <paramref name="keep"/> rejects, without those partitions (the old file is retired with a
+    /// compaction transaction log, so a restart never brings them back); SSTables holding only kept partitions are not
+    /// touched. Safe alongside writes, reads, flushes and compactions: it holds the compaction lock while it runs, as a
+    /// major compaction does. Data written after it started may still hold rejected partitions.
+    /// </summary>
+    public async Task<CleanupResult> CleanupAsync(string table, Func<Token, bool> keep, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(keep);
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        var store = GetTable(table);
+        store.SwitchMemtable(force: true);
+        await store.FlushSealedAsync(ct).ConfigureAwait(false);
+        ReleaseCommitLog();
+        var result = await _compaction.CleanupAsync(store, keep, ct).ConfigureAwait(false);
+        _logger.LogInformation("Cleanup of {Table}: {Rewritten} SSTables rewritten, {Dropped} partitions dropped, {Before} -> {After} bytes",
+            table, result.SSTablesRewritten, result.PartitionsDropped, result.BytesBefore, result.BytesAfter);
         return result;
     }
 

@@ -44,6 +44,12 @@ public sealed class TableStore : IDisposable
 
     /// <summary>Commit-log entries of this table below this position were truncated away: replay skips them.</summary>
     public long TruncatedLogPosition { get; internal set; } = long.MinValue;
+
+    /// <summary>
+    /// SSTable generations below this were truncated away: open deletes them. An import whose generation is below it
+    /// (allocated before a TRUNCATE that ran while it was written) must not go live, or it would vanish at restart.
+    /// </summary>
+    public long TruncatedGenerationFloor { get; internal set; } = long.MinValue;
     public TableMetrics Metrics { get; }
     public TableView View => Volatile.Read(ref _view);
 
@@ -120,6 +126,7 @@ public sealed class TableStore : IDisposable
             var record = new TruncationRecord(logTail(), AllocateGeneration());
             record.Save(_fs, Directory);
             TruncatedLogPosition = record.LogPosition;
+            TruncatedGenerationFloor = record.GenerationFloor;
             TableView? before = null;
             Swap(v =>
             {
@@ -165,6 +172,26 @@ public sealed class TableStore : IDisposable
                 SignalFlushProgress();
                 Metrics.RecordFlush();
             }
+        }
+        finally
+        {
+            _flushGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Adds a complete, verified SSTable (a streamed import) to the view in one swap. Under the flush gate, so a
+    /// TRUNCATE is entirely before or after: false when one ran after the SSTable's generation was allocated (the
+    /// import is older than the truncate, and its generation is below the floor a restart deletes); the caller drops it.
+    /// </summary>
+    internal async Task<bool> TryInstallImportedAsync(SSTableReader reader, CancellationToken ct)
+    {
+        await _flushGate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (reader.Generation < TruncatedGenerationFloor) return false;
+            Swap(v => v with { SSTables = v.SSTables.Add(reader) });
+            return true;
         }
         finally
         {

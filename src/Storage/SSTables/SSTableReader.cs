@@ -147,6 +147,23 @@ public sealed class SSTableReader : IDisposable
     /// <summary>Every partition in order (for compaction and streaming).</summary>
     public IEnumerable<SSTablePartition> ScanAll() => Scan(Token.Minimum, Token.Maximum);
 
+    /// <summary>
+    /// The token of every partition, in order, read from the Index alone (cleanup decides with it whether a table
+    /// needs rewriting without reading its Data).
+    /// </summary>
+    public IEnumerable<Token> ScanTokens() => _index.Range(Token.Minimum, Token.Maximum).Select(e => e.Token);
+
+    /// <summary>
+    /// Reads every block of Data and Index and checks its checksum (an imported table is verified once before it goes
+    /// live). Throws <see cref="CorruptSSTableException"/> on the first bad block.
+    /// </summary>
+    public void VerifyChecksums()
+    {
+        foreach (var file in (ChecksummedBlockFile[])[_data, _index.File])
+            for (long block = 0; block < file.BlockCount; block++)
+                file.GetBlockMemory(block);
+    }
+
     private SSTablePartition ReadPartition(IndexEntry entry, ClusteringSlice slice, bool reversed)
     {
         long firstRow;
