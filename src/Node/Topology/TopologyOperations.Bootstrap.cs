@@ -19,7 +19,7 @@ public sealed partial class TopologyOperations
     /// </summary>
     public async Task BootstrapAsync(CancellationToken ct)
     {
-        using var operation = Enter("bootstrap");
+        using var running = Enter("bootstrap");
         NodeIdentity identity = node.Identity;
         await WaitForRingAsync(ct).ConfigureAwait(false);
         var ring = node.Membership.For(PrimaryOnly);

@@ -20,7 +20,7 @@ public sealed partial class TopologyOperations
     /// </summary>
     public async Task<TopologyResult> DecommissionAsync(CancellationToken ct)
     {
-        using var operation = Enter("decommission");
+        using var running = Enter("decommission");
         MembershipSnapshot membership = node.Membership;
         var ring = membership.For(PrimaryOnly);
         ResolvedMember? me = ring.Member(Self);
@@ -68,7 +68,7 @@ public sealed partial class TopologyOperations
     /// </summary>
     public async Task<TopologyResult> RemoveNodeAsync(Guid hostId, CancellationToken ct)
     {
-        using var operation = Enter("removenode");
+        using var running = Enter("removenode");
         MembershipSnapshot membership = node.Membership;
         var ring = membership.For(PrimaryOnly);
         ResolvedMember? target = ring.Members.FirstOrDefault(m => m.HostId == hostId && m.Role != MemberRole.Out);
