@@ -23,6 +23,7 @@ public sealed record NodeIdentity(
     /// resumes the bootstrap. Decommissioned: the node left the ring; it must not start on this directory again.
     /// Files written before these fields existed read them as false/empty, which is what those nodes are.
     /// </summary>
+    [IgnoreMember]
     public bool HasTokens => Tokens.Length > 0;
 
     public const int CurrentFormatVersion = 1;

@@ -37,6 +37,14 @@ public sealed partial class TopologyOperations
                 replaced = dead.HostId;
                 tokens = dead.Tokens;
             }
+            else if (DataKeyspaces().Count == 0)
+            {
+                // A cluster being created: its nodes start together and would all compute the same balanced tokens
+                // from the same ring. Random tokens (seeded by the host id) cannot collide; data-carrying joins, one at
+                // a time by the guard above, use the balanced allocator.
+                tokens = new RandomTokenAllocator(new Random(identity.HostId.GetHashCode()))
+                    .Allocate(RingSnapshot.Empty, new NodeInfo(Self, node.Options.Datacenter, node.Options.Rack), node.Options.NumTokens);
+            }
             else
             {
                 tokens = AllocateTokens(ring.Ring);
@@ -109,19 +117,34 @@ public sealed partial class TopologyOperations
         return dead;
     }
 
-    /// <summary>Waits until gossip has reached a ring owner and the schema agrees with every live peer.</summary>
+    /// <summary>
+    /// Waits until gossip has reached a ring owner, the set of known endpoints and their states has not changed for a
+    /// few gossip rounds (every peer's view has had time to reach this node: Cassandra's RING_DELAY, but ended as soon
+    /// as the view is stable), every owner has been heard from directly, and the schema agrees with every live peer.
+    /// </summary>
     private async Task WaitForRingAsync(CancellationToken ct)
     {
         long started = time.GetTimestamp();
+        long stableSince = started;
+        string lastView = "";
+        TimeSpan settle = node.Options.GossipInterval * 4;
         while (true)
         {
             var membership = node.Membership;
             var ring = membership.For(PrimaryOnly);
+            string view = string.Join(";", membership.Members.Select(m => $"{m.Endpoint}={m.Status}/{m.Tokens.Count}/{m.IsAlive}/{m.SchemaVersion}"));
+            if (view != lastView)
+            {
+                lastView = view;
+                stableSince = time.GetTimestamp();
+            }
             bool seesOwner = ring.Members.Any(m => m.Endpoint != Self && m.Role == MemberRole.Normal && membership.IsAlive(m.Endpoint));
             string ours = node.Schema.Current.Version.ToString();
             bool schemaAgrees = membership.Members.Where(m => m.IsAlive && m.Endpoint != Self && m.SchemaVersion is not null)
                 .All(m => m.SchemaVersion == ours);
-            if (seesOwner && schemaAgrees) return;
+            // Heartbeat versions grow every round, so "stable" looks at who is known, their status, tokens and liveness.
+            bool stable = time.GetElapsedTime(stableSince) >= settle;
+            if (seesOwner && schemaAgrees && stable) return;
             if (time.GetElapsedTime(started) > node.Options.RingDiscoveryTimeout)
                 throw new TopologyRefusedException(seesOwner
                     ? "the schema did not settle with the live nodes; try again"

@@ -13,21 +13,50 @@ namespace RingStore.Node.Tests.Cluster;
 /// </summary>
 public sealed class InProcessCluster : IAsyncDisposable
 {
-    private readonly RingStoreNode?[] _nodes;
-    private readonly WebApplication?[] _hosts;
+    private readonly List<RingStoreNode?> _nodes;
+    private readonly List<WebApplication?> _hosts;
     private readonly string _root;
 
     private InProcessCluster(NodeOptions[] options, string root)
     {
-        Options = options;
-        _nodes = new RingStoreNode?[options.Length];
-        _hosts = new WebApplication?[options.Length];
+        Options = [.. options];
+        _nodes = [.. new RingStoreNode?[options.Length]];
+        _hosts = [.. new WebApplication?[options.Length]];
         _root = root;
     }
 
-    public NodeOptions[] Options { get; }
+    public List<NodeOptions> Options { get; }
 
-    public int Count => _nodes.Length;
+    public int Count => _nodes.Count;
+
+    /// <summary>
+    /// Starts one more node with an empty data directory, seeded from node 0: it bootstraps into the ring. Returns its
+    /// index once the node runs (its bootstrap continues in the background: <see cref="RingStoreNode.Bootstrap"/>).
+    /// </summary>
+    public async Task<int> AddNodeAsync(Action<NodeOptions>? configure = null)
+    {
+        var template = Options[0];
+        var options = new NodeOptions
+        {
+            ClusterName = template.ClusterName,
+            InternodePort = FreePorts.Next(),
+            GrpcPort = FreePorts.Next(),
+            Seeds = template.Seeds,
+            DataDirectory = Path.Combine(_root, $"node{Count}"),
+            NumTokens = template.NumTokens,
+            GossipInterval = template.GossipInterval,
+            WriteTimeout = template.WriteTimeout,
+            ReadTimeout = template.ReadTimeout,
+            HintThrottleKiBPerSecond = template.HintThrottleKiBPerSecond,
+            MemtableBudgetMiB = template.MemtableBudgetMiB,
+        };
+        configure?.Invoke(options);
+        Options.Add(options);
+        _nodes.Add(null);
+        _hosts.Add(null);
+        await StartNodeAsync(Count - 1);
+        return Count - 1;
+    }
 
     public RingStoreNode this[int index] => _nodes[index] ?? throw new InvalidOperationException($"Node {index} is stopped.");
 
@@ -153,7 +182,7 @@ public sealed class InProcessCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        for (int i = 0; i < _nodes.Length; i++)
+        for (int i = 0; i < _nodes.Count; i++)
         {
             try { await StopNodeAsync(i); }
             catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException) { }
