@@ -16,7 +16,7 @@ public sealed class RangeStreamer(StorageEngine engine, IMessagingService messag
     TimeSpan pageTimeout, ILogger logger)
 {
     public const long PageBytes = 4L << 20;
-    public const long ImportBatchBytes = 32L << 20;
+    public const long ImportBatchBytes = 4L << 20;
 
     public async Task<StreamPullResponse> PullAsync(string operation, string source, IReadOnlyList<StreamItem> items,
         StreamProgressLog? progress, CancellationToken ct)
