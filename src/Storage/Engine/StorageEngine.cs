@@ -313,33 +313,55 @@ public sealed class StorageEngine : IAsyncDisposable
     /// token, so a page may exceed it by those). The scan stops there and gives back its SSTable references.
     /// <see cref="TokenRangePage.ResumeAfter"/> is null when the range is done; else pass it as the next
     /// <paramref name="startExclusive"/> with the same <paramref name="endInclusive"/>. A wrapping range (start not
-    /// below end) is supported: (start, Max] then (Min, end]; a resume token from the first part keeps the range
-    /// wrapping and one from the second part makes it a plain range, so resuming works either way.
+    /// below end) is supported: (start, Max] then (Min, end]; a page never spans the wrap (it ends there with ResumeAfter
+    /// = <see cref="Token.Maximum"/>, and (Max, end] is the rest), so every page is in token order as
+    /// <see cref="ImportAsync"/> requires; a resume token from the first part keeps the range wrapping and one from the
+    /// second part makes it a plain range, so resuming works either way.
     /// </summary>
     public TokenRangePage ReadTokenRangePage(string table, Token startExclusive, Token endInclusive, long maxBytes)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBytes);
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         var store = GetTable(table);
-        var pieces = startExclusive < endInclusive
-            ? new[] { (startExclusive, endInclusive) }
-            : new[] { (startExclusive, Token.Maximum), (Token.Minimum, endInclusive) };
         var pager = new TokenRangePager(maxBytes);
-        foreach (var (s, e) in pieces)
+        if (startExclusive < endInclusive) return pager.Finish(more: !Fill(store, pager, startExclusive, endInclusive));
+        // Wrapping: (start, Max] first. A page never spans the wrap, so every page is in token order (ImportAsync
+        // takes it as it is): it ends there with ResumeAfter = Max, and (Max, end] is the rest of the range.
+        if (!Fill(store, pager, startExclusive, Token.Maximum)) return pager.Finish(more: true);
+        if (pager.Count > 0)
+            return HasAny(store, Token.Minimum, endInclusive) ? pager.Finish(resumeAfter: Token.Maximum) : pager.Finish(more: false);
+        return pager.Finish(more: !Fill(store, pager, Token.Minimum, endInclusive));
+    }
+
+    /// <summary>Adds the partitions of (start, end] to the page until it is full; false when it stopped for that.</summary>
+    private static bool Fill(TableStore store, TokenRangePager pager, Token startExclusive, Token endInclusive)
+    {
+        var acquired = new List<SSTableReader>();
+        try
         {
-            var acquired = new List<SSTableReader>();
-            try
-            {
-                // Leaving the loop early disposes the merged scan (and every SSTable and memtable stream under it).
-                foreach (var p in store.ScanTokenRange(s, e, acquired))
-                    if (!pager.TryAdd(p)) return pager.Finish(more: true);
-            }
-            finally
-            {
-                foreach (var sst in acquired) sst.Release();
-            }
+            // Leaving the loop early disposes the merged scan (and every SSTable and memtable stream under it).
+            foreach (var p in store.ScanTokenRange(startExclusive, endInclusive, acquired))
+                if (!pager.TryAdd(p)) return false;
+            return true;
         }
-        return pager.Finish(more: false);
+        finally
+        {
+            foreach (var sst in acquired) sst.Release();
+        }
+    }
+
+    private static bool HasAny(TableStore store, Token startExclusive, Token endInclusive)
+    {
+        var acquired = new List<SSTableReader>();
+        try
+        {
+            // Only the first partition's header is read; its rows are lazy.
+            return store.ScanTokenRange(startExclusive, endInclusive, acquired).Any();
+        }
+        finally
+        {
+            foreach (var sst in acquired) sst.Release();
+        }
     }
 
     /// <summary>

@@ -32,7 +32,11 @@ internal sealed class TokenRangePager(long maxBytes)
     }
 
     /// <summary>The page; <paramref name="more"/>: the scan stopped on a refused partition, so the range is not done.</summary>
-    public TokenRangePage Finish(bool more) => new(_partitions, more ? _last : null, _bytes);
+    public TokenRangePage Finish(bool more) => Finish(more ? _last : null);
+
+    public TokenRangePage Finish(Token? resumeAfter) => new(_partitions, resumeAfter, _bytes);
+
+    public int Count => _partitions.Count;
 
     /// <summary>Bytes the partition takes encoded as the commit log and SSTables encode it (key, header, rows).</summary>
     private long EncodedSize(MergedPartitionData p)

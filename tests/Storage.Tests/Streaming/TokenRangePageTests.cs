@@ -44,7 +44,9 @@ public class TokenRangePageTests
                             Assert.Equal(page.Partitions.Sum(EncodedSize), page.ApproximateBytes);
                             // Under budget before the last partition; a page that is not the last one is full.
                             Assert.True(page.ApproximateBytes - (page.Partitions.Count == 0 ? 0 : EncodedSize(page.Partitions[^1])) < maxBytes);
-                            if (page.ResumeAfter is not null)
+                            // Sorted (a page of a wrapping range stops at the wrap, with ResumeAfter = Max).
+                            Assert.True(page.Partitions.Zip(page.Partitions.Skip(1)).All(x => x.First.Token < x.Second.Token));
+                            if (page.ResumeAfter is not null && page.ResumeAfter != Token.Maximum)
                             {
                                 Assert.True(page.ApproximateBytes >= maxBytes);
                                 Assert.Equal(page.Partitions[^1].Token, page.ResumeAfter);
@@ -100,7 +102,12 @@ public class TokenRangePageTests
         var tokens = Enumerable.Range(0, 20).Select(TokenOf).Order().ToArray();
         // Wraps: from the 15th token to the 5th, i.e. 5 tokens above the start and 5 up to the end.
         var pages = PageThrough(engine, tokens[14], tokens[4], 1);
-        Assert.Equal(10, pages.Count(p => p.Partitions.Count == 1));
+        Assert.Equal(10, pages.Count);
+        Assert.All(pages, p => Assert.Single(p.Partitions));
+        Assert.Equal(Token.Maximum, pages[4].ResumeAfter);
+        // A larger budget still stops at the wrap.
+        var big = PageThrough(engine, tokens[14], tokens[4], long.MaxValue);
+        Assert.Equal([5, 5], big.Select(p => p.Partitions.Count));
         Assert.Equal([.. tokens[15..], .. tokens[..5]], pages.SelectMany(p => p.Partitions).Select(p => p.Token));
         Assert.Null(pages[^1].ResumeAfter);
         Assert.Throws<ArgumentOutOfRangeException>(() => engine.ReadTokenRangePage(Table, Token.Minimum, Token.Maximum, 0));
