@@ -34,6 +34,7 @@ public sealed partial class TopologyOperations
             if (!string.IsNullOrEmpty(node.Options.Replace))
             {
                 ResolvedMember dead = FindReplaceTarget(ring, node.Options.Replace);
+                await WaitUntilSeenDeadAsync(dead, ct).ConfigureAwait(false);
                 replaced = dead.HostId;
                 tokens = dead.Tokens;
             }
@@ -110,11 +111,24 @@ public sealed partial class TopologyOperations
             : ring.Members.FirstOrDefault(m => m.Endpoint == replace && m.HostId != node.Identity.HostId);
         if (dead is null || dead.Role == MemberRole.Out)
             throw new TopologyRefusedException($"--replace {replace}: no such node in the ring");
-        if (node.Membership.IsAlive(dead.Endpoint))
-            throw new TopologyRefusedException($"--replace {replace}: {dead.Endpoint} is alive; only a dead node can be replaced");
         if (dead.Endpoint == Self)
             throw new TopologyRefusedException($"--replace {replace}: replacing a node at its own address is not supported; start the replacement on another address");
         return dead;
+    }
+
+    /// <summary>
+    /// A new node first takes every endpoint it hears of as alive, until its own failure detector has watched the
+    /// heartbeat stand still: wait for that verdict (the rest of the cluster has long reached it) before replacing.
+    /// </summary>
+    private async Task WaitUntilSeenDeadAsync(ResolvedMember dead, CancellationToken ct)
+    {
+        long started = time.GetTimestamp();
+        while (node.Membership.IsAlive(dead.Endpoint))
+        {
+            if (time.GetElapsedTime(started) > node.Options.RingDiscoveryTimeout)
+                throw new TopologyRefusedException($"--replace {node.Options.Replace}: {dead.Endpoint} is alive; only a dead node can be replaced");
+            await Task.Delay(TimeSpan.FromMilliseconds(200), time, ct).ConfigureAwait(false);
+        }
     }
 
     /// <summary>
