@@ -64,6 +64,7 @@ public static class ScaleOutReport
             ("streamed bytes (bootstrap + decommission)", I($"{r.StreamedBytes:N0} ({r.BootstrapStreamedBytes:N0} + {r.DecommissionStreamedBytes:N0})")),
             ("stream MiB/s bootstrap / decommission", I($"{r.StreamMibPerSec:0.0} / {r.DecommissionStreamMibPerSec:0.0}")),
             ("ownership max/min after join", S(r.OwnershipMaxOverMin) + " (" + string.Join(", ", r.OwnershipAfterJoin.Select(o => I($"{o.Node} {o.Ownership:0.000}"))) + ")"),
+            ("primary ownership (RF 1) max/min after join", S(r.PrimaryOwnershipMaxOverMin) + " (" + string.Join(", ", r.PrimaryOwnershipAfterJoin.Select(o => I($"{o.Node} {o.Ownership:0.000}"))) + ")"),
             ("p99 ms before / bootstrap / decommission / after", I($"{r.P99MsBefore:0.00} / {r.P99MsBootstrap:0.00} / {r.P99MsDecommission:0.00} / {r.P99MsAfter:0.00}")),
             ("p99 ms during streaming (both)", I($"{r.P99MsDuring:0.00}")),
             ("read-back", I($"{r.AckedLoadWrites:N0} load writes + {r.LoadedRows:N0} bulk rows in {r.ReadBackSeconds:0.0} s: lost {r.LostLoadWrites} + {r.LostLoadedRows}, wrong {r.WrongValues}, read errors {r.ReadBackErrors}")),

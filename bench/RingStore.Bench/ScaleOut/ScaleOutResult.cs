@@ -70,6 +70,10 @@ public sealed record ScaleOutResult
     public string? JoinedNode { get; init; }
     public string? DecommissionedNode { get; init; }
     public IReadOnlyList<NodeOwnership> OwnershipAfterJoin { get; init; } = [];
+
+    /// <summary>Max over min of the NORMAL nodes' primary ownership (RF 1 view, token balance alone) after the join.</summary>
+    public double? PrimaryOwnershipMaxOverMin { get; init; }
+    public IReadOnlyList<NodeOwnership> PrimaryOwnershipAfterJoin { get; init; } = [];
     public IReadOnlyList<NodeOwnership> OwnershipAfterDecommission { get; init; } = [];
 
     public PhaseFigures? Before { get; init; }

@@ -174,7 +174,7 @@ public static class ScaleOutScenario
         string? error = null;
         double joinAt = 0, normalAt = 0, decommissionAt = 0, decommissionDoneAt = 0;
         double? bootstrapSeconds = null, decommissionSeconds = null;
-        IReadOnlyList<NodeOwnership> ownershipAfterJoin = [], ownershipAfterDecommission = [];
+        IReadOnlyList<NodeOwnership> ownershipAfterJoin = [], ownershipAfterDecommission = [], primaryAfterJoin = [];
         TopologyResponse? decommission = null;
         string joinerEndpoint = joiner.Options.GrpcEndpoint, leaverEndpoint = cluster.Nodes[Leaver].Options.GrpcEndpoint;
         try
@@ -190,6 +190,7 @@ public static class ScaleOutScenario
             normalAt = clock.Elapsed.TotalSeconds;
             bootstrapSeconds = Math.Round(normalAt - joinAt, 2);
             events.Add(new PlotEvent(normalAt, $"node{Joiner} NORMAL"));
+            primaryAfterJoin = Ownership(await probes[0].StatusAsync("", CallTimeout, ct).ConfigureAwait(false));
             await client.RefreshMetadataAsync(ct).ConfigureAwait(false);
 
             phase = "settle";
@@ -242,6 +243,7 @@ public static class ScaleOutScenario
         if (bootstrapPhase is not null) during.Add(recorder.Window((int)bootstrapPhase.FromS, (int)bootstrapPhase.ToS));
         if (decommissionPhase is not null) during.Add(recorder.Window((int)decommissionPhase.FromS, (int)decommissionPhase.ToS));
         var normalOwnership = ownershipAfterJoin.Where(o => o.Status == "NORMAL" && o.Ownership > 0).ToList();
+        var normalPrimary = primaryAfterJoin.Where(o => o.Status == "NORMAL" && o.Ownership > 0).ToList();
         long bootstrapBytes = streams.Bytes("bootstrap"), decommissionBytes = streams.Bytes("decommission");
         return new ScaleOutResult
         {
@@ -282,6 +284,8 @@ public static class ScaleOutScenario
             DecommissionedNode = leaverEndpoint,
             OwnershipAfterJoin = ownershipAfterJoin,
             OwnershipAfterDecommission = ownershipAfterDecommission,
+            PrimaryOwnershipAfterJoin = primaryAfterJoin,
+            PrimaryOwnershipMaxOverMin = normalPrimary.Count > 1 ? Math.Round(normalPrimary.Max(o => o.Ownership) / normalPrimary.Min(o => o.Ownership), 3) : null,
             Before = before,
             Bootstrap = bootstrapPhase,
             Decommission = decommissionPhase,
@@ -330,7 +334,7 @@ public static class ScaleOutScenario
     }
 
     private static List<NodeOwnership> Ownership(StatusResponse status) =>
-        [.. status.Nodes.Select(n => new NodeOwnership(n.Node.RpcAddress, n.Node.Status, Math.Round(n.Ownership, 4))).OrderBy(o => o.Node, StringComparer.Ordinal)];
+        [.. status.Nodes.Select(n => new NodeOwnership(n.Node.RpcAddress, n.Node.Status, Math.Round(n.Ownership, 6))).OrderBy(o => o.Node, StringComparer.Ordinal)];
 
     private static async Task WaitForExitAsync(NodeProcess node, TimeSpan timeout, CancellationToken ct)
     {
