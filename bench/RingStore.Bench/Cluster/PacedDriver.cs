@@ -5,9 +5,8 @@ using HdrHistogram;
 namespace RingStore.Bench.Cluster;
 
 /// <summary>
-/// Offers a fixed request rate (open loop) with at most <c>concurrency</c> requests in flight: loop i sends its k-th
-/// request at start + (i + k * concurrency) / rate. Latency is measured from the scheduled send time, not the actual
-/// one, so a stall that delays later requests shows up in their latency (no coordinated omission).
+/// Offers a fixed request rate (open loop) with at most <c>concurrency</c> requests in flight, on a
+/// <see cref="Load.PacedSchedule"/> (latency from the scheduled send time: no coordinated omission).
 /// </summary>
 public static class PacedDriver
 {
@@ -20,7 +19,7 @@ public static class PacedDriver
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ratePerSecond, 0);
         ArgumentNullException.ThrowIfNull(operation);
         long started = Stopwatch.GetTimestamp();
-        double ticksPerRequest = Stopwatch.Frequency / ratePerSecond;
+        var schedule = new Load.PacedSchedule(started, concurrency, ratePerSecond);
         long stopAt = started + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         var histograms = new LongHistogram[concurrency];
         var completed = new long[concurrency];
@@ -36,10 +35,9 @@ public static class PacedDriver
             {
                 for (long k = 0; !ct.IsCancellationRequested; k++)
                 {
-                    long scheduled = started + (long)((loop + k * concurrency) * ticksPerRequest);
+                    long scheduled = schedule.TimestampOf(loop, k);
                     if (scheduled >= stopAt) return;
-                    long wait = scheduled - Stopwatch.GetTimestamp();
-                    if (wait > 0) await Task.Delay(TimeSpan.FromSeconds((double)wait / Stopwatch.Frequency), ct).ConfigureAwait(false);
+                    await Load.PacedSchedule.WaitUntilAsync(scheduled, ct).ConfigureAwait(false);
                     try
                     {
                         if (!await operation(loop, ct).ConfigureAwait(false)) misses[loop]++;

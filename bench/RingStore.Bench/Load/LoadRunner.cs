@@ -37,28 +37,84 @@ public static class LoadRunner
     {
         while (!ct.IsCancellationRequested && Stopwatch.GetElapsedTime(started) < duration)
         {
-            var request = plan(random);
-            long before = Stopwatch.GetTimestamp();
-            try
+            if (!await ExecuteAsync(plan(random), started, Stopwatch.GetTimestamp(), recorder, ct).ConfigureAwait(false)) return;
+        }
+    }
+
+    /// <summary>
+    /// Paced (open-loop) load through the SDK: <paramref name="ratePerSecond"/> requests per second on a
+    /// <see cref="PacedSchedule"/> over <paramref name="maxInFlight"/> loops, latency from each request's scheduled time,
+    /// recorded like the closed loops. Runs until <paramref name="stop"/> is cancelled (requests in flight then finish
+    /// normally, nothing new is sent) or <paramref name="maxDuration"/> has passed; <paramref name="ct"/> aborts.
+    /// </summary>
+    public static async Task RunPacedAsync(int maxInFlight, double ratePerSecond, TimeSpan maxDuration, int seed, Func<Random, LoadRequest> plan,
+        TimelineRecorder recorder, Action<TimeSpan>? progress, CancellationToken stop, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxInFlight, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ratePerSecond, 0);
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(recorder);
+        long started = Stopwatch.GetTimestamp();
+        var schedule = new PacedSchedule(started, maxInFlight, ratePerSecond);
+        long stopAt = started + (long)(maxDuration.TotalSeconds * Stopwatch.Frequency);
+        var seeds = new Random(seed);
+        var loops = new Task[maxInFlight];
+        for (int i = 0; i < maxInFlight; i++)
+        {
+            var random = new Random(seeds.Next());
+            int loop = i;
+            loops[i] = Task.Run(async () =>
             {
-                bool right = await request.Execute(ct).ConfigureAwait(false);
-                long after = Stopwatch.GetTimestamp();
-                var at = Stopwatch.GetElapsedTime(started, after);
-                recorder.RecordSuccess(request.Kind, at, (after - before) * 1_000_000 / Stopwatch.Frequency);
-                if (!right) recorder.RecordWrong(at);
-            }
-            catch (RingStoreException e) when (!ct.IsCancellationRequested)
-            {
-                recorder.RecordFailure(request.Kind, Stopwatch.GetElapsedTime(started), ErrorLabel(e));
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (RingStoreException) when (ct.IsCancellationRequested)
-            {
-                return;
-            }
+                for (long k = 0; !stop.IsCancellationRequested && !ct.IsCancellationRequested; k++)
+                {
+                    long scheduled = schedule.TimestampOf(loop, k);
+                    if (scheduled >= stopAt) return;
+                    try
+                    {
+                        using var either = CancellationTokenSource.CreateLinkedTokenSource(stop, ct);
+                        await PacedSchedule.WaitUntilAsync(scheduled, either.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return;
+                    }
+                    if (!await ExecuteAsync(plan(random), started, scheduled, recorder, ct).ConfigureAwait(false)) return;
+                }
+            }, ct);
+        }
+        var all = Task.WhenAll(loops);
+        while (progress is not null && !ct.IsCancellationRequested && await Task.WhenAny(all, Task.Delay(1000, ct)).ConfigureAwait(false) != all)
+            progress(Stopwatch.GetElapsedTime(started));
+        await all.ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs one request; its latency (from <paramref name="latencyFrom"/>, a Stopwatch timestamp) goes under the second
+    /// it finished in. False when the run was cancelled.
+    /// </summary>
+    private static async Task<bool> ExecuteAsync(LoadRequest request, long started, long latencyFrom, TimelineRecorder recorder, CancellationToken ct)
+    {
+        try
+        {
+            bool right = await request.Execute(ct).ConfigureAwait(false);
+            long after = Stopwatch.GetTimestamp();
+            var at = Stopwatch.GetElapsedTime(started, after);
+            recorder.RecordSuccess(request.Kind, at, (after - latencyFrom) * 1_000_000 / Stopwatch.Frequency);
+            if (!right) recorder.RecordWrong(at);
+            return true;
+        }
+        catch (RingStoreException e) when (!ct.IsCancellationRequested)
+        {
+            recorder.RecordFailure(request.Kind, Stopwatch.GetElapsedTime(started), ErrorLabel(e));
+            return true;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return false;
+        }
+        catch (RingStoreException) when (ct.IsCancellationRequested)
+        {
+            return false;
         }
     }
 

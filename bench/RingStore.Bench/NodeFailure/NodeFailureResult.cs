@@ -1,3 +1,4 @@
+using HdrHistogram;
 using RingStore.Bench.Load;
 using RingStore.Bench.Plots;
 using RingStore.Bench.Reports;
@@ -66,7 +67,19 @@ public sealed record NodeFailureResult
 }
 
 /// <summary>Latency and throughput of one window of the run (before the fault, during it, after the restart).</summary>
-public sealed record PhaseFigures(double FromS, double ToS, long Ops, double OpsPerSec, double P50Ms, double P99Ms, double MaxMs, long Failed);
+public sealed record PhaseFigures(double FromS, double ToS, long Ops, double OpsPerSec, double P50Ms, double P99Ms, double MaxMs, long Failed)
+{
+    /// <summary>The figures of the whole seconds covering [from, to) of a run's timeline.</summary>
+    public static PhaseFigures Of(TimelineRecorder recorder, double from, double to)
+    {
+        ArgumentNullException.ThrowIfNull(recorder);
+        int a = (int)Math.Floor(from), b = (int)Math.Ceiling(to);
+        var h = recorder.Window(a, b);
+        return new PhaseFigures(a, b, h.TotalCount, b > a ? Math.Round(h.TotalCount / (double)(b - a), 1) : 0,
+            TimelineRecorder.PercentileMs(h, 50), TimelineRecorder.PercentileMs(h, 99), h.TotalCount == 0 ? 0 : Math.Round(h.GetMaxValue() / 1000.0, 3),
+            recorder.FailedIn(a, b));
+    }
+}
 
 /// <summary>Hints the live nodes held for the failed nodes at one moment.</summary>
 public sealed record HintSample(double AtS, long Pending);

@@ -121,19 +121,8 @@ public static class ReplicaReadBack
         return metadata.ReplicaAddresses(table.Keyspace, token);
     }
 
-    private static async Task<ReadResponse> ReadAllAsync(NodeProbe probe, ReadRequest read, CancellationToken ct)
-    {
-        var all = await probe.ReadAsync(read, TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
-        var page = all;
-        for (int pages = 0; !page.PagingState.IsEmpty && pages < 10_000; pages++)
-        {
-            var next = read.Clone();
-            next.PagingState = page.PagingState;
-            page = await probe.ReadAsync(next, TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
-            all.Rows.AddRange(page.Rows);
-        }
-        return all;
-    }
+    private static Task<ReadResponse> ReadAllAsync(NodeProbe probe, ReadRequest read, CancellationToken ct) =>
+        PagedRead.AllPagesAsync((r, c) => probe.ReadAsync(r, TimeSpan.FromSeconds(10), c), read, ct);
 
     /// <summary>The response narrowed to one write's row, to count that copy.</summary>
     private static ReadResponse Only(ReadResponse response, AckedWrite write)

@@ -227,14 +227,7 @@ public static class NodeFailureScenario
         };
     }
 
-    private static PhaseFigures Phase(TimelineRecorder recorder, double from, double to)
-    {
-        int a = (int)Math.Floor(from), b = (int)Math.Ceiling(to);
-        var h = recorder.Window(a, b);
-        return new PhaseFigures(a, b, h.TotalCount, b > a ? Math.Round(h.TotalCount / (double)(b - a), 1) : 0,
-            TimelineRecorder.PercentileMs(h, 50), TimelineRecorder.PercentileMs(h, 99), h.TotalCount == 0 ? 0 : Math.Round(h.GetMaxValue() / 1000.0, 3),
-            recorder.FailedIn(a, b));
-    }
+    private static PhaseFigures Phase(TimelineRecorder recorder, double from, double to) => PhaseFigures.Of(recorder, from, to);
 
     private static double? Since(double? at, double from) => at is { } t ? Math.Round(Math.Max(0, t - from), 3) : null;
 

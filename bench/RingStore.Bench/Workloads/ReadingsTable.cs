@@ -44,6 +44,22 @@ public sealed class ReadingsTable(string keyspace, string table)
         return mutation;
     }
 
+    /// <summary>One mutation of <paramref name="count"/> consecutive readings ts = firstMillis, firstMillis + 1, ... of one partition (bulk loading).</summary>
+    public Mutation WriteRows(long id, string bucket, long firstMillis, int count, int valueBytes, int? salt)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        var mutation = new Mutation { Keyspace = Keyspace, Table = Table };
+        AddKey(mutation.PartitionKey, id, bucket, salt);
+        for (int i = 0; i < count; i++)
+        {
+            var row = new RowWrite();
+            row.Clustering.Add(new Value { Bigint = firstMillis + i });
+            row.Cells.Add("v", new Value { Blob = ByteString.CopyFrom(ReadingValue.For(id, firstMillis + i, valueBytes)) });
+            mutation.Rows.Add(row);
+        }
+        return mutation;
+    }
+
     /// <summary>Rows with ts in [fromMillis, toMillis], both inclusive; limit 0 = all.</summary>
     public ReadRequest RangeRead(long id, string bucket, long fromMillis, long toMillis, int? salt, Consistency consistency, int limit = 0)
     {
