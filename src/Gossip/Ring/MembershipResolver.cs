@@ -85,7 +85,7 @@ public static class MembershipResolver
         }
 
         SupersedeOldIncarnations(members, states);
-        ResolveTokenConflicts(members, states);
+        ResolveTokenConflicts(members, states, replacedBy);
         return members;
     }
 
@@ -104,7 +104,8 @@ public static class MembershipResolver
     }
 
     /// <summary>Two in-ring members claiming one token: the newer generation keeps its claim, the other is out.</summary>
-    private static void ResolveTokenConflicts(List<ResolvedMember> members, IReadOnlyDictionary<string, EndpointState> states)
+    private static void ResolveTokenConflicts(List<ResolvedMember> members, IReadOnlyDictionary<string, EndpointState> states,
+        Dictionary<Guid, (string Endpoint, bool Finished)> replacedBy)
     {
         var claims = new Dictionary<long, ResolvedMember>();
         // Owners first, then joiners: a joining node never pushes an owner out. Within a role, newer generations first.
@@ -113,19 +114,17 @@ public static class MembershipResolver
             .ThenByDescending(m => states[m.Endpoint].Heartbeat.Generation)
             .ThenBy(m => m.Endpoint, StringComparer.Ordinal)
             .ToList();
-        // A replacement shares its tokens with the node it replaces, by design: that is not a conflict.
-        var replacing = new Dictionary<string, Guid>(StringComparer.Ordinal);
-        foreach (var m in ordered)
-        {
-            if (Guid.TryParse(states[m.Endpoint].Get(ApplicationState.Replacing), out Guid old)) replacing[m.Endpoint] = old;
-        }
         foreach (var member in ordered)
         {
             ResolvedMember? clash = null;
             foreach (Token t in member.Tokens)
             {
+                // A joining replacement shares its tokens with the node it replaces, by design: that is not a conflict.
+                // Only that pair: an owner, a second replacement or a leaving ex-replacement sharing them would put one
+                // token in the ring twice.
                 if (claims.TryGetValue(t.Value, out var holder) &&
-                    !(replacing.TryGetValue(member.Endpoint, out Guid old) && holder.HostId == old))
+                    !(member.Role == MemberRole.Joining && holder.Role == MemberRole.BeingReplaced
+                      && replacedBy.TryGetValue(holder.HostId, out var replacement) && replacement.Endpoint == member.Endpoint))
                 {
                     clash = holder;
                     break;

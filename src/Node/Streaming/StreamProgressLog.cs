@@ -27,16 +27,29 @@ public sealed class StreamProgressLog : IDisposable
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
         var done = new HashSet<string>(StringComparer.Ordinal);
+        bool tornTail = false;
         if (File.Exists(path))
         {
             foreach (string line in File.ReadAllLines(path))
             {
                 if (line.EndsWith(";", StringComparison.Ordinal)) done.Add(line); // complete lines only
             }
+            using var probe = File.OpenRead(path);
+            if (probe.Length > 0)
+            {
+                probe.Seek(-1, SeekOrigin.End);
+                tornTail = probe.ReadByte() != '\n';
+            }
         }
         bool created = !File.Exists(path);
         var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
         if (created) NativeDirectorySync.Sync(System.IO.Path.GetDirectoryName(path)!);
+        if (tornTail)
+        {
+            // End the torn line, so the next entry starts a line of its own instead of being glued to it (and lost).
+            file.Write("\n"u8);
+            file.Flush(flushToDisk: true);
+        }
         return new StreamProgressLog(file, done);
     }
 
