@@ -21,6 +21,9 @@ public sealed class NodeProcess : IDisposable
 
     public bool IsRunning => _process is { HasExited: false };
 
+    /// <summary>Whether this object started a process (else it knows nothing about the node's pid).</summary>
+    public bool WasStarted => _process is not null;
+
     public string LogPath => Path.Combine(Options.DataDirectory, "node.log");
 
     public static string Quote(string arg) => "'" + arg.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
