@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace RingStore.LocalCluster;
 
@@ -12,11 +13,13 @@ public sealed record LocalClusterState(string ClusterName, string ListenAddress,
 {
     public static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
 
+    [JsonIgnore]
     public int NodeCount => Pids.Length;
 
     public bool IsRemoved(int index) => Removed is not null && index < Removed.Length && Removed[index];
 
     /// <summary>Indexes of the nodes that are part of the cluster (not removed).</summary>
+    [JsonIgnore]
     public IEnumerable<int> ActiveNodes => Enumerable.Range(0, Pids.Length).Where(i => !IsRemoved(i));
 
     public string GrpcEndpoint(int index) => $"{ListenAddress}:{GrpcBasePort + index}";

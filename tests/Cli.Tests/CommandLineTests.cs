@@ -126,6 +126,33 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal([0, 12], removed.Pids);
         Assert.Equal([1], removed.ActiveNodes);
         Assert.Contains("\"Removed\"", JsonSerializer.Serialize(removed, LocalClusterState.JsonOptions), StringComparison.Ordinal);
+        Assert.DoesNotContain("ActiveNodes", JsonSerializer.Serialize(removed, LocalClusterState.JsonOptions), StringComparison.Ordinal);
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_dir, recursive: true); }
+        catch (IOException) { }
+    }
+}
+
+public sealed class ClusterStateTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), $"ringstore-cli-state-{Guid.NewGuid():N}");
+
+    public ClusterStateTests() => Directory.CreateDirectory(_dir);
+
+    [Fact]
+    public async Task A_node_that_left_is_marked_removed_and_no_longer_a_contact_point()
+    {
+        // Pid 0 and a pid that is not one of our nodes (this test process) both count as exited.
+        new LocalClusterState("ringstore", "127.0.0.1", 7000, 9042, [0, Environment.ProcessId, 0]).Save(_dir);
+        await RingStore.Cli.Commands.DecommissionCommand.MarkRemovedAsync(_dir, 1);
+        var state = RingStore.LocalCluster.LocalCluster.LoadState(_dir)!;
+        Assert.Equal([0, 0, 0], state.Pids);
+        Assert.Equal([false, true, false], state.Removed!);
+        var args = RingStore.Cli.CommandLine.CliArguments.Parse(["--dir", _dir], ["--dir"], []);
+        Assert.Equal(["127.0.0.1:9042", "127.0.0.1:9044"], RingStore.Cli.Cluster.ClusterAddress.ContactPoints(args));
     }
 
     public void Dispose()

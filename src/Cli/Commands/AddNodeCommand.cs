@@ -115,7 +115,7 @@ public static class AddNodeCommand
 
             string line = views.Count == 0
                 ? $"no peer answered{progress}"
-                : $"seen as {string.Join(' ', views.GroupBy(v => v).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} by {g.Count()}"))} of {peers.Count} nodes{progress}";
+                : $"{string.Join(", ", views.GroupBy(v => v).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} for {g.Count()}"))} of {peers.Count} nodes{progress}";
             if (line != last)
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  [{clock.Elapsed.TotalSeconds,5:0}s] node {index}: {line}"));
