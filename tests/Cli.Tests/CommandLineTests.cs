@@ -155,6 +155,20 @@ public sealed class ClusterStateTests : IDisposable
         Assert.Equal(["127.0.0.1:9042", "127.0.0.1:9044"], RingStore.Cli.Cluster.ClusterAddress.ContactPoints(args));
     }
 
+    [Fact]
+    public void Nodes_seed_from_node_0_unless_it_left_the_cluster()
+    {
+        var settings = new RingStore.Cli.Cluster.LaunchSettings(_dir, null, null, null, TimeSpan.FromMinutes(1));
+        var state = new LocalClusterState("ringstore", "127.0.0.1", 7000, 9042, [0, 0, 0]);
+        var options = RingStore.Cli.Cluster.ClusterLauncher.Options(settings, state) with { Nodes = 4 };
+        Assert.Equal("127.0.0.1:7000", options.ForNode(3).Seeds);
+        // Node i's ports and data directory are the ones `up` gives node i.
+        Assert.Equal(new NodeProcessOptions(3, "127.0.0.1", 7003, 9045, Path.Combine(_dir, "node3"), "127.0.0.1:7000", "ringstore") { ExtraSettings = options.ExtraSettings },
+            options.ForNode(3));
+        var withoutNode0 = RingStore.Cli.Cluster.ClusterLauncher.Options(settings, state.WithRemoved(0)) with { Nodes = 4 };
+        Assert.Equal("127.0.0.1:7001", withoutNode0.ForNode(3).Seeds);
+    }
+
     public void Dispose()
     {
         try { Directory.Delete(_dir, recursive: true); }

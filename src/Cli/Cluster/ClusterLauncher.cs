@@ -84,6 +84,7 @@ public static class ClusterLauncher
                 GrpcBasePort = state.GrpcBasePort,
                 DataRoot = settings.DataRoot,
                 ClusterName = state.ClusterName,
+                SeedNode = state.ActiveNodes.DefaultIfEmpty(0).First(), // node 0, unless it left the cluster
             };
         }
         int basePort = settings.InternodeBasePort ?? LaunchSettings.DefaultInternodeBasePort;
