@@ -132,6 +132,11 @@ public static class Program
             await Console.Error.WriteLineAsync($"error: {e.StatusCode}: {e.Status.Detail}");
             return 1;
         }
+        catch (RingStore.Client.RingStoreException e)
+        {
+            await Console.Error.WriteLineAsync($"error: {Shell.ShellErrorFormatter.Format(e)}");
+            return 1;
+        }
         catch (Exception e) when (e is HttpRequestException or SocketException or TimeoutException or IOException or UnauthorizedAccessException)
         {
             await Console.Error.WriteLineAsync($"error: {e.Message}");

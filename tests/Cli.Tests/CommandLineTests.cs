@@ -53,6 +53,31 @@ public sealed class CommandLineTests : IDisposable
         Assert.Contains("down [--dir .ringstore] [--timeout 30]", Program.Usage, StringComparison.Ordinal);
     }
 
+    // Every option a command's parser accepts (its ValueOptions and Flags) appears in that command's help (down: see above).
+    [Theory]
+    [InlineData("up", typeof(RingStore.Cli.Commands.UpCommand))]
+    [InlineData("shell", typeof(RingStore.Cli.Commands.ShellCommand))]
+    [InlineData("status", typeof(RingStore.Cli.Commands.StatusCommand))]
+    [InlineData("token", typeof(RingStore.Cli.Commands.TokenCommand))]
+    [InlineData("endpoints", typeof(RingStore.Cli.Commands.EndpointsCommand))]
+    [InlineData("toppartitions", typeof(RingStore.Cli.Commands.TopPartitionsCommand))]
+    [InlineData("add-node", typeof(RingStore.Cli.Commands.AddNodeCommand))]
+    [InlineData("decommission", typeof(RingStore.Cli.Commands.DecommissionCommand))]
+    [InlineData("removenode", typeof(RingStore.Cli.Commands.RemoveNodeCommand))]
+    [InlineData("cleanup", typeof(RingStore.Cli.Commands.CleanupCommand))]
+    [InlineData("netstats", typeof(RingStore.Cli.Commands.NetstatsCommand))]
+    public void The_help_lists_every_option_the_command_accepts(string command, Type type)
+    {
+        string help = Program.HelpFor(command)!;
+        var options = new[] { "ValueOptions", "Flags" }
+            .Select(name => type.GetField(name, System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static))
+            .Where(f => f is not null)
+            .SelectMany(f => (string[])f!.GetValue(null)!)
+            .ToList();
+        Assert.NotEmpty(options);
+        Assert.All(options, option => Assert.Matches($@"[\[ |]{System.Text.RegularExpressions.Regex.Escape(option)}[\] =| ]", help));
+    }
+
     [Theory]
     // usage errors: 2
     [InlineData(2, "decommission needs", "decommission")]
