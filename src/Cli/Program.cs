@@ -1,62 +1,149 @@
+using System.Net.Http;
+using System.Net.Sockets;
+using Grpc.Core;
 using RingStore.Cli.CommandLine;
 using RingStore.Cli.Commands;
 
 namespace RingStore.Cli;
 
-/// <summary>Entry point of the `ringstore` command: dispatches to one class per sub-command. Exit codes: 0 ok, 1 failed, 2 usage.</summary>
+/// <summary>
+/// Entry point of the `ringstore` command: dispatches to one class per sub-command. Exit codes: 0 ok, 1 failed,
+/// 2 usage. <c>ringstore &lt;command&gt; --help</c> prints that command's help.
+/// </summary>
 public static class Program
 {
-    public const string Usage = """
-        usage: ringstore <command> [options]
-          up [--nodes 3] [--rf 3] [--detach] [--dir .ringstore] [--base-port 7000] [--grpc-port 9042] [--no-sample]
-                                        start (or restart) a local cluster, load the sample table, open the shell
-          down [--dir .ringstore]       stop the local cluster (the data stays)
-          demo [same options as up]     up without the shell: run sample queries, then stop the nodes it started
-          shell [--host h:p] [-k ks] [-e "stmt"] [-f file] [--timing]
-                                        the CQL shell (-e/-f: run and exit, 1 if a statement failed)
-          status [keyspace]             nodes: state, address, load, tokens, ownership, host id, rack
-          ring                          every token and its node
-          token --hex HEX | type:value... | - | --table ks.t values...
-                                        the Murmur3 token of a partition key ('-': hex keys on stdin)
-          endpoints <ks> <table> <key values...>
-                                        the nodes holding a partition's replicas
-          toppartitions [ks.table] [--top 10]
-                                        the hottest partitions by writes and reads, cluster-wide and per node
-        Cluster commands find the nodes with --host h:p[,h:p] or the cluster recorded in --dir (default ./.ringstore).
-        """;
+    private sealed record Command(string Name, string Help, Func<string[], Task<int>> Run, params string[] Aliases);
+
+    private const string Where = "Cluster commands find the nodes with --host h:p[,h:p] or the cluster recorded in --dir (default ./.ringstore).";
+
+    private static readonly Command[] Commands =
+    [
+        new("up", """
+              up [--nodes 3] [--rf 3] [--detach] [--dir .ringstore] [--base-port 7000] [--grpc-port 9042] [--timeout 180] [--no-sample]
+                                            start (or restart) a local cluster, load the sample table, open the shell
+            """, a => UpCommand.RunAsync(a, demo: false)),
+        new("down", """
+              down [--dir .ringstore] [--timeout 30]
+                                            stop the local cluster (the data stays)
+            """, DownCommand.RunAsync),
+        new("demo", """
+              demo [--nodes 3] [--rf 3] [--dir .ringstore] [--base-port 7000] [--grpc-port 9042] [--timeout 180] [--no-sample]
+                                            up without the shell: run sample queries, then stop the nodes it started
+            """, a => UpCommand.RunAsync(a, demo: true)),
+        new("shell", """
+              shell [--host h:p] [--dir D] [-k|--keyspace ks] [-e|--execute "stmt"] [-f|--file file] [--consistency LEVEL] [--timing]
+                                            the CQL shell (-e/-f or piped input: run and exit, 1 if a statement failed)
+            """, ShellCommand.RunAsync, "cqlsh"),
+        new("status", """
+              status [--host h:p] [--dir D] [keyspace]
+                                            nodes: UN/UJ/UL/DN..., address, load, tokens, ownership, host id, rack
+            """, StatusCommand.StatusAsync),
+        new("ring", """
+              ring [--host h:p] [--dir D]   every token and its node
+            """, StatusCommand.RingAsync),
+        new("token", """
+              token --hex HEX | type:value... | - | --table ks.t values... [--host h:p] [--dir D]
+                                            the Murmur3 token of a partition key ('-': hex keys on stdin)
+            """, TokenCommand.RunAsync),
+        new("endpoints", """
+              endpoints [--host h:p] [--dir D] <ks> <table> <key values...>
+                                            the nodes holding a partition's replicas
+            """, EndpointsCommand.RunAsync, "getendpoints"),
+        new("toppartitions", """
+              toppartitions [--host h:p] [--dir D] [ks.table] [--top 10]
+                                            the hottest partitions by writes and reads, cluster-wide and per node
+            """, TopPartitionsCommand.RunAsync),
+        new("add-node", """
+              add-node [--dir .ringstore] [--timeout 900]
+                                            start one more node for the local cluster in --dir; wait until it joined
+            """, AddNodeCommand.RunAsync, "addnode"),
+        new("decommission", """
+              decommission --node N | --host h:p [--dir D] [--timeout 3600]
+                                            the node streams its data away and leaves the ring (then exits)
+            """, DecommissionCommand.RunAsync),
+        new("removenode", """
+              removenode <host id> [--host h:p] [--dir D] [--timeout 3600]
+                                            a live node removes a dead node for good (host id from ringstore status)
+            """, RemoveNodeCommand.RunAsync),
+        new("cleanup", """
+              cleanup [--node N | --host h:p] [--dir D] [--timeout 3600] [keyspace [table]]
+                                            drop data a node no longer owns (one node, else every live node)
+            """, CleanupCommand.RunAsync),
+        new("netstats", """
+              netstats [--node N | --host h:p] [--dir D]
+                                            mode and stream sessions (one node, else every live node)
+            """, NetstatsCommand.RunAsync),
+    ];
+
+    public static string Usage { get; } =
+        "usage: ringstore <command> [options]   (ringstore <command> --help: that command's help)\n"
+        + string.Concat(Commands.Select(c => c.Help.TrimEnd() + "\n"))
+        + Where;
+
+    /// <summary>One command's help, or null when there is no such command.</summary>
+    public static string? HelpFor(string command) =>
+        Find(command) is { } c ? $"usage: ringstore {c.Help.Trim()}\n{Where}" : null;
 
     public static async Task<int> Main(string[] args)
     {
-        string command = args.Length > 0 ? args[0] : "help";
-        string[] rest = args.Skip(1).ToArray();
+        ArgumentNullException.ThrowIfNull(args);
+        if (args.Length == 0)
+        {
+            await Console.Error.WriteLineAsync("error: no command given");
+            await Console.Error.WriteLineAsync(Usage);
+            return 2;
+        }
+        string name = args[0];
+        if (name is "help" or "--help" or "-h")
+        {
+            Console.WriteLine(args.Length > 1 && HelpFor(args[1]) is { } one ? one : Usage);
+            return 0;
+        }
+        var command = Find(name);
+        if (command is null)
+        {
+            await Console.Error.WriteLineAsync($"error: unknown command '{name}'");
+            await Console.Error.WriteLineAsync(Usage);
+            return 2;
+        }
+        string[] rest = args[1..];
+        if (rest.TakeWhile(a => a != "--").Any(a => a is "--help" or "-h"))
+        {
+            Console.WriteLine(HelpFor(name));
+            return 0;
+        }
         try
         {
-            return command switch
-            {
-                "up" => await UpCommand.RunAsync(rest, demo: false),
-                "demo" => await UpCommand.RunAsync(rest, demo: true),
-                "down" => await DownCommand.RunAsync(rest),
-                "shell" or "cqlsh" => await ShellCommand.RunAsync(rest),
-                "status" => await StatusCommand.StatusAsync(rest),
-                "ring" => await StatusCommand.RingAsync(rest),
-                "token" => await TokenCommand.RunAsync(rest),
-                "endpoints" or "getendpoints" => await EndpointsCommand.RunAsync(rest),
-                "toppartitions" => await TopPartitionsCommand.RunAsync(rest),
-                "help" or "--help" or "-h" => Help(),
-                _ => throw new UsageException($"unknown command '{command}'"),
-            };
+            return await command.Run(rest);
         }
         catch (UsageException e)
         {
             await Console.Error.WriteLineAsync($"error: {e.Message}");
-            await Console.Error.WriteLineAsync(Usage);
+            await Console.Error.WriteLineAsync(HelpFor(name));
             return 2;
+        }
+        catch (CommandFailedException e)
+        {
+            await Console.Error.WriteLineAsync($"error: {e.Message}");
+            return 1;
+        }
+        catch (RpcException e)
+        {
+            await Console.Error.WriteLineAsync($"error: {e.StatusCode}: {e.Status.Detail}");
+            return 1;
+        }
+        catch (RingStore.Client.RingStoreException e)
+        {
+            await Console.Error.WriteLineAsync($"error: {Shell.ShellErrorFormatter.Format(e)}");
+            return 1;
+        }
+        catch (Exception e) when (e is HttpRequestException or SocketException or TimeoutException or IOException or UnauthorizedAccessException)
+        {
+            await Console.Error.WriteLineAsync($"error: {e.Message}");
+            return 1;
         }
     }
 
-    private static int Help()
-    {
-        Console.WriteLine(Usage);
-        return 0;
-    }
+    private static Command? Find(string name) =>
+        Commands.FirstOrDefault(c => c.Name == name || c.Aliases.Contains(name, StringComparer.Ordinal));
 }

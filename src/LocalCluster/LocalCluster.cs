@@ -50,11 +50,17 @@ public sealed class LocalCluster : IDisposable
         SaveState();
     }
 
+    /// <summary>
+    /// Records the nodes' pids in cluster.json. A node this object never started keeps the pid the file already
+    /// records (another `ringstore up` may have started it: restarting one node must not forget the others), and
+    /// the file's removed marks stay.
+    /// </summary>
     public void SaveState()
     {
-        var state = new LocalClusterState(Options.ClusterName, Options.ListenAddress, Options.InternodePort(0), Options.GrpcPort(0),
-            Nodes.Select(n => n.Pid ?? 0).ToArray());
-        File.WriteAllText(Path.Combine(Options.DataRoot, StateFileName), JsonSerializer.Serialize(state, LocalClusterState.JsonOptions));
+        var previous = LoadState(Options.DataRoot);
+        var pids = Nodes.Select((n, i) => n.Pid ?? (!n.WasStarted && previous is not null && i < previous.Pids.Length ? previous.Pids[i] : 0)).ToArray();
+        bool[]? removed = previous?.Removed is { } r ? Enumerable.Range(0, Nodes.Count).Select(i => i < r.Length && r[i]).ToArray() : null;
+        new LocalClusterState(Options.ClusterName, Options.ListenAddress, Options.InternodePort(0), Options.GrpcPort(0), pids, removed).Save(Options.DataRoot);
     }
 
     public static LocalClusterState? LoadState(string dataRoot)

@@ -2,7 +2,7 @@ namespace RingStore.LocalCluster;
 
 /// <summary>
 /// A cluster of N nodes on one address with consecutive ports: node i listens on InternodeBasePort + i and
-/// GrpcBasePort + i, keeps its data in DataRoot/node{i}, and seeds from node 0. Tests that must not collide with
+/// GrpcBasePort + i, keeps its data in DataRoot/node{i}, and seeds from node 0 (<see cref="SeedNode"/>). Tests that must not collide with
 /// anything else on the machine give explicit per-node port lists instead (<see cref="InternodePorts"/>,
 /// <see cref="GrpcPorts"/>), e.g. ports the kernel just handed out as free.
 /// </summary>
@@ -16,6 +16,9 @@ public sealed record LocalClusterOptions
     public string ClusterName { get; init; } = "ringstore";
     public IReadOnlyDictionary<string, string> ExtraSettings { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>The node every node seeds from (node 0 unless it left the cluster).</summary>
+    public int SeedNode { get; init; }
+
     /// <summary>Node i's internode port, overriding InternodeBasePort + i; one entry per node when set.</summary>
     public IReadOnlyList<int>? InternodePorts { get; init; }
 
@@ -28,7 +31,7 @@ public sealed record LocalClusterOptions
 
     public NodeProcessOptions ForNode(int index) =>
         new(index, ListenAddress, InternodePort(index), GrpcPort(index), Path.Combine(DataRoot, $"node{index}"),
-            $"{ListenAddress}:{InternodePort(0)}", ClusterName)
+            $"{ListenAddress}:{InternodePort(SeedNode)}", ClusterName)
         {
             ExtraSettings = ExtraSettings,
         };

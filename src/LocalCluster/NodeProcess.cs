@@ -12,6 +12,7 @@ namespace RingStore.LocalCluster;
 public sealed class NodeProcess : IDisposable
 {
     private Process? _process;
+    private bool _started;
 
     public NodeProcess(NodeProcessOptions options) => Options = options;
 
@@ -20,6 +21,9 @@ public sealed class NodeProcess : IDisposable
     public int? Pid => _process is { HasExited: false } p ? p.Id : null;
 
     public bool IsRunning => _process is { HasExited: false };
+
+    /// <summary>Whether this object started a process (else it knows nothing about the node's pid).</summary>
+    public bool WasStarted => _started;
 
     public string LogPath => Path.Combine(Options.DataDirectory, "node.log");
 
@@ -51,6 +55,7 @@ public sealed class NodeProcess : IDisposable
         info.Environment["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0";
         _process?.Dispose();
         _process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the node process.");
+        _started = true;
     }
 
     /// <summary>SIGKILL: the crash case (no flush, no gossip goodbye).</summary>
@@ -122,5 +127,6 @@ public sealed class NodeProcess : IDisposable
     {
         Kill();
         _process?.Dispose();
+        _process = null; // a disposed Process cannot say whether it exited: Pid is null from now on
     }
 }

@@ -29,7 +29,7 @@ public static class ClusterAddress
         }
         var state = RingStore.LocalCluster.LocalCluster.LoadState(Directory(args));
         if (state is not null)
-            return Enumerable.Range(0, state.Pids.Length).Select(i => $"{state.ListenAddress}:{state.GrpcBasePort + i}").ToList();
+            return state.ActiveNodes.Select(state.GrpcEndpoint).ToList();
         return [DefaultHost];
     }
 }

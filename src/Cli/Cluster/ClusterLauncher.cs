@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Text.Json;
 using RingStore.Cli.CommandLine;
 using RingStore.LocalCluster;
 
@@ -28,44 +27,53 @@ public static class ClusterLauncher
         var alive = Enumerable.Range(0, options.Nodes)
             .Select(i => state is not null && i < state.Pids.Length && NodeProcessProbe.IsOurNode(state.Pids[i], settings.DataRoot))
             .ToArray();
-        var toStart = Enumerable.Range(0, options.Nodes).Where(i => !alive[i]).ToList();
+        // Removed nodes (decommissioned, removed, died while joining) are not part of the cluster any more.
+        var active = Enumerable.Range(0, options.Nodes).Where(i => state is null || !state.IsRemoved(i)).ToList();
+        var toStart = active.Where(i => !alive[i]).ToList();
         if (toStart.Count == 0)
         {
             await log.WriteLineAsync($"Cluster in {settings.DataRoot} is already running.");
-            return new Result(endpoints, 0);
+            return new Result(active.Select(i => endpoints[i]).ToList(), 0);
         }
         foreach (int i in toStart) EnsurePortsFree(options.ForNode(i));
 
         await log.WriteLineAsync(state is null
             ? $"Starting {options.Nodes} nodes in {settings.DataRoot} (internode {options.InternodeBasePort}+, gRPC {options.GrpcBasePort}+)..."
-            : $"Restarting {toStart.Count} of {options.Nodes} nodes in {settings.DataRoot} with their data...");
+            : $"Restarting {toStart.Count} of {active.Count} nodes in {settings.DataRoot} with their data...");
+        if (state is null) Directory.CreateDirectory(settings.DataRoot);
         try
         {
-            if (toStart.Count == options.Nodes)
+            if (toStart.Count == active.Count)
             {
-                await cluster.StartAsync(settings.StartTimeout, ct);
+                // Nothing runs: the first node first (node 0 is every node's seed), then the others.
+                cluster.StartNode(toStart[0]);
+                await cluster.Nodes[toStart[0]].WaitUntilReadyAsync(1, settings.StartTimeout, ct);
+                foreach (int i in toStart.Skip(1)) cluster.StartNode(i);
             }
             else
             {
                 foreach (int i in toStart) cluster.StartNode(i);
-                foreach (int i in toStart) await cluster.Nodes[i].WaitUntilReadyAsync(options.Nodes, settings.StartTimeout, ct);
             }
+            foreach (int i in toStart) await cluster.Nodes[i].WaitUntilReadyAsync(active.Count, settings.StartTimeout, ct);
         }
         catch
         {
-            cluster.Dispose(); // do not leave half a cluster behind
+            cluster.Dispose(); // do not leave half a cluster behind: the nodes this call started are stopped...
+            cluster.SaveState(); // ...and cluster.json still records every node that runs (the ones it did not start)
             throw;
         }
-        SaveMergedState(options, state, cluster);
-        return new Result(endpoints, toStart.Count);
+        cluster.SaveState();
+        return new Result(active.Select(i => endpoints[i]).ToList(), toStart.Count);
     }
 
-    private static LocalClusterOptions Options(LaunchSettings settings, LocalClusterState? state)
+    public static LocalClusterOptions Options(LaunchSettings settings, LocalClusterState? state)
     {
         if (state is not null)
         {
-            if (settings.Nodes is { } n && n != state.Pids.Length)
-                throw new UsageException($"{settings.DataRoot} holds a {state.Pids.Length}-node cluster; use another --dir for {n} nodes");
+            int activeNodes = state.ActiveNodes.Count();
+            if (settings.Nodes is { } n && n != activeNodes)
+                throw new UsageException($"{settings.DataRoot} holds a {activeNodes}-node cluster; leave out --nodes, or use another --dir for {n} nodes " +
+                    "(add-node and decommission change a cluster's size)");
             if ((settings.InternodeBasePort is { } b && b != state.InternodeBasePort) || (settings.GrpcBasePort is { } g && g != state.GrpcBasePort))
                 throw new UsageException($"{settings.DataRoot} holds a cluster on ports {state.InternodeBasePort}+/{state.GrpcBasePort}+; use another --dir for other ports");
             return new LocalClusterOptions
@@ -76,6 +84,7 @@ public static class ClusterLauncher
                 GrpcBasePort = state.GrpcBasePort,
                 DataRoot = settings.DataRoot,
                 ClusterName = state.ClusterName,
+                SeedNode = state.ActiveNodes.DefaultIfEmpty(0).First(), // node 0, unless it left the cluster
             };
         }
         int basePort = settings.InternodeBasePort ?? LaunchSettings.DefaultInternodeBasePort;
@@ -89,7 +98,7 @@ public static class ClusterLauncher
     }
 
     // A port held by something else would make a node fail to bind, or worse, make us talk to a stranger.
-    private static void EnsurePortsFree(NodeProcessOptions node)
+    public static void EnsurePortsFree(NodeProcessOptions node)
     {
         foreach (int port in new[] { node.InternodePort, node.GrpcPort })
         {
@@ -104,13 +113,5 @@ public static class ClusterLauncher
                 throw new UsageException($"port {port} on {node.ListenAddress} is in use (node {node.Index}); pick others with --base-port/--grpc-port");
             }
         }
-    }
-
-    // Nodes that were already running keep their recorded pids; the ones started now get theirs.
-    private static void SaveMergedState(LocalClusterOptions options, LocalClusterState? previous, RingStore.LocalCluster.LocalCluster cluster)
-    {
-        var pids = cluster.Nodes.Select((n, i) => n.Pid ?? (previous is not null && i < previous.Pids.Length ? previous.Pids[i] : 0)).ToArray();
-        var state = new LocalClusterState(options.ClusterName, options.ListenAddress, options.InternodeBasePort, options.GrpcBasePort, pids);
-        File.WriteAllText(Path.Combine(options.DataRoot, RingStore.LocalCluster.LocalCluster.StateFileName), JsonSerializer.Serialize(state, LocalClusterState.JsonOptions));
     }
 }

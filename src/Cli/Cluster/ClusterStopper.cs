@@ -38,9 +38,9 @@ public static class ClusterStopper
         var killDeadline = Stopwatch.StartNew();
         while (running.Any(pid => NodeProcessProbe.IsOurNode(pid, dataRoot)) && killDeadline.Elapsed < TimeSpan.FromSeconds(10))
             await Task.Delay(100);
-        var stopped = state with { Pids = new int[state.Pids.Length] };
-        await File.WriteAllTextAsync(Path.Combine(dataRoot, RingStore.LocalCluster.LocalCluster.StateFileName),
-            System.Text.Json.JsonSerializer.Serialize(stopped, LocalClusterState.JsonOptions));
+        // Only pids that are no longer our nodes are cleared: one that somehow survived stays recorded for the next try.
+        var stopped = state with { Pids = state.Pids.Select(pid => NodeProcessProbe.IsOurNode(pid, dataRoot) ? pid : 0).ToArray() };
+        stopped.Save(dataRoot);
         return running.Count;
     }
 }

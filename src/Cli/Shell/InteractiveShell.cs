@@ -30,7 +30,7 @@ public static class InteractiveShell
         {
             while (!session.ExitRequested)
             {
-                string prompt = session.Pending.Length > 0 ? "   ... " : client.Keyspace is { } ks ? $"ringstore:{ks}> " : "ringstore> ";
+                string prompt = session.HasPending ? "   ... " : client.Keyspace is { } ks ? $"ringstore:{ks}> " : "ringstore> ";
                 var (outcome, line) = editor.ReadLine(prompt);
                 if (outcome == TerminalLineEditor.Outcome.EndOfInput) break;
                 if (outcome == TerminalLineEditor.Outcome.Cancelled)

@@ -20,11 +20,17 @@ public sealed class ShellSession
     private readonly TextWriter _error;
     private readonly StatementRunner _runner;
     private readonly ShellDirectiveRunner _directives;
+    private readonly Action<int>? _scanned;
+    private CqlStatementAccumulator _pending;
     private int _sourceDepth;
 
-    public ShellSession(RingStoreClient client, ShellSettings settings, TextWriter output, TextWriter error, Func<bool>? askForMore = null)
+    /// <param name="scanned">Told how many characters the statement splitter scans (a work counter for tests).</param>
+    public ShellSession(RingStoreClient client, ShellSettings settings, TextWriter output, TextWriter error, Func<bool>? askForMore = null,
+        Action<int>? scanned = null)
     {
         _client = client;
+        _scanned = scanned;
+        _pending = new CqlStatementAccumulator(scanned);
         Settings = settings;
         _output = output;
         _error = error;
@@ -34,8 +40,11 @@ public sealed class ShellSession
 
     public ShellSettings Settings { get; }
 
-    /// <summary>Text of a statement still waiting for its ';' (empty when none).</summary>
-    public string Pending { get; private set; } = "";
+    /// <summary>Text of a statement still waiting for its ';' (empty when none). Builds a string: use <see cref="HasPending"/> per line.</summary>
+    public string Pending => _pending.Pending;
+
+    /// <summary>Whether a statement is waiting for its ';' (or a string or comment for its end).</summary>
+    public bool HasPending => _pending.HasPending;
 
     public int Failures { get; private set; }
 
@@ -47,36 +56,44 @@ public sealed class ShellSession
     {
         ArgumentNullException.ThrowIfNull(line);
         string rest = line;
-        while (Pending.Length == 0 && !ExitRequested && ShellDirective.StartsDirective(rest))
+        while (!HasPending && !ExitRequested && ShellDirective.StartsDirective(rest))
         {
             int end = DirectiveEnd(rest);
             await RunDirectiveAsync(rest[..end], ct).ConfigureAwait(false);
             rest = end < rest.Length ? rest[(end + 1)..] : "";
         }
-        if (ExitRequested || (Pending.Length == 0 && rest.Trim().Length == 0)) return;
+        if (ExitRequested || (!HasPending && rest.Trim().Length == 0)) return;
 
-        var split = CqlScript.SplitStatements(Pending.Length == 0 ? rest : Pending + "\n" + rest);
-        Pending = "";
-        foreach (var statement in split.Statements)
+        // Each line is lexed once (a statement of n lines costs O(n), not O(n²) as re-splitting the pending text did).
+        var statements = _pending.AddLine(rest);
+        foreach (var statement in statements)
         {
-            if (ExitRequested) return;
+            if (ExitRequested)
+            {
+                _pending.Clear();
+                return;
+            }
             if (ShellDirective.StartsDirective(statement)) await RunDirectiveAsync(statement, ct).ConfigureAwait(false);
             else await RunStatementAsync(statement, ct).ConfigureAwait(false);
         }
-        if (ShellDirective.StartsDirective(split.Remainder)) await RunDirectiveAsync(split.Remainder, ct).ConfigureAwait(false);
-        else Pending = split.Remainder;
+        // Text after the last ';' of this line that is a shell command runs now (e.g. "SELECT ...; CONSISTENCY ONE").
+        if (_pending.PendingStartedInLastLine && _pending.Pending is var remainder && ShellDirective.StartsDirective(remainder))
+        {
+            _pending.Clear();
+            await RunDirectiveAsync(remainder, ct).ConfigureAwait(false);
+        }
     }
 
     /// <summary>End of a script: text left without its ';' runs as a last statement (as cqlsh -e accepts).</summary>
     public async Task FinishAsync(CancellationToken ct)
     {
-        string last = Pending;
-        Pending = "";
+        string last = _pending.Pending;
+        _pending.Clear();
         if (last.Length > 0 && !ExitRequested) await RunStatementAsync(last, ct).ConfigureAwait(false);
     }
 
     /// <summary>Drops a half-typed statement (Ctrl-C in the REPL).</summary>
-    public void ClearPending() => Pending = "";
+    public void ClearPending() => _pending.Clear();
 
     public async Task RunScriptAsync(string text, CancellationToken ct)
     {
@@ -102,8 +119,8 @@ public sealed class ShellSession
         {
             throw new InvalidRequestException($"Could not open '{path}': {e.Message}");
         }
-        string saved = Pending;
-        Pending = "";
+        var saved = _pending;
+        _pending = new CqlStatementAccumulator(_scanned);
         _sourceDepth++;
         try
         {
@@ -112,7 +129,7 @@ public sealed class ShellSession
         finally
         {
             _sourceDepth--;
-            Pending = saved;
+            _pending = saved;
         }
     }
 

@@ -97,6 +97,9 @@ public static class PartitionKeyInput
             ColumnType.Uuid or ColumnType.TimeUuid => new Literal(LiteralKind.Uuid, text.Trim()),
             _ => throw new InvalidRequestException($"Column '{column}' has unsupported type {type}."),
         };
+        if (type is ColumnType.BigInt or ColumnType.Int && !IsInteger(literal.Text))
+            throw new InvalidRequestException(
+                $"Invalid value '{text}' for \"{column}\": not {(type == ColumnType.Int ? "an int" : "a bigint")} (expected a whole number, e.g. 42 or -7)");
         if (literal.Kind == LiteralKind.Boolean && literal.Text is not ("true" or "false"))
             throw new InvalidRequestException($"Invalid value '{text}' for \"{column}\" of type boolean (expected true or false)");
         if (literal.Kind == LiteralKind.Hex && !literal.Text[2..].All(char.IsAsciiHexDigit))
@@ -109,5 +112,12 @@ public static class PartitionKeyInput
         {
             throw new InvalidRequestException($"Invalid value '{text}' for \"{column}\" of type {LiteralConverter.TypeName(type)}: {e.Message}");
         }
+    }
+
+    // Digits with an optional sign: anything else is not a number at all (as opposed to a number out of range).
+    private static bool IsInteger(string text)
+    {
+        string digits = text.StartsWith('-') || text.StartsWith('+') ? text[1..] : text;
+        return digits.Length > 0 && digits.All(char.IsAsciiDigit);
     }
 }

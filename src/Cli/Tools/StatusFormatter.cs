@@ -14,7 +14,8 @@ public static class StatusFormatter
     {
         ArgumentNullException.ThrowIfNull(status);
         var sb = new StringBuilder();
-        foreach (var dc in status.Nodes.GroupBy(n => Or(n.Node.Datacenter, "dc1")).OrderBy(g => g.Key, StringComparer.Ordinal))
+        // A node that left the ring (decommissioned, removed) is no longer part of the cluster: nodetool does not list it.
+        foreach (var dc in status.Nodes.Where(n => n.Node is not null && n.Node.Status != "LEFT").GroupBy(n => Or(n.Node.Datacenter, "dc1")).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             string title = $"Datacenter: {dc.Key}";
             sb.Append(title).Append('\n').Append(new string('=', title.Length)).Append('\n');
@@ -43,7 +44,10 @@ public static class StatusFormatter
         return sb.ToString();
     }
 
-    /// <summary>Two letters as nodetool: U/D from the failure detector, then N(ormal), J(oining), L(eaving), M(oving).</summary>
+    /// <summary>
+    /// Two letters as nodetool: U/D from the failure detector, then N(ormal), J(oining: BOOT), L(eaving: LEAVING, or
+    /// REMOVING while its ranges are re-replicated), M(oving). A node that shut down is DN.
+    /// </summary>
     public static string StateCode(NodeDescription node)
     {
         ArgumentNullException.ThrowIfNull(node);
@@ -52,7 +56,7 @@ public static class StatusFormatter
         {
             "NORMAL" or "shutdown" => 'N',
             "BOOT" => 'J',
-            "LEAVING" or "LEFT" => 'L',
+            "LEAVING" or "REMOVING" or "LEFT" => 'L',
             "MOVING" => 'M',
             _ => '?',
         };
