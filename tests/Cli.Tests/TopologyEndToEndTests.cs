@@ -96,3 +96,41 @@ public sealed class TopologyEndToEndTests
         }
     }
 }
+
+/// <summary>The topology commands' success paths against a real local cluster that holds the sample data.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class TopologyCommandsWithDataTests
+{
+    [Fact]
+    public async Task Add_node_streams_the_sample_data_then_netstats_cleanup_and_decommission_succeed()
+    {
+        await using var cluster = LocalClusterHandle.Create();
+        var up = await cluster.UpAsync();
+        Assert.True(up.ExitCode == 0, up.ToString());
+
+        var add = await CliProcess.RunAsync(["add-node", "--dir", cluster.Directory, "--timeout", "240"], timeout: TimeSpan.FromMinutes(6));
+        Assert.True(add.ExitCode == 0, add.ToString());
+        Assert.Contains("Node 3 joined", add.Stdout, StringComparison.Ordinal);
+
+        var netstats = await cluster.RunAsync("netstats", "--node", "3");
+        Assert.True(netstats.ExitCode == 0, netstats.ToString());
+        Assert.Contains("NORMAL", netstats.Stdout, StringComparison.Ordinal);
+        Assert.Contains("bootstrap", netstats.Stdout, StringComparison.Ordinal);
+
+        var cleanup = await cluster.RunAsync("cleanup", "demo");
+        Assert.True(cleanup.ExitCode == 0, cleanup.ToString());
+
+        var decommission = await cluster.RunAsync("decommission", "--node", "3");
+        Assert.True(decommission.ExitCode == 0, decommission.ToString());
+        Assert.Contains("decommissioned", decommission.Stdout, StringComparison.Ordinal);
+
+        var again = await cluster.RunAsync("decommission", "--node", "2");
+        Assert.True(again.ExitCode == 1, again.ToString());
+        Assert.Contains("needs 3 replicas", again.Stderr + again.Stdout, StringComparison.Ordinal);
+
+        var status = await cluster.RunAsync("status");
+        Assert.True(status.ExitCode == 0, status.ToString());
+        string node3 = $"127.0.0.1:{(cluster.BasePort + 3).ToString(CultureInfo.InvariantCulture)}";
+        Assert.DoesNotContain(node3, status.Stdout, StringComparison.Ordinal);
+    }
+}
