@@ -109,6 +109,8 @@ public sealed partial class CompactionRunner
             int now = (int)_time.GetUtcNow().ToUnixTimeSeconds();
             int gcBefore = (int)Math.Max(int.MinValue, (long)now - table.Schema.Options.GcGraceSeconds);
             var throttle = new CompactionThrottle(_options.CompactionThroughputMiBPerSecond);
+            long importEpoch = table.ImportEpoch;
+            bool purgedAny = false;
 
             long generation = table.AllocateGeneration();
             var writer = SSTableWriter.Create(_fs, table.Directory, generation, new SSTableWriterOptions
@@ -135,7 +137,7 @@ public sealed partial class CompactionRunner
                         continue;
                     }
                     long maxPurgeable = MaxPurgeableTimestamp(merged.Key, outside, memtables);
-                    var purged = TombstonePurger.Purge(merged, now, gcBefore, maxPurgeable);
+                    var purged = TombstonePurger.Purge(merged, now, gcBefore, maxPurgeable, () => purgedAny = true);
                     long bytes = 0;
                     var rows = purged.Rows.Select(r => { bytes += r.EstimatedSizeBytes; return r; });
                     var materialized = purged.IsEmptyHeader ? rows.ToList() : null;
@@ -149,6 +151,22 @@ public sealed partial class CompactionRunner
             finally
             {
                 writer.Dispose();
+            }
+
+            // An SSTable imported (streamed in) while this compaction ran was not among the sources its purge decisions
+            // looked at: a tombstone purged here could be the one that shadows old streamed data. Imports never wait
+            // for a compaction (that throttled streams to the compaction rate), so such a compaction is discarded and
+            // picked again; one that purged nothing is unaffected.
+            if (purgedAny && table.ImportEpoch != importEpoch)
+            {
+                if (output is not null)
+                {
+                    output.MarkObsolete();
+                    output.Dispose();
+                }
+                _logger.LogInformation("Discarded a compaction of {Table}: it purged tombstones while streamed data arrived; it will run again",
+                    table.Schema.FullName);
+                return default;
             }
 
             // Durable before the swap: from here a restart must treat the inputs as gone, whatever else it finds.

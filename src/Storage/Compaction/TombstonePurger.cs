@@ -12,9 +12,17 @@ namespace RingStore.Storage.Compaction;
 /// </summary>
 public static class TombstonePurger
 {
-    public static PurgedPartition Purge(MergedPartition partition, int nowSeconds, int gcBeforeSeconds, long maxPurgeableTimestampMicros)
+    /// <param name="onPurge">Called whenever something is purged (compaction uses it to know whether its output
+    /// depends on what lay outside it when it started).</param>
+    public static PurgedPartition Purge(MergedPartition partition, int nowSeconds, int gcBeforeSeconds, long maxPurgeableTimestampMicros,
+        Action? onPurge = null)
     {
-        bool Purgeable(long ts, int localDeletion) => localDeletion < gcBeforeSeconds && ts < maxPurgeableTimestampMicros;
+        bool Purgeable(long ts, int localDeletion)
+        {
+            bool purge = localDeletion < gcBeforeSeconds && ts < maxPurgeableTimestampMicros;
+            if (purge) onPurge?.Invoke();
+            return purge;
+        }
 
         var pd = partition.PartitionDeletion;
         if (!pd.IsLive && Purgeable(pd.MarkedForDeleteAtMicros, pd.LocalDeletionTimeSeconds)) pd = DeletionTime.Live;

@@ -399,7 +399,8 @@ public sealed class StorageEngine : IAsyncDisposable
         bool installed = false;
         try
         {
-            installed = await _compaction.ExclusiveAsync(() => store.TryInstallImportedAsync(reader, ct), ct).ConfigureAwait(false);
+            // No waiting for a running compaction: one that purged anything while this lands is discarded instead.
+            installed = await store.TryInstallImportedAsync(reader, ct).ConfigureAwait(false);
         }
         finally
         {

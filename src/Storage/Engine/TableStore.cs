@@ -184,12 +184,19 @@ public sealed class TableStore : IDisposable
     /// TRUNCATE is entirely before or after: false when one ran after the SSTable's generation was allocated (the
     /// import is older than the truncate, and its generation is below the floor a restart deletes); the caller drops it.
     /// </summary>
+    private long _importEpoch;
+
+    /// <summary>Grows with every imported SSTable installed (see CompactionRunner's purge check).</summary>
+    public long ImportEpoch => Interlocked.Read(ref _importEpoch);
+
     internal async Task<bool> TryInstallImportedAsync(SSTableReader reader, CancellationToken ct)
     {
         await _flushGate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
             if (reader.Generation < TruncatedGenerationFloor) return false;
+            // Before the swap: a compaction that sees the new SSTable's data missing from its sources sees the epoch moved.
+            Interlocked.Increment(ref _importEpoch);
             Swap(v => v with { SSTables = v.SSTables.Add(reader) });
             return true;
         }
