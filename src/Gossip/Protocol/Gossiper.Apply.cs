@@ -214,6 +214,20 @@ public sealed partial class Gossiper
         }
     }
 
+    /// <summary>
+    /// Puts an endpoint that is out of the ring for a reason gossip itself cannot see (removed by removenode, replaced,
+    /// or a host that moved to a new address: decided by the ring's membership rules) on the same path as a LEFT node:
+    /// forgotten after QuarantineDelay, its old generation ignored for another one. A restart (higher generation) takes
+    /// it off the path again.
+    /// </summary>
+    public void ScheduleForget(string endpoint, TimeSpan now)
+    {
+        if (endpoint != LocalEndpoint && _peers.ContainsKey(endpoint))
+        {
+            _leftSince.TryAdd(endpoint, now);
+        }
+    }
+
     private void ForgetLeftNodes(TimeSpan now)
     {
         List<string>? expired = null;

@@ -66,6 +66,15 @@ public sealed class GossipService : IAsyncDisposable
         }
     }
 
+    /// <summary>Forgets an endpoint after the quarantine delay (see <see cref="Gossiper.ScheduleForget"/>).</summary>
+    public void ScheduleForget(string endpoint)
+    {
+        lock (_gate)
+        {
+            _gossiper.ScheduleForget(endpoint, Now);
+        }
+    }
+
     /// <summary>Graceful stop: announce shutdown so peers mark this node down at once, then stop the timer.</summary>
     public async Task StopAsync()
     {

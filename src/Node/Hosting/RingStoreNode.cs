@@ -343,11 +343,27 @@ public sealed partial class RingStoreNode : IAsyncDisposable
                 Gossip.SetState(ApplicationState.Load, load.ToString(CultureInfo.InvariantCulture));
                 // Also the schema safety net: re-check every live peer's version (a missed event heals here).
                 var current = Gossip.Current;
+                ForgetDepartedMembers(current);
                 foreach (var member in current.Members) PullSchemaIfDifferent(member, current.LocalEndpoint);
             }
         }
         catch (OperationCanceledException)
         {
+        }
+    }
+
+    /// <summary>
+    /// Endpoints the ring resolves as removed, replaced or moved (a host now at another address) are dead state that
+    /// gossip would carry forever: they are forgotten after the quarantine delay, as LEFT nodes are.
+    /// </summary>
+    private void ForgetDepartedMembers(MembershipSnapshot snapshot)
+    {
+        var ring = snapshot.For(new RingStore.Gossip.Ring.SimpleStrategy(1));
+        foreach (var member in ring.Members)
+        {
+            if (member.Role == RingStore.Gossip.Ring.MemberRole.Out && member.DisplayStatus is NodeStatus.Removed or "MOVED"
+                && !snapshot.IsAlive(member.Endpoint))
+                Gossip.ScheduleForget(member.Endpoint);
         }
     }
 

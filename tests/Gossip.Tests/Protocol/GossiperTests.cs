@@ -125,4 +125,23 @@ public class GossiperTests
         b.Receive(fresh, T0 + TimeSpan.FromSeconds(34));
         Assert.Equal(NodeStatus.Boot, b.States["a"].Status);
     }
+
+    [Fact]
+    public void An_endpoint_scheduled_for_forgetting_is_forgotten_after_the_quarantine_and_not_resurrected()
+    {
+        // A removed or replaced node says nothing itself (it is dead): the node decides from the ring and schedules it.
+        Gossiper a = Node("a", 1, "b"), b = Node("b", 1, "b");
+        Exchange(a.Tick(T0), a, b, T0);
+        b.ScheduleForget("a", T0 + TimeSpan.FromSeconds(1));
+        b.ScheduleForget("b", T0 + TimeSpan.FromSeconds(1)); // itself: ignored
+        Assert.True(b.States.ContainsKey("a"));
+        Assert.DoesNotContain(b.Tick(T0 + TimeSpan.FromSeconds(20)).Events, e => e.Kind == GossipEventKind.Removed);
+        var removed = b.Tick(T0 + TimeSpan.FromSeconds(32));
+        Assert.Contains(removed.Events, e => e.Kind == GossipEventKind.Removed && e.Endpoint == "a");
+        Assert.False(b.States.ContainsKey("a"));
+        Assert.True(b.States.ContainsKey("b"));
+        var stale = new GossipAck2(1, "c", [new EndpointStateDelta("a", 1, 50, [new ApplicationStateEntry(0, NodeStatus.Normal, 40)])]);
+        b.Receive(stale, T0 + TimeSpan.FromSeconds(33));
+        Assert.False(b.States.ContainsKey("a"));
+    }
 }
