@@ -101,7 +101,8 @@ public sealed partial class RingStoreClient : IAsyncDisposable
     private NodeConnection Connection(string rpcAddress) => _connections.GetOrAdd(rpcAddress, a => new NodeConnection(a));
 
     /// <summary>
-    /// Nodes to try, best first: the replicas of the token (rotated so load spreads over them) when known, then
+    /// Nodes to try, best first: the replicas of the token (the same one first for a partition unless ShuffleReplicas,
+    /// else rotated per request) when known, then
     /// every other node round-robin. Nodes marked unreachable go last rather than nowhere.
     /// </summary>
     private List<NodeConnection> QueryPlan(string? keyspace, Core.Partitioning.Token? token)
@@ -111,7 +112,8 @@ public sealed partial class RingStoreClient : IAsyncDisposable
             .Concat(Options.ContactPoints).Distinct(StringComparer.Ordinal).ToList();
         long turn = Interlocked.Increment(ref _roundRobin);
         var replicas = Options.TokenAware && token is { } t && keyspace is not null ? metadata.ReplicaAddresses(keyspace, t).ToList() : [];
-        var ordered = Rotate(replicas, turn).Concat(Rotate(all.Except(replicas, StringComparer.Ordinal).ToList(), turn)).Select(Connection).ToList();
+        long replicaTurn = Options.ShuffleReplicas || token is not { } stable ? turn : (long)((ulong)stable.Value % int.MaxValue);
+        var ordered = Rotate(replicas, replicaTurn).Concat(Rotate(all.Except(replicas, StringComparer.Ordinal).ToList(), turn)).Select(Connection).ToList();
         var now = DateTime.UtcNow;
         return ordered.Where(c => c.IsUsable(now)).Concat(ordered.Where(c => !c.IsUsable(now))).ToList();
     }

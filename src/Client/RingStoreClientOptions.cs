@@ -22,6 +22,14 @@ public sealed record RingStoreClientOptions
     public bool TokenAware { get; init; } = true;
 
     /// <summary>
+    /// False (the default): every request for a partition goes first to the same replica (chosen by its token), so
+    /// a read at ONE after a write at ONE reaches the coordinator that applied the write (read-your-writes in the
+    /// common case); load spreads over partitions. True: rotate over the replicas per request (DataStax's
+    /// shuffleReplicas), which spreads one hot partition's requests over its replicas.
+    /// </summary>
+    public bool ShuffleReplicas { get; init; }
+
+    /// <summary>
     /// Send Mutate, Read and Execute over one multiplexed Session stream per node (<see cref="Sessions.RingStoreSession"/>)
     /// instead of a unary call each: same results and errors, a fraction of the CPU per request.
     /// </summary>

@@ -48,7 +48,7 @@ public sealed class ReadCoordinator(
         try
         {
             plan = ReplicaPlanner.PlanRead(replicas.Natural, replicas.Membership.IsAlive, consistency, replicas.Strategy,
-                replicas.Membership.LocalDatacenter, Score);
+                replicas.Membership.LocalDatacenter, Score, replicas.Membership.LocalEndpoint);
         }
         catch (UnavailableException)
         {

@@ -45,12 +45,18 @@ public sealed class WriteCoordinator(
 
         var tracker = new WriteResponseTracker(plan);
         var outcome = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Read-your-writes at ONE: a coordinator that is itself a replica answers a ONE write only once its own copy is
+        // applied (or failed), so its next ONE read, which prefers the local replica, sees the write. The consistency
+        // contract is unchanged (one acknowledgement); only which one is waited for.
+        bool waitForLocal = consistency is ConsistencyLevel.One or ConsistencyLevel.LocalOne
+            && plan.Targets.Any(t => t.Endpoint == replicas.Membership.LocalEndpoint);
+        bool localDone = !waitForLocal;
         void Record(Action<WriteResponseTracker> change)
         {
             lock (tracker)
             {
                 change(tracker);
-                if (tracker.IsSatisfied) outcome.TrySetResult();
+                if (tracker.IsSatisfied && localDone) outcome.TrySetResult();
                 else if (tracker.IsFailed) outcome.TrySetException(tracker.ToTimeoutException());
             }
         }
@@ -66,7 +72,11 @@ public sealed class WriteCoordinator(
         {
             if (replica.Endpoint == replicas.Membership.LocalEndpoint)
             {
-                _ = ApplyLocallyAsync(update, replica, Record, ct);
+                _ = ApplyLocallyAsync(update, replica, change => Record(t =>
+                {
+                    change(t);
+                    localDone = true;
+                }), ct);
             }
             else
             {

@@ -48,7 +48,7 @@ public static class ReplicaPlanner
 
     public static ReadPlan PlanRead(IReadOnlyList<NodeInfo> natural, Func<string, bool> isAlive,
         ConsistencyLevel consistency, IReplicationStrategy strategy, string localDatacenter,
-        Func<string, double> latencyScore)
+        Func<string, double> latencyScore, string? localEndpoint = null)
     {
         ArgumentNullException.ThrowIfNull(natural);
         ArgumentNullException.ThrowIfNull(isAlive);
@@ -76,6 +76,19 @@ public static class ReplicaPlanner
         var perDc = ConsistencyMath.IsPerDatacenter(consistency, strategy)
             ? ConsistencyMath.BlockForPerDatacenter(strategy)
             : new Dictionary<string, int>(StringComparer.Ordinal);
+        // A one-replica read by a coordinator that is a replica reads its own copy: no network hop, and it has every
+        // write this coordinator acknowledged at ONE (read-your-writes in the common case; WriteCoordinator waits
+        // for the local copy at ONE). Other replicas keep their latency order for speculation.
+        if (blockFor == 1 && perDc.Count == 0 && localEndpoint is not null)
+        {
+            int local = candidates.FindIndex(c => c.Endpoint == localEndpoint);
+            if (local > 0)
+            {
+                var self = candidates[local];
+                candidates.RemoveAt(local);
+                candidates.Insert(0, self);
+            }
+        }
         AssureSufficientLive(consistency, blockFor, perDc, candidates);
 
         List<NodeInfo> contacts;
