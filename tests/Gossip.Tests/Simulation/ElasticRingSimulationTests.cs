@@ -130,7 +130,7 @@ public class ElasticRingSimulationTests
         c.StartOwners(5);
         c.Watch.RunFor(TimeSpan.FromSeconds(10));
 
-        c.Sim.AddNode(joiner, c.States(5, owner: false));
+        c.Watch.Publish(c.Sim.AddNode(joiner, c.States(5, owner: false)));
         // The node learns the ring before it picks tokens (and everyone hears of it).
         Assert.True(c.Watch.RunUntil(() => c.Running.All(n => n.Gossiper.States.Count == 6), TimeSpan.FromSeconds(60)),
             "the new node and the cluster did not learn of each other");

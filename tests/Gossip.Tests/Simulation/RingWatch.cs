@@ -98,6 +98,10 @@ internal sealed class TopologyCluster
             Sim.AddNode(Name(i), States(i, owner: true));
         }
         Sim.PreConverge();
+        foreach (SimulatedNode node in Sim.Nodes)
+        {
+            Watch.Publish(node);
+        }
         Watch.ObserveAll();
     }
 
@@ -105,6 +109,7 @@ internal sealed class TopologyCluster
     public void Set(string endpoint, ApplicationState key, string value)
     {
         Sim[endpoint].Gossiper.SetApplicationState(key, value);
+        Watch.Publish(Sim[endpoint]);
         Watch.ObserveAll();
     }
 
@@ -138,13 +143,14 @@ internal sealed class RingWatch
     private readonly IReplicationStrategy _strategy;
     private readonly string _label;
     private readonly Dictionary<string, string> _lastFingerprint = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _published = new(StringComparer.Ordinal);
 
     public RingWatch(GossipSimulation sim, IReplicationStrategy strategy, string label)
     {
         _sim = sim;
         _strategy = strategy;
         _label = label;
-        sim.EventSink = (_, observer, _) => Observe(sim[observer]);
+        sim.EventSink = (_, observer, _) => Publish(sim[observer]);
     }
 
     /// <summary>Checked on every snapshot built: (observing node, its snapshot). Throw to fail.</summary>
@@ -156,6 +162,18 @@ internal sealed class RingWatch
     public Dictionary<string, ClusterSnapshot> Current { get; } = new(StringComparer.Ordinal);
 
     public long Builds { get; private set; }
+
+    /// <summary>
+    /// As the real node (GossipService): a new snapshot is published only when a gossip call raised events or the
+    /// node set one of its own states. <see cref="ObserveAll"/> checks that it never differs from a fresh build, i.e.
+    /// that no ring-relevant change happens without an event.
+    /// </summary>
+    public ClusterSnapshot Publish(SimulatedNode node)
+    {
+        ClusterSnapshot snapshot = Observe(node);
+        _published[node.Endpoint] = Fingerprint(snapshot);
+        return snapshot;
+    }
 
     public ClusterSnapshot Observe(SimulatedNode node)
     {
@@ -186,7 +204,13 @@ internal sealed class RingWatch
         var owners = new Dictionary<long, string>();
         foreach (SimulatedNode node in _sim.Nodes.Where(n => n.IsRunning))
         {
-            RingSnapshot ring = Observe(node).Ring;
+            ClusterSnapshot snapshot = Observe(node);
+            if (_published.TryGetValue(node.Endpoint, out string? published) && published != Fingerprint(snapshot))
+            {
+                throw new InvalidOperationException($"{_label}, t={_sim.Now.TotalSeconds:F3} s: {node.Endpoint}'s ring changed without a gossip event: "
+                    + $"published {published}, now {Fingerprint(snapshot)}");
+            }
+            RingSnapshot ring = snapshot.Ring;
             for (int i = 0; i < ring.VnodeCount; i++)
             {
                 long token = ring.TokenAt(i).Value;
