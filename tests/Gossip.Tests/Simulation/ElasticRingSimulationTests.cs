@@ -41,13 +41,23 @@ public class ElasticRingSimulationTests
     [MemberData(nameof(Seeds))]
     public void Removenode_of_a_dead_node_is_pending_while_REMOVING_then_gone(int seed) => RunRemoval(seed);
 
+    /// <summary>The three scenarios again with delays up to 3 s and a 5-20 s stall of another node at every announcement.</summary>
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void Join_leave_and_removal_hold_with_long_delays_and_stalled_nodes(int seed)
+    {
+        RunJoin(seed, rough: true);
+        RunLeave(seed, rough: true);
+        RunRemoval(seed, rough: true);
+    }
+
     [Theory]
     [InlineData(3)]
     [InlineData(8)]
     [InlineData(13)]
     public void Same_seed_gives_the_same_ring_versions_and_final_state(int seed)
     {
-        foreach (Func<int, Outcome> scenario in new Func<int, Outcome>[] { RunJoin, RunLeave, RunRemoval })
+        foreach (Func<int, Outcome> scenario in new Func<int, Outcome>[] { s => RunJoin(s), s => RunLeave(s), s => RunRemoval(s), s => RunLeave(s, rough: true) })
         {
             Outcome first = scenario(seed), second = scenario(seed);
             Assert.Equal(first.Versions, second.Versions);
@@ -61,9 +71,9 @@ public class ElasticRingSimulationTests
     /// Five owners; a sixth node starts gossiping with no STATUS or TOKENS, then announces TOKENS and BOOT, waits
     /// until every live node sees BOOT, "streams" for 20 s and announces NORMAL.
     /// </summary>
-    internal static Outcome RunJoin(int seed)
+    internal static Outcome RunJoin(int seed, bool rough = false)
     {
-        var c = new TopologyCluster(seed, endpoints: 6);
+        var c = new TopologyCluster(seed, endpoints: 6, rough);
         string joiner = TopologyCluster.Name(5);
         string[] owners = [.. Enumerable.Range(0, 5).Select(TopologyCluster.Name)];
         string ownersRing = TopologyCluster.RingText(Enumerable.Range(0, 5).Select(c.Member));
@@ -168,29 +178,29 @@ public class ElasticRingSimulationTests
     /// ring at LEFT and forgets it after the quarantine; late copies of its old states, delivered to every node
     /// within its quarantine, must not bring it back.
     /// </summary>
-    internal static Outcome RunLeave(int seed)
+    internal static Outcome RunLeave(int seed, bool rough = false)
     {
-        var c = new TopologyCluster(seed, endpoints: 5);
+        var c = new TopologyCluster(seed, endpoints: 5, rough);
         string leaver = TopologyCluster.Name(2);
         string allRing = TopologyCluster.RingText(Enumerable.Range(0, 5).Select(c.Member));
         string finalRing = TopologyCluster.RingText(Enumerable.Range(0, 5).Where(i => i != 2).Select(c.Member));
         var statusVersion = new Dictionary<string, int>(StringComparer.Ordinal);
         var sawLeft = new HashSet<string>(StringComparer.Ordinal);
-        var forgot = new HashSet<string>(StringComparer.Ordinal);
+        var forgot = new Dictionary<string, TimeSpan>(StringComparer.Ordinal); // node -> when it forgot the leaver
         c.Watch.Invariant = (node, s) =>
         {
             Assert.Empty(s.Joining);
             if (!node.Gossiper.States.TryGetValue(leaver, out EndpointState? seen))
             {
                 Assert.True(sawLeft.Contains(node.Endpoint), "forgot the leaver before seeing LEFT");
-                forgot.Add(node.Endpoint);
+                forgot.TryAdd(node.Endpoint, c.Sim.Now);
                 Assert.Null(s.Member(leaver));
                 Assert.Empty(s.Leaving);
                 Assert.True(s.Pending.IsEmpty);
                 Assert.Equal(finalRing, TopologyCluster.RingText(s.Ring));
                 return;
             }
-            Assert.False(forgot.Contains(node.Endpoint), $"the forgotten leaver is back, STATUS {seen.Status}");
+            Assert.False(forgot.ContainsKey(node.Endpoint), $"the forgotten leaver is back, STATUS {seen.Status}");
             int version = RingWatch.StatusVersion(seen, ApplicationState.Status);
             Assert.True(version >= statusVersion.GetValueOrDefault(node.Endpoint), $"the leaver's STATUS went back to version {version}");
             statusVersion[node.Endpoint] = version;
@@ -245,16 +255,19 @@ public class ElasticRingSimulationTests
             $"seed {seed}: the LEFT node was not forgotten by every node");
         Assert.True(c.Watch.AllAgree());
 
-        // Late copies of everything the leaver ever said, in every message kind, from a peer, within each node's quarantine.
+        // Late copies of everything the leaver ever said, in every message kind, from a peer, each arriving within the
+        // receiver's quarantine (which starts when it forgets the leaver and lasts QuarantineDelay).
         var late = new Random(seed);
         int generation = normalState.Heartbeat.Generation;
         foreach (SimulatedNode node in c.Running.ToList())
         {
             string from = c.Running.First(n => n != node).Endpoint;
+            TimeSpan window = forgot[node.Endpoint] + TopologyCluster.Quarantine - TimeSpan.FromSeconds(1) - c.Sim.Now;
+            Assert.True(window > TimeSpan.Zero, $"{node.Endpoint} forgot the leaver too early to test its quarantine");
             foreach (EndpointState old in new[] { normalState, leavingState, leftState })
             {
                 EndpointStateDelta delta = StateDeltas.Newer(leaver, old, 0);
-                TimeSpan Within() => TimeSpan.FromMilliseconds(late.Next(1, (int)(TopologyCluster.Quarantine.TotalMilliseconds / 2)));
+                TimeSpan Within() => TimeSpan.FromTicks((long)(late.NextDouble() * window.Ticks));
                 c.Sim.DeliverLate(node.Endpoint, new GossipAck2(GossipMessageSerializer.CurrentProtocolVersion, from, [delta]), Within());
                 c.Sim.DeliverLate(node.Endpoint, new GossipAck(GossipMessageSerializer.CurrentProtocolVersion, from, [], [delta]), Within());
                 c.Sim.DeliverLate(node.Endpoint, new GossipSyn(GossipMessageSerializer.CurrentProtocolVersion, from, c.Sim.Options.Gossip.ClusterName,
@@ -273,9 +286,9 @@ public class ElasticRingSimulationTests
     /// Five owners; one crashes. Once everyone has convicted it, another announces REMOVING:hostid in its REMOVAL
     /// state, "streams" for 20 s, then REMOVED:hostid.
     /// </summary>
-    internal static Outcome RunRemoval(int seed)
+    internal static Outcome RunRemoval(int seed, bool rough = false)
     {
-        var c = new TopologyCluster(seed, endpoints: 5);
+        var c = new TopologyCluster(seed, endpoints: 5, rough);
         string dead = TopologyCluster.Name(3), coordinator = TopologyCluster.Name(0);
         Guid deadHost = c.HostIds[3];
         string allRing = TopologyCluster.RingText(Enumerable.Range(0, 5).Select(c.Member));

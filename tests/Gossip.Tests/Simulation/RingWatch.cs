@@ -17,9 +17,14 @@ internal sealed class TopologyCluster
 
     public static readonly TimeSpan Quarantine = TimeSpan.FromSeconds(30);
 
-    public TopologyCluster(int seed, int endpoints)
+    private readonly Random _stalls;
+
+    /// <param name="rough">Delays up to 3 s instead of 300 ms, and every announcement stalls another node for 5-20 s (a GC pause).</param>
+    public TopologyCluster(int seed, int endpoints, bool rough = false)
     {
         Seed = seed;
+        Rough = rough;
+        _stalls = new Random(seed + 1);
         Loss = 0.10 + 0.10 * (seed % 3); // 10, 20 or 30 % of messages lost
         Strategy = seed % 2 == 0
             ? new SimpleStrategy(3)
@@ -29,7 +34,7 @@ internal sealed class TopologyCluster
             Seed = seed,
             LossProbability = Loss,
             MinDelay = TimeSpan.FromMilliseconds(1),
-            MaxDelay = TimeSpan.FromMilliseconds(300),
+            MaxDelay = TimeSpan.FromMilliseconds(rough ? 3000 : 300),
             Gossip = new GossiperOptions { Seeds = [SimulationTestKit.Name(0), SimulationTestKit.Name(1)], QuarantineDelay = Quarantine },
         });
         var random = new Random(seed * 7919 + 17);
@@ -50,10 +55,12 @@ internal sealed class TopologyCluster
             random.NextBytes(bytes);
             HostIds.Add(new Guid(bytes));
         }
-        Watch = new RingWatch(Sim, Strategy, $"seed {seed} ({Loss:P0} loss, {Strategy.GetType().Name})");
+        Watch = new RingWatch(Sim, Strategy, $"seed {seed} ({Loss:P0} loss, {Strategy.GetType().Name}{(rough ? ", rough" : "")})");
     }
 
     public int Seed { get; }
+
+    public bool Rough { get; }
 
     public double Loss { get; }
 
@@ -111,6 +118,11 @@ internal sealed class TopologyCluster
         Sim[endpoint].Gossiper.SetApplicationState(key, value);
         Watch.Publish(Sim[endpoint]);
         Watch.ObserveAll();
+        if (Rough)
+        {
+            var others = Running.Where(n => n.Endpoint != endpoint).ToList();
+            Sim.Pause(others[_stalls.Next(others.Count)].Endpoint, TimeSpan.FromSeconds(5 + _stalls.NextDouble() * 15));
+        }
     }
 
     public IEnumerable<SimulatedNode> Running => Sim.Nodes.Where(n => n.IsRunning);
