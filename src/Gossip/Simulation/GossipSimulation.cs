@@ -119,6 +119,18 @@ public sealed class GossipSimulation
 
     public void Heal() => _partitionOf.Clear();
 
+    /// <summary>
+    /// Delivers a message to a node after <paramref name="delay"/>, outside the loss model: a packet that lingered in
+    /// the network or a duplicate, e.g. an old state arriving after its owner has left. Draws nothing from the seeded
+    /// random source, so it does not change the rest of the run.
+    /// </summary>
+    public void DeliverLate(string to, IGossipMessage message, TimeSpan delay)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        SimulatedNode node = _nodes[to];
+        Schedule(Now + delay, new ScheduledItem(node, node.Incarnation, message));
+    }
+
     public void RunFor(TimeSpan duration) => RunUntilTime(Now + duration);
 
     /// <summary>Runs until the condition holds (checked every <paramref name="checkEvery"/>) or the time limit; returns whether it held.</summary>
