@@ -17,4 +17,6 @@ public enum RequestErrorKind
     ValueTooLarge = 8,
     AlreadyExists = 9,
     SyntaxError = 10,
+    /// <summary>Replicas answered a write with errors and the level can no longer be met (see WriteFailureException).</summary>
+    WriteFailure = 11,
 }

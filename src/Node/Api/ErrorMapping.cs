@@ -23,6 +23,7 @@ public static class ErrorMapping
         {
             UnavailableException u => Add(trailers, (RequiredTrailer, u.Required), (AliveTrailer, u.Alive), (StatusCode.Unavailable, RequestErrorKind.Unavailable)),
             WriteTimeoutException w => Add(trailers, (ReceivedTrailer, w.Received), (RequiredTrailer, w.BlockFor), (StatusCode.DeadlineExceeded, RequestErrorKind.WriteTimeout)),
+            WriteFailureException f => AddFailures(trailers, f),
             ReadTimeoutException r => Add(trailers, (ReceivedTrailer, r.Received), (RequiredTrailer, r.BlockFor), (StatusCode.DeadlineExceeded, RequestErrorKind.ReadTimeout)),
             UnknownTableException => (StatusCode.NotFound, RequestErrorKind.UnknownTable),
             ValueTooLargeException => (StatusCode.InvalidArgument, RequestErrorKind.ValueTooLarge),
@@ -34,6 +35,15 @@ public static class ErrorMapping
         trailers.Add(KindTrailer, kind.ToString());
         string message = kind == RequestErrorKind.ServerError ? $"Server error: {error.GetType().Name}: {error.Message}" : error.Message;
         return new RpcException(new Status(code, message), trailers);
+    }
+
+    public const string FailuresTrailer = "ringstore-failures";
+
+    /// <summary>WriteFailure: the acks, the block-for and the number of replicas that answered with an error.</summary>
+    private static (StatusCode, RequestErrorKind) AddFailures(Metadata trailers, WriteFailureException f)
+    {
+        trailers.Add(FailuresTrailer, f.Failures.Count.ToString(CultureInfo.InvariantCulture));
+        return Add(trailers, (ReceivedTrailer, f.Received), (RequiredTrailer, f.BlockFor), (StatusCode.Aborted, RequestErrorKind.WriteFailure));
     }
 
     private static (StatusCode, RequestErrorKind) Add(Metadata trailers, (string Key, int Value) a, (string Key, int Value) b, (StatusCode, RequestErrorKind) result)

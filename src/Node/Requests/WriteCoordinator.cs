@@ -57,7 +57,8 @@ public sealed class WriteCoordinator(
             {
                 change(tracker);
                 if (tracker.IsSatisfied && localDone) outcome.TrySetResult();
-                else if (tracker.IsFailed) outcome.TrySetException(tracker.ToTimeoutException());
+                // Failed for good: answer once every replica has answered (so the counts are what happened), or at the timeout.
+                else if (tracker.IsFailed && !tracker.Outstanding.Any()) outcome.TrySetException(tracker.ToFailure());
             }
         }
 
@@ -94,9 +95,14 @@ public sealed class WriteCoordinator(
         catch (TimeoutException)
         {
             metrics.WriteTimeout();
-            lock (tracker) throw tracker.ToTimeoutException();
+            lock (tracker) throw tracker.IsFailed ? tracker.ToFailure() : tracker.ToTimeoutException();
         }
         catch (WriteTimeoutException)
+        {
+            metrics.WriteTimeout();
+            throw;
+        }
+        catch (WriteFailureException)
         {
             metrics.WriteTimeout();
             throw;
@@ -115,7 +121,7 @@ public sealed class WriteCoordinator(
 #pragma warning restore CA1031
         {
             logger.LogError(e, "Local write to {Table} failed", update.Table);
-            record(t => t.RecordFailure(self.Endpoint));
+            record(t => t.RecordFailure(self.Endpoint, $"{e.GetType().Name}: {e.Message}"));
         }
     }
 
@@ -131,11 +137,14 @@ public sealed class WriteCoordinator(
         }
         catch (Exception e) when (e is RequestTimeoutException or RequestFailedException or IOException)
         {
-            logger.LogDebug("Write to {Replica} failed ({Reason}); hinting it", replica.Endpoint, e.Message);
+            // An error answer (disk full, I/O error) is the replica telling us it failed; a timeout or lost connection is not.
+            string? error = e is RequestFailedException { Reason: RequestFailureReason.RemoteHandlerFailed } f ? f.Detail : null;
+            if (error is not null) ReplicaFailureLog.Warn(logger, time, replica.Endpoint, error);
+            else logger.LogDebug("Write to {Replica} failed ({Reason}); hinting it", replica.Endpoint, e.Message);
             bool hinted = await hints.TryHintAsync(membership, replica, update).ConfigureAwait(false);
             record(t =>
             {
-                t.RecordFailure(replica.Endpoint);
+                t.RecordFailure(replica.Endpoint, error);
                 if (hinted) t.RecordHint(replica.Endpoint);
             });
         }

@@ -33,6 +33,26 @@ public class WriteResponseTrackerTests
     }
 
     [Fact]
+    public void Replicas_answering_with_errors_make_a_WriteFailure_with_the_acks_and_each_error_and_silence_stays_a_timeout()
+    {
+        var plan = ReplicaPlanner.PlanWrite(SimpleReplicas, [], _ => true, ConsistencyLevel.All, Simple3, "dc1");
+        var tracker = new WriteResponseTracker(plan);
+        tracker.RecordFailure("n2", "IOException: No space left on device");
+        Assert.True(tracker.IsFailed);
+        tracker.RecordAck("n1");
+        tracker.RecordAck("n3");
+        var failure = Assert.IsType<RingStore.Core.Errors.WriteFailureException>(tracker.ToFailure());
+        Assert.Equal(2, failure.Received);
+        Assert.Equal(3, failure.BlockFor);
+        Assert.Equal("IOException: No space left on device", failure.Failures["n2"]);
+        Assert.Contains("2 of 3", failure.Message, StringComparison.Ordinal);
+
+        var silent = new WriteResponseTracker(plan);
+        silent.RecordFailure("n2"); // a timeout or a lost connection: not an error answer
+        Assert.IsType<RingStore.Core.Errors.WriteTimeoutException>(silent.ToFailure());
+    }
+
+    [Fact]
     public void Hints_count_for_any_only()
     {
         var anyPlan = ReplicaPlanner.PlanWrite(SimpleReplicas, [], _ => false, ConsistencyLevel.Any, Simple3, "dc1");

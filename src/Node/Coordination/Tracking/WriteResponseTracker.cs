@@ -65,8 +65,29 @@ public sealed class WriteResponseTracker
         return true;
     }
 
-    /// <summary>A replica answered with an error (or the messaging layer gave up on it).</summary>
-    public bool RecordFailure(string endpoint) => _targets.ContainsKey(endpoint) && _answered.Add(endpoint);
+    private readonly Dictionary<string, string> _errors = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// A replica will not acknowledge: it answered with an error (<paramref name="error"/> says which), or the
+    /// messaging layer gave up on it (timeout, lost connection: <paramref name="error"/> null).
+    /// </summary>
+    public bool RecordFailure(string endpoint, string? error = null)
+    {
+        if (!_targets.ContainsKey(endpoint) || !_answered.Add(endpoint)) return false;
+        if (error is not null) _errors[endpoint] = error;
+        return true;
+    }
+
+    /// <summary>Replicas that answered with an error, and the error.</summary>
+    public IReadOnlyDictionary<string, string> Errors => _errors;
+
+    /// <summary>
+    /// Why the write failed once <see cref="IsFailed"/>: a WriteFailure when any replica answered with an error
+    /// (the acks so far and each error), else a WriteTimeout (replicas that did not answer).
+    /// </summary>
+    public Exception ToFailure() => _errors.Count > 0
+        ? new WriteFailureException(_plan.Consistency, Received, BlockFor, new Dictionary<string, string>(_errors, StringComparer.Ordinal))
+        : ToTimeoutException();
 
     /// <summary>A hint was stored durably for this replica (counts toward ANY only).</summary>
     public bool RecordHint(string endpoint) => _replicas.Contains(endpoint) && _hinted.Add(endpoint);
