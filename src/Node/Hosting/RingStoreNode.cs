@@ -134,6 +134,7 @@ public sealed partial class RingStoreNode : IAsyncDisposable
             CommitLogSync = Options.CommitLogSync,
             CommitLogPeriodicSyncInterval = Options.CommitLogSyncPeriod,
             CommitLogGroupWindow = Options.CommitLogGroupWindow,
+            SkipCorruptCommitLogEntries = Options.CommitLogIgnoreReplayErrors,
             MemtableFlushThresholdBytes = (long)Options.MemtableBudgetMiB << 20,
             MaxValueSizeBytes = (long)Options.MaxValueSizeMiB << 20,
             CompactionThroughputMiBPerSecond = Options.CompactionThroughputMiBPerSecond,
