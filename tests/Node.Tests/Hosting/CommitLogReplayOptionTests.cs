@@ -66,7 +66,24 @@ public sealed class CommitLogReplayOptionTests
         Assert.True(Enumerable.Range(0, Rows * 2 / 5).All(rows.Contains), $"entries before the corruption are missing: {Rows - rows.Count} rows lost");
     }
 
+    /// <summary>Copies a live directory; FasterLog replaces its commit-metadata files as it goes, so a vanished file means copy again.</summary>
     private static void CopyDirectory(string from, string to)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                CopyOnce(from, to);
+                return;
+            }
+            catch (FileNotFoundException) when (attempt < 10)
+            {
+                Directory.Delete(to, recursive: true);
+            }
+        }
+    }
+
+    private static void CopyOnce(string from, string to)
     {
         foreach (var dir in Directory.GetDirectories(from, "*", SearchOption.AllDirectories))
             Directory.CreateDirectory(dir.Replace(from, to, StringComparison.Ordinal));
