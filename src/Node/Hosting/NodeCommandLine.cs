@@ -15,6 +15,7 @@ public static class NodeCommandLine
         ["--dc"] = "RingStore:Datacenter",
         ["--rack"] = "RingStore:Rack",
         ["--commitlog-sync"] = "RingStore:CommitLogSync",
+        ["--commitlog-ignore-replay-errors"] = "RingStore:CommitLogIgnoreReplayErrors",
         ["--memtable-mib"] = "RingStore:MemtableBudgetMiB",
         ["--compaction-mib-per-sec"] = "RingStore:CompactionThroughputMiBPerSecond",
         ["--hint-window"] = "RingStore:HintWindow",

@@ -43,6 +43,15 @@ public sealed class NodeOptions
 
     public TimeSpan CommitLogGroupWindow { get; set; } = TimeSpan.FromMilliseconds(2);
 
+    /// <summary>
+    /// Start even though the commit log has corrupt entries in the middle of a segment (Cassandra's
+    /// commitlog.ignorereplayerrors), switch <c>--commitlog-ignore-replay-errors true</c>. Off by default: the node then
+    /// refuses to start and names the segment and offset. On, the corrupt entries are skipped and their mutations are
+    /// lost on this replica (repair, hints and read repair bring them back from the other replicas; at RF 1 they are
+    /// gone). A torn tail (the last entries of a crash) is cut off either way.
+    /// </summary>
+    public bool CommitLogIgnoreReplayErrors { get; set; }
+
     public int MemtableBudgetMiB { get; set; } = 64;
 
     /// <summary>

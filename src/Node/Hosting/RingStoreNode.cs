@@ -120,6 +120,7 @@ public sealed partial class RingStoreNode : IAsyncDisposable
         ThreadPool.GetMinThreads(out int workers, out int completionPorts);
         if (workers < MinThreadPoolThreads) ThreadPool.SetMinThreads(MinThreadPoolThreads, completionPorts);
         Directory.CreateDirectory(Options.DataDirectory);
+        bool newIdentity = NodeIdentityStore.Load(Options.DataDirectory) is null;
         Identity = NodeIdentityFactory.LoadOrCreate(Options, _time);
         if (Identity.Decommissioned)
             throw new InvalidOperationException($"This node (host {Identity.HostId}) was decommissioned and left the ring; it must not start on " +
@@ -134,6 +135,7 @@ public sealed partial class RingStoreNode : IAsyncDisposable
             CommitLogSync = Options.CommitLogSync,
             CommitLogPeriodicSyncInterval = Options.CommitLogSyncPeriod,
             CommitLogGroupWindow = Options.CommitLogGroupWindow,
+            SkipCorruptCommitLogEntries = Options.CommitLogIgnoreReplayErrors,
             MemtableFlushThresholdBytes = (long)Options.MemtableBudgetMiB << 20,
             MaxValueSizeBytes = (long)Options.MaxValueSizeMiB << 20,
             CompactionThroughputMiBPerSecond = Options.CompactionThroughputMiBPerSecond,
@@ -214,6 +216,21 @@ public sealed partial class RingStoreNode : IAsyncDisposable
             states[ApplicationState.Tokens] = RingStore.Gossip.Ring.ClusterView.FormatTokens(Identity.Tokens.Select(t => new Core.Partitioning.Token(t)));
             states[ApplicationState.Status] = NodeStatus.Normal;
             if (Identity.ReplacedHostId != Guid.Empty) states[ApplicationState.Replacing] = Identity.ReplacedHostId.ToString("D");
+        }
+        if ((newIdentity || (Identity.BootstrapPending && !Identity.HasTokens)) && string.IsNullOrEmpty(Options.Replace))
+        {
+            try
+            {
+                await Topology.RefuseIfAddressTakenAsync(ct).ConfigureAwait(false);
+            }
+            catch (TopologyRefusedException e)
+            {
+                // The identity made a moment ago must not outlive the refusal: started again, the node would take
+                // it for its own and (a seed) join with new tokens.
+                if (newIdentity) File.Delete(NodeIdentityStore.PathFor(Options.DataDirectory));
+                _logger.LogCritical("Refusing to start: {Reason}", e.Message);
+                throw;
+            }
         }
         // A joining node gossips without STATUS and TOKENS until it has learned the ring and chosen its tokens.
         Gossip.Start(Identity.LastGeneration, states);

@@ -43,9 +43,15 @@ public sealed record StreamPullResponse(
     [property: Key(0)] long Bytes,
     [property: Key(1)] int Ranges);
 
-/// <summary>What role the answering node's ring gives an endpoint (see ResolvedMember.DisplayStatus).</summary>
+/// <summary>
+/// What role the answering node's ring gives an endpoint (see ResolvedMember.DisplayStatus), and which host id it has
+/// there ("" when unknown); <see cref="TopologyProbeResponse.InRing"/> is false for an unknown endpoint or one that is Out.
+/// </summary>
 [MessagePackObject]
 public sealed record TopologyProbeRequest([property: Key(0)] string Endpoint);
 
 [MessagePackObject]
-public sealed record TopologyProbeResponse([property: Key(0)] string Status);
+public sealed record TopologyProbeResponse(
+    [property: Key(0)] string Status,
+    [property: Key(1)] string HostId = "",
+    [property: Key(2)] bool InRing = false);

@@ -2,7 +2,9 @@ using Microsoft.Extensions.Logging;
 using RingStore.Core.Partitioning;
 using RingStore.Gossip.Ring;
 using RingStore.Gossip.State;
+using RingStore.Node.Coordination;
 using RingStore.Node.Hosting;
+using RingStore.Node.Messaging;
 using RingStore.Node.Streaming;
 
 namespace RingStore.Node.Topology;
@@ -94,6 +96,44 @@ public sealed partial class TopologyOperations
             throw;
         }
     }
+
+    /// <summary>
+    /// Before a node with a new identity gossips for the first time: asks the seeds (other than itself) which host
+    /// their ring has at this node's address, and refuses to start when it is another host that is not Out (a node
+    /// whose data directory was wiped and started again at the same address, Cassandra's "a node with address X
+    /// already exists"). It must run before gossip: once this node gossips its new generation, every peer replaces
+    /// the old host's state at this address and the old host id is gone from the view. Seeds that do not answer are
+    /// skipped: an unreachable cluster cannot be asked, and bootstrap waits for the ring anyway.
+    /// </summary>
+    public async Task RefuseIfAddressTakenAsync(CancellationToken ct)
+    {
+        Guid self = node.Identity.HostId;
+        foreach (string seed in node.Options.SeedList())
+        {
+            if (string.Equals(seed, Self, StringComparison.Ordinal)) continue;
+            TopologyProbeResponse answer;
+            try
+            {
+                var probe = CoordinationMessageSerializer.Serialize(new TopologyProbeRequest(Self));
+                Response r = await node.Messaging.SendRequestAsync(PeerAddress.Parse(seed), Verb.TopologyProbe, probe, TimeSpan.FromSeconds(2), ct)
+                    .ConfigureAwait(false);
+                answer = CoordinationMessageSerializer.Deserialize<TopologyProbeResponse>(r.Payload);
+            }
+            catch (Exception e) when (e is RequestTimeoutException or RequestFailedException or IOException)
+            {
+                logger.LogInformation("Could not ask seed {Seed} who holds {Endpoint}: {Reason}", seed, Self, e.Message);
+                continue;
+            }
+            if (answer.InRing && Guid.TryParse(answer.HostId, out Guid owner) && owner != self)
+                throw new TopologyRefusedException(AddressTakenMessage(Self, owner));
+        }
+    }
+
+    /// <summary>The refusal of a node with a new, empty data directory at an address that belongs to <paramref name="owner"/>.</summary>
+    public static string AddressTakenMessage(string address, Guid owner) =>
+        $"{address} belongs to host {owner:D} in the ring; this node has a new, empty data directory. Start it with --replace {owner:D} " +
+        "to take over that host's ranges with its data, or use another address. (Replacing a host at its own address is not " +
+        $"supported yet: start the replacement on another address with --replace {owner:D}, or remove host {owner:D} from the ring first.)";
 
     private IReadOnlyList<Token> AllocateTokens(RingSnapshot ring)
     {

@@ -6,7 +6,10 @@ using RingStore.Node.Streaming;
 
 namespace RingStore.Node.Topology;
 
-/// <summary>Answers what this node's ring makes of an endpoint, so an operation knows its announcement has arrived.</summary>
+/// <summary>
+/// Answers what this node's ring makes of an endpoint, so an operation knows its announcement has arrived, and which host
+/// holds it, so a new node can tell that its address already belongs to another host before it gossips.
+/// </summary>
 public sealed class TopologyProbeVerbHandler(Func<MembershipSnapshot> membership) : IVerbHandler
 {
     private static readonly SimpleStrategy PrimaryOnly = new(1);
@@ -14,7 +17,9 @@ public sealed class TopologyProbeVerbHandler(Func<MembershipSnapshot> membership
     public ValueTask<ReadOnlyMemory<byte>?> HandleAsync(PeerAddress sender, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
         var request = CoordinationMessageSerializer.Deserialize<TopologyProbeRequest>(payload);
-        string status = membership().For(PrimaryOnly).Member(request.Endpoint)?.DisplayStatus ?? "UNKNOWN";
-        return ValueTask.FromResult<ReadOnlyMemory<byte>?>(CoordinationMessageSerializer.Serialize(new TopologyProbeResponse(status)));
+        var member = membership().For(PrimaryOnly).Member(request.Endpoint);
+        var response = new TopologyProbeResponse(member?.DisplayStatus ?? "UNKNOWN", member?.HostId.ToString("D") ?? "",
+            member is not null && member.Role != MemberRole.Out);
+        return ValueTask.FromResult<ReadOnlyMemory<byte>?>(CoordinationMessageSerializer.Serialize(response));
     }
 }

@@ -7,6 +7,9 @@ namespace RingStore.Storage.CommitLog;
 /// </summary>
 public sealed class CommitLogCorruptionException : Exception
 {
+    /// <summary>The node's command-line switch that maps to <see cref="CommitLogOptions.SkipCorruptEntries"/>.</summary>
+    public const string IgnoreSwitch = "--commitlog-ignore-replay-errors";
+
     /// <summary>Full path of the segment file holding the corrupt entry.</summary>
     public string File { get; }
 
@@ -14,7 +17,10 @@ public sealed class CommitLogCorruptionException : Exception
     public long Offset { get; }
 
     public CommitLogCorruptionException(string file, long offset, string reason)
-        : base($"Commit log corrupt at {file} offset {offset}: {reason}. Set SkipCorruptEntries to skip it (the entry's write is lost).")
+        : base($"Commit log corrupt at {file} offset {offset}: {reason}. Replay stops here rather than lose writes. To start anyway, " +
+            $"start the node with {IgnoreSwitch} true (in the storage engine: {nameof(Engine.StorageEngineOptions.SkipCorruptCommitLogEntries)}): " +
+            "the mutations in the corrupt entries are then lost on this replica; repair, hints and read repair restore them from " +
+            "the other replicas (with replication factor 1 they are lost for good).")
     {
         File = file;
         Offset = offset;

@@ -55,13 +55,7 @@ internal static class CutRangesFile
         BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4), XxHash32.HashToUInt32(bytes.AsSpan(0, bytes.Length - 4)));
 
         string path = Path.Combine(directory, FileName);
-        string temp = path + ".tmp";
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            stream.Write(bytes);
-            stream.Flush(flushToDisk: true);
-        }
-        File.Move(temp, path, overwrite: true);
-        IO.NativeDirectorySync.Sync(directory);
+        // Temp file, fsync, rename, directory fsync; a failed write deletes the temp file.
+        IO.AtomicFile.Write(IO.PhysicalFileSystem.Instance, path, bytes);
     }
 }

@@ -148,10 +148,16 @@ public sealed partial class CompactionRunner
                 }
                 if (partitions > 0) output = writer.Finish();
             }
-            finally
+            catch
             {
-                writer.Dispose();
+                // Every output file closed and deleted whatever throws (a full disk fails the closes too); the
+                // inputs stay live and the original failure is the one reported.
+                if (writer.Abort() is { } cleanupFailure)
+                    _logger.LogWarning(cleanupFailure, "Cleaning up the failed compaction output generation {Generation} of {Table} failed too",
+                        generation, table.Schema.FullName);
+                throw;
             }
+            writer.Dispose();
 
             // An SSTable imported (streamed in) while this compaction ran was not among the sources its purge decisions
             // looked at: a tombstone purged here could be the one that shadows old streamed data. Imports never wait

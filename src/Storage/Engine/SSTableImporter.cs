@@ -66,8 +66,8 @@ internal static class SSTableImporter
         IReadOnlyList<MergedPartitionData> partitions, CancellationToken ct)
     {
         SSTableReader reader;
-        // Dispose deletes every file of the generation unless Finish completed.
-        using (var writer = SSTableWriter.Create(fs, directory, generation, writerOptions))
+        var writer = SSTableWriter.Create(fs, directory, generation, writerOptions);
+        try
         {
             foreach (var p in partitions)
             {
@@ -77,6 +77,14 @@ internal static class SSTableImporter
             ct.ThrowIfCancellationRequested();
             reader = writer.Finish();
         }
+        catch
+        {
+            // Closes every file and deletes every file of the generation whatever fails doing so; the original
+            // failure is the one reported (a cleanup failure after a full disk is the same full disk).
+            _ = writer.Abort();
+            throw;
+        }
+        writer.Dispose();
         try
         {
             // Finish re-opened the files from disk; read every block back before anyone may rely on it.

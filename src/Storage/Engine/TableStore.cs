@@ -217,15 +217,34 @@ public sealed class TableStore : IDisposable
             IndexSummaryInterval = _options.IndexSummaryInterval,
             RowIndexIntervalBytes = _options.RowIndexIntervalBytes,
         };
-        using var writer = SSTableWriter.Create(_fs, Directory, generation, writerOptions);
-        // Rows go from the arena to the file as the bytes they are (decoding them to objects and encoding them
-        // again was most of a flush's CPU and garbage).
-        foreach (var p in memtable.ScanEncodedInTokenOrder())
-            writer.AppendEncodedPartition(p.Key, p.PartitionDeletion, p.RangeTombstones, p.Rows);
-        var reader = writer.Finish();
+        var writer = SSTableWriter.Create(_fs, Directory, generation, writerOptions);
+        SSTableReader reader;
+        try
+        {
+            // Rows go from the arena to the file as the bytes they are (decoding them to objects and encoding them
+            // again was most of a flush's CPU and garbage).
+            foreach (var p in memtable.ScanEncodedInTokenOrder())
+                writer.AppendEncodedPartition(p.Key, p.PartitionDeletion, p.RangeTombstones, p.Rows);
+            reader = writer.Finish();
+        }
+        catch
+        {
+            // Close every file and delete the temp files whatever throws (a full disk also fails the closes), so a
+            // failed flush keeps no disk space and no handle; the memtable stays and the next flush retries.
+            LogAbortFailure(writer.Abort(), generation);
+            throw;
+        }
+        writer.Dispose();
         _logger.LogInformation("Flushed memtable {Id} of {Table} ({Bytes} bytes in memory) to SSTable generation {Generation}",
             memtable.Id, Schema.FullName, memtable.EstimatedSizeBytes, generation);
         return reader;
+    }
+
+    private void LogAbortFailure(Exception? cleanupFailure, long generation)
+    {
+        if (cleanupFailure is not null)
+            _logger.LogWarning(cleanupFailure, "Cleaning up the failed flush of {Table} to SSTable generation {Generation} failed too",
+                Schema.FullName, generation);
     }
 
     /// <summary>The lowest commit-log position still needed by an unflushed memtable (long.MaxValue if none).</summary>

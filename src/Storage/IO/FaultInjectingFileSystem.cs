@@ -11,6 +11,7 @@ public sealed class FaultInjectingFileSystem : IStorageFileSystem
     private readonly IStorageFileSystem _inner;
     private readonly Lock _gate = new();
     private readonly List<(string Path, long Offset)> _flips = [];
+    private readonly Dictionary<FaultInjectingWritableFile, string> _openWritable = [];
     private long _bytesWritten;
 
     public FaultInjectingFileSystem(IStorageFileSystem inner) => _inner = inner;
@@ -26,6 +27,13 @@ public sealed class FaultInjectingFileSystem : IStorageFileSystem
     /// throwing (a torn write, as a crash mid-write leaves); false stores nothing of that call.
     /// </summary>
     public bool TearFailingWrite { get; set; } = true;
+
+    /// <summary>
+    /// Models a buffered stream on a full disk (what FileStream does): a write over the budget is accepted and kept
+    /// in memory, and the ENOSPC surfaces at the next <see cref="IWritableFile.Sync"/> or at
+    /// <see cref="IDisposable.Dispose"/>, which closes the file and then throws, as a FileStream whose final flush fails.
+    /// </summary>
+    public bool DeferWriteFailureToFlush { get; set; }
 
     public bool FailSync { get; set; }
 
@@ -46,9 +54,26 @@ public sealed class FaultInjectingFileSystem : IStorageFileSystem
         FailWritesAfterBytes = null;
         FailSync = false;
         FailRename = false;
+        DeferWriteFailureToFlush = false;
     }
 
-    public IWritableFile CreateForWrite(string path) => new FaultInjectingWritableFile(this, _inner.CreateForWrite(path));
+    /// <summary>Paths of the files created through this file system that are not disposed yet (leak checks in tests).</summary>
+    public IReadOnlyList<string> OpenWritableFiles
+    {
+        get { lock (_gate) return [.. _openWritable.Values]; }
+    }
+
+    public IWritableFile CreateForWrite(string path)
+    {
+        var file = new FaultInjectingWritableFile(this, _inner.CreateForWrite(path));
+        lock (_gate) _openWritable[file] = file.Path;
+        return file;
+    }
+
+    internal void OnClosed(FaultInjectingWritableFile file)
+    {
+        lock (_gate) _openWritable.Remove(file);
+    }
 
     public IReadableFile OpenRead(string path) => new FaultInjectingReadableFile(this, _inner.OpenRead(path));
 

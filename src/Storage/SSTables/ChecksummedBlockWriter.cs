@@ -31,7 +31,17 @@ internal sealed class ChecksummedBlockWriter : IDisposable
         _block = new byte[ChecksumBytes + blockSize];
         Span<byte> header = stackalloc byte[FileHeader.SizeBytes];
         FileHeader.Write(header, magic, (uint)blockSize);
-        _file.Write(header);
+        try
+        {
+            _file.Write(header);
+        }
+        catch
+        {
+            // The caller never gets this writer: close the file here (its own failure is secondary to this one).
+            var cleanup = new CleanupErrors();
+            cleanup.Dispose(file);
+            throw;
+        }
     }
 
     public int BlockSize => _block.Length - ChecksumBytes;
@@ -73,5 +83,6 @@ internal sealed class ChecksummedBlockWriter : IDisposable
         }
     }
 
+    /// <summary>Closes the file. A buffered file may throw here (its last write failing); the handle is closed anyway.</summary>
     public void Dispose() => _file.Dispose();
 }

@@ -77,8 +77,10 @@ public sealed class SSTableWriter : IDisposable
         }
         catch
         {
-            data?.Dispose();
-            DeleteAll(fs, directory, generation);
+            // The first failure is the one to report; closing and deleting must still happen whatever they throw.
+            var cleanup = new CleanupErrors();
+            cleanup.Dispose(data);
+            DeleteAll(fs, directory, generation, ref cleanup);
             throw;
         }
     }
@@ -231,8 +233,10 @@ public sealed class SSTableWriter : IDisposable
         _failed = true;
         _data.Complete();
         _index.Complete();
-        _data.Dispose();
-        _index.Dispose();
+        var close = new CleanupErrors();
+        close.Dispose(_data);
+        close.Dispose(_index);
+        close.ThrowIfAny();
 
         var summary = new IndexSummary(_options.IndexSummaryInterval, [.. _summaryKeys], [.. _summaryTokens], [.. _summaryPositions]);
         WriteWhole(SSTableComponent.Summary, FileHeader.SummaryMagic, (uint)summary.Interval, summary.Serialize());
@@ -250,11 +254,7 @@ public sealed class SSTableWriter : IDisposable
         var toc = new StringBuilder().Append(TocHeader).Append('\n');
         foreach (var c in SSTableFileNames.DataComponents) toc.Append(SSTableFileNames.FileName(Generation, c)).Append('\n');
         string tocTemp = SSTableFileNames.TempPathOf(_directory, Generation, SSTableComponent.Toc);
-        using (var file = _fs.CreateForWrite(tocTemp))
-        {
-            file.Write(Encoding.UTF8.GetBytes(toc.ToString()));
-            file.Sync();
-        }
+        AtomicFile.WriteAndSync(_fs, tocTemp, Encoding.UTF8.GetBytes(toc.ToString()));
         _fs.Rename(tocTemp, SSTableFileNames.PathOf(_directory, Generation, SSTableComponent.Toc));
         _fs.SyncDirectory(_directory);
         _finished = true;
@@ -292,25 +292,40 @@ public sealed class SSTableWriter : IDisposable
         if (_failed) throw new InvalidOperationException("An earlier write failed; dispose this writer to remove its files.");
     }
 
-    /// <summary>Closes the writer; if <see cref="Finish"/> did not complete, deletes every file of this generation it made.</summary>
-    public void Dispose()
+    /// <summary>
+    /// Closes the writer; if <see cref="Finish"/> did not complete, deletes every file of this generation it made.
+    /// Every file is closed and every temp file deleted even when a step throws (a full disk makes the data file's
+    /// final flush throw in its close); then the first failure is rethrown (an AggregateException when several failed).
+    /// On a path that is already failing, call <see cref="Abort"/> instead so the original exception is the one that propagates.
+    /// </summary>
+    public void Dispose() => Close().ThrowIfAny();
+
+    /// <summary>
+    /// Disposes the writer after a failure without throwing: every handle is closed and, unless <see cref="Finish"/>
+    /// completed, every file of this generation is deleted. Returns what went wrong doing so (for the log), or null.
+    /// </summary>
+    public Exception? Abort() => Close().ToException();
+
+    private CleanupErrors Close()
     {
-        if (_disposed) return;
+        var cleanup = new CleanupErrors();
+        if (_disposed) return cleanup;
         _disposed = true;
-        _data.Dispose();
-        _index.Dispose();
-        if (!_finished) DeleteAll(_fs, _directory, Generation);
+        cleanup.Dispose(_data);
+        cleanup.Dispose(_index);
+        if (!_finished) DeleteAll(_fs, _directory, Generation, ref cleanup);
+        return cleanup;
     }
 
     /// <summary>TOC first: once it is gone, a crash halfway through leaves only TOC-less leftovers that cleanup removes.</summary>
-    private static void DeleteAll(IStorageFileSystem fs, string directory, long generation)
+    private static void DeleteAll(IStorageFileSystem fs, string directory, long generation, ref CleanupErrors cleanup)
     {
-        fs.Delete(SSTableFileNames.PathOf(directory, generation, SSTableComponent.Toc));
-        fs.Delete(SSTableFileNames.TempPathOf(directory, generation, SSTableComponent.Toc));
+        cleanup.Run(() => fs.Delete(SSTableFileNames.PathOf(directory, generation, SSTableComponent.Toc)));
+        cleanup.Run(() => fs.Delete(SSTableFileNames.TempPathOf(directory, generation, SSTableComponent.Toc)));
         foreach (var c in SSTableFileNames.DataComponents)
         {
-            fs.Delete(SSTableFileNames.TempPathOf(directory, generation, c));
-            fs.Delete(SSTableFileNames.PathOf(directory, generation, c));
+            cleanup.Run(() => fs.Delete(SSTableFileNames.TempPathOf(directory, generation, c)));
+            cleanup.Run(() => fs.Delete(SSTableFileNames.PathOf(directory, generation, c)));
         }
     }
 }

@@ -17,9 +17,7 @@ internal static class WholeFileCodec
         body.CopyTo(bytes.AsSpan(FileHeader.SizeBytes));
         uint crc = Crc32.HashToUInt32(bytes.AsSpan(0, bytes.Length - 4));
         BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4), crc);
-        using var file = fs.CreateForWrite(path);
-        file.Write(bytes);
-        file.Sync();
+        AtomicFile.WriteAndSync(fs, path, bytes);
     }
 
     /// <summary>Returns the body after validating header and checksum.</summary>
