@@ -13,11 +13,11 @@ namespace RingStore.Cluster.Tests;
 /// is a failed request. Even-numbered workers send unary calls, odd-numbered ones send over a Session stream per node
 /// (as the SDK does), so both paths see the same faults.
 /// </summary>
-public sealed class WriteLoad(ProcessCluster cluster, string keyspace, int workers, int maxWritesPerWorker)
+public sealed class WriteLoad(ProcessCluster cluster, string keyspace, int workers, int maxWritesPerWorker, int valueBytes = 64)
 {
     private const int ReadEveryNthWrite = 3;
-    private static readonly string Padding = new('x', 64);
 
+    private readonly string _padding = new('x', valueBytes);
     private readonly ConcurrentDictionary<long, string> _acknowledged = new();
     private readonly ConcurrentDictionary<long, int> _acknowledgedBy = new();
     private readonly ConcurrentQueue<string> _failures = new();
@@ -76,7 +76,7 @@ public sealed class WriteLoad(ProcessCluster cluster, string keyspace, int worke
         for (int seq = 0; seq < maxWritesPerWorker && !stop.IsCancellationRequested; seq++)
         {
             long key = worker * 1_000_000L + seq;
-            string value = $"w{worker}-s{seq}-{Padding}";
+            string value = $"w{worker}-s{seq}-{_padding}";
             long timestamp = Interlocked.Increment(ref _nextTimestampMicros);
             var write = KvTable.Write(keyspace, key, value, timestamp, Consistency.Quorum);
             if (await SendAsync(random, $"write k={key}", (node, o) => sessions

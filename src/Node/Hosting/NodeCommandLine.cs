@@ -28,5 +28,6 @@ public static class NodeCommandLine
         ["--replace"] = "RingStore:Replace",
         ["--allow-inconsistent-bootstrap"] = "RingStore:AllowInconsistentBootstrap",
         ["--stream-mib-per-sec"] = "RingStore:StreamThroughputMiBPerSecond",
+        ["--disk-failure-policy"] = "RingStore:DiskFailurePolicy",
     };
 }

@@ -11,7 +11,7 @@ namespace RingStore.Node.Hosting;
 /// finished a decommission stops it with 0.
 /// </summary>
 public sealed class NodeHostedService(IOptions<NodeOptions> options, ILoggerFactory loggerFactory, NodeAccessor accessor,
-    IHostApplicationLifetime lifetime) : IHostedService
+    IHostApplicationLifetime lifetime, Microsoft.AspNetCore.Hosting.Server.IServer server) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -24,6 +24,8 @@ public sealed class NodeHostedService(IOptions<NodeOptions> options, ILoggerFact
         };
         // Give the decommission RPC's answer a moment to leave before the listeners close.
         node.Left += () => _ = Task.Delay(TimeSpan.FromMilliseconds(500)).ContinueWith(_ => lifetime.StopApplication(), TaskScheduler.Default);
+        // Disk failure policy "stop": the gRPC listener closes too; the process stays up for inspection.
+        node.ServingStopped += () => server.StopAsync(CancellationToken.None);
         accessor.Node = node;
     }
 

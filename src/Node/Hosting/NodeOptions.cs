@@ -102,6 +102,9 @@ public sealed class NodeOptions
     /// <summary>How long a joining node waits to hear the ring from its seeds before it gives up.</summary>
     public TimeSpan RingDiscoveryTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>What the node does when its disk fails it (I/O error, full disk, read-only file system): see <see cref="Hosting.DiskFailurePolicy"/>.</summary>
+    public DiskFailurePolicy DiskFailurePolicy { get; set; } = DiskFailurePolicy.Stop;
+
     public IReadOnlyList<string> SeedList() =>
         Seeds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 

@@ -141,6 +141,8 @@ public sealed partial class RingStoreNode : IAsyncDisposable
             CompactionThroughputMiBPerSecond = Options.CompactionThroughputMiBPerSecond,
         }, Schema.Current.Tables, _loggerFactory, _time);
         Schema.Changed += ApplySchemaChangeToEngine;
+        _diskFailures = new DiskFailureHandler(Options.DiskFailurePolicy, _logger, StopServingAsync, reason => Fatal?.Invoke(reason));
+        Engine.DiskFailed += _diskFailures.OnDiskFailure;
 
         Hints = HintStore.Open(new HintStoreOptions
         {
@@ -280,6 +282,26 @@ public sealed partial class RingStoreNode : IAsyncDisposable
     }
 
     private int _removedReported;
+    private DiskFailureHandler? _diskFailures;
+
+    /// <summary>True once the disk failure policy "stop" took the node out of service.</summary>
+    public bool StoppedServing => _diskFailures?.Stopped == true;
+
+    /// <summary>Raised when the node stops serving (disk failure policy "stop"): the host closes the client listener.</summary>
+    public event Func<Task>? ServingStopped;
+
+    /// <summary>
+    /// Disk failure policy "stop": announce shutdown by gossip so peers mark this node down within a round and hint
+    /// its writes, close internode messaging (listener and connections) and the client listener; the process stays.
+    /// </summary>
+    private async Task StopServingAsync(string reason)
+    {
+        await Gossip.StopAsync().ConfigureAwait(false);
+        await Task.Delay(TimeSpan.FromMilliseconds(100), _time).ConfigureAwait(false); // the announcement on the wire
+        await Messaging.DisposeAsync().ConfigureAwait(false);
+        if (ServingStopped is { } stop) await stop().ConfigureAwait(false);
+        _logger.LogCritical("Node {Endpoint} is out of service ({Reason})", Options.InternodeEndpoint, reason);
+    }
 
     /// <summary>Writes a batch: each partition update is coordinated on its own; the batch fails if any does.</summary>
     public Task WriteAsync(string keyspace, IReadOnlyList<PartitionUpdate> updates, ConsistencyLevel consistency, CancellationToken ct)

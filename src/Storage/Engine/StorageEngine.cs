@@ -177,7 +177,15 @@ public sealed class StorageEngine : IAsyncDisposable
             memtable = table.BeginWrite(_commitLog.TailPosition);
             try
             {
-                await _commitLog.AppendAsync(payload.WrittenMemory, ct).ConfigureAwait(false);
+                try
+                {
+                    await _commitLog.AppendAsync(payload.WrittenMemory, ct).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException and not ObjectDisposedException and not ArgumentException)
+                {
+                    ReportDiskFailure("commit log", e);
+                    throw;
+                }
                 memtable.Apply(update, new EncodedRows(payload.WrittenSpan, rowBounds.AsSpan(0, update.Rows.Count + 1)));
             }
             finally
@@ -562,6 +570,26 @@ public sealed class StorageEngine : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Raised (on the failing thread) when the disk fails the engine: a commit-log append or sync, a flush or a
+    /// compaction hit an I/O error, a full disk or a read-only file system. The node applies its disk failure policy.
+    /// </summary>
+    public event Action<DiskFailure>? DiskFailed;
+
+    private void ReportDiskFailure(string where, Exception error)
+    {
+        try
+        {
+            DiskFailed?.Invoke(new DiskFailure(where, error));
+        }
+#pragma warning disable CA1031 // the policy handler's own failure must not hide the disk failure from the caller
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            _logger.LogError(e, "Disk failure handler failed");
+        }
+    }
+
     /// <summary>Runs <paramref name="step"/> when woken (or every second) until the engine stops.</summary>
     private async Task BackgroundLoop(SemaphoreSlim wake, Func<CancellationToken, Task> step, string what)
     {
@@ -582,6 +610,7 @@ public sealed class StorageEngine : IAsyncDisposable
                 // A flush or compaction failed (disk full, I/O error): data stays in memtables and the
                 // commit log, or in the input SSTables; try again later rather than crash the node.
                 _logger.LogError(e, "Background {What} failed; will retry", what);
+                if (e is IOException or UnauthorizedAccessException) ReportDiskFailure(what, e);
                 try { await Task.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false); }
                 catch (OperationCanceledException) { break; }
             }
