@@ -19,4 +19,6 @@ public enum RequestErrorKind
     SyntaxError = 10,
     /// <summary>Replicas answered a write with errors and the level can no longer be met (see WriteFailureException).</summary>
     WriteFailure = 11,
+    /// <summary>A replica's data disk is over the fail threshold; nothing was written (DiskUsageExceededException).</summary>
+    DiskUsageExceeded = 12,
 }

@@ -23,4 +23,6 @@ public enum ApplicationState
     Removal = 9,
     /// <summary>Set by a node started with --replace: the host id of the dead node whose tokens it takes over.</summary>
     Replacing = 10,
+    /// <summary>How full the node's data disk is, in whole percent (the data-disk-usage guardrail reads it).</summary>
+    DiskUsage = 11,
 }

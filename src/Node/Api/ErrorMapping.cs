@@ -25,6 +25,7 @@ public static class ErrorMapping
             WriteTimeoutException w => Add(trailers, (ReceivedTrailer, w.Received), (RequiredTrailer, w.BlockFor), (StatusCode.DeadlineExceeded, RequestErrorKind.WriteTimeout)),
             WriteFailureException f => AddFailures(trailers, f),
             ReadTimeoutException r => Add(trailers, (ReceivedTrailer, r.Received), (RequiredTrailer, r.BlockFor), (StatusCode.DeadlineExceeded, RequestErrorKind.ReadTimeout)),
+            DiskUsageExceededException => (StatusCode.ResourceExhausted, RequestErrorKind.DiskUsageExceeded),
             UnknownTableException => (StatusCode.NotFound, RequestErrorKind.UnknownTable),
             ValueTooLargeException => (StatusCode.InvalidArgument, RequestErrorKind.ValueTooLarge),
             AlreadyExistsException => (StatusCode.AlreadyExists, RequestErrorKind.AlreadyExists),

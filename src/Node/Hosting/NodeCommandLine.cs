@@ -29,5 +29,7 @@ public static class NodeCommandLine
         ["--allow-inconsistent-bootstrap"] = "RingStore:AllowInconsistentBootstrap",
         ["--stream-mib-per-sec"] = "RingStore:StreamThroughputMiBPerSecond",
         ["--disk-failure-policy"] = "RingStore:DiskFailurePolicy",
+        ["--data-disk-warn-percent"] = "RingStore:DataDiskUsageWarnPercent",
+        ["--data-disk-fail-percent"] = "RingStore:DataDiskUsageFailPercent",
     };
 }

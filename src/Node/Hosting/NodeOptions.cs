@@ -105,6 +105,12 @@ public sealed class NodeOptions
     /// <summary>What the node does when its disk fails it (I/O error, full disk, read-only file system): see <see cref="Hosting.DiskFailurePolicy"/>.</summary>
     public DiskFailurePolicy DiskFailurePolicy { get; set; } = DiskFailurePolicy.Stop;
 
+    /// <summary>Warn when the data disk is this full, in percent (Cassandra's data_disk_usage_percentage_warn_threshold); 0 = off.</summary>
+    public int DataDiskUsageWarnPercent { get; set; }
+
+    /// <summary>Refuse writes to a replica whose data disk is this full, in percent, before it runs out of space; 0 = off (as Cassandra's default).</summary>
+    public int DataDiskUsageFailPercent { get; set; }
+
     public IReadOnlyList<string> SeedList() =>
         Seeds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
@@ -125,6 +131,8 @@ public sealed class NodeOptions
         if (CompactionThroughputMiBPerSecond < 0 || double.IsNaN(CompactionThroughputMiBPerSecond))
             throw new InvalidOperationException("RingStore:CompactionThroughputMiBPerSecond must be 0 (unlimited) or positive.");
         if (WriteTimeout <= TimeSpan.Zero || ReadTimeout <= TimeSpan.Zero) throw new InvalidOperationException("RingStore timeouts must be positive.");
+        if (DataDiskUsageWarnPercent is < 0 or > 100 || DataDiskUsageFailPercent is < 0 or > 100)
+            throw new InvalidOperationException("RingStore:DataDiskUsageWarnPercent and DataDiskUsageFailPercent must be 0 (off) to 100.");
         if (StreamThroughputMiBPerSecond < 0 || double.IsNaN(StreamThroughputMiBPerSecond))
             throw new InvalidOperationException("RingStore:StreamThroughputMiBPerSecond must be 0 (unlimited) or positive.");
         foreach (var seed in SeedList()) _ = Messaging.PeerAddress.Parse(seed);

@@ -171,7 +171,12 @@ public sealed partial class RingStoreNode : IAsyncDisposable
         Latency = new ReplicaLatencyTracker(TimeSpan.FromSeconds(10));
         var hintRecorder = new HintRecorder(Hints, DownTracker, new HintPolicy(Options.HintWindow), Metrics, _loggerFactory.CreateLogger<HintRecorder>());
         var local = Local = new LocalReplica(Engine, Metrics, TopPartitions);
-        Writes = new WriteCoordinator(Lookup, local, Messaging, hintRecorder, Metrics, Options.WriteTimeout, _time, _loggerFactory.CreateLogger<WriteCoordinator>());
+        var guardrail = new DiskUsageGuardrail(Options.DataDiskUsageWarnPercent, Options.DataDiskUsageFailPercent);
+        Writes = new WriteCoordinator(Lookup, local, Messaging, hintRecorder, Metrics, Options.WriteTimeout, _time, _loggerFactory.CreateLogger<WriteCoordinator>())
+        {
+            DiskGuardrail = guardrail,
+        };
+        _diskMonitor = new DataDiskMonitor(Options.DataDirectory, guardrail, Gossip, _time, _logger);
         Reads = new ReadCoordinator(Lookup, local, Messaging, Latency, Metrics, Options.ReadTimeout, _time, _loggerFactory.CreateLogger<ReadCoordinator>());
         RangeReads = new RangeReadCoordinator(Lookup, () => Gossip.Current, local, Messaging, Metrics, Options.ReadTimeout,
             _loggerFactory.CreateLogger<RangeReadCoordinator>());
@@ -240,6 +245,7 @@ public sealed partial class RingStoreNode : IAsyncDisposable
         HintDelivery.Start();
         _rates = new TableRateSampler(_time);
         _loadPublisher = Task.Run(PublishLoadAsync);
+        _diskMonitorLoop = Task.Run(() => _diskMonitor.RunAsync(_stopping.Token));
         _logger.LogInformation("Node {Endpoint} is up", Options.InternodeEndpoint);
     }
 
@@ -283,6 +289,8 @@ public sealed partial class RingStoreNode : IAsyncDisposable
 
     private int _removedReported;
     private DiskFailureHandler? _diskFailures;
+    private DataDiskMonitor? _diskMonitor;
+    private Task? _diskMonitorLoop;
 
     /// <summary>True once the disk failure policy "stop" took the node out of service.</summary>
     public bool StoppedServing => _diskFailures?.Stopped == true;
@@ -419,6 +427,11 @@ public sealed partial class RingStoreNode : IAsyncDisposable
             await Task.Delay(TimeSpan.FromMilliseconds(100), _time).ConfigureAwait(false);
         }
         if (_loadPublisher is not null) await _loadPublisher.ConfigureAwait(false);
+        if (_diskMonitorLoop is not null)
+        {
+            try { await _diskMonitorLoop.ConfigureAwait(false); }
+            catch (OperationCanceledException) { }
+        }
         if (HintDelivery is not null) await HintDelivery.DisposeAsync().ConfigureAwait(false);
         if (Messaging is not null) await Messaging.DisposeAsync().ConfigureAwait(false);
         if (Engine is not null)

@@ -26,6 +26,9 @@ public sealed class WriteCoordinator(
     TimeProvider time,
     ILogger logger)
 {
+    /// <summary>The data-disk-usage guardrail, read from each replica's gossiped DISK_USAGE; off by default.</summary>
+    public DiskUsageGuardrail DiskGuardrail { get; init; } = DiskUsageGuardrail.Off;
+
     public async Task WriteAsync(string keyspace, PartitionUpdate update, ConsistencyLevel consistency, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(update);
@@ -43,6 +46,10 @@ public sealed class WriteCoordinator(
             throw;
         }
 
+        // Like Unavailable, a guardrail refusal comes before anything is sent.
+        DiskGuardrail.CheckWrite(plan.Targets, endpoint =>
+            int.TryParse(replicas.Membership.Find(endpoint)?.State.Get(RingStore.Gossip.State.ApplicationState.DiskUsage),
+                System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int used) ? used : null);
         var tracker = new WriteResponseTracker(plan);
         var outcome = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         // Read-your-writes at ONE: a coordinator that is itself a replica answers a ONE write only once its own copy is
