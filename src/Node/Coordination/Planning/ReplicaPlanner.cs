@@ -79,10 +79,12 @@ public static class ReplicaPlanner
         // A one-replica read by a coordinator that is a replica reads its own copy: no network hop, and it has every
         // write this coordinator acknowledged at ONE (read-your-writes in the common case; WriteCoordinator waits
         // for the local copy at ONE). Other replicas keep their latency order for speculation.
+        // Unless the local replica is clearly slower than the best (a badness threshold, as Cassandra's dynamic snitch
+        // keeps: 1.5x the best score plus 1 ms), so a sick local disk still sends reads elsewhere.
         if (blockFor == 1 && perDc.Count == 0 && localEndpoint is not null)
         {
             int local = candidates.FindIndex(c => c.Endpoint == localEndpoint);
-            if (local > 0)
+            if (local > 0 && latencyScore(localEndpoint) <= latencyScore(candidates[0].Endpoint) * 1.5 + 1)
             {
                 var self = candidates[local];
                 candidates.RemoveAt(local);
