@@ -31,5 +31,6 @@ public static class NodeCommandLine
         ["--disk-failure-policy"] = "RingStore:DiskFailurePolicy",
         ["--data-disk-warn-percent"] = "RingStore:DataDiskUsageWarnPercent",
         ["--data-disk-fail-percent"] = "RingStore:DataDiskUsageFailPercent",
+        ["--max-hints-mib-per-host"] = "RingStore:MaxHintsSizePerHostMiB",
     };
 }

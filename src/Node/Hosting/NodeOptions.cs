@@ -66,6 +66,9 @@ public sealed class NodeOptions
     /// <summary>How long a down replica keeps collecting hints (Cassandra's max_hint_window).</summary>
     public TimeSpan HintWindow { get; set; } = TimeSpan.FromHours(3);
 
+    /// <summary>Cap on the hints kept for one target host in MiB (max_hints_size_per_host); the oldest go past it. 0 = unlimited (Cassandra's default).</summary>
+    public int MaxHintsSizePerHostMiB { get; set; }
+
     /// <summary>Replay rate per target; 0 = unlimited.</summary>
     public int HintThrottleKiBPerSecond { get; set; } = 1024;
 
@@ -131,6 +134,7 @@ public sealed class NodeOptions
         if (CompactionThroughputMiBPerSecond < 0 || double.IsNaN(CompactionThroughputMiBPerSecond))
             throw new InvalidOperationException("RingStore:CompactionThroughputMiBPerSecond must be 0 (unlimited) or positive.");
         if (WriteTimeout <= TimeSpan.Zero || ReadTimeout <= TimeSpan.Zero) throw new InvalidOperationException("RingStore timeouts must be positive.");
+        if (MaxHintsSizePerHostMiB < 0) throw new InvalidOperationException("RingStore:MaxHintsSizePerHostMiB must be 0 (unlimited) or positive.");
         if (DataDiskUsageWarnPercent is < 0 or > 100 || DataDiskUsageFailPercent is < 0 or > 100)
             throw new InvalidOperationException("RingStore:DataDiskUsageWarnPercent and DataDiskUsageFailPercent must be 0 (off) to 100.");
         if (StreamThroughputMiBPerSecond < 0 || double.IsNaN(StreamThroughputMiBPerSecond))

@@ -149,6 +149,7 @@ public sealed partial class RingStoreNode : IAsyncDisposable
             Directory = Path.Combine(Options.DataDirectory, "hints"),
             HintWindow = Options.HintWindow,
             ReplayThrottleKiBPerSecond = Options.HintThrottleKiBPerSecond,
+            MaxHintsBytesPerHost = (long)Options.MaxHintsSizePerHostMiB << 20,
         }, _time, _loggerFactory);
 
         Messaging = new MessagingService(new MessagingOptions

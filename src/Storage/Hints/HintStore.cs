@@ -118,10 +118,45 @@ public sealed class HintStore : IAsyncDisposable
             target.AddPending(record.Length);
             await target.Log.AppendAsync(record, ct).ConfigureAwait(false);
             _counters.AddStored();
+            if (_options.MaxHintsBytesPerHost > 0 && target.Stats.PendingBytes > _options.MaxHintsBytesPerHost)
+                await DropOldestAsync(target).ConfigureAwait(false);
         }
         finally
         {
             target.Exit();
+        }
+    }
+
+    /// <summary>
+    /// Drops the oldest hints of a target over its cap, down to 90 % of it (so not every append trims), moving the
+    /// delivered cursor past them durably. Skipped while a replay of the target runs: that replay is shrinking it.
+    /// </summary>
+    private async Task DropOldestAsync(HintTarget target)
+    {
+        if (!await target.ReplayLock.WaitAsync(0).ConfigureAwait(false)) return;
+        try
+        {
+            long goal = _options.MaxHintsBytesPerHost * 9 / 10;
+            var log = target.Log;
+            int dropped = 0;
+            foreach (var item in log.Scanner.Scan(log.DeliveredUntil, log.CommittedUntil, target.Skip))
+            {
+                if (target.Stats.PendingBytes <= goal) break;
+                if (!item.IsCorrupt)
+                {
+                    target.RemovePending(item.Payload.Length);
+                    _counters.AddDropped();
+                    dropped++;
+                }
+                log.MarkDelivered(item.End);
+            }
+            await log.PersistDeliveredAsync().ConfigureAwait(false);
+            if (dropped > 0)
+                _logger.LogWarning("Hints for {Host} over the {Cap}-byte cap: dropped the {Dropped} oldest", target.HostId, _options.MaxHintsBytesPerHost, dropped);
+        }
+        finally
+        {
+            target.ReplayLock.Release();
         }
     }
 

@@ -16,6 +16,12 @@ public sealed record HintStoreOptions
     public int ReplayThrottleKiBPerSecond { get; init; } = 1024;
 
     /// <summary>
+    /// Cap on the hints kept for one target host, in bytes (Cassandra's max_hints_size_per_host); past it the oldest
+    /// hints are dropped and counted as dropped (repair restores what they carried). 0 = unlimited.
+    /// </summary>
+    public long MaxHintsBytesPerHost { get; init; }
+
+    /// <summary>
     /// How long the first waiting appender holds the fsync open for others to join. Every append is durable before
     /// <see cref="HintStore.AppendAsync"/> completes either way; zero still shares one fsync among all appenders that
     /// arrived while the previous one ran.
