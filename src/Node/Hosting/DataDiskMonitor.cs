@@ -29,16 +29,8 @@ internal sealed class DataDiskMonitor(string dataDirectory, DiskUsageGuardrail g
 
     public void Sample()
     {
-        if (FileSystemOf(Path.GetFullPath(dataDirectory)) is not { } drive) return;
-        int used;
-        try
-        {
-            used = DiskUsageGuardrail.UsedPercent(drive.TotalSize, drive.AvailableFreeSpace);
-        }
-        catch (IOException)
-        {
-            return;
-        }
+        if (RingStore.Storage.IO.DiskSpace.Of(dataDirectory) is not { } space) return;
+        int used = DiskUsageGuardrail.UsedPercent(space.Total, space.Available);
         UsedPercent = used;
         if (used != _lastPublished)
         {
@@ -52,11 +44,4 @@ internal sealed class DataDiskMonitor(string dataDirectory, DiskUsageGuardrail g
                 guardrail.FailPercent > 0 ? guardrail.FailPercent.ToString(CultureInfo.InvariantCulture) : "never");
         }
     }
-
-    /// <summary>The mounted file system holding <paramref name="path"/>: the longest mount point that is a prefix of it.</summary>
-    private static DriveInfo? FileSystemOf(string path) =>
-        DriveInfo.GetDrives()
-            .Where(d => d.IsReady && path.StartsWith(d.RootDirectory.FullName, StringComparison.Ordinal))
-            .OrderByDescending(d => d.RootDirectory.FullName.Length)
-            .FirstOrDefault();
 }

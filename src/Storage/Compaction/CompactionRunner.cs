@@ -60,6 +60,11 @@ public sealed partial class CompactionRunner
             var picked = PickFor(table.Schema, view.SSTables.Select(Info).ToArray()).Select(i => i.Generation).ToHashSet();
             if (picked.Count < 2) return false;
             var inputs = view.SSTables.Where(s => picked.Contains(s.Generation)).ToArray();
+            if (NotEnoughSpace(table, inputs) is { } reason)
+            {
+                _logger.LogWarning("Compaction of {Table} not started: {Reason}", table.Schema.FullName, reason);
+                return false;
+            }
             await DedicatedThread.Run(() => Compact(table, inputs, ct), ct).ConfigureAwait(false);
             return true;
         }
@@ -77,12 +82,27 @@ public sealed partial class CompactionRunner
         {
             var inputs = table.View.SSTables.ToArray();
             if (inputs.Length == 0) return;
+            if (NotEnoughSpace(table, inputs) is { } reason)
+                throw new IOException($"Compaction of {table.Schema.FullName} not started: {reason}");
             await DedicatedThread.Run(() => Compact(table, inputs, ct), ct).ConfigureAwait(false);
         }
         finally
         {
             _oneAtATime.Release();
         }
+    }
+
+    /// <summary>
+    /// A compaction writes its output before it deletes its inputs, so it may need as much free space as the inputs
+    /// take (less only when it drops data): one whose output may not fit is not started, instead of filling the disk
+    /// half-way and failing.
+    /// </summary>
+    private static string? NotEnoughSpace(TableStore table, IReadOnlyList<SSTableReader> inputs)
+    {
+        long needed = inputs.Sum(s => s.SizeOnDiskBytes);
+        return DiskSpace.Of(table.Directory) is { } space && space.Available < needed
+            ? $"its output may need {needed} bytes and only {space.Available} are free"
+            : null;
     }
 
     /// <summary>What one compaction did (cleanup reports it); <see cref="Installed"/> is false when it retired nothing.</summary>
