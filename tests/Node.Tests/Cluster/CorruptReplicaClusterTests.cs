@@ -70,6 +70,33 @@ public sealed class CorruptReplicaClusterTests
         Assert.Throws<CorruptSSTableException>(() => cluster[bad].Engine.Read(SampleData.Partition(table, pk)));
     }
 
+    [Fact]
+    public async Task Verify_over_gRPC_reports_the_corrupt_block_by_file_component_and_block()
+    {
+        await using var cluster = await InProcessCluster.StartAsync(1, withGrpc: true);
+        var table = await cluster.CreateSampleTableAsync(replicationFactor: 1);
+        await cluster[0].Writes.WriteAsync("ks", SampleData.Upsert(table, 7, 1, Good), ConsistencyLevel.One, CancellationToken.None);
+        await cluster[0].Engine.FlushAsync();
+        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress($"http://{cluster.GrpcAddress(0)}");
+        var client = new Client.Protos.RingStoreApi.RingStoreApiClient(channel);
+
+        var clean = await client.VerifyAsync(new Client.Protos.VerifyRequest { Keyspace = "ks" });
+        Assert.Equal(1, clean.SstablesChecked);
+        Assert.Empty(clean.Findings);
+
+        string dataFile = FlipFirstByteOf(cluster.Options[0].DataDirectory, Encoding.UTF8.GetBytes(Good));
+        var report = await client.VerifyAsync(new Client.Protos.VerifyRequest { Keyspace = "ks", Table = "t" });
+        var finding = Assert.Single(report.Findings);
+        Assert.Equal("ks.t", finding.Table);
+        Assert.Equal(Path.GetFullPath(dataFile), Path.GetFullPath(finding.File));
+        Assert.Equal("Data", finding.Component);
+        Assert.True(finding.Block >= 0);
+        Assert.Contains("checksum mismatch", finding.Error, StringComparison.Ordinal);
+        // Verify found it, so the SSTable is now unreadable: the read fails instead of answering.
+        Assert.Throws<CorruptSSTableException>(() => cluster[0].Engine.Read(SampleData.Partition(table, 7)));
+        await Assert.ThrowsAsync<Grpc.Core.RpcException>(async () => await client.VerifyAsync(new Client.Protos.VerifyRequest { Keyspace = "nope" }));
+    }
+
     private static async Task<(string? Value, Exception? Error)> TryRead(RingStore.Node.Hosting.RingStoreNode node, Core.Schema.TableSchema table, long pk, ConsistencyLevel level)
     {
         try
