@@ -57,7 +57,8 @@ public sealed partial class CompactionRunner
         try
         {
             var view = table.View;
-            var picked = PickFor(table.Schema, view.SSTables.Select(Info).ToArray()).Select(i => i.Generation).ToHashSet();
+            // A corrupt SSTable is never compacted (its unreadable blocks would fail every attempt, or worse, be dropped).
+            var picked = PickFor(table.Schema, view.SSTables.Where(s => !s.IsCorrupt).Select(Info).ToArray()).Select(i => i.Generation).ToHashSet();
             if (picked.Count < 2) return false;
             var inputs = view.SSTables.Where(s => picked.Contains(s.Generation)).ToArray();
             if (NotEnoughSpace(table, inputs) is { } reason)
@@ -80,7 +81,7 @@ public sealed partial class CompactionRunner
         await _oneAtATime.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            var inputs = table.View.SSTables.ToArray();
+            var inputs = table.View.SSTables.Where(s => !s.IsCorrupt).ToArray();
             if (inputs.Length == 0) return;
             if (NotEnoughSpace(table, inputs) is { } reason)
                 throw new IOException($"Compaction of {table.Schema.FullName} not started: {reason}");

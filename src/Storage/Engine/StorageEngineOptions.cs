@@ -33,10 +33,12 @@ public sealed record StorageEngineOptions
     public bool BackgroundCompaction { get; init; } = true;
 
     /// <summary>
-    /// Checksummed block size of SSTable data and index files. Small blocks keep a point read's
-    /// I/O and checksum work small; 8 KiB measured best of 4/8/64 KiB on the storage bench.
+    /// Checksummed block size of SSTable data and index files (written in each file's header, so files with another
+    /// block size stay readable). Every read verifies the CRC of each block it uses, so a point read checksums about
+    /// three blocks: 4 KiB keeps that near 1 µs (8 KiB, best when a block was verified only on first use, cost point
+    /// reads about 40% once every read verified; see bench/README.md).
     /// </summary>
-    public int SSTableBlockSizeBytes { get; init; } = 8 * 1024;
+    public int SSTableBlockSizeBytes { get; init; } = 4 * 1024;
 
     /// <summary>
     /// Every Nth partition-index entry is kept in memory; a point read scans at most N entries.

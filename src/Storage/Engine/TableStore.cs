@@ -36,8 +36,18 @@ public sealed class TableStore : IDisposable
         _logger = logger;
         _nextGeneration = nextGeneration;
         _view = new TableView(new Memtable(NextMemtableId()), [], [.. existing]);
+        foreach (var sst in existing) sst.ObserveCorruption(LogCorruption);
         Metrics = new TableMetrics();
     }
+
+    /// <summary>
+    /// An SSTable of this table hit a checksum mismatch (or other corruption) and is now unreadable: reads that may
+    /// concern it fail on this replica from now on (see <see cref="SSTableReader.Corruption"/>), compaction leaves it
+    /// alone. Logged once per SSTable, at error level, naming the file.
+    /// </summary>
+    private void LogCorruption(SSTableReader sst, CorruptSSTableException e) =>
+        _logger.LogError(e, "SSTable {File} of {Table} is corrupt and is now unreadable: reads of partitions it may hold fail on this node until it is replaced (scrub, or repair after removing it)",
+            e.File, Schema.FullName);
 
     public TableSchema Schema { get; private set; }
     public string Directory { get; }
@@ -76,7 +86,12 @@ public sealed class TableStore : IDisposable
         {
             var current = View;
             var next = change(current);
-            if (ReferenceEquals(Interlocked.CompareExchange(ref _view, next, current), current)) return next;
+            if (ReferenceEquals(Interlocked.CompareExchange(ref _view, next, current), current))
+            {
+                // Every SSTable that enters the view (flush, compaction, import) reports corruption to this table's log.
+                foreach (var sst in next.SSTables) sst.ObserveCorruption(LogCorruption);
+                return next;
+            }
         }
     }
 

@@ -17,6 +17,25 @@ internal sealed class BlockCursor : IDisposable
         Position = position;
     }
 
+    /// <summary>
+    /// A cursor that starts with <paramref name="warm"/>, a block the same read operation has just had verified (so a
+    /// point read checks the block holding a partition's header and first rows once, not once per cursor).
+    /// </summary>
+    public BlockCursor(ChecksummedBlockFile file, long position, Block warm) : this(file, position)
+    {
+        if (ReferenceEquals(warm.File, file))
+        {
+            _blockIndex = warm.Index;
+            _block = warm.Memory;
+        }
+    }
+
+    /// <summary>A verified block held by a cursor (default, with no file: none).</summary>
+    public readonly record struct Block(ChecksummedBlockFile? File, long Index, ReadOnlyMemory<byte> Memory);
+
+    /// <summary>The block this cursor holds now (to hand to the next cursor of the same read).</summary>
+    public Block Current => _blockIndex < 0 ? default : new Block(_file, _blockIndex, _block);
+
     public long Position { get; set; }
 
     public string Path => _file.Path;
@@ -103,7 +122,11 @@ internal sealed class BlockCursor : IDisposable
     }
 
     public CorruptSSTableException Corrupt(string reason, Exception? inner = null) =>
-        new(_file.Path, Position, reason, inner);
+        Corrupt(Position, reason, inner);
+
+    /// <summary>A corruption at <paramref name="at"/> in this cursor's file, reported to the file's owner; for <c>throw</c>.</summary>
+    public CorruptSSTableException Corrupt(long at, string reason, Exception? inner = null) =>
+        _file.Report(new CorruptSSTableException(_file.Path, at, reason, inner));
 
     /// <summary>Loads the block holding <see cref="Position"/> if needed; returns the offset inside it.</summary>
     private int EnsureBlock()

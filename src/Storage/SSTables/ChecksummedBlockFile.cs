@@ -7,9 +7,12 @@ namespace RingStore.Storage.SSTables;
 /// <summary>
 /// Read side of <see cref="ChecksummedBlockWriter"/>: verifies each block's CRC and reports a mismatch as
 /// <see cref="CorruptSSTableException"/> naming the file and block offset. Files that can be memory-mapped are read
-/// through the map (no system call, no copy per block; each block's CRC is verified on its first use since open and
-/// remembered in a bitmap); others with positional reads into a small cache, verifying every block read.
-/// Stateless apart from counters and that bitmap, so any number of threads may read through it at once.
+/// through the map (no system call, no copy per block) and each block's CRC is verified every time a block is handed
+/// out: the map shares the page cache, so bytes that change under it after a first read (a failing disk, a stray
+/// write) are caught on the next read instead of being returned as data. Others are read with positional reads,
+/// verified, into a small cache of private copies (those bytes cannot change under the reader once verified).
+/// A mismatch is reported to <see cref="Corrupted"/> (the SSTable reader marks itself unreadable) and thrown.
+/// Stateless apart from counters, so any number of threads may read through it at once.
 /// </summary>
 internal sealed class ChecksummedBlockFile : IDisposable
 {
@@ -19,7 +22,6 @@ internal sealed class ChecksummedBlockFile : IDisposable
     private readonly IReadableFile _file;
     private readonly BlockCache _cache;
     private readonly MappedFile? _mapped;
-    private readonly int[] _verified;
     private long _blocksRead, _blocksAccessed;
 
     private ChecksummedBlockFile(IReadableFile file, int blockSize, long logicalLength, int cacheBlocks)
@@ -29,7 +31,16 @@ internal sealed class ChecksummedBlockFile : IDisposable
         BlockSize = blockSize;
         LogicalLength = logicalLength;
         _mapped = file.TryMap(ChecksummedBlockWriter.ChecksumBytes + blockSize);
-        _verified = new int[_mapped is null ? 0 : (int)((BlockCount + 31) / 32)];
+    }
+
+    /// <summary>Told of every corruption found in this file (checksum mismatch, truncation, malformed content) before it is thrown.</summary>
+    internal Action<CorruptSSTableException>? Corrupted { get; set; }
+
+    /// <summary>Reports <paramref name="e"/> to <see cref="Corrupted"/> and returns it, for <c>throw Report(...)</c>.</summary>
+    internal CorruptSSTableException Report(CorruptSSTableException e)
+    {
+        Corrupted?.Invoke(e);
+        return e;
     }
 
     /// <summary>True when blocks are read through a memory map.</summary>
@@ -70,7 +81,9 @@ internal sealed class ChecksummedBlockFile : IDisposable
 
     /// <summary>
     /// The verified payload of block <paramref name="blockIndex"/> (exactly its length): a view of the map when the
-    /// file is mapped, else the cached or freshly read copy. Valid while the file is open; never to be modified.
+    /// file is mapped (its CRC checked by this call), else the cached or freshly read and verified copy. Valid while the
+    /// file is open; never to be modified. A reader that uses a mapped block long after this call (a slow lazy
+    /// enumeration) uses what this call verified, give or take a change racing with the check itself.
     /// </summary>
     public ReadOnlyMemory<byte> GetBlockMemory(long blockIndex)
     {
@@ -79,13 +92,18 @@ internal sealed class ChecksummedBlockFile : IDisposable
         var (fileOffset, payloadLength) = Locate(blockIndex);
         var raw = _mapped.Range(fileOffset, ChecksummedBlockWriter.ChecksumBytes + payloadLength);
         var payload = raw[ChecksummedBlockWriter.ChecksumBytes..];
-        int word = (int)(blockIndex >> 5), bit = 1 << (int)(blockIndex & 31);
-        if ((Volatile.Read(ref _verified[word]) & bit) == 0)
-        {
-            Verify(blockIndex, fileOffset, BinaryPrimitives.ReadUInt32LittleEndian(raw.Span), payload.Span);
-            Interlocked.Or(ref _verified[word], bit);
-        }
+        Verify(blockIndex, fileOffset, BinaryPrimitives.ReadUInt32LittleEndian(raw.Span), payload.Span);
         return payload;
+    }
+
+    /// <summary>
+    /// Checks block <paramref name="blockIndex"/> against the file as it is now (the cache is bypassed): for
+    /// <c>verify</c>. Throws <see cref="CorruptSSTableException"/> (reported to <see cref="Corrupted"/>) on a mismatch.
+    /// </summary>
+    public void VerifyBlock(long blockIndex)
+    {
+        if (_mapped is null) ReadBlock(blockIndex);
+        else GetBlockMemory(blockIndex);
     }
 
     /// <summary>Positional-read path: one pread for checksum and payload together, verified, then cached.</summary>
@@ -104,7 +122,7 @@ internal sealed class ChecksummedBlockFile : IDisposable
         }
         catch (EndOfStreamException e)
         {
-            throw new CorruptSSTableException(Path, fileOffset, "block truncated", e);
+            throw Report(new CorruptSSTableException(Path, fileOffset, "block truncated", e));
         }
         finally
         {
@@ -119,19 +137,19 @@ internal sealed class ChecksummedBlockFile : IDisposable
     private (long FileOffset, int PayloadLength) Locate(long blockIndex)
     {
         if (blockIndex < 0 || blockIndex >= BlockCount)
-            throw new CorruptSSTableException(Path, FileHeader.SizeBytes, $"block {blockIndex} is past the end ({BlockCount} blocks)");
+            throw Report(new CorruptSSTableException(Path, FileHeader.SizeBytes, $"block {blockIndex} is past the end ({BlockCount} blocks)"));
         long fileOffset = FileHeader.SizeBytes + blockIndex * ((long)BlockSize + ChecksummedBlockWriter.ChecksumBytes);
         return (fileOffset, (int)Math.Min(BlockSize, LogicalLength - blockIndex * BlockSize));
     }
 
-    /// <summary>Checks a block's CRC; counts it as read from disk.</summary>
+    /// <summary>Checks a block's CRC; counts it as read (verified).</summary>
     private void Verify(long blockIndex, long fileOffset, uint stored, ReadOnlySpan<byte> payload)
     {
         Interlocked.Increment(ref _blocksRead);
         uint actual = Crc32.HashToUInt32(payload);
         if (stored != actual)
-            throw new CorruptSSTableException(Path, fileOffset,
-                $"checksum mismatch in block {blockIndex} (stored 0x{stored:X8}, computed 0x{actual:X8})");
+            throw Report(new CorruptSSTableException(Path, fileOffset,
+                $"checksum mismatch in block {blockIndex} (stored 0x{stored:X8}, computed 0x{actual:X8})"));
     }
 
     public void Dispose()

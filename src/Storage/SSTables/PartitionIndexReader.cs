@@ -29,9 +29,9 @@ internal sealed class PartitionIndexReader(ChecksummedBlockFile index, IndexSumm
             }
             catch (FormatException e)
             {
-                throw new CorruptSSTableException(cursor.Path, at, "malformed index entry", e);
+                throw cursor.Corrupt(at, "malformed index entry", e);
             }
-            if (c == 0) return Decode(record, cursor.Path, at);
+            if (c == 0) return Decode(record, cursor, at);
             if (c > 0) return null;
         }
         return null;
@@ -58,10 +58,10 @@ internal sealed class PartitionIndexReader(ChecksummedBlockFile index, IndexSumm
     private static IndexEntry ReadEntry(BlockCursor cursor, ref byte[] scratch)
     {
         long at = cursor.Position;
-        return Decode(cursor.ReadRecord(ref scratch, int.MaxValue), cursor.Path, at);
+        return Decode(cursor.ReadRecord(ref scratch, int.MaxValue), cursor, at);
     }
 
-    private static IndexEntry Decode(ReadOnlySpan<byte> record, string path, long at)
+    private static IndexEntry Decode(ReadOnlySpan<byte> record, BlockCursor cursor, long at)
     {
         try
         {
@@ -69,7 +69,7 @@ internal sealed class PartitionIndexReader(ChecksummedBlockFile index, IndexSumm
         }
         catch (FormatException e)
         {
-            throw new CorruptSSTableException(path, at, "malformed index entry", e);
+            throw cursor.Corrupt(at, "malformed index entry", e);
         }
     }
 }

@@ -31,7 +31,7 @@ internal static class PartitionRowReader
         }
         catch (FormatException e)
         {
-            throw new CorruptSSTableException(cursor.Path, at, "malformed partition header", e);
+            throw cursor.Corrupt(at, "malformed partition header", e);
         }
     }
 
@@ -65,7 +65,7 @@ internal static class PartitionRowReader
             }
             catch (FormatException e)
             {
-                throw new CorruptSSTableException(cursor.Path, at, "malformed row", e);
+                throw cursor.Corrupt(at, "malformed row", e);
             }
             var clustering = bytes.Slice(clusteringStart, clusteringLength);
             if (!slice.End.AdmitsAsEnd(clustering)) return null;
@@ -93,32 +93,37 @@ internal static class PartitionRowReader
         }
         catch (FormatException e)
         {
-            throw new CorruptSSTableException(cursor.Path, at, "malformed row", e);
+            throw cursor.Corrupt(at, "malformed row", e);
         }
     }
 
+    /// <summary>
+    /// The partition's rows in <paramref name="slice"/>. <paramref name="headerBlock"/> is the block the same read just
+    /// verified for the partition header: the rows start with it instead of verifying it a second time.
+    /// </summary>
     public static IEnumerable<Row> Rows(ChecksummedBlockFile data, IndexEntry entry, long firstRowPosition,
-        ClusteringSlice slice, bool reversed)
+        ClusteringSlice slice, bool reversed, BlockCursor.Block headerBlock = default)
     {
         if (entry.RowIndex.Length == 0)
-            return reversed ? SmallReversed(data, firstRowPosition, slice) : Forward(data, firstRowPosition, slice);
-        return reversed ? IndexedReversed(data, entry, slice) : IndexedForward(data, entry, firstRowPosition, slice);
+            return reversed ? SmallReversed(data, firstRowPosition, slice, headerBlock) : Forward(data, firstRowPosition, slice, headerBlock);
+        return reversed ? IndexedReversed(data, entry, slice, headerBlock) : IndexedForward(data, entry, firstRowPosition, slice, headerBlock);
     }
 
-    private static IEnumerable<Row> Forward(ChecksummedBlockFile data, long position, ClusteringSlice slice)
+    private static IEnumerable<Row> Forward(ChecksummedBlockFile data, long position, ClusteringSlice slice, BlockCursor.Block warm)
     {
-        using var cursor = new BlockCursor(data, position);
+        using var cursor = new BlockCursor(data, position, warm);
         byte[] scratch = new byte[256];
         while (NextInSlice(cursor, ref scratch, slice) is { } row) yield return row;
     }
 
-    private static IEnumerable<Row> SmallReversed(ChecksummedBlockFile data, long position, ClusteringSlice slice)
+    private static IEnumerable<Row> SmallReversed(ChecksummedBlockFile data, long position, ClusteringSlice slice, BlockCursor.Block warm)
     {
-        var rows = new List<Row>(Forward(data, position, slice));
+        var rows = new List<Row>(Forward(data, position, slice, warm));
         for (int i = rows.Count - 1; i >= 0; i--) yield return rows[i];
     }
 
-    private static IEnumerable<Row> IndexedForward(ChecksummedBlockFile data, IndexEntry entry, long firstRowPosition, ClusteringSlice slice)
+    private static IEnumerable<Row> IndexedForward(ChecksummedBlockFile data, IndexEntry entry, long firstRowPosition, ClusteringSlice slice,
+        BlockCursor.Block warm)
     {
         var index = entry.RowIndex;
         // First stretch whose last key passes the start bound: every earlier row fails it.
@@ -131,10 +136,10 @@ internal static class PartitionRowReader
         }
         if (first == index.Length) yield break;
         long position = first == 0 ? firstRowPosition : entry.DataPosition + index[first].Offset;
-        foreach (var row in Forward(data, position, slice)) yield return row;
+        foreach (var row in Forward(data, position, slice, warm)) yield return row;
     }
 
-    private static IEnumerable<Row> IndexedReversed(ChecksummedBlockFile data, IndexEntry entry, ClusteringSlice slice)
+    private static IEnumerable<Row> IndexedReversed(ChecksummedBlockFile data, IndexEntry entry, ClusteringSlice slice, BlockCursor.Block warm)
     {
         var index = entry.RowIndex;
         // Last stretch whose first key passes the end bound: every later row fails it.
@@ -146,7 +151,7 @@ internal static class PartitionRowReader
             else hi = mid - 1;
         }
         if (last < 0) yield break;
-        using var cursor = new BlockCursor(data, 0);
+        using var cursor = new BlockCursor(data, 0, warm);
         byte[] scratch = new byte[256];
         var stretch = new List<Row>();
         for (int s = last; s >= 0; s--)

@@ -6,8 +6,10 @@ using RingStore.Storage.IO;
 namespace RingStore.Storage.SSTables;
 
 /// <summary>
-/// An open, immutable SSTable. Summary, bloom filter and statistics live in memory; Data and Index
-/// are read with positional reads, so any number of threads may read at once.
+/// An open, immutable SSTable. Summary, bloom filter and statistics are read whole at open, their CRC checked then, and
+/// live in memory from then on (later changes to those files on disk cannot reach a read; <see cref="Verify"/> re-reads
+/// them). Data and Index are read per block, each block's CRC checked every time a read uses it, so any number of
+/// threads may read at once and a block corrupted after open is never returned as data.
 /// Lifetime: the reader starts with one reference, owned by whoever opened it and given back by
 /// <see cref="Dispose"/>. Readers of a table-set snapshot take extra references with
 /// <see cref="TryAcquire"/>/<see cref="Release"/>; compaction calls <see cref="MarkObsolete"/> and the
@@ -20,6 +22,8 @@ public sealed class SSTableReader : IDisposable
     private readonly ChecksummedBlockFile _data;
     private readonly PartitionIndexReader _index;
     private readonly BloomFilter _filter;
+    private CorruptSSTableException? _corruption;
+    private Action<SSTableReader, CorruptSSTableException>? _onCorrupt;
     private int _references = 1;
     private int _ownerReleased;
     private volatile bool _obsolete;
@@ -35,6 +39,40 @@ public sealed class SSTableReader : IDisposable
         _filter = filter;
         Statistics = statistics;
         SizeOnDiskBytes = sizeOnDisk;
+        data.Corrupted = MarkCorrupt;
+        index.File.Corrupted = MarkCorrupt;
+    }
+
+    /// <summary>
+    /// The first corruption found in this SSTable's Data or Index since open, or null. Once set the SSTable is
+    /// unreadable: every later read that may concern it (<see cref="ReadPartition(byte[], ClusteringSlice, bool)"/> past
+    /// the bloom filter and token bounds, a <see cref="Scan"/> overlapping its tokens) throws
+    /// <see cref="CorruptSSTableException"/> instead of answering, so a replica never answers "no data" for a partition
+    /// it may hold (a QUORUM read could take that as the newest answer).
+    /// </summary>
+    public CorruptSSTableException? Corruption => Volatile.Read(ref _corruption);
+
+    public bool IsCorrupt => Corruption is not null;
+
+    /// <summary>
+    /// Marks the SSTable unreadable (first corruption wins); the observer set by
+    /// <see cref="ObserveCorruption"/> hears of it once. Called by the Data and Index files on every corruption they find.
+    /// </summary>
+    internal void MarkCorrupt(CorruptSSTableException e)
+    {
+        if (Interlocked.CompareExchange(ref _corruption, e, null) is null) Volatile.Read(ref _onCorrupt)?.Invoke(this, e);
+    }
+
+    /// <summary>Sets who hears of this SSTable becoming corrupt (the table store, which logs it); the first caller wins.</summary>
+    internal void ObserveCorruption(Action<SSTableReader, CorruptSSTableException> observer)
+    {
+        if (Interlocked.CompareExchange(ref _onCorrupt, observer, null) is null && Corruption is { } already) observer(this, already);
+    }
+
+    private void ThrowIfCorrupt(string what)
+    {
+        if (Corruption is { } c)
+            throw new CorruptSSTableException(c.File, c.Offset, $"SSTable generation {Generation} was marked unreadable ({c.Message}); refusing {what}", c);
     }
 
     public string Directory { get; }
@@ -133,6 +171,7 @@ public sealed class SSTableReader : IDisposable
         if (!_filter.MayContain(partitionKey)) return null;
         var token = Murmur3Partitioner.GetToken(partitionKey);
         if (Statistics.PartitionCount == 0 || token < Statistics.MinToken || token > Statistics.MaxToken) return null;
+        ThrowIfCorrupt("a read of a partition it may hold");
         var entry = _index.Find(token, partitionKey);
         return entry is null ? null : ReadPartition(entry, slice, reversed);
     }
@@ -140,6 +179,8 @@ public sealed class SSTableReader : IDisposable
     /// <summary>Partitions with token in (startExclusive, endInclusive], in (token, key) order, all rows forward.</summary>
     public IEnumerable<SSTablePartition> Scan(Token startExclusive, Token endInclusive)
     {
+        if (Statistics.PartitionCount > 0 && Statistics.MaxToken > startExclusive && Statistics.MinToken <= endInclusive)
+            ThrowIfCorrupt("a scan of a token range it may hold");
         foreach (var entry in _index.Range(startExclusive, endInclusive))
             yield return ReadPartition(entry, ClusteringSlice.All, reversed: false);
     }
@@ -151,7 +192,11 @@ public sealed class SSTableReader : IDisposable
     /// The token of every partition, in order, read from the Index alone (cleanup decides with it whether a table
     /// needs rewriting without reading its Data).
     /// </summary>
-    public IEnumerable<Token> ScanTokens() => _index.Range(Token.Minimum, Token.Maximum).Select(e => e.Token);
+    public IEnumerable<Token> ScanTokens()
+    {
+        ThrowIfCorrupt("a token scan");
+        return _index.Range(Token.Minimum, Token.Maximum).Select(e => e.Token);
+    }
 
     /// <summary>
     /// Reads every block of Data and Index and checks its checksum (an imported table is verified once before it goes
@@ -161,22 +206,66 @@ public sealed class SSTableReader : IDisposable
     {
         foreach (var file in (ChecksummedBlockFile[])[_data, _index.File])
             for (long block = 0; block < file.BlockCount; block++)
-                file.GetBlockMemory(block);
+                file.VerifyBlock(block);
+    }
+
+    /// <summary>
+    /// Checks every component as it is on disk now: each block of Data and Index (a bad one marks the SSTable corrupt,
+    /// as a read would), and Summary, Filter and Statistics read whole again and checked against their CRC (their
+    /// in-memory copies were verified at open, so a bad file on disk is reported but does not stop reads; it would
+    /// fail the next open). Returns every problem found (empty when all is well), at most one per Data/Index block.
+    /// </summary>
+    public IReadOnlyList<SSTableVerifyError> Verify()
+    {
+        var errors = new List<SSTableVerifyError>();
+        foreach (var (component, file) in new[] { (SSTableComponent.Data, _data), (SSTableComponent.Index, _index.File) })
+        {
+            for (long block = 0; block < file.BlockCount; block++)
+            {
+                try
+                {
+                    file.VerifyBlock(block);
+                }
+                catch (CorruptSSTableException e)
+                {
+                    errors.Add(new SSTableVerifyError(file.Path, component, block, e.Message));
+                }
+            }
+        }
+        foreach (var (component, magic) in new[]
+                 {
+                     (SSTableComponent.Summary, FileHeader.SummaryMagic), (SSTableComponent.Filter, FileHeader.FilterMagic),
+                     (SSTableComponent.Statistics, FileHeader.StatisticsMagic),
+                 })
+        {
+            string path = SSTableFileNames.PathOf(Directory, Generation, component);
+            try
+            {
+                WholeFileCodec.Read(_fs, path, magic, out _);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                errors.Add(new SSTableVerifyError(path, component, null, e.Message));
+            }
+        }
+        return errors;
     }
 
     private SSTablePartition ReadPartition(IndexEntry entry, ClusteringSlice slice, bool reversed)
     {
         long firstRow;
+        BlockCursor.Block headerBlock;
         (byte[] Key, DeletionTime Deletion, RangeTombstone[] RangeTombstones) header;
         using (var cursor = new BlockCursor(_data, entry.DataPosition))
         {
             byte[] scratch = new byte[256];
             header = PartitionRowReader.ReadHeader(cursor, ref scratch);
             firstRow = cursor.Position;
+            headerBlock = cursor.Current;
+            if (!header.Key.AsSpan().SequenceEqual(entry.Key))
+                throw cursor.Corrupt(entry.DataPosition, "partition key in Data does not match the Index");
         }
-        if (!header.Key.AsSpan().SequenceEqual(entry.Key))
-            throw new CorruptSSTableException(_data.Path, entry.DataPosition, "partition key in Data does not match the Index");
-        var rows = PartitionRowReader.Rows(_data, entry, firstRow, slice, reversed);
+        var rows = PartitionRowReader.Rows(_data, entry, firstRow, slice, reversed, headerBlock);
         return new SSTablePartition(entry.Key, entry.Token, header.Deletion, header.RangeTombstones, rows);
     }
 

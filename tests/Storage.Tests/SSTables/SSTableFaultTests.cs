@@ -21,7 +21,7 @@ public sealed class SSTableFaultTests : IDisposable
     private string[] Files() => Directory.GetFiles(_dir.Path).Select(Path.GetFileName).ToArray()!;
 
     [Fact]
-    public void Flipped_byte_in_a_data_block_fails_only_reads_of_that_block_and_names_the_file()
+    public void Flipped_byte_in_a_data_block_fails_the_read_names_the_file_and_marks_the_sstable_unreadable()
     {
         var partitions = MakePartitions(300);
         using var reader = TestData.Write(PhysicalFileSystem.Instance, _dir.Path, 1, partitions, SmallBlocks);
@@ -36,7 +36,8 @@ public sealed class SSTableFaultTests : IDisposable
             f.WriteByte((byte)(b ^ 0x01));
         }
 
-        int ok = 0, corrupt = 0;
+        int ok = 0;
+        CorruptSSTableException? first = null;
         foreach (var p in partitions)
         {
             try
@@ -46,22 +47,23 @@ public sealed class SSTableFaultTests : IDisposable
             }
             catch (CorruptSSTableException e)
             {
-                corrupt++;
-                Assert.Equal(reader.DataPath, e.File);
-                Assert.Equal(blockOffset, e.Offset);
-                Assert.Contains(Path.GetFileName(reader.DataPath), e.Message, StringComparison.Ordinal);
+                first = e;
+                break;
             }
         }
-        Assert.InRange(corrupt, 1, 10);
-        // A bad block is never cached: asking again fails again instead of serving stale bytes.
-        var victim = partitions.First(p =>
-        {
-            try { _ = reader.ReadPartition(p.Key, ClusteringSlice.All, false)!.Rows.Count(); return false; }
-            catch (CorruptSSTableException) { return true; }
-        });
-        Assert.Throws<CorruptSSTableException>(() => reader.ReadPartition(victim.Key, ClusteringSlice.All, true)!.Rows.Count());
-        Assert.Equal(partitions.Length - corrupt, ok);
+        Assert.NotNull(first);
+        Assert.Equal(reader.DataPath, first.File);
+        Assert.Equal(blockOffset, first.Offset);
+        Assert.Contains(Path.GetFileName(reader.DataPath), first.Message, StringComparison.Ordinal);
+        Assert.InRange(ok, 1, partitions.Length - 1);
+        Assert.Same(first, reader.Corruption);
+        // Marked unreadable: every read of a partition it may hold fails now, even of healthy blocks, as do scans.
+        foreach (var p in partitions)
+            Assert.Throws<CorruptSSTableException>(() => reader.ReadPartition(p.Key, ClusteringSlice.All, true)?.Rows.Count());
         Assert.Throws<CorruptSSTableException>(() => reader.ScanAll().SelectMany(p => p.Rows).Count());
+        // A key it cannot hold (bloom filter or token bounds) is still answered: absent.
+        var absent = Enumerable.Range(10_000, 100).Select(BitConverter.GetBytes).First(k => !reader.MayContain(k));
+        Assert.Null(reader.ReadPartition(absent, ClusteringSlice.All));
     }
 
     [Fact]
@@ -70,13 +72,19 @@ public sealed class SSTableFaultTests : IDisposable
         var fs = new FaultInjectingFileSystem(PhysicalFileSystem.Instance);
         var partitions = MakePartitions(50);
         using (TestData.Write(fs, _dir.Path, 1, partitions, SmallBlocks)) { }
-        using var reader = SSTableReader.Open(fs, _dir.Path, 1);
-        Assert.False(reader.IsDataMapped); // positional reads: the other read path
-        fs.FlipByteOnRead(reader.DataPath, 16 + 4 + 10);
-        var e = Assert.Throws<CorruptSSTableException>(() => reader.ScanAll().SelectMany(p => p.Rows).Count());
-        Assert.Equal(reader.DataPath, e.File);
-        fs.ClearFaults();
-        Assert.Equal(50 * 20, reader.ScanAll().SelectMany(p => p.Rows).Count());
+        using (var reader = SSTableReader.Open(fs, _dir.Path, 1))
+        {
+            Assert.False(reader.IsDataMapped); // positional reads: the other read path
+            fs.FlipByteOnRead(reader.DataPath, 16 + 4 + 10);
+            var e = Assert.Throws<CorruptSSTableException>(() => reader.ScanAll().SelectMany(p => p.Rows).Count());
+            Assert.Equal(reader.DataPath, e.File);
+            fs.ClearFaults();
+            // The reader stays unreadable once it saw a mismatch; a fresh open (the bytes on disk were never bad) reads all.
+            Assert.True(reader.IsCorrupt);
+            Assert.Throws<CorruptSSTableException>(() => reader.ScanAll().SelectMany(p => p.Rows).Count());
+        }
+        using var reopened = SSTableReader.Open(fs, _dir.Path, 1);
+        Assert.Equal(50 * 20, reopened.ScanAll().SelectMany(p => p.Rows).Count());
     }
 
     [Fact]
