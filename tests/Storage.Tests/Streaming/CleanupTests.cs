@@ -29,21 +29,21 @@ public class CleanupTests
             {
                 ApplyAsync(engine, ops, time).GetAwaiter().GetResult();
                 var before = ReadAll(engine);
-                string expected = Render(before.Where(p => Keep(p.Token)));
+                string expected = Render(before.Where(p => Keep(p.Token)).Select(Normalize));
                 var result = engine.CleanupAsync(Table, Keep).GetAwaiter().GetResult();
                 // Counted per SSTable: a partition spread over several SSTables counts once for each.
                 Assert.True(result.PartitionsDropped >= before.Count(p => !Keep(p.Token)));
-                Assert.Equal(expected, Render(ReadAll(engine)));
+                Assert.Equal(expected, Render(ReadAll(engine).Select(Normalize)));
                 for (int pk = 0; pk < Partitions; pk++)
                     if (!Keep(TokenOf(pk))) Assert.Null(engine.ReadUnfiltered(SliceQuery.WholePartition(Table, Pk(pk))));
                 engine.DisposeAsync().AsTask().GetAwaiter().GetResult();
                 engine = Open(dir.Path, time);
-                Assert.Equal(expected, Render(ReadAll(engine)));
+                Assert.Equal(expected, Render(ReadAll(engine).Select(Normalize)));
                 engine.CompactAsync(Table).GetAwaiter().GetResult();
-                Assert.Equal(expected, Render(ReadAll(engine)));
+                Assert.Equal(expected, Render(ReadAll(engine).Select(Normalize)));
                 engine.DisposeAsync().AsTask().GetAwaiter().GetResult();
                 engine = Open(dir.Path, time);
-                Assert.Equal(expected, Render(ReadAll(engine)));
+                Assert.Equal(expected, Render(ReadAll(engine).Select(Normalize)));
             }
             finally
             {
@@ -51,6 +51,17 @@ public class CleanupTests
             }
         }, iter: 15, threads: 1);
     }
+
+    /// <summary>
+    /// The form compaction writes a partition in: a range tombstone no newer than the partition deletion adds nothing
+    /// and is dropped (cleanup rewrites through compaction; a merged read of the original SSTables still lists it).
+    /// Seed dFAabx8_Na34 found the difference.
+    /// </summary>
+    private static MergedPartitionData Normalize(MergedPartitionData p) => p with
+    {
+        RangeTombstones = [.. p.RangeTombstones.Where(rt => p.PartitionDeletion.IsLive
+            || rt.Deletion.MarkedForDeleteAtMicros > p.PartitionDeletion.MarkedForDeleteAtMicros).Distinct()],
+    };
 
     private static PartitionUpdate Row(int pk, int ck, long ts) =>
         PartitionUpdate.OfRows(Table, Pk(pk), new Row(Ck(ck), LivenessInfo.At(ts), DeletionTime.Live, [Cell.Live(0, ts, new byte[50])]));
