@@ -35,8 +35,9 @@ public static class Program
                                             the CQL shell (-e/-f or piped input: run and exit, 1 if a statement failed)
             """, ShellCommand.RunAsync, "cqlsh"),
         new("status", """
-              status [--host h:p] [--dir D] [keyspace]
+              status [--host h:p] [--dir D] [--node-timeout 1000] [keyspace]
                                             nodes: UN/UJ/UL/DN..., address, load, tokens, ownership, host id, rack
+                                            (asks every node at once; the first answer within --node-timeout ms wins)
             """, StatusCommand.StatusAsync),
         new("ring", """
               ring [--host h:p] [--dir D]   every token and its node
