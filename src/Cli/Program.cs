@@ -54,6 +54,22 @@ public static class Program
               toppartitions [--host h:p] [--dir D] [ks.table] [--top 10]
                                             the hottest partitions by writes and reads, cluster-wide and per node
             """, TopPartitionsCommand.RunAsync),
+        new("flush", """
+              flush [--node N | --host h:p] [--dir D] [--timeout 3600] [keyspace [table]]
+                                            write memtables to SSTables (one node, else every live node)
+            """, MaintenanceCommand.FlushAsync),
+        new("compact", """
+              compact [--node N | --host h:p] [--dir D] [--timeout 3600] [keyspace [table]]
+                                            major compaction: each table's SSTables merged into one (one node, else every live node)
+            """, MaintenanceCommand.CompactAsync),
+        new("tablestats", """
+              tablestats [--node N | --host h:p] [--dir D] [keyspace [table]]
+                                            per table: SSTables, size, partitions, read/write latency (one node, else every live node)
+            """, NodeInfoCommand.TableStatsAsync, "cfstats"),
+        new("describecluster", """
+              describecluster [--host h:p] [--dir D] [--node-timeout 1000]
+                                            cluster name, partitioner, schema versions per node
+            """, NodeInfoCommand.DescribeClusterAsync),
         new("add-node", """
               add-node [--dir .ringstore] [--timeout 900]
                                             start one more node for the local cluster in --dir; wait until it joined

@@ -124,6 +124,12 @@ public static class StatusBuilder
                 LiveSstables = t.SSTableCount,
                 DiskBytes = t.DiskBytes,
                 PendingCompactions = t.PendingCompactions,
+                MemtableBytes = t.MemtableBytes,
+                SstablePartitions = t.SSTablePartitions,
+                LocalReads = t.Reads,
+                LocalWrites = t.Writes,
+                Flushes = t.Flushes,
+                Compactions = t.Compactions,
             });
         }
         return metrics;
