@@ -109,6 +109,7 @@ public static class StatusBuilder
                 Kind = isWrite ? "write" : "read",
                 Count = hitter.Count,
                 Error = hitter.Error,
+                Guaranteed = hitter.Guaranteed,
             });
         }
         foreach (var t in stats.Tables)
