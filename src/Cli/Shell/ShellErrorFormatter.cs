@@ -11,15 +11,22 @@ namespace RingStore.Cli.Shell;
 /// </summary>
 public static class ShellErrorFormatter
 {
+    /// <summary>The line printed for a failure; what it echoes is escaped and shortened (<see cref="ShellText.ForMessage"/>).</summary>
     public static string Format(Exception error)
     {
         ArgumentNullException.ThrowIfNull(error);
+        return ShellText.ForMessage(Label(error));
+    }
+
+    private static string Label(Exception error)
+    {
         return error switch
         {
             RingStoreException { IsTransportFailure: false } e => $"{KindName(e.Kind)}: Error from server: {e.Message}",
             RingStoreException { StatusCode: StatusCode.DeadlineExceeded } e => $"OperationTimedOut: {e.Message}",
             RingStoreException { StatusCode: StatusCode.Unimplemented } e => $"ServerError: Error from server: {e.Message.TrimEnd(':', ' ')} (this node cannot run that request)",
             RingStoreException e => $"NoHostAvailable: {e.Message}",
+            Cql.CqlSyntaxException e => $"SyntaxException: {e.Message}",
             InvalidRequestException e => $"InvalidRequest: {e.Message}",
             _ => $"{error.GetType().Name}: {error.Message}",
         };

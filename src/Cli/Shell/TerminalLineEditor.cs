@@ -89,13 +89,36 @@ public sealed class TerminalLineEditor(CommandHistory history, Func<IEnumerable<
         }
     }
 
-    /// <summary>The paging prompt: any key for the next page, q or Esc to stop.</summary>
+    /// <summary>What the paging prompt says: how to go on and how to stop.</summary>
+    public const string MorePrompt = "---MORE--- (any key: next page; q, Esc or Ctrl-C: stop)";
+
+    /// <summary>
+    /// The paging prompt. Ctrl-C is read as a key here (not as the signal, which would cancel the statement while
+    /// ReadKey went on waiting and then swallowed the next key): it stops the listing at once, as q and Esc do.
+    /// </summary>
     public static bool AskForMore()
     {
-        Console.Write("---MORE---");
-        var key = Console.ReadKey(intercept: true);
-        Console.Write("\r          \r");
-        return key.Key != ConsoleKey.Escape && key.KeyChar is not ('q' or 'Q');
+        Console.Write(MorePrompt);
+        bool treatCtrlC = Console.TreatControlCAsInput;
+        Console.TreatControlCAsInput = true;
+        ConsoleKeyInfo key;
+        try
+        {
+            key = Console.ReadKey(intercept: true);
+        }
+        finally
+        {
+            Console.TreatControlCAsInput = treatCtrlC;
+        }
+        Console.Write("\r" + new string(' ', MorePrompt.Length) + "\r");
+        return ContinuesListing(key);
+    }
+
+    /// <summary>Whether a key pressed at <see cref="MorePrompt"/> asks for the next page. Pure.</summary>
+    public static bool ContinuesListing(ConsoleKeyInfo key)
+    {
+        bool ctrlC = key.KeyChar == '\u0003' || (key.Key == ConsoleKey.C && (key.Modifiers & ConsoleModifiers.Control) != 0);
+        return !ctrlC && key.Key != ConsoleKey.Escape && key.KeyChar is not ('q' or 'Q');
     }
 
     private void Complete(string prompt, LineBuffer buffer)
