@@ -20,6 +20,12 @@ public sealed class ShellOutputTests
         string longName = new('x', 300);
         string text = ShellErrorFormatter.Format(new RingStore.Core.Errors.InvalidRequestException($"unconfigured table '{longName}' near \u0001"));
         Assert.Equal($"InvalidRequest: unconfigured table '{new string('x', ShellText.MaxEchoedLength - 4)}...' near \\x01", text);
+        var fromServer = new Grpc.Core.RpcException(new Grpc.Core.Status(Grpc.Core.StatusCode.InvalidArgument, "line 1:0 no viable alternative at input 'SELEC'"),
+            new Grpc.Core.Metadata { { "ringstore-error-kind", "InvalidRequest" } });
+        Assert.StartsWith("SyntaxException: Error from server: line 1:0 ", ShellErrorFormatter.Format(RingStoreException.From(fromServer)), StringComparison.Ordinal);
+        var semantic = new Grpc.Core.RpcException(new Grpc.Core.Status(Grpc.Core.StatusCode.InvalidArgument, "unconfigured table t"),
+            new Grpc.Core.Metadata { { "ringstore-error-kind", "InvalidRequest" } });
+        Assert.StartsWith("InvalidRequest: Error from server: ", ShellErrorFormatter.Format(RingStoreException.From(semantic)), StringComparison.Ordinal);
         Assert.Contains("SyntaxException: line 1:0", ShellErrorFormatter.Format(new RingStore.Cql.CqlSyntaxException(1, 0, "a statement", "SELEC", "line 1:0 no viable alternative at input 'SELEC'")), StringComparison.Ordinal);
     }
 
@@ -33,6 +39,23 @@ public sealed class ShellOutputTests
         Assert.DoesNotContain("compaction_window", stcs, StringComparison.Ordinal);
         table.Options.Compaction = "TimeWindowCompactionStrategy";
         Assert.Contains("'compaction_window_size': '86400'", SchemaDescriber.CreateTable(table), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Select_star_columns_are_keys_then_the_rest_alphabetically()
+    {
+        var schema = new DescribeSchemaResponse();
+        var table = new TableInfo { Keyspace = "ks", Name = "t" };
+        table.PartitionKey.Add(new ColumnDef { Name = "k" });
+        table.Clustering.Add(new ColumnDef { Name = "c" });
+        foreach (string name in new[] { "zeta", "beta", "alpha" }) table.Columns.Add(new ColumnDef { Name = name });
+        schema.Tables.Add(table);
+        string[] returned = ["k", "c", "zeta", "beta", "alpha"];
+        var order = WildcardColumnOrder.For("select * from ks.t where k = 1", returned, schema, null);
+        Assert.Equal(["k", "c", "alpha", "beta", "zeta"], order!.Select(i => returned[i]));
+        Assert.NotNull(WildcardColumnOrder.For("SELECT * FROM t", returned, schema, "ks"));
+        Assert.Null(WildcardColumnOrder.For("SELECT zeta, beta FROM ks.t", ["zeta", "beta"], schema, null));
+        Assert.Null(WildcardColumnOrder.For("SELECT * FROM ks.other", returned, schema, null));
     }
 
     [Fact]

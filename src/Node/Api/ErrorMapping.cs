@@ -27,7 +27,6 @@ public static class ErrorMapping
             UnknownTableException => (StatusCode.NotFound, RequestErrorKind.UnknownTable),
             ValueTooLargeException => (StatusCode.InvalidArgument, RequestErrorKind.ValueTooLarge),
             AlreadyExistsException => (StatusCode.AlreadyExists, RequestErrorKind.AlreadyExists),
-            RingStore.Cql.CqlSyntaxException => (StatusCode.InvalidArgument, RequestErrorKind.SyntaxError),
             InvalidRequestException => (StatusCode.InvalidArgument, RequestErrorKind.InvalidRequest),
             OperationCanceledException => (StatusCode.Cancelled, RequestErrorKind.Unknown),
             _ => (StatusCode.Internal, RequestErrorKind.ServerError),

@@ -11,8 +11,7 @@ using ProtoColumnType = RingStore.Client.Protos.ColumnType;
 namespace RingStore.Node.Cql;
 
 /// <summary>
-/// What a SELECT returns per row: <c>*</c> (partition key, clustering, then the regular columns in alphabetical order,
-/// as Cassandra lists them, whatever order the CREATE TABLE gave), a column
+/// What a SELECT returns per row: <c>*</c> (partition key, clustering, regular columns in schema order), a column
 /// list, <c>token(pk...)</c> as bigint "system.token(pk)", or <c>COUNT(*)</c> as one bigint "count" — each with
 /// an optional alias.
 /// </summary>
@@ -40,16 +39,7 @@ public sealed class Selection
     {
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(select);
-        if (select.IsWildcard)
-        {
-            var all = ResultRowBuilder.Columns(table);
-            int keys = table.PartitionKey.Count + table.Clustering.Count;
-            var regular = all.Skip(keys).ToList();
-            var sorted = regular.OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
-            if (regular.SequenceEqual(sorted)) return new Selection(table, all, [], false, true);
-            var ordered = all.Take(keys).Concat(sorted).ToList();
-            return new Selection(table, ordered, ordered.Select(c => ((ColumnRef?)ColumnRef.Resolve(table, c.Name), false)).ToList(), false, false);
-        }
+        if (select.IsWildcard) return new Selection(table, ResultRowBuilder.Columns(table), [], false, true);
         bool hasCount = select.Selectors.Any(s => s.Selector is CountSelector);
         if (hasCount && select.Selectors.Count > 1)
             throw new InvalidRequestException("COUNT(*) cannot be selected together with other columns or functions");
