@@ -8,7 +8,8 @@ namespace RingStore.Node.Metrics;
 /// <see cref="DefaultCapacity"/> counters per table and kind: a sketch's error is at most total/capacity, so with 64
 /// counters a table of thousands of keys written once each showed "count 187, error 186" for every entry; with 2048 the
 /// top of a skewed (Zipf) workload comes out with errors far below the counts, and a flat workload is marked as not
-/// significant (<see cref="HeavyHitter{TKey}.Guaranteed"/>). About 200 KiB per table and kind when full.
+/// significant (<see cref="HeavyHitter{TKey}.Guaranteed"/>). Memory when full: 2048 keys with their counters and set
+/// nodes, an estimated few hundred KiB per table and kind (not measured).
 /// </summary>
 public sealed class TopPartitionsTracker(int capacity = TopPartitionsTracker.DefaultCapacity)
 {
