@@ -35,8 +35,9 @@ public static class Program
                                             the CQL shell (-e/-f or piped input: run and exit, 1 if a statement failed)
             """, ShellCommand.RunAsync, "cqlsh"),
         new("status", """
-              status [--host h:p] [--dir D] [keyspace]
+              status [--host h:p] [--dir D] [--node-timeout 1000] [keyspace]
                                             nodes: UN/UJ/UL/DN..., address, load, tokens, ownership, host id, rack
+                                            (asks every node at once; the first answer within --node-timeout ms wins)
             """, StatusCommand.StatusAsync),
         new("ring", """
               ring [--host h:p] [--dir D]   every token and its node
@@ -53,6 +54,22 @@ public static class Program
               toppartitions [--host h:p] [--dir D] [ks.table] [--top 10]
                                             the hottest partitions by writes and reads, cluster-wide and per node
             """, TopPartitionsCommand.RunAsync),
+        new("flush", """
+              flush [--node N | --host h:p] [--dir D] [--timeout 3600] [keyspace [table]]
+                                            write memtables to SSTables (one node, else every live node)
+            """, MaintenanceCommand.FlushAsync),
+        new("compact", """
+              compact [--node N | --host h:p] [--dir D] [--timeout 3600] [keyspace [table]]
+                                            major compaction: each table's SSTables merged into one (one node, else every live node)
+            """, MaintenanceCommand.CompactAsync),
+        new("tablestats", """
+              tablestats [--node N | --host h:p] [--dir D] [keyspace [table]]
+                                            per table: SSTables, size, partitions, read/write latency (one node, else every live node)
+            """, NodeInfoCommand.TableStatsAsync, "cfstats"),
+        new("describecluster", """
+              describecluster [--host h:p] [--dir D] [--node-timeout 1000]
+                                            cluster name, partitioner, schema versions per node
+            """, NodeInfoCommand.DescribeClusterAsync),
         new("add-node", """
               add-node [--dir .ringstore] [--timeout 900]
                                             start one more node for the local cluster in --dir; wait until it joined

@@ -47,14 +47,16 @@ public static class TopPartitionsCommand
         {
             Console.WriteLine($"Top {kind}s, cluster-wide (counts summed over replicas; each may overestimate by its error):");
             Console.WriteLine($"  {"table",-24} {"partition",-40} {"count",10} {"error",8}");
-            foreach (var r in TopPartitionsRanking.ClusterWide(entries.Select(e => e.Entry), kind, top))
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {r.Table,-24} {r.Partition,-40} {r.Count,10:N0} {r.Error,8:N0}"));
+            var ranking = TopPartitionsRanking.ClusterWide(entries.Select(e => e.Entry), kind, top);
+            foreach (var r in ranking)
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {r.Table,-24} {r.Partition,-40} {r.Count,10:N0} {r.Error,8:N0}{(r.Significant ? " *" : "")}"));
+            Console.WriteLine(TopPartitionsRanking.Verdict(ranking));
             foreach (var node in entries.Where(e => e.Entry.Kind == kind).GroupBy(e => e.Node))
             {
                 Console.WriteLine($"  on {node.Key}:");
                 foreach (var (_, e) in node.OrderByDescending(e => e.Entry.Count).Take(top))
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"    {e.Table,-22} {TopPartitionsRanking.Describe(e),-40} {e.Count,10:N0} {e.Error,8:N0}"));
+                        $"    {e.Table,-22} {TopPartitionsRanking.Describe(e),-40} {e.Count,10:N0} {e.Error,8:N0}{(e.Guaranteed ? " *" : "")}"));
             }
             Console.WriteLine();
         }

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace RingStore.Cli.Shell;
 
 /// <summary>
-/// Values as cqlsh shows them: text plain, blobs 0x..., timestamps <c>2026-11-23 10:00:00.000000+0000</c> (UTC),
+/// Values as cqlsh shows them: text plain (control characters escaped: <c>\n</c>, <c>\x07</c>), blobs 0x..., timestamps <c>2026-11-23 10:00:00.000000+0000</c> (UTC),
 /// uuids canonical, booleans True/False, doubles with up to 12 significant digits, null as <c>null</c>.
 /// </summary>
 public static class CqlValueFormatter
@@ -11,7 +11,7 @@ public static class CqlValueFormatter
     public static string Format(object? value) => value switch
     {
         null => "null",
-        string s => s,
+        string s => ShellText.EscapeControl(s),
         long l => l.ToString(CultureInfo.InvariantCulture),
         int i => i.ToString(CultureInfo.InvariantCulture),
         bool b => b ? "True" : "False",

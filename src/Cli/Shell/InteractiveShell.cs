@@ -14,8 +14,10 @@ public static class InteractiveShell
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(settings);
         var history = new CommandHistory(CommandHistory.DefaultPath);
-        var editor = new TerminalLineEditor(history, () => SchemaNames(client));
         var session = new ShellSession(client, settings, Console.Out, Console.Error, TerminalLineEditor.AskForMore);
+        var editor = new TerminalLineEditor(history,
+            (line, cursor) => CqlCompleter.Complete(line, cursor, client.Metadata.Schema, client.Keyspace, session.HasPending ? session.Pending : ""));
+        var statements = new StatementHistory();
         Console.WriteLine($"Connected to {client.Metadata.Ring.ClusterName} at {string.Join(", ", client.Options.ContactPoints)}.");
         Console.WriteLine("[ringstore shell | CQL] Use HELP for help, EXIT or Ctrl-D to leave.");
 
@@ -36,6 +38,7 @@ public static class InteractiveShell
                 if (outcome == TerminalLineEditor.Outcome.Cancelled)
                 {
                     session.ClearPending();
+                    statements.Clear();
                     continue;
                 }
                 running = new CancellationTokenSource();
@@ -50,6 +53,8 @@ public static class InteractiveShell
                 }
                 finally
                 {
+                    // History gets the whole statement once it is complete (or abandoned by a cancelled run).
+                    if (statements.Add(line, session.HasPending) is { } entry) history.Add(entry);
                     var done = running;
                     running = null;
                     done.Dispose();
@@ -61,14 +66,5 @@ public static class InteractiveShell
             Console.CancelKeyPress -= onCancel;
         }
         return 0;
-    }
-
-    private static IEnumerable<string> SchemaNames(RingStoreClient client)
-    {
-        var schema = client.Metadata.Schema;
-        return schema.Keyspaces.Select(k => k.Name)
-            .Concat(schema.Tables.Select(t => t.Name))
-            .Concat(schema.Tables.Select(t => $"{t.Keyspace}.{t.Name}"))
-            .Concat(schema.Tables.SelectMany(t => t.PartitionKey.Concat(t.Clustering).Concat(t.Columns)).Select(c => c.Name));
     }
 }

@@ -95,6 +95,13 @@ public sealed class LineBuffer(IReadOnlyList<string> history)
         return _text[start..Cursor];
     }
 
+    /// <summary>Replaces the text (a line found by Ctrl-R), cursor at the end.</summary>
+    public void Load(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        Replace(text);
+    }
+
     private void Replace(string text)
     {
         _text = text;

@@ -56,7 +56,9 @@ public static class SchemaDescriber
             options.Add("CLUSTERING ORDER BY (" + string.Join(", ", table.Clustering.Select(c => $"{Name(c.Name)} {(c.Descending ? "DESC" : "ASC")}")) + ")");
         var o = table.Options ?? new Client.Protos.TableOptions();
         string compaction = o.Compaction.Length == 0 ? "SizeTieredCompactionStrategy" : o.Compaction;
-        options.Add(o.CompactionWindowSeconds > 0
+        // Only the options of the table's own strategy: the window belongs to TimeWindowCompactionStrategy alone.
+        bool timeWindow = compaction.EndsWith("TimeWindowCompactionStrategy", StringComparison.Ordinal);
+        options.Add(timeWindow && o.CompactionWindowSeconds > 0
             ? $"compaction = {{'class': '{compaction}', 'compaction_window_size': '{o.CompactionWindowSeconds.ToString(CultureInfo.InvariantCulture)}', 'compaction_window_unit': 'SECONDS'}}"
             : $"compaction = {{'class': '{compaction}'}}");
         options.Add($"default_time_to_live = {o.DefaultTimeToLive.ToString(CultureInfo.InvariantCulture)}");

@@ -12,6 +12,9 @@ public enum ShellDirectiveKind
     Help,
     Clear,
     Exit,
+    Show,
+    Tracing,
+    Copy,
 }
 
 /// <summary>A parsed shell command: <c>CONSISTENCY QUORUM</c> is (Consistency, "QUORUM"); the argument may be empty.</summary>
@@ -31,6 +34,9 @@ public sealed record ShellDirective(ShellDirectiveKind Kind, string Argument)
         ["CLS"] = ShellDirectiveKind.Clear,
         ["EXIT"] = ShellDirectiveKind.Exit,
         ["QUIT"] = ShellDirectiveKind.Exit,
+        ["SHOW"] = ShellDirectiveKind.Show,
+        ["TRACING"] = ShellDirectiveKind.Tracing,
+        ["COPY"] = ShellDirectiveKind.Copy,
     };
 
     /// <summary>Shell command names, for completion.</summary>

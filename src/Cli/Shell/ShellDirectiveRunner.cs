@@ -42,7 +42,36 @@ public sealed class ShellDirectiveRunner(RingStoreClient client, ShellSettings s
             case ShellDirectiveKind.Exit:
                 session.ExitRequested = true;
                 break;
+            case ShellDirectiveKind.Show:
+                output.WriteLine(Show(arg, client.Metadata.Ring.ClusterName, client.Options.ContactPoints));
+                break;
+            case ShellDirectiveKind.Tracing:
+                throw new InvalidRequestException(TracingNotSupported);
+            case ShellDirectiveKind.Copy:
+                throw new InvalidRequestException(CopyNotSupported);
         }
+    }
+
+    public const string TracingNotSupported =
+        "TRACING is not supported: the nodes record no per-request trace events (no system_traces tables) for the shell to show. "
+        + "TIMING ON prints each statement's time; ringstore tablestats and toppartitions show per-table latencies and hot partitions.";
+
+    public const string CopyNotSupported =
+        "COPY is not supported: the shell has no CSV import or export yet. Export with SELECT (PAGING OFF) and import with a "
+        + "script of INSERT statements run by SOURCE 'file' or ringstore shell -f file.";
+
+    /// <summary>SHOW VERSION | SHOW HOST, as cqlsh answers them.</summary>
+    public static string Show(string arg, string clusterName, IReadOnlyList<string> contactPoints)
+    {
+        ArgumentNullException.ThrowIfNull(arg);
+        ArgumentNullException.ThrowIfNull(contactPoints);
+        string version = typeof(ShellDirectiveRunner).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+        return arg.ToUpperInvariant() switch
+        {
+            "VERSION" => $"[ringstore shell {version} | RingStore {version} | CQL subset (see HELP) | gRPC API ringstore.v1]",
+            "HOST" => $"Connected to {clusterName} at {string.Join(", ", contactPoints)}.",
+            _ => throw new InvalidRequestException($"Improper SHOW command: expected SHOW VERSION or SHOW HOST, got '{arg}'."),
+        };
     }
 
     private void Consistency(string arg)
@@ -155,6 +184,8 @@ public sealed class ShellDirectiveRunner(RingStoreClient client, ShellSettings s
           TIMING [ON|OFF]            print how long each statement took
           DESCRIBE KEYSPACES | KEYSPACE ks | TABLES | TABLE [ks.]t
           SOURCE 'file'              run the statements in a file
+          SHOW VERSION | HOST        the shell's version; the cluster and the nodes it was reached at
+          TRACING, COPY              not supported (they say why)
           CLEAR                      clear the screen
           EXIT | QUIT                leave (or Ctrl-D)
 

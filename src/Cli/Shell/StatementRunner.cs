@@ -32,11 +32,13 @@ public sealed class StatementRunner(RingStoreClient client, ShellSettings settin
         }
 
         var columns = result.Columns.Select(c => c.Name).ToList();
+        var order = WildcardColumnOrder.For(cql, columns, client.Metadata.Schema, client.Keyspace);
+        if (order is not null) columns = order.Select(i => columns[i]).ToList();
         var pending = new List<IReadOnlyList<ResultTableFormatter.Cell>>();
         long total = 0;
         while (true)
         {
-            pending.AddRange(result.Rows.Select(Cells));
+            pending.AddRange(result.Rows.Select(r => Reorder(Cells(r), order)));
             var paging = result.PagingState;
             if (paging is null) break;
             if (interactivePaging)
@@ -69,6 +71,9 @@ public sealed class StatementRunner(RingStoreClient client, ShellSettings settin
         if (settings.Timing)
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Elapsed: {stopwatch.Elapsed.TotalMilliseconds:F1} ms"));
     }
+
+    private static IReadOnlyList<ResultTableFormatter.Cell> Reorder(IReadOnlyList<ResultTableFormatter.Cell> cells, int[]? order) =>
+        order is null ? cells : order.Select(i => cells[i]).ToArray();
 
     private static IReadOnlyList<ResultTableFormatter.Cell> Cells(Row row)
     {

@@ -4,10 +4,11 @@ namespace RingStore.Cli.Shell;
 
 /// <summary>
 /// Reads one line from a terminal with editing (arrows, Home/End, Ctrl-A/E/U/K/W, Alt/Ctrl-arrows by word),
-/// history (Up/Down) and Tab completion. Ctrl-C abandons the line, Ctrl-D on an empty line is end of input.
+/// history (Up/Down; whole statements, added by the caller), Ctrl-R reverse search and Tab completion (by the grammar:
+/// <see cref="CqlCompleter"/>). Ctrl-C abandons the line, Ctrl-D on an empty line is end of input.
 /// Redraws the whole line (which may wrap) on each key: simple, and fast enough for typing.
 /// </summary>
-public sealed class TerminalLineEditor(CommandHistory history, Func<IEnumerable<string>> completionNames)
+public sealed class TerminalLineEditor(CommandHistory history, Func<string, int, (string Insert, IReadOnlyList<string> Candidates)> complete)
 {
     private int _cursorRow;
 
@@ -40,8 +41,14 @@ public sealed class TerminalLineEditor(CommandHistory history, Func<IEnumerable<
                         buffer.End();
                         Render(prompt, buffer);
                         Console.Write("\r\n");
-                        if (buffer.Text.Trim().Length > 0) history.Add(buffer.Text);
                         return (Outcome.Entered, buffer.Text);
+                    case ConsoleKey.R when ctrl:
+                        if (Search(prompt, buffer))
+                        {
+                            Console.Write("\r\n");
+                            return (Outcome.Entered, buffer.Text);
+                        }
+                        break;
                     case ConsoleKey.C when ctrl:
                         buffer.End();
                         Render(prompt, buffer);
@@ -89,18 +96,83 @@ public sealed class TerminalLineEditor(CommandHistory history, Func<IEnumerable<
         }
     }
 
-    /// <summary>The paging prompt: any key for the next page, q or Esc to stop.</summary>
+    /// <summary>What the paging prompt says: how to go on and how to stop.</summary>
+    public const string MorePrompt = "---MORE--- (any key: next page; q, Esc or Ctrl-C: stop)";
+
+    /// <summary>
+    /// The paging prompt. Ctrl-C is read as a key here (not as the signal, which would cancel the statement while
+    /// ReadKey went on waiting and then swallowed the next key): it stops the listing at once, as q and Esc do.
+    /// </summary>
     public static bool AskForMore()
     {
-        Console.Write("---MORE---");
-        var key = Console.ReadKey(intercept: true);
-        Console.Write("\r          \r");
-        return key.Key != ConsoleKey.Escape && key.KeyChar is not ('q' or 'Q');
+        Console.Write(MorePrompt);
+        bool treatCtrlC = Console.TreatControlCAsInput;
+        Console.TreatControlCAsInput = true;
+        ConsoleKeyInfo key;
+        try
+        {
+            key = Console.ReadKey(intercept: true);
+        }
+        finally
+        {
+            Console.TreatControlCAsInput = treatCtrlC;
+        }
+        Console.Write("\r" + new string(' ', MorePrompt.Length) + "\r");
+        return ContinuesListing(key);
+    }
+
+    /// <summary>Whether a key pressed at <see cref="MorePrompt"/> asks for the next page. Pure.</summary>
+    public static bool ContinuesListing(ConsoleKeyInfo key)
+    {
+        bool ctrlC = key.KeyChar == '\u0003' || (key.Key == ConsoleKey.C && (key.Modifiers & ConsoleModifiers.Control) != 0);
+        return !ctrlC && key.Key != ConsoleKey.Escape && key.KeyChar is not ('q' or 'Q');
+    }
+
+    /// <summary>
+    /// Ctrl-R: reverse incremental search. Typing narrows, Ctrl-R goes further back, Enter runs the match, Esc or an
+    /// arrow keeps it for editing, Ctrl-G or Ctrl-C gives up (the line is as before). Returns true for Enter.
+    /// </summary>
+    private bool Search(string prompt, LineBuffer buffer)
+    {
+        var search = new HistorySearch(history.Entries);
+        string original = buffer.Text;
+        while (true)
+        {
+            var shown = new LineBuffer([]);
+            shown.Load(search.Match);
+            Render(search.Prompt, shown);
+            var key = Console.ReadKey(intercept: true);
+            bool ctrl = (key.Modifiers & ConsoleModifiers.Control) != 0;
+            switch (key.Key)
+            {
+                case ConsoleKey.R when ctrl:
+                    search.Older();
+                    break;
+                case ConsoleKey.Enter:
+                    buffer.Load(search.MatchIndex >= 0 ? search.Match : original);
+                    Render(prompt, buffer);
+                    return true;
+                case ConsoleKey.G or ConsoleKey.C when ctrl:
+                    buffer.Load(original);
+                    return false;
+                case ConsoleKey.Backspace:
+                    search.Backspace();
+                    break;
+                default:
+                    if (!ctrl && key.KeyChar >= ' ' && key.KeyChar != '\u007f')
+                    {
+                        search.Type(key.KeyChar.ToString());
+                        break;
+                    }
+                    buffer.Load(search.MatchIndex >= 0 ? search.Match : original);
+                    return false;
+            }
+        }
     }
 
     private void Complete(string prompt, LineBuffer buffer)
     {
-        var (insert, candidates) = KeywordCompleter.Complete(buffer.WordBeforeCursor(), completionNames());
+        var (insert, candidates) = complete(buffer.Text, buffer.Cursor);
         if (insert.Length > 0)
         {
             buffer.Insert(insert);

@@ -109,6 +109,7 @@ public static class StatusBuilder
                 Kind = isWrite ? "write" : "read",
                 Count = hitter.Count,
                 Error = hitter.Error,
+                Guaranteed = hitter.Guaranteed,
             });
         }
         foreach (var t in stats.Tables)
@@ -124,6 +125,12 @@ public static class StatusBuilder
                 LiveSstables = t.SSTableCount,
                 DiskBytes = t.DiskBytes,
                 PendingCompactions = t.PendingCompactions,
+                MemtableBytes = t.MemtableBytes,
+                SstablePartitions = t.SSTablePartitions,
+                LocalReads = t.Reads,
+                LocalWrites = t.Writes,
+                Flushes = t.Flushes,
+                Compactions = t.Compactions,
             });
         }
         return metrics;
