@@ -86,6 +86,10 @@ public static class Program
               cleanup [--node N | --host h:p] [--dir D] [--timeout 3600] [keyspace [table]]
                                             drop data a node no longer owns (one node, else every live node)
             """, CleanupCommand.RunAsync),
+        new("verify", """
+              verify [--node N | --host h:p] [--dir D] [--timeout 3600] [keyspace [table]]
+                                            check every SSTable block's checksum (one node, else every live node); 1 if damaged
+            """, VerifyCommand.RunAsync),
         new("netstats", """
               netstats [--node N | --host h:p] [--dir D]
                                             mode and stream sessions (one node, else every live node)

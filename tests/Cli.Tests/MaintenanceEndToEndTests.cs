@@ -47,6 +47,10 @@ public sealed partial class MaintenanceEndToEndTests(ClusterFixture fixture)
         var after = await Cluster.RunAsync("tablestats", "--node", "0", "cli_maint.kv");
         Assert.Contains("\t\tSSTable count: 1\n", after.Stdout, StringComparison.Ordinal);
 
+        var verify = await Cluster.RunAsync("verify", "cli_maint.kv", "--node", "0");
+        Assert.True(verify.ExitCode == 0, verify.ToString());
+        Assert.Contains("1 SSTables checked, all sound", verify.Stdout, StringComparison.Ordinal);
+
         var unknown = await Cluster.RunAsync("flush", "cli_maint", "nope");
         Assert.Equal(1, unknown.ExitCode);
         Assert.Contains("Unknown table 'cli_maint.nope'", unknown.Stderr, StringComparison.Ordinal);

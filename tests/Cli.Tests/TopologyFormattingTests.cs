@@ -85,3 +85,21 @@ public sealed class TopologyFormattingTests
         Assert.Equal("  127.0.0.1:9042  2 MiB -> 512 KiB (freed 1.5 MiB), 1,234 partitions dropped",
             CleanupCommand.Format("127.0.0.1:9042", new CleanupResponse { BytesBefore = 2 * 1024 * 1024, BytesAfter = 512 * 1024, PartitionsDropped = 1234 }));
 }
+
+public sealed class VerifyFormattingTests
+{
+    [Fact]
+    public void Verify_prints_a_summary_per_node_and_each_damaged_block()
+    {
+        var response = new RingStore.Client.Protos.VerifyResponse { SstablesChecked = 3 };
+        response.Findings.Add(new RingStore.Client.Protos.VerifyFinding
+        {
+            Table = "demo.readings", File = "rs-4-Data.db", Component = "Data", Block = 12, Error = "checksum mismatch",
+        });
+        var lines = RingStore.Cli.Commands.VerifyCommand.Format("127.0.0.1:9042", response).ToList();
+        Assert.Equal("  127.0.0.1:9042  3 SSTables checked, 1 damaged", lines[0]);
+        Assert.Equal("    demo.readings rs-4-Data.db (Data, block 12): checksum mismatch", lines[1]);
+        Assert.Equal("  127.0.0.1:9042  0 SSTables checked, all sound",
+            RingStore.Cli.Commands.VerifyCommand.Format("127.0.0.1:9042", new RingStore.Client.Protos.VerifyResponse()).Single());
+    }
+}
