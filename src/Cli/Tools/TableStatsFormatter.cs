@@ -40,7 +40,8 @@ public static class TableStatsFormatter
                 sb.Append(CultureInfo.InvariantCulture, $"\t\tReads/s, writes/s (last minute): {t.ReadsPerSecond:0.##}, {t.WritesPerSecond:0.##}\n");
                 sb.Append(CultureInfo.InvariantCulture, $"\t\tPending compactions: {t.PendingCompactions}\n");
                 sb.Append(CultureInfo.InvariantCulture, $"\t\tFlushes, compactions: {t.Flushes}, {t.Compactions}\n");
-                sb.Append("\t\tTombstones scanned: n/a (the storage engine does not count them yet)\n");
+                string perRead = t.LocalReads > 0 ? string.Create(CultureInfo.InvariantCulture, $" ({(double)t.TombstonesScanned / t.LocalReads:F2} per read)") : "";
+                sb.Append(CultureInfo.InvariantCulture, $"\t\tTombstones scanned: {t.TombstonesScanned}{perRead}\n");
                 sb.Append('\n');
             }
         }

@@ -131,6 +131,7 @@ public static class StatusBuilder
                 LocalWrites = t.Writes,
                 Flushes = t.Flushes,
                 Compactions = t.Compactions,
+                TombstonesScanned = t.TombstonesScanned,
             });
         }
         return metrics;

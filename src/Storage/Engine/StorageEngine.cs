@@ -267,13 +267,16 @@ public sealed class StorageEngine : IAsyncDisposable
             if (merged is null) return null;
             var rows = new List<Row>();
             int live = 0;
+            long tombstones = merged.RangeTombstones.Count + (merged.PartitionDeletion.IsLive ? 0 : 1);
             int now = NowSeconds;
             foreach (var row in merged.Rows)
             {
                 if (live == query.Limit) break;
                 rows.Add(row);
                 if (LiveRows.Visible(row, now) is not null) live++;
+                else tombstones++;
             }
+            table.Metrics.RecordTombstones(tombstones);
             return new MergedPartitionData(merged.Key, merged.Token, merged.PartitionDeletion, merged.RangeTombstones, rows);
         }
         finally
@@ -529,7 +532,7 @@ public sealed class StorageEngine : IAsyncDisposable
                 v.SSTables.Sum(s => s.Statistics.PartitionCount),
                 _compaction.PendingCompactions(t),
                 t.Metrics.Reads, t.Metrics.Writes, t.Metrics.Flushes, t.Metrics.Compactions,
-                t.Metrics.ReadLatency, t.Metrics.WriteLatency);
+                t.Metrics.ReadLatency, t.Metrics.WriteLatency, t.Metrics.TombstonesScanned);
         }).OrderBy(s => s.Table, StringComparer.Ordinal).ToArray();
         return new StorageStats(tables);
     }

@@ -15,6 +15,16 @@ public sealed class TableMetrics
     public void RecordFlush() => Interlocked.Increment(ref _flushes);
     public void RecordCompaction() => Interlocked.Increment(ref _compactions);
 
+    /// <summary>Tombstones a read passed over: deleted or expired rows, range tombstones, a partition deletion.</summary>
+    public void RecordTombstones(long count)
+    {
+        if (count > 0) Interlocked.Add(ref _tombstonesScanned, count);
+    }
+
+    private long _tombstonesScanned;
+
+    public long TombstonesScanned => Interlocked.Read(ref _tombstonesScanned);
+
     public long Reads => Interlocked.Read(ref _reads);
     public long Writes => Interlocked.Read(ref _writes);
     public long Flushes => Interlocked.Read(ref _flushes);

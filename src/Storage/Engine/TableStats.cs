@@ -14,4 +14,5 @@ public sealed record TableStats(
     long Flushes,
     long Compactions,
     LatencySummary ReadLatency,
-    LatencySummary WriteLatency);
+    LatencySummary WriteLatency,
+    long TombstonesScanned = 0);
