@@ -70,7 +70,7 @@ public sealed class ElasticRingTests(ITestOutputHelper output)
     public async Task A_node_joins_under_load_with_no_failed_request_and_no_lost_write()
     {
         await using var cluster = await StartLoadedClusterAsync(3);
-        var load = new WriteLoad(cluster, Keyspace, workers: 6, maxWritesPerWorker: 4_000);
+        var load = new WriteLoad(cluster, Keyspace, workers: 6, maxWritesPerWorker: 100_000);
         using var stop = new CancellationTokenSource();
         var running = load.RunAsync(stop.Token);
         using var joiner = new ExtraNode(cluster, "joiner");
@@ -109,7 +109,7 @@ public sealed class ElasticRingTests(ITestOutputHelper output)
     public async Task Decommission_under_load_streams_away_and_the_node_exits_with_no_lost_write_and_refusals_are_clear()
     {
         await using var cluster = await StartLoadedClusterAsync(4);
-        var load = new WriteLoad(cluster, Keyspace, workers: 6, maxWritesPerWorker: 4_000);
+        var load = new WriteLoad(cluster, Keyspace, workers: 6, maxWritesPerWorker: 100_000);
         using var stop = new CancellationTokenSource();
         var running = load.RunAsync(stop.Token);
         TopologyResponse result;
@@ -152,7 +152,7 @@ public sealed class ElasticRingTests(ITestOutputHelper output)
     public async Task Removenode_of_a_SIGKILLed_node_restores_RF_copies_and_the_removed_node_is_refused_when_it_returns()
     {
         await using var cluster = await StartLoadedClusterAsync(4);
-        var load = new WriteLoad(cluster, Keyspace, workers: 6, maxWritesPerWorker: 4_000);
+        var load = new WriteLoad(cluster, Keyspace, workers: 6, maxWritesPerWorker: 100_000);
         using var stop = new CancellationTokenSource();
         var running = load.RunAsync(stop.Token);
         string hostId = (await cluster.DescribeAsync(0, 3))!.HostId;
@@ -196,7 +196,7 @@ public sealed class ElasticRingTests(ITestOutputHelper output)
     public async Task Replace_of_a_SIGKILLed_node_takes_its_tokens_and_streams_its_data_with_no_lost_write()
     {
         await using var cluster = await StartLoadedClusterAsync(4);
-        var load = new WriteLoad(cluster, Keyspace, workers: 6, maxWritesPerWorker: 4_000);
+        var load = new WriteLoad(cluster, Keyspace, workers: 6, maxWritesPerWorker: 100_000);
         using var stop = new CancellationTokenSource();
         var running = load.RunAsync(stop.Token);
         var dead = (await cluster.DescribeAsync(0, 3))!;
