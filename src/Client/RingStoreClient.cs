@@ -110,7 +110,7 @@ public sealed partial class RingStoreClient : IAsyncDisposable
         var metadata = Metadata;
         var all = metadata.Ring.Nodes.Where(n => n.RpcAddress.Length > 0).Select(n => n.RpcAddress)
             .Concat(Options.ContactPoints).Distinct(StringComparer.Ordinal).ToList();
-        long turn = Interlocked.Increment(ref _roundRobin);
+        long turn = Options.StickyCoordinator && token is null ? 0 : Interlocked.Increment(ref _roundRobin);
         var replicas = Options.TokenAware && token is { } t && keyspace is not null ? metadata.ReplicaAddresses(keyspace, t).ToList() : [];
         long replicaTurn = Options.ShuffleReplicas || token is not { } stable ? turn : (long)((ulong)stable.Value % int.MaxValue);
         var ordered = Rotate(replicas, replicaTurn).Concat(Rotate(all.Except(replicas, StringComparer.Ordinal).ToList(), turn)).Select(Connection).ToList();

@@ -30,6 +30,13 @@ public sealed record RingStoreClientOptions
     public bool ShuffleReplicas { get; init; }
 
     /// <summary>
+    /// True: a request whose partition the SDK cannot tell (a CQL statement with literal values) goes to the same
+    /// node every time — the first usable one — instead of round-robin, as cqlsh talks to one host: that node
+    /// coordinates the shell's writes and reads alike, so a ONE read sees the ONE write before it.
+    /// </summary>
+    public bool StickyCoordinator { get; init; }
+
+    /// <summary>
     /// Send Mutate, Read and Execute over one multiplexed Session stream per node (<see cref="Sessions.RingStoreSession"/>)
     /// instead of a unary call each: same results and errors, a fraction of the CPU per request.
     /// </summary>

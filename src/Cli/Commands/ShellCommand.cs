@@ -63,7 +63,8 @@ public static class ShellCommand
         var contactPoints = ClusterAddress.ContactPoints(args);
         try
         {
-            return await RingStoreClient.ConnectAsync(new RingStoreClientOptions { ContactPoints = contactPoints });
+            // One coordinator for statements the SDK cannot route by key, as cqlsh: read-your-writes at ONE.
+            return await RingStoreClient.ConnectAsync(new RingStoreClientOptions { ContactPoints = contactPoints, StickyCoordinator = true });
         }
         catch (RingStoreException e)
         {
