@@ -18,19 +18,9 @@ public static class VerifyCommand
     public static async Task<int> RunAsync(IReadOnlyList<string> rawArgs)
     {
         var args = CliArguments.Parse(rawArgs, ValueOptions, []);
-        if (args.Positionals.Count > 2) throw new UsageException("verify takes at most a keyspace and a table");
-        string keyspace = args.Positionals.Count > 0 ? args.Positionals[0] : "";
-        string table = args.Positionals.Count > 1 ? args.Positionals[1] : "";
-        if (keyspace.Contains('.', StringComparison.Ordinal) && table.Length == 0)
-        {
-            string[] parts = keyspace.Split('.', 2);
-            (keyspace, table) = (parts[0], parts[1]);
-        }
+        var (keyspace, table) = MaintenanceCommand.KeyspaceAndTable(args, "verify");
         var timeout = TimeSpan.FromSeconds(args.GetInt("--timeout", 3600, 5, 7 * 86_400));
-        var target = NodeTarget.Resolve(args);
-        if (target is not null && !target.ProcessRunning) throw new CommandFailedException($"{target.Describe()} is not running");
-        var nodes = target is not null ? [target.GrpcEndpoint] : await NodeRpc.LiveNodesAsync(ClusterAddress.ContactPoints(args));
-        if (nodes.Count == 0) throw new CommandFailedException("no live node to verify");
+        var nodes = await MaintenanceCommand.NodesAsync(args);
 
         int damaged = 0, failures = 0;
         foreach (string node in nodes)

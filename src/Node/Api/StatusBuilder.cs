@@ -19,12 +19,11 @@ public static class StatusBuilder
             Partitioner = "org.apache.cassandra.dht.Murmur3Partitioner",
             RingVersion = membership.Sequence,
         };
-        var resolved = membership.For(PrimaryOnly);
+        var resolved = membership.Resolved;
         response.Nodes.AddRange(membership.Members.Select(m => Describe(m, resolved.Member(m.Endpoint)?.DisplayStatus)));
         return response;
     }
 
-    private static readonly SimpleStrategy PrimaryOnly = new(1);
 
     /// <summary>
     /// <paramref name="displayStatus"/> is the ring's view (REMOVING, REMOVED, a replaced node as LEAVING) when known;
@@ -55,7 +54,7 @@ public static class StatusBuilder
         var ring = membership.For(strategy).Ring;
         var ownership = ring.IsEmpty ? new Dictionary<string, double>() : Ownership.Replicated(ring, strategy);
         var response = new StatusResponse { ClusterName = node.Options.ClusterName, Metrics = Metrics(node) };
-        var resolved = membership.For(PrimaryOnly);
+        var resolved = membership.Resolved;
         foreach (var member in membership.Members)
         {
             var hints = member.HostId == Guid.Empty ? 0 : node.Hints.GetStats(member.HostId).PendingCount;

@@ -40,7 +40,13 @@ public sealed class MembershipSnapshot
     public IReadOnlyList<MemberInfo> Members { get; }
 
     /// <summary>Token owners (strategy-independent part of the ring); built on first use, then cached.</summary>
-    public RingSnapshot Ring => For(PrimaryOnly).Ring;
+    public RingSnapshot Ring => Resolved.Ring;
+
+    /// <summary>
+    /// Every endpoint's resolved ring role (NORMAL, joining, leaving, removed...) and the token owners: what status,
+    /// netstats and the topology checks read. Roles do not depend on the replication strategy; this is the RF-1 build.
+    /// </summary>
+    public ClusterSnapshot Resolved => For(PrimaryOnly);
 
     public bool IsAlive(string endpoint) => endpoint == LocalEndpoint || _live.Contains(endpoint);
 

@@ -406,7 +406,7 @@ public sealed partial class RingStoreNode : IAsyncDisposable
     /// </summary>
     private void ForgetDepartedMembers(MembershipSnapshot snapshot)
     {
-        var ring = snapshot.For(new RingStore.Gossip.Ring.SimpleStrategy(1));
+        var ring = snapshot.Resolved;
         foreach (var member in ring.Members)
         {
             if (member.Role == RingStore.Gossip.Ring.MemberRole.Out && member.DisplayStatus is NodeStatus.Removed or "MOVED"

@@ -24,7 +24,7 @@ public sealed partial class TopologyOperations
         using var running = Enter("bootstrap");
         NodeIdentity identity = node.Identity;
         await WaitForRingAsync(ct).ConfigureAwait(false);
-        var ring = node.Membership.For(PrimaryOnly);
+        var ring = node.Membership.Resolved;
         if (TopologyGuard.OperationInProgress(ring.Members, exceptEndpoint: Self) is { } busy) throw new TopologyRefusedException(busy);
         if (ring.Members.FirstOrDefault(m => m.HostId == identity.HostId && m.Endpoint != Self && m.Role != MemberRole.Out) is { } twin)
             throw new TopologyRefusedException($"host id {identity.HostId} is already in the ring at {twin.Endpoint}");
@@ -185,7 +185,7 @@ public sealed partial class TopologyOperations
         while (true)
         {
             var membership = node.Membership;
-            var ring = membership.For(PrimaryOnly);
+            var ring = membership.Resolved;
             string view = string.Join(";", membership.Members.Select(m => $"{m.Endpoint}={m.Status}/{m.Tokens.Count}/{m.IsAlive}/{m.SchemaVersion}"));
             if (view != lastView)
             {

@@ -17,7 +17,7 @@ public sealed partial class TopologyOperations
     public async Task<CleanupTotals> CleanupAsync(string keyspace, string table, CancellationToken ct)
     {
         var membership = node.Membership;
-        if (TopologyGuard.OperationInProgress(membership.For(PrimaryOnly).Members) is { } busy) throw new TopologyRefusedException(busy);
+        if (TopologyGuard.OperationInProgress(membership.Resolved.Members) is { } busy) throw new TopologyRefusedException(busy);
         var schema = node.Schema.Current;
         if (!string.IsNullOrEmpty(keyspace) && !schema.TryGetKeyspace(keyspace, out _))
             throw new Core.Errors.InvalidRequestException($"Keyspace '{keyspace}' does not exist.");

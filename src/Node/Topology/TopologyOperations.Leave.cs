@@ -22,7 +22,7 @@ public sealed partial class TopologyOperations
     {
         using var running = Enter("decommission");
         MembershipSnapshot membership = node.Membership;
-        var ring = membership.For(PrimaryOnly);
+        var ring = membership.Resolved;
         ResolvedMember? me = ring.Member(Self);
         if (me is null || me.Role != MemberRole.Normal)
             throw new TopologyRefusedException($"{Self} is {me?.DisplayStatus ?? "not in the ring"}; only a NORMAL node can decommission");
@@ -70,7 +70,7 @@ public sealed partial class TopologyOperations
     {
         using var running = Enter("removenode");
         MembershipSnapshot membership = node.Membership;
-        var ring = membership.For(PrimaryOnly);
+        var ring = membership.Resolved;
         ResolvedMember? target = ring.Members.FirstOrDefault(m => m.HostId == hostId && m.Role != MemberRole.Out);
         if (target is null) throw new TopologyRefusedException($"host id {hostId} is not in the ring");
         if (target.Endpoint == Self) throw new TopologyRefusedException("a node cannot remove itself; use decommission");

@@ -20,7 +20,6 @@ namespace RingStore.Node.Topology;
 /// </summary>
 public sealed partial class TopologyOperations(RingStoreNode node, RangeStreamer streamer, TimeProvider time, ILogger logger)
 {
-    private static readonly SimpleStrategy PrimaryOnly = new(1);
     private int _busy;
 
     /// <summary>How long an announcement may take to reach every live node before the operation is abandoned.</summary>
@@ -30,7 +29,7 @@ public sealed partial class TopologyOperations(RingStoreNode node, RangeStreamer
     public TimeSpan StreamTimeout { get; init; } = TimeSpan.FromHours(12);
 
     /// <summary>"NORMAL", "BOOT", "LEAVING", ... as this node's own ring shows it (netstats' mode).</summary>
-    public string Mode => node.Membership.For(PrimaryOnly).Member(node.Options.InternodeEndpoint)?.DisplayStatus ?? "STARTING";
+    public string Mode => node.Membership.Resolved.Member(node.Options.InternodeEndpoint)?.DisplayStatus ?? "STARTING";
 
     private string Self => node.Options.InternodeEndpoint;
 

@@ -12,12 +12,10 @@ namespace RingStore.Node.Topology;
 /// </summary>
 public sealed class TopologyProbeVerbHandler(Func<MembershipSnapshot> membership) : IVerbHandler
 {
-    private static readonly SimpleStrategy PrimaryOnly = new(1);
-
     public ValueTask<ReadOnlyMemory<byte>?> HandleAsync(PeerAddress sender, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
         var request = CoordinationMessageSerializer.Deserialize<TopologyProbeRequest>(payload);
-        var member = membership().For(PrimaryOnly).Member(request.Endpoint);
+        var member = membership().Resolved.Member(request.Endpoint);
         var response = new TopologyProbeResponse(member?.DisplayStatus ?? "UNKNOWN", member?.HostId.ToString("D") ?? "",
             member is not null && member.Role != MemberRole.Out);
         return ValueTask.FromResult<ReadOnlyMemory<byte>?>(CoordinationMessageSerializer.Serialize(response));
