@@ -80,11 +80,12 @@ public static class ReplicaPlanner
         // write this coordinator acknowledged at ONE (read-your-writes in the common case; WriteCoordinator waits
         // for the local copy at ONE). Other replicas keep their latency order for speculation.
         // Unless the local replica is clearly slower than the best (a badness threshold, as Cassandra's dynamic snitch
-        // keeps: 1.5x the best score plus 1 ms), so a sick local disk still sends reads elsewhere.
+        // keeps: 3x the best score plus 20 ms), so a sick local disk still sends reads elsewhere. A tighter threshold
+        // (1.5x + 1 ms) let ordinary jitter on a busy machine send some reads away and miss the write just made.
         if (blockFor == 1 && perDc.Count == 0 && localEndpoint is not null)
         {
             int local = candidates.FindIndex(c => c.Endpoint == localEndpoint);
-            if (local > 0 && latencyScore(localEndpoint) <= latencyScore(candidates[0].Endpoint) * 1.5 + 1)
+            if (local > 0 && latencyScore(localEndpoint) <= latencyScore(candidates[0].Endpoint) * 3 + 20)
             {
                 var self = candidates[local];
                 candidates.RemoveAt(local);
