@@ -68,7 +68,7 @@ public sealed partial class Gossiper
     {
         // A node restarted with a higher generation: its new state replaces the old one wholesale.
         peer.State = StateDeltas.ToState(delta);
-        _leftSince.Remove(delta.Endpoint);
+        _forgetAt.Remove(delta.Endpoint);
         FailureDetector.Remove(delta.Endpoint);
         _events.Add(new GossipEvent(GossipEventKind.Restarted, delta.Endpoint));
         _live.Remove(peer);
@@ -79,8 +79,8 @@ public sealed partial class Gossiper
     {
         if (peer.Applications.Status == NodeStatus.Left)
         {
-            _leftSince.TryAdd(peer.Endpoint, now);
-            _events.Add(new GossipEvent(GossipEventKind.Left, peer.Endpoint));
+            RememberLeft(peer, now);
+            return;
         }
         if (peer.IsDead)
         {
@@ -126,9 +126,10 @@ public sealed partial class Gossiper
         }
         if (statusChanged)
         {
-            if (merged.Status == NodeStatus.Left && _leftSince.TryAdd(delta.Endpoint, now))
+            if (merged.Status == NodeStatus.Left)
             {
-                _events.Add(new GossipEvent(GossipEventKind.Left, delta.Endpoint));
+                RememberLeft(peer, now);
+                return;
             }
             if (peer.IsDead)
             {
@@ -183,19 +184,39 @@ public sealed partial class Gossiper
         }
     }
 
+    /// <summary>
+    /// A LEFT node is neither live nor probed (it will not come back as itself: a new incarnation gossips a higher
+    /// generation on its own), and its state is kept for LeftStateRetention so the news keeps correcting stale copies.
+    /// </summary>
+    private void RememberLeft(PeerEntry peer, TimeSpan now)
+    {
+        bool wasLive = _live.Remove(peer);
+        _unreachable.Remove(peer);
+        TimeSpan at = now + Options.LeftStateRetention;
+        if (!_forgetAt.TryGetValue(peer.Endpoint, out TimeSpan scheduled) || scheduled < at)
+        {
+            _forgetAt[peer.Endpoint] = at;
+            _events.Add(new GossipEvent(GossipEventKind.Left, peer.Endpoint));
+        }
+        if (wasLive)
+        {
+            _events.Add(new GossipEvent(GossipEventKind.Down, peer.Endpoint));
+        }
+    }
+
     private bool IsQuarantined(string endpoint, int generation) =>
         _justRemoved.TryGetValue(endpoint, out var removed) && generation <= removed.Generation;
 
     /// <summary>
-    /// LEFT nodes are kept for QuarantineDelay so every peer hears they left (a node that forgot too early would
-    /// not pass the news on), then forgotten, and their old generation ignored for another QuarantineDelay so
-    /// peers that have not forgotten yet cannot gossip them back in.
+    /// LEFT nodes are kept for LeftStateRetention (scheduled ones for QuarantineDelay) so every peer hears they left
+    /// (a node that forgot too early would not pass the news on), then forgotten, and their old generation ignored
+    /// for another QuarantineDelay so peers that have not forgotten yet cannot gossip them back in.
     /// </summary>
     private void ExpireQuarantines(TimeSpan now)
     {
-        if (_leftSince.Count > 0)
+        if (_forgetAt.Count > 0)
         {
-            ForgetLeftNodes(now);
+            ForgetDueEndpoints(now);
         }
         if (_justRemoved.Count > 0)
         {
@@ -224,23 +245,23 @@ public sealed partial class Gossiper
     {
         if (endpoint != LocalEndpoint && _peers.ContainsKey(endpoint))
         {
-            _leftSince.TryAdd(endpoint, now);
+            _forgetAt.TryAdd(endpoint, now + Options.QuarantineDelay);
         }
     }
 
-    private void ForgetLeftNodes(TimeSpan now)
+    private void ForgetDueEndpoints(TimeSpan now)
     {
         List<string>? expired = null;
-        foreach (var (endpoint, since) in _leftSince)
+        foreach (var (endpoint, at) in _forgetAt)
         {
-            if (now - since >= Options.QuarantineDelay)
+            if (now >= at)
             {
                 (expired ??= []).Add(endpoint);
             }
         }
         foreach (string endpoint in expired ?? [])
         {
-            _leftSince.Remove(endpoint);
+            _forgetAt.Remove(endpoint);
             if (_peers.Remove(endpoint, out PeerEntry? peer))
             {
                 _justRemoved[endpoint] = (peer.Heartbeat.Generation, now);

@@ -19,7 +19,8 @@ public sealed partial class Gossiper
     private readonly Dictionary<string, PeerEntry> _peers = new(StringComparer.Ordinal);
     private readonly PeerSet _live = new(live: true);
     private readonly PeerSet _unreachable = new(live: false);
-    private readonly Dictionary<string, TimeSpan> _leftSince = new(StringComparer.Ordinal);
+    // When to forget an endpoint that left (LeftStateRetention after LEFT) or was scheduled (QuarantineDelay).
+    private readonly Dictionary<string, TimeSpan> _forgetAt = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (int Generation, TimeSpan At)> _justRemoved = new(StringComparer.Ordinal);
     private readonly HashSet<string> _seeds;
     private readonly Random _random;

@@ -402,7 +402,8 @@ public sealed partial class RingStoreNode : IAsyncDisposable
 
     /// <summary>
     /// Endpoints the ring resolves as removed, replaced or moved (a host now at another address) are dead state that
-    /// gossip would carry forever: they are forgotten after the quarantine delay, as LEFT nodes are.
+    /// gossip would carry forever: they are forgotten after the quarantine delay (LEFT nodes after the longer
+    /// LeftStateRetention, since their own LEFT state is what corrects stale copies).
     /// </summary>
     private void ForgetDepartedMembers(MembershipSnapshot snapshot)
     {

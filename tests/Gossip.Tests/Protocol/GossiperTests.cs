@@ -10,7 +10,7 @@ public class GossiperTests
 
     private static Gossiper Node(string name, int generation, params string[] seeds)
     {
-        var g = new Gossiper(name, new GossiperOptions { Seeds = seeds, QuarantineDelay = TimeSpan.FromSeconds(30) }, new Random(1));
+        var g = new Gossiper(name, new GossiperOptions { Seeds = seeds, QuarantineDelay = TimeSpan.FromSeconds(30), LeftStateRetention = TimeSpan.FromSeconds(30) }, new Random(1));
         g.Start(generation, [KeyValuePair.Create(ApplicationState.Status, NodeStatus.Normal), KeyValuePair.Create(ApplicationState.HostId, name + "-id")]);
         return g;
     }
@@ -124,6 +124,34 @@ public class GossiperTests
         var fresh = new GossipAck2(1, "a", [new EndpointStateDelta("a", 2, 1, [new ApplicationStateEntry(0, NodeStatus.Boot, 1)])]);
         b.Receive(fresh, T0 + TimeSpan.FromSeconds(34));
         Assert.Equal(NodeStatus.Boot, b.States["a"].Status);
+    }
+
+    [Fact]
+    public void A_left_node_is_kept_for_the_left_retention_not_probed_and_its_stale_normal_state_loses()
+    {
+        var options = new GossiperOptions { Seeds = ["b"], QuarantineDelay = TimeSpan.FromSeconds(30) };
+        var a = new Gossiper("a", options, new Random(1));
+        var b = new Gossiper("b", options, new Random(1));
+        a.Start(1, [KeyValuePair.Create(ApplicationState.Status, NodeStatus.Normal)]);
+        b.Start(1, [KeyValuePair.Create(ApplicationState.Status, NodeStatus.Normal)]);
+        Exchange(a.Tick(T0), a, b, T0);
+        a.SetApplicationState(ApplicationState.Status, NodeStatus.Left);
+        var events = Exchange(a.Tick(T0 + TimeSpan.FromSeconds(1)), a, b, T0 + TimeSpan.FromSeconds(1));
+        Assert.Contains(events, e => e.Kind == GossipEventKind.Left && e.Endpoint == "a");
+        Assert.Contains(events, e => e.Kind == GossipEventKind.Down && e.Endpoint == "a");
+        Assert.DoesNotContain("a", b.LiveEndpoints);
+        Assert.DoesNotContain("a", b.UnreachableEndpoints); // never probed: it will not come back as itself
+
+        // Far past two quarantines, a peer cut off all along gossips the leaver's old NORMAL state: the LEFT b holds wins.
+        TimeSpan later = T0 + TimeSpan.FromHours(1);
+        b.Tick(later);
+        var stale = new GossipAck2(1, "c", [new EndpointStateDelta("a", 1, 5, [new ApplicationStateEntry(0, NodeStatus.Normal, 1)])]);
+        b.Receive(stale, later);
+        Assert.Equal(NodeStatus.Left, b.States["a"].Status);
+
+        var forgotten = b.Tick(T0 + options.LeftStateRetention + TimeSpan.FromSeconds(2));
+        Assert.Contains(forgotten.Events, e => e.Kind == GossipEventKind.Removed && e.Endpoint == "a");
+        Assert.False(b.States.ContainsKey("a"));
     }
 
     [Fact]

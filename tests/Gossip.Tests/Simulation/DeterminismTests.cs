@@ -9,6 +9,8 @@ namespace RingStore.Gossip.Tests.Simulation;
 /// Pins one seeded run (cold start from seeds, 10% loss, crash, restart, graceful shutdown, LEFT and quarantine) to
 /// the figures the gossiper and simulator produced before their performance rework (main at 6ef071e): message and
 /// byte counts, every event in order, and every final view down to the phi values. Optimizations must keep them.
+/// Re-pinned once on purpose (same 3,616 events): LEFT nodes are no longer probed as unreachable peers, which
+/// changes which peers the seeded Random picks and so the message counts.
 /// </summary>
 public class DeterminismTests
 {
@@ -16,7 +18,7 @@ public class DeterminismTests
     public void Seeded_run_reproduces_the_recorded_messages_events_and_views()
     {
         var result = Run();
-        Assert.Equal((14701L, 1529L, 5294906L, 3616, 4223001319665029908UL), result);
+        Assert.Equal((14646L, 1506L, 5276548L, 3616, 14846835073715636322UL), result);
     }
 
     private static (long Sent, long Dropped, long Bytes, int Events, ulong Checksum) Run()
@@ -26,7 +28,7 @@ public class DeterminismTests
             Seed = 21,
             LossProbability = 0.1,
             MeasureBytes = true,
-            Gossip = new GossiperOptions { Seeds = [Name(0), Name(1)], QuarantineDelay = TimeSpan.FromSeconds(20) },
+            Gossip = new GossiperOptions { Seeds = [Name(0), Name(1)], QuarantineDelay = TimeSpan.FromSeconds(20), LeftStateRetention = TimeSpan.FromSeconds(20) },
         });
         for (int i = 0; i < 40; i++)
         {

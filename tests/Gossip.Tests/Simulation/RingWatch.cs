@@ -20,7 +20,8 @@ internal sealed class TopologyCluster
     private readonly Random _stalls;
 
     /// <param name="rough">Delays up to 3 s instead of 300 ms, and every announcement stalls another node for 5-20 s (a GC pause).</param>
-    public TopologyCluster(int seed, int endpoints, bool rough = false)
+    /// <param name="leftRetention">How long LEFT states are kept; the quarantine unless said (so the forgetting itself is exercised).</param>
+    public TopologyCluster(int seed, int endpoints, bool rough = false, TimeSpan? leftRetention = null)
     {
         Seed = seed;
         Rough = rough;
@@ -35,7 +36,12 @@ internal sealed class TopologyCluster
             LossProbability = Loss,
             MinDelay = TimeSpan.FromMilliseconds(1),
             MaxDelay = TimeSpan.FromMilliseconds(rough ? 3000 : 300),
-            Gossip = new GossiperOptions { Seeds = [SimulationTestKit.Name(0), SimulationTestKit.Name(1)], QuarantineDelay = Quarantine },
+            Gossip = new GossiperOptions
+            {
+                Seeds = [SimulationTestKit.Name(0), SimulationTestKit.Name(1)],
+                QuarantineDelay = Quarantine,
+                LeftStateRetention = leftRetention ?? Quarantine,
+            },
         });
         var random = new Random(seed * 7919 + 17);
         var used = new HashSet<long>();

@@ -24,7 +24,7 @@ internal static class SimulationTestKit
         {
             Seed = seed,
             LossProbability = loss,
-            Gossip = new GossiperOptions { Seeds = [Name(0), Name(1)], QuarantineDelay = TimeSpan.FromSeconds(60) },
+            Gossip = new GossiperOptions { Seeds = [Name(0), Name(1)], QuarantineDelay = TimeSpan.FromSeconds(60), LeftStateRetention = TimeSpan.FromSeconds(60) },
         });
         for (int i = 0; i < n; i++)
         {
