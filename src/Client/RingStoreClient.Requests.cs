@@ -4,6 +4,7 @@ using Grpc.Core;
 using RingStore.Client.Protos;
 using RingStore.Client.Routing;
 using RingStore.Client.Sessions;
+using RingStore.Core.Errors;
 
 namespace RingStore.Client;
 
@@ -39,7 +40,8 @@ public sealed partial class RingStoreClient
         var response = await SendAsync(keyspace, token, idempotent, statement.Timeout,
             (node, options) => SessionOrUnaryAsync(node, options,
                 s => s.ExecuteAsync(request, options.Deadline!.Value, options.CancellationToken),
-                () => node.Api.ExecuteAsync(request, options).ResponseAsync), ct).ConfigureAwait(false);
+                () => node.Api.ExecuteAsync(request, options).ResponseAsync), ct,
+            IsRead(statement.Cql) ? RequestErrorKind.ReadTimeout : RequestErrorKind.WriteTimeout).ConfigureAwait(false);
         if (response.Kind == ExecuteResponse.Types.Kind.SetKeyspace) Keyspace = response.Keyspace;
         if (response.Kind == ExecuteResponse.Types.Kind.SchemaChange)
             await RefreshMetadataAsync(ct).ConfigureAwait(false); // so token-aware routing knows the new table at once
@@ -84,7 +86,7 @@ public sealed partial class RingStoreClient
         return SendAsync(first.Keyspace, token, idempotent: true, null,
             (node, options) => SessionOrUnaryAsync(node, options,
                 s => s.MutateAsync(request, options.Deadline!.Value, options.CancellationToken),
-                () => node.Api.MutateAsync(request, options).ResponseAsync), ct);
+                () => node.Api.MutateAsync(request, options).ResponseAsync), ct, RequestErrorKind.WriteTimeout);
     }
 
     /// <summary>Reads one page of a partition slice (token-aware).</summary>
@@ -136,6 +138,14 @@ public sealed partial class RingStoreClient
         {
             return await unary().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>SELECT (and other statements that change nothing) time out as reads; everything else as writes.</summary>
+    private static bool IsRead(string cql)
+    {
+        var trimmed = cql.TrimStart();
+        return trimmed.StartsWith("SELECT", StringComparison.OrdinalIgnoreCase) || trimmed.StartsWith("DESCRIBE", StringComparison.OrdinalIgnoreCase)
+            || trimmed.StartsWith("USE", StringComparison.OrdinalIgnoreCase);
     }
 
     private static bool LooksLikeSchemaChange(string cql)

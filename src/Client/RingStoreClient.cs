@@ -127,7 +127,7 @@ public sealed partial class RingStoreClient : IAsyncDisposable
 
     /// <summary>Runs one call along the query plan with the retry rules in the class summary.</summary>
     private async Task<T> SendAsync<T>(string? keyspace, Core.Partitioning.Token? token, bool idempotent, TimeSpan? timeout,
-        Func<NodeConnection, CallOptions, Task<T>> call, CancellationToken ct)
+        Func<NodeConnection, CallOptions, Task<T>> call, CancellationToken ct, RequestErrorKind timeoutKind = RequestErrorKind.ReadTimeout)
     {
         var plan = QueryPlan(keyspace, token);
         RingStoreException? last = null;
@@ -144,7 +144,7 @@ public sealed partial class RingStoreClient : IAsyncDisposable
             }
             catch (RpcException e) when (!ct.IsCancellationRequested)
             {
-                last = RingStoreException.From(e);
+                last = RingStoreException.From(e, timeoutKind);
                 if (last.IsTransportFailure && e.StatusCode is StatusCode.Unavailable or StatusCode.Internal or StatusCode.Unknown)
                 {
                     node.MarkUnreachable(DateTime.UtcNow, Options.DownNodeRetryDelay);

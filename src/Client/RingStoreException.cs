@@ -37,10 +37,17 @@ public sealed class RingStoreException : Exception
     /// <summary>The node gave no error kind: the call failed in transport (connection refused or reset, deadline).</summary>
     public bool IsTransportFailure => Kind == RequestErrorKind.Unknown;
 
-    public static RingStoreException From(RpcException e)
+    /// <param name="timeoutKind">
+    /// What the client's own deadline means for this call (ReadTimeout or WriteTimeout): a call that ran out of time
+    /// gets that kind, as a node's timeout would, instead of an unknown transport failure.
+    /// </param>
+    public static RingStoreException From(RpcException e, RequestErrorKind timeoutKind = RequestErrorKind.Unknown)
     {
         ArgumentNullException.ThrowIfNull(e);
         var kind = Enum.TryParse<RequestErrorKind>(e.Trailers.GetValue("ringstore-error-kind"), out var k) ? k : RequestErrorKind.Unknown;
+        if (kind == RequestErrorKind.Unknown && e.StatusCode == StatusCode.DeadlineExceeded && timeoutKind != RequestErrorKind.Unknown)
+            return new RingStoreException($"The client's deadline passed before the node answered ({timeoutKind}; the request may have been applied).",
+                timeoutKind, e.StatusCode, e);
         string message = kind == RequestErrorKind.Unknown ? $"{e.StatusCode}: {e.Status.Detail}" : e.Status.Detail;
         return new RingStoreException(message, kind, e.StatusCode, e)
         {

@@ -89,6 +89,8 @@ public sealed class RingStoreSession : IAsyncDisposable
     {
         if (Volatile.Read(ref _failure) is { } failed) throw failed;
         ct.ThrowIfCancellationRequested();
+        double remaining = (deadline.ToUniversalTime() - DateTime.UtcNow).TotalMilliseconds;
+        call.TimeoutMillis = (uint)Math.Clamp(Math.Ceiling(remaining), 1, uint.MaxValue);
         int size = call.CalculateSize();
         if (size > MaxCallBytes)
             throw new RpcException(new Status(StatusCode.ResourceExhausted,

@@ -60,9 +60,14 @@ internal sealed class ApiSession(RingStoreApiService api)
         if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
     }
 
-    private async Task RunCallAsync(SessionCall call, CancellationToken ct)
+    private async Task RunCallAsync(SessionCall call, CancellationToken session)
     {
         var reply = new SessionReply { Id = call.Id };
+        // The call's own deadline, as a unary call's: past it the client has given up, so the node stops the work
+        // (coordinator and the replica requests it would still send) instead of finishing it for no one.
+        using var deadline = call.TimeoutMillis > 0 ? new CancellationTokenSource(TimeSpan.FromMilliseconds(call.TimeoutMillis), api.Clock) : null;
+        using var linked = deadline is null ? null : CancellationTokenSource.CreateLinkedTokenSource(session, deadline.Token);
+        CancellationToken ct = linked?.Token ?? session;
         try
         {
             switch (call.RequestCase)

@@ -18,6 +18,8 @@ public sealed partial class RingStoreApiService(NodeAccessor accessor) : RingSto
 
     private RingStoreNode Node => accessor.Node;
 
+    internal TimeProvider Clock => Node.Clock;
+
     public override Task<SchemaResponse> CreateKeyspace(CreateKeyspaceRequest request, ServerCallContext context) =>
         Guard(async () =>
         {
