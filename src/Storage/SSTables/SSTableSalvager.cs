@@ -51,8 +51,9 @@ internal sealed class SSTableSalvager : IDisposable
             file = fs.OpenRead(path);
             return ChecksummedBlockFile.Open(file, magic);
         }
-        catch (CorruptSSTableException)
+        catch (IOException)
         {
+            // A damaged header or a missing file: nothing of it can be located (CorruptSSTableException is an IOException).
             file?.Dispose();
             return null;
         }
