@@ -90,6 +90,10 @@ public static class Program
               verify [--node N | --host h:p] [--dir D] [--timeout 3600] [keyspace [table]]
                                             check every SSTable block's checksum (one node, else every live node); 1 if damaged
             """, VerifyCommand.RunAsync),
+        new("scrub", """
+              scrub [--node N | --host h:p] [--dir D] [--timeout 3600] [--all] [keyspace [table]]
+                                            rewrite damaged SSTables (--all: every one) from their readable parts; 1 if data was dropped (then run repair)
+            """, ScrubCommand.RunAsync),
         new("netstats", """
               netstats [--node N | --host h:p] [--dir D]
                                             mode and stream sessions (one node, else every live node)

@@ -60,6 +60,14 @@ public sealed partial class MaintenanceEndToEndTests(ClusterFixture fixture)
         Assert.True(verify.ExitCode == 0, verify.ToString());
         Assert.Contains("1 SSTables checked, all sound", verify.Stdout, StringComparison.Ordinal);
 
+        var scrub = await Cluster.RunAsync("scrub", "cli_maint.kv", "--node", "0");
+        Assert.True(scrub.ExitCode == 0, scrub.ToString());
+        Assert.Contains("1 SSTables checked, 0 scrubbed", scrub.Stdout, StringComparison.Ordinal);
+        var scrubAll = await Cluster.RunAsync("scrub", "cli_maint", "kv", "--all", "--node", "0");
+        Assert.True(scrubAll.ExitCode == 0, scrubAll.ToString());
+        Assert.Contains("1 SSTables checked, 1 scrubbed, nothing dropped", scrubAll.Stdout, StringComparison.Ordinal);
+        Assert.Contains("dropped 0 partitions, 0 rows", scrubAll.Stdout, StringComparison.Ordinal);
+
         var unknown = await Cluster.RunAsync("flush", "cli_maint", "nope");
         Assert.Equal(1, unknown.ExitCode);
         Assert.Contains("Unknown table 'cli_maint.nope'", unknown.Stderr, StringComparison.Ordinal);

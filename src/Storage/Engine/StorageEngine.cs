@@ -506,6 +506,20 @@ public sealed class StorageEngine : IAsyncDisposable
         return new VerifyReport(checkedCount, findings);
     }
 
+    /// <summary>
+    /// Scrub (nodetool scrub) of one table (or every table): each SSTable marked unreadable or that verify finds damaged
+    /// (every SSTable with <paramref name="all"/>) is rewritten from its readable partitions and rows and swapped in as
+    /// a compaction is (see <see cref="CompactionRunner.ScrubAsync"/>); one result per table says what was kept and lost.
+    /// </summary>
+    public async Task<IReadOnlyList<ScrubResult>> ScrubAsync(string? table = null, bool all = false, CancellationToken ct = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        var results = new List<ScrubResult>();
+        foreach (var t in Selected(table))
+            results.Add(await _compaction.ScrubAsync(t, all, ct).ConfigureAwait(false));
+        return results;
+    }
+
     /// <summary>Runs the compactions the strategies ask for until none is pending.</summary>
     public async Task RunPendingCompactionsAsync()
     {
