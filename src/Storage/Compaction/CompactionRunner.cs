@@ -160,11 +160,17 @@ public sealed partial class CompactionRunner
                     long maxPurgeable = MaxPurgeableTimestamp(merged.Key, outside, memtables);
                     var purged = TombstonePurger.Purge(merged, now, gcBefore, maxPurgeable, () => purgedAny = true);
                     long bytes = 0;
-                    var rows = purged.Rows.Select(r => { bytes += r.EstimatedSizeBytes; return r; });
-                    var materialized = purged.IsEmptyHeader ? rows.ToList() : null;
-                    if (materialized is not null && materialized.Count == 0) continue;
-                    writer.AppendPartition(purged.Key, purged.PartitionDeletion, purged.RangeTombstones, (IEnumerable<Core.Data.Row>?)materialized ?? rows);
+                    // Peek at the first row only: a partition with nothing left is skipped, any other streams through
+                    // (never materialized: a wide partition would otherwise sit whole in memory).
+                    using var peek = new FirstRowPeek(purged.Rows);
+                    if (purged.IsEmptyHeader && peek.IsEmpty) continue;
+                    var rows = peek.Rows().Select(r => { bytes += r.EstimatedSizeBytes; return r; });
+                    long startBytes = writer.DataBytesWritten;
+                    writer.AppendPartition(purged.Key, purged.PartitionDeletion, purged.RangeTombstones, rows);
                     partitions++;
+                    long partitionBytes = writer.DataBytesWritten - startBytes;
+                    if (_options.CompactionLargePartitionWarningBytes > 0 && partitionBytes > _options.CompactionLargePartitionWarningBytes)
+                        WarnLargePartition(table, purged.Key, partitionBytes);
                     throttle.Account(bytes + purged.Key.Length, ct);
                 }
                 if (partitions > 0) output = writer.Finish();
@@ -253,6 +259,18 @@ public sealed partial class CompactionRunner
         {
             foreach (var s in acquired) s.Release();
         }
+    }
+
+    /// <summary>
+    /// Cassandra's compaction_large_partition_warning_threshold: a partition this big makes every read, repair and
+    /// stream of it expensive, and the operator only learns of it here (the size is the partition's Data bytes).
+    /// </summary>
+    private void WarnLargePartition(TableStore table, byte[] key, long bytes)
+    {
+        table.Metrics.RecordLargePartitionCompacted();
+        _logger.LogWarning("Compacting large partition {Keyspace}.{Table} ({Key}): {Size} bytes ({MiB:F1} MiB), over the {Threshold} MiB warning threshold",
+            table.Schema.Keyspace, table.Schema.Name, PartitionKeyText.Of(table.Schema, key), bytes, bytes / 1048576.0,
+            _options.CompactionLargePartitionWarningBytes / 1048576.0);
     }
 
     /// <summary>

@@ -25,6 +25,13 @@ public sealed class TableMetrics
 
     public long TombstonesScanned => Interlocked.Read(ref _tombstonesScanned);
 
+    /// <summary>Partitions compaction wrote above <see cref="StorageEngineOptions.CompactionLargePartitionWarningBytes"/>.</summary>
+    public void RecordLargePartitionCompacted() => Interlocked.Increment(ref _largePartitionsCompacted);
+
+    private long _largePartitionsCompacted;
+
+    public long LargePartitionsCompacted => Interlocked.Read(ref _largePartitionsCompacted);
+
     public long Reads => Interlocked.Read(ref _reads);
     public long Writes => Interlocked.Read(ref _writes);
     public long Flushes => Interlocked.Read(ref _flushes);

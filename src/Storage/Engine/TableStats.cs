@@ -15,4 +15,8 @@ public sealed record TableStats(
     long Compactions,
     LatencySummary ReadLatency,
     LatencySummary WriteLatency,
-    long TombstonesScanned = 0);
+    long TombstonesScanned = 0)
+{
+    /// <summary>Partitions compaction wrote above the large-partition warning threshold (each one was logged).</summary>
+    public long LargePartitionsCompacted { get; init; }
+}
