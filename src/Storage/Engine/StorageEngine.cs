@@ -535,6 +535,7 @@ public sealed class StorageEngine : IAsyncDisposable
                 t.Metrics.ReadLatency, t.Metrics.WriteLatency, t.Metrics.TombstonesScanned)
             {
                 LargePartitionsCompacted = t.Metrics.LargePartitionsCompacted,
+                ExpiredSSTablesDropped = t.Metrics.ExpiredSSTablesDropped,
             };
         }).OrderBy(s => s.Table, StringComparer.Ordinal).ToArray();
         return new StorageStats(tables);

@@ -57,4 +57,7 @@ public sealed record StorageEngineOptions
     /// compaction_large_partition_warning_threshold, 100 MiB); 0 turns the warning off.
     /// </summary>
     public long CompactionLargePartitionWarningBytes { get; init; } = 100L << 20;
+
+    /// <summary>Single-SSTable tombstone compactions (Cassandra's tombstone_threshold 0.2, interval 1 day).</summary>
+    public Compaction.TombstoneCompactionOptions TombstoneCompaction { get; init; } = new();
 }

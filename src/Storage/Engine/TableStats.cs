@@ -19,4 +19,7 @@ public sealed record TableStats(
 {
     /// <summary>Partitions compaction wrote above the large-partition warning threshold (each one was logged).</summary>
     public long LargePartitionsCompacted { get; init; }
+
+    /// <summary>Fully expired SSTables dropped without a compaction rewrite.</summary>
+    public long ExpiredSSTablesDropped { get; init; }
 }
