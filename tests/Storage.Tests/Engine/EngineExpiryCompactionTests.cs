@@ -77,9 +77,10 @@ public class EngineExpiryCompactionTests
         await engine.FlushAsync();
         time.Advance(TimeSpan.FromSeconds(10));
 
-        Assert.False(await engine.RunOneCompactionAsync(Table));
+        bool ran = await engine.RunOneCompactionAsync(Table);
+        Assert.Null(engine.ReadRow(Table, Pk(1), Ck(5))); // dropping the tombstone's SSTable would resurrect the row
+        Assert.False(ran);
         Assert.Equal(2, engine.GetStats().Tables[0].SSTableCount);
-        Assert.Null(engine.ReadRow(Table, Pk(1), Ck(5)));
     }
 
     [Fact]
@@ -95,9 +96,10 @@ public class EngineExpiryCompactionTests
         await engine.ApplyAsync(Write(1, 5, [9], timestamp: 10)); // arrives late, with an older timestamp: shadowed
         time.Advance(TimeSpan.FromSeconds(10));
 
-        Assert.False(await engine.RunOneCompactionAsync(Table));
+        bool ran = await engine.RunOneCompactionAsync(Table);
+        Assert.Null(engine.ReadRow(Table, Pk(1), Ck(5))); // dropping the tombstone's SSTable would resurrect the row
+        Assert.False(ran);
         Assert.Equal(1, engine.GetStats().Tables[0].SSTableCount);
-        Assert.Null(engine.ReadRow(Table, Pk(1), Ck(5)));
     }
 
     [Fact]
