@@ -67,6 +67,7 @@ public sealed partial class CompactionRunner
             // Read before the SSTables are looked at: an import after this point makes the drop give up.
             long importEpoch = table.ImportEpoch;
             var infos = view.SSTables.Select(s => FullInfo(table, s, now)).ToArray();
+            ForgetRetired(table, view);
             long memtableMin = view.Flushing.Add(view.Active).Min(m => m.MinTimestampMicros);
 
             var expired = FullyExpiredPicker.Pick(infos, memtableMin, gcBefore).Select(i => i.Generation).ToHashSet();
@@ -131,6 +132,14 @@ public sealed partial class CompactionRunner
         {
             foreach (var s in acquired) s.Release();
         }
+    }
+
+    /// <summary>Keeps <see cref="_firstSeen"/> to the table's live SSTables (generations are never reused).</summary>
+    private void ForgetRetired(TableStore table, TableView view)
+    {
+        foreach (var key in _firstSeen.Keys)
+            if (key.Directory == table.Directory && !view.SSTables.Any(s => s.Generation == key.Generation))
+                _firstSeen.TryRemove(key, out _);
     }
 
     /// <summary>

@@ -4,6 +4,7 @@ using RingStore.Storage.Engine;
 using RingStore.Storage.IO;
 using RingStore.Storage.SSTables;
 using RingStore.Storage.Tests.Hints;
+using Xunit.Abstractions;
 using static RingStore.Storage.Tests.Engine.EngineTestKit;
 
 namespace RingStore.Storage.Tests.Engine;
@@ -13,7 +14,7 @@ namespace RingStore.Storage.Tests.Engine;
 /// through the merge and purge into the writer. Loading the partition (as a former <c>rows.ToList()</c> did) costs
 /// about 1.6x its size on the heap.
 /// </summary>
-public class EngineWidePartitionCompactionTests
+public class EngineWidePartitionCompactionTests(ITestOutputHelper output)
 {
     private const int InputSSTables = 3;
     private const int RowsPerSSTable = 480_000;
@@ -58,6 +59,7 @@ public class EngineWidePartitionCompactionTests
         peak = Math.Max(peak, GC.GetTotalMemory(forceFullCollection: false));
 
         long growth = peak - baseline;
+        output.WriteLine($"compacted {inputBytes >> 20} MiB of one partition; heap peak {peak >> 20} MiB, baseline {baseline >> 20} MiB, growth {growth >> 20} MiB");
         Assert.True(growth < HeapGrowthBound, $"heap grew by {growth >> 20} MiB compacting {inputBytes >> 20} MiB");
 
         var stats = engine.GetStats().Tables[0];
