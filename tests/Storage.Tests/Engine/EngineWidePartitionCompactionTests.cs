@@ -14,6 +14,7 @@ namespace RingStore.Storage.Tests.Engine;
 /// through the merge and purge into the writer. Loading the partition (as a former <c>rows.ToList()</c> did) costs
 /// about 1.6x its size on the heap.
 /// </summary>
+[Collection(HeapMeasurementCollection.Name)]
 public class EngineWidePartitionCompactionTests(ITestOutputHelper output)
 {
     private const int InputSSTables = 3;
@@ -89,4 +90,14 @@ public class EngineWidePartitionCompactionTests(ITestOutputHelper output)
             }
         }
     }
+}
+
+/// <summary>
+/// Tests that measure the process's heap run alone, after every parallel test: another test's allocations would
+/// count as theirs.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class HeapMeasurementCollection
+{
+    public const string Name = "Heap measurement (runs alone)";
 }
