@@ -61,11 +61,12 @@ public sealed partial class CompactionRunner
         await _oneAtATime.WaitAsync(ct).ConfigureAwait(false);
         try
         {
+            // Read before the view: an import moves the epoch before it adds its SSTable, so one the view below may
+            // miss moves it past this value and makes an expired-SSTable drop give up.
+            long importEpoch = table.ImportEpoch;
             var view = table.View;
             long now = _time.GetUtcNow().ToUnixTimeSeconds();
             long gcBefore = now - table.Schema.Options.GcGraceSeconds;
-            // Read before the SSTables are looked at: an import after this point makes the drop give up.
-            long importEpoch = table.ImportEpoch;
             var infos = view.SSTables.Select(s => FullInfo(table, s, now)).ToArray();
             ForgetRetired(table, view);
             long memtableMin = view.Flushing.Add(view.Active).Min(m => m.MinTimestampMicros);
