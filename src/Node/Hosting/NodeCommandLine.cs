@@ -32,5 +32,6 @@ public static class NodeCommandLine
         ["--data-disk-warn-percent"] = "RingStore:DataDiskUsageWarnPercent",
         ["--data-disk-fail-percent"] = "RingStore:DataDiskUsageFailPercent",
         ["--max-hints-mib-per-host"] = "RingStore:MaxHintsSizePerHostMiB",
+        ["--compaction-large-partition-warning-mib"] = "RingStore:CompactionLargePartitionWarningMiB",
     };
 }

@@ -114,6 +114,9 @@ public sealed class NodeOptions
     /// <summary>Refuse writes to a replica whose data disk is this full, in percent, before it runs out of space; 0 = off (as Cassandra's default).</summary>
     public int DataDiskUsageFailPercent { get; set; }
 
+    /// <summary>Compaction warns of each partition it writes larger than this (Cassandra's compaction_large_partition_warning_threshold); 0 = off.</summary>
+    public int CompactionLargePartitionWarningMiB { get; set; } = 100;
+
     public IReadOnlyList<string> SeedList() =>
         Seeds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
@@ -139,6 +142,8 @@ public sealed class NodeOptions
             throw new InvalidOperationException("RingStore:DataDiskUsageWarnPercent and DataDiskUsageFailPercent must be 0 (off) to 100.");
         if (StreamThroughputMiBPerSecond < 0 || double.IsNaN(StreamThroughputMiBPerSecond))
             throw new InvalidOperationException("RingStore:StreamThroughputMiBPerSecond must be 0 (unlimited) or positive.");
+        if (CompactionLargePartitionWarningMiB < 0)
+            throw new InvalidOperationException("RingStore:CompactionLargePartitionWarningMiB must be 0 (off) or positive.");
         foreach (var seed in SeedList()) _ = Messaging.PeerAddress.Parse(seed);
     }
 }

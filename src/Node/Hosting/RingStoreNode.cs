@@ -139,6 +139,7 @@ public sealed partial class RingStoreNode : IAsyncDisposable
             MemtableFlushThresholdBytes = (long)Options.MemtableBudgetMiB << 20,
             MaxValueSizeBytes = (long)Options.MaxValueSizeMiB << 20,
             CompactionThroughputMiBPerSecond = Options.CompactionThroughputMiBPerSecond,
+            CompactionLargePartitionWarningBytes = (long)Options.CompactionLargePartitionWarningMiB << 20,
         }, Schema.Current.Tables, _loggerFactory, _time);
         Schema.Changed += ApplySchemaChangeToEngine;
         _diskFailures = new DiskFailureHandler(Options.DiskFailurePolicy, _logger, StopServingAsync, reason => Fatal?.Invoke(reason));

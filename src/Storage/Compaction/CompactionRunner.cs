@@ -21,6 +21,7 @@ public sealed partial class CompactionRunner
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Directory, long Generation), long> _firstSeen = new();
 
     public CompactionRunner(IStorageFileSystem fs, StorageEngineOptions options, ILogger logger, TimeProvider time)
     {
@@ -50,16 +51,43 @@ public sealed partial class CompactionRunner
             : SizeTieredPicker.PendingCount(infos, o.CompactionMinThreshold);
     }
 
-    /// <summary>Runs the compaction the strategy asks for, if any. Returns whether one ran.</summary>
+    /// <summary>
+    /// Runs the next piece of work for the table, if any, and returns whether one ran: first it drops fully expired
+    /// SSTables (every strategy, as Cassandra), then the compaction the strategy asks for, and when none is due a
+    /// single-SSTable tombstone compaction.
+    /// </summary>
     public async Task<bool> RunOneAsync(TableStore table, CancellationToken ct = default)
     {
         await _oneAtATime.WaitAsync(ct).ConfigureAwait(false);
         try
         {
+            // Read before the view: an import moves the epoch before it adds its SSTable, so one the view below may
+            // miss moves it past this value and makes an expired-SSTable drop give up.
+            long importEpoch = table.ImportEpoch;
             var view = table.View;
+            long now = _time.GetUtcNow().ToUnixTimeSeconds();
+            long gcBefore = now - table.Schema.Options.GcGraceSeconds;
+            var infos = view.SSTables.Select(s => FullInfo(table, s, now)).ToArray();
+            ForgetRetired(table, view);
+            long memtableMin = view.Flushing.Add(view.Active).Min(m => m.MinTimestampMicros);
+
+            var expired = FullyExpiredPicker.Pick(infos, memtableMin, gcBefore).Select(i => i.Generation).ToHashSet();
+            if (expired.Count > 0)
+                return DropFullyExpired(table, view.SSTables.Where(s => expired.Contains(s.Generation)).ToArray(), importEpoch);
+
             // A corrupt SSTable is never compacted (its unreadable blocks would fail every attempt, or worse, be dropped).
-            var picked = PickFor(table.Schema, view.SSTables.Where(s => !s.IsCorrupt).Select(Info).ToArray()).Select(i => i.Generation).ToHashSet();
-            if (picked.Count < 2) return false;
+            var picked = PickFor(table.Schema, infos.Where(i => i.Compactable).ToArray()).Select(i => i.Generation).ToHashSet();
+            if (picked.Count < 2)
+            {
+                picked.Clear();
+                if (TombstoneCompactionPicker.Pick(infos, now, gcBefore, _options.TombstoneCompaction) is { } single)
+                {
+                    picked.Add(single.Generation);
+                    _logger.LogInformation("Tombstone compaction of SSTable {Generation} of {Table}: {Ratio:P0} of it droppable",
+                        single.Generation, table.Schema.FullName, single.DeletionTimes.DroppableRatio(gcBefore));
+                }
+            }
+            if (picked.Count == 0) return false;
             var inputs = view.SSTables.Where(s => picked.Contains(s.Generation)).ToArray();
             if (NotEnoughSpace(table, inputs) is { } reason)
             {
@@ -73,6 +101,66 @@ public sealed partial class CompactionRunner
         {
             _oneAtATime.Release();
         }
+    }
+
+    /// <summary>
+    /// Deletes fully expired SSTables without reading them, through a compaction transaction with no output (durable
+    /// log, one view swap, files deleted when the last reader lets go), so a crash never brings them back half-way.
+    /// Gives up if an SSTable was imported since the decision (its data was not weighed by the overlap rule).
+    /// </summary>
+    private bool DropFullyExpired(TableStore table, IReadOnlyList<SSTableReader> expired, long importEpoch)
+    {
+        var acquired = new List<SSTableReader>();
+        try
+        {
+            foreach (var s in expired)
+            {
+                if (!s.TryAcquire()) return false; // truncated away meanwhile
+                acquired.Add(s);
+            }
+            var generations = expired.Select(s => s.Generation).ToHashSet();
+            bool installed = Install(table, expired, generations, output: null, table.AllocateGeneration(),
+                stillValid: () => table.ImportEpoch == importEpoch);
+            if (installed)
+            {
+                table.Metrics.RecordExpiredSSTablesDropped(expired.Count);
+                _logger.LogInformation("Dropped {Count} fully expired SSTables of {Table} without compaction: {Generations}",
+                    expired.Count, table.Schema.FullName, string.Join(", ", generations.Order()));
+            }
+            return installed;
+        }
+        finally
+        {
+            foreach (var s in acquired) s.Release();
+        }
+    }
+
+    /// <summary>Keeps <see cref="_firstSeen"/> to the table's live SSTables (generations are never reused).</summary>
+    private void ForgetRetired(TableStore table, TableView view)
+    {
+        foreach (var key in _firstSeen.Keys)
+            if (key.Directory == table.Directory && !view.SSTables.Any(s => s.Generation == key.Generation))
+                _firstSeen.TryRemove(key, out _);
+    }
+
+    /// <summary>
+    /// <see cref="SSTableInfo"/> with what the expiry and tombstone pickers need. When the engine first saw each SSTable
+    /// is kept here (from the injected clock), since a file's own times are not on that clock; after a restart the
+    /// tombstone-compaction interval starts again.
+    /// </summary>
+    private SSTableInfo FullInfo(TableStore table, SSTableReader r, long nowSeconds)
+    {
+        var stats = r.Statistics;
+        long firstSeen = _firstSeen.GetOrAdd((table.Directory, r.Generation), nowSeconds);
+        return Info(r) with
+        {
+            MinToken = stats.PartitionCount == 0 ? long.MaxValue : stats.MinToken.Value,
+            MaxToken = stats.PartitionCount == 0 ? long.MinValue : stats.MaxToken.Value,
+            MaxLocalDeletionTimeSeconds = stats.MaxLocalDeletionTimeSeconds,
+            DeletionTimes = stats.DeletionTimes,
+            FirstSeenSeconds = firstSeen,
+            Compactable = !r.IsCorrupt,
+        };
     }
 
     /// <summary>Major compaction: everything into one SSTable (also purges with nothing outside the compaction).</summary>
@@ -160,11 +248,17 @@ public sealed partial class CompactionRunner
                     long maxPurgeable = MaxPurgeableTimestamp(merged.Key, outside, memtables);
                     var purged = TombstonePurger.Purge(merged, now, gcBefore, maxPurgeable, () => purgedAny = true);
                     long bytes = 0;
-                    var rows = purged.Rows.Select(r => { bytes += r.EstimatedSizeBytes; return r; });
-                    var materialized = purged.IsEmptyHeader ? rows.ToList() : null;
-                    if (materialized is not null && materialized.Count == 0) continue;
-                    writer.AppendPartition(purged.Key, purged.PartitionDeletion, purged.RangeTombstones, (IEnumerable<Core.Data.Row>?)materialized ?? rows);
+                    // Peek at the first row only: a partition with nothing left is skipped, any other streams through
+                    // (never materialized: a wide partition would otherwise sit whole in memory).
+                    using var peek = new FirstRowPeek(purged.Rows);
+                    if (purged.IsEmptyHeader && peek.IsEmpty) continue;
+                    var rows = peek.Rows().Select(r => { bytes += r.EstimatedSizeBytes; return r; });
+                    long startBytes = writer.DataBytesWritten;
+                    writer.AppendPartition(purged.Key, purged.PartitionDeletion, purged.RangeTombstones, rows);
                     partitions++;
+                    long partitionBytes = writer.DataBytesWritten - startBytes;
+                    if (_options.CompactionLargePartitionWarningBytes > 0 && partitionBytes > _options.CompactionLargePartitionWarningBytes)
+                        WarnLargePartition(table, purged.Key, partitionBytes);
                     throttle.Account(bytes + purged.Key.Length, ct);
                 }
                 if (partitions > 0) output = writer.Finish();
@@ -196,54 +290,7 @@ public sealed partial class CompactionRunner
                 return default;
             }
 
-            // Durable before the swap: from here a restart must treat the inputs as gone, whatever else it finds.
-            CompactionTransactionLog log;
-            try
-            {
-                log = CompactionTransactionLog.Begin(_fs, table.Directory, generation, inputGenerations);
-            }
-            catch
-            {
-                if (output is not null)
-                {
-                    output.MarkObsolete();
-                    output.Dispose();
-                }
-                throw;
-            }
-
-            bool installed = false;
-            table.Swap(v =>
-            {
-                // A TRUNCATE during the compaction removed the inputs: the output holds truncated data, drop it.
-                installed = inputGenerations.All(g => v.SSTables.Any(s => s.Generation == g));
-                if (!installed) return v;
-                return v with
-                {
-                    SSTables = output is null
-                        ? v.SSTables.RemoveAll(s => inputGenerations.Contains(s.Generation))
-                        : v.SSTables.RemoveAll(s => inputGenerations.Contains(s.Generation)).Add(output),
-                };
-            });
-            if (!installed)
-            {
-                // The truncate that removed the inputs disposes of them; this compaction retired nothing.
-                log.Abandon();
-                if (output is not null)
-                {
-                    output.MarkObsolete();
-                    output.Dispose();
-                }
-            }
-            else
-            {
-                // Give back the opener's reference too: the files go when the last reader lets go.
-                foreach (var s in inputs)
-                {
-                    s.MarkObsolete(log.OneDeleted);
-                    s.Dispose();
-                }
-            }
+            bool installed = Install(table, inputs, inputGenerations, output, generation, stillValid: null);
             table.Metrics.RecordCompaction();
             _logger.LogInformation("Compacted {Count} SSTables of {Table} into {Output} ({Partitions} partitions, {Dropped} dropped by cleanup)",
                 inputs.Count, table.Schema.FullName, output?.Generation.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "nothing", partitions, dropped);
@@ -253,6 +300,78 @@ public sealed partial class CompactionRunner
         {
             foreach (var s in acquired) s.Release();
         }
+    }
+
+    /// <summary>
+    /// Retires <paramref name="inputs"/> for <paramref name="output"/> (null: for nothing) durably and atomically: the
+    /// transaction log first, then one view swap, then the inputs' files go once their last reader lets go. Returns
+    /// false (and retires nothing) when a TRUNCATE removed an input meanwhile or <paramref name="stillValid"/>, checked
+    /// inside the swap, says no.
+    /// </summary>
+    private bool Install(TableStore table, IReadOnlyList<SSTableReader> inputs, IReadOnlySet<long> inputGenerations,
+        SSTableReader? output, long generation, Func<bool>? stillValid)
+    {
+        // Durable before the swap: from here a restart must treat the inputs as gone, whatever else it finds.
+        CompactionTransactionLog log;
+        try
+        {
+            log = CompactionTransactionLog.Begin(_fs, table.Directory, generation, inputGenerations);
+        }
+        catch
+        {
+            if (output is not null)
+            {
+                output.MarkObsolete();
+                output.Dispose();
+            }
+            throw;
+        }
+
+        bool installed = false;
+        table.Swap(v =>
+        {
+            // A TRUNCATE during the compaction removed the inputs: the output holds truncated data, drop it.
+            installed = inputGenerations.All(g => v.SSTables.Any(s => s.Generation == g)) && (stillValid?.Invoke() ?? true);
+            if (!installed) return v;
+            return v with
+            {
+                SSTables = output is null
+                    ? v.SSTables.RemoveAll(s => inputGenerations.Contains(s.Generation))
+                    : v.SSTables.RemoveAll(s => inputGenerations.Contains(s.Generation)).Add(output),
+            };
+        });
+        if (!installed)
+        {
+            // The truncate that removed the inputs disposes of them; this compaction retired nothing.
+            log.Abandon();
+            if (output is not null)
+            {
+                output.MarkObsolete();
+                output.Dispose();
+            }
+        }
+        else
+        {
+            // Give back the opener's reference too: the files go when the last reader lets go.
+            foreach (var s in inputs)
+            {
+                s.MarkObsolete(log.OneDeleted);
+                s.Dispose();
+            }
+        }
+        return installed;
+    }
+
+    /// <summary>
+    /// Cassandra's compaction_large_partition_warning_threshold: a partition this big makes every read, repair and
+    /// stream of it expensive, and the operator only learns of it here (the size is the partition's Data bytes).
+    /// </summary>
+    private void WarnLargePartition(TableStore table, byte[] key, long bytes)
+    {
+        table.Metrics.RecordLargePartitionCompacted();
+        _logger.LogWarning("Compacting large partition {Keyspace}.{Table} ({Key}): {Size} bytes ({MiB:F1} MiB), over the {Threshold} MiB warning threshold",
+            table.Schema.Keyspace, table.Schema.Name, PartitionKeyText.Of(table.Schema, key), bytes, bytes / 1048576.0,
+            _options.CompactionLargePartitionWarningBytes / 1048576.0);
     }
 
     /// <summary>

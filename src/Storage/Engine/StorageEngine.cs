@@ -546,7 +546,11 @@ public sealed class StorageEngine : IAsyncDisposable
                 v.SSTables.Sum(s => s.Statistics.PartitionCount),
                 _compaction.PendingCompactions(t),
                 t.Metrics.Reads, t.Metrics.Writes, t.Metrics.Flushes, t.Metrics.Compactions,
-                t.Metrics.ReadLatency, t.Metrics.WriteLatency, t.Metrics.TombstonesScanned);
+                t.Metrics.ReadLatency, t.Metrics.WriteLatency, t.Metrics.TombstonesScanned)
+            {
+                LargePartitionsCompacted = t.Metrics.LargePartitionsCompacted,
+                ExpiredSSTablesDropped = t.Metrics.ExpiredSSTablesDropped,
+            };
         }).OrderBy(s => s.Table, StringComparer.Ordinal).ToArray();
         return new StorageStats(tables);
     }

@@ -51,4 +51,13 @@ public sealed record StorageEngineOptions
     /// inside a partition decodes only the rows of one stretch instead of scanning from its start.
     /// </summary>
     public int RowIndexIntervalBytes { get; init; } = 4 * 1024;
+
+    /// <summary>
+    /// Compaction logs a warning for each partition it writes larger than this (Cassandra's
+    /// compaction_large_partition_warning_threshold, 100 MiB); 0 turns the warning off.
+    /// </summary>
+    public long CompactionLargePartitionWarningBytes { get; init; } = 100L << 20;
+
+    /// <summary>Single-SSTable tombstone compactions (Cassandra's tombstone_threshold 0.2, interval 1 day).</summary>
+    public Compaction.TombstoneCompactionOptions TombstoneCompaction { get; init; } = new();
 }

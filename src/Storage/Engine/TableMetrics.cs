@@ -25,6 +25,20 @@ public sealed class TableMetrics
 
     public long TombstonesScanned => Interlocked.Read(ref _tombstonesScanned);
 
+    /// <summary>Partitions compaction wrote above <see cref="StorageEngineOptions.CompactionLargePartitionWarningBytes"/>.</summary>
+    public void RecordLargePartitionCompacted() => Interlocked.Increment(ref _largePartitionsCompacted);
+
+    private long _largePartitionsCompacted;
+
+    public long LargePartitionsCompacted => Interlocked.Read(ref _largePartitionsCompacted);
+
+    /// <summary>SSTables deleted whole because everything in them expired past gc_grace (no compaction rewrite).</summary>
+    public void RecordExpiredSSTablesDropped(int count) => Interlocked.Add(ref _expiredSSTablesDropped, count);
+
+    private long _expiredSSTablesDropped;
+
+    public long ExpiredSSTablesDropped => Interlocked.Read(ref _expiredSSTablesDropped);
+
     public long Reads => Interlocked.Read(ref _reads);
     public long Writes => Interlocked.Read(ref _writes);
     public long Flushes => Interlocked.Read(ref _flushes);

@@ -15,4 +15,11 @@ public sealed record TableStats(
     long Compactions,
     LatencySummary ReadLatency,
     LatencySummary WriteLatency,
-    long TombstonesScanned = 0);
+    long TombstonesScanned = 0)
+{
+    /// <summary>Partitions compaction wrote above the large-partition warning threshold (each one was logged).</summary>
+    public long LargePartitionsCompacted { get; init; }
+
+    /// <summary>Fully expired SSTables dropped without a compaction rewrite.</summary>
+    public long ExpiredSSTablesDropped { get; init; }
+}

@@ -17,6 +17,7 @@ public sealed class Memtable
     private readonly MemtableArena _arena = new();
     private long _sizeBytes;
     private long _lowestLogPosition = long.MaxValue;
+    private long _minTimestamp = long.MaxValue;
     private int _writersInFlight;
     private volatile bool _sealed;
 
@@ -79,6 +80,28 @@ public sealed class Memtable
         }
         delta += partition.Apply(update, encoded);
         Interlocked.Add(ref _sizeBytes, delta);
+        long ts = MinTimestampOf(update), current;
+        while (ts < (current = Interlocked.Read(ref _minTimestamp)))
+            if (Interlocked.CompareExchange(ref _minTimestamp, ts, current) == current) break;
+    }
+
+    /// <summary>
+    /// The oldest write or deletion timestamp applied (long.MaxValue if none): compaction may drop a fully expired
+    /// SSTable only if its data is older than everything here that it could shadow.
+    /// </summary>
+    public long MinTimestampMicros => Interlocked.Read(ref _minTimestamp);
+
+    private static long MinTimestampOf(PartitionUpdate update)
+    {
+        long min = update.PartitionDeletion.IsLive ? long.MaxValue : update.PartitionDeletion.MarkedForDeleteAtMicros;
+        foreach (var rt in update.RangeTombstones) min = Math.Min(min, rt.Deletion.MarkedForDeleteAtMicros);
+        foreach (var row in update.Rows)
+        {
+            if (!row.Liveness.IsEmpty) min = Math.Min(min, row.Liveness.TimestampMicros);
+            if (!row.Deletion.IsLive) min = Math.Min(min, row.Deletion.MarkedForDeleteAtMicros);
+            foreach (var c in row.Cells) min = Math.Min(min, c.TimestampMicros);
+        }
+        return min;
     }
 
     /// <summary>Stops new writers; existing ones finish (see <see cref="WaitForWriters"/>).</summary>

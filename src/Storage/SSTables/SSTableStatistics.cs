@@ -60,6 +60,12 @@ public sealed record SSTableStatistics
     /// <summary>Largest single partition's payload bytes.</summary>
     public long MaxPartitionSizeBytes { get; init; }
 
+    /// <summary>
+    /// Local deletion times of tombstones and expiring data (for tombstone compactions). Appended after the fields
+    /// above; a file written before it has none and reads as <see cref="DeletionTimeHistogram.Empty"/> (never picked).
+    /// </summary>
+    public DeletionTimeHistogram DeletionTimes { get; init; } = DeletionTimeHistogram.Empty;
+
     internal byte[] Serialize()
     {
         var w = new BinaryWriterBuffer(256);
@@ -81,6 +87,7 @@ public sealed record SSTableStatistics
         w.WriteInt32(MinLocalDeletionTimeSeconds);
         w.WriteVarUInt((ulong)DataSizeBytes);
         w.WriteVarUInt((ulong)MaxPartitionSizeBytes);
+        DeletionTimes.Serialize(w);
         return w.ToArray();
     }
 
@@ -89,7 +96,7 @@ public sealed record SSTableStatistics
         try
         {
             var r = new BinaryReaderSpan(body);
-            return new SSTableStatistics
+            var stats = new SSTableStatistics
             {
                 MinTimestampMicros = r.ReadInt64(),
                 MaxTimestampMicros = r.ReadInt64(),
@@ -110,6 +117,7 @@ public sealed record SSTableStatistics
                 DataSizeBytes = (long)r.ReadVarUInt(),
                 MaxPartitionSizeBytes = (long)r.ReadVarUInt(),
             };
+            return r.AtEnd ? stats : stats with { DeletionTimes = DeletionTimeHistogram.Deserialize(ref r) };
         }
         catch (FormatException e)
         {

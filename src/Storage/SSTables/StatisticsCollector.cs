@@ -13,6 +13,7 @@ internal sealed class StatisticsCollector
     private byte[] _firstKey = [], _lastKey = [];
     private long _partitions, _rows, _cells, _tombstones, _rangeTombstones, _partitionDeletions, _maxPartitionBytes;
     private int _maxLdt = int.MinValue, _minLdt = int.MaxValue;
+    private readonly DeletionTimeHistogram.Builder _deletionTimes = new();
 
     public void OnPartition(byte[] key, Token token, DeletionTime deletion, IReadOnlyList<RangeTombstone> rangeTombstones)
     {
@@ -59,7 +60,11 @@ internal sealed class StatisticsCollector
         if (!liveness.IsEmpty)
         {
             OnTimestamp(liveness.TimestampMicros);
-            if (liveness.TtlSeconds > 0) OnExpiring(liveness.ExpiresAtSeconds);
+            if (liveness.TtlSeconds > 0)
+            {
+                OnExpiring(liveness.ExpiresAtSeconds);
+                _deletionTimes.Add(liveness.ExpiresAtSeconds);
+            }
             else _maxLdt = int.MaxValue;
         }
         if (!deletion.IsLive) OnDeletion(deletion);
@@ -73,9 +78,18 @@ internal sealed class StatisticsCollector
         {
             _tombstones++;
             OnExpiring(localDeletionTimeSeconds);
+            _deletionTimes.Add(localDeletionTimeSeconds);
         }
-        else if (ttlSeconds > 0) OnExpiring(localDeletionTimeSeconds);
-        else _maxLdt = int.MaxValue;
+        else if (ttlSeconds > 0)
+        {
+            OnExpiring(localDeletionTimeSeconds);
+            _deletionTimes.Add(localDeletionTimeSeconds);
+        }
+        else
+        {
+            _maxLdt = int.MaxValue;
+            _deletionTimes.AddPermanent();
+        }
     }
 
     private void OnDeletion(DeletionTime d)
@@ -83,6 +97,7 @@ internal sealed class StatisticsCollector
         _tombstones++;
         OnTimestamp(d.MarkedForDeleteAtMicros);
         OnExpiring(d.LocalDeletionTimeSeconds);
+        _deletionTimes.Add(d.LocalDeletionTimeSeconds);
     }
 
     private void OnTimestamp(long ts)
@@ -117,5 +132,6 @@ internal sealed class StatisticsCollector
         MinLocalDeletionTimeSeconds = _minLdt,
         DataSizeBytes = dataSizeBytes,
         MaxPartitionSizeBytes = _maxPartitionBytes,
+        DeletionTimes = _deletionTimes.Build(),
     };
 }

@@ -32,9 +32,19 @@ public sealed class NodeOptionsBindingTests
     [Theory]
     [InlineData("--compaction-mib-per-sec", "-1", "CompactionThroughputMiBPerSecond")]
     [InlineData("--memtable-mib", "0", "MemtableBudgetMiB")]
+    [InlineData("--compaction-large-partition-warning-mib", "-1", "CompactionLargePartitionWarningMiB")]
     public void A_bad_value_is_refused_with_the_setting_named(string flag, string value, string setting)
     {
         var error = Assert.Throws<InvalidOperationException>(() => Program.Build([flag, value]));
         Assert.Contains(setting, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Compaction_warns_of_partitions_over_100_MiB_unless_told_otherwise()
+    {
+        await using var app = Program.Build([]);
+        Assert.Equal(100, app.Services.GetRequiredService<IOptions<NodeOptions>>().Value.CompactionLargePartitionWarningMiB);
+        await using var custom = Program.Build(["--compaction-large-partition-warning-mib", "250"]);
+        Assert.Equal(250, custom.Services.GetRequiredService<IOptions<NodeOptions>>().Value.CompactionLargePartitionWarningMiB);
     }
 }
