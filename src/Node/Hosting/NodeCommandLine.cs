@@ -32,5 +32,12 @@ public static class NodeCommandLine
         ["--data-disk-warn-percent"] = "RingStore:DataDiskUsageWarnPercent",
         ["--data-disk-fail-percent"] = "RingStore:DataDiskUsageFailPercent",
         ["--max-hints-mib-per-host"] = "RingStore:MaxHintsSizePerHostMiB",
+        ["--tombstone-warn-threshold"] = "RingStore:TombstoneWarnThreshold",
+        ["--tombstone-failure-threshold"] = "RingStore:TombstoneFailureThreshold",
+        ["--value-size-warn-kib"] = "RingStore:ValueSizeWarnKiB",
+        ["--batch-size-warn-kib"] = "RingStore:BatchSizeWarnKiB",
+        ["--batch-size-fail-kib"] = "RingStore:BatchSizeFailKiB",
+        ["--in-select-warn-threshold"] = "RingStore:InSelectWarnThreshold",
+        ["--in-select-fail-threshold"] = "RingStore:InSelectFailThreshold",
     };
 }
