@@ -17,7 +17,7 @@ public sealed class GuardrailUnitTests
         {
             await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(() => ClientWarnings.Add("same warning from three replicas"))));
             ClientWarnings.AddAll(["second", "second"]);
-            Assert.Equal(["same warning from three replicas", "second"], scope.Messages.Order(StringComparer.Ordinal).Reverse());
+            Assert.Equal(["same warning from three replicas", "second"], scope.Messages.Order(StringComparer.Ordinal));
         }
         Assert.Null(ClientWarnings.Current);
         ClientWarnings.Add("no request: dropped"); // internal work (hints, repair) has no client to warn
