@@ -86,10 +86,10 @@ public sealed class ShellEndToEndTests(ClusterFixture fixture)
     {
         // A batch over two partitions carrying 6 KB passes Cassandra's 5 KiB batch_size_warn_threshold (the node default).
         string big = new('w', 3000);
-        var result = await Cluster.ShellAsync("-e", $"""
-            CREATE KEYSPACE IF NOT EXISTS cli_warn WITH replication = {{'class': 'SimpleStrategy', 'replication_factor': 3}};
+        var result = await Cluster.ShellAsync("-e", $$"""
+            CREATE KEYSPACE IF NOT EXISTS cli_warn WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 3};
             CREATE TABLE IF NOT EXISTS cli_warn.t (id bigint PRIMARY KEY, v text);
-            BEGIN UNLOGGED BATCH INSERT INTO cli_warn.t (id, v) VALUES (1, '{big}'); INSERT INTO cli_warn.t (id, v) VALUES (2, '{big}'); APPLY BATCH;
+            BEGIN UNLOGGED BATCH INSERT INTO cli_warn.t (id, v) VALUES (1, '{{big}}'); INSERT INTO cli_warn.t (id, v) VALUES (2, '{{big}}'); APPLY BATCH;
             SELECT id FROM cli_warn.t WHERE id = 2
             """);
         Assert.True(result.ExitCode == 0, result.ToString());
