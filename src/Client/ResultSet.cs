@@ -25,6 +25,12 @@ public sealed class ResultSet
     /// <summary>Null when this is the last page.</summary>
     public byte[]? PagingState => Response.PagingState.IsEmpty ? null : Response.PagingState.ToByteArray();
 
+    /// <summary>
+    /// Warnings the node sent with this result (guardrails: tombstones scanned, batch size, large values, IN lists), as
+    /// the native protocol's warnings that cqlsh prints; empty when none.
+    /// </summary>
+    public IReadOnlyList<string> Warnings => Response.Warnings;
+
     public string? SchemaChange => Response.SchemaChange.Length == 0 ? null : Response.SchemaChange;
 }
 

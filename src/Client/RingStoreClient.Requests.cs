@@ -72,8 +72,11 @@ public sealed partial class RingStoreClient
         while (paging is not null);
     }
 
-    /// <summary>Writes mutations (one request; token-aware on the first mutation's partition). Idempotent when timestamps are set.</summary>
-    public Task MutateAsync(IEnumerable<Mutation> mutations, Consistency? consistency = null, CancellationToken ct = default)
+    /// <summary>
+    /// Writes mutations (one request; token-aware on the first mutation's partition). Idempotent when timestamps are set.
+    /// The response carries the node's warnings (batch size, large values), as <see cref="ResultSet.Warnings"/> does for statements.
+    /// </summary>
+    public Task<MutateResponse> MutateAsync(IEnumerable<Mutation> mutations, Consistency? consistency = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(mutations);
         var request = new MutateRequest { Consistency = consistency ?? Options.DefaultConsistency };

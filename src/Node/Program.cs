@@ -32,6 +32,9 @@ public static class Program
         return 0;
     }
 
+    /// <summary>Largest gRPC request message a node reads (then validation answers ValueTooLarge for oversize writes); larger is ResourceExhausted.</summary>
+    public const int MaxRequestBytes = 64 * 1024 * 1024;
+
     /// <summary>Builds (does not start) a node host; in-process tests start several of these.</summary>
     public static WebApplication Build(string[] args)
     {
@@ -50,12 +53,18 @@ public static class Program
         builder.Services.AddHostedService<NodeHostedService>();
         builder.Services.AddGrpc(o =>
         {
-            o.MaxReceiveMessageSize = 64 * 1024 * 1024;
+            // Well above the mutation size limit (16 MiB), so an oversize write reaches validation and is ValueTooLarge.
+            o.MaxReceiveMessageSize = MaxRequestBytes;
             o.EnableDetailedErrors = false;
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.WebHost.ConfigureKestrel(k =>
-            k.Listen(IPAddress.Parse(options.ListenAddress), options.GrpcPort, l => l.Protocols = HttpProtocols.Http2));
+        {
+            // Kestrel's own 30 MB body limit would fail a larger request as "Exception was thrown by handler" before
+            // gRPC or validation see it; gRPC's receive limit (plus framing) is the one that counts.
+            k.Limits.MaxRequestBodySize = MaxRequestBytes + (1L << 20);
+            k.Listen(IPAddress.Parse(options.ListenAddress), options.GrpcPort, l => l.Protocols = HttpProtocols.Http2);
+        });
 
         var app = builder.Build();
         app.MapGrpcService<RingStoreApiService>();

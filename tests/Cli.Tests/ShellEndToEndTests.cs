@@ -82,6 +82,24 @@ public sealed class ShellEndToEndTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Shell_prints_the_nodes_warnings_as_cqlsh_does_and_still_succeeds()
+    {
+        // A batch over two partitions carrying 6 KB passes Cassandra's 5 KiB batch_size_warn_threshold (the node default).
+        string big = new('w', 3000);
+        var result = await Cluster.ShellAsync("-e", $$"""
+            CREATE KEYSPACE IF NOT EXISTS cli_warn WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 3};
+            CREATE TABLE IF NOT EXISTS cli_warn.t (id bigint PRIMARY KEY, v text);
+            BEGIN UNLOGGED BATCH INSERT INTO cli_warn.t (id, v) VALUES (1, '{{big}}'); INSERT INTO cli_warn.t (id, v) VALUES (2, '{{big}}'); APPLY BATCH;
+            SELECT id FROM cli_warn.t WHERE id = 2
+            """);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("Warning: Batch for [cli_warn.t] is of size", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("exceeding specified threshold of 5.000KiB", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("\u001b[", result.Stderr, StringComparison.Ordinal); // not a terminal: no colour codes
+        Assert.Contains("(1 rows)", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Shell_f_runs_a_script_with_shell_commands_and_multi_line_statements()
     {
         string file = Path.Combine(Path.GetTempPath(), $"ringstore-cli-{Guid.NewGuid():N}.cql");

@@ -34,7 +34,7 @@ public sealed class ShellSession
         Settings = settings;
         _output = output;
         _error = error;
-        _runner = new StatementRunner(client, settings, output, askForMore);
+        _runner = new StatementRunner(client, settings, output, askForMore, new ShellWarningPrinter(error));
         _directives = new ShellDirectiveRunner(client, settings, output, this);
     }
 

@@ -8,9 +8,11 @@ namespace RingStore.Cli.Shell;
 /// <summary>
 /// Runs one CQL statement through the SDK and prints its result: a table of rows (page by page with a
 /// <c>---MORE---</c> prompt when interactive paging is on, else every page in one table), then the row count and,
-/// with TIMING ON, the elapsed time. Errors propagate to the caller, which prints them.
+/// with TIMING ON, the elapsed time. The node's warnings are printed as each page arrives. Errors propagate to the
+/// caller, which prints them.
 /// </summary>
-public sealed class StatementRunner(RingStoreClient client, ShellSettings settings, TextWriter output, Func<bool>? askForMore)
+public sealed class StatementRunner(RingStoreClient client, ShellSettings settings, TextWriter output, Func<bool>? askForMore,
+    ShellWarningPrinter? warnings = null)
 {
     /// <summary>Rows per request when the user is not paging: large pages, fewer round trips.</summary>
     private const int BulkPageSize = 5000;
@@ -25,6 +27,7 @@ public sealed class StatementRunner(RingStoreClient client, ShellSettings settin
             PageSize = interactivePaging ? settings.PageSize : BulkPageSize,
         };
         var result = await client.ExecuteAsync(statement, ct).ConfigureAwait(false);
+        warnings?.Print(result.Warnings);
         if (result.Kind != ExecuteResponse.Types.Kind.Rows)
         {
             PrintTiming(stopwatch);
@@ -50,6 +53,7 @@ public sealed class StatementRunner(RingStoreClient client, ShellSettings settin
             }
             statement.PagingState = paging;
             result = await client.ExecuteAsync(statement, ct).ConfigureAwait(false);
+            warnings?.Print(result.Warnings);
         }
         if (pending.Count > 0 || total == 0) Print(columns, pending, total);
         total += pending.Count;

@@ -11,6 +11,15 @@ public sealed class ValueTooLargeException : InvalidRequestException
         CapBytes = capBytes;
     }
 
+    /// <summary>With a message of its own (e.g. a whole mutation over the size limit).</summary>
+    public ValueTooLargeException(string column, long sizeBytes, long capBytes, string message)
+        : base(message)
+    {
+        Column = column;
+        SizeBytes = sizeBytes;
+        CapBytes = capBytes;
+    }
+
     public string Column { get; }
     public long SizeBytes { get; }
     public long CapBytes { get; }

@@ -60,6 +60,16 @@ public sealed partial class RingStoreApiService(NodeAccessor accessor) : RingSto
     /// <summary>A Mutate call's work, shared by the unary call and sessions; failures are thrown as RingStore errors.</summary>
     internal async Task<MutateResponse> MutateAsync(MutateRequest request, CancellationToken ct)
     {
+        using var warnings = Requests.ClientWarnings.Begin();
+        await MutateCoreAsync(request, ct).ConfigureAwait(false);
+        if (warnings.Messages.Count == 0) return Empty;
+        var response = new MutateResponse();
+        response.Warnings.AddRange(warnings.Messages);
+        return response;
+    }
+
+    private async Task MutateCoreAsync(MutateRequest request, CancellationToken ct)
+    {
         if (request.Mutations.Count == 0) throw new InvalidRequestException("A mutate request needs at least one mutation.");
         var consistency = ConsistencyConverter.ToCore(request.Consistency);
         var now = Node.Clock.GetUtcNow();
@@ -69,20 +79,23 @@ public sealed partial class RingStoreApiService(NodeAccessor accessor) : RingSto
         {
             // The common case: one partition, no list, no fan-out.
             var m = request.Mutations[0];
-            var update = Build(m, nowMicros, nowSeconds);
+            var (table, update) = Build(m, nowMicros, nowSeconds);
+            Node.WriteGuardrails.Check([(table, update)]);
             await Node.Writes.WriteAsync(m.Keyspace, update, consistency, ct).ConfigureAwait(false);
-            return Empty;
+            return;
         }
         // Validate and convert every mutation before sending any, so a bad one in a batch writes nothing.
-        var updates = request.Mutations.Select(m => (m.Keyspace, Update: Build(m, nowMicros, nowSeconds))).ToList();
+        var built = request.Mutations.Select(m => Build(m, nowMicros, nowSeconds)).ToList();
+        Node.WriteGuardrails.Check(built);
+        var updates = request.Mutations.Zip(built, (m, b) => (m.Keyspace, b.Update)).ToList();
         // Each partition is coordinated on its own.
         await Task.WhenAll(updates.Select(u => Node.Writes.WriteAsync(u.Keyspace, u.Update, consistency, ct))).ConfigureAwait(false);
-        return Empty;
     }
 
     /// <summary>A Read call's work, shared by the unary call and sessions.</summary>
     internal async Task<ReadResponse> ReadAsync(ReadRequest request, CancellationToken ct)
     {
+        using var warnings = Requests.ClientWarnings.Begin();
         var table = Node.Lookup.Table(request.Keyspace, request.Table);
         if (request.Limit < 0) throw new InvalidRequestException($"LIMIT must be positive, got {request.Limit}.");
         byte[] key = MutationBuilder.PartitionKey(table, request.PartitionKey);
@@ -95,15 +108,17 @@ public sealed partial class RingStoreApiService(NodeAccessor accessor) : RingSto
         var keyValues = PartitionKeyCodec.Deserialize(table.PartitionKey, key);
         response.Rows.AddRange(result.Rows.Select(r => ResultRowBuilder.Build(table, keyValues, r)));
         if (result.PagingState is { } paging) response.PagingState = ByteString.CopyFrom(paging);
+        response.Warnings.AddRange(warnings.Messages);
         return response;
     }
 
-    private Core.Data.PartitionUpdate Build(Mutation m, long nowMicros, int nowSeconds)
+    private (Core.Schema.TableSchema Table, Core.Data.PartitionUpdate Update) Build(Mutation m, long nowMicros, int nowSeconds)
     {
         var table = Node.Lookup.Table(m.Keyspace, m.Table);
         var update = MutationBuilder.Build(table, m, m.HasTimestampMicros ? m.TimestampMicros : nowMicros, nowSeconds);
         MutationValidator.Validate(table, update, (long)Node.Options.MaxValueSizeMiB << 20);
-        return update;
+        Node.MutationLimit.Check(table, update);
+        return (table, update);
     }
 
     public override Task<DescribeRingResponse> DescribeRing(DescribeRingRequest request, ServerCallContext context) =>
@@ -116,7 +131,13 @@ public sealed partial class RingStoreApiService(NodeAccessor accessor) : RingSto
         Guard(() => ExecuteAsync(request, context.CancellationToken));
 
     /// <summary>An Execute call's work, shared by the unary call and sessions.</summary>
-    internal Task<ExecuteResponse> ExecuteAsync(ExecuteRequest request, CancellationToken ct) => Node.Cql.ExecuteAsync(request, ct);
+    internal async Task<ExecuteResponse> ExecuteAsync(ExecuteRequest request, CancellationToken ct)
+    {
+        using var warnings = Requests.ClientWarnings.Begin();
+        var response = await Node.Cql.ExecuteAsync(request, ct).ConfigureAwait(false);
+        response.Warnings.AddRange(warnings.Messages);
+        return response;
+    }
 
     public override Task<PrepareResponse> Prepare(PrepareRequest request, ServerCallContext context) =>
         Guard(() => Task.FromResult(Node.Cql.Prepare(request)));

@@ -70,6 +70,7 @@ public sealed class SelectExecutor(RingStoreNode node)
             if (where.Token.Count > 0) throw new InvalidRequestException("Cannot use the token() function together with restrictions on the partition key columns");
             var keys = PartitionKeys.From(where, binder);
             var clustering = ClusteringSelection.Build(where, binder);
+            node.InSelect.Check(table.FullName, keys.Count, clustering.Prefixes.Count);
             var filtered = new List<ColumnRestriction>();
             IReadOnlyList<ClusteringSlice> slices;
             if (clustering.UnusableReason is not null)

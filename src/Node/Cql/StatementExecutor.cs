@@ -124,7 +124,12 @@ public sealed class StatementExecutor
         }
         var merged = PartitionUpdateMerger.Merge(updates);
         long maxValueBytes = (long)_node.Options.MaxValueSizeMiB << 20;
-        foreach (var update in merged) MutationValidator.Validate(tables[update.Table], update, maxValueBytes);
+        foreach (var update in merged)
+        {
+            MutationValidator.Validate(tables[update.Table], update, maxValueBytes);
+            _node.MutationLimit.Check(tables[update.Table], update);
+        }
+        _node.WriteGuardrails.Check(merged.Select(u => (tables[u.Table], u)).ToList());
 
         await Task.WhenAll(merged.GroupBy(u => tables[u.Table].Keyspace, StringComparer.Ordinal)
             .Select(g => _node.WriteAsync(g.Key, g.ToList(), request.Consistency, ct))).ConfigureAwait(false);

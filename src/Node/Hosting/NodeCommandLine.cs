@@ -33,5 +33,12 @@ public static class NodeCommandLine
         ["--data-disk-fail-percent"] = "RingStore:DataDiskUsageFailPercent",
         ["--max-hints-mib-per-host"] = "RingStore:MaxHintsSizePerHostMiB",
         ["--compaction-large-partition-warning-mib"] = "RingStore:CompactionLargePartitionWarningMiB",
+        ["--tombstone-warn-threshold"] = "RingStore:TombstoneWarnThreshold",
+        ["--tombstone-failure-threshold"] = "RingStore:TombstoneFailureThreshold",
+        ["--value-size-warn-kib"] = "RingStore:ValueSizeWarnKiB",
+        ["--batch-size-warn-kib"] = "RingStore:BatchSizeWarnKiB",
+        ["--batch-size-fail-kib"] = "RingStore:BatchSizeFailKiB",
+        ["--in-select-warn-threshold"] = "RingStore:InSelectWarnThreshold",
+        ["--in-select-fail-threshold"] = "RingStore:InSelectFailThreshold",
     };
 }

@@ -116,6 +116,26 @@ public sealed class NodeOptions
 
     /// <summary>Compaction warns of each partition it writes larger than this (Cassandra's compaction_large_partition_warning_threshold); 0 = off.</summary>
     public int CompactionLargePartitionWarningMiB { get; set; } = 100;
+    /// <summary>Tombstones one partition read may scan on a replica before it warns (Cassandra's tombstone_warn_threshold); 0 = off.</summary>
+    public int TombstoneWarnThreshold { get; set; } = Guardrails.TombstoneGuardrail.DefaultWarnThreshold;
+
+    /// <summary>... before the replica stops the read and fails it naming the partition (tombstone_failure_threshold); 0 = off.</summary>
+    public int TombstoneFailureThreshold { get; set; } = Guardrails.TombstoneGuardrail.DefaultFailThreshold;
+
+    /// <summary>A value over this many KiB warns the client (Cassandra 4.1 column_value_size_warn_threshold; off there by default); 0 = off.</summary>
+    public int ValueSizeWarnKiB { get; set; } = Guardrails.WriteGuardrails.DefaultValueWarnKiB;
+
+    /// <summary>A batch over more than one partition warns over this many KiB of data (batch_size_warn_threshold); 0 = off.</summary>
+    public int BatchSizeWarnKiB { get; set; } = Guardrails.WriteGuardrails.DefaultBatchWarnKiB;
+
+    /// <summary>... and is refused over this many KiB (batch_size_fail_threshold); 0 = off.</summary>
+    public int BatchSizeFailKiB { get; set; } = Guardrails.WriteGuardrails.DefaultBatchFailKiB;
+
+    /// <summary>A SELECT whose IN lists select more than this many partition x clustering combinations warns; 0 = off.</summary>
+    public int InSelectWarnThreshold { get; set; } = Guardrails.InSelectGuardrail.DefaultWarnThreshold;
+
+    /// <summary>... and is refused over this many (in_select_cartesian_product_fail_threshold); 0 = off.</summary>
+    public int InSelectFailThreshold { get; set; } = Guardrails.InSelectGuardrail.DefaultFailThreshold;
 
     public IReadOnlyList<string> SeedList() =>
         Seeds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -144,6 +164,9 @@ public sealed class NodeOptions
             throw new InvalidOperationException("RingStore:StreamThroughputMiBPerSecond must be 0 (unlimited) or positive.");
         if (CompactionLargePartitionWarningMiB < 0)
             throw new InvalidOperationException("RingStore:CompactionLargePartitionWarningMiB must be 0 (off) or positive.");
+        if (TombstoneWarnThreshold < 0 || TombstoneFailureThreshold < 0 || ValueSizeWarnKiB < 0 || BatchSizeWarnKiB < 0 || BatchSizeFailKiB < 0
+            || InSelectWarnThreshold < 0 || InSelectFailThreshold < 0)
+            throw new InvalidOperationException("RingStore guardrail thresholds must be 0 (off) or positive.");
         foreach (var seed in SeedList()) _ = Messaging.PeerAddress.Parse(seed);
     }
 }

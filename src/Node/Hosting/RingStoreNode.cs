@@ -54,6 +54,10 @@ public sealed partial class RingStoreNode : IAsyncDisposable
     public HintDeliveryService HintDelivery { get; private set; } = null!;
     public ReplicaLookup Lookup { get; private set; } = null!;
     public LocalReplica Local { get; private set; } = null!;
+    /// <summary>The write size guardrails and the one mutation size limit every write is checked against (src/Node/Guardrails).</summary>
+    public Guardrails.WriteGuardrails WriteGuardrails { get; private set; } = Guardrails.WriteGuardrails.None;
+    public Guardrails.MutationSizeLimit MutationLimit { get; private set; } = null!;
+    public Guardrails.InSelectGuardrail InSelect { get; private set; } = Guardrails.InSelectGuardrail.None;
     public WriteCoordinator Writes { get; private set; } = null!;
     public ReadCoordinator Reads { get; private set; } = null!;
     public RangeReadCoordinator RangeReads { get; private set; } = null!;
@@ -151,6 +155,8 @@ public sealed partial class RingStoreNode : IAsyncDisposable
             HintWindow = Options.HintWindow,
             ReplayThrottleKiBPerSecond = Options.HintThrottleKiBPerSecond,
             MaxHintsBytesPerHost = (long)Options.MaxHintsSizePerHostMiB << 20,
+            // 16 MiB pages, as the commit log's, so any mutation the commit log takes can be hinted (MutationLimit).
+            SegmentSizeBytes = 16L << 20,
         }, _time, _loggerFactory);
 
         Messaging = new MessagingService(new MessagingOptions
@@ -172,7 +178,14 @@ public sealed partial class RingStoreNode : IAsyncDisposable
         Lookup = new ReplicaLookup(Schema, () => Gossip.Current);
         Latency = new ReplicaLatencyTracker(TimeSpan.FromSeconds(10));
         var hintRecorder = new HintRecorder(Hints, DownTracker, new HintPolicy(Options.HintWindow), Metrics, _loggerFactory.CreateLogger<HintRecorder>());
-        var local = Local = new LocalReplica(Engine, Metrics, TopPartitions);
+        var tombstones = new Guardrails.TombstoneGuardrail(Options.TombstoneWarnThreshold, Options.TombstoneFailureThreshold,
+            (table, key) => Guardrails.PartitionKeyText.Describe(Schema, table, key), _time, _loggerFactory.CreateLogger<Guardrails.TombstoneGuardrail>());
+        var local = Local = new LocalReplica(Engine, Metrics, TopPartitions, tombstones);
+        MutationLimit = new Guardrails.MutationSizeLimit(Engine.MaxMutationBytes, Hints.MaxHintBytes, Messaging.Options.MaxFrameBytes,
+            RingStore.Node.Messaging.FrameCodec.MaxEnvelopeOverheadBytes);
+        WriteGuardrails = new Guardrails.WriteGuardrails((long)Options.ValueSizeWarnKiB << 10, (long)Options.BatchSizeWarnKiB << 10,
+            (long)Options.BatchSizeFailKiB << 10, _loggerFactory.CreateLogger<Guardrails.WriteGuardrails>());
+        InSelect = new Guardrails.InSelectGuardrail(Options.InSelectWarnThreshold, Options.InSelectFailThreshold, _loggerFactory.CreateLogger<Guardrails.InSelectGuardrail>());
         var guardrail = new DiskUsageGuardrail(Options.DataDiskUsageWarnPercent, Options.DataDiskUsageFailPercent);
         Writes = new WriteCoordinator(Lookup, local, Messaging, hintRecorder, Metrics, Options.WriteTimeout, _time, _loggerFactory.CreateLogger<WriteCoordinator>())
         {
@@ -196,7 +209,7 @@ public sealed partial class RingStoreNode : IAsyncDisposable
         Messaging.RegisterHandler(Verb.Read, reads);
         Messaging.RegisterHandler(Verb.DigestRead, reads);
         Messaging.RegisterHandler(Verb.Echo, new EchoVerbHandler());
-        Messaging.RegisterHandler(Verb.RangeRead, new RangeReadVerbHandler(Engine, Metrics));
+        Messaging.RegisterHandler(Verb.RangeRead, new RangeReadVerbHandler(Engine, Metrics, tombstones));
         Messaging.RegisterHandler(Verb.Truncate, new TruncateVerbHandler(Engine));
         var streamer = new RangeStreamer(Engine, Messaging, new StreamThrottle(Options.StreamThroughputMiBPerSecond, _time), Streams,
             TimeSpan.FromSeconds(60), _loggerFactory.CreateLogger<RangeStreamer>());

@@ -20,4 +20,10 @@ public enum RequestFailureReason : byte
 
     /// <summary>The local messaging service is shutting down.</summary>
     Shutdown = 6,
+
+    /// <summary>
+    /// The replica stopped a read over the tombstone failure threshold (Cassandra's TOMBSTONE_OVERWHELM); the detail is
+    /// the reason text naming keyspace, table, partition key and count. Another replica would fail the same way.
+    /// </summary>
+    TombstoneOverwhelm = 7,
 }

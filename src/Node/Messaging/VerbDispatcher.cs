@@ -71,6 +71,8 @@ internal sealed class VerbDispatcher
 
     private Envelope? HandlerFailed(PeerAddress sender, Envelope request, Exception ex)
     {
+        // A guardrail refusal is an answer, not a handler bug: the replica logged it already, the reason travels as is.
+        if (ex is Core.Errors.TombstoneOverwhelmingException) return request.IsOneWay ? null : Failure(request, RequestFailureReason.TombstoneOverwhelm, ex.Message);
         MessagingLog.HandlerFailed(_logger, ex, request.Verb, sender);
         return request.IsOneWay ? null : Failure(request, RequestFailureReason.RemoteHandlerFailed, $"{ex.GetType().Name}: {ex.Message}");
     }

@@ -1,4 +1,6 @@
 using RingStore.Core.Data;
+using RingStore.Core.Errors;
+using RingStore.Node.Guardrails;
 using RingStore.Node.Coordination;
 using RingStore.Node.Metrics;
 using RingStore.Storage.Engine;
@@ -10,9 +12,12 @@ namespace RingStore.Node.Requests;
 /// from another coordinator (verb handlers) or from this node's own coordinator, so metrics and the top-partition
 /// sketches count every replica operation exactly once, and a local and a remote replica answer identically.
 /// </summary>
-public sealed class LocalReplica(StorageEngine engine, NodeMetrics metrics, TopPartitionsTracker topPartitions)
+public sealed class LocalReplica(StorageEngine engine, NodeMetrics metrics, TopPartitionsTracker topPartitions, TombstoneGuardrail? tombstones = null)
 {
     public StorageEngine Engine => engine;
+
+    /// <summary>Null: no tombstone guardrail (tests that build a replica by hand).</summary>
+    public TombstoneGuardrail? Tombstones => tombstones;
 
     public async ValueTask ApplyAsync(PartitionUpdate update, CancellationToken ct)
     {
@@ -25,9 +30,20 @@ public sealed class LocalReplica(StorageEngine engine, NodeMetrics metrics, TopP
     public ReadResponseMessage Read(ReadCommandMessage command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var data = engine.ReadUnfiltered(command.ToSliceQuery());
+        MergedPartitionData? data;
+        try
+        {
+            data = engine.ReadUnfiltered(command.ToSliceQuery(), tombstones?.MaxTombstones ?? long.MaxValue);
+        }
+        catch (TombstoneOverwhelmingException e) when (tombstones is not null)
+        {
+            metrics.ReplicaRead();
+            throw tombstones.Overwhelmed(command.Table, command.PartitionKey, e.Tombstones);
+        }
         metrics.ReplicaRead();
         topPartitions.RecordRead(command.Table, command.PartitionKey);
-        return command.DigestOnly ? ReadResponseMessage.ForDigest(data) : ReadResponseMessage.ForData(data);
+        var response = command.DigestOnly ? ReadResponseMessage.ForDigest(data) : ReadResponseMessage.ForData(data);
+        string? warning = tombstones?.Check(command.Table, command.PartitionKey, tombstones.Count(data));
+        return warning is null ? response : response with { Warnings = [warning] };
     }
 }

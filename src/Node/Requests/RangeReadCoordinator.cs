@@ -159,11 +159,19 @@ public sealed class RangeReadCoordinator(
                 if (replica.Endpoint == snapshot.LocalEndpoint)
                 {
                     metrics.ReplicaRead();
-                    return (replica.Endpoint, RangeReadVerbHandler.Answer(local.Engine, command));
+                    var answer = RangeReadVerbHandler.Answer(local.Engine, command, local.Tombstones);
+                    ClientWarnings.AddAll(answer.Warnings);
+                    return (replica.Endpoint, answer);
                 }
                 var reply = await messaging.SendRequestAsync(PeerAddress.Parse(replica.Endpoint), Verb.RangeRead,
                     CoordinationMessageSerializer.Serialize(command), readTimeout, ct).ConfigureAwait(false);
-                return (replica.Endpoint, CoordinationMessageSerializer.Deserialize<RangeReadResponseMessage>(reply.Payload));
+                var response = CoordinationMessageSerializer.Deserialize<RangeReadResponseMessage>(reply.Payload);
+                ClientWarnings.AddAll(response.Warnings);
+                return (replica.Endpoint, response);
+            }
+            catch (RequestFailedException e) when (ReplicaRefusal.From(e) is { } refusal)
+            {
+                throw refusal; // the tombstone failure threshold: another replica would refuse the same way
             }
             catch (Exception e) when (e is RequestTimeoutException or RequestFailedException or IOException or FormatException)
             {

@@ -148,7 +148,15 @@ public sealed class ReadCoordinator(
             }
             var took = time.GetElapsedTime(sent);
             lock (latency) latency.RecordReplicaLatency(replica.Endpoint, took, Now);
+            ClientWarnings.AddAll(response.Warnings);
             round.Answer(replica.Endpoint, response);
+        }
+        catch (Exception e) when (ReplicaRefusal.From(e) is { } refusal)
+        {
+            // The replica stopped the read at the tombstone failure threshold: another replica holds the same
+            // tombstones, so none is asked instead, and the read fails with the replica's reason.
+            logger.LogDebug("Read from {Replica} refused: {Reason}", replica.Endpoint, refusal.Message);
+            round.Refuse(replica.Endpoint, refusal);
         }
         catch (Exception e) when (e is RequestTimeoutException or RequestFailedException or IOException or OperationCanceledException or FormatException)
         {
@@ -167,8 +175,18 @@ public sealed class ReadCoordinator(
     {
         if (endpoint == membership.LocalEndpoint)
             return new ReplicaReadResponse(endpoint, local.Read(command).DecodeData());
-        var reply = await messaging.SendRequestAsync(PeerAddress.Parse(endpoint), Verb.Read, CoordinationMessageSerializer.Serialize(command), readTimeout, ct)
-            .ConfigureAwait(false);
-        return new ReplicaReadResponse(endpoint, CoordinationMessageSerializer.Deserialize<ReadResponseMessage>(reply.Payload).DecodeData());
+        Response reply;
+        try
+        {
+            reply = await messaging.SendRequestAsync(PeerAddress.Parse(endpoint), Verb.Read, CoordinationMessageSerializer.Serialize(command), readTimeout, ct)
+                .ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (ReplicaRefusal.From(e) is { } refusal)
+        {
+            throw refusal;
+        }
+        var response = CoordinationMessageSerializer.Deserialize<ReadResponseMessage>(reply.Payload);
+        ClientWarnings.AddAll(response.Warnings);
+        return new ReplicaReadResponse(endpoint, response.DecodeData());
     }
 }

@@ -50,6 +50,19 @@ internal sealed class ReadRound
         }
     }
 
+    /// <summary>A replica refused the read (a guardrail): the round fails with that error once the level can no longer be met.</summary>
+    public void Refuse(string endpoint, Exception refusal)
+    {
+        lock (_tracker)
+        {
+            _refusal ??= refusal;
+            _tracker.RecordFailure(endpoint);
+            Check();
+        }
+    }
+
+    private Exception? _refusal;
+
     public void Fail(string endpoint)
     {
         lock (_tracker)
@@ -73,6 +86,6 @@ internal sealed class ReadRound
     private void Check()
     {
         if (_tracker.IsSatisfied) _done.TrySetResult();
-        else if (_tracker.IsFailed) _done.TrySetException(_tracker.ToTimeoutException());
+        else if (_tracker.IsFailed) _done.TrySetException(_refusal ?? _tracker.ToTimeoutException());
     }
 }

@@ -153,6 +153,9 @@ public sealed class StorageEngine : IAsyncDisposable
     private TableStore GetTable(string name) =>
         _tables.TryGetValue(name, out var t) ? t : throw new UnknownTableException(name);
 
+    /// <summary>Largest encoded partition update (DataSerializer) one commit-log entry holds, so the largest write this engine accepts.</summary>
+    public int MaxMutationBytes => _commitLog.MaxPayloadBytes;
+
     private int NowSeconds => (int)_time.GetUtcNow().ToUnixTimeSeconds();
 
     /// <summary>
@@ -174,6 +177,10 @@ public sealed class StorageEngine : IAsyncDisposable
         try
         {
             DataSerializer.WritePartitionUpdate(payload, update, rowBounds.AsSpan(0, update.Rows.Count + 1));
+            // Coordinators check MaxMutationBytes first; this keeps a direct caller's oversize write an input error.
+            if (payload.WrittenMemory.Length > _commitLog.MaxPayloadBytes)
+                throw new Core.Errors.ValueTooLargeException("(mutation)", payload.WrittenMemory.Length, _commitLog.MaxPayloadBytes,
+                    $"Mutation of {update.Table} is {payload.WrittenMemory.Length} bytes encoded, over the commit log's {_commitLog.MaxPayloadBytes}-byte entry limit.");
             memtable = table.BeginWrite(_commitLog.TailPosition);
             try
             {
@@ -254,8 +261,10 @@ public sealed class StorageEngine : IAsyncDisposable
     /// A partition slice as a replica sends it to a coordinator: merged, with the partition deletion, range
     /// tombstones and tombstoned or expired rows kept (the coordinator's merge and read repair need them), and
     /// cut after <see cref="SliceQuery.Limit"/> live rows. Null when no source has the partition.
+    /// Stops with <see cref="Core.Errors.TombstoneOverwhelmingException"/> once more than
+    /// <paramref name="maxTombstones"/> tombstones were scanned (the tombstone failure guardrail).
     /// </summary>
-    public MergedPartitionData? ReadUnfiltered(SliceQuery query)
+    public MergedPartitionData? ReadUnfiltered(SliceQuery query, long maxTombstones = long.MaxValue)
     {
         ArgumentNullException.ThrowIfNull(query);
         long started = Stopwatch.GetTimestamp();
@@ -274,7 +283,11 @@ public sealed class StorageEngine : IAsyncDisposable
                 if (live == query.Limit) break;
                 rows.Add(row);
                 if (LiveRows.Visible(row, now) is not null) live++;
-                else tombstones++;
+                else if (++tombstones > maxTombstones)
+                {
+                    table.Metrics.RecordTombstones(tombstones);
+                    throw new Core.Errors.TombstoneOverwhelmingException(query.Table, Convert.ToHexString(query.PartitionKey), tombstones, maxTombstones);
+                }
             }
             table.Metrics.RecordTombstones(tombstones);
             return new MergedPartitionData(merged.Key, merged.Token, merged.PartitionDeletion, merged.RangeTombstones, rows);

@@ -5,14 +5,16 @@ namespace RingStore.Node.Coordination;
 
 /// <summary>
 /// A replica's answer to a <see cref="ReadCommandMessage"/>: either the data (a <see cref="MergedPartitionDataCodec"/>
-/// encoding, which itself says "no partition") or a 16-byte <see cref="ResponseDigest"/>.
+/// encoding, which itself says "no partition") or a 16-byte <see cref="ResponseDigest"/>. <see cref="Warnings"/> (key 4,
+/// absent from older replicas' answers) are warnings for the client raised on the replica (tombstone guardrail).
 /// </summary>
 [MessagePackObject]
 public sealed record ReadResponseMessage(
     [property: Key(0)] int Version,
     [property: Key(1)] bool IsDigest,
     [property: Key(2)] byte[]? Data,
-    [property: Key(3)] byte[]? Digest)
+    [property: Key(3)] byte[]? Digest,
+    [property: Key(4)] string[]? Warnings = null)
 {
     public static ReadResponseMessage ForData(MergedPartitionData? data) =>
         new(CoordinationMessageSerializer.CurrentVersion, false, MergedPartitionDataCodec.Serialize(data), null);
