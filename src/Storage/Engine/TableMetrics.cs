@@ -25,6 +25,16 @@ public sealed class TableMetrics
 
     public long TombstonesScanned => Interlocked.Read(ref _tombstonesScanned);
 
+    /// <summary>Merged rows that token-range pages pulled (a bounded page reads about its row limit, not whole partitions).</summary>
+    public void RecordRowsRead(long count)
+    {
+        if (count > 0) Interlocked.Add(ref _rangeRowsRead, count);
+    }
+
+    private long _rangeRowsRead;
+
+    public long RangeRowsRead => Interlocked.Read(ref _rangeRowsRead);
+
     public long Reads => Interlocked.Read(ref _reads);
     public long Writes => Interlocked.Read(ref _writes);
     public long Flushes => Interlocked.Read(ref _flushes);
