@@ -20,4 +20,10 @@ public enum RequestFailureReason : byte
 
     /// <summary>The local messaging service is shutting down.</summary>
     Shutdown = 6,
+
+    /// <summary>
+    /// The handler's reply would exceed the frame limit, so the responder answered with this error instead of a frame
+    /// the caller would reject (closing the connection and failing every request on it). Nothing else is affected.
+    /// </summary>
+    ResponseTooLarge = 7,
 }
