@@ -36,5 +36,6 @@ public sealed record RangeReadCommandMessage(
     }
 
     /// <summary>Where the replica starts.</summary>
+    [IgnoreMember]
     public RangePosition After => new(new Token(StartExclusive), StartKey, StartKey is null ? null : StartClustering);
 }

@@ -20,6 +20,7 @@ public sealed record RangeReadResponseMessage(
     [property: Key(5)] byte[]? ResumeClustering = null)
 {
     /// <summary>Null unless truncated. A reply from an older replica (no ResumeKey) resumes after its last token.</summary>
+    [IgnoreMember]
     public RangePosition? Resume => !Truncated ? null
         : ResumeKey is null ? new RangePosition(new Token(ResumeToken)) : new RangePosition(new Token(ResumeToken), ResumeKey, ResumeClustering);
 }
