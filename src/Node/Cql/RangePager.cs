@@ -19,12 +19,13 @@ namespace RingStore.Node.Cql;
 public sealed class RangePager(RangeReadCoordinator rangeReads, string keyspace, TableSchema table, long startExclusive, long endInclusive,
     RowFilter filter, ConsistencyLevel consistency, Func<int> nowSeconds) : IPager
 {
-    public async Task<PageResult> ReadPageAsync(CqlPagingState? state, int wanted, CancellationToken ct)
+    public async Task<PageResult> ReadPageAsync(CqlPagingState? state, int wanted, CancellationToken ct, long maxBytes = long.MaxValue)
     {
         var after = state?.PartitionKey is not null && state.Token > startExclusive
             ? new RangePosition(new Token(state.Token), state.PartitionKey, state.Clustering)
             : RangePosition.AfterToken(new Token(startExclusive));
         var rows = new List<SelectedRow>();
+        long bytes = 0;
         int now = nowSeconds();
         // One more than wanted: a page that ends exactly at the end of the range then needs no extra empty page.
         int perRequest = filter.IsEmpty ? (int)Math.Min((long)wanted + 1, RangeReadCoordinator.RowsPerRequest) : RangeReadCoordinator.RowsPerRequest;
@@ -38,7 +39,8 @@ public sealed class RangePager(RangeReadCoordinator rangeReads, string keyspace,
                 if (position == 0 && state!.Clustering is { } last && ByteOrder.Instance.Compare(row.Clustering, last) <= 0) continue;
                 if (!filter.IsEmpty && !filter.Matches(partitionKey, ClusteringKeyCodec.Decode(table.Clustering, row.Clustering), row)) continue;
                 rows.Add(new SelectedRow(partitionKey, partition.Token, row));
-                if (rows.Count == wanted)
+                bytes += PageBytes.Of(row);
+                if (rows.Count == wanted || bytes >= maxBytes)
                     return new PageResult(rows, new CqlPagingState(0, row.Clustering, 0, partition.Token.Value, partition.Key));
             }
         }

@@ -114,6 +114,19 @@ public sealed class NodeOptions
     /// <summary>Refuse writes to a replica whose data disk is this full, in percent, before it runs out of space; 0 = off (as Cassandra's default).</summary>
     public int DataDiskUsageFailPercent { get; set; }
 
+    /// <summary>
+    /// Byte budget of one replica read reply in KiB (single-partition and range reads; Cassandra's native protocol
+    /// bounds pages by bytes too): a replica cuts its reply there and the coordinator pages on. At most 16 MiB, well
+    /// under the 32 MiB internode frame limit.
+    /// </summary>
+    public int ReplicaReplyMaxKiB { get; set; } = 4096;
+
+    /// <summary>
+    /// Byte limit of one SELECT result page in KiB, beside its row count (the page size): a page of large values ends
+    /// early with a paging state, which the SDK and shell follow. At least one row is always returned.
+    /// </summary>
+    public int ResultPageMaxKiB { get; set; } = 4096;
+
     public IReadOnlyList<string> SeedList() =>
         Seeds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
@@ -134,6 +147,8 @@ public sealed class NodeOptions
         if (CompactionThroughputMiBPerSecond < 0 || double.IsNaN(CompactionThroughputMiBPerSecond))
             throw new InvalidOperationException("RingStore:CompactionThroughputMiBPerSecond must be 0 (unlimited) or positive.");
         if (WriteTimeout <= TimeSpan.Zero || ReadTimeout <= TimeSpan.Zero) throw new InvalidOperationException("RingStore timeouts must be positive.");
+        if (ResultPageMaxKiB < 1) throw new InvalidOperationException("RingStore:ResultPageMaxKiB must be at least 1.");
+        if (ReplicaReplyMaxKiB is < 1 or > 16384) throw new InvalidOperationException("RingStore:ReplicaReplyMaxKiB must be between 1 and 16384.");
         if (MaxHintsSizePerHostMiB < 0) throw new InvalidOperationException("RingStore:MaxHintsSizePerHostMiB must be 0 (unlimited) or positive.");
         if (DataDiskUsageWarnPercent is < 0 or > 100 || DataDiskUsageFailPercent is < 0 or > 100)
             throw new InvalidOperationException("RingStore:DataDiskUsageWarnPercent and DataDiskUsageFailPercent must be 0 (off) to 100.");

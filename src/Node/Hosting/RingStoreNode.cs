@@ -171,7 +171,7 @@ public sealed partial class RingStoreNode : IAsyncDisposable
         Lookup = new ReplicaLookup(Schema, () => Gossip.Current);
         Latency = new ReplicaLatencyTracker(TimeSpan.FromSeconds(10));
         var hintRecorder = new HintRecorder(Hints, DownTracker, new HintPolicy(Options.HintWindow), Metrics, _loggerFactory.CreateLogger<HintRecorder>());
-        var local = Local = new LocalReplica(Engine, Metrics, TopPartitions);
+        var local = Local = new LocalReplica(Engine, Metrics, TopPartitions) { ReplyMaxBytes = Options.ReplicaReplyMaxKiB * 1024L };
         var guardrail = new DiskUsageGuardrail(Options.DataDiskUsageWarnPercent, Options.DataDiskUsageFailPercent);
         Writes = new WriteCoordinator(Lookup, local, Messaging, hintRecorder, Metrics, Options.WriteTimeout, _time, _loggerFactory.CreateLogger<WriteCoordinator>())
         {
@@ -180,7 +180,7 @@ public sealed partial class RingStoreNode : IAsyncDisposable
         _diskMonitor = new DataDiskMonitor(Options.DataDirectory, guardrail, Gossip, _time, _logger);
         Reads = new ReadCoordinator(Lookup, local, Messaging, Latency, Metrics, Options.ReadTimeout, _time, _loggerFactory.CreateLogger<ReadCoordinator>());
         RangeReads = new RangeReadCoordinator(Lookup, () => Gossip.Current, local, Messaging, Metrics, Options.ReadTimeout,
-            _loggerFactory.CreateLogger<RangeReadCoordinator>());
+            _loggerFactory.CreateLogger<RangeReadCoordinator>(), Options.ReplicaReplyMaxKiB * 1024L);
         // Truncate flushes nothing but fsyncs a record and waits for in-flight writers: give it more than a write.
         Truncation = new TruncateCoordinator(Engine, Messaging, () => Gossip.Current, Options.WriteTimeout * 5);
         Cql = new StatementExecutor(this);
@@ -195,7 +195,7 @@ public sealed partial class RingStoreNode : IAsyncDisposable
         Messaging.RegisterHandler(Verb.Read, reads);
         Messaging.RegisterHandler(Verb.DigestRead, reads);
         Messaging.RegisterHandler(Verb.Echo, new EchoVerbHandler());
-        Messaging.RegisterHandler(Verb.RangeRead, new RangeReadVerbHandler(Engine, Metrics));
+        Messaging.RegisterHandler(Verb.RangeRead, new RangeReadVerbHandler(Engine, Metrics, Options.ReplicaReplyMaxKiB * 1024L));
         Messaging.RegisterHandler(Verb.Truncate, new TruncateVerbHandler(Engine));
         var streamer = new RangeStreamer(Engine, Messaging, new StreamThrottle(Options.StreamThroughputMiBPerSecond, _time), Streams,
             TimeSpan.FromSeconds(60), _loggerFactory.CreateLogger<RangeStreamer>());

@@ -14,6 +14,9 @@ public sealed class LocalReplica(StorageEngine engine, NodeMetrics metrics, TopP
 {
     public StorageEngine Engine => engine;
 
+    /// <summary>The byte budget of one read reply (Node option ReplicaReplyMaxBytes): past it the reply is cut and marked truncated.</summary>
+    public long ReplyMaxBytes { get; init; } = Verbs.RangeReadVerbHandler.DefaultReplyBytes;
+
     public async ValueTask ApplyAsync(PartitionUpdate update, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(update);
@@ -25,9 +28,9 @@ public sealed class LocalReplica(StorageEngine engine, NodeMetrics metrics, TopP
     public ReadResponseMessage Read(ReadCommandMessage command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var data = engine.ReadUnfiltered(command.ToSliceQuery());
+        var data = engine.ReadUnfiltered(command.ToSliceQuery(), ReplyMaxBytes, out bool truncated);
         metrics.ReplicaRead();
         topPartitions.RecordRead(command.Table, command.PartitionKey);
-        return command.DigestOnly ? ReadResponseMessage.ForDigest(data) : ReadResponseMessage.ForData(data);
+        return command.DigestOnly ? ReadResponseMessage.ForDigest(data, truncated) : ReadResponseMessage.ForData(data, truncated);
     }
 }

@@ -255,9 +255,17 @@ public sealed class StorageEngine : IAsyncDisposable
     /// tombstones and tombstoned or expired rows kept (the coordinator's merge and read repair need them), and
     /// cut after <see cref="SliceQuery.Limit"/> live rows. Null when no source has the partition.
     /// </summary>
-    public MergedPartitionData? ReadUnfiltered(SliceQuery query)
+    public MergedPartitionData? ReadUnfiltered(SliceQuery query) => ReadUnfiltered(query, long.MaxValue, out _);
+
+    /// <summary>
+    /// The same, also cut when the next row would take the rows past <paramref name="maxBytes"/> encoded bytes (always
+    /// at least one row, so a read progresses); <paramref name="truncated"/> then says the reply stopped for bytes
+    /// before the limit, and the next page continues after its last row.
+    /// </summary>
+    public MergedPartitionData? ReadUnfiltered(SliceQuery query, long maxBytes, out bool truncated)
     {
         ArgumentNullException.ThrowIfNull(query);
+        truncated = false;
         long started = Stopwatch.GetTimestamp();
         var table = GetTable(query.Table);
         var acquired = new List<SSTableReader>();
@@ -269,9 +277,22 @@ public sealed class StorageEngine : IAsyncDisposable
             int live = 0;
             long tombstones = merged.RangeTombstones.Count + (merged.PartitionDeletion.IsLive ? 0 : 1);
             int now = NowSeconds;
+            long bytes = 0;
+            var scratch = maxBytes == long.MaxValue ? null : new BinaryWriterBuffer(1024);
             foreach (var row in merged.Rows)
             {
                 if (live == query.Limit) break;
+                if (scratch is not null)
+                {
+                    scratch.Clear();
+                    DataSerializer.WriteRow(scratch, row);
+                    if (rows.Count > 0 && bytes + scratch.Length > maxBytes)
+                    {
+                        truncated = true;
+                        break;
+                    }
+                    bytes += scratch.Length;
+                }
                 rows.Add(row);
                 if (LiveRows.Visible(row, now) is not null) live++;
                 else tombstones++;

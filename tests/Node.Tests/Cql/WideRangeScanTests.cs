@@ -120,4 +120,45 @@ public sealed class WideRangeScanTests(WideRangeScanTests.Data data) : IClassFix
         var count = await F.RunAsync("SELECT COUNT(*) FROM wide", node: node);
         Assert.Equal((long)seen.Count, Clr(count.Rows[0].Values[0]));
     }
+
+    [Fact]
+    public async Task A_single_partition_read_is_cut_by_the_replica_byte_budget_and_pages_on()
+    {
+        // 3,000 rows of 8 KiB (24 MiB) asked for at once: each replica reply stops at 4 MiB, the coordinator answers a
+        // short page with a paging state, and following it reads every row once, in order.
+        var seen = new List<long>();
+        byte[]? paging = null;
+        int pages = 0;
+        do
+        {
+            var query = new SliceQuery(data.Table.FullName, data.Key(1), ClusteringSlice.All, Limit: 5000, PagingState: paging);
+            var result = await F.Cluster[pages % 3].Reads.ReadAsync("ks", query, Core.Consistency.ConsistencyLevel.Quorum, CancellationToken.None);
+            Assert.InRange(result.Rows.Count, 1, 4 * 1024 / 8 + 1);
+            seen.AddRange(result.Rows.Select(r => (long)ClusteringKeyCodec.Decode(data.Table.Clustering, r.Clustering)[0]!));
+            paging = result.PagingState;
+            Assert.True(++pages < 100);
+        }
+        while (paging is not null);
+        Assert.True(pages >= 6, $"{pages} pages");
+        Assert.Equal(Enumerable.Range(0, WideRows).Select(i => (long)i), seen);
+    }
+
+    [Fact]
+    public async Task A_select_page_of_large_values_ends_at_its_byte_limit_with_a_paging_state()
+    {
+        var seen = new List<long>();
+        Google.Protobuf.ByteString? state = null;
+        int pages = 0;
+        do
+        {
+            var page = await F.RunAsync("SELECT ts, v FROM wide WHERE pk = 1", node: pages % 3, pagingState: state, consistency: Consistency.One);
+            // 4 MiB of 8 KiB values: about 512 rows a page, not the 5,000 of the page size.
+            Assert.InRange(page.Rows.Count, 1, 4 * 1024 / 8 + 1);
+            seen.AddRange(page.Rows.Select(r => (long)Clr(r.Values[0])!));
+            state = page.PagingState.IsEmpty ? null : page.PagingState;
+            Assert.True(++pages < 100);
+        }
+        while (state is not null);
+        Assert.Equal(Enumerable.Range(0, WideRows).Select(i => (long)i), seen);
+    }
 }
