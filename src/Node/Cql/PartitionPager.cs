@@ -17,9 +17,10 @@ namespace RingStore.Node.Cql;
 public sealed class PartitionPager(ReadCoordinator reads, string keyspace, TableSchema table, IReadOnlyList<(byte[] Key, ClusteringSlice Slice)> segments,
     bool reversed, RowFilter filter, ConsistencyLevel consistency) : IPager
 {
-    public async Task<PageResult> ReadPageAsync(CqlPagingState? state, int wanted, CancellationToken ct)
+    public async Task<PageResult> ReadPageAsync(CqlPagingState? state, int wanted, CancellationToken ct, long maxBytes = long.MaxValue)
     {
         var rows = new List<SelectedRow>();
+        long bytes = 0;
         int segment = state?.Segment ?? 0;
         byte[]? after = state?.Clustering;
         while (rows.Count < wanted && segment < segments.Count)
@@ -31,8 +32,12 @@ public sealed class PartitionPager(ReadCoordinator reads, string keyspace, Table
             var token = Murmur3Partitioner.GetToken(key);
             foreach (var row in result.Rows)
             {
-                if (filter.IsEmpty || filter.Matches(partitionKey, ClusteringKeyCodec.Decode(table.Clustering, row.Clustering), row))
-                    rows.Add(new SelectedRow(partitionKey, token, row));
+                if (!filter.IsEmpty && !filter.Matches(partitionKey, ClusteringKeyCodec.Decode(table.Clustering, row.Clustering), row)) continue;
+                rows.Add(new SelectedRow(partitionKey, token, row));
+                bytes += PageBytes.Of(row);
+                // Full by bytes: the next page resumes after this row of the same segment.
+                if (bytes >= maxBytes && rows.Count < wanted)
+                    return new PageResult(rows, new CqlPagingState(segment, row.Clustering, 0, 0, null));
             }
             // No paging state (or no progress) means the segment is done.
             if (result.PagingState is { } next && (after is null || !next.AsSpan().SequenceEqual(after)))

@@ -11,19 +11,25 @@ namespace RingStore.Node.Cql;
 /// <summary>
 /// Pages through a token range (SELECT without a partition key, or with token() bounds) with the range-read
 /// coordinator: partitions in token order, rows in clustering order, coordinator-side filters applied. The paging
-/// state is the last returned row's (token, partition key, clustering); the next page resumes just before that
-/// token and skips what it already returned. Partition keys that share a token are ordered by their bytes.
+/// state is the last returned row's (token, partition key, clustering); the next page asks the replicas to resume
+/// right after that row (a wide partition is not read again from its start). Replicas are asked for about as many rows
+/// as the page wants (all of them when a filter may drop rows), so LIMIT 10 over a huge partition reads about 10 rows.
+/// Partition keys that share a token are ordered by their bytes.
 /// </summary>
 public sealed class RangePager(RangeReadCoordinator rangeReads, string keyspace, TableSchema table, long startExclusive, long endInclusive,
     RowFilter filter, ConsistencyLevel consistency, Func<int> nowSeconds) : IPager
 {
-    public async Task<PageResult> ReadPageAsync(CqlPagingState? state, int wanted, CancellationToken ct)
+    public async Task<PageResult> ReadPageAsync(CqlPagingState? state, int wanted, CancellationToken ct, long maxBytes = long.MaxValue)
     {
-        long from = startExclusive;
-        if (state?.PartitionKey is not null) from = Math.Max(from, state.Token == long.MinValue ? long.MinValue : state.Token - 1);
+        var after = state?.PartitionKey is not null && state.Token > startExclusive
+            ? new RangePosition(new Token(state.Token), state.PartitionKey, state.Clustering)
+            : RangePosition.AfterToken(new Token(startExclusive));
         var rows = new List<SelectedRow>();
+        long bytes = 0;
         int now = nowSeconds();
-        await foreach (var partition in rangeReads.ReadAsync(keyspace, table.FullName, new Token(from), new Token(endInclusive), consistency, ct).ConfigureAwait(false))
+        // One more than wanted: a page that ends exactly at the end of the range then needs no extra empty page.
+        int perRequest = filter.IsEmpty ? (int)Math.Min((long)wanted + 1, RangeReadCoordinator.RowsPerRequest) : RangeReadCoordinator.RowsPerRequest;
+        await foreach (var partition in rangeReads.ReadAsync(keyspace, table.FullName, after, new Token(endInclusive), consistency, perRequest, ct).ConfigureAwait(false))
         {
             int position = state?.PartitionKey is null ? 1 : ComparePosition(partition, state);
             if (position < 0) continue;
@@ -33,7 +39,8 @@ public sealed class RangePager(RangeReadCoordinator rangeReads, string keyspace,
                 if (position == 0 && state!.Clustering is { } last && ByteOrder.Instance.Compare(row.Clustering, last) <= 0) continue;
                 if (!filter.IsEmpty && !filter.Matches(partitionKey, ClusteringKeyCodec.Decode(table.Clustering, row.Clustering), row)) continue;
                 rows.Add(new SelectedRow(partitionKey, partition.Token, row));
-                if (rows.Count == wanted)
+                bytes += PageBytes.Of(row);
+                if (rows.Count == wanted || bytes >= maxBytes)
                     return new PageResult(rows, new CqlPagingState(0, row.Clustering, 0, partition.Token.Value, partition.Key));
             }
         }

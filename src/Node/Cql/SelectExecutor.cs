@@ -22,6 +22,9 @@ public sealed class SelectExecutor(RingStoreNode node)
         "Cannot execute this query as it might involve data filtering and thus may have unpredictable performance. " +
         "If you want to execute this query despite the performance unpredictability, use ALLOW FILTERING";
 
+    /// <summary>A page's byte limit beside its row count (Node option ResultPageMaxKiB): a page of large values ends early, with a paging state.</summary>
+    private long PageMaxBytes => node.Options.ResultPageMaxKiB * 1024L;
+
     public async Task<ExecuteResponse> ExecuteAsync(SelectStatement select, CqlRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(select);
@@ -39,7 +42,7 @@ public sealed class SelectExecutor(RingStoreNode node)
             CqlPagingState? state = null;
             do
             {
-                var page = await pager.ReadPageAsync(state, CountPageSize, ct).ConfigureAwait(false);
+                var page = await pager.ReadPageAsync(state, CountPageSize, ct, PageMaxBytes).ConfigureAwait(false);
                 count += page.Rows.Count;
                 state = page.Next;
             }
@@ -52,7 +55,7 @@ public sealed class SelectExecutor(RingStoreNode node)
         long remaining = limit - soFar;
         if (remaining <= 0) return response;
         int wanted = (int)Math.Min(request.PageSize, remaining);
-        var result = await pager.ReadPageAsync(request.Paging, wanted, ct).ConfigureAwait(false);
+        var result = await pager.ReadPageAsync(request.Paging, wanted, ct, PageMaxBytes).ConfigureAwait(false);
         response.Rows.AddRange(result.Rows.Select(r => selection.Project(r.PartitionKey, r.Token, r.Row)));
         long returned = soFar + result.Rows.Count;
         if (result.Next is { } next && returned < limit)

@@ -136,6 +136,18 @@ public sealed class NodeOptions
 
     /// <summary>... and is refused over this many (in_select_cartesian_product_fail_threshold); 0 = off.</summary>
     public int InSelectFailThreshold { get; set; } = Guardrails.InSelectGuardrail.DefaultFailThreshold;
+    /// <summary>
+    /// Byte budget of one replica read reply in KiB (single-partition and range reads; Cassandra's native protocol
+    /// bounds pages by bytes too): a replica cuts its reply there and the coordinator pages on. At most 16 MiB, well
+    /// under the 32 MiB internode frame limit.
+    /// </summary>
+    public int ReplicaReplyMaxKiB { get; set; } = 4096;
+
+    /// <summary>
+    /// Byte limit of one SELECT result page in KiB, beside its row count (the page size): a page of large values ends
+    /// early with a paging state, which the SDK and shell follow. At least one row is always returned.
+    /// </summary>
+    public int ResultPageMaxKiB { get; set; } = 4096;
 
     public IReadOnlyList<string> SeedList() =>
         Seeds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -157,6 +169,8 @@ public sealed class NodeOptions
         if (CompactionThroughputMiBPerSecond < 0 || double.IsNaN(CompactionThroughputMiBPerSecond))
             throw new InvalidOperationException("RingStore:CompactionThroughputMiBPerSecond must be 0 (unlimited) or positive.");
         if (WriteTimeout <= TimeSpan.Zero || ReadTimeout <= TimeSpan.Zero) throw new InvalidOperationException("RingStore timeouts must be positive.");
+        if (ResultPageMaxKiB < 1) throw new InvalidOperationException("RingStore:ResultPageMaxKiB must be at least 1.");
+        if (ReplicaReplyMaxKiB is < 1 or > 16384) throw new InvalidOperationException("RingStore:ReplicaReplyMaxKiB must be between 1 and 16384.");
         if (MaxHintsSizePerHostMiB < 0) throw new InvalidOperationException("RingStore:MaxHintsSizePerHostMiB must be 0 (unlimited) or positive.");
         if (DataDiskUsageWarnPercent is < 0 or > 100 || DataDiskUsageFailPercent is < 0 or > 100)
             throw new InvalidOperationException("RingStore:DataDiskUsageWarnPercent and DataDiskUsageFailPercent must be 0 (off) to 100.");

@@ -180,7 +180,7 @@ public sealed partial class RingStoreNode : IAsyncDisposable
         var hintRecorder = new HintRecorder(Hints, DownTracker, new HintPolicy(Options.HintWindow), Metrics, _loggerFactory.CreateLogger<HintRecorder>());
         var tombstones = new Guardrails.TombstoneGuardrail(Options.TombstoneWarnThreshold, Options.TombstoneFailureThreshold,
             (table, key) => Guardrails.PartitionKeyText.Describe(Schema, table, key), _time, _loggerFactory.CreateLogger<Guardrails.TombstoneGuardrail>());
-        var local = Local = new LocalReplica(Engine, Metrics, TopPartitions, tombstones);
+        var local = Local = new LocalReplica(Engine, Metrics, TopPartitions, tombstones) { ReplyMaxBytes = Options.ReplicaReplyMaxKiB * 1024L };
         MutationLimit = new Guardrails.MutationSizeLimit(Engine.MaxMutationBytes, Hints.MaxHintBytes, Messaging.Options.MaxFrameBytes,
             RingStore.Node.Messaging.FrameCodec.MaxEnvelopeOverheadBytes);
         WriteGuardrails = new Guardrails.WriteGuardrails((long)Options.ValueSizeWarnKiB << 10, (long)Options.BatchSizeWarnKiB << 10,
@@ -194,7 +194,7 @@ public sealed partial class RingStoreNode : IAsyncDisposable
         _diskMonitor = new DataDiskMonitor(Options.DataDirectory, guardrail, Gossip, _time, _logger);
         Reads = new ReadCoordinator(Lookup, local, Messaging, Latency, Metrics, Options.ReadTimeout, _time, _loggerFactory.CreateLogger<ReadCoordinator>());
         RangeReads = new RangeReadCoordinator(Lookup, () => Gossip.Current, local, Messaging, Metrics, Options.ReadTimeout,
-            _loggerFactory.CreateLogger<RangeReadCoordinator>());
+            _loggerFactory.CreateLogger<RangeReadCoordinator>(), Options.ReplicaReplyMaxKiB * 1024L);
         // Truncate flushes nothing but fsyncs a record and waits for in-flight writers: give it more than a write.
         Truncation = new TruncateCoordinator(Engine, Messaging, () => Gossip.Current, Options.WriteTimeout * 5);
         Cql = new StatementExecutor(this);
@@ -209,7 +209,7 @@ public sealed partial class RingStoreNode : IAsyncDisposable
         Messaging.RegisterHandler(Verb.Read, reads);
         Messaging.RegisterHandler(Verb.DigestRead, reads);
         Messaging.RegisterHandler(Verb.Echo, new EchoVerbHandler());
-        Messaging.RegisterHandler(Verb.RangeRead, new RangeReadVerbHandler(Engine, Metrics, tombstones));
+        Messaging.RegisterHandler(Verb.RangeRead, new RangeReadVerbHandler(Engine, Metrics, tombstones, Options.ReplicaReplyMaxKiB * 1024L));
         Messaging.RegisterHandler(Verb.Truncate, new TruncateVerbHandler(Engine));
         var streamer = new RangeStreamer(Engine, Messaging, new StreamThrottle(Options.StreamThroughputMiBPerSecond, _time), Streams,
             TimeSpan.FromSeconds(60), _loggerFactory.CreateLogger<RangeStreamer>());

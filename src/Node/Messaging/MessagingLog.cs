@@ -34,4 +34,7 @@ internal static partial class MessagingLog
 
     [LoggerMessage(EventId = 4010, Level = LogLevel.Debug, Message = "Queue to {Peer} full: dropped oldest {Verb} message")]
     public static partial void Dropped(ILogger logger, PeerAddress peer, Verb verb);
+
+    [LoggerMessage(EventId = 4011, Level = LogLevel.Warning, Message = "Reply to {Verb} from {Sender} is {Bytes} bytes, over the {Limit}-byte frame payload limit: answered with ResponseTooLarge")]
+    public static partial void ResponseTooLarge(ILogger logger, Verb verb, PeerAddress sender, int bytes, int limit);
 }

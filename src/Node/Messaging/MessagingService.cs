@@ -34,7 +34,7 @@ public sealed class MessagingService : IMessagingService, IAsyncDisposable
         Time = timeProvider ?? TimeProvider.System;
         _random = random ?? new Random(0);
         Logger = logger ?? (ILogger)NullLogger.Instance;
-        Dispatcher = new VerbDispatcher(Logger);
+        Dispatcher = new VerbDispatcher(Logger, options.MaxFrameBytes - FrameCodec.MaxEnvelopeOverheadBytes);
     }
 
     public MessagingOptions Options { get; }

@@ -26,4 +26,10 @@ public enum RequestFailureReason : byte
     /// the reason text naming keyspace, table, partition key and count. Another replica would fail the same way.
     /// </summary>
     TombstoneOverwhelm = 7,
+
+    /// <summary>
+    /// The handler's reply would exceed the frame limit, so the responder answered with this error instead of a frame
+    /// the caller would reject (closing the connection and failing every request on it). Nothing else is affected.
+    /// </summary>
+    ResponseTooLarge = 8,
 }

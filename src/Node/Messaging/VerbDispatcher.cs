@@ -10,8 +10,15 @@ internal sealed class VerbDispatcher
 {
     private readonly IVerbHandler?[] _handlers = new IVerbHandler?[256];
     private readonly ILogger _logger;
+    private readonly int _maxResponsePayloadBytes;
 
-    public VerbDispatcher(ILogger logger) => _logger = logger;
+    /// <param name="maxResponsePayloadBytes">The largest reply payload a frame can carry; a bigger one is answered
+    /// with <see cref="RequestFailureReason.ResponseTooLarge"/> instead (the caller would close the connection on it).</param>
+    public VerbDispatcher(ILogger logger, int maxResponsePayloadBytes = int.MaxValue)
+    {
+        _logger = logger;
+        _maxResponsePayloadBytes = maxResponsePayloadBytes;
+    }
 
     public void Register(Verb verb, IVerbHandler handler)
     {
@@ -49,7 +56,7 @@ internal sealed class VerbDispatcher
         // Synchronously completed handlers (common, and required for deterministic simulation) avoid an async hop.
         if (pending.IsCompletedSuccessfully)
         {
-            return new ValueTask<Envelope?>(Success(request, pending.Result));
+            return new ValueTask<Envelope?>(Success(sender, request, pending.Result));
         }
 
         return AwaitAsync(sender, request, pending);
@@ -59,7 +66,7 @@ internal sealed class VerbDispatcher
     {
         try
         {
-            return Success(request, await pending.ConfigureAwait(false));
+            return Success(sender, request, await pending.ConfigureAwait(false));
         }
 #pragma warning disable CA1031 // See above.
         catch (Exception ex)
@@ -77,8 +84,20 @@ internal sealed class VerbDispatcher
         return request.IsOneWay ? null : Failure(request, RequestFailureReason.RemoteHandlerFailed, $"{ex.GetType().Name}: {ex.Message}");
     }
 
-    private static Envelope? Success(Envelope request, ReadOnlyMemory<byte>? payload) =>
-        request.IsOneWay ? null : new Envelope(request.Verb, request.RequestId, MessageFlags.Response, payload ?? ReadOnlyMemory<byte>.Empty);
+    private Envelope? Success(PeerAddress sender, Envelope request, ReadOnlyMemory<byte>? payload)
+    {
+        if (request.IsOneWay) return null;
+        int length = payload?.Length ?? 0;
+        if (length > _maxResponsePayloadBytes)
+        {
+            // Only this request fails: an oversized frame would make the caller close the connection and fail every
+            // request in flight on it.
+            MessagingLog.ResponseTooLarge(_logger, request.Verb, sender, length, _maxResponsePayloadBytes);
+            return Failure(request, RequestFailureReason.ResponseTooLarge,
+                $"the {request.Verb} reply of {length} bytes exceeds the frame limit ({_maxResponsePayloadBytes} bytes of payload)");
+        }
+        return new Envelope(request.Verb, request.RequestId, MessageFlags.Response, payload ?? ReadOnlyMemory<byte>.Empty);
+    }
 
     private static Envelope Failure(Envelope request, RequestFailureReason reason, string detail) =>
         new(request.Verb, request.RequestId, MessageFlags.Response | MessageFlags.Failure, FrameCodec.EncodeFailure(reason, detail));

@@ -19,6 +19,9 @@ public sealed class LocalReplica(StorageEngine engine, NodeMetrics metrics, TopP
     /// <summary>Null: no tombstone guardrail (tests that build a replica by hand).</summary>
     public TombstoneGuardrail? Tombstones => tombstones;
 
+    /// <summary>The byte budget of one read reply (Node option ReplicaReplyMaxBytes): past it the reply is cut and marked truncated.</summary>
+    public long ReplyMaxBytes { get; init; } = Verbs.RangeReadVerbHandler.DefaultReplyBytes;
+
     public async ValueTask ApplyAsync(PartitionUpdate update, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(update);
@@ -31,9 +34,10 @@ public sealed class LocalReplica(StorageEngine engine, NodeMetrics metrics, TopP
     {
         ArgumentNullException.ThrowIfNull(command);
         MergedPartitionData? data;
+        bool truncated;
         try
         {
-            data = engine.ReadUnfiltered(command.ToSliceQuery(), tombstones?.MaxTombstones ?? long.MaxValue);
+            data = engine.ReadUnfiltered(command.ToSliceQuery(), ReplyMaxBytes, out truncated, tombstones?.MaxTombstones ?? long.MaxValue);
         }
         catch (TombstoneOverwhelmingException e) when (tombstones is not null)
         {
@@ -42,7 +46,7 @@ public sealed class LocalReplica(StorageEngine engine, NodeMetrics metrics, TopP
         }
         metrics.ReplicaRead();
         topPartitions.RecordRead(command.Table, command.PartitionKey);
-        var response = command.DigestOnly ? ReadResponseMessage.ForDigest(data) : ReadResponseMessage.ForData(data);
+        var response = command.DigestOnly ? ReadResponseMessage.ForDigest(data, truncated) : ReadResponseMessage.ForData(data, truncated);
         string? warning = tombstones?.Check(command.Table, command.PartitionKey, tombstones.Count(data));
         return warning is null ? response : response with { Warnings = [warning] };
     }

@@ -1,12 +1,17 @@
 using MessagePack;
+using RingStore.Core.Partitioning;
 using RingStore.Node.Coordination;
+using RingStore.Storage.Engine;
 
 namespace RingStore.Node.Requests;
 
 /// <summary>
-/// A token-range scan sent to a replica (<see cref="Messaging.Verb.RangeRead"/>): every partition of
-/// <see cref="Table"/> with StartExclusive &lt; token &lt;= EndInclusive (never wrapping), at most
-/// <see cref="PartitionLimit"/> of them, tombstones included so the coordinator can merge replicas.
+/// A token-range scan sent to a replica (<see cref="Messaging.Verb.RangeRead"/>): the partitions of <see cref="Table"/>
+/// with StartExclusive &lt; token &lt;= EndInclusive (never wrapping), tombstones included so the coordinator can merge
+/// replicas, at most <see cref="RowLimit"/> rows and about <see cref="ByteLimit"/> encoded bytes (a reply may end
+/// inside a partition). With <see cref="StartKey"/> set the scan instead starts after that partition (whose token is
+/// StartExclusive), or after its row <see cref="StartClustering"/> when that is set too: the resume position of a
+/// previous reply. <see cref="PartitionLimit"/> is the row limit of senders that predate <see cref="RowLimit"/>.
 /// </summary>
 [MessagePackObject]
 public sealed record RangeReadCommandMessage(
@@ -14,8 +19,23 @@ public sealed record RangeReadCommandMessage(
     [property: Key(1)] string Table,
     [property: Key(2)] long StartExclusive,
     [property: Key(3)] long EndInclusive,
-    [property: Key(4)] int PartitionLimit)
+    [property: Key(4)] int PartitionLimit,
+    [property: Key(5)] byte[]? StartKey = null,
+    [property: Key(6)] byte[]? StartClustering = null,
+    [property: Key(7)] int RowLimit = 0,
+    [property: Key(8)] long ByteLimit = 0)
 {
     public static RangeReadCommandMessage For(string table, long startExclusive, long endInclusive, int partitionLimit) =>
         new(CoordinationMessageSerializer.CurrentVersion, table, startExclusive, endInclusive, partitionLimit);
+
+    public static RangeReadCommandMessage For(string table, RangePosition after, long endInclusive, int rowLimit, long byteLimit)
+    {
+        ArgumentNullException.ThrowIfNull(after);
+        return new(CoordinationMessageSerializer.CurrentVersion, table, after.Token.Value, endInclusive, rowLimit,
+            after.Key, after.Clustering, rowLimit, byteLimit);
+    }
+
+    /// <summary>Where the replica starts.</summary>
+    [IgnoreMember]
+    public RangePosition After => new(new Token(StartExclusive), StartKey, StartKey is null ? null : StartClustering);
 }

@@ -18,8 +18,10 @@ namespace RingStore.Node.Requests;
 /// <summary>
 /// Coordinates a token-range scan (a SELECT without a partition key): splits the interval at the ring's vnode
 /// tokens so each piece has one replica set, asks as many live replicas of each piece as the consistency level
-/// needs for their data (in pieces of at most <see cref="PartitionsPerRequest"/> partitions), merges their answers
-/// with the merge rule, and yields the partitions in token order — each exactly once, whichever replica held it.
+/// needs for their data (each reply bounded by rows and bytes, possibly ending inside a wide partition, and the next
+/// request resuming after the earliest point every replica covered: <see cref="RangeReplyCut"/>), merges their answers
+/// with the merge rule, and yields the partitions in (token, key) order — each exactly once, whichever replica held it,
+/// except that a partition cut between replies comes as consecutive fragments with disjoint, ascending rows.
 /// A replica that fails is replaced by another live one; when none is left the scan is a ReadTimeout.
 /// When more than one replica answered, each partition a replica holds an older or incomplete version of is
 /// repaired there before the scan yields it (blocking read repair, as single-partition reads and Cassandra's range
@@ -33,24 +35,39 @@ public sealed class RangeReadCoordinator(
     IMessagingService messaging,
     NodeMetrics metrics,
     TimeSpan readTimeout,
-    ILogger logger)
+    ILogger logger,
+    long replyBytes = RangeReadVerbHandler.DefaultReplyBytes)
 {
     private readonly ReadRepairSender _repairs = new(local, messaging, readTimeout);
 
-    /// <summary>Partitions per replica request; the answer past a replica's cut is read by the next request.</summary>
-    public const int PartitionsPerRequest = 256;
+    /// <summary>Rows (a partition without rows counts as one) per replica request unless the caller asks for fewer.</summary>
+    public const int RowsPerRequest = 1000;
 
     /// <summary>Live and tombstoned partitions with <paramref name="startExclusive"/> &lt; token &lt;= <paramref name="endInclusive"/>, in token order.</summary>
-    public async IAsyncEnumerable<MergedPartitionData> ReadAsync(string keyspace, string table, Token startExclusive, Token endInclusive,
-        ConsistencyLevel consistency, [EnumeratorCancellation] CancellationToken ct)
+    public IAsyncEnumerable<MergedPartitionData> ReadAsync(string keyspace, string table, Token startExclusive, Token endInclusive,
+        ConsistencyLevel consistency, CancellationToken ct) =>
+        ReadAsync(keyspace, table, RangePosition.AfterToken(startExclusive), endInclusive, consistency, RowsPerRequest, ct);
+
+    /// <summary>
+    /// The same, starting after <paramref name="after"/> (a paging state's row), asking each replica for at most
+    /// <paramref name="rowsPerRequest"/> rows per reply (a LIMIT 10 scan asks for 10, so a replica reads about 10 rows
+    /// of a huge partition, not the partition).
+    /// </summary>
+    public async IAsyncEnumerable<MergedPartitionData> ReadAsync(string keyspace, string table, RangePosition after, Token endInclusive,
+        ConsistencyLevel consistency, int rowsPerRequest, [EnumeratorCancellation] CancellationToken ct)
     {
-        if (startExclusive >= endInclusive) yield break;
+        ArgumentNullException.ThrowIfNull(after);
+        rowsPerRequest = Math.Clamp(rowsPerRequest, 1, RowsPerRequest);
+        // A position inside or at a partition belongs to the piece holding that partition's token.
+        long startExclusive = after.Key is null || after.Token.Value == long.MinValue ? after.Token.Value : after.Token.Value - 1;
+        if (startExclusive >= endInclusive.Value) yield break;
         var strategy = lookup.Strategy(keyspace);
         var snapshot = membership();
         var ring = snapshot.For(strategy).Ring;
         if (ring.IsEmpty) throw new UnavailableException(consistency, 1, 0);
 
-        foreach (var (pieceStart, pieceEnd) in Pieces(ring, startExclusive.Value, endInclusive.Value))
+        bool first = true;
+        foreach (var (pieceStart, pieceEnd) in Pieces(ring, startExclusive, endInclusive.Value))
         {
             ReadPlan plan;
             try
@@ -63,13 +80,16 @@ public sealed class RangeReadCoordinator(
                 metrics.Unavailable();
                 throw;
             }
-            long from = pieceStart;
-            while (from < pieceEnd)
+            RangePosition? from = first && after.Key is not null ? after : RangePosition.AfterToken(new Token(pieceStart));
+            first = false;
+            while (from is not null)
             {
-                var (partitions, coveredUpTo) = await ReadPieceAsync(snapshot, plan, RangeReadCommandMessage.For(table, from, pieceEnd, PartitionsPerRequest), ct)
+                var (partitions, cut) = await ReadPieceAsync(snapshot, plan, RangeReadCommandMessage.For(table, from, pieceEnd, rowsPerRequest, replyBytes), ct)
                     .ConfigureAwait(false);
                 foreach (var p in partitions) yield return p;
-                from = coveredUpTo;
+                if (cut is not null && RangeReplyCut.Compare(cut, from) <= 0)
+                    throw new InvalidOperationException($"range read of {table} did not advance past {from}");
+                from = cut;
             }
         }
     }
@@ -90,34 +110,29 @@ public sealed class RangeReadCoordinator(
         yield return (from, endInclusive);
     }
 
-    private async Task<(List<MergedPartitionData> Partitions, long CoveredUpTo)> ReadPieceAsync(MembershipSnapshot snapshot, ReadPlan plan,
+    private async Task<(List<MergedPartitionData> Partitions, RangePosition? Cut)> ReadPieceAsync(MembershipSnapshot snapshot, ReadPlan plan,
         RangeReadCommandMessage command, CancellationToken ct)
     {
         var spare = new Queue<NodeInfo>(plan.Candidates.Where(c => !plan.Contacts.Contains(c)));
         var answers = await Task.WhenAll(plan.Contacts.Select(c => AskWithFallbackAsync(snapshot, c, spare, command, plan, ct))).ConfigureAwait(false);
 
-        // A replica cut at its partition limit said nothing past its last partition: merge only up to the earliest cut.
-        long coveredUpTo = command.EndInclusive;
-        var decoded = answers.Select(a => a.Response.Partitions.Select(b => MergedPartitionDataCodec.Deserialize(b)!).ToList()).ToList();
-        for (int i = 0; i < answers.Length; i++)
-        {
-            if (answers[i].Response.Truncated && decoded[i].Count > 0) coveredUpTo = Math.Min(coveredUpTo, decoded[i][^1].Token.Value);
-        }
+        // A replica cut at its row or byte limit said nothing past its resume position: merge only up to the earliest one.
+        var cut = RangeReplyCut.Earliest(answers.Select(a => a.Response.Resume));
+        var decoded = answers.Select(a => RangeReplyCut.Trim(a.Response.Partitions.Select(b => MergedPartitionDataCodec.Deserialize(b)!).ToList(), cut)).ToList();
         var merged = decoded.SelectMany(d => d)
-            .Where(p => p.Token.Value <= coveredUpTo)
             .GroupBy(p => Convert.ToHexString(p.Key), StringComparer.Ordinal)
             .Select(g => Merge(g.ToList()))
             .OrderBy(p => p.Token)
             .ThenBy(p => p.Key, Comparer<byte[]>.Create((a, b) => a.AsSpan().SequenceCompareTo(b)))
             .ToList();
         if (answers.Length > 1) await RepairAsync(snapshot, command.Table, merged, answers.Select(a => a.Endpoint).ToList(), decoded, ct).ConfigureAwait(false);
-        return (merged, coveredUpTo);
+        return (merged, cut);
     }
 
     /// <summary>
     /// Writes to each replica what it lacks of the merged partitions and waits for the acks. Every replica's answer
-    /// covers the merged token span (its cut, if any, is at or past <c>coveredUpTo</c>), so a partition missing from
-    /// an answer is missing on that replica.
+    /// was trimmed to the earliest cut, so all cover the same span and a partition or row missing from an answer is
+    /// missing on that replica.
     /// </summary>
     private async Task RepairAsync(MembershipSnapshot snapshot, string table, List<MergedPartitionData> merged, IReadOnlyList<string> endpoints,
         IReadOnlyList<List<MergedPartitionData>> answers, CancellationToken ct)
@@ -159,7 +174,7 @@ public sealed class RangeReadCoordinator(
                 if (replica.Endpoint == snapshot.LocalEndpoint)
                 {
                     metrics.ReplicaRead();
-                    var answer = RangeReadVerbHandler.Answer(local.Engine, command, local.Tombstones);
+                    var answer = RangeReadVerbHandler.Answer(local.Engine, command, replyBytes, local.Tombstones);
                     ClientWarnings.AddAll(answer.Warnings);
                     return (replica.Endpoint, answer);
                 }

@@ -111,7 +111,7 @@ public sealed class ReadCoordinator(
         int nowSeconds = (int)time.GetUtcNow().ToUnixTimeSeconds();
         if (consistent)
         {
-            var single = ReadResolver.Resolve(query, [new ReplicaReadResponse(data[0].Endpoint, data[0].Response.DecodeData())], nowSeconds);
+            var single = ReadResolver.Resolve(query, [data[0].Response.ToReplicaResponse(data[0].Endpoint)], nowSeconds);
             return new ReadResult(single.VisibleRows, single.ResumeAfter);
         }
 
@@ -119,7 +119,7 @@ public sealed class ReadCoordinator(
         metrics.ReadRepair();
         var full = await Task.WhenAll(answers.Select(a => a.Response.IsDigest
             ? FetchDataAsync(membership, a.Endpoint, dataCommand, ct)
-            : Task.FromResult(new ReplicaReadResponse(a.Endpoint, a.Response.DecodeData())))).ConfigureAwait(false);
+            : Task.FromResult(a.Response.ToReplicaResponse(a.Endpoint)))).ConfigureAwait(false);
         var resolution = ReadResolver.Resolve(query, full, nowSeconds);
         await Task.WhenAll(resolution.Repairs.Select(r => _repairs.RepairAsync(membership, r.Key, r.Value, ct))).ConfigureAwait(false);
         return new ReadResult(resolution.VisibleRows, resolution.ResumeAfter);
@@ -174,7 +174,11 @@ public sealed class ReadCoordinator(
     private async Task<ReplicaReadResponse> FetchDataAsync(MembershipSnapshot membership, string endpoint, ReadCommandMessage command, CancellationToken ct)
     {
         if (endpoint == membership.LocalEndpoint)
-            return new ReplicaReadResponse(endpoint, local.Read(command).DecodeData());
+        {
+            var answer = local.Read(command);
+            ClientWarnings.AddAll(answer.Warnings);
+            return answer.ToReplicaResponse(endpoint);
+        }
         Response reply;
         try
         {
@@ -187,6 +191,6 @@ public sealed class ReadCoordinator(
         }
         var response = CoordinationMessageSerializer.Deserialize<ReadResponseMessage>(reply.Payload);
         ClientWarnings.AddAll(response.Warnings);
-        return new ReplicaReadResponse(endpoint, response.DecodeData());
+        return response.ToReplicaResponse(endpoint);
     }
 }

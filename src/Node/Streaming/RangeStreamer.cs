@@ -10,7 +10,9 @@ namespace RingStore.Node.Streaming;
 /// engine as new SSTables (checksums verified, added to the live set atomically; no commit log), paces itself with
 /// the node's <see cref="StreamThrottle"/>, and records each finished range in the progress log if there is one.
 /// Consecutive pages of one table are gathered into one SSTable of up to <see cref="ImportBatchBytes"/>, so a
-/// bootstrap of 256 vnodes does not leave hundreds of tiny files for compaction.
+/// bootstrap of 256 vnodes does not leave hundreds of tiny files for compaction. A partition larger than a page comes
+/// as fragments on consecutive pages (disjoint, ascending rows): fragments landing in one batch are joined into one
+/// partition; a partition split across two batches lands in two SSTables, which reads and compaction merge.
 /// </summary>
 public sealed class RangeStreamer(StorageEngine engine, IMessagingService messaging, StreamThrottle throttle, StreamRegistry registry,
     TimeSpan pageTimeout, ILogger logger)
@@ -38,24 +40,32 @@ public sealed class RangeStreamer(StorageEngine engine, IMessagingService messag
                 if (batchTable is not null && batchTable != item.Table) await ImportBatchAsync().ConfigureAwait(false);
                 batchTable = item.Table;
                 long start = item.StartExclusive;
+                byte[]? startKey = null, startClustering = null;
                 while (true)
                 {
-                    var request = new StreamPageRequest(CoordinationMessageSerializer.CurrentVersion, item.Table, start, item.EndInclusive, PageBytes);
+                    var request = new StreamPageRequest(CoordinationMessageSerializer.CurrentVersion, item.Table, start, item.EndInclusive, PageBytes,
+                        startKey, startClustering);
                     Response response = await messaging.SendRequestAsync(peer, Verb.StreamPage, CoordinationMessageSerializer.Serialize(request), pageTimeout, ct)
                         .ConfigureAwait(false);
                     var page = CoordinationMessageSerializer.Deserialize<StreamPageResponse>(response.Payload);
                     long pageBytes = 0;
                     foreach (byte[] encoded in page.Partitions)
                     {
-                        batch.Add(MergedPartitionDataCodec.Deserialize(encoded) ?? throw new FormatException("empty partition in a stream page"));
+                        AddToBatch(MergedPartitionDataCodec.Deserialize(encoded) ?? throw new FormatException("empty partition in a stream page"));
                         pageBytes += encoded.Length;
                     }
                     batchBytes += pageBytes;
                     session.AddPage(pageBytes, page.Partitions.Length);
                     await throttle.AccountAsync(pageBytes, ct).ConfigureAwait(false);
                     if (!page.HasMore) break;
-                    if (page.ResumeAfter <= start) throw new FormatException($"stream from {source} did not advance past token {start}");
+                    bool advanced = page.ResumeAfter > start || (page.ResumeAfter == start && page.ResumeKey is not null
+                        && (startKey is null || page.ResumeKey.AsSpan().SequenceCompareTo(startKey) > 0
+                            || (page.ResumeKey.AsSpan().SequenceEqual(startKey) && startClustering is not null
+                                && (page.ResumeClustering is null || page.ResumeClustering.AsSpan().SequenceCompareTo(startClustering) > 0))));
+                    if (!advanced) throw new FormatException($"stream from {source} did not advance past token {start}");
                     start = page.ResumeAfter;
+                    startKey = page.ResumeKey;
+                    startClustering = page.ResumeKey is null ? null : page.ResumeClustering;
                     if (batchBytes >= ImportBatchBytes) await ImportBatchAsync().ConfigureAwait(false);
                 }
                 batchItems.Add(item);
@@ -71,6 +81,17 @@ public sealed class RangeStreamer(StorageEngine engine, IMessagingService messag
         {
             session.Finish(e.Message);
             throw;
+        }
+
+        // The continuation of the batch's last partition (same key) joins it: its rows all come after the fragment's.
+        void AddToBatch(MergedPartitionData p)
+        {
+            if (batch.Count > 0 && batch[^1].Key.AsSpan().SequenceEqual(p.Key))
+            {
+                batch[^1] = PartitionFragments.Join(batch[^1], p);
+                return;
+            }
+            batch.Add(p);
         }
 
         // Ranges are marked done only once everything they contributed is in an imported SSTable.

@@ -5,7 +5,9 @@ namespace RingStore.Node.Streaming;
 /// <summary>
 /// Asks a source for the partitions of <see cref="Table"/> with StartExclusive &lt; token &lt;= EndInclusive
 /// (never wrapping), at most about <see cref="MaxBytes"/>. The receiver drives the stream page by page, so a
-/// stream is paced by the receiver's throttle and resumes from the last token it stored.
+/// stream is paced by the receiver's throttle and resumes from the last position it stored. With
+/// <see cref="StartKey"/> set the page starts after that partition (token StartExclusive), or after its row
+/// <see cref="StartClustering"/>: a page may end inside a partition larger than a page.
 /// </summary>
 [MessagePackObject]
 public sealed record StreamPageRequest(
@@ -13,15 +15,23 @@ public sealed record StreamPageRequest(
     [property: Key(1)] string Table,
     [property: Key(2)] long StartExclusive,
     [property: Key(3)] long EndInclusive,
-    [property: Key(4)] long MaxBytes);
+    [property: Key(4)] long MaxBytes,
+    [property: Key(5)] byte[]? StartKey = null,
+    [property: Key(6)] byte[]? StartClustering = null);
 
-/// <summary>Partitions (MergedPartitionDataCodec encoding, tombstones and TTLs included) and where to resume.</summary>
+/// <summary>
+/// Partitions (MergedPartitionDataCodec encoding, tombstones and TTLs included) and where to resume: after partition
+/// (ResumeAfter, ResumeKey), or after its row ResumeClustering when the page ended inside it (the next page then starts
+/// with the rest of that partition).
+/// </summary>
 [MessagePackObject]
 public sealed record StreamPageResponse(
     [property: Key(0)] int Version,
     [property: Key(1)] byte[][] Partitions,
     [property: Key(2)] bool HasMore,
-    [property: Key(3)] long ResumeAfter);
+    [property: Key(3)] long ResumeAfter,
+    [property: Key(4)] byte[]? ResumeKey = null,
+    [property: Key(5)] byte[]? ResumeClustering = null);
 
 /// <summary>One range of one table to pull ("ks.table", non-wrapping (Start, End]).</summary>
 [MessagePackObject]

@@ -264,9 +264,18 @@ public sealed class StorageEngine : IAsyncDisposable
     /// Stops with <see cref="Core.Errors.TombstoneOverwhelmingException"/> once more than
     /// <paramref name="maxTombstones"/> tombstones were scanned (the tombstone failure guardrail).
     /// </summary>
-    public MergedPartitionData? ReadUnfiltered(SliceQuery query, long maxTombstones = long.MaxValue)
+    public MergedPartitionData? ReadUnfiltered(SliceQuery query, long maxTombstones = long.MaxValue) =>
+        ReadUnfiltered(query, long.MaxValue, out _, maxTombstones);
+
+    /// <summary>
+    /// The same, also cut when the next row would take the rows past <paramref name="maxBytes"/> encoded bytes (always
+    /// at least one row, so a read progresses); <paramref name="truncated"/> then says the reply stopped for bytes
+    /// before the limit, and the next page continues after its last row.
+    /// </summary>
+    public MergedPartitionData? ReadUnfiltered(SliceQuery query, long maxBytes, out bool truncated, long maxTombstones = long.MaxValue)
     {
         ArgumentNullException.ThrowIfNull(query);
+        truncated = false;
         long started = Stopwatch.GetTimestamp();
         var table = GetTable(query.Table);
         var acquired = new List<SSTableReader>();
@@ -278,9 +287,22 @@ public sealed class StorageEngine : IAsyncDisposable
             int live = 0;
             long tombstones = merged.RangeTombstones.Count + (merged.PartitionDeletion.IsLive ? 0 : 1);
             int now = NowSeconds;
+            long bytes = 0;
+            var scratch = maxBytes == long.MaxValue ? null : new BinaryWriterBuffer(1024);
             foreach (var row in merged.Rows)
             {
                 if (live == query.Limit) break;
+                if (scratch is not null)
+                {
+                    scratch.Clear();
+                    DataSerializer.WriteRow(scratch, row);
+                    if (rows.Count > 0 && bytes + scratch.Length > maxBytes)
+                    {
+                        truncated = true;
+                        break;
+                    }
+                    bytes += scratch.Length;
+                }
                 rows.Add(row);
                 if (LiveRows.Visible(row, now) is not null) live++;
                 else if (++tombstones > maxTombstones)
@@ -298,6 +320,9 @@ public sealed class StorageEngine : IAsyncDisposable
             table.Metrics.RecordRead((long)Stopwatch.GetElapsedTime(started).TotalMicroseconds);
         }
     }
+
+    /// <summary>The live counters of one table (tests and diagnostics read them directly).</summary>
+    public TableMetrics MetricsOf(string table) => GetTable(table).Metrics;
 
     /// <summary>One row by its full clustering key, or null.</summary>
     public Row? ReadRow(string table, byte[] partitionKey, byte[] clustering) =>
@@ -331,60 +356,60 @@ public sealed class StorageEngine : IAsyncDisposable
     }
 
     /// <summary>
-    /// A bounded page of <see cref="ReadTokenRange"/> (same partitions, same order, same tombstones), for streaming a
-    /// range to another node without holding all of it in memory: partitions are added until their encoded size
-    /// reaches <paramref name="maxBytes"/> (always at least one, and never stopping between two partitions of the same
-    /// token, so a page may exceed it by those). The scan stops there and gives back its SSTable references.
-    /// <see cref="TokenRangePage.ResumeAfter"/> is null when the range is done; else pass it as the next
-    /// <paramref name="startExclusive"/> with the same <paramref name="endInclusive"/>. A wrapping range (start not
-    /// below end) is supported: (start, Max] then (Min, end]; a page never spans the wrap (it ends there with ResumeAfter
-    /// = <see cref="Token.Maximum"/>, and (Max, end] is the rest), so every page is in token order as
-    /// <see cref="ImportAsync"/> requires; a resume token from the first part keeps the range wrapping and one from the
-    /// second part makes it a plain range, so resuming works either way.
+    /// A bounded page of <see cref="ReadTokenRange"/> (same partitions, same order, same tombstones) starting after
+    /// <paramref name="after"/> and ending at <paramref name="endInclusive"/> (never wrapping): partitions and rows
+    /// stream from the memtables and SSTables through the merge and stop at <paramref name="maxRows"/> rows or
+    /// <paramref name="maxBytes"/> encoded bytes (see <see cref="BoundedRangePager"/>), so neither a range nor a wide
+    /// partition is ever held whole; a page may end inside a partition. <see cref="TokenRangePage.Resume"/> is null when
+    /// the range is done; else it is the next page's <paramref name="after"/>. A position inside a partition resumes
+    /// that partition with a clustering slice (the row index finds the row; earlier rows are not read again).
+    /// Used by range-read replicas and by streaming.
     /// </summary>
-    public TokenRangePage ReadTokenRangePage(string table, Token startExclusive, Token endInclusive, long maxBytes)
+    public TokenRangePage ReadTokenRangePage(string table, RangePosition after, Token endInclusive, int maxRows, long maxBytes)
     {
+        ArgumentNullException.ThrowIfNull(after);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxRows);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBytes);
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        if (after.Key is null ? after.Token >= endInclusive : after.Token > endInclusive)
+            throw new ArgumentException($"range ({after}, {endInclusive.Value}] is empty or wraps", nameof(after));
         var store = GetTable(table);
-        var pager = new TokenRangePager(maxBytes);
-        if (startExclusive < endInclusive) return pager.Finish(more: !Fill(store, pager, startExclusive, endInclusive));
-        // Wrapping: (start, Max] first. A page never spans the wrap, so every page is in token order (ImportAsync
-        // takes it as it is): it ends there with ResumeAfter = Max, and (Max, end] is the rest of the range.
-        if (!Fill(store, pager, startExclusive, Token.Maximum)) return pager.Finish(more: true);
-        if (pager.Count > 0)
-            return HasAny(store, Token.Minimum, endInclusive) ? pager.Finish(resumeAfter: Token.Maximum) : pager.Finish(more: false);
-        return pager.Finish(more: !Fill(store, pager, Token.Minimum, endInclusive));
-    }
-
-    /// <summary>Adds the partitions of (start, end] to the page until it is full; false when it stopped for that.</summary>
-    private static bool Fill(TableStore store, TokenRangePager pager, Token startExclusive, Token endInclusive)
-    {
+        var pager = new BoundedRangePager(maxRows, maxBytes);
         var acquired = new List<SSTableReader>();
+        int rowsRead = 0;
         try
         {
+            if (after.Key is not null && after.Clustering is not null)
+            {
+                var rest = new ClusteringSlice(new ClusteringBound(after.Clustering, Inclusive: false), ClusteringBound.Unbounded);
+                var partial = store.ReadPartition(after.Key, rest, reversed: false, acquired);
+                if (partial is not null && !pager.TryAdd(Counted(partial))) return pager.Finish();
+            }
+            // A partition position starts the scan at its token; the partitions up to it are skipped by header.
+            var from = after.Key is null || after.Token.Value == long.MinValue ? after.Token : new Token(after.Token.Value - 1);
             // Leaving the loop early disposes the merged scan (and every SSTable and memtable stream under it).
-            foreach (var p in store.ScanTokenRange(startExclusive, endInclusive, acquired))
-                if (!pager.TryAdd(p)) return false;
-            return true;
+            foreach (var p in store.ScanTokenRange(from, endInclusive, acquired))
+            {
+                if (after.Key is not null && after.ComparePartition(p.Token, p.Key) <= 0) continue;
+                if (!pager.TryAdd(Counted(p))) break;
+            }
+            return pager.Finish();
         }
         finally
         {
             foreach (var sst in acquired) sst.Release();
+            store.Metrics.RecordRowsRead(rowsRead);
         }
-    }
 
-    private static bool HasAny(TableStore store, Token startExclusive, Token endInclusive)
-    {
-        var acquired = new List<SSTableReader>();
-        try
+        MergedPartition Counted(MergedPartition p) => p with { Rows = CountRows(p.Rows) };
+
+        IEnumerable<Row> CountRows(IEnumerable<Row> rows)
         {
-            // Only the first partition's header is read; its rows are lazy.
-            return store.ScanTokenRange(startExclusive, endInclusive, acquired).Any();
-        }
-        finally
-        {
-            foreach (var sst in acquired) sst.Release();
+            foreach (var row in rows)
+            {
+                rowsRead++;
+                yield return row;
+            }
         }
     }
 

@@ -38,6 +38,15 @@ public sealed class TableMetrics
     private long _expiredSSTablesDropped;
 
     public long ExpiredSSTablesDropped => Interlocked.Read(ref _expiredSSTablesDropped);
+    /// <summary>Merged rows that token-range pages pulled (a bounded page reads about its row limit, not whole partitions).</summary>
+    public void RecordRowsRead(long count)
+    {
+        if (count > 0) Interlocked.Add(ref _rangeRowsRead, count);
+    }
+
+    private long _rangeRowsRead;
+
+    public long RangeRowsRead => Interlocked.Read(ref _rangeRowsRead);
 
     public long Reads => Interlocked.Read(ref _reads);
     public long Writes => Interlocked.Read(ref _writes);

@@ -48,7 +48,7 @@ public sealed class GuardrailUnitTests
         Assert.True(fromOld.IsDigest);
         Assert.Null(fromOld.Warnings);
 
-        var range = new RangeReadResponseMessage(1, [], false, ["w"]);
+        var range = new RangeReadResponseMessage(1, [], false, Warnings: ["w"]);
         Assert.Equal(["w"], CoordinationMessageSerializer.Deserialize<RangeReadResponseMessage>(CoordinationMessageSerializer.Serialize(range)).Warnings!);
         var oldRange = MessagePack.MessagePackSerializer.Serialize(new object?[] { 1, Array.Empty<byte[]>(), true });
         Assert.Null(CoordinationMessageSerializer.Deserialize<RangeReadResponseMessage>(oldRange).Warnings);

@@ -109,18 +109,39 @@ internal static class StreamTestKit
         string.Join("\n", Enumerable.Range(0, partitions).Select(pk =>
             $"{pk}: " + string.Join(" ; ", engine.Read(SliceQuery.WholePartition(Table, Pk(pk))).Rows.Select(Render))));
 
-    /// <summary>All pages of (start, end], following ResumeAfter.</summary>
-    public static List<TokenRangePage> PageThrough(StorageEngine engine, Token start, Token end, long maxBytes)
+    /// <summary>
+    /// All pages of (start, end], following each page's resume position; a wrapping range is paged as (start, Max] then
+    /// (Min, end]. Asserts that every page but the last of each part is non-empty and that the position advances.
+    /// </summary>
+    public static List<TokenRangePage> PageThrough(StorageEngine engine, Token start, Token end, long maxBytes, int maxRows = int.MaxValue)
     {
         var pages = new List<TokenRangePage>();
-        Token? from = start;
-        while (from is { } s)
+        var parts = start < end ? new[] { (start, end) } : new[] { (start, Token.Maximum), (Token.Minimum, end) };
+        foreach (var (s, e) in parts)
         {
-            var page = engine.ReadTokenRangePage(Table, s, end, maxBytes);
-            pages.Add(page);
-            Assert.True(pages.Count < 100_000, "paging does not terminate");
-            from = page.ResumeAfter;
+            if (s >= e) continue;
+            RangePosition? from = RangePosition.AfterToken(s);
+            while (from is not null)
+            {
+                var page = engine.ReadTokenRangePage(Table, from, e, maxRows, maxBytes);
+                pages.Add(page);
+                Assert.True(pages.Count < 100_000, "paging does not terminate");
+                if (page.Resume is not null) Assert.NotEmpty(page.Partitions);
+                from = page.Resume;
+            }
         }
         return pages;
+    }
+
+    /// <summary>The pages' partitions with the fragments of a partition split across pages joined again.</summary>
+    public static List<MergedPartitionData> Joined(IEnumerable<TokenRangePage> pages)
+    {
+        var all = new List<MergedPartitionData>();
+        foreach (var p in pages.SelectMany(p => p.Partitions))
+        {
+            if (all.Count > 0 && all[^1].Key.AsSpan().SequenceEqual(p.Key)) all[^1] = PartitionFragments.Join(all[^1], p);
+            else all.Add(p);
+        }
+        return all;
     }
 }

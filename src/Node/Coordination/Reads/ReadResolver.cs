@@ -32,7 +32,7 @@ public static class ReadResolver
             merged.RangeTombstones.Distinct().ToList(), merged.Rows.Where(r => !r.IsEmpty).ToList());
         // (A row with no marker, deletion or cell says nothing; dropping it keeps repairs from shipping it.)
 
-        byte[]? boundary = ShortReadBoundary(present, query);
+        byte[]? boundary = ShortReadBoundary(responses, query);
         var covered = boundary is null
             ? resolved.Rows
             : resolved.Rows.Where(r => RepairDiff.Compare(r.Clustering, boundary, query.Reversed) <= 0).ToList();
@@ -57,18 +57,18 @@ public static class ReadResolver
     /// A replica stops after <c>Limit</c> live rows, so an answer with at least <c>Limit</c> rows may have been cut
     /// there (counting rows rather than live rows keeps this independent of the replica's clock). Past the
     /// earliest (in read direction) last row of such answers, a row missing from one of them may exist on it,
-    /// newer or deleted: returning it could resurrect or reorder data, so the page stops there.
+    /// newer or deleted: returning it could resurrect or reorder data, so the page stops there. An answer the replica
+    /// cut at its reply byte budget (<see cref="ReplicaReadResponse.Truncated"/>) is cut the same way whatever its row
+    /// count, so a page short because of bytes ends there and the pager continues from it.
     /// </summary>
-    private static byte[]? ShortReadBoundary(IReadOnlyList<MergedPartitionData> answers, SliceQuery query)
+    private static byte[]? ShortReadBoundary(IReadOnlyList<ReplicaReadResponse> responses, SliceQuery query)
     {
-        if (query.Limit == int.MaxValue || query.Limit <= 0)
-        {
-            return null;
-        }
         byte[]? boundary = null;
-        foreach (var a in answers)
+        foreach (var response in responses)
         {
-            if (a.Rows.Count == 0 || a.Rows.Count < query.Limit)
+            if (response.Data is not { } a || a.Rows.Count == 0) continue;
+            bool limitCut = query.Limit != int.MaxValue && query.Limit > 0 && a.Rows.Count >= query.Limit;
+            if (!limitCut && !response.Truncated)
             {
                 continue;
             }
