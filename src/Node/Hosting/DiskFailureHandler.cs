@@ -24,12 +24,12 @@ internal sealed class DiskFailureHandler(DiskFailurePolicy policy, ILogger logge
         {
             string note = failure.Error is CorruptSSTableException ? "the SSTable is marked unreadable; still serving the rest" : "still serving";
             logger.LogError("{Reason} (disk failure policy {Policy}: {Note})", reason, policy, note);
-            Console.Error.WriteLine($"ringstore node: {reason} (disk failure policy {policy}: {note})");
+            WriteToStderr($"ringstore node: {reason} (disk failure policy {policy}: {note})");
             return;
         }
         if (Interlocked.Exchange(ref _handled, 1) != 0) return;
         logger.LogCritical("{Reason}; disk failure policy {Policy}", reason, policy);
-        Console.Error.WriteLine($"ringstore node: {reason}; disk failure policy {policy}");
+        WriteToStderr($"ringstore node: {reason}; disk failure policy {policy}");
         if (action == DiskFailureAction.Die)
         {
             die(reason);
@@ -51,5 +51,20 @@ internal sealed class DiskFailureHandler(DiskFailurePolicy policy, ILogger logge
                 logger.LogError(e, "Stopping the node's services after a disk failure failed");
             }
         });
+    }
+
+    /// <summary>
+    /// Best effort: stderr may be redirected to a file on the very disk that failed (a read-only file system makes the
+    /// write throw), and that must never keep the policy from acting.
+    /// </summary>
+    private static void WriteToStderr(string line)
+    {
+        try
+        {
+            Console.Error.WriteLine(line);
+        }
+        catch (IOException)
+        {
+        }
     }
 }

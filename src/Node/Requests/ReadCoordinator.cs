@@ -137,8 +137,47 @@ public sealed class ReadCoordinator(
         }
         var full = fetches.Select(f => f.Result).ToList();
         var resolution = ReadResolver.Resolve(query, full, nowSeconds);
-        await Task.WhenAll(resolution.Repairs.Select(r => _repairs.RepairAsync(membership, r.Key, r.Value, ct))).ConfigureAwait(false);
+        await RepairAsync(membership, plan, answers.Select(a => a.Endpoint).ToHashSet(StringComparer.Ordinal), resolution, ct).ConfigureAwait(false);
         return new ReadResult(resolution.VisibleRows, resolution.ResumeAfter);
+    }
+
+    /// <summary>
+    /// Blocking read repair. A replica whose repair fails (its disk just failed, it is leaving the ring) is stood in
+    /// for by a live replica that took no part in the read, sent the whole resolved partition (Cassandra's additional
+    /// repair writes): once it acknowledges, what the read returns is on as many replicas as the level needs. Without
+    /// a stand-in that acknowledges, the read fails (ReadTimeout, as before).
+    /// </summary>
+    private async Task RepairAsync(MembershipSnapshot membership, ReadPlan plan, HashSet<string> answered, ReadResolution resolution, CancellationToken ct)
+    {
+        var repairs = resolution.Repairs.Select(r => (Endpoint: r.Key, Task: _repairs.RepairAsync(membership, r.Key, r.Value, ct))).ToList();
+        try
+        {
+            await Task.WhenAll(repairs.Select(r => r.Task)).ConfigureAwait(false);
+            return;
+        }
+        catch (Exception) when (!ct.IsCancellationRequested && resolution.ForAbsentReplica is not null)
+        {
+            // Below: one stand-in per failed repair.
+        }
+        var spares = new Queue<NodeInfo>(plan.Candidates.Where(c => !answered.Contains(c.Endpoint)));
+        foreach (var (endpoint, task) in repairs.Where(r => !r.Task.IsCompletedSuccessfully))
+        {
+            logger.LogDebug("Read repair to {Replica} failed ({Reason}); sending the resolved partition to another replica", endpoint,
+                task.Exception?.InnerException?.Message);
+            while (true)
+            {
+                if (!spares.TryDequeue(out var spare)) await task.ConfigureAwait(false); // rethrows the repair's failure
+                try
+                {
+                    await _repairs.RepairAsync(membership, spare!.Endpoint, resolution.ForAbsentReplica!, ct).ConfigureAwait(false);
+                    break;
+                }
+                catch (Exception e) when (e is RequestTimeoutException or RequestFailedException or IOException && !ct.IsCancellationRequested)
+                {
+                    logger.LogDebug("Stand-in read repair to {Replica} failed: {Reason}", spare!.Endpoint, e.Message);
+                }
+            }
+        }
     }
 
     /// <summary>The replicas whose data read was answered with an error, and the reason (empty when they only timed out).</summary>
