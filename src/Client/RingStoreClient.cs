@@ -12,7 +12,8 @@ namespace RingStore.Client;
 /// DescribeSchema) and refreshes them in the background; sends each request to a live replica of its partition
 /// when the key is known (token-aware), spreading load over the replicas, and falls back to other nodes when one
 /// is unreachable. Only idempotent requests are retried, and only on errors that allow it (transport failures,
-/// and Unavailable once on another node). Thread-safe; create one per application.
+/// and Unavailable once on another node); WriteFailure and ReadFailure (replicas answered with errors) are definite and
+/// never retried. Thread-safe; create one per application.
 /// </summary>
 public sealed partial class RingStoreClient : IAsyncDisposable
 {

@@ -7,6 +7,9 @@ namespace RingStore.Client;
 /// <summary>
 /// A request the cluster refused or could not complete. <see cref="Kind"/> says why (from the node's
 /// "ringstore-error-kind" trailer): Unavailable means nothing was written; WriteTimeout means it may have been.
+/// WriteFailure and ReadFailure mean replicas answered with errors (disk full, corrupt SSTable, I/O error ...):
+/// definite answers from a coordinator that already tried every replica it could, so the SDK never retries them on
+/// another coordinator (<see cref="Failures"/> says how many replicas failed; the message names each and its reason).
 /// </summary>
 public sealed class RingStoreException : Exception
 {
@@ -34,6 +37,9 @@ public sealed class RingStoreException : Exception
 
     public int Received { get; init; } = -1;
 
+    /// <summary>For WriteFailure / ReadFailure: replicas that answered with an error (-1 when not given).</summary>
+    public int Failures { get; init; } = -1;
+
     /// <summary>The node gave no error kind: the call failed in transport (connection refused or reset, deadline).</summary>
     public bool IsTransportFailure => Kind == RequestErrorKind.Unknown;
 
@@ -54,6 +60,7 @@ public sealed class RingStoreException : Exception
             Required = Int(e, "ringstore-required"),
             Alive = Int(e, "ringstore-alive"),
             Received = Int(e, "ringstore-received"),
+            Failures = Int(e, "ringstore-failures"),
         };
     }
 

@@ -30,6 +30,19 @@ public sealed class ShellOutputTests
     }
 
     [Fact]
+    public void A_ReadFailure_reads_as_cqlsh_prints_it_with_its_counts()
+    {
+        var fromServer = new Grpc.Core.RpcException(new Grpc.Core.Status(Grpc.Core.StatusCode.Aborted,
+                "Read failed at consistency QUORUM: 1 of 2 required replica(s) answered, 1 failed (127.0.0.1:7001: tombstone overwhelm)."),
+            new Grpc.Core.Metadata { { "ringstore-error-kind", "ReadFailure" }, { "ringstore-received", "1" }, { "ringstore-required", "2" }, { "ringstore-failures", "1" } });
+        var error = RingStoreException.From(fromServer);
+        Assert.Equal(RingStore.Core.Errors.RequestErrorKind.ReadFailure, error.Kind);
+        Assert.Equal((1, 2, 1), (error.Received, error.Required, error.Failures));
+        Assert.Equal("ReadFailure: Error from server: Read failed at consistency QUORUM: 1 of 2 required replica(s) answered, 1 failed (127.0.0.1:7001: tombstone overwhelm).",
+            ShellErrorFormatter.Format(error));
+    }
+
+    [Fact]
     public void Describe_table_prints_only_the_options_of_the_tables_compaction_strategy()
     {
         var table = new TableInfo { Keyspace = "ks", Name = "t", Options = new TableOptions { Compaction = "SizeTieredCompactionStrategy", CompactionWindowSeconds = 86400 } };

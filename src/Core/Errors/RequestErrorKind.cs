@@ -21,4 +21,6 @@ public enum RequestErrorKind
     WriteFailure = 11,
     /// <summary>A replica's data disk is over the fail threshold; nothing was written (DiskUsageExceededException).</summary>
     DiskUsageExceeded = 12,
+    /// <summary>Replicas answered a read with errors and the level could not be met (see ReadFailureException).</summary>
+    ReadFailure = 13,
 }

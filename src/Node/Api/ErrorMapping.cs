@@ -24,6 +24,7 @@ public static class ErrorMapping
             UnavailableException u => Add(trailers, (RequiredTrailer, u.Required), (AliveTrailer, u.Alive), (StatusCode.Unavailable, RequestErrorKind.Unavailable)),
             WriteTimeoutException w => Add(trailers, (ReceivedTrailer, w.Received), (RequiredTrailer, w.BlockFor), (StatusCode.DeadlineExceeded, RequestErrorKind.WriteTimeout)),
             WriteFailureException f => AddFailures(trailers, f),
+            ReadFailureException f => AddFailures(trailers, f),
             ReadTimeoutException r => Add(trailers, (ReceivedTrailer, r.Received), (RequiredTrailer, r.BlockFor), (StatusCode.DeadlineExceeded, RequestErrorKind.ReadTimeout)),
             DiskUsageExceededException => (StatusCode.ResourceExhausted, RequestErrorKind.DiskUsageExceeded),
             UnknownTableException => (StatusCode.NotFound, RequestErrorKind.UnknownTable),
@@ -45,6 +46,19 @@ public static class ErrorMapping
     {
         trailers.Add(FailuresTrailer, f.Failures.Count.ToString(CultureInfo.InvariantCulture));
         return Add(trailers, (ReceivedTrailer, f.Received), (RequiredTrailer, f.BlockFor), (StatusCode.Aborted, RequestErrorKind.WriteFailure));
+    }
+
+    public const string DataPresentTrailer = "ringstore-data-present";
+
+    /// <summary>
+    /// ReadFailure: the answers, the block-for, the number of replicas that answered with an error and whether an answer
+    /// held the data; each replica's reason is in the message. Aborted, as WriteFailure: definite, not a transport failure.
+    /// </summary>
+    private static (StatusCode, RequestErrorKind) AddFailures(Metadata trailers, ReadFailureException f)
+    {
+        trailers.Add(FailuresTrailer, f.Failures.Count.ToString(CultureInfo.InvariantCulture));
+        trailers.Add(DataPresentTrailer, f.DataPresent ? "true" : "false");
+        return Add(trailers, (ReceivedTrailer, f.Received), (RequiredTrailer, f.BlockFor), (StatusCode.Aborted, RequestErrorKind.ReadFailure));
     }
 
     private static (StatusCode, RequestErrorKind) Add(Metadata trailers, (string Key, int Value) a, (string Key, int Value) b, (StatusCode, RequestErrorKind) result)

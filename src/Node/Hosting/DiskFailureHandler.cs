@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using RingStore.Storage.Engine;
+using RingStore.Storage.SSTables;
 
 namespace RingStore.Node.Hosting;
 
@@ -10,25 +11,31 @@ namespace RingStore.Node.Hosting;
 internal sealed class DiskFailureHandler(DiskFailurePolicy policy, ILogger logger, Func<string, Task> stopServing, Action<string> die)
 {
     private int _handled;
+    private int _stopped;
 
-    public bool Stopped => Volatile.Read(ref _handled) != 0 && policy == DiskFailurePolicy.Stop;
+    public bool Stopped => Volatile.Read(ref _stopped) != 0;
 
     public void OnDiskFailure(DiskFailure failure)
     {
+        ArgumentNullException.ThrowIfNull(failure);
         string reason = $"disk failure in the {failure.Where}: {failure.Error.GetType().Name}: {failure.Error.Message}";
-        if (policy == DiskFailurePolicy.BestEffort)
+        var action = DiskFailureActions.For(policy, failure);
+        if (action == DiskFailureAction.KeepServing)
         {
-            logger.LogError("{Reason} (disk failure policy best_effort: still serving)", reason);
+            string note = failure.Error is CorruptSSTableException ? "the SSTable is marked unreadable; still serving the rest" : "still serving";
+            logger.LogError("{Reason} (disk failure policy {Policy}: {Note})", reason, policy, note);
+            WriteToStderr($"ringstore node: {reason} (disk failure policy {policy}: {note})");
             return;
         }
         if (Interlocked.Exchange(ref _handled, 1) != 0) return;
         logger.LogCritical("{Reason}; disk failure policy {Policy}", reason, policy);
-        Console.Error.WriteLine($"ringstore node: {reason}; disk failure policy {policy}");
-        if (policy == DiskFailurePolicy.Die)
+        WriteToStderr($"ringstore node: {reason}; disk failure policy {policy}");
+        if (action == DiskFailureAction.Die)
         {
             die(reason);
             return;
         }
+        Volatile.Write(ref _stopped, 1);
         // Off the failing thread: a writer is waiting for its exception.
         _ = Task.Run(async () =>
         {
@@ -44,5 +51,20 @@ internal sealed class DiskFailureHandler(DiskFailurePolicy policy, ILogger logge
                 logger.LogError(e, "Stopping the node's services after a disk failure failed");
             }
         });
+    }
+
+    /// <summary>
+    /// Best effort: stderr may be redirected to a file on the very disk that failed (a read-only file system makes the
+    /// write throw), and that must never keep the policy from acting.
+    /// </summary>
+    private static void WriteToStderr(string line)
+    {
+        try
+        {
+            Console.Error.WriteLine(line);
+        }
+        catch (IOException)
+        {
+        }
     }
 }

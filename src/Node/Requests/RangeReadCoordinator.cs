@@ -22,7 +22,9 @@ namespace RingStore.Node.Requests;
 /// request resuming after the earliest point every replica covered: <see cref="RangeReplyCut"/>), merges their answers
 /// with the merge rule, and yields the partitions in (token, key) order — each exactly once, whichever replica held it,
 /// except that a partition cut between replies comes as consecutive fragments with disjoint, ascending rows.
-/// A replica that fails is replaced by another live one; when none is left the scan is a ReadTimeout.
+/// A replica that fails is replaced by another live one; when none is left, the piece fails once every replica
+/// asked has answered: a ReadFailure carrying each replica's reason when one answered with an error (corrupt SSTable,
+/// I/O error, failed disk, too many tombstones), else a ReadTimeout, with the number of replicas that did answer.
 /// When more than one replica answered, each partition a replica holds an older or incomplete version of is
 /// repaired there before the scan yields it (blocking read repair, as single-partition reads and Cassandra's range
 /// reads do), so a QUORUM scan never returns data that a later QUORUM read could miss.
@@ -114,7 +116,21 @@ public sealed class RangeReadCoordinator(
         RangeReadCommandMessage command, CancellationToken ct)
     {
         var spare = new Queue<NodeInfo>(plan.Candidates.Where(c => !plan.Contacts.Contains(c)));
-        var answers = await Task.WhenAll(plan.Contacts.Select(c => AskWithFallbackAsync(snapshot, c, spare, command, plan, ct))).ConfigureAwait(false);
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        var attempts = await Task.WhenAll(plan.Contacts.Select(c => AskWithFallbackAsync(snapshot, c, spare, command, errors, ct))).ConfigureAwait(false);
+        if (attempts.Any(a => a is null))
+        {
+            // Every replica asked has answered (or given up at its timeout): the counts are what happened.
+            metrics.ReadTimeout();
+            int received = attempts.Count(a => a is not null);
+            lock (errors)
+            {
+                if (errors.Count > 0)
+                    throw new ReadFailureException(plan.Consistency, received, plan.BlockFor, received > 0, new Dictionary<string, string>(errors, StringComparer.Ordinal));
+            }
+            throw new ReadTimeoutException(plan.Consistency, received, plan.BlockFor, received > 0);
+        }
+        var answers = attempts.Select(a => a!.Value).ToArray();
 
         // A replica cut at its row or byte limit said nothing past its resume position: merge only up to the earliest one.
         var cut = RangeReplyCut.Earliest(answers.Select(a => a.Response.Resume));
@@ -163,12 +179,17 @@ public sealed class RangeReadCoordinator(
             merged.Rows.Where(r => !r.IsEmpty).ToList());
     }
 
-    private async Task<(string Endpoint, RangeReadResponseMessage Response)> AskWithFallbackAsync(MembershipSnapshot snapshot, NodeInfo first, Queue<NodeInfo> spare,
-        RangeReadCommandMessage command, ReadPlan plan, CancellationToken ct)
+    /// <summary>
+    /// One contact's answer, or the next spare replica's when it fails; null when it and every spare left failed
+    /// (the reasons of replicas that answered with an error are added to <paramref name="errors"/>).
+    /// </summary>
+    private async Task<(string Endpoint, RangeReadResponseMessage Response)?> AskWithFallbackAsync(MembershipSnapshot snapshot, NodeInfo first, Queue<NodeInfo> spare,
+        RangeReadCommandMessage command, Dictionary<string, string> errors, CancellationToken ct)
     {
         var replica = first;
         while (true)
         {
+            string? error;
             try
             {
                 if (replica.Endpoint == snapshot.LocalEndpoint)
@@ -188,18 +209,30 @@ public sealed class RangeReadCoordinator(
             {
                 throw refusal; // the tombstone failure threshold: another replica would refuse the same way
             }
+            catch (RequestFailedException e) when (e.Reason == RequestFailureReason.RemoteHandlerFailed)
+            {
+                error = e.Detail;
+            }
             catch (Exception e) when (e is RequestTimeoutException or RequestFailedException or IOException or FormatException)
             {
-                logger.LogDebug("Range read from {Replica} failed: {Reason}", replica.Endpoint, e.Message);
-                lock (spare)
-                {
-                    if (spare.Count == 0)
-                    {
-                        metrics.ReadTimeout();
-                        throw new ReadTimeoutException(plan.Consistency, plan.BlockFor - 1, plan.BlockFor, false);
-                    }
-                    replica = spare.Dequeue();
-                }
+                // No answer (timeout, lost connection), or an I/O error of the local replica's engine.
+                error = replica.Endpoint == snapshot.LocalEndpoint ? $"{e.GetType().Name}: {e.Message}" : null;
+                if (error is null) logger.LogDebug("Range read from {Replica} failed: {Reason}", replica.Endpoint, e.Message);
+            }
+            catch (Exception e) when (replica.Endpoint == snapshot.LocalEndpoint && e is not OperationCanceledException)
+            {
+                // The local replica's read failed (corrupt SSTable, unknown table ...): an error answer like a remote one's.
+                error = $"{e.GetType().Name}: {e.Message}";
+            }
+            if (error is not null)
+            {
+                ReplicaFailureLog.Warn(logger, TimeProvider.System, replica.Endpoint, error, "range read");
+                lock (errors) errors[replica.Endpoint] = error;
+            }
+            lock (spare)
+            {
+                if (spare.Count == 0) return null;
+                replica = spare.Dequeue();
             }
         }
     }

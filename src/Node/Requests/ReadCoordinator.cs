@@ -19,7 +19,10 @@ public sealed record ReadResult(IReadOnlyList<Core.Data.Row> Rows, byte[]? Pagin
 /// needs for digests; send one extra request if a replica is slower than the table's speculative-retry threshold;
 /// on a digest mismatch fetch full data from every replica that answered, resolve with the merge rule, write each
 /// stale replica its repair and wait for the acks (blocking read repair: a value once returned at QUORUM is on a
-/// quorum, so later QUORUM reads cannot go backwards), then answer.
+/// quorum, so later QUORUM reads cannot go backwards), then answer. A replica that answers with an error (corrupt
+/// SSTable, I/O error, failed disk, too many tombstones) is replaced by the next live candidate like one that failed
+/// to answer; if the level still cannot be met, the read fails as a ReadFailure carrying each replica's reason, once
+/// every replica asked has answered or at the deadline (never a ReadTimeout with a made-up count).
 /// </summary>
 public sealed class ReadCoordinator(
     ReplicaLookup lookup,
@@ -58,9 +61,10 @@ public sealed class ReadCoordinator(
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(readTimeout);
+        var round = new ReadRound(plan);
         try
         {
-            var result = await ExecuteAsync(replicas.Membership, plan, query, deadline.Token).ConfigureAwait(false);
+            var result = await ExecuteAsync(replicas.Membership, plan, round, query, deadline.Token).ConfigureAwait(false);
             var elapsed = Stopwatch.GetElapsedTime(started);
             metrics.RecordRead(elapsed);
             lock (latency) latency.RecordTableRead(query.Table, elapsed);
@@ -68,25 +72,25 @@ public sealed class ReadCoordinator(
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
+            // The deadline passed: what the round got so far (a ReadFailure if a replica already answered with an error).
             metrics.ReadTimeout();
-            throw new ReadTimeoutException(consistency, 0, plan.BlockFor, false);
+            throw round.Failure();
         }
-        catch (ReadTimeoutException)
+        catch (Exception e) when (e is ReadTimeoutException or ReadFailureException)
         {
             metrics.ReadTimeout();
             throw;
         }
         catch (Exception e) when (e is RequestTimeoutException or RequestFailedException or IOException)
         {
-            // A replica failed during the data or repair phase: the answer could not be made safe in time.
+            // A read repair write failed: the answer could not be made safe in time.
             metrics.ReadTimeout();
             throw new ReadTimeoutException(consistency, plan.BlockFor - 1, plan.BlockFor, true);
         }
     }
 
-    private async Task<ReadResult> ExecuteAsync(MembershipSnapshot membership, ReadPlan plan, SliceQuery query, CancellationToken ct)
+    private async Task<ReadResult> ExecuteAsync(MembershipSnapshot membership, ReadPlan plan, ReadRound round, SliceQuery query, CancellationToken ct)
     {
-        var round = new ReadRound(plan);
         var dataCommand = ReadCommandMessage.For(query, digestOnly: false);
         var digestCommand = ReadCommandMessage.For(query, digestOnly: true);
         for (int i = 0; i < plan.Contacts.Count; i++)
@@ -117,12 +121,104 @@ public sealed class ReadCoordinator(
 
         // Digest mismatch: full data from everyone who answered, resolve, repair, wait.
         metrics.ReadRepair();
-        var full = await Task.WhenAll(answers.Select(a => a.Response.IsDigest
+        var fetches = answers.Select(a => a.Response.IsDigest
             ? FetchDataAsync(membership, a.Endpoint, dataCommand, ct)
-            : Task.FromResult(a.Response.ToReplicaResponse(a.Endpoint)))).ConfigureAwait(false);
+            : Task.FromResult(a.Response.ToReplicaResponse(a.Endpoint))).ToList();
+        try
+        {
+            await Task.WhenAll(fetches).ConfigureAwait(false);
+        }
+        catch (Exception) when (FailuresOf(fetches, answers) is { Count: > 0 } failures)
+        {
+            // A replica that sent a digest now answers its data read with an error: the data read cannot be resolved
+            // without it (the digests disagreed), so the read fails with what did answer.
+            throw new ReadFailureException(plan.Consistency, fetches.Count(f => f.IsCompletedSuccessfully), plan.BlockFor,
+                fetches.Any(f => f.IsCompletedSuccessfully), failures);
+        }
+        var full = fetches.Select(f => f.Result).ToList();
         var resolution = ReadResolver.Resolve(query, full, nowSeconds);
-        await Task.WhenAll(resolution.Repairs.Select(r => _repairs.RepairAsync(membership, r.Key, r.Value, ct))).ConfigureAwait(false);
+        await RepairAsync(membership, plan, answers.Select(a => a.Endpoint).ToHashSet(StringComparer.Ordinal), resolution, ct).ConfigureAwait(false);
         return new ReadResult(resolution.VisibleRows, resolution.ResumeAfter);
+    }
+
+    /// <summary>
+    /// Blocking read repair. A replica whose repair fails (its disk just failed, it is leaving the ring) is stood in
+    /// for by a live replica that took no part in the read, sent the whole resolved partition (Cassandra's additional
+    /// repair writes): once it acknowledges, what the read returns is on as many replicas as the level needs. Without
+    /// a stand-in that acknowledges, the read fails (ReadTimeout, as before).
+    /// </summary>
+    private async Task RepairAsync(MembershipSnapshot membership, ReadPlan plan, HashSet<string> answered, ReadResolution resolution, CancellationToken ct)
+    {
+        var repairs = resolution.Repairs.Select(r => (Endpoint: r.Key, Task: _repairs.RepairAsync(membership, r.Key, r.Value, ct))).ToList();
+        try
+        {
+            await Task.WhenAll(repairs.Select(r => r.Task)).ConfigureAwait(false);
+            return;
+        }
+        catch (Exception) when (!ct.IsCancellationRequested && resolution.ForAbsentReplica is not null)
+        {
+            // Below: one stand-in per failed repair.
+        }
+        var spares = new Queue<NodeInfo>(plan.Candidates.Where(c => !answered.Contains(c.Endpoint)));
+        foreach (var (endpoint, task) in repairs.Where(r => !r.Task.IsCompletedSuccessfully))
+        {
+            logger.LogDebug("Read repair to {Replica} failed ({Reason}); sending the resolved partition to another replica", endpoint,
+                task.Exception?.InnerException?.Message);
+            while (true)
+            {
+                if (!spares.TryDequeue(out var spare)) await task.ConfigureAwait(false); // rethrows the repair's failure
+                try
+                {
+                    await _repairs.RepairAsync(membership, spare!.Endpoint, resolution.ForAbsentReplica!, ct).ConfigureAwait(false);
+                    break;
+                }
+                catch (Exception e) when (e is RequestTimeoutException or RequestFailedException or IOException && !ct.IsCancellationRequested)
+                {
+                    logger.LogDebug("Stand-in read repair to {Replica} failed: {Reason}", spare!.Endpoint, e.Message);
+                }
+            }
+        }
+    }
+
+    /// <summary>The replicas whose data read was answered with an error, and the reason (empty when they only timed out).</summary>
+    private static Dictionary<string, string> FailuresOf(List<Task<ReplicaReadResponse>> fetches,
+        IReadOnlyList<(string Endpoint, ReadResponseMessage Response)> answers)
+    {
+        var failures = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (int i = 0; i < fetches.Count; i++)
+        {
+            if (fetches[i].Exception?.InnerException is { } e && ReplicaError(e) is { } reason) failures[answers[i].Endpoint] = reason;
+        }
+        return failures;
+    }
+
+    /// <summary>
+    /// The reason a replica answered with an error (the remote handler's own text, or the local engine's exception),
+    /// or null when it did not answer at all (timeout, lost connection, cancelled).
+    /// </summary>
+    private static string? ReplicaError(Exception e) => e switch
+    {
+        RequestFailedException { Reason: RequestFailureReason.RemoteHandlerFailed } f => f.Detail,
+        LocalReadException l => l.Reason,
+        _ => null,
+    };
+
+    /// <summary>The local replica's read failed (corrupt SSTable, I/O error, unknown table ...): an error answer like a remote one's.</summary>
+    private sealed class LocalReadException(Exception inner) : Exception(inner.Message, inner)
+    {
+        public string Reason { get; } = $"{inner.GetType().Name}: {inner.Message}";
+    }
+
+    private ReadResponseMessage ReadLocally(ReadCommandMessage command)
+    {
+        try
+        {
+            return local.Read(command);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new LocalReadException(e);
+        }
     }
 
     private double Score(string endpoint)
@@ -138,7 +234,7 @@ public sealed class ReadCoordinator(
             ReadResponseMessage response;
             if (replica.Endpoint == membership.LocalEndpoint)
             {
-                response = local.Read(command);
+                response = ReadLocally(command);
             }
             else
             {
@@ -154,20 +250,25 @@ public sealed class ReadCoordinator(
         catch (Exception e) when (ReplicaRefusal.From(e) is { } refusal)
         {
             // The replica stopped the read at the tombstone failure threshold: another replica holds the same
-            // tombstones, so none is asked instead, and the read fails with the replica's reason.
+            // tombstones, so none is asked instead, and the read fails (ReadFailure) with the replica's reason.
             logger.LogDebug("Read from {Replica} refused: {Reason}", replica.Endpoint, refusal.Message);
             round.Refuse(replica.Endpoint, refusal);
         }
-        catch (Exception e) when (e is RequestTimeoutException or RequestFailedException or IOException or OperationCanceledException or FormatException)
+        catch (Exception e) when (e is RequestTimeoutException or RequestFailedException or IOException or OperationCanceledException or FormatException
+                                       or LocalReadException)
         {
-            logger.LogDebug("Read from {Replica} failed: {Reason}", replica.Endpoint, e.Message);
+            // An error answer (corrupt SSTable, I/O error, failed disk, too many tombstones) is the replica telling us it
+            // failed: a warning, and the reason goes into a ReadFailure; a timeout or lost connection is not.
+            string? error = ReplicaError(e);
+            if (error is not null) ReplicaFailureLog.Warn(logger, time, replica.Endpoint, error, "read");
+            else logger.LogDebug("Read from {Replica} failed: {Reason}", replica.Endpoint, e.Message);
             // A failure counts as a very slow answer, so the next reads prefer other replicas.
             lock (latency) latency.RecordReplicaLatency(replica.Endpoint, readTimeout, Now);
             // A replica that failed fast (connection refused, not yet convicted by gossip) is replaced by the next
             // live candidate at once, before the failure is counted, so the round does not give up needlessly.
             if (!ct.IsCancellationRequested && round.TryTakeNextCandidate() is { } next)
                 _ = AskAsync(membership, next, command with { DigestOnly = false }, round, ct);
-            round.Fail(replica.Endpoint);
+            round.Fail(replica.Endpoint, error);
         }
     }
 
@@ -175,20 +276,12 @@ public sealed class ReadCoordinator(
     {
         if (endpoint == membership.LocalEndpoint)
         {
-            var answer = local.Read(command);
+            var answer = ReadLocally(command);
             ClientWarnings.AddAll(answer.Warnings);
             return answer.ToReplicaResponse(endpoint);
         }
-        Response reply;
-        try
-        {
-            reply = await messaging.SendRequestAsync(PeerAddress.Parse(endpoint), Verb.Read, CoordinationMessageSerializer.Serialize(command), readTimeout, ct)
-                .ConfigureAwait(false);
-        }
-        catch (RequestFailedException e) when (ReplicaRefusal.From(e) is { } refusal)
-        {
-            throw refusal;
-        }
+        var reply = await messaging.SendRequestAsync(PeerAddress.Parse(endpoint), Verb.Read, CoordinationMessageSerializer.Serialize(command), readTimeout, ct)
+            .ConfigureAwait(false);
         var response = CoordinationMessageSerializer.Deserialize<ReadResponseMessage>(reply.Payload);
         ClientWarnings.AddAll(response.Warnings);
         return response.ToReplicaResponse(endpoint);

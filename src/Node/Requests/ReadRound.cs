@@ -4,8 +4,9 @@ namespace RingStore.Node.Requests;
 
 /// <summary>
 /// The answers to one read round, guarded by one lock: feeds the pure <see cref="ReadResponseTracker"/> and
-/// completes <see cref="Completion"/> once the consistency level is met with data present, or fails it with a
-/// ReadTimeout once it no longer can be.
+/// completes <see cref="Completion"/> once the consistency level is met with data present, or fails it once it no
+/// longer can be and every replica asked has answered (so the counts are what happened): a ReadFailure when a replica
+/// answered with an error, else a ReadTimeout. The coordinator's deadline ends a round whose replicas never answer.
 /// </summary>
 internal sealed class ReadRound
 {
@@ -50,24 +51,18 @@ internal sealed class ReadRound
         }
     }
 
-    /// <summary>A replica refused the read (a guardrail): the round fails with that error once the level can no longer be met.</summary>
-    public void Refuse(string endpoint, Exception refusal)
+    /// <summary>
+    /// A replica refused the read (a guardrail, e.g. tombstone overwhelm): a failure with its reason, so the read ends as a
+    /// ReadFailure naming it. The coordinator asks no other replica instead: it would hold the same tombstones.
+    /// </summary>
+    public void Refuse(string endpoint, Exception refusal) => Fail(endpoint, refusal.Message);
+
+    /// <summary>A replica failed: <paramref name="error"/> is its reason when it answered with an error, null when it did not answer.</summary>
+    public void Fail(string endpoint, string? error = null)
     {
         lock (_tracker)
         {
-            _refusal ??= refusal;
-            _tracker.RecordFailure(endpoint);
-            Check();
-        }
-    }
-
-    private Exception? _refusal;
-
-    public void Fail(string endpoint)
-    {
-        lock (_tracker)
-        {
-            _tracker.RecordFailure(endpoint);
+            _tracker.RecordFailure(endpoint, error);
             Check();
         }
     }
@@ -78,14 +73,15 @@ internal sealed class ReadRound
         lock (_tracker) return _answers.ToArray();
     }
 
-    public Core.Errors.ReadTimeoutException Timeout()
+    /// <summary>What the round ended with at the deadline: a ReadFailure if a replica answered with an error, else a ReadTimeout, with the counts so far.</summary>
+    public Exception Failure()
     {
-        lock (_tracker) return _tracker.ToTimeoutException();
+        lock (_tracker) return _tracker.ToFailure();
     }
 
     private void Check()
     {
         if (_tracker.IsSatisfied) _done.TrySetResult();
-        else if (_tracker.IsFailed) _done.TrySetException(_refusal ?? _tracker.ToTimeoutException());
+        else if (_tracker.IsFailed && !_tracker.Outstanding.Any()) _done.TrySetException(_tracker.ToFailure());
     }
 }

@@ -3,8 +3,8 @@ using Microsoft.Extensions.Logging;
 namespace RingStore.Node.Requests;
 
 /// <summary>
-/// Replica failures at warning level, at most one line per replica every 10 s (a replica with a full disk fails every
-/// write sent to it; the log must say so without drowning everything else).
+/// Replica failures at warning level, at most one line per replica and operation (read, write) every 10 s (a replica with a full disk fails every
+/// write sent to it, one with a corrupt SSTable every read that may concern it; the log must say so without drowning everything else).
 /// </summary>
 internal static class ReplicaFailureLog
 {
@@ -12,18 +12,19 @@ internal static class ReplicaFailureLog
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> LastLogged = new(StringComparer.Ordinal);
     private static long _suppressed;
 
-    public static void Warn(ILogger logger, TimeProvider time, string replica, string error)
+    public static void Warn(ILogger logger, TimeProvider time, string replica, string error, string operation = "write")
     {
         long now = time.GetTimestamp();
-        long last = LastLogged.GetOrAdd(replica, 0);
+        string key = operation + " " + replica;
+        long last = LastLogged.GetOrAdd(key, 0);
         if (last != 0 && time.GetElapsedTime(last, now) < Interval)
         {
             Interlocked.Increment(ref _suppressed);
             return;
         }
-        LastLogged[replica] = now;
+        LastLogged[key] = now;
         long suppressed = Interlocked.Exchange(ref _suppressed, 0);
-        logger.LogWarning("Replica {Replica} answered a write with an error: {Error}{Suppressed}", replica, error,
+        logger.LogWarning("Replica {Replica} answered a {Operation} with an error: {Error}{Suppressed}", replica, operation, error,
             suppressed > 0 ? $" ({suppressed} similar failures not logged)" : "");
     }
 }

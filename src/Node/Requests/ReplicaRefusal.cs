@@ -12,6 +12,7 @@ public static class ReplicaRefusal
     public static Exception? From(Exception e) => e switch
     {
         TombstoneOverwhelmingException local => local,
+        { InnerException: TombstoneOverwhelmingException wrapped } => wrapped, // the coordinator's own local read
         RequestFailedException { Reason: RequestFailureReason.TombstoneOverwhelm } remote => new TombstoneOverwhelmingException(remote.Detail),
         _ => null,
     };

@@ -125,6 +125,7 @@ public sealed class StorageEngine : IAsyncDisposable
         {
             TruncatedLogPosition = truncation.LogPosition,
             TruncatedGenerationFloor = truncation.GenerationFloor,
+            SSTableReadFailed = e => ReportDiskFailure("SSTable read", e),
         };
         if (!_tables.TryAdd(schema.FullName, store)) store.Dispose();
     }
@@ -665,7 +666,9 @@ public sealed class StorageEngine : IAsyncDisposable
 
     /// <summary>
     /// Raised (on the failing thread) when the disk fails the engine: a commit-log append or sync, a flush or a
-    /// compaction hit an I/O error, a full disk or a read-only file system. The node applies its disk failure policy.
+    /// compaction hit an I/O error, a full disk or a read-only file system; or an SSTable became unreadable on a read
+    /// ("SSTable read": the error is the I/O error, or a <see cref="CorruptSSTableException"/> for a checksum mismatch;
+    /// the SSTable is already marked unreadable either way). The node applies its disk failure policy.
     /// </summary>
     public event Action<DiskFailure>? DiskFailed;
 

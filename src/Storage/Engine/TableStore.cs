@@ -45,9 +45,17 @@ public sealed class TableStore : IDisposable
     /// concern it fail on this replica from now on (see <see cref="SSTableReader.Corruption"/>), compaction leaves it
     /// alone. Logged once per SSTable, at error level, naming the file.
     /// </summary>
-    private void LogCorruption(SSTableReader sst, CorruptSSTableException e) =>
-        _logger.LogError(e, "SSTable {File} of {Table} is corrupt and is now unreadable: reads of partitions it may hold fail on this node until it is replaced (scrub, or repair after removing it)",
-            e.File, Schema.FullName);
+    private void LogCorruption(SSTableReader sst, CorruptSSTableException e)
+    {
+        _logger.LogError(e, "SSTable {File} of {Table} is {What} and is now unreadable: reads of partitions it may hold fail on this node until it is replaced (scrub, or repair after removing it)",
+            e.File, Schema.FullName, e.ReadError is null ? "corrupt" : "failing I/O");
+        // The disk failure policy decides what else happens: an I/O error is a disk failure (stop, die), corruption
+        // only under stop_paranoid and die.
+        SSTableReadFailed?.Invoke(e.ReadError is { } io ? io : e);
+    }
+
+    /// <summary>Told (once per SSTable) when an SSTable becomes unreadable: the I/O error, or the CorruptSSTableException.</summary>
+    internal Action<Exception>? SSTableReadFailed { get; set; }
 
     public TableSchema Schema { get; private set; }
     public string Directory { get; }

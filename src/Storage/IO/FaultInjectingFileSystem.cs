@@ -3,7 +3,7 @@ namespace RingStore.Storage.IO;
 /// <summary>
 /// A decorator that makes a healthy file system misbehave on purpose, for tests (the idea of FASTER's
 /// SimulatedFlakyDevice): writes fail like a full disk after a byte budget (optionally tearing the
-/// failing write), fsyncs and renames fail on demand, and chosen bytes flip when read back.
+/// failing write), fsyncs, renames and reads fail on demand, and chosen bytes flip when read back.
 /// Settings can change while files are open; they apply to the next call. Thread-safe.
 /// </summary>
 public sealed class FaultInjectingFileSystem : IStorageFileSystem
@@ -39,6 +39,15 @@ public sealed class FaultInjectingFileSystem : IStorageFileSystem
 
     public bool FailRename { get; set; }
 
+    /// <summary>Reads of files whose path this accepts fail with an IOException like EIO (a failing disk sector). Null: none.</summary>
+    public Func<string, bool>? FailReadsOf { get; set; }
+
+    /// <summary>Throws the injected read error if <see cref="FailReadsOf"/> picks <paramref name="path"/>.</summary>
+    internal void CheckRead(string path)
+    {
+        if (FailReadsOf is { } fails && fails(path)) throw new IOException($"Injected fault: read of {path} failed (EIO: input/output error).");
+    }
+
     /// <summary>Bytes actually passed to the inner file system by writes.</summary>
     public long BytesWritten => Interlocked.Read(ref _bytesWritten);
 
@@ -54,6 +63,7 @@ public sealed class FaultInjectingFileSystem : IStorageFileSystem
         FailWritesAfterBytes = null;
         FailSync = false;
         FailRename = false;
+        FailReadsOf = null;
         DeferWriteFailureToFlush = false;
     }
 

@@ -124,6 +124,12 @@ internal sealed class ChecksummedBlockFile : IDisposable
         {
             throw Report(new CorruptSSTableException(Path, fileOffset, "block truncated", e));
         }
+        catch (IOException e) when (e is not EndOfStreamException and not CorruptSSTableException)
+        {
+            // The disk failed the read (EIO ...): the SSTable is unreadable like a corrupt one, and the error goes to
+            // the disk failure policy (see CorruptSSTableException.ReadError).
+            throw Report(CorruptSSTableException.FromReadError(Path, fileOffset, e));
+        }
         finally
         {
             System.Buffers.ArrayPool<byte>.Shared.Return(raw);

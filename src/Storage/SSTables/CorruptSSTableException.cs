@@ -16,6 +16,19 @@ public sealed class CorruptSSTableException : IOException
 
     public string File { get; }
 
+    /// <summary>
+    /// Set when the file could not be read at all (EIO and the like, not a checksum mismatch): the SSTable is marked
+    /// unreadable just the same, but the engine reports the I/O error to the node's disk failure policy as a disk failure.
+    /// </summary>
+    public IOException? ReadError { get; private init; }
+
+    /// <summary>An I/O error reading <paramref name="file"/> at <paramref name="offset"/>, as the reason the SSTable is unreadable.</summary>
+    public static CorruptSSTableException FromReadError(string file, long offset, IOException error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return new CorruptSSTableException(file, offset, $"I/O error reading the file: {error.Message}", error) { ReadError = error };
+    }
+
     /// <summary>File offset of the bad block or structure.</summary>
     public long Offset { get; }
 }

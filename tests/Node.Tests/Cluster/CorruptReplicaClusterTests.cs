@@ -104,7 +104,7 @@ public sealed class CorruptReplicaClusterTests
             var result = await node.Reads.ReadAsync("ks", SampleData.Partition(table, pk), level, CancellationToken.None);
             return (SampleData.Value(Assert.Single(result.Rows)), null);
         }
-        catch (Exception e) when (e is ReadTimeoutException or RequestFailedException or IOException)
+        catch (Exception e) when (e is ReadTimeoutException or ReadFailureException or RequestFailedException or IOException)
         {
             return (null, e);
         }

@@ -49,3 +49,32 @@ public class ReadResponseTrackerTests
         Assert.Equal(["n2"], t.Outstanding.Select(n => n.Endpoint));
     }
 }
+
+public class ReadResponseTrackerFailureTests
+{
+    private static ReadPlan AllPlan() =>
+        ReplicaPlanner.PlanRead(SimpleReplicas, _ => true, ConsistencyLevel.All, Simple3, "dc1", e => e == "n1" ? 0 : e == "n2" ? 1 : 2);
+
+    [Fact]
+    public void A_replica_answering_with_an_error_makes_a_ReadFailure_with_the_answers_and_its_reason_and_silence_stays_a_timeout()
+    {
+        var t = new ReadResponseTracker(AllPlan());
+        t.RecordResponse("n1", isData: true);
+        t.RecordFailure("n2", "CorruptSSTableException: checksum mismatch");
+        Assert.True(t.IsFailed);
+        Assert.Equal(["n3"], t.Outstanding.Select(n => n.Endpoint));
+        t.RecordResponse("n3", isData: false);
+        var failure = Assert.IsType<RingStore.Core.Errors.ReadFailureException>(t.ToFailure());
+        Assert.Equal(2, failure.Received);
+        Assert.Equal(3, failure.BlockFor);
+        Assert.True(failure.DataPresent);
+        Assert.Equal("CorruptSSTableException: checksum mismatch", failure.Failures["n2"]);
+        Assert.Contains("n2: CorruptSSTableException: checksum mismatch", failure.Message, StringComparison.Ordinal);
+
+        var silent = new ReadResponseTracker(AllPlan());
+        silent.RecordResponse("n1", isData: true);
+        silent.RecordFailure("n2");
+        var timeout = Assert.IsType<RingStore.Core.Errors.ReadTimeoutException>(silent.ToFailure());
+        Assert.Equal(1, timeout.Received);
+    }
+}

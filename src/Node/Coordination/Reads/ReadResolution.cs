@@ -18,6 +18,12 @@ public sealed record ReadResolution(
     bool ShortReadCut)
 {
     /// <summary>Replicas that must receive (and acknowledge) a repair before the coordinator answers.</summary>
+    /// <summary>
+    /// What a replica that took no part in the read must be sent to hold <see cref="Resolved"/> (everything answered):
+    /// the coordinator's stand-in when a repair to a replica fails (null when there is nothing to write).
+    /// </summary>
+    public PartitionUpdate? ForAbsentReplica { get; init; }
+
     public IEnumerable<KeyValuePair<string, PartitionUpdate>> Repairs =>
         RepairsByEndpoint.Where(p => p.Value is not null).Select(p => new KeyValuePair<string, PartitionUpdate>(p.Key, p.Value!));
 }

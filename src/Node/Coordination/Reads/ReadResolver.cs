@@ -50,7 +50,10 @@ public static class ReadResolver
             repairs[response.Endpoint] = RepairDiff.For(query.Table, query.PartitionKey, resolved, covered,
                 response.Data, query.Reversed);
         }
-        return new ReadResolution(resolved, visible, repairs, resumeAfter, boundary is not null);
+        return new ReadResolution(resolved, visible, repairs, resumeAfter, boundary is not null)
+        {
+            ForAbsentReplica = RepairDiff.For(query.Table, query.PartitionKey, resolved, covered, null, query.Reversed),
+        };
     }
 
     /// <summary>

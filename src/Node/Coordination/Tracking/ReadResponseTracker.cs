@@ -84,7 +84,29 @@ public sealed class ReadResponseTracker
         return true;
     }
 
-    public bool RecordFailure(string endpoint) => _contactedForData.ContainsKey(endpoint) && _answered.Add(endpoint);
+    private readonly Dictionary<string, string> _errors = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// A replica will not answer: it answered with an error (<paramref name="error"/>: its reason, e.g. a corrupt
+    /// SSTable or too many tombstones), or the messaging layer gave up on it (timeout, lost connection: null).
+    /// </summary>
+    public bool RecordFailure(string endpoint, string? error = null)
+    {
+        if (!_contactedForData.ContainsKey(endpoint) || !_answered.Add(endpoint)) return false;
+        if (error is not null) _errors[endpoint] = error;
+        return true;
+    }
+
+    /// <summary>Replicas that answered with an error, and the reason they gave.</summary>
+    public IReadOnlyDictionary<string, string> Errors => _errors;
+
+    /// <summary>
+    /// Why the read failed (once <see cref="IsFailed"/>, or at the deadline): a ReadFailure when any replica answered
+    /// with an error (the answers so far and each reason), else a ReadTimeout (replicas that did not answer).
+    /// </summary>
+    public Exception ToFailure() => _errors.Count > 0
+        ? new ReadFailureException(_plan.Consistency, Received, BlockFor, DataPresent, new Dictionary<string, string>(_errors, StringComparer.Ordinal))
+        : ToTimeoutException();
 
     public ReadTimeoutException ToTimeoutException() => new(_plan.Consistency, Received, BlockFor, DataPresent);
 }
