@@ -6,6 +6,7 @@ namespace RingStore.Node.Streaming;
 /// Asks a source for the partitions of <see cref="Table"/> with StartExclusive &lt; token &lt;= EndInclusive
 /// (never wrapping), at most about <see cref="MaxBytes"/>. The receiver drives the stream page by page, so a
 /// stream is paced by the receiver's throttle and resumes from the last token it stored.
+/// <see cref="ExcludeGenerations"/>: the source's SSTables the receiver already holds whole (entire-SSTable streaming).
 /// </summary>
 [MessagePackObject]
 public sealed record StreamPageRequest(
@@ -13,7 +14,8 @@ public sealed record StreamPageRequest(
     [property: Key(1)] string Table,
     [property: Key(2)] long StartExclusive,
     [property: Key(3)] long EndInclusive,
-    [property: Key(4)] long MaxBytes);
+    [property: Key(4)] long MaxBytes,
+    [property: Key(5)] long[]? ExcludeGenerations = null);
 
 /// <summary>Partitions (MergedPartitionDataCodec encoding, tombstones and TTLs included) and where to resume.</summary>
 [MessagePackObject]

@@ -20,7 +20,8 @@ public sealed class StreamPageVerbHandler(StorageEngine engine, StreamRegistry r
         if (request.StartExclusive >= request.EndInclusive)
             throw new FormatException($"stream range ({request.StartExclusive}, {request.EndInclusive}] must not wrap");
         long maxBytes = Math.Clamp(request.MaxBytes, 1, MaxPageBytes);
-        TokenRangePage page = engine.ReadTokenRangePage(request.Table, new Token(request.StartExclusive), new Token(request.EndInclusive), maxBytes);
+        TokenRangePage page = engine.ReadTokenRangePage(request.Table, new Token(request.StartExclusive), new Token(request.EndInclusive), maxBytes,
+            request.ExcludeGenerations is { Length: > 0 } exclude ? exclude.ToHashSet() : null);
         byte[][] partitions = [.. page.Partitions.Select(p => MergedPartitionDataCodec.Serialize(p))];
         registry.RecordSent(sender.ToString(), partitions.Sum(p => (long)p.Length), partitions.Length);
         var response = new StreamPageResponse(CoordinationMessageSerializer.CurrentVersion, partitions,

@@ -23,7 +23,7 @@ namespace RingStore.Storage.Engine;
 /// memtables and SSTables. A background loop flushes switched memtables, releases commit-log space
 /// and runs compactions.
 /// </summary>
-public sealed class StorageEngine : IAsyncDisposable
+public sealed partial class StorageEngine : IAsyncDisposable
 {
     private readonly StorageEngineOptions _options;
     private readonly IStorageFileSystem _fs;
@@ -329,29 +329,32 @@ public sealed class StorageEngine : IAsyncDisposable
     /// <see cref="ImportAsync"/> requires; a resume token from the first part keeps the range wrapping and one from the
     /// second part makes it a plain range, so resuming works either way.
     /// </summary>
-    public TokenRangePage ReadTokenRangePage(string table, Token startExclusive, Token endInclusive, long maxBytes)
+    public TokenRangePage ReadTokenRangePage(string table, Token startExclusive, Token endInclusive, long maxBytes,
+        IReadOnlySet<long>? excludeGenerations = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBytes);
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         var store = GetTable(table);
         var pager = new TokenRangePager(maxBytes);
-        if (startExclusive < endInclusive) return pager.Finish(more: !Fill(store, pager, startExclusive, endInclusive));
+        // Excluded generations: SSTables the receiver got whole (entire-SSTable streaming) are not sent again as rows.
+        var exclude = excludeGenerations;
+        if (startExclusive < endInclusive) return pager.Finish(more: !Fill(store, pager, startExclusive, endInclusive, exclude));
         // Wrapping: (start, Max] first. A page never spans the wrap, so every page is in token order (ImportAsync
         // takes it as it is): it ends there with ResumeAfter = Max, and (Max, end] is the rest of the range.
-        if (!Fill(store, pager, startExclusive, Token.Maximum)) return pager.Finish(more: true);
+        if (!Fill(store, pager, startExclusive, Token.Maximum, exclude)) return pager.Finish(more: true);
         if (pager.Count > 0)
             return HasAny(store, Token.Minimum, endInclusive) ? pager.Finish(resumeAfter: Token.Maximum) : pager.Finish(more: false);
-        return pager.Finish(more: !Fill(store, pager, Token.Minimum, endInclusive));
+        return pager.Finish(more: !Fill(store, pager, Token.Minimum, endInclusive, exclude));
     }
 
     /// <summary>Adds the partitions of (start, end] to the page until it is full; false when it stopped for that.</summary>
-    private static bool Fill(TableStore store, TokenRangePager pager, Token startExclusive, Token endInclusive)
+    private static bool Fill(TableStore store, TokenRangePager pager, Token startExclusive, Token endInclusive, IReadOnlySet<long>? exclude)
     {
         var acquired = new List<SSTableReader>();
         try
         {
             // Leaving the loop early disposes the merged scan (and every SSTable and memtable stream under it).
-            foreach (var p in store.ScanTokenRange(startExclusive, endInclusive, acquired))
+            foreach (var p in store.ScanTokenRange(startExclusive, endInclusive, acquired, exclude))
                 if (!pager.TryAdd(p)) return false;
             return true;
         }
