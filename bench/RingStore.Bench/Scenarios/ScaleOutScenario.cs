@@ -277,6 +277,8 @@ public static class ScaleOutScenario
             WrongReads = recorder.TotalWrong,
             BootstrapStreamedBytes = bootstrapBytes,
             DecommissionStreamedBytes = decommissionBytes,
+            BootstrapWholeSSTables = streams.Files("bootstrap").Done,
+            DecommissionWholeSSTables = streams.Files("decommission").Done,
             DecommissionStreamMibPerSec = streams.MiBPerSecond("decommission"),
             DecommissionReportedBytes = decommission?.StreamedBytes ?? 0,
             DecommissionMessage = decommission?.Message,
