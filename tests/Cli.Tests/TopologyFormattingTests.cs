@@ -56,7 +56,7 @@ public sealed class TopologyFormattingTests
         netstats.Sessions.Add(new StreamSessionInfo
         {
             Operation = "bootstrap", Peer = "127.0.0.1:7000", Direction = "receiving", KeyspaceTable = "demo.readings",
-            RangesDone = 12, RangesTotal = 256, BytesDone = 1_572_864, MibPerSecond = 3.25, State = "running",
+            RangesDone = 12, RangesTotal = 256, FilesDone = 1, FilesTotal = 3, BytesDone = 1_572_864, MibPerSecond = 3.25, State = "running",
         });
         netstats.Sessions.Add(new StreamSessionInfo
         {
@@ -65,9 +65,9 @@ public sealed class TopologyFormattingTests
         });
         Assert.Equal(
             "Mode: BOOT\n" +
-            "Operation  Peer            Direction  Table          Ranges   Bytes    MiB/s  State\n" +
-            "bootstrap  127.0.0.1:7000  receiving  demo.readings  12/256   1.5 MiB  3.3    running\n" +
-            "bootstrap  127.0.0.1:7001  receiving  *              256/256  100 B    0.0    done\n",
+            "Operation  Peer            Direction  Table          Ranges   Files  Bytes    MiB/s  State\n" +
+            "bootstrap  127.0.0.1:7000  receiving  demo.readings  12/256   1/3    1.5 MiB  3.3    running\n" +
+            "bootstrap  127.0.0.1:7001  receiving  *              256/256  -      100 B    0.0    done\n",
             NetstatsFormatter.Format(netstats));
         Assert.Equal("mode BOOT, 1 of 2 streams running, 268/512 ranges, 1.5 MiB streamed", NetstatsFormatter.Summary(netstats));
     }

@@ -62,6 +62,7 @@ public static class ScaleOutReport
             ("bootstrap s (start to NORMAL)", S(r.BootstrapSeconds)),
             ("decommission s (RPC)", S(r.DecommissionSeconds)),
             ("streamed bytes (bootstrap + decommission)", I($"{r.StreamedBytes:N0} ({r.BootstrapStreamedBytes:N0} + {r.DecommissionStreamedBytes:N0})")),
+            ("SSTables streamed whole (bootstrap + decommission)", I($"{r.BootstrapSstablesStreamedWhole} + {r.DecommissionSstablesStreamedWhole}")),
             ("stream MiB/s bootstrap / decommission", I($"{r.StreamMibPerSec:0.0} / {r.DecommissionStreamMibPerSec:0.0}")),
             ("ownership max/min after join", S(r.OwnershipMaxOverMin) + " (" + string.Join(", ", r.OwnershipAfterJoin.Select(o => I($"{o.Node} {o.Ownership:0.000}"))) + ")"),
             ("primary ownership (RF 1) max/min after join", S(r.PrimaryOwnershipMaxOverMin) + " (" + string.Join(", ", r.PrimaryOwnershipAfterJoin.Select(o => I($"{o.Node} {o.Ownership:0.000}"))) + ")"),

@@ -64,6 +64,9 @@ public sealed record ScaleOutResult
 
     public long BootstrapStreamedBytes { get; init; }
     public long DecommissionStreamedBytes { get; init; }
+    /// <summary>SSTables received whole (entire-SSTable streaming) by the bootstrap and the decommission, from Netstats.</summary>
+    public long BootstrapSstablesStreamedWhole { get; init; }
+    public long DecommissionSstablesStreamedWhole { get; init; }
     public double DecommissionStreamMibPerSec { get; init; }
     public long DecommissionReportedBytes { get; init; }
     public string? DecommissionMessage { get; init; }

@@ -17,6 +17,7 @@ public sealed class StreamWatch(Stopwatch clock)
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(500);
     private readonly Dictionary<(string Node, string Operation), long> _received = [];
+    private readonly Dictionary<(string Node, string Operation), (long Done, long Offered)> _files = [];
     private readonly List<StreamSample> _samples = [];
     private readonly Lock _lock = new();
     private readonly List<NodeProbe> _probes = [];
@@ -35,6 +36,16 @@ public sealed class StreamWatch(Stopwatch clock)
     public long Bytes(string operation)
     {
         lock (_lock) return _received.Where(kv => kv.Key.Operation == operation).Sum(kv => kv.Value);
+    }
+
+    /// <summary>SSTables received whole (entire-SSTable streaming) and offered for one operation, over all nodes.</summary>
+    public (long Done, long Offered) Files(string operation)
+    {
+        lock (_lock)
+        {
+            var mine = _files.Where(kv => kv.Key.Operation == operation).Select(kv => kv.Value).ToList();
+            return (mine.Sum(f => f.Done), mine.Sum(f => f.Offered));
+        }
     }
 
     /// <summary>
@@ -96,6 +107,8 @@ public sealed class StreamWatch(Stopwatch clock)
                 {
                     var key = (probe.Endpoint, group.Key);
                     _received[key] = Math.Max(_received.GetValueOrDefault(key), group.Sum(s => s.BytesDone));
+                    var files = _files.GetValueOrDefault(key);
+                    _files[key] = (Math.Max(files.Done, group.Sum(s => s.FilesDone)), Math.Max(files.Offered, group.Sum(s => s.FilesTotal)));
                 }
             }
         }

@@ -277,6 +277,8 @@ public static class ScaleOutScenario
             WrongReads = recorder.TotalWrong,
             BootstrapStreamedBytes = bootstrapBytes,
             DecommissionStreamedBytes = decommissionBytes,
+            BootstrapSstablesStreamedWhole = streams.Files("bootstrap").Done,
+            DecommissionSstablesStreamedWhole = streams.Files("decommission").Done,
             DecommissionStreamMibPerSec = streams.MiBPerSecond("decommission"),
             DecommissionReportedBytes = decommission?.StreamedBytes ?? 0,
             DecommissionMessage = decommission?.Message,

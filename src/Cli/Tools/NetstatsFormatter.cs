@@ -7,7 +7,7 @@ namespace RingStore.Cli.Tools;
 /// <summary><c>ringstore netstats</c> in nodetool's spirit: the node's mode, then one line per stream session. Pure.</summary>
 public static class NetstatsFormatter
 {
-    private static readonly string[] Header = ["Operation", "Peer", "Direction", "Table", "Ranges", "Bytes", "MiB/s", "State"];
+    private static readonly string[] Header = ["Operation", "Peer", "Direction", "Table", "Ranges", "Files", "Bytes", "MiB/s", "State"];
 
     public static string Format(NetstatsResponse netstats)
     {
@@ -28,6 +28,8 @@ public static class NetstatsFormatter
                 s.Direction,
                 s.KeyspaceTable.Length > 0 ? s.KeyspaceTable : "*",
                 string.Create(CultureInfo.InvariantCulture, $"{s.RangesDone}/{s.RangesTotal}"),
+                // Entire-SSTable streaming: SSTables received whole of those offered ("-" when none was offered).
+                s.FilesTotal > 0 ? string.Create(CultureInfo.InvariantCulture, $"{s.FilesDone}/{s.FilesTotal}") : "-",
                 StatusFormatter.Bytes(s.BytesDone),
                 s.MibPerSecond.ToString("0.0", CultureInfo.InvariantCulture),
                 s.State,

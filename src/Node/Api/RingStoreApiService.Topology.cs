@@ -42,6 +42,8 @@ public sealed partial class RingStoreApiService
             MibPerSecond = s.MiBPerSecond,
             State = s.State,
             KeyspaceTable = s.Tables,
+            FilesDone = s.FilesDone,
+            FilesTotal = s.FilesTotal,
         }));
         return Task.FromResult(response);
     }

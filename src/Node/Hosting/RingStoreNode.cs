@@ -217,6 +217,8 @@ public sealed partial class RingStoreNode : IAsyncDisposable
         Topology.Decommissioned += () => Left?.Invoke();
         Messaging.RegisterHandler(Verb.StreamPage, new StreamPageVerbHandler(Engine, Streams));
         Messaging.RegisterHandler(Verb.StreamPull, new StreamPullVerbHandler(streamer));
+        Messaging.RegisterHandler(Verb.StreamManifest, new StreamManifestVerbHandler(Engine));
+        Messaging.RegisterHandler(Verb.StreamFileChunk, new StreamFileChunkVerbHandler(Engine, Streams));
         Messaging.RegisterHandler(Verb.TopologyProbe, new TopologyProbeVerbHandler(() => Gossip.Current));
 
         await Messaging.StartAsync(new PeerAddress(Options.ListenAddress, Options.InternodePort), ct).ConfigureAwait(false);

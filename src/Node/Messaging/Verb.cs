@@ -47,6 +47,10 @@ public enum Verb : byte
     StreamPull = 51,
     /// <summary>Asks a node what role it sees an endpoint in (NORMAL, BOOT, LEAVING, REMOVING, ...).</summary>
     TopologyProbe = 52,
+    /// <summary>Starts a stream of one table on the source: flush, then list the SSTables that can go whole.</summary>
+    StreamManifest = 53,
+    /// <summary>A receiving node pulls one checksummed chunk of one component file of an SSTable streamed whole.</summary>
+    StreamFileChunk = 54,
 
     /// <summary>For tests and diagnostics only.</summary>
     Test = 250,

@@ -19,6 +19,10 @@ public sealed class RangeStreamer(StorageEngine engine, IMessagingService messag
 {
     public const long PageBytes = 4L << 20;
     public const long ImportBatchBytes = 4L << 20;
+    private readonly EntireSSTableStreamer _files = new(engine, messaging, throttle, pageTimeout, logger);
+
+    /// <summary>Pull SSTables lying entirely inside a range as files (default); false streams everything as rows.</summary>
+    public bool EntireSSTables { get; init; } = true;
 
     public async Task<StreamPullResponse> PullAsync(string operation, string source, IReadOnlyList<StreamItem> items,
         StreamProgressLog? progress, CancellationToken ct)
@@ -33,18 +37,27 @@ public sealed class RangeStreamer(StorageEngine engine, IMessagingService messag
         var batchItems = new List<StreamItem>();
         long batchBytes = 0;
         string? batchTable = null;
+        string? filesTable = null;
+        long[] excluded = [];
         try
         {
             foreach (StreamItem item in todo)
             {
                 if (batchTable is not null && batchTable != item.Table) await ImportBatchAsync().ConfigureAwait(false);
+                if (EntireSSTables && filesTable != item.Table)
+                {
+                    // A table's whole SSTables first: its ranges are marked done only after their row pages, below.
+                    filesTable = item.Table;
+                    excluded = await _files.TransferAsync(peer, item.Table, [.. todo.Where(i => i.Table == item.Table)], session, progress, ct)
+                        .ConfigureAwait(false);
+                }
                 batchTable = item.Table;
                 long start = item.StartExclusive;
                 byte[]? startKey = null, startClustering = null;
                 while (true)
                 {
                     var request = new StreamPageRequest(CoordinationMessageSerializer.CurrentVersion, item.Table, start, item.EndInclusive, PageBytes,
-                        startKey, startClustering);
+                        startKey, startClustering, excluded);
                     Response response = await messaging.SendRequestAsync(peer, Verb.StreamPage, CoordinationMessageSerializer.Serialize(request), pageTimeout, ct)
                         .ConfigureAwait(false);
                     var page = CoordinationMessageSerializer.Deserialize<StreamPageResponse>(response.Payload);

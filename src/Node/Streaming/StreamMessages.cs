@@ -8,6 +8,7 @@ namespace RingStore.Node.Streaming;
 /// stream is paced by the receiver's throttle and resumes from the last position it stored. With
 /// <see cref="StartKey"/> set the page starts after that partition (token StartExclusive), or after its row
 /// <see cref="StartClustering"/>: a page may end inside a partition larger than a page.
+/// <see cref="ExcludeGenerations"/>: the source's SSTables the receiver already holds whole (entire-SSTable streaming).
 /// </summary>
 [MessagePackObject]
 public sealed record StreamPageRequest(
@@ -17,7 +18,8 @@ public sealed record StreamPageRequest(
     [property: Key(3)] long EndInclusive,
     [property: Key(4)] long MaxBytes,
     [property: Key(5)] byte[]? StartKey = null,
-    [property: Key(6)] byte[]? StartClustering = null);
+    [property: Key(6)] byte[]? StartClustering = null,
+    [property: Key(7)] long[]? ExcludeGenerations = null);
 
 /// <summary>
 /// Partitions (MergedPartitionDataCodec encoding, tombstones and TTLs included) and where to resume: after partition

@@ -21,7 +21,8 @@ public sealed class StreamPageVerbHandler(StorageEngine engine, StreamRegistry r
             throw new FormatException($"stream range ({request.StartExclusive}, {request.EndInclusive}] must not wrap");
         long maxBytes = Math.Clamp(request.MaxBytes, 1, MaxPageBytes);
         var after = new RangePosition(new Token(request.StartExclusive), request.StartKey, request.StartKey is null ? null : request.StartClustering);
-        TokenRangePage page = engine.ReadTokenRangePage(request.Table, after, new Token(request.EndInclusive), int.MaxValue, maxBytes);
+        TokenRangePage page = engine.ReadTokenRangePage(request.Table, after, new Token(request.EndInclusive), int.MaxValue, maxBytes,
+            request.ExcludeGenerations is { Length: > 0 } exclude ? exclude.ToHashSet() : null);
         byte[][] partitions = [.. page.Partitions.Select(p => MergedPartitionDataCodec.Serialize(p))];
         registry.RecordSent(sender.ToString(), partitions.Sum(p => (long)p.Length), partitions.Length);
         var response = new StreamPageResponse(CoordinationMessageSerializer.CurrentVersion, partitions,

@@ -6,7 +6,8 @@ namespace RingStore.Node.Streaming;
 
 /// <summary>
 /// The ranges a resumable operation (bootstrap, replace) has finished receiving, one line per (table, range),
-/// appended and fsynced after the range's last SSTable is in the live set. A restarted bootstrap skips what is
+/// appended and fsynced after the range's last SSTable is in the live set; and the source SSTables received whole
+/// (entire-SSTable streaming), one line each once installed. A restarted bootstrap skips what is
 /// listed, so it streams only what it had not finished (ScyllaDB's repair-based node operations resume like this;
 /// Cassandra's streaming starts over). A torn last line is ignored: that range is simply streamed again.
 /// </summary>
@@ -53,13 +54,15 @@ public sealed class StreamProgressLog : IDisposable
         return new StreamProgressLog(file, done);
     }
 
-    public int CompletedCount => _done.Count;
+    /// <summary>Ranges completed (SSTables received whole are not counted).</summary>
+    public int CompletedCount => _done.Count(k => !k.StartsWith("file|", StringComparison.Ordinal));
 
     public bool IsDone(StreamItem item) => _done.Contains(Key(item));
 
-    public void MarkDone(StreamItem item)
+    public void MarkDone(StreamItem item) => Append(Key(item));
+
+    private void Append(string key)
     {
-        string key = Key(item);
         lock (_done)
         {
             if (!_done.Add(key)) return;
@@ -68,6 +71,18 @@ public sealed class StreamProgressLog : IDisposable
             _file.Flush(flushToDisk: true);
         }
     }
+
+    /// <summary>
+    /// Whether source SSTable <paramref name="generation"/> of <paramref name="table"/> on <paramref name="source"/> was
+    /// received whole and installed (its range may not be complete yet: a resumed stream must neither send it again
+    /// nor send its rows).
+    /// </summary>
+    public bool IsFileDone(string table, string source, long generation) => _done.Contains(FileKey(table, source, generation));
+
+    public void MarkFileDone(string table, string source, long generation) => Append(FileKey(table, source, generation));
+
+    private static string FileKey(string table, string source, long generation) =>
+        string.Create(CultureInfo.InvariantCulture, $"file|{table}|{source}|{generation};");
 
     public static void Delete(string path)
     {

@@ -32,6 +32,21 @@ public sealed class StreamSession(string operation, string peer, string directio
 
     public void RangeDone() => Interlocked.Increment(ref _rangesDone);
 
+    private long _filesTotal;
+    private long _filesDone;
+
+    /// <summary>SSTables offered whole (entire-SSTable streaming) and those received and installed.</summary>
+    public long FilesTotal => Interlocked.Read(ref _filesTotal);
+    public long FilesDone => Interlocked.Read(ref _filesDone);
+
+    public void AddFilesOffered(int count) => Interlocked.Add(ref _filesTotal, count);
+
+    public void FileDone(long partitions)
+    {
+        Interlocked.Increment(ref _filesDone);
+        Interlocked.Add(ref _partitions, partitions);
+    }
+
     public void Finish(string? failure)
     {
         _clock.Stop();

@@ -23,7 +23,7 @@ namespace RingStore.Storage.Engine;
 /// memtables and SSTables. A background loop flushes switched memtables, releases commit-log space
 /// and runs compactions.
 /// </summary>
-public sealed class StorageEngine : IAsyncDisposable
+public sealed partial class StorageEngine : IAsyncDisposable
 {
     private readonly StorageEngineOptions _options;
     private readonly IStorageFileSystem _fs;
@@ -366,7 +366,11 @@ public sealed class StorageEngine : IAsyncDisposable
     /// that partition with a clustering slice (the row index finds the row; earlier rows are not read again).
     /// Used by range-read replicas and by streaming.
     /// </summary>
-    public TokenRangePage ReadTokenRangePage(string table, RangePosition after, Token endInclusive, int maxRows, long maxBytes)
+    /// <remarks><paramref name="excludeGenerations"/>: SSTables the receiver got whole (entire-SSTable streaming) are not
+    /// sent again as rows. (A page resumed inside a partition reads that partition from every SSTable: rows of an
+    /// excluded one may then come again, which the receiver's merge makes harmless.)</remarks>
+    public TokenRangePage ReadTokenRangePage(string table, RangePosition after, Token endInclusive, int maxRows, long maxBytes,
+        IReadOnlySet<long>? excludeGenerations = null)
     {
         ArgumentNullException.ThrowIfNull(after);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxRows);
@@ -389,7 +393,7 @@ public sealed class StorageEngine : IAsyncDisposable
             // A partition position starts the scan at its token; the partitions up to it are skipped by header.
             var from = after.Key is null || after.Token.Value == long.MinValue ? after.Token : new Token(after.Token.Value - 1);
             // Leaving the loop early disposes the merged scan (and every SSTable and memtable stream under it).
-            foreach (var p in store.ScanTokenRange(from, endInclusive, acquired))
+            foreach (var p in store.ScanTokenRange(from, endInclusive, acquired, excludeGenerations))
             {
                 if (after.Key is not null && after.ComparePartition(p.Token, p.Key) <= 0) continue;
                 if (!pager.TryAdd(Counted(p))) break;

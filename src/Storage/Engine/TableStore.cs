@@ -316,12 +316,14 @@ public sealed class TableStore : IDisposable
     }
 
     /// <summary>Scans partitions with start &lt; token &lt;= end (no wrap-around; callers split wrapping ranges).</summary>
-    public IEnumerable<MergedPartition> ScanTokenRange(Token startExclusive, Token endInclusive, List<SSTableReader> acquired)
+    public IEnumerable<MergedPartition> ScanTokenRange(Token startExclusive, Token endInclusive, List<SSTableReader> acquired,
+        IReadOnlySet<long>? excludeGenerations = null)
     {
         var view = AcquireView(acquired);
         var streams = new List<IEnumerator<PartitionSnapshot>>();
         foreach (var sst in view.SSTables)
         {
+            if (excludeGenerations is not null && excludeGenerations.Contains(sst.Generation)) continue;
             if (sst.Statistics.MaxToken <= startExclusive || sst.Statistics.MinToken > endInclusive) continue;
             streams.Add(sst.Scan(startExclusive, endInclusive)
                 .Select(p => new PartitionSnapshot(p.Key, p.Token, p.PartitionDeletion, p.RangeTombstones, p.Rows)).GetEnumerator());

@@ -101,11 +101,21 @@ public sealed class SSTableReader : IDisposable
 
     internal long IndexBlocksAccessed => _index.File.BlocksAccessed;
 
-    public static SSTableReader Open(IStorageFileSystem fs, string directory, long generation)
+    public static SSTableReader Open(IStorageFileSystem fs, string directory, long generation) =>
+        Open(fs, directory, generation, requireToc: true);
+
+    /// <summary>
+    /// Opens the components of a generation whose TOC is not written yet (a streamed SSTable is verified before its
+    /// commit point, so a crash never leaves an unverified SSTable that opens at restart).
+    /// </summary>
+    internal static SSTableReader OpenWithoutToc(IStorageFileSystem fs, string directory, long generation) =>
+        Open(fs, directory, generation, requireToc: false);
+
+    private static SSTableReader Open(IStorageFileSystem fs, string directory, long generation, bool requireToc)
     {
         ArgumentNullException.ThrowIfNull(fs);
         string tocPath = SSTableFileNames.PathOf(directory, generation, SSTableComponent.Toc);
-        ValidateToc(fs, tocPath, generation);
+        if (requireToc) ValidateToc(fs, tocPath, generation);
         string Path(SSTableComponent c) => SSTableFileNames.PathOf(directory, generation, c);
 
         var statistics = SSTableStatistics.Deserialize(
@@ -116,7 +126,8 @@ public sealed class SSTableReader : IDisposable
         var filter = BloomFilter.Deserialize(filterBody, (int)hashCount, Path(SSTableComponent.Filter));
 
         long size = 0;
-        foreach (var c in Enum.GetValues<SSTableComponent>()) size += fs.GetLength(Path(c));
+        foreach (var c in Enum.GetValues<SSTableComponent>())
+            if (requireToc || c != SSTableComponent.Toc) size += fs.GetLength(Path(c));
 
         ChecksummedBlockFile? data = null, index = null;
         try
