@@ -104,7 +104,7 @@ internal static class PartitionRowReader
     public static IEnumerable<Row> Rows(ChecksummedBlockFile data, IndexEntry entry, long firstRowPosition,
         ClusteringSlice slice, bool reversed, BlockCursor.Block headerBlock = default)
     {
-        if (entry.RowIndex.Length == 0)
+        if (entry.RowIndex.Count == 0)
             return reversed ? SmallReversed(data, firstRowPosition, slice, headerBlock) : Forward(data, firstRowPosition, slice, headerBlock);
         return reversed ? IndexedReversed(data, entry, slice, headerBlock) : IndexedForward(data, entry, firstRowPosition, slice, headerBlock);
     }
@@ -125,29 +125,33 @@ internal static class PartitionRowReader
     private static IEnumerable<Row> IndexedForward(ChecksummedBlockFile data, IndexEntry entry, long firstRowPosition, ClusteringSlice slice,
         BlockCursor.Block warm)
     {
-        var index = entry.RowIndex;
+        // Entries are read on demand (version 2 Index): the search touches O(log n) of them.
+        var index = entry.RowIndex.OpenReader();
+        int count = entry.RowIndex.Count;
         // First stretch whose last key passes the start bound: every earlier row fails it.
-        int lo = 0, hi = index.Length - 1, first = index.Length;
+        int lo = 0, hi = count - 1, first = count;
+        long firstOffset = 0;
         while (lo <= hi)
         {
             int mid = (lo + hi) >>> 1;
-            if (slice.Start.AdmitsAsStart(index[mid].LastClustering)) { first = mid; hi = mid - 1; }
+            var e = index.Get(mid);
+            if (slice.Start.AdmitsAsStart(e.LastClustering)) { first = mid; firstOffset = e.Offset; hi = mid - 1; }
             else lo = mid + 1;
         }
-        if (first == index.Length) yield break;
-        long position = first == 0 ? firstRowPosition : entry.DataPosition + index[first].Offset;
+        if (first == count) yield break;
+        long position = first == 0 ? firstRowPosition : entry.DataPosition + firstOffset;
         foreach (var row in Forward(data, position, slice, warm)) yield return row;
     }
 
     private static IEnumerable<Row> IndexedReversed(ChecksummedBlockFile data, IndexEntry entry, ClusteringSlice slice, BlockCursor.Block warm)
     {
-        var index = entry.RowIndex;
+        var index = entry.RowIndex.OpenReader();
         // Last stretch whose first key passes the end bound: every later row fails it.
-        int lo = 0, hi = index.Length - 1, last = -1;
+        int lo = 0, hi = entry.RowIndex.Count - 1, last = -1;
         while (lo <= hi)
         {
             int mid = (lo + hi) >>> 1;
-            if (slice.End.AdmitsAsEnd(index[mid].FirstClustering)) { last = mid; lo = mid + 1; }
+            if (slice.End.AdmitsAsEnd(index.Get(mid).FirstClustering)) { last = mid; lo = mid + 1; }
             else hi = mid - 1;
         }
         if (last < 0) yield break;
@@ -157,7 +161,8 @@ internal static class PartitionRowReader
         for (int s = last; s >= 0; s--)
         {
             stretch.Clear();
-            long start = entry.DataPosition + index[s].Offset, end = start + index[s].Length;
+            var stretchEntry = index.Get(s);
+            long start = entry.DataPosition + stretchEntry.Offset, end = start + stretchEntry.Length;
             cursor.Position = start;
             while (cursor.Position < end)
                 stretch.Add(ReadRow(cursor, ref scratch) ?? throw cursor.Corrupt("partition ends inside a row index stretch"));
