@@ -225,8 +225,7 @@ public sealed class StorageEngine : IAsyncDisposable
         var acquired = new List<SSTableReader>();
         try
         {
-            var slice = query.EffectiveSlice();
-            var merged = table.ReadPartition(query.PartitionKey, slice, query.Reversed, acquired);
+            var merged = table.ReadPartition(query.PartitionKey, query.EffectiveSlices(), query.Reversed, acquired);
             var rows = new List<Row>();
             byte[]? paging = null;
             if (merged is not null)
@@ -263,7 +262,7 @@ public sealed class StorageEngine : IAsyncDisposable
         var acquired = new List<SSTableReader>();
         try
         {
-            var merged = table.ReadPartition(query.PartitionKey, query.EffectiveSlice(), query.Reversed, acquired);
+            var merged = table.ReadPartition(query.PartitionKey, query.EffectiveSlices(), query.Reversed, acquired);
             if (merged is null) return null;
             var rows = new List<Row>();
             int live = 0;

@@ -188,7 +188,13 @@ internal sealed class MemtablePartition
     /// in-order partition also finds its start by binary search). In the tree shape the references to the slice's rows
     /// are copied under the lock (the tree changes in place), but none is decoded until read.
     /// </summary>
-    public PartitionSnapshot Snapshot(ClusteringSlice slice, bool reversed)
+    public PartitionSnapshot Snapshot(ClusteringSlice slice, bool reversed) => Snapshot([slice], reversed);
+
+    /// <summary>
+    /// <see cref="Snapshot(ClusteringSlice, bool)"/> of several slices, sorted by start and disjoint: one consistent
+    /// snapshot, rows in clustering order across the slices (backwards when reversed).
+    /// </summary>
+    public PartitionSnapshot Snapshot(IReadOnlyList<ClusteringSlice> slices, bool reversed)
     {
         DeletionTime deletion;
         RangeTombstone[] tombstones;
@@ -198,8 +204,8 @@ internal sealed class MemtablePartition
             deletion = _partitionDeletion;
             tombstones = _rangeTombstones.ToArray();
             rows = _ordered is null
-                ? DecodeLazily(SliceOfTree(_tree!, slice), reversed)
-                : SliceOfOrdered(_ordered.Items, _ordered.Count, slice, reversed);
+                ? DecodeLazily(SliceOfTree(_tree!, slices), reversed)
+                : SlicesOfOrdered(_ordered.Items, _ordered.Count, slices, reversed);
         }
         return new PartitionSnapshot(Key, Token, deletion, tombstones, rows);
     }
@@ -230,6 +236,13 @@ internal sealed class MemtablePartition
     /// enumerated. Entries below a captured count never change (<see cref="OrderedRowList"/>), so no lock is needed.
     /// Both bounds are found by binary search: admission by a start (end) bound is monotonic in the key.
     /// </summary>
+    private static IEnumerable<Row> SlicesOfOrdered(EncodedRowRef[] items, int count, IReadOnlyList<ClusteringSlice> slices, bool reversed)
+    {
+        for (int i = 0; i < slices.Count; i++)
+            foreach (var row in SliceOfOrdered(items, count, slices[reversed ? slices.Count - 1 - i : i], reversed))
+                yield return row;
+    }
+
     private static IEnumerable<Row> SliceOfOrdered(EncodedRowRef[] items, int count, ClusteringSlice slice, bool reversed)
     {
         int lo = 0, hi = count;
@@ -257,14 +270,16 @@ internal sealed class MemtablePartition
         for (int i = lo - 1; i >= first; i--) yield return items[i].Decode();
     }
 
-    private static EncodedRowRef[] SliceOfTree(SortedDictionary<byte[], EncodedRowRef> tree, ClusteringSlice slice)
+    /// <summary>One in-order walk of the tree collecting the rows of any of the sorted, disjoint slices.</summary>
+    private static EncodedRowRef[] SliceOfTree(SortedDictionary<byte[], EncodedRowRef> tree, IReadOnlyList<ClusteringSlice> slices)
     {
         var rows = new List<EncodedRowRef>();
+        int s = 0;
         foreach (var (key, row) in tree)
         {
-            if (!slice.Start.AdmitsAsStart(key)) continue;
-            if (!slice.End.AdmitsAsEnd(key)) break;
-            rows.Add(row);
+            while (s < slices.Count && !slices[s].End.AdmitsAsEnd(key)) s++;
+            if (s == slices.Count) break;
+            if (slices[s].Start.AdmitsAsStart(key)) rows.Add(row);
         }
         return [.. rows];
     }
