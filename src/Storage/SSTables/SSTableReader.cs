@@ -282,6 +282,11 @@ public sealed class SSTableReader : IDisposable
     private IEnumerable<Row> ConcatSlices(IndexEntry entry, long firstRow, IReadOnlyList<ClusteringSlice> slices, bool reversed,
         BlockCursor.Block headerBlock)
     {
+        if (!reversed)
+        {
+            foreach (var row in PartitionRowReader.ForwardSlices(_data, entry, firstRow, slices, headerBlock)) yield return row;
+            yield break;
+        }
         for (int i = 0; i < slices.Count; i++)
             foreach (var row in PartitionRowReader.Rows(_data, entry, firstRow, slices[reversed ? slices.Count - 1 - i : i], reversed, headerBlock))
                 yield return row;
