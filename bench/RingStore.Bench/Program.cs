@@ -21,6 +21,7 @@ public static class Program
                 "hot-partition" => HotPartitionScenario.Run(rest),
                 "cluster-plot" => ClusterPlotScenario.Run(rest),
                 "scale-out" => ScaleOutScenario.Run(rest),
+                "wide-partition" => WidePartitionScenario.Run(rest),
                 _ => Usage(scenario),
             };
         }
@@ -42,6 +43,7 @@ public static class Program
         Console.Error.WriteLine("  hot-partition [--nodes 5] [--exponents 0.8,1.0,1.2] [--duration 20] [--salt 8]   Zipfian load: per-node skew, the cluster's top partitions, then salted hot keys");
         Console.Error.WriteLine("  node-failure [--nodes 3|5] [--kill 1|2] [--partition] [--kill-at 10] [--restart-at 40] [--duration 60]   load at QUORUM while nodes fail and return");
         Console.Error.WriteLine("  scale-out [--data-mib 2048] [--stream-mib-per-sec 64] [--duration 30] [--rate R] [--json PATH] [--plots DIR]   a fourth node joins and an original node leaves under a paced QUORUM load");
+        Console.Error.WriteLine("  wide-partition [--rows 1000000] [--in-values 1000] [--slice-rows 100] [--samples 300] [--page-size 5000]   the storage engine in-process: wide-partition slice, paged read, COUNT, IN, peak RSS");
         Console.Error.WriteLine("  cluster-plot [--json bench/results/cluster/cluster.json]   throughput against p99 as concurrency grows, from the cluster scenario's JSON");
         return 2;
     }

@@ -9,12 +9,13 @@ using RingStore.Storage.Engine;
 namespace RingStore.Node.Cql;
 
 /// <summary>
-/// Pages through known partitions: a list of (partition, clustering slice) segments read in order, each through
+/// Pages through known partitions: a list of (partition, clustering slices) segments read in order, each through
 /// the single-partition read coordinator with its consistency level, read repair and paging state. Partitions
-/// come in the order of the IN list, slices in clustering order (backwards for a reversed read). Coordinator-side
+/// come in the order of the IN list; a partition's slices (IN on clustering values) are one multi-slice read, rows
+/// in clustering order across them (backwards for a reversed read). Coordinator-side
 /// filters (ALLOW FILTERING) drop rows after the read; the loop keeps reading until the page is full.
 /// </summary>
-public sealed class PartitionPager(ReadCoordinator reads, string keyspace, TableSchema table, IReadOnlyList<(byte[] Key, ClusteringSlice Slice)> segments,
+public sealed class PartitionPager(ReadCoordinator reads, string keyspace, TableSchema table, IReadOnlyList<(byte[] Key, IReadOnlyList<ClusteringSlice> Slices)> segments,
     bool reversed, RowFilter filter, ConsistencyLevel consistency) : IPager
 {
     public async Task<PageResult> ReadPageAsync(CqlPagingState? state, int wanted, CancellationToken ct, long maxBytes = long.MaxValue)
@@ -25,8 +26,10 @@ public sealed class PartitionPager(ReadCoordinator reads, string keyspace, Table
         byte[]? after = state?.Clustering;
         while (rows.Count < wanted && segment < segments.Count)
         {
-            var (key, slice) = segments[segment];
-            var query = new SliceQuery(table.FullName, key, slice, reversed, wanted - rows.Count, after);
+            var (key, slices) = segments[segment];
+            var query = slices.Count == 1
+                ? new SliceQuery(table.FullName, key, slices[0], reversed, wanted - rows.Count, after)
+                : SliceQuery.MultiSlice(table.FullName, key, slices, reversed, wanted - rows.Count, after);
             var result = await reads.ReadAsync(keyspace, query, consistency, ct).ConfigureAwait(false);
             var partitionKey = PartitionKeyCodec.Deserialize(table.PartitionKey, key);
             var token = Murmur3Partitioner.GetToken(key);

@@ -89,8 +89,8 @@ public sealed class SelectExecutor(RingStoreNode node)
             if (where.Regular.Count > 0 && !select.AllowFiltering) throw new InvalidRequestException(FilteringMessage);
             filtered.AddRange(where.Regular);
             filtered.AddRange(where.PartitionKeyRanges);
-            var ordered = reversed ? slices.Reverse().ToList() : slices;
-            var segments = keys.SelectMany(k => ordered.Select(s => (k, s))).ToList();
+            // One multi-slice read per partition (slices in stored order; a reversed read walks them backwards).
+            var segments = keys.Select(k => (k, slices)).ToList();
             return new PartitionPager(node.Reads, table.Keyspace, table, segments, reversed, RowFilter.Build(filtered, binder), request.Consistency);
         }
 

@@ -233,8 +233,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
         var acquired = new List<SSTableReader>();
         try
         {
-            var slice = query.EffectiveSlice();
-            var merged = table.ReadPartition(query.PartitionKey, slice, query.Reversed, acquired);
+            var merged = table.ReadPartition(query.PartitionKey, query.EffectiveSlices(), query.Reversed, acquired);
             var rows = new List<Row>();
             byte[]? paging = null;
             if (merged is not null)
@@ -282,7 +281,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
         var acquired = new List<SSTableReader>();
         try
         {
-            var merged = table.ReadPartition(query.PartitionKey, query.EffectiveSlice(), query.Reversed, acquired);
+            var merged = table.ReadPartition(query.PartitionKey, query.EffectiveSlices(), query.Reversed, acquired);
             if (merged is null) return null;
             var rows = new List<Row>();
             int live = 0;

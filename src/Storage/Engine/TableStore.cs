@@ -282,21 +282,26 @@ public sealed class TableStore : IDisposable
         }
     }
 
-    /// <summary>Reads one partition slice: every memtable plus the SSTables not excluded by bloom filter or metadata.</summary>
-    public MergedPartition? ReadPartition(byte[] partitionKey, ClusteringSlice slice, bool reversed, List<SSTableReader> acquired)
+    /// <summary>
+    /// Reads one partition's slices (sorted, disjoint; one pass through the merge whatever their number): every memtable
+    /// plus the SSTables not excluded by bloom filter or metadata.
+    /// </summary>
+    public MergedPartition? ReadPartition(byte[] partitionKey, IReadOnlyList<ClusteringSlice> slices, bool reversed, List<SSTableReader> acquired)
     {
+        if (slices.Count == 0) return null;
+        var hull = new ClusteringSlice(slices[0].Start, slices[^1].End);
         var view = AcquireView(acquired);
         var sources = new List<PartitionSnapshot>(4);
         var token = Murmur3Partitioner.GetToken(partitionKey);
         foreach (var sst in view.SSTables)
         {
-            if (!MayHold(sst, partitionKey, token, slice)) continue;
-            var p = sst.ReadPartition(partitionKey, slice, reversed);
+            if (!MayHold(sst, partitionKey, token, hull)) continue;
+            var p = sst.ReadPartition(partitionKey, slices, reversed);
             if (p is not null) sources.Add(new PartitionSnapshot(p.Key, p.Token, p.PartitionDeletion, p.RangeTombstones, p.Rows));
         }
         foreach (var m in view.Flushing)
-            if (m.Read(partitionKey, slice, reversed) is { } snap) sources.Add(snap);
-        if (view.Active.Read(partitionKey, slice, reversed) is { } active) sources.Add(active);
+            if (m.Read(partitionKey, slices, reversed) is { } snap) sources.Add(snap);
+        if (view.Active.Read(partitionKey, slices, reversed) is { } active) sources.Add(active);
         return PartitionMerger.Merge(sources, reversed);
     }
 

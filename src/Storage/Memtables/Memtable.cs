@@ -126,6 +126,10 @@ public sealed class Memtable
     public PartitionSnapshot? Read(byte[] partitionKey, ClusteringSlice slice, bool reversed) =>
         _partitions.TryGetValue(partitionKey, out var p) ? p.Snapshot(slice, reversed) : null;
 
+    /// <summary>Several sorted, disjoint slices of one partition, rows in order across them.</summary>
+    public PartitionSnapshot? Read(byte[] partitionKey, IReadOnlyList<ClusteringSlice> slices, bool reversed) =>
+        _partitions.TryGetValue(partitionKey, out var p) ? p.Snapshot(slices, reversed) : null;
+
     /// <summary>All partitions in (token, key) order, each a full snapshot; used by flush and range reads.</summary>
     public IEnumerable<PartitionSnapshot> ScanInTokenOrder()
     {

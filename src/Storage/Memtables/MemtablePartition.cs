@@ -25,7 +25,7 @@ internal sealed class MemtablePartition
 
     private readonly object _gate = new();
     private readonly MemtableArena _arena;
-    private List<EncodedRowRef>? _ordered = [];
+    private OrderedRowList? _ordered = new();
     private SortedDictionary<byte[], EncodedRowRef>? _tree;
     private readonly List<RangeTombstone> _rangeTombstones = [];
     private DeletionTime _partitionDeletion = DeletionTime.Live;
@@ -75,9 +75,9 @@ internal sealed class MemtablePartition
     }
 
     /// <summary>True when <paramref name="rows"/> are strictly ascending and all after the last row held.</summary>
-    private static bool AppendsInOrder(List<EncodedRowRef> held, IReadOnlyList<Row> rows)
+    private static bool AppendsInOrder(OrderedRowList held, IReadOnlyList<Row> rows)
     {
-        if (held.Count > 0 && held[^1].Clustering.SequenceCompareTo(rows[0].Clustering) >= 0) return false;
+        if (held.Count > 0 && held[held.Count - 1].Clustering.SequenceCompareTo(rows[0].Clustering) >= 0) return false;
         var comparer = ByteArrayComparer.Instance;
         for (int i = 1; i < rows.Count; i++)
             if (comparer.Compare(rows[i - 1].Clustering, rows[i].Clustering) >= 0) return false;
@@ -128,8 +128,10 @@ internal sealed class MemtablePartition
     {
         var tree = new SortedDictionary<byte[], EncodedRowRef>(ByteArrayComparer.Instance);
         long delta = 0;
-        foreach (var encodedRow in _ordered!)
+        var ordered = _ordered!;
+        for (int i = 0; i < ordered.Count; i++)
         {
+            var encodedRow = ordered[i];
             var key = encodedRow.Clustering.ToArray();
             tree.Add(key, encodedRow);
             delta += TreeNodeBytes - ListSlotBytes + key.Length;
@@ -180,22 +182,37 @@ internal sealed class MemtablePartition
         }
     }
 
-    /// <summary>A consistent copy of the rows in <paramref name="slice"/>, in the requested order.</summary>
-    public PartitionSnapshot Snapshot(ClusteringSlice slice, bool reversed)
+    /// <summary>
+    /// A consistent snapshot of the rows in <paramref name="slice"/>, in the requested order. Rows are decoded lazily,
+    /// as the read consumes them, so a slice cut short by its limit decodes only what it returns (a slice of an
+    /// in-order partition also finds its start by binary search). In the tree shape the references to the slice's rows
+    /// are copied under the lock (the tree changes in place), but none is decoded until read.
+    /// </summary>
+    public PartitionSnapshot Snapshot(ClusteringSlice slice, bool reversed) => Snapshot([slice], reversed);
+
+    /// <summary>
+    /// <see cref="Snapshot(ClusteringSlice, bool)"/> of several slices, sorted by start and disjoint: one consistent
+    /// snapshot, rows in clustering order across the slices (backwards when reversed).
+    /// </summary>
+    public PartitionSnapshot Snapshot(IReadOnlyList<ClusteringSlice> slices, bool reversed)
     {
-        EncodedRowRef[] encoded;
         DeletionTime deletion;
         RangeTombstone[] tombstones;
+        IEnumerable<Row> rows;
         lock (_gate)
         {
             deletion = _partitionDeletion;
             tombstones = _rangeTombstones.ToArray();
-            encoded = _ordered is null ? SliceOfTree(_tree!, slice) : SliceOfOrdered(_ordered, slice);
+            rows = _ordered is null
+                ? DecodeLazily(SliceOfTree(_tree!, slices), reversed)
+                : SlicesOfOrdered(_ordered.Items, _ordered.Count, slices, reversed);
         }
-        // Arena bytes never change once referenced, so decoding can happen outside the lock.
-        var decoded = new Row[encoded.Length];
-        for (int i = 0; i < encoded.Length; i++) decoded[reversed ? encoded.Length - 1 - i : i] = encoded[i].Decode();
-        return new PartitionSnapshot(Key, Token, deletion, tombstones, decoded);
+        return new PartitionSnapshot(Key, Token, deletion, tombstones, rows);
+    }
+
+    private static IEnumerable<Row> DecodeLazily(EncodedRowRef[] rows, bool reversed)
+    {
+        for (int i = 0; i < rows.Length; i++) yield return rows[reversed ? rows.Length - 1 - i : i].Decode();
     }
 
     /// <summary>
@@ -208,37 +225,61 @@ internal sealed class MemtablePartition
         {
             var rows = new ReadOnlyMemory<byte>[_ordered?.Count ?? _tree!.Count];
             int i = 0;
-            if (_ordered is not null) foreach (var row in _ordered) rows[i++] = row.Memory;
+            if (_ordered is not null) for (; i < _ordered.Count; i++) rows[i] = _ordered[i].Memory;
             else foreach (var row in _tree!.Values) rows[i++] = row.Memory;
             return new EncodedPartitionSnapshot(Key, Token, _partitionDeletion, _rangeTombstones.ToArray(), rows);
         }
     }
 
-    private static EncodedRowRef[] SliceOfOrdered(List<EncodedRowRef> ordered, ClusteringSlice slice)
+    /// <summary>
+    /// The rows of <paramref name="items"/>[0, <paramref name="count"/>) inside the slice, decoded one by one as they are
+    /// enumerated. Entries below a captured count never change (<see cref="OrderedRowList"/>), so no lock is needed.
+    /// Both bounds are found by binary search: admission by a start (end) bound is monotonic in the key.
+    /// </summary>
+    private static IEnumerable<Row> SlicesOfOrdered(EncodedRowRef[] items, int count, IReadOnlyList<ClusteringSlice> slices, bool reversed)
     {
-        // Binary search for the first row the start bound admits (admission is monotonic in the key).
-        int lo = 0, hi = ordered.Count;
+        for (int i = 0; i < slices.Count; i++)
+            foreach (var row in SliceOfOrdered(items, count, slices[reversed ? slices.Count - 1 - i : i], reversed))
+                yield return row;
+    }
+
+    private static IEnumerable<Row> SliceOfOrdered(EncodedRowRef[] items, int count, ClusteringSlice slice, bool reversed)
+    {
+        int lo = 0, hi = count;
         while (lo < hi)
         {
             int mid = (lo + hi) >>> 1;
-            if (slice.Start.AdmitsAsStart(ordered[mid].Clustering)) hi = mid;
+            if (slice.Start.AdmitsAsStart(items[mid].Clustering)) hi = mid;
             else lo = mid + 1;
         }
-        int end = lo;
-        while (end < ordered.Count && slice.End.AdmitsAsEnd(ordered[end].Clustering)) end++;
-        var result = new EncodedRowRef[end - lo];
-        ordered.CopyTo(lo, result, 0, result.Length);
-        return result;
+        int first = lo;
+        if (!reversed)
+        {
+            for (int i = first; i < count && slice.End.AdmitsAsEnd(items[i].Clustering); i++) yield return items[i].Decode();
+            yield break;
+        }
+        // One past the last row the end bound admits.
+        lo = first;
+        hi = count;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (slice.End.AdmitsAsEnd(items[mid].Clustering)) lo = mid + 1;
+            else hi = mid;
+        }
+        for (int i = lo - 1; i >= first; i--) yield return items[i].Decode();
     }
 
-    private static EncodedRowRef[] SliceOfTree(SortedDictionary<byte[], EncodedRowRef> tree, ClusteringSlice slice)
+    /// <summary>One in-order walk of the tree collecting the rows of any of the sorted, disjoint slices.</summary>
+    private static EncodedRowRef[] SliceOfTree(SortedDictionary<byte[], EncodedRowRef> tree, IReadOnlyList<ClusteringSlice> slices)
     {
         var rows = new List<EncodedRowRef>();
+        int s = 0;
         foreach (var (key, row) in tree)
         {
-            if (!slice.Start.AdmitsAsStart(key)) continue;
-            if (!slice.End.AdmitsAsEnd(key)) break;
-            rows.Add(row);
+            while (s < slices.Count && !slices[s].End.AdmitsAsEnd(key)) s++;
+            if (s == slices.Count) break;
+            if (slices[s].Start.AdmitsAsStart(key)) rows.Add(row);
         }
         return [.. rows];
     }

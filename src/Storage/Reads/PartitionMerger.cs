@@ -5,7 +5,8 @@ namespace RingStore.Storage.Reads;
 
 /// <summary>
 /// K-way merge of one partition's sources (memtables and SSTables), each already sliced and in the
-/// requested order. Pure: no I/O of its own beyond enumerating the sources it is given.
+/// requested order. Range tombstones are applied as the merge goes, by a <see cref="RangeTombstoneSweep"/> that keeps
+/// only the ones covering the current row. Pure: no I/O of its own beyond enumerating the sources it is given.
 /// </summary>
 public static class PartitionMerger
 {
@@ -31,6 +32,7 @@ public static class PartitionMerger
             : ByteArrayComparer.Instance;
         var queue = new PriorityQueue<IEnumerator<Row>, byte[]>(sources.Length, order);
         var open = new List<IEnumerator<Row>>(sources.Length);
+        var sweep = tombstones.Count == 0 ? null : new RangeTombstoneSweep(tombstones, reversed);
         try
         {
             foreach (var s in sources)
@@ -49,9 +51,7 @@ public static class PartitionMerger
                     merged = Reconcile.Rows(merged, other.Current);
                     if (other.MoveNext()) queue.Enqueue(other, other.Current.Clustering);
                 }
-                var shadow = partitionDeletion;
-                foreach (var rt in tombstones)
-                    if (rt.Covers(key)) shadow = DeletionTime.Max(shadow, rt.Deletion);
+                var shadow = tombstones.Count == 0 ? partitionDeletion : sweep!.ShadowOf(key, partitionDeletion);
                 var kept = Reconcile.ApplyDeletion(merged, shadow);
                 if (kept is not null) yield return kept;
             }

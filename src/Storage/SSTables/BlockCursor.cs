@@ -40,6 +40,10 @@ internal sealed class BlockCursor : IDisposable
 
     public string Path => _file.Path;
 
+    public ChecksummedBlockFile File => _file;
+
+    public long LogicalLength => _file.LogicalLength;
+
     public bool AtEnd => Position >= _file.LogicalLength;
 
     public byte ReadByte()

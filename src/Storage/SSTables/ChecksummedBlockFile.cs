@@ -65,7 +65,7 @@ internal sealed class ChecksummedBlockFile : IDisposable
         if (file.Length < FileHeader.SizeBytes)
             throw new CorruptSSTableException(file.Path, 0, "file is shorter than its header");
         file.ReadExactlyAt(0, header);
-        int blockSize = (int)FileHeader.Read(header, magic, file.Path);
+        int blockSize = (int)FileHeader.Read(header, magic, file.Path, out ushort version);
         if (blockSize <= 0) throw new CorruptSSTableException(file.Path, 8, $"invalid block size {blockSize}");
         long body = file.Length - FileHeader.SizeBytes;
         long stride = (long)blockSize + ChecksummedBlockWriter.ChecksumBytes;
@@ -74,8 +74,11 @@ internal sealed class ChecksummedBlockFile : IDisposable
         if (tail is > 0 and <= ChecksummedBlockWriter.ChecksumBytes)
             throw new CorruptSSTableException(file.Path, file.Length - tail, "torn last block");
         long logical = fullBlocks * blockSize + (tail > 0 ? tail - ChecksummedBlockWriter.ChecksumBytes : 0);
-        return new ChecksummedBlockFile(file, blockSize, logical, cacheBlocks);
+        return new ChecksummedBlockFile(file, blockSize, logical, cacheBlocks) { FormatVersion = version };
     }
+
+    /// <summary>The format version in the file's header (Index files: 1 or 2).</summary>
+    public ushort FormatVersion { get; private init; } = FileHeader.CurrentVersion;
 
     public long BlockCount => (LogicalLength + BlockSize - 1) / BlockSize;
 

@@ -24,13 +24,14 @@ internal sealed class ChecksummedBlockWriter : IDisposable
     private long _unsyncedBytes;
 
     /// <param name="trickleSyncBytes">fsync after every this many bytes written; 0 syncs only in <see cref="Complete"/>.</param>
-    public ChecksummedBlockWriter(IWritableFile file, uint magic, int blockSize, long trickleSyncBytes = 0)
+    /// <param name="version">format version for the header; 0: the one this build writes for <paramref name="magic"/>.</param>
+    public ChecksummedBlockWriter(IWritableFile file, uint magic, int blockSize, long trickleSyncBytes = 0, ushort version = 0)
     {
         _file = file;
         _trickleSyncBytes = trickleSyncBytes;
         _block = new byte[ChecksumBytes + blockSize];
         Span<byte> header = stackalloc byte[FileHeader.SizeBytes];
-        FileHeader.Write(header, magic, (uint)blockSize);
+        FileHeader.Write(header, magic, (uint)blockSize, version);
         try
         {
             _file.Write(header);

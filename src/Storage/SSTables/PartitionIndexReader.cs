@@ -5,6 +5,8 @@ namespace RingStore.Storage.SSTables;
 /// <summary>
 /// Finds partitions through the in-memory <see cref="IndexSummary"/> and the on-disk Index: a
 /// point lookup reads at most one summary interval of Index entries (usually one or two blocks).
+/// Entries passed over are skipped by their length after their key and token; the match is decoded without its
+/// row index when the file is version 2 (<see cref="OnDiskRowIndex"/> reads it on demand).
 /// Thread-safe: every call uses its own cursor.
 /// </summary>
 internal sealed class PartitionIndexReader(ChecksummedBlockFile index, IndexSummary summary)
@@ -19,19 +21,13 @@ internal sealed class PartitionIndexReader(ChecksummedBlockFile index, IndexSumm
         byte[] scratch = new byte[256];
         for (int i = 0; i < summary.Interval && !cursor.AtEnd; i++)
         {
-            // Only the key and token of the entries passed over are looked at; the match alone is decoded.
-            long at = cursor.Position;
-            var record = cursor.ReadRecord(ref scratch, int.MaxValue);
-            int c;
-            try
+            int c = 0;
+            var entry = IndexEntry.Read(cursor, ref scratch, index.FormatVersion, (t, k) =>
             {
-                c = IndexEntry.CompareTo(record, token, key);
-            }
-            catch (FormatException e)
-            {
-                throw cursor.Corrupt(at, "malformed index entry", e);
-            }
-            if (c == 0) return Decode(record, cursor, at);
+                c = IndexEntry.Compare(t, k, token, key);
+                return c == 0;
+            });
+            if (entry is not null) return entry;
             if (c > 0) return null;
         }
         return null;
@@ -48,28 +44,10 @@ internal sealed class PartitionIndexReader(ChecksummedBlockFile index, IndexSumm
         byte[] scratch = new byte[256];
         while (!cursor.AtEnd)
         {
-            var entry = ReadEntry(cursor, ref scratch);
+            var entry = IndexEntry.Read(cursor, ref scratch, index.FormatVersion, static (_, _) => true)!;
             if (entry.Token <= startExclusive) continue;
             if (entry.Token > endInclusive) yield break;
             yield return entry;
-        }
-    }
-
-    private static IndexEntry ReadEntry(BlockCursor cursor, ref byte[] scratch)
-    {
-        long at = cursor.Position;
-        return Decode(cursor.ReadRecord(ref scratch, int.MaxValue), cursor, at);
-    }
-
-    private static IndexEntry Decode(ReadOnlySpan<byte> record, BlockCursor cursor, long at)
-    {
-        try
-        {
-            return IndexEntry.Deserialize(record);
-        }
-        catch (FormatException e)
-        {
-            throw cursor.Corrupt(at, "malformed index entry", e);
         }
     }
 }

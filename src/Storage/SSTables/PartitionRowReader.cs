@@ -45,14 +45,19 @@ internal static class PartitionRowReader
 
     /// <summary>
     /// The next row of the partition that <paramref name="slice"/> admits, skipping rows before its start without
-    /// decoding them (only their clustering key is looked at); null at the partition's end or past the slice's end.
+    /// decoding them (only their clustering key is looked at); null at the partition's end or past the slice's end, with
+    /// the cursor put back before the row that ended the slice (the next slice of a multi-slice read may want it).
     /// </summary>
     public static Row? NextInSlice(BlockCursor cursor, ref byte[] scratch, ClusteringSlice slice)
     {
         while (true)
         {
             long at = cursor.Position;
-            if (ReadRowLength(cursor) is not { } length) return null;
+            if (ReadRowLength(cursor) is not { } length)
+            {
+                cursor.Position = at; // stay on the end marker: a later slice of the same read must stop there too
+                return null;
+            }
             var bytes = cursor.ReadSpan(length, ref scratch);
             int clusteringStart, clusteringLength;
             try
@@ -68,7 +73,11 @@ internal static class PartitionRowReader
                 throw cursor.Corrupt(at, "malformed row", e);
             }
             var clustering = bytes.Slice(clusteringStart, clusteringLength);
-            if (!slice.End.AdmitsAsEnd(clustering)) return null;
+            if (!slice.End.AdmitsAsEnd(clustering))
+            {
+                cursor.Position = at;
+                return null;
+            }
             if (slice.Start.AdmitsAsStart(clustering)) return Decode(cursor, at, bytes);
         }
     }
@@ -104,9 +113,46 @@ internal static class PartitionRowReader
     public static IEnumerable<Row> Rows(ChecksummedBlockFile data, IndexEntry entry, long firstRowPosition,
         ClusteringSlice slice, bool reversed, BlockCursor.Block headerBlock = default)
     {
-        if (entry.RowIndex.Length == 0)
+        if (entry.RowIndex.Count == 0)
             return reversed ? SmallReversed(data, firstRowPosition, slice, headerBlock) : Forward(data, firstRowPosition, slice, headerBlock);
         return reversed ? IndexedReversed(data, entry, slice, headerBlock) : IndexedForward(data, entry, firstRowPosition, slice, headerBlock);
+    }
+
+    /// <summary>
+    /// Forward rows of several sorted, disjoint slices in one pass: one Data cursor and one row-index reader for all of
+    /// them. Each slice's start is searched in the row index only from the stretch the previous slice started in, and the
+    /// cursor seeks forward only (when the slice starts in a later stretch); otherwise it goes on reading where the
+    /// previous slice stopped, so IN with many nearby values reads each Data block once.
+    /// </summary>
+    public static IEnumerable<Row> ForwardSlices(ChecksummedBlockFile data, IndexEntry entry, long firstRowPosition,
+        IReadOnlyList<ClusteringSlice> slices, BlockCursor.Block warm)
+    {
+        using var cursor = new BlockCursor(data, firstRowPosition, warm);
+        byte[] scratch = new byte[256];
+        int count = entry.RowIndex.Count;
+        var index = count > 0 ? entry.RowIndex.OpenReader() : null;
+        int searchFrom = 0;
+        foreach (var slice in slices)
+        {
+            if (index is not null)
+            {
+                int lo = searchFrom, hi = count - 1, first = count;
+                long firstOffset = 0;
+                while (lo <= hi)
+                {
+                    int mid = (lo + hi) >>> 1;
+                    var e = index.Get(mid);
+                    if (slice.Start.AdmitsAsStart(e.LastClustering)) { first = mid; firstOffset = e.Offset; hi = mid - 1; }
+                    else lo = mid + 1;
+                }
+                if (first == count) yield break; // every row is before this slice, so before every later one too
+                searchFrom = first;
+                long position = first == 0 ? firstRowPosition : entry.DataPosition + firstOffset;
+                // Rows between the stretch's start and the cursor were before the previous slice's end: not this slice's.
+                if (position > cursor.Position) cursor.Position = position;
+            }
+            while (NextInSlice(cursor, ref scratch, slice) is { } row) yield return row;
+        }
     }
 
     private static IEnumerable<Row> Forward(ChecksummedBlockFile data, long position, ClusteringSlice slice, BlockCursor.Block warm)
@@ -125,29 +171,33 @@ internal static class PartitionRowReader
     private static IEnumerable<Row> IndexedForward(ChecksummedBlockFile data, IndexEntry entry, long firstRowPosition, ClusteringSlice slice,
         BlockCursor.Block warm)
     {
-        var index = entry.RowIndex;
+        // Entries are read on demand (version 2 Index): the search touches O(log n) of them.
+        var index = entry.RowIndex.OpenReader();
+        int count = entry.RowIndex.Count;
         // First stretch whose last key passes the start bound: every earlier row fails it.
-        int lo = 0, hi = index.Length - 1, first = index.Length;
+        int lo = 0, hi = count - 1, first = count;
+        long firstOffset = 0;
         while (lo <= hi)
         {
             int mid = (lo + hi) >>> 1;
-            if (slice.Start.AdmitsAsStart(index[mid].LastClustering)) { first = mid; hi = mid - 1; }
+            var e = index.Get(mid);
+            if (slice.Start.AdmitsAsStart(e.LastClustering)) { first = mid; firstOffset = e.Offset; hi = mid - 1; }
             else lo = mid + 1;
         }
-        if (first == index.Length) yield break;
-        long position = first == 0 ? firstRowPosition : entry.DataPosition + index[first].Offset;
+        if (first == count) yield break;
+        long position = first == 0 ? firstRowPosition : entry.DataPosition + firstOffset;
         foreach (var row in Forward(data, position, slice, warm)) yield return row;
     }
 
     private static IEnumerable<Row> IndexedReversed(ChecksummedBlockFile data, IndexEntry entry, ClusteringSlice slice, BlockCursor.Block warm)
     {
-        var index = entry.RowIndex;
+        var index = entry.RowIndex.OpenReader();
         // Last stretch whose first key passes the end bound: every later row fails it.
-        int lo = 0, hi = index.Length - 1, last = -1;
+        int lo = 0, hi = entry.RowIndex.Count - 1, last = -1;
         while (lo <= hi)
         {
             int mid = (lo + hi) >>> 1;
-            if (slice.End.AdmitsAsEnd(index[mid].FirstClustering)) { last = mid; lo = mid + 1; }
+            if (slice.End.AdmitsAsEnd(index.Get(mid).FirstClustering)) { last = mid; lo = mid + 1; }
             else hi = mid - 1;
         }
         if (last < 0) yield break;
@@ -157,7 +207,8 @@ internal static class PartitionRowReader
         for (int s = last; s >= 0; s--)
         {
             stretch.Clear();
-            long start = entry.DataPosition + index[s].Offset, end = start + index[s].Length;
+            var stretchEntry = index.Get(s);
+            long start = entry.DataPosition + stretchEntry.Offset, end = start + stretchEntry.Length;
             cursor.Position = start;
             while (cursor.Position < end)
                 stretch.Add(ReadRow(cursor, ref scratch) ?? throw cursor.Corrupt("partition ends inside a row index stretch"));

@@ -176,15 +176,23 @@ public sealed class SSTableReader : IDisposable
     /// The partition with its rows in <paramref name="slice"/> (read lazily, reversed on request),
     /// or null when this table has no such partition.
     /// </summary>
-    public SSTablePartition? ReadPartition(byte[] partitionKey, ClusteringSlice slice, bool reversed = false)
+    public SSTablePartition? ReadPartition(byte[] partitionKey, ClusteringSlice slice, bool reversed = false) =>
+        ReadPartition(partitionKey, [slice], reversed);
+
+    /// <summary>
+    /// The partition with its rows in any of <paramref name="slices"/> (sorted by start, disjoint), found once in the
+    /// Index; each slice then seeks through the row index, rows in order across the slices (backwards when reversed).
+    /// </summary>
+    public SSTablePartition? ReadPartition(byte[] partitionKey, IReadOnlyList<ClusteringSlice> slices, bool reversed = false)
     {
+        ArgumentNullException.ThrowIfNull(slices);
         ArgumentNullException.ThrowIfNull(partitionKey);
         if (!_filter.MayContain(partitionKey)) return null;
         var token = Murmur3Partitioner.GetToken(partitionKey);
         if (Statistics.PartitionCount == 0 || token < Statistics.MinToken || token > Statistics.MaxToken) return null;
         ThrowIfCorrupt("a read of a partition it may hold");
         var entry = _index.Find(token, partitionKey);
-        return entry is null ? null : ReadPartition(entry, slice, reversed);
+        return entry is null ? null : ReadPartition(entry, slices, reversed);
     }
 
     /// <summary>Partitions with token in (startExclusive, endInclusive], in (token, key) order, all rows forward.</summary>
@@ -193,7 +201,7 @@ public sealed class SSTableReader : IDisposable
         if (Statistics.PartitionCount > 0 && Statistics.MaxToken > startExclusive && Statistics.MinToken <= endInclusive)
             ThrowIfCorrupt("a scan of a token range it may hold");
         foreach (var entry in _index.Range(startExclusive, endInclusive))
-            yield return ReadPartition(entry, ClusteringSlice.All, reversed: false);
+            yield return ReadPartition(entry, [ClusteringSlice.All], reversed: false);
     }
 
     /// <summary>Every partition in order (for compaction and streaming).</summary>
@@ -262,7 +270,7 @@ public sealed class SSTableReader : IDisposable
         return errors;
     }
 
-    private SSTablePartition ReadPartition(IndexEntry entry, ClusteringSlice slice, bool reversed)
+    private SSTablePartition ReadPartition(IndexEntry entry, IReadOnlyList<ClusteringSlice> slices, bool reversed)
     {
         long firstRow;
         BlockCursor.Block headerBlock;
@@ -276,8 +284,23 @@ public sealed class SSTableReader : IDisposable
             if (!header.Key.AsSpan().SequenceEqual(entry.Key))
                 throw cursor.Corrupt(entry.DataPosition, "partition key in Data does not match the Index");
         }
-        var rows = PartitionRowReader.Rows(_data, entry, firstRow, slice, reversed, headerBlock);
+        var rows = slices.Count == 1
+            ? PartitionRowReader.Rows(_data, entry, firstRow, slices[0], reversed, headerBlock)
+            : ConcatSlices(entry, firstRow, slices, reversed, headerBlock);
         return new SSTablePartition(entry.Key, entry.Token, header.Deletion, header.RangeTombstones, rows);
+    }
+
+    private IEnumerable<Row> ConcatSlices(IndexEntry entry, long firstRow, IReadOnlyList<ClusteringSlice> slices, bool reversed,
+        BlockCursor.Block headerBlock)
+    {
+        if (!reversed)
+        {
+            foreach (var row in PartitionRowReader.ForwardSlices(_data, entry, firstRow, slices, headerBlock)) yield return row;
+            yield break;
+        }
+        for (int i = 0; i < slices.Count; i++)
+            foreach (var row in PartitionRowReader.Rows(_data, entry, firstRow, slices[reversed ? slices.Count - 1 - i : i], reversed, headerBlock))
+                yield return row;
     }
 
     /// <summary>Takes a reference; false once the reader has been fully released (pick a newer snapshot).</summary>

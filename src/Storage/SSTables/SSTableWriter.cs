@@ -72,7 +72,7 @@ public sealed class SSTableWriter : IDisposable
             data = new ChecksummedBlockWriter(fs.CreateForWrite(SSTableFileNames.TempPathOf(directory, generation, SSTableComponent.Data)),
                 FileHeader.DataMagic, options.BlockSizeBytes, options.TrickleSyncBytes);
             var index = new ChecksummedBlockWriter(fs.CreateForWrite(SSTableFileNames.TempPathOf(directory, generation, SSTableComponent.Index)),
-                FileHeader.IndexMagic, options.BlockSizeBytes, options.TrickleSyncBytes);
+                FileHeader.IndexMagic, options.BlockSizeBytes, options.TrickleSyncBytes, options.IndexFormatVersion);
             return new SSTableWriter(fs, directory, generation, options, data, index);
         }
         catch
@@ -138,7 +138,7 @@ public sealed class SSTableWriter : IDisposable
         _stats.OnPartitionEnd(partitionLength);
 
         // One stretch covers the whole partition: reading it whole is what the index would do anyway.
-        var rowIndex = _rowIndex.Count > 1 ? _rowIndex.ToArray() : [];
+        IReadOnlyList<RowIndexEntry> rowIndex = _rowIndex.Count > 1 ? _rowIndex : [];
         if (_partitionCount % _options.IndexSummaryInterval == 0)
         {
             _summaryKeys.Add(partitionKey);
@@ -146,7 +146,7 @@ public sealed class SSTableWriter : IDisposable
             _summaryPositions.Add(_index.Position);
         }
         _record.Clear();
-        new IndexEntry(partitionKey, token, partitionStart, partitionLength, rowIndex).Serialize(_record);
+        IndexEntry.Serialize(_record, partitionKey, token, partitionStart, partitionLength, rowIndex, _options.IndexFormatVersion);
         WriteVarUInt(_index, (ulong)_record.Length);
         _index.Write(_record.WrittenSpan);
 

@@ -33,8 +33,12 @@ public sealed record SSTableWriterOptions
     /// <summary>Every Nth Index entry is sampled into the in-memory Summary.</summary>
     public int IndexSummaryInterval { get; init; } = 128;
 
+    /// <summary>Index format to write: 2 (default, lazily read row index) or 1 (tests prove old files still read).</summary>
+    internal ushort IndexFormatVersion { get; init; } = FileHeader.IndexVersion;
+
     internal void Validate()
     {
+        if (IndexFormatVersion is < 1 or > FileHeader.IndexVersion) throw new ArgumentOutOfRangeException(nameof(IndexFormatVersion), IndexFormatVersion, "unknown Index format version");
         if (BloomFilterFpChance is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(BloomFilterFpChance), BloomFilterFpChance, "must be in (0, 1)");
         if (BlockSizeBytes is < 64 or > 16 * 1024 * 1024) throw new ArgumentOutOfRangeException(nameof(BlockSizeBytes), BlockSizeBytes, "must be in [64, 16 MiB]");
         if (RowIndexIntervalBytes < 1) throw new ArgumentOutOfRangeException(nameof(RowIndexIntervalBytes), RowIndexIntervalBytes, "must be positive");

@@ -50,6 +50,14 @@ public sealed class CqlSelectTests(CqlSelectTests.Data data) : IClassFixture<Cql
         Assert.Equal<object?>([1L, 2L], (await F.RunAsync($"SELECT ts {Partition1} ORDER BY ts ASC LIMIT 2")).Column(0));
         Assert.Equal<object?>([20L, 19L, 18L], (await F.RunAsync($"SELECT ts {Partition1} ORDER BY ts DESC LIMIT ?", values: [Int(3)])).Column(0));
         Assert.Equal<object?>([15L, 7L, 3L], (await F.RunAsync($"SELECT ts {Partition1} AND ts IN (3, 15, 7)")).Column(0));
+        // IN on clustering values is one multi-slice read: clustering order, reversed by ORDER BY, LIMIT across the values,
+        // and pages that resume inside the value list (from another coordinator each page).
+        Assert.Equal<object?>([3L, 7L, 15L], (await F.RunAsync($"SELECT ts {Partition1} AND ts IN (3, 15, 7, 99) ORDER BY ts ASC")).Column(0));
+        Assert.Equal<object?>([15L, 7L], (await F.RunAsync($"SELECT ts {Partition1} AND ts IN (3, 15, 7) LIMIT 2")).Column(0));
+        Assert.Equal([[3L, 7L], [9L, 15L], [18L]], await Pages($"SELECT ts {Partition1} AND ts IN (18, 3, 15, 9, 7) ORDER BY ts ASC", 2));
+        Assert.Equal([[18L, 15L], [9L]], await Pages($"SELECT ts {Partition1} AND ts IN (18, 3, 15, 9, 7) LIMIT 3", 2));
+        Assert.Equal(0L, (await F.RunAsync($"SELECT COUNT(*) {Partition1} AND ts IN (100, 200)")).Rows[0].Values[0].Bigint);
+        Assert.Equal(3L, (await F.RunAsync($"SELECT COUNT(*) {Partition1} AND ts IN (1, 2, 20, 200)")).Rows[0].Values[0].Bigint);
         Assert.Equal<object?>(["v7"], (await F.RunAsync($"SELECT v {Partition1} AND ts = 7", node: 2)).Column(0));
         var aliased = await F.RunAsync($"SELECT ts AS t, v {Partition1} LIMIT 1");
         Assert.Equal(["t", "v"], aliased.ColumnNames());
