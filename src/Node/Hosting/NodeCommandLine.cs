@@ -32,5 +32,7 @@ public static class NodeCommandLine
         ["--data-disk-warn-percent"] = "RingStore:DataDiskUsageWarnPercent",
         ["--data-disk-fail-percent"] = "RingStore:DataDiskUsageFailPercent",
         ["--max-hints-mib-per-host"] = "RingStore:MaxHintsSizePerHostMiB",
+        ["--memtable-space-mib"] = "RingStore:MemtableSpaceMiB",
+        ["--commitlog-total-space-mib"] = "RingStore:CommitLogTotalSpaceMiB",
     };
 }

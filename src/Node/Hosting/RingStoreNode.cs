@@ -139,6 +139,8 @@ public sealed partial class RingStoreNode : IAsyncDisposable
             MemtableFlushThresholdBytes = (long)Options.MemtableBudgetMiB << 20,
             MaxValueSizeBytes = (long)Options.MaxValueSizeMiB << 20,
             CompactionThroughputMiBPerSecond = Options.CompactionThroughputMiBPerSecond,
+            MemtableSpaceBytes = (long)Options.MemtableSpaceMiB << 20,
+            CommitLogTotalSpaceBytes = (long)Options.CommitLogTotalSpaceMiB << 20,
         }, Schema.Current.Tables, _loggerFactory, _time);
         Schema.Changed += ApplySchemaChangeToEngine;
         _diskFailures = new DiskFailureHandler(Options.DiskFailurePolicy, _logger, StopServingAsync, reason => Fatal?.Invoke(reason));
