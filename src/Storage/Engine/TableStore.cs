@@ -195,7 +195,7 @@ public sealed class TableStore : IDisposable
                     SignalFlushProgress();
                     continue;
                 }
-                var reader = await DedicatedThread.Run(() => WriteSSTable(memtable), ct).ConfigureAwait(false);
+                var reader = await DedicatedThread.Run(() => WriteSSTable(memtable, ct), ct).ConfigureAwait(false);
                 Swap(v => v with { Flushing = v.Flushing.Remove(memtable), SSTables = v.SSTables.Add(reader) });
                 memtable.ReleaseMemory();
                 SignalFlushProgress();
@@ -236,7 +236,7 @@ public sealed class TableStore : IDisposable
         }
     }
 
-    private SSTableReader WriteSSTable(Memtable memtable)
+    private SSTableReader WriteSSTable(Memtable memtable, CancellationToken ct)
     {
         long generation = AllocateGeneration();
         var writerOptions = new SSTableWriterOptions
@@ -254,7 +254,12 @@ public sealed class TableStore : IDisposable
             // Rows go from the arena to the file as the bytes they are (decoding them to objects and encoding them
             // again was most of a flush's CPU and garbage).
             foreach (var p in memtable.ScanEncodedInTokenOrder())
+            {
+                // Stopping the engine abandons a flush (its files are deleted below): the commit log still holds the
+                // memtable, so a stop need not wait for seconds of SSTable writing.
+                ct.ThrowIfCancellationRequested();
                 writer.AppendEncodedPartition(p.Key, p.PartitionDeletion, p.RangeTombstones, p.Rows);
+            }
             reader = writer.Finish();
         }
         catch
