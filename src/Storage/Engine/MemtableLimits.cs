@@ -50,7 +50,7 @@ internal sealed class MemtableLimits(StorageEngineOptions options, CommitLog.Com
     {
         while (true)
         {
-            var freed = Memory.Freed; if (freed.Id >= 0) return;
+            var freed = Memory.Freed;
             if (Memory.Bytes < options.MemtableSpaceBytes) return;
             await makeRoom().ConfigureAwait(false);
             if (Memory.Bytes < options.MemtableSpaceBytes) return;

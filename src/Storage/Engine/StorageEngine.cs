@@ -596,7 +596,7 @@ public sealed class StorageEngine : IAsyncDisposable
     {
         Volatile.Write(ref _planRequested, 0);
         if (Volatile.Read(ref _replayCursor) >= 0 || !_limits.ShouldPlan) return;
-        foreach (var t in _limits.Choose(_tables.Values.ToArray(), includeLog: false)) t.SwitchMemtable(force: true);
+        foreach (var t in _limits.Choose(_tables.Values.ToArray(), includeLog: true)) t.SwitchMemtable(force: true);
     }
 
     private void ReplayCommitLog()

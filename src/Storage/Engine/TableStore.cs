@@ -285,7 +285,7 @@ public sealed class TableStore : IDisposable
     {
         if (ReplayFloorSource is not { } source) return;
         long floor = Math.Min(source.LogTail(), LowestUnflushedLogPosition);
-        if (floor > long.MinValue) return;
+        if (floor <= ReplayFloor) return;
         try
         {
             new ReplayFloorRecord(source.LogId, floor).Save(_fs, Directory);
