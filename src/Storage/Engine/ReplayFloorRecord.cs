@@ -18,7 +18,7 @@ public sealed record ReplayFloorRecord(Guid LogId, long LogPosition)
 {
     public const string FileName = "replay-floor.bin";
     private const byte FormatVersion = 1;
-    private const int SizeBytes = 1 + 16 + 8 + 4;
+    internal const int SizeBytes = 1 + 16 + 8 + 4;
 
     /// <summary>The record in <paramref name="directory"/>, or null if the table was never flushed.</summary>
     /// <exception cref="InvalidDataException">The file is there but damaged.</exception>

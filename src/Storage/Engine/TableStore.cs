@@ -196,11 +196,13 @@ public sealed class TableStore : IDisposable
                     continue;
                 }
                 var reader = await DedicatedThread.Run(() => WriteSSTable(memtable, ct), ct).ConfigureAwait(false);
+                // Before the swap (the SSTable is already durable and complete, so it is loaded at open whatever
+                // happens next): once the view shows the SSTable, no write of the record is still under way.
+                RecordReplayFloor(memtable);
                 Swap(v => v with { Flushing = v.Flushing.Remove(memtable), SSTables = v.SSTables.Add(reader) });
                 memtable.ReleaseMemory();
                 SignalFlushProgress();
                 Metrics.RecordFlush();
-                RecordReplayFloor();
             }
         }
         finally
@@ -276,15 +278,19 @@ public sealed class TableStore : IDisposable
     }
 
     /// <summary>
-    /// After a flush: every entry of this table below min(log tail, lowest position of its unflushed memtables) is in
-    /// an SSTable. The tail is read first: a writer that registers with a memtable after that read appends at or
-    /// after it, and one that registered before is seen by the second read (as for the commit-log release).
-    /// A failure to write the record is logged and costs only a longer replay.
+    /// Once <paramref name="flushed"/> is durably in an SSTable: every entry of this table below min(log tail, lowest
+    /// position of its other unflushed memtables) is in an SSTable. The tail is read first: a writer that registers
+    /// with a memtable after that read appends at or after it, and one that registered before is seen by the second
+    /// read (as for the commit-log release). A failure to write the record is logged and costs only a longer replay.
     /// </summary>
-    private void RecordReplayFloor()
+    private void RecordReplayFloor(Memtable flushed)
     {
         if (ReplayFloorSource is not { } source) return;
-        long floor = Math.Min(source.LogTail(), LowestUnflushedLogPosition);
+        long floor = source.LogTail();
+        var view = View;
+        if (!ReferenceEquals(view.Active, flushed)) floor = Math.Min(floor, view.Active.LowestLogPosition);
+        foreach (var m in view.Flushing)
+            if (!ReferenceEquals(m, flushed)) floor = Math.Min(floor, m.LowestLogPosition);
         if (floor <= ReplayFloor) return;
         try
         {
