@@ -40,5 +40,7 @@ public static class NodeCommandLine
         ["--batch-size-fail-kib"] = "RingStore:BatchSizeFailKiB",
         ["--in-select-warn-threshold"] = "RingStore:InSelectWarnThreshold",
         ["--in-select-fail-threshold"] = "RingStore:InSelectFailThreshold",
+        ["--memtable-space-mib"] = "RingStore:MemtableSpaceMiB",
+        ["--commitlog-total-space-mib"] = "RingStore:CommitLogTotalSpaceMiB",
     };
 }

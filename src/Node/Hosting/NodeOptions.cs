@@ -69,6 +69,18 @@ public sealed class NodeOptions
     /// <summary>Cap on the hints kept for one target host in MiB (max_hints_size_per_host); the oldest go past it. 0 = unlimited (Cassandra's default).</summary>
     public int MaxHintsSizePerHostMiB { get; set; }
 
+    /// <summary>
+    /// All memtables of all tables together, in MiB (Cassandra's memtable_heap_space, <c>--memtable-space-mib</c>): past
+    /// half of it the largest memtables are flushed, at all of it writes wait for flushes. 256 by default.
+    /// </summary>
+    public int MemtableSpaceMiB { get; set; } = 256;
+
+    /// <summary>
+    /// Commit log kept at most, in MiB (commitlog_total_space, <c>--commitlog-total-space-mib</c>): past it the tables
+    /// pinning its oldest part are flushed so it can be released. 1024 by default.
+    /// </summary>
+    public int CommitLogTotalSpaceMiB { get; set; } = 1024;
+
     /// <summary>Replay rate per target; 0 = unlimited.</summary>
     public int HintThrottleKiBPerSecond { get; set; } = 1024;
 
@@ -171,6 +183,8 @@ public sealed class NodeOptions
         if (WriteTimeout <= TimeSpan.Zero || ReadTimeout <= TimeSpan.Zero) throw new InvalidOperationException("RingStore timeouts must be positive.");
         if (ResultPageMaxKiB < 1) throw new InvalidOperationException("RingStore:ResultPageMaxKiB must be at least 1.");
         if (ReplicaReplyMaxKiB is < 1 or > 16384) throw new InvalidOperationException("RingStore:ReplicaReplyMaxKiB must be between 1 and 16384.");
+        if (MemtableSpaceMiB < 1) throw new InvalidOperationException("RingStore:MemtableSpaceMiB must be at least 1.");
+        if (CommitLogTotalSpaceMiB < 1) throw new InvalidOperationException("RingStore:CommitLogTotalSpaceMiB must be at least 1.");
         if (MaxHintsSizePerHostMiB < 0) throw new InvalidOperationException("RingStore:MaxHintsSizePerHostMiB must be 0 (unlimited) or positive.");
         if (DataDiskUsageWarnPercent is < 0 or > 100 || DataDiskUsageFailPercent is < 0 or > 100)
             throw new InvalidOperationException("RingStore:DataDiskUsageWarnPercent and DataDiskUsageFailPercent must be 0 (off) to 100.");

@@ -144,6 +144,8 @@ public sealed partial class RingStoreNode : IAsyncDisposable
             MaxValueSizeBytes = (long)Options.MaxValueSizeMiB << 20,
             CompactionThroughputMiBPerSecond = Options.CompactionThroughputMiBPerSecond,
             CompactionLargePartitionWarningBytes = (long)Options.CompactionLargePartitionWarningMiB << 20,
+            MemtableSpaceBytes = (long)Options.MemtableSpaceMiB << 20,
+            CommitLogTotalSpaceBytes = (long)Options.CommitLogTotalSpaceMiB << 20,
         }, Schema.Current.Tables, _loggerFactory, _time);
         Schema.Changed += ApplySchemaChangeToEngine;
         _diskFailures = new DiskFailureHandler(Options.DiskFailurePolicy, _logger, StopServingAsync, reason => Fatal?.Invoke(reason));

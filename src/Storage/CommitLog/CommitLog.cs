@@ -92,7 +92,8 @@ public sealed class CommitLog : IAsyncDisposable, IDisposable
             };
             log = new FasterLog(settings);
             log.Recover();
-            return new CommitLog(options, logger, device, log, pageBits, segmentBits, time);
+            var logId = LogIdFile.LoadOrCreate(options.Directory);
+            return new CommitLog(options, logger, device, log, pageBits, segmentBits, time) { LogId = logId };
         }
         catch
         {
@@ -101,6 +102,15 @@ public sealed class CommitLog : IAsyncDisposable, IDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// Identity of this log, created with it (file <c>commitlog.id</c>): positions of a log that was deleted and
+    /// started again mean nothing for the new one, so records of positions (a table's replay floor) carry it.
+    /// </summary>
+    public Guid LogId { get; private init; }
+
+    /// <summary>The release point: entries before it are gone (see <see cref="ReleaseUpTo"/>).</summary>
+    public long BeginPosition => _log.BeginAddress;
 
     /// <summary>Largest payload one entry can carry (an entry must fit in one FasterLog page).</summary>
     public int MaxPayloadBytes { get; }

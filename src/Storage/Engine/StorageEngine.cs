@@ -39,6 +39,10 @@ public sealed partial class StorageEngine : IAsyncDisposable
     private readonly Task _flushing, _compacting;
     private long _releasedLogPosition = -1;
     private int _disposed;
+    private readonly MemtableLimits _limits;
+    private int _planRequested;
+    private long _replayCursor; // >= 0 until replay ends: where replay is (flush floors use it; no release, no planning meanwhile)
+    private long _replayedEntries, _replaySkippedFlushed;
 
     private StorageEngine(StorageEngineOptions options, IStorageFileSystem fs, ILoggerFactory loggerFactory,
         TimeProvider time, CommitLog.CommitLog commitLog)
@@ -49,6 +53,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
         _logger = loggerFactory.CreateLogger<StorageEngine>();
         _time = time;
         _commitLog = commitLog;
+        _limits = new MemtableLimits(options, commitLog);
         _compaction = new CompactionRunner(fs, options, loggerFactory.CreateLogger<CompactionRunner>(), time);
         // Two loops, as Cassandra has separate flush and compaction executors: a flush must never wait behind a
         // compaction (which may run for minutes under a throughput cap) while sealed memtables pile up to the
@@ -121,11 +126,14 @@ public sealed partial class StorageEngine : IAsyncDisposable
             reader.Dispose();
         }
         long next = generations.Count == 0 ? 1 : generations.Max() + 1;
-        var store = new TableStore(schema, dir, _fs, _options, _loggerFactory.CreateLogger<TableStore>(), readers, next)
+        var floor = ReplayFloorRecord.Load(_fs, dir);
+        var store = new TableStore(schema, dir, _fs, _options, _loggerFactory.CreateLogger<TableStore>(), readers, next, _limits.Memory)
         {
             TruncatedLogPosition = truncation.LogPosition,
             TruncatedGenerationFloor = truncation.GenerationFloor,
             SSTableReadFailed = e => ReportDiskFailure("SSTable read", e),
+            ReplayFloorSource = (_commitLog.LogId, LogTailForFloors),
+            ReplayFloor = floor is not null && floor.LogId == _commitLog.LogId ? floor.LogPosition : long.MinValue,
         };
         if (!_tables.TryAdd(schema.FullName, store)) store.Dispose();
     }
@@ -170,6 +178,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
         var table = GetTable(update.Table);
         MutationValidator.Validate(table.Schema, update, _options.MaxValueSizeBytes);
         await WaitForFlushCapacity(table, ct).ConfigureAwait(false);
+        await _limits.WaitForRoomAsync(MakeRoomAsync, ct).ConfigureAwait(false);
 
         // The payload is encoded once: the commit log copies it, and the memtable keeps its rows' bytes.
         var payload = BinaryWriterBufferPool.Shared.Rent();
@@ -209,6 +218,8 @@ public sealed partial class StorageEngine : IAsyncDisposable
         }
         if (memtable.EstimatedSizeBytes >= _options.MemtableFlushThresholdBytes && table.SwitchMemtable(force: false))
             _flushWake.Release();
+        else if (_limits.ShouldPlan)
+            RequestFlushPlan();
         table.Metrics.RecordWrite((long)Stopwatch.GetElapsedTime(started).TotalMicroseconds);
     }
 
@@ -386,7 +397,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
             if (after.Key is not null && after.Clustering is not null)
             {
                 var rest = new ClusteringSlice(new ClusteringBound(after.Clustering, Inclusive: false), ClusteringBound.Unbounded);
-                var partial = store.ReadPartition(after.Key, rest, reversed: false, acquired);
+                var partial = store.ReadPartition(after.Key, [rest], reversed: false, acquired);
                 if (partial is not null && !pager.TryAdd(Counted(partial))) return pager.Finish();
             }
             // A partition position starts the scan at its token; the partitions up to it are skipped by header.
@@ -594,18 +605,58 @@ public sealed partial class StorageEngine : IAsyncDisposable
                 ExpiredSSTablesDropped = t.Metrics.ExpiredSSTablesDropped,
             };
         }).OrderBy(s => s.Table, StringComparer.Ordinal).ToArray();
-        return new StorageStats(tables);
+        return new StorageStats(tables)
+        {
+            MemtableBytes = _limits.Memory.Bytes,
+            CommitLogBytes = _limits.LogBytes,
+            ReplayedEntries = Interlocked.Read(ref _replayedEntries),
+            ReplaySkippedFlushedEntries = Interlocked.Read(ref _replaySkippedFlushed),
+        };
     }
 
     /// <summary>Frees commit-log entries that every table has flushed.</summary>
     private void ReleaseCommitLog()
     {
+        if (Volatile.Read(ref _replayCursor) >= 0) return; // never cut the log under the replay
         // Read the tail first: a write that registers after this point appends at or after it.
         long release = _commitLog.TailPosition;
         foreach (var t in _tables.Values) release = Math.Min(release, t.LowestUnflushedLogPosition);
         long previous = Interlocked.Read(ref _releasedLogPosition);
         if (release > previous && Interlocked.CompareExchange(ref _releasedLogPosition, release, previous) == previous)
             _commitLog.ReleaseUpTo(release);
+    }
+
+    private long LogTailForFloors()
+    {
+        long cursor = Volatile.Read(ref _replayCursor);
+        return cursor >= 0 ? cursor : _commitLog.TailPosition;
+    }
+
+    private void RequestFlushPlan()
+    {
+        if (Interlocked.Exchange(ref _planRequested, 1) == 0) _flushWake.Release();
+    }
+
+    /// <summary>Asked by a writer held back by the memtable budget.</summary>
+    private async ValueTask MakeRoomAsync()
+    {
+        if (_options.BackgroundCompaction)
+        {
+            RequestFlushPlan();
+            return;
+        }
+        SwitchForLimits();
+        foreach (var t in _tables.Values)
+            if (t.HasMemtablesToFlush) await t.FlushSealedAsync().ConfigureAwait(false);
+        ReleaseCommitLog();
+    }
+
+    /// <summary>Switches the memtables the budget and the commit-log cap ask for (not during replay, which flushes by itself).</summary>
+    private void SwitchForLimits()
+    {
+        Volatile.Write(ref _planRequested, 0);
+        if (Volatile.Read(ref _replayCursor) >= 0 || !_limits.ShouldPlan) return;
+        foreach (var t in _limits.Choose(_tables.Values.ToArray(), includeLog: true)) t.SwitchMemtable(force: true);
     }
 
     private void ReplayCommitLog()
@@ -632,11 +683,27 @@ public sealed partial class StorageEngine : IAsyncDisposable
                 skipped++;
                 continue;
             }
+            if (entry.Position < table.ReplayFloor)
+            {
+                _replaySkippedFlushed++; // already in an SSTable
+                continue;
+            }
             var memtable = table.View.Active;
             memtable.NoteReplayedPosition(entry.Position);
             memtable.Apply(update);
             applied++;
+            _replayedEntries = applied;
+            // A long log must not fill memory either: flush as the write path would, the floor being this entry.
+            // (Not for the commit-log cap: the log cannot be released before replay ends.)
+            if (memtable.EstimatedSizeBytes >= _options.MemtableFlushThresholdBytes || _limits.OverMemoryMark)
+            {
+                Volatile.Write(ref _replayCursor, entry.Position + 1);
+                var chosen = _limits.Choose(_tables.Values.ToArray(), includeLog: false).Append(table).Distinct().ToArray();
+                foreach (var t in chosen) t.SwitchMemtable(force: true);
+                foreach (var t in chosen) t.FlushSealedAsync().GetAwaiter().GetResult();
+            }
         }
+        Volatile.Write(ref _replayCursor, -1);
         if (applied + skipped > 0)
             _logger.LogInformation("Replayed {Applied} commit-log entries ({Skipped} for unknown tables or skipped)", applied, skipped);
     }
@@ -645,6 +712,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
     private async Task FlushStepAsync(CancellationToken ct)
     {
         bool flushed = false;
+        SwitchForLimits();
         foreach (var t in _tables.Values)
         {
             if (!t.HasMemtablesToFlush) continue;

@@ -18,6 +18,22 @@ public sealed record StorageEngineOptions
     public long MemtableFlushThresholdBytes { get; init; } = 64L << 20;
 
     /// <summary>
+    /// All memtables of all tables together (Cassandra's memtable_heap_space): once the active ones hold more than
+    /// <see cref="MemtableCleanupFraction"/> of it the largest are switched and flushed; writers wait while all of them
+    /// (flushing included) hold the whole of it. 256 MiB by default.
+    /// </summary>
+    public long MemtableSpaceBytes { get; init; } = 256L << 20;
+
+    /// <summary>Share of <see cref="MemtableSpaceBytes"/> the active memtables may hold before the largest is flushed (memtable_cleanup_threshold).</summary>
+    public double MemtableCleanupFraction { get; init; } = 0.5;
+
+    /// <summary>
+    /// Commit log not yet released, at most (commitlog_total_space): past it the tables whose unflushed data pins the
+    /// oldest part of the log are flushed so it can be released. 1 GiB by default.
+    /// </summary>
+    public long CommitLogTotalSpaceBytes { get; init; } = 1L << 30;
+
+    /// <summary>
     /// Writers wait when this many switched memtables of one table are still being flushed, so a
     /// write burst cannot outrun the disk and exhaust memory.
     /// </summary>

@@ -1,4 +1,17 @@
 namespace RingStore.Storage.Engine;
 
 /// <summary>Engine-wide statistics snapshot.</summary>
-public sealed record StorageStats(IReadOnlyList<TableStats> Tables);
+public sealed record StorageStats(IReadOnlyList<TableStats> Tables)
+{
+    /// <summary>Memtable bytes of all tables together (what the memtable budget limits).</summary>
+    public long MemtableBytes { get; init; }
+
+    /// <summary>Commit log not yet released, in bytes (what the commit-log cap limits).</summary>
+    public long CommitLogBytes { get; init; }
+
+    /// <summary>Commit-log entries applied to memtables by the replay at open.</summary>
+    public long ReplayedEntries { get; init; }
+
+    /// <summary>Commit-log entries the replay at open skipped because their table had already flushed them.</summary>
+    public long ReplaySkippedFlushedEntries { get; init; }
+}

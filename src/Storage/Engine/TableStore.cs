@@ -25,17 +25,19 @@ public sealed class TableStore : IDisposable
     private TaskCompletionSource _flushProgress = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _nextGeneration;
     private long _nextMemtableId;
+    private readonly MemtableMemory? _memory;
 
     public TableStore(TableSchema schema, string directory, IStorageFileSystem fs, StorageEngineOptions options,
-        ILogger logger, IReadOnlyList<SSTableReader> existing, long nextGeneration)
+        ILogger logger, IReadOnlyList<SSTableReader> existing, long nextGeneration, MemtableMemory? memory = null)
     {
+        _memory = memory;
         Schema = schema;
         Directory = directory;
         _fs = fs;
         _options = options;
         _logger = logger;
         _nextGeneration = nextGeneration;
-        _view = new TableView(new Memtable(NextMemtableId()), [], [.. existing]);
+        _view = new TableView(new Memtable(NextMemtableId(), _memory), [], [.. existing]);
         foreach (var sst in existing) sst.ObserveCorruption(LogCorruption);
         Metrics = new TableMetrics();
     }
@@ -68,6 +70,15 @@ public sealed class TableStore : IDisposable
     /// (allocated before a TRUNCATE that ran while it was written) must not go live, or it would vanish at restart.
     /// </summary>
     public long TruncatedGenerationFloor { get; internal set; } = long.MinValue;
+    /// <summary>
+    /// Where this table's flushes record how far its commit-log entries are in SSTables (see <see cref="ReplayFloorRecord"/>):
+    /// the commit log's id and a function giving its tail (during replay, the entry being replayed). Null: not recorded.
+    /// </summary>
+    internal (Guid LogId, Func<long> LogTail)? ReplayFloorSource { get; init; }
+
+    /// <summary>Commit-log entries of this table below this position are in SSTables: replay skips them.</summary>
+    public long ReplayFloor { get; internal set; } = long.MinValue;
+
     public TableMetrics Metrics { get; }
     public TableView View => Volatile.Read(ref _view);
 
@@ -115,7 +126,7 @@ public sealed class TableStore : IDisposable
             sealedOne = null;
             if (v.Active.IsEmpty || (!force && v.Active.EstimatedSizeBytes < _options.MemtableFlushThresholdBytes)) return v;
             sealedOne = v.Active;
-            return v with { Active = new Memtable(NextMemtableId()), Flushing = v.Flushing.Add(v.Active) };
+            return v with { Active = new Memtable(NextMemtableId(), _memory), Flushing = v.Flushing.Add(v.Active) };
         });
         sealedOne?.Seal();
         return sealedOne is not null;
@@ -156,6 +167,7 @@ public sealed class TableStore : IDisposable
                 before = v;
                 return new TableView(v.Active, [], []);
             });
+            foreach (var m in before!.Flushing) m.ReleaseMemory();
             SignalFlushProgress();
             foreach (var sst in before!.SSTables)
             {
@@ -187,11 +199,16 @@ public sealed class TableStore : IDisposable
                 if (memtable.IsEmpty)
                 {
                     Swap(v => v with { Flushing = v.Flushing.Remove(memtable) });
+                    memtable.ReleaseMemory();
                     SignalFlushProgress();
                     continue;
                 }
-                var reader = await DedicatedThread.Run(() => WriteSSTable(memtable), ct).ConfigureAwait(false);
+                var reader = await DedicatedThread.Run(() => WriteSSTable(memtable, ct), ct).ConfigureAwait(false);
+                // Before the swap (the SSTable is already durable and complete, so it is loaded at open whatever
+                // happens next): once the view shows the SSTable, no write of the record is still under way.
+                RecordReplayFloor(memtable);
                 Swap(v => v with { Flushing = v.Flushing.Remove(memtable), SSTables = v.SSTables.Add(reader) });
+                memtable.ReleaseMemory();
                 SignalFlushProgress();
                 Metrics.RecordFlush();
             }
@@ -229,7 +246,7 @@ public sealed class TableStore : IDisposable
         }
     }
 
-    private SSTableReader WriteSSTable(Memtable memtable)
+    private SSTableReader WriteSSTable(Memtable memtable, CancellationToken ct)
     {
         long generation = AllocateGeneration();
         var writerOptions = new SSTableWriterOptions
@@ -247,7 +264,12 @@ public sealed class TableStore : IDisposable
             // Rows go from the arena to the file as the bytes they are (decoding them to objects and encoding them
             // again was most of a flush's CPU and garbage).
             foreach (var p in memtable.ScanEncodedInTokenOrder())
+            {
+                // Stopping the engine abandons a flush (its files are deleted below): the commit log still holds the
+                // memtable, so a stop need not wait for seconds of SSTable writing.
+                ct.ThrowIfCancellationRequested();
                 writer.AppendEncodedPartition(p.Key, p.PartitionDeletion, p.RangeTombstones, p.Rows);
+            }
             reader = writer.Finish();
         }
         catch
@@ -261,6 +283,32 @@ public sealed class TableStore : IDisposable
         _logger.LogInformation("Flushed memtable {Id} of {Table} ({Bytes} bytes in memory) to SSTable generation {Generation}",
             memtable.Id, Schema.FullName, memtable.EstimatedSizeBytes, generation);
         return reader;
+    }
+
+    /// <summary>
+    /// Once <paramref name="flushed"/> is durably in an SSTable: every entry of this table below min(log tail, lowest
+    /// position of its other unflushed memtables) is in an SSTable. The tail is read first: a writer that registers
+    /// with a memtable after that read appends at or after it, and one that registered before is seen by the second
+    /// read (as for the commit-log release). A failure to write the record is logged and costs only a longer replay.
+    /// </summary>
+    private void RecordReplayFloor(Memtable flushed)
+    {
+        if (ReplayFloorSource is not { } source) return;
+        long floor = source.LogTail();
+        var view = View;
+        if (!ReferenceEquals(view.Active, flushed)) floor = Math.Min(floor, view.Active.LowestLogPosition);
+        foreach (var m in view.Flushing)
+            if (!ReferenceEquals(m, flushed)) floor = Math.Min(floor, m.LowestLogPosition);
+        if (floor <= ReplayFloor) return;
+        try
+        {
+            new ReplayFloorRecord(source.LogId, floor).Save(_fs, Directory);
+            ReplayFloor = floor;
+        }
+        catch (IOException e)
+        {
+            _logger.LogWarning(e, "Could not record the replay floor of {Table}; a restart will replay entries already flushed", Schema.FullName);
+        }
     }
 
     private void LogAbortFailure(Exception? cleanupFailure, long generation)
@@ -362,7 +410,10 @@ public sealed class TableStore : IDisposable
 
     public void Dispose()
     {
-        foreach (var sst in View.SSTables) sst.Dispose();
+        var view = View;
+        view.Active.ReleaseMemory();
+        foreach (var m in view.Flushing) m.ReleaseMemory();
+        foreach (var sst in view.SSTables) sst.Dispose();
         _flushGate.Dispose();
     }
 }

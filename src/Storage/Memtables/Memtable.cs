@@ -20,8 +20,16 @@ public sealed class Memtable
     private long _minTimestamp = long.MaxValue;
     private int _writersInFlight;
     private volatile bool _sealed;
+    private readonly MemtableMemory? _memory;
+    private int _memoryReleased;
 
-    public Memtable(long id) => Id = id;
+    /// <param name="id">Monotonic id (logs, views).</param>
+    /// <param name="memory">The engine-wide account this memtable's bytes are counted in (null: not counted).</param>
+    public Memtable(long id, MemtableMemory? memory = null)
+    {
+        Id = id;
+        _memory = memory;
+    }
 
     /// <summary>Monotonic id, to tell memtables apart in logs and views.</summary>
     public long Id { get; }
@@ -83,6 +91,7 @@ public sealed class Memtable
         long ts = MinTimestampOf(update), current;
         while (ts < (current = Interlocked.Read(ref _minTimestamp)))
             if (Interlocked.CompareExchange(ref _minTimestamp, ts, current) == current) break;
+        _memory?.Add(delta);
     }
 
     /// <summary>
@@ -102,6 +111,15 @@ public sealed class Memtable
             foreach (var c in row.Cells) min = Math.Min(min, c.TimestampMicros);
         }
         return min;
+    }
+
+    /// <summary>
+    /// Gives this memtable's bytes back to the engine-wide account; called once it has left its table's view and
+    /// has no writer left (later calls do nothing).
+    /// </summary>
+    public void ReleaseMemory()
+    {
+        if (Interlocked.Exchange(ref _memoryReleased, 1) == 0) _memory?.Free(EstimatedSizeBytes);
     }
 
     /// <summary>Stops new writers; existing ones finish (see <see cref="WaitForWriters"/>).</summary>

@@ -244,8 +244,7 @@ internal sealed class SSTableSalvager : IDisposable
         IndexEntry entry;
         try
         {
-            var record = cursor.ReadRecord(ref scratch, _index!.LogicalLength);
-            entry = IndexEntry.Deserialize(record);
+            entry = IndexEntry.Read(cursor, ref scratch, _index!.FormatVersion, static (_, _) => true)!;
         }
         catch (Exception e) when (e is CorruptSSTableException or FormatException or OverflowException or ArgumentException)
         {

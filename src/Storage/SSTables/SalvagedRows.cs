@@ -105,8 +105,10 @@ internal sealed class SalvagedRows
     private bool TryResumeAfter(long failedAt)
     {
         if (_entry is null) return false;
-        foreach (var stretch in _entry.RowIndex)
+        var stretches = _entry.RowIndex.OpenReader();
+        for (int i = 0; i < _entry.RowIndex.Count; i++)
         {
+            var stretch = stretches.Get(i);
             long start = _entry.DataPosition + stretch.Offset;
             if (start <= failedAt) continue;
             _cursor.Position = start;

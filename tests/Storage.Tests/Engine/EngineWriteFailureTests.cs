@@ -35,7 +35,9 @@ public class EngineWriteFailureTests
         await WriteRows(engine, 0);
         long before = fs.BytesWritten;
         await engine.FlushAsync();
-        return fs.BytesWritten - before;
+        // Minus the replay-floor record written after the SSTable is in place: it is best effort (a failure to write
+        // it is logged and costs only a longer replay), so a fault in its bytes does not fail the flush.
+        return fs.BytesWritten - before - RingStore.Storage.Engine.ReplayFloorRecord.SizeBytes;
     }
 
     private static long[] Budgets(long total) =>
