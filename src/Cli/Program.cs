@@ -35,7 +35,7 @@ public static class Program
                                             the CQL shell (-e/-f or piped input: run and exit, 1 if a statement failed)
             """, ShellCommand.RunAsync, "cqlsh"),
         new("status", """
-              status [--host h:p] [--dir D] [--node-timeout 1000] [keyspace]
+              status [--host h:p] [--dir D] [--node-timeout 5000] [keyspace]
                                             nodes: UN/UJ/UL/DN..., address, load, tokens, ownership, host id, rack
                                             (asks every node at once; the first answer within --node-timeout ms wins)
             """, StatusCommand.StatusAsync),
@@ -67,7 +67,7 @@ public static class Program
                                             per table: SSTables, size, partitions, read/write latency (one node, else every live node)
             """, NodeInfoCommand.TableStatsAsync, "cfstats"),
         new("describecluster", """
-              describecluster [--host h:p] [--dir D] [--node-timeout 1000]
+              describecluster [--host h:p] [--dir D] [--node-timeout 5000]
                                             cluster name, partitioner, schema versions per node
             """, NodeInfoCommand.DescribeClusterAsync),
         new("add-node", """

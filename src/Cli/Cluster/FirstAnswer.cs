@@ -8,7 +8,9 @@ namespace RingStore.Cli.Cluster;
 public static class FirstAnswer
 {
     /// <summary>The default per-node deadline of the status-like commands.</summary>
-    public static readonly TimeSpan DefaultNodeTimeout = TimeSpan.FromMilliseconds(1000);
+    // 5 s: the first answer wins, so a hung node never delays a live one; the deadline only bounds "every node is hung",
+    // and 1 s was too short for a live node on a loaded machine (a fresh connection plus the call).
+    public static readonly TimeSpan DefaultNodeTimeout = TimeSpan.FromMilliseconds(5000);
 
     /// <summary>What each node did: answered, failed (with why), or was cancelled once another answered.</summary>
     public sealed record Outcome<T>(T? Answer, string AnsweredBy, IReadOnlyList<string> Failures) where T : class;

@@ -23,7 +23,7 @@ public static class StatusCommand
     }
 
     /// <summary>
-    /// Every contact point at once, each bounded by <c>--node-timeout MS</c> (default 1000): the first node that answers
+    /// Every contact point at once, each bounded by <c>--node-timeout MS</c> (default 5000): the first node that answers
     /// answers for the cluster, so a node that is down or hung never delays the command by more than that.
     /// </summary>
     /// <exception cref="CommandFailedException">No node answered.</exception>
