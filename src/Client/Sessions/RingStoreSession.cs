@@ -89,8 +89,9 @@ public sealed class RingStoreSession : IAsyncDisposable
     {
         if (Volatile.Read(ref _failure) is { } failed) throw failed;
         ct.ThrowIfCancellationRequested();
-        double remaining = (deadline.ToUniversalTime() - DateTime.UtcNow).TotalMilliseconds;
-        call.TimeoutMillis = (uint)Math.Clamp(Math.Ceiling(remaining), 1, uint.MaxValue);
+        // The node's timer takes at most int.MaxValue ms (24.8 days): a deadline further away is no deadline (0).
+        double remaining = deadline == DateTime.MaxValue ? double.PositiveInfinity : (deadline.ToUniversalTime() - DateTime.UtcNow).TotalMilliseconds;
+        call.TimeoutMillis = remaining >= int.MaxValue ? 0 : (uint)Math.Max(1, Math.Ceiling(remaining));
         int size = call.CalculateSize();
         if (size > MaxCallBytes)
             throw new RpcException(new Status(StatusCode.ResourceExhausted,

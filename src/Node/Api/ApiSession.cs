@@ -65,7 +65,10 @@ internal sealed class ApiSession(RingStoreApiService api)
         var reply = new SessionReply { Id = call.Id };
         // The call's own deadline, as a unary call's: past it the client has given up, so the node stops the work
         // (coordinator and the replica requests it would still send) instead of finishing it for no one.
-        using var deadline = call.TimeoutMillis > 0 ? new CancellationTokenSource(TimeSpan.FromMilliseconds(call.TimeoutMillis), api.Clock) : null;
+        // A value past the timer's range (int.MaxValue ms) is no deadline, never an exception: this method must always
+        // post a reply and free its slot, or the client's call would wait forever.
+        using var deadline = call.TimeoutMillis is > 0 and <= int.MaxValue
+            ? new CancellationTokenSource(TimeSpan.FromMilliseconds(call.TimeoutMillis), api.Clock) : null;
         using var linked = deadline is null ? null : CancellationTokenSource.CreateLinkedTokenSource(session, deadline.Token);
         CancellationToken ct = linked?.Token ?? session;
         try

@@ -31,7 +31,10 @@ public static class ErrorMapping
             ValueTooLargeException => (StatusCode.InvalidArgument, RequestErrorKind.ValueTooLarge),
             AlreadyExistsException => (StatusCode.AlreadyExists, RequestErrorKind.AlreadyExists),
             InvalidRequestException => (StatusCode.InvalidArgument, RequestErrorKind.InvalidRequest),
-            OperationCanceledException => (StatusCode.Cancelled, RequestErrorKind.Unknown),
+            // The node cancels a request's work when the client's deadline passes (gRPC deadline, session
+            // timeout_millis) or the client went away; only the first can still reach anyone, so say so: the SDK
+            // turns it into ReadTimeout / WriteTimeout like its own deadline.
+            OperationCanceledException => (StatusCode.DeadlineExceeded, RequestErrorKind.Unknown),
             _ => (StatusCode.Internal, RequestErrorKind.ServerError),
         };
         trailers.Add(KindTrailer, kind.ToString());

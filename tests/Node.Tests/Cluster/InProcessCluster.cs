@@ -93,7 +93,7 @@ public sealed class InProcessCluster : IAsyncDisposable
         try
         {
             for (int i = 0; i < count; i++) await cluster.StartNodeAsync(i);
-            await cluster.WaitUntilAsync(() => cluster.AllSeeAllUp(), TimeSpan.FromSeconds(20), "every node sees every other node up");
+            await cluster.WaitUntilAsync(() => cluster.AllSeeAllUp(), TimeSpan.FromSeconds(60), "every node sees every other node up");
             return cluster;
         }
         catch
