@@ -98,20 +98,7 @@ public sealed partial class StorageEngine
         ArgumentNullException.ThrowIfNull(receiver);
         var store = GetTable(table);
         var reader = await DedicatedThread.Run(() => receiver.Commit(ct), ct).ConfigureAwait(false);
-        bool installed = false;
-        try
-        {
-            installed = await store.TryInstallImportedAsync(reader, ct).ConfigureAwait(false);
-        }
-        finally
-        {
-            if (!installed)
-            {
-                reader.MarkObsolete();
-                reader.Dispose();
-            }
-        }
-        if (!installed)
+        if (!await InstallOrDiscardAsync(store, reader, ct).ConfigureAwait(false))
         {
             _logger.LogWarning("Dropped streamed SSTable generation {Generation} of {Table}: the table was truncated while it was received",
                 receiver.Generation, table);

@@ -332,6 +332,29 @@ public sealed partial class StorageEngine : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Adds an SSTable written by an import or received whole to the live set; when it cannot be added (the table was
+    /// truncated meanwhile) or adding throws, its files are deleted. No waiting for a running compaction: one that
+    /// purged anything while this lands is discarded instead (TableStore.ImportEpoch).
+    /// </summary>
+    private static async Task<bool> InstallOrDiscardAsync(TableStore store, SSTableReader reader, CancellationToken ct)
+    {
+        bool installed = false;
+        try
+        {
+            installed = await store.TryInstallImportedAsync(reader, ct).ConfigureAwait(false);
+            return installed;
+        }
+        finally
+        {
+            if (!installed)
+            {
+                reader.MarkObsolete();
+                reader.Dispose();
+            }
+        }
+    }
+
     /// <summary>The live counters of one table (tests and diagnostics read them directly).</summary>
     public TableMetrics MetricsOf(string table) => GetTable(table).Metrics;
 
@@ -460,21 +483,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
         };
         var reader = await DedicatedThread.Run(
             () => SSTableImporter.Write(_fs, store.Directory, generation, writerOptions, partitions, ct), ct).ConfigureAwait(false);
-        bool installed = false;
-        try
-        {
-            // No waiting for a running compaction: one that purged anything while this lands is discarded instead.
-            installed = await store.TryInstallImportedAsync(reader, ct).ConfigureAwait(false);
-        }
-        finally
-        {
-            if (!installed)
-            {
-                reader.MarkObsolete();
-                reader.Dispose();
-            }
-        }
-        if (!installed)
+        if (!await InstallOrDiscardAsync(store, reader, ct).ConfigureAwait(false))
         {
             _logger.LogWarning("Dropped imported SSTable generation {Generation} of {Table}: the table was truncated while it was written",
                 generation, table);
