@@ -65,6 +65,7 @@ public sealed partial class RingStoreNode : IAsyncDisposable
     public NodeMetrics Metrics { get; }
     public StreamRegistry Streams { get; } = new();
     public TopologyOperations Topology { get; private set; } = null!;
+    public Repair.RepairService Repairs { get; private set; } = null!;
 
     /// <summary>The bootstrap (or replace) this start runs in the background; completed at once for a node already in the ring.</summary>
     public Task Bootstrap { get; private set; } = Task.CompletedTask;
@@ -204,6 +205,11 @@ public sealed partial class RingStoreNode : IAsyncDisposable
         Messaging.RegisterHandler(Verb.StreamPage, new StreamPageVerbHandler(Engine, Streams));
         Messaging.RegisterHandler(Verb.StreamPull, new StreamPullVerbHandler(streamer));
         Messaging.RegisterHandler(Verb.TopologyProbe, new TopologyProbeVerbHandler(() => Gossip.Current));
+        var repairReplica = new Repair.LocalRepairReplica(local, Options.InternodeEndpoint);
+        foreach (var verb in new[] { Verb.RepairValidate, Verb.RepairDigests, Verb.RepairFetch })
+            Messaging.RegisterHandler(verb, Repair.RepairVerbHandlers.For(verb, repairReplica));
+        Repairs = new Repair.RepairService(this, new StreamThrottle(Options.StreamThroughputMiBPerSecond, _time),
+            new Repair.RepairHistory(Path.Combine(Options.DataDirectory, "system")), _time, _loggerFactory.CreateLogger<Repair.RepairService>());
 
         await Messaging.StartAsync(new PeerAddress(Options.ListenAddress, Options.InternodePort), ct).ConfigureAwait(false);
 

@@ -48,6 +48,13 @@ public enum Verb : byte
     /// <summary>Asks a node what role it sees an endpoint in (NORMAL, BOOT, LEAVING, REMOVING, ...).</summary>
     TopologyProbe = 52,
 
+    /// <summary>Repair validation: a replica builds the Merkle tree of one token range of one table and returns its leaves.</summary>
+    RepairValidate = 60,
+    /// <summary>Repair: the row digests of a token sub-range, one page per request.</summary>
+    RepairDigests = 61,
+    /// <summary>Repair: named rows / partition headers of a table, with their original timestamps and tombstones.</summary>
+    RepairFetch = 62,
+
     /// <summary>For tests and diagnostics only.</summary>
     Test = 250,
 }
