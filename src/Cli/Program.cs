@@ -90,6 +90,13 @@ public static class Program
               verify [--node N | --host h:p] [--dir D] [--timeout 3600] [keyspace [table]]
                                             check every SSTable block's checksum (one node, else every live node); 1 if damaged
             """, VerifyCommand.RunAsync),
+        new("repair", """
+              repair [--node N | --host h:p] [--dir D] [--pr] [--ranges start:end,...] [--timeout 86400] [keyspace [table]]
+                                            compare replicas by Merkle trees and exchange the rows that differ (one node,
+                                            else every live node in turn; --pr: primary ranges only); 1 if a range failed
+              repair --history [--node N | --host h:p] [keyspace [table]]
+                                            when each range was last repaired successfully
+            """, RepairCommand.RunAsync),
         new("netstats", """
               netstats [--node N | --host h:p] [--dir D]
                                             mode and stream sessions (one node, else every live node)

@@ -136,4 +136,24 @@ public sealed class RepairInProcessTests
         Assert.Equal(trees[0].Root, trees[1].Root);
         Assert.Equal(trees[0].Root, trees[2].Root);
     }
+
+    [Fact]
+    public async Task A_down_replica_fails_the_ranges_it_holds_with_its_name_and_a_later_repair_completes()
+    {
+        await using var cluster = await InProcessCluster.StartAsync(3);
+        var table = await cluster.CreateSampleTableAsync(replicationFactor: 2);
+        for (int i = 0; i < 100; i++)
+            await cluster[0].Writes.WriteAsync("ks", SampleData.Upsert(table, i, 1, $"v{i}"), ConsistencyLevel.One, CancellationToken.None);
+        await cluster.StopNodeAsync(2);
+        await cluster.WaitUntilAsync(() => cluster.AllSeeDown(2), TimeSpan.FromSeconds(30), "node 2 seen down");
+
+        var summary = await cluster[0].Repairs.RepairAsync(All, _ => Task.CompletedTask, CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(3));
+        // RF 2 of 3 nodes: some of node 0's ranges are shared with node 2 (they fail), others with node 1 (they succeed).
+        Assert.True(summary.RangesFailed > 0 && summary.RangesFailed < summary.RangesTotal, $"{summary.RangesFailed} of {summary.RangesTotal} failed");
+        Assert.All(summary.Failures, f => Assert.Contains($"replica {cluster.Endpoint(2)} is down", f));
+
+        await cluster.StartNodeAsync(2);
+        await cluster.WaitUntilAsync(cluster.AllSeeAllUp, TimeSpan.FromSeconds(30), "all up");
+        await RepairAsync(cluster, 0);
+    }
 }
