@@ -68,7 +68,17 @@ public sealed class RepairService(RingStoreNode node, StreamThrottle throttle, R
                     var replicas = new List<IRepairReplica> { new LocalRepairReplica(node.Local, Self) };
                     replicas.AddRange(item.Replicas.Select(r => new RemoteRepairReplica(node.Messaging, PeerAddress.Parse(r),
                         ValidationTimeout, node.Options.ReadTimeout * 6)));
-                    var result = await _repairer.RepairAsync(item.Table, item.StartExclusive, item.EndInclusive, replicas, item.Depth, now, ct).ConfigureAwait(false);
+                    using var watch = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                    using var watchdog = WatchReplicas(item.Replicas, watch);
+                    RangeRepairResult result;
+                    try
+                    {
+                        result = await _repairer.RepairAsync(item.Table, item.StartExclusive, item.EndInclusive, replicas, item.Depth, now, watch.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (!ct.IsCancellationRequested && watchdog.DownReplica is { } down)
+                    {
+                        throw new InvalidOperationException($"replica {down} went down during the repair of this range");
+                    }
                     totals = totals.Add(result);
                     history.Record([new RepairHistoryEntry(item.Table, item.StartExclusive, item.EndInclusive, now)]);
                 }
@@ -89,6 +99,34 @@ public sealed class RepairService(RingStoreNode node, StreamThrottle throttle, R
         {
             foreach (var t in claimed) _running.TryRemove(t, out _);
         }
+    }
+
+    /// <summary>
+    /// Cancels a range's repair as soon as gossip says one of its replicas is down, instead of waiting for a request
+    /// timeout (a validation may legitimately take minutes).
+    /// </summary>
+    private ReplicaWatchdog WatchReplicas(IReadOnlyList<string> replicas, CancellationTokenSource range) =>
+        new(() => replicas.FirstOrDefault(r => !node.Membership.IsAlive(r)), range, time);
+
+    private sealed class ReplicaWatchdog : IDisposable
+    {
+        private readonly ITimer _timer;
+
+        public ReplicaWatchdog(Func<string?> findDown, CancellationTokenSource range, TimeProvider time)
+        {
+            _timer = time.CreateTimer(_ =>
+            {
+                if (DownReplica is null && findDown() is { } down)
+                {
+                    DownReplica = down;
+                    try { range.Cancel(); } catch (ObjectDisposedException) { }
+                }
+            }, null, TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(250));
+        }
+
+        public string? DownReplica { get; private set; }
+
+        public void Dispose() => _timer.Dispose();
     }
 
     /// <summary>Validation reads a whole range on each replica: far longer than a read.</summary>

@@ -156,4 +156,35 @@ public sealed class RepairInProcessTests
         await cluster.WaitUntilAsync(cluster.AllSeeAllUp, TimeSpan.FromSeconds(30), "all up");
         await RepairAsync(cluster, 0);
     }
+
+    [Fact]
+    public async Task A_replica_that_stops_during_a_repair_fails_only_the_ranges_after_it_stopped_and_the_cluster_keeps_serving()
+    {
+        await using var cluster = await InProcessCluster.StartAsync(3);
+        var table = await cluster.CreateSampleTableAsync(replicationFactor: 3);
+        for (int i = 0; i < 100; i++)
+            await cluster[0].Writes.WriteAsync("ks", SampleData.Upsert(table, i, 1, $"v{i}"), ConsistencyLevel.Quorum, CancellationToken.None);
+
+        int seen = 0;
+        var summary = await cluster[0].Repairs.RepairAsync(All, async p =>
+        {
+            // After the first range, node 2 stops (cleanly: gossip says so at once); the rest of the repair goes on.
+            if (Interlocked.Increment(ref seen) == 1)
+            {
+                await cluster.StopNodeAsync(2);
+                await cluster.WaitUntilAsync(() => !cluster[0].Membership.IsAlive(cluster.Endpoint(2)), TimeSpan.FromSeconds(30), "node 2 down");
+            }
+        }, CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(3));
+        Assert.Equal(summary.RangesTotal - 1, summary.RangesFailed);
+        Assert.All(summary.Failures, f => Assert.Contains(cluster.Endpoint(2), f));
+
+        // Still serving at QUORUM with one replica gone.
+        await cluster[1].Writes.WriteAsync("ks", SampleData.Upsert(table, 1000, 1, "after"), ConsistencyLevel.Quorum, CancellationToken.None);
+        var read = await cluster[0].Reads.ReadAsync("ks", SampleData.Partition(table, 1000), ConsistencyLevel.Quorum, CancellationToken.None);
+        Assert.Equal("after", SampleData.Value(Assert.Single(read.Rows)));
+
+        await cluster.StartNodeAsync(2);
+        await cluster.WaitUntilAsync(cluster.AllSeeAllUp, TimeSpan.FromSeconds(30), "all up");
+        await RepairAsync(cluster, 0);
+    }
 }
