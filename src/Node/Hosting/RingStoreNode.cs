@@ -130,8 +130,10 @@ public sealed partial class RingStoreNode : IAsyncDisposable
             Identity.HostId, Options.InternodeEndpoint, Options.GrpcEndpoint, Path.GetFullPath(Options.DataDirectory), Identity.LastGeneration);
 
         Schema = new SchemaManager(new SchemaStore(Options.DataDirectory), _time);
+        var repairHistory = new Repair.RepairHistory(Path.Combine(Options.DataDirectory, "system"));
         Engine = StorageEngine.Open(new StorageEngineOptions
         {
+            RepairedBefore = Options.OnlyPurgeRepairedTombstones ? repairHistory.RepairedAt : null,
             DataDirectory = Path.Combine(Options.DataDirectory, "data"),
             CommitLogSync = Options.CommitLogSync,
             CommitLogPeriodicSyncInterval = Options.CommitLogSyncPeriod,
@@ -209,7 +211,7 @@ public sealed partial class RingStoreNode : IAsyncDisposable
         foreach (var verb in new[] { Verb.RepairValidate, Verb.RepairDigests, Verb.RepairFetch })
             Messaging.RegisterHandler(verb, Repair.RepairVerbHandlers.For(verb, repairReplica));
         Repairs = new Repair.RepairService(this, new StreamThrottle(Options.StreamThroughputMiBPerSecond, _time),
-            new Repair.RepairHistory(Path.Combine(Options.DataDirectory, "system")), _time, _loggerFactory.CreateLogger<Repair.RepairService>());
+            repairHistory, _time, _loggerFactory.CreateLogger<Repair.RepairService>());
 
         await Messaging.StartAsync(new PeerAddress(Options.ListenAddress, Options.InternodePort), ct).ConfigureAwait(false);
 

@@ -23,6 +23,7 @@ public sealed class RepairHistory
         if (File.Exists(_path))
             foreach (var e in JsonSerializer.Deserialize<List<RepairHistoryEntry>>(File.ReadAllBytes(_path)) ?? [])
                 _entries[(e.Table, e.StartExclusive, e.EndInclusive)] = e;
+        Reindex();
     }
 
     public IReadOnlyList<RepairHistoryEntry> Entries
@@ -33,11 +34,32 @@ public sealed class RepairHistory
         }
     }
 
+    /// <summary>
+    /// When the range holding <paramref name="token"/> of <paramref name="table"/> was last repaired (Unix seconds), or
+    /// int.MinValue if never: compaction's gate for only_purge_repaired_tombstones.
+    /// </summary>
+    public int RepairedAt(string table, Core.Partitioning.Token token)
+    {
+        var ranges = _byTable.GetValueOrDefault(table);
+        if (ranges is null) return int.MinValue;
+        long best = int.MinValue;
+        foreach (var e in ranges)
+            if (e.StartExclusive < token.Value && token.Value <= e.EndInclusive) best = Math.Max(best, e.RepairedAtUnixSeconds);
+        return (int)Math.Min(best, int.MaxValue);
+    }
+
+    // Per-table snapshot for RepairedAt (read by compaction, so no lock): replaced whole on each Record.
+    private volatile Dictionary<string, RepairHistoryEntry[]> _byTable = [];
+
+    private void Reindex() =>
+        _byTable = _entries.Values.GroupBy(e => e.Table, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
+
     public void Record(IEnumerable<RepairHistoryEntry> repaired)
     {
         lock (_gate)
         {
             foreach (var e in repaired) _entries[(e.Table, e.StartExclusive, e.EndInclusive)] = e;
+            Reindex();
             byte[] bytes = JsonSerializer.SerializeToUtf8Bytes(_entries.Values.ToList());
             string tmp = _path + ".tmp";
             using (var f = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
