@@ -29,9 +29,10 @@ public sealed class RepairReplicaException(string replica, Exception inner)
 /// Row-level repair of one non-wrapping range among its replicas (ScyllaDB-style, not Cassandra's whole-leaf streaming):
 /// 1. every replica builds the range's Merkle tree (same depth, same expiry instant); 2. for each leaf whose hash is not
 /// equal everywhere, every replica lists the entry digests of that leaf's token sub-range; 3. for each entry whose
-/// digest is not the same on all replicas, each distinct version is fetched once from a replica holding it and written
-/// to every replica that does not hold that version, through its normal write path with the original timestamps and
-/// tombstones, so the merge rule settles it (a newer local version wins; nothing is overwritten by a newer clock).
+/// digest is not the same on all replicas, each distinct version is fetched once from a replica holding it, the
+/// versions are merged by the merge rule (Reconcile), and the result is written to every replica whose digest differs
+/// from the merged one's, through its normal write path with the original timestamps and tombstones (the replica's
+/// own merge settles it again; nothing is re-stamped with a newer clock).
 /// Fetched bytes pass the node's stream throttle.
 /// </summary>
 public sealed class RangeRepairer(StreamThrottle throttle)
@@ -72,71 +73,85 @@ public sealed class RangeRepairer(StreamThrottle throttle)
             }).ConfigureAwait(false);
             held[r] = map;
         }
-        // For each version of a differing entry: one source that holds it, and the replicas that do not.
+        // For each differing entry: every distinct version, fetched once from a replica holding it.
         var fetch = replicas.Select(_ => new List<RepairEntry>()).ToArray();
-        var targetsOf = new Dictionary<(RepairEntryKey, UInt128), List<int>>();
-        long differingEntries = 0;
+        var digestsOf = new Dictionary<RepairEntryKey, UInt128?[]>();
         foreach (var key in held.SelectMany(m => m.Keys).Distinct())
         {
             var versions = held.Select(m => m.TryGetValue(key, out var e) ? e : null).ToArray();
             if (versions.All(v => v is not null && v.Digest == versions[0]!.Digest)) continue;
-            differingEntries++;
+            digestsOf[key] = [.. versions.Select(v => v?.Digest)];
             foreach (var version in versions.Where(v => v is not null).DistinctBy(v => v!.Digest))
-            {
-                int source = Array.FindIndex(versions, v => v is not null && v.Digest == version!.Digest);
-                var targets = Enumerable.Range(0, replicas.Count).Where(i => versions[i] is null || versions[i]!.Digest != version!.Digest).ToList();
-                fetch[source].Add(version!);
-                targetsOf[(key, version!.Digest)] = targets;
-            }
+                fetch[Array.FindIndex(versions, v => v is not null && v.Digest == version!.Digest)].Add(version!);
         }
-        long rowsSent = 0, bytesSent = 0, bytesReceived = 0;
+        // The versions of each entry merged by the merge rule, as every replica will hold them once written.
+        var rows = new Dictionary<RepairEntryKey, Row>();
+        var headers = new Dictionary<RepairEntryKey, (DeletionTime Deletion, List<RangeTombstone> Tombstones)>();
+        long bytesReceived = 0;
         for (int source = 0; source < replicas.Count; source++)
         {
             foreach (var batch in fetch[source].Chunk(FetchBatch))
             {
-                var digestOf = batch.ToDictionary(e => e.Key, e => e.Digest);
                 var partitions = await Named(replicas[source], () => replicas[source].FetchAsync(table, batch, ct)).ConfigureAwait(false);
                 foreach (var p in partitions)
                 {
                     long size = EncodedSize(p);
                     bytesReceived += size;
                     await throttle.AccountAsync(size, ct).ConfigureAwait(false);
-                    var (sent, bytes) = await SendAsync(table, p, digestOf, targetsOf, replicas, ct).ConfigureAwait(false);
-                    rowsSent += sent;
-                    bytesSent += bytes;
+                    var headerKey = new RepairEntryKey(p.Token.Value, p.Key, true, []);
+                    if (digestsOf.ContainsKey(headerKey) && (!p.PartitionDeletion.IsLive || p.RangeTombstones.Count > 0))
+                    {
+                        (DeletionTime Deletion, List<RangeTombstone> Tombstones) h =
+                            headers.TryGetValue(headerKey, out var known) ? known : (DeletionTime.Live, new List<RangeTombstone>());
+                        h.Tombstones.AddRange(p.RangeTombstones);
+                        headers[headerKey] = (DeletionTime.Max(h.Deletion, p.PartitionDeletion), h.Tombstones);
+                    }
+                    foreach (var row in p.Rows)
+                    {
+                        var key = new RepairEntryKey(p.Token.Value, p.Key, false, row.Clustering);
+                        if (!digestsOf.ContainsKey(key)) continue;
+                        rows[key] = rows.TryGetValue(key, out var other) ? Reconcile.Rows(other, row) : row;
+                    }
                 }
             }
         }
-        return new RangeRepairResult(0, 0, differingEntries, rowsSent, bytesSent, bytesReceived);
-    }
-
-    /// <summary>Writes the fetched entries of one partition to each replica that lacked their version.</summary>
-    private static async Task<(long Rows, long Bytes)> SendAsync(string table, MergedPartitionData p, Dictionary<RepairEntryKey, UInt128> digestOf,
-        Dictionary<(RepairEntryKey, UInt128), List<int>> targetsOf, IReadOnlyList<IRepairReplica> replicas, CancellationToken ct)
-    {
-        var perTarget = new Dictionary<int, (bool Header, List<Row> Rows)>();
-        void Route(RepairEntryKey key, Action<(bool Header, List<Row> Rows)> add)
+        // Each merged entry goes to every replica whose digest is not the merged one's (a replica that already holds
+        // the winning version gets nothing, so a replica that only lacks a newer version is not sent its own older one).
+        var updates = new Dictionary<(int Target, RepairEntryKey Partition), (bool Header, DeletionTime Deletion, IReadOnlyList<RangeTombstone> Tombstones, List<Row> Rows)>();
+        foreach (var (key, (deletion, tombstones)) in headers)
         {
-            if (!digestOf.TryGetValue(key, out var digest) || !targetsOf.TryGetValue((key, digest), out var targets)) return;
-            foreach (int t in targets)
+            var merged = RowDigester.Header(key.Token, key.PartitionKey, deletion, tombstones);
+            if (merged is null) continue;
+            foreach (int t in Lacking(digestsOf[key], merged.Digest))
+                updates[(t, key)] = (true, deletion, tombstones, []);
+        }
+        foreach (var (key, version) in rows)
+        {
+            var merged = Reconcile.ApplyDeletion(version, DeletionTime.Live);
+            if (merged is null) continue;
+            var digest = RowDigester.ForRow(key.Token, key.PartitionKey, merged, nowSeconds).Digest;
+            var partition = key with { IsHeader = true, Clustering = [] };
+            foreach (int t in Lacking(digestsOf[key], digest))
             {
-                if (!perTarget.TryGetValue(t, out var slot)) perTarget[t] = slot = (false, []);
-                add(slot);
-                if (key.IsHeader) perTarget[t] = (true, perTarget[t].Rows);
+                if (!updates.TryGetValue((t, partition), out var u)) updates[(t, partition)] = u = (false, DeletionTime.Live, [], []);
+                u.Rows.Add(merged);
             }
         }
-        Route(new RepairEntryKey(p.Token.Value, p.Key, true, []), _ => { });
-        foreach (var row in p.Rows) Route(new RepairEntryKey(p.Token.Value, p.Key, false, row.Clustering), slot => slot.Rows.Add(row));
-        long rows = 0, bytes = 0;
-        foreach (var (target, (header, targetRows)) in perTarget)
+        long rowsSent = 0, bytesSent = 0;
+        foreach (var ((target, partition), u) in updates)
         {
-            var update = new PartitionUpdate(table, p.Key, header ? p.PartitionDeletion : DeletionTime.Live,
-                header ? p.RangeTombstones : [], targetRows);
-            bytes += DataSerializer.Serialize(update).Length;
-            rows += targetRows.Count + (header ? 1 : 0);
+            var update = new PartitionUpdate(table, partition.PartitionKey, u.Deletion, u.Tombstones, u.Rows);
+            bytesSent += DataSerializer.Serialize(update).Length;
+            rowsSent += u.Rows.Count + (u.Header ? 1 : 0);
             await Named(replicas[target], async () => { await replicas[target].ApplyAsync(update, ct).ConfigureAwait(false); return 0; }).ConfigureAwait(false);
         }
-        return (rows, bytes);
+        return new RangeRepairResult(0, 0, digestsOf.Count, rowsSent, bytesSent, bytesReceived);
+    }
+
+    private static IEnumerable<int> Lacking(UInt128?[] digests, UInt128 merged)
+    {
+        for (int i = 0; i < digests.Length; i++)
+            if (digests[i] != merged) yield return i;
     }
 
     private static long EncodedSize(MergedPartitionData p) =>

@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using System.Text;
 using RingStore.Core.Consistency;
 using RingStore.Core.Data;
@@ -15,7 +16,7 @@ namespace RingStore.Node.Tests.Repair;
 /// exactly the same data (checked in each node's engine), deleted rows stay deleted, and a second repair sends nothing.
 /// </summary>
 [Collection(ClusterCollection.Name)]
-public sealed class RepairInProcessTests
+public sealed class RepairInProcessTests(ITestOutputHelper output)
 {
     private static readonly RepairRequestOptions All = new("ks", "t", PrimaryOnly: false, []);
 
@@ -72,7 +73,11 @@ public sealed class RepairInProcessTests
         Assert.Empty(cluster[2].Engine.Read(SampleData.Partition(table, 499)).Rows); // it really missed them
 
         var first = await RepairAsync(cluster, 2);
-        Assert.True(first.Totals.RowsSent >= 300 + 50, $"rows sent {first.Totals.RowsSent}");
+        // Row-level, no overstreaming: node 2 lacked 300 rows and 50 tombstones, and only those moved, only to node 2.
+        Assert.Equal(350, first.Totals.EntriesDiffering);
+        Assert.Equal(350, first.Totals.RowsSent);
+        output.WriteLine($"first repair: {first.RangesTotal} ranges, {first.Totals.EntriesCompared} compared, {first.Totals.EntriesDiffering} differing, " +
+            $"{first.Totals.RowsSent} rows sent ({first.Totals.BytesSent} bytes), {first.Totals.DifferingLeaves} differing leaves");
         int now = (int)DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         AssertSameData(cluster, now);
         for (int n = 0; n < 3; n++)
