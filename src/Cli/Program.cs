@@ -94,6 +94,13 @@ public static class Program
               scrub [--node N | --host h:p] [--dir D] [--timeout 3600] [--all] [keyspace [table]]
                                             rewrite damaged SSTables (--all: every one) from their readable parts; 1 if data was dropped (then run repair)
             """, ScrubCommand.RunAsync),
+        new("repair", """
+              repair [--node N | --host h:p] [--dir D] [--pr] [--ranges start:end,...] [--timeout 86400] [keyspace [table]]
+                                            compare replicas by Merkle trees and exchange the rows that differ (one node,
+                                            else every live node in turn; --pr: primary ranges only); 1 if a range failed
+              repair --history [--node N | --host h:p] [keyspace [table]]
+                                            when each range was last repaired successfully
+            """, RepairCommand.RunAsync),
         new("netstats", """
               netstats [--node N | --host h:p] [--dir D]
                                             mode and stream sessions (one node, else every live node)

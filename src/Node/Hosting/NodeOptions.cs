@@ -52,6 +52,14 @@ public sealed class NodeOptions
     /// </summary>
     public bool CommitLogIgnoreReplayErrors { get; set; }
 
+    /// <summary>
+    /// Cassandra's only_purge_repaired_tombstones (<c>--only-purge-repaired-tombstones true</c>; off by default):
+    /// compaction purges a tombstone past gc_grace only once this node repaired (coordinated a successful repair of)
+    /// the range holding it after the tombstone was written, so a tombstone that reached only some replicas is never
+    /// forgotten before repair copied it everywhere. Ranges other nodes repaired do not count (conservative).
+    /// </summary>
+    public bool OnlyPurgeRepairedTombstones { get; set; }
+
     public int MemtableBudgetMiB { get; set; } = 64;
 
     /// <summary>

@@ -69,6 +69,7 @@ public sealed partial class RingStoreNode : IAsyncDisposable
     public NodeMetrics Metrics { get; }
     public StreamRegistry Streams { get; } = new();
     public TopologyOperations Topology { get; private set; } = null!;
+    public Repair.RepairService Repairs { get; private set; } = null!;
 
     /// <summary>The bootstrap (or replace) this start runs in the background; completed at once for a node already in the ring.</summary>
     public Task Bootstrap { get; private set; } = Task.CompletedTask;
@@ -133,8 +134,10 @@ public sealed partial class RingStoreNode : IAsyncDisposable
             Identity.HostId, Options.InternodeEndpoint, Options.GrpcEndpoint, Path.GetFullPath(Options.DataDirectory), Identity.LastGeneration);
 
         Schema = new SchemaManager(new SchemaStore(Options.DataDirectory), _time);
+        var repairHistory = new Repair.RepairHistory(Path.Combine(Options.DataDirectory, "system"));
         Engine = StorageEngine.Open(new StorageEngineOptions
         {
+            RepairedBefore = Options.OnlyPurgeRepairedTombstones ? repairHistory.RepairedAt : null,
             DataDirectory = Path.Combine(Options.DataDirectory, "data"),
             CommitLogSync = Options.CommitLogSync,
             CommitLogPeriodicSyncInterval = Options.CommitLogSyncPeriod,
@@ -222,6 +225,11 @@ public sealed partial class RingStoreNode : IAsyncDisposable
         Messaging.RegisterHandler(Verb.StreamManifest, new StreamManifestVerbHandler(Engine));
         Messaging.RegisterHandler(Verb.StreamFileChunk, new StreamFileChunkVerbHandler(Engine, Streams));
         Messaging.RegisterHandler(Verb.TopologyProbe, new TopologyProbeVerbHandler(() => Gossip.Current));
+        var repairReplica = new Repair.LocalRepairReplica(local, Options.InternodeEndpoint);
+        foreach (var verb in new[] { Verb.RepairValidate, Verb.RepairDigests, Verb.RepairFetch })
+            Messaging.RegisterHandler(verb, Repair.RepairVerbHandlers.For(verb, repairReplica));
+        Repairs = new Repair.RepairService(this, new StreamThrottle(Options.StreamThroughputMiBPerSecond, _time),
+            repairHistory, _time, _loggerFactory.CreateLogger<Repair.RepairService>());
 
         await Messaging.StartAsync(new PeerAddress(Options.ListenAddress, Options.InternodePort), ct).ConfigureAwait(false);
 

@@ -52,6 +52,13 @@ public enum Verb : byte
     /// <summary>A receiving node pulls one checksummed chunk of one component file of an SSTable streamed whole.</summary>
     StreamFileChunk = 54,
 
+    /// <summary>Repair validation: a replica builds the Merkle tree of one token range of one table and returns its leaves.</summary>
+    RepairValidate = 60,
+    /// <summary>Repair: the row digests of a token sub-range, one page per request.</summary>
+    RepairDigests = 61,
+    /// <summary>Repair: named rows / partition headers of a table, with their original timestamps and tombstones.</summary>
+    RepairFetch = 62,
+
     /// <summary>For tests and diagnostics only.</summary>
     Test = 250,
 }

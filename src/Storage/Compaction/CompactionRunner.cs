@@ -246,7 +246,10 @@ public sealed partial class CompactionRunner
                         continue;
                     }
                     long maxPurgeable = MaxPurgeableTimestamp(merged.Key, outside, memtables);
-                    var purged = TombstonePurger.Purge(merged, now, gcBefore, maxPurgeable, () => purgedAny = true);
+                    // only_purge_repaired_tombstones: not before the partition's range was repaired after the deletion.
+                    int partitionGcBefore = _options.RepairedBefore is { } repaired
+                        ? Math.Min(gcBefore, repaired(table.Schema.FullName, merged.Token)) : gcBefore;
+                    var purged = TombstonePurger.Purge(merged, now, partitionGcBefore, maxPurgeable, () => purgedAny = true);
                     long bytes = 0;
                     // Peek at the first row only: a partition with nothing left is skipped, any other streams through
                     // (never materialized: a wide partition would otherwise sit whole in memory).

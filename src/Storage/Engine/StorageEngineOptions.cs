@@ -45,6 +45,13 @@ public sealed record StorageEngineOptions
     /// <summary>Compaction write throughput cap in MiB/s; 0 disables the cap.</summary>
     public double CompactionThroughputMiBPerSecond { get; init; }
 
+    /// <summary>
+    /// only_purge_repaired_tombstones: when set, compaction purges a tombstone only if its local deletion time is also
+    /// before what this returns for (table "ks.t", partition token): the time (Unix seconds) the range holding the
+    /// token was last repaired (int.MinValue when never: nothing there is purged). Null: gc_grace alone decides.
+    /// </summary>
+    public Func<string, RingStore.Core.Partitioning.Token, int>? RepairedBefore { get; init; }
+
     /// <summary>Whether flush and compaction run by themselves in the background (tests may turn this off).</summary>
     public bool BackgroundCompaction { get; init; } = true;
 

@@ -1,0 +1,26 @@
+using RingStore.Core.Data;
+using RingStore.Storage.Engine;
+using RingStore.Storage.Repair;
+
+namespace RingStore.Node.Repair;
+
+/// <summary>
+/// One replica as the repair coordinator sees it: the local engine, or a peer reached over messaging. Every call may
+/// throw (a peer down, timing out or dying): the coordinator fails the range that was being repaired, naming the replica.
+/// </summary>
+public interface IRepairReplica
+{
+    /// <summary>Endpoint ("host:port"), for messages.</summary>
+    string Name { get; }
+
+    Task<(MerkleTree Tree, long Entries)> ValidateAsync(string table, long startExclusive, long endInclusive, int depth, int nowSeconds, CancellationToken ct);
+
+    /// <summary>Every entry (identity and digest) of (start, end], in scan order; one page in memory at a time on the replica.</summary>
+    IAsyncEnumerable<RepairEntry> DigestsAsync(string table, long startExclusive, long endInclusive, int nowSeconds, CancellationToken ct);
+
+    /// <summary>The named entries as partitions (rows only, or deletion and tombstones only for a header entry).</summary>
+    Task<IReadOnlyList<MergedPartitionData>> FetchAsync(string table, IReadOnlyList<RepairEntry> entries, CancellationToken ct);
+
+    /// <summary>Writes a partition update through the replica's normal write path (commit log, memtable), timestamps as given.</summary>
+    Task ApplyAsync(PartitionUpdate update, CancellationToken ct);
+}

@@ -1,0 +1,99 @@
+using System.Runtime.CompilerServices;
+using RingStore.Core.Data;
+using RingStore.Core.Partitioning;
+using RingStore.Node.Requests;
+using RingStore.Storage.Engine;
+using RingStore.Storage.Repair;
+
+namespace RingStore.Node.Repair;
+
+/// <summary>
+/// This node's side of a repair, used both when it coordinates (for itself) and when a peer asks it (RepairVerbHandler).
+/// Validation and digests read the merged view page by page (RepairScan); nothing is flushed first, so memtable data
+/// counts as well as SSTable data.
+/// </summary>
+public sealed class LocalRepairReplica(LocalReplica local, string name) : IRepairReplica
+{
+    private StorageEngine Engine => local.Engine;
+
+    public string Name => name;
+
+    public Task<(MerkleTree Tree, long Entries)> ValidateAsync(string table, long startExclusive, long endInclusive, int depth, int nowSeconds, CancellationToken ct) =>
+        Task.Run(() => RepairScan.BuildTree(Engine, table, startExclusive, endInclusive, depth, nowSeconds), ct);
+
+    public async IAsyncEnumerable<RepairEntry> DigestsAsync(string table, long startExclusive, long endInclusive, int nowSeconds,
+        [EnumeratorCancellation] CancellationToken ct)
+    {
+        long from = startExclusive;
+        while (true)
+        {
+            var (entries, resume) = DigestPage(table, from, endInclusive, nowSeconds);
+            foreach (var e in entries) yield return e;
+            if (resume is not { } next) yield break;
+            from = next;
+            ct.ThrowIfCancellationRequested();
+            await Task.Yield();
+        }
+    }
+
+    /// <summary>Digest entries per reply, about; a reply ends only between two tokens, so it resumes after a token.</summary>
+    public const int EntriesPerPage = 16_384;
+
+    /// <summary>
+    /// The entries of (start, end] from its start up to about <see cref="EntriesPerPage"/>, ending between two tokens
+    /// (whole partitions: pieces of one the engine's bounded pages cut are joined first), and where the next page
+    /// starts (null: done).
+    /// </summary>
+    public (List<RepairEntry> Entries, long? ResumeAfter) DigestPage(string table, long startExclusive, long endInclusive, int nowSeconds)
+    {
+        var entries = new List<RepairEntry>();
+        long? lastToken = null;
+        foreach (var p in RepairScan.Partitions(Engine, table, startExclusive, endInclusive))
+        {
+            if (entries.Count >= EntriesPerPage && lastToken is { } last && p.Token.Value != last) return (entries, last);
+            entries.AddRange(RowDigester.Entries(p, nowSeconds));
+            lastToken = p.Token.Value;
+        }
+        return (entries, null);
+    }
+
+    public Task<IReadOnlyList<MergedPartitionData>> FetchAsync(string table, IReadOnlyList<RepairEntry> entries, CancellationToken ct) =>
+        Task.FromResult(Fetch(table, entries));
+
+    public IReadOnlyList<MergedPartitionData> Fetch(string table, IReadOnlyList<RepairEntry> entries)
+    {
+        var result = new List<MergedPartitionData>();
+        foreach (var group in entries.GroupBy(e => (e.Token, Key: Convert.ToHexString(e.PartitionKey))))
+        {
+            byte[] key = group.First().PartitionKey;
+            var deletion = DeletionTime.Live;
+            IReadOnlyList<RangeTombstone> tombstones = [];
+            var rows = new List<Row>();
+            bool found = false;
+            foreach (var e in group)
+            {
+                if (e.IsHeader)
+                {
+                    // Limit 0: the partition's deletion and all its range tombstones, no rows.
+                    var header = Engine.ReadUnfiltered(new SliceQuery(table, key, ClusteringSlice.All, Limit: 0));
+                    if (header is null) continue;
+                    found = true;
+                    deletion = header.PartitionDeletion;
+                    tombstones = header.RangeTombstones;
+                }
+                else
+                {
+                    var data = Engine.ReadUnfiltered(new SliceQuery(table, key, ClusteringSlice.Exactly(e.Clustering)));
+                    var row = data?.Rows.FirstOrDefault(r => r.Clustering.AsSpan().SequenceEqual(e.Clustering));
+                    if (row is null) continue;
+                    found = true;
+                    rows.Add(row);
+                }
+            }
+            if (found) result.Add(new MergedPartitionData(key, new Token(group.Key.Token), deletion, tombstones, rows));
+        }
+        return result;
+    }
+
+    public async Task ApplyAsync(PartitionUpdate update, CancellationToken ct) => await local.ApplyAsync(update, ct).ConfigureAwait(false);
+}
