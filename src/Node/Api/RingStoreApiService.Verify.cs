@@ -11,13 +11,7 @@ public sealed partial class RingStoreApiService
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
         var engine = Node.Engine;
-        var tables = engine.Tables
-            .Where(t => request.Keyspace.Length == 0 || string.Equals(t.Keyspace, request.Keyspace, StringComparison.Ordinal))
-            .Where(t => request.Table.Length == 0 || string.Equals(t.Name, request.Table, StringComparison.Ordinal))
-            .Select(t => t.FullName)
-            .ToList();
-        if (tables.Count == 0 && (request.Keyspace.Length > 0 || request.Table.Length > 0))
-            throw new RpcException(new Status(StatusCode.NotFound, $"no table matches keyspace '{request.Keyspace}' table '{request.Table}'"));
+        var tables = LocalTablesMatching(request.Keyspace, request.Table).Select(t => t.FullName);
         var response = new VerifyResponse();
         foreach (string table in tables)
         {
