@@ -5,6 +5,8 @@ using RingStore.Core.Errors;
 using RingStore.Gossip.Ring;
 using RingStore.Node.Cluster;
 using RingStore.Node.Coordination;
+using RingStore.Node.Coordination.Operations;
+using RingStore.Core.Data;
 using RingStore.Node.Messaging;
 using RingStore.Node.Metrics;
 using RingStore.Storage.Engine;
@@ -42,6 +44,14 @@ public sealed class ReadCoordinator(
 
     private TimeSpan Now => time.GetElapsedTime(_origin);
 
+    // What a ReadRun performs effects with (a nested class cannot see primary-constructor parameters).
+    private TimeProvider Time => time;
+    private NodeMetrics Metrics => metrics;
+    private IMessagingService Messaging => messaging;
+    private TimeSpan Timeout => readTimeout;
+    private ReplicaLatencyTracker Latency => latency;
+    private ILogger Logger => logger;
+
     public async Task<ReadResult> ReadAsync(string keyspace, SliceQuery query, ConsistencyLevel consistency, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -59,137 +69,197 @@ public sealed class ReadCoordinator(
             throw;
         }
 
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        deadline.CancelAfter(readTimeout);
-        var round = new ReadRound(plan);
+        TimeSpan? speculateAfter;
+        lock (latency) speculateAfter = latency.SpeculativeRetryThreshold(query.Table);
+        if (speculateAfter < MinSpeculativeThreshold) speculateAfter = MinSpeculativeThreshold;
+        var operation = new ReadOperation(plan, query, (int)time.GetUtcNow().ToUnixTimeSeconds(), readTimeout, speculateAfter);
+        using var run = new ReadRun(this, operation, query, replicas.Membership, ct);
+        run.On(o => o.Start(run.Now));
         try
         {
-            var result = await ExecuteAsync(replicas.Membership, plan, round, query, deadline.Token).ConfigureAwait(false);
+            var result = await run.Answered.WaitAsync(ct).ConfigureAwait(false);
             var elapsed = Stopwatch.GetElapsedTime(started);
             metrics.RecordRead(elapsed);
             lock (latency) latency.RecordTableRead(query.Table, elapsed);
             return result;
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            // The deadline passed: what the round got so far (a ReadFailure if a replica already answered with an error).
-            metrics.ReadTimeout();
-            throw round.Failure();
         }
         catch (Exception e) when (e is ReadTimeoutException or ReadFailureException)
         {
             metrics.ReadTimeout();
             throw;
         }
-        catch (Exception e) when (e is RequestTimeoutException or RequestFailedException or IOException)
-        {
-            // A read repair write failed: the answer could not be made safe in time.
-            metrics.ReadTimeout();
-            throw new ReadTimeoutException(consistency, plan.BlockFor - 1, plan.BlockFor, true);
-        }
-    }
-
-    private async Task<ReadResult> ExecuteAsync(MembershipSnapshot membership, ReadPlan plan, ReadRound round, SliceQuery query, CancellationToken ct)
-    {
-        var dataCommand = ReadCommandMessage.For(query, digestOnly: false);
-        var digestCommand = ReadCommandMessage.For(query, digestOnly: true);
-        for (int i = 0; i < plan.Contacts.Count; i++)
-            _ = AskAsync(membership, plan.Contacts[i], i == 0 ? dataCommand : digestCommand, round, ct);
-
-        // Speculative retry: if the answer is not in by the table's threshold, ask one more replica for data.
-        TimeSpan? threshold;
-        lock (latency) threshold = latency.SpeculativeRetryThreshold(query.Table);
-        if (threshold is { } wait && plan.SpeculativeCandidate is not null &&
-            await Task.WhenAny(round.Completion, Task.Delay(wait < MinSpeculativeThreshold ? MinSpeculativeThreshold : wait, time, ct)).ConfigureAwait(false) != round.Completion &&
-            !round.Completion.IsCompleted && round.TryTakeNextCandidate() is { } extra)
-        {
-            metrics.SpeculativeRetry();
-            _ = AskAsync(membership, extra, dataCommand, round, ct);
-        }
-        await round.Completion.WaitAsync(ct).ConfigureAwait(false);
-
-        var answers = round.Snapshot();
-        var data = answers.Where(a => !a.Response.IsDigest).ToList();
-        byte[] expected = data[0].Response.DigestOrCompute();
-        bool consistent = answers.All(a => a.Response.DigestOrCompute().AsSpan().SequenceEqual(expected));
-        int nowSeconds = (int)time.GetUtcNow().ToUnixTimeSeconds();
-        if (consistent)
-        {
-            var single = ReadResolver.Resolve(query, [data[0].Response.ToReplicaResponse(data[0].Endpoint)], nowSeconds);
-            return new ReadResult(single.VisibleRows, single.ResumeAfter);
-        }
-
-        // Digest mismatch: full data from everyone who answered, resolve, repair, wait.
-        metrics.ReadRepair();
-        var fetches = answers.Select(a => a.Response.IsDigest
-            ? FetchDataAsync(membership, a.Endpoint, dataCommand, ct)
-            : Task.FromResult(a.Response.ToReplicaResponse(a.Endpoint))).ToList();
-        try
-        {
-            await Task.WhenAll(fetches).ConfigureAwait(false);
-        }
-        catch (Exception) when (FailuresOf(fetches, answers) is { Count: > 0 } failures)
-        {
-            // A replica that sent a digest now answers its data read with an error: the data read cannot be resolved
-            // without it (the digests disagreed), so the read fails with what did answer.
-            throw new ReadFailureException(plan.Consistency, fetches.Count(f => f.IsCompletedSuccessfully), plan.BlockFor,
-                fetches.Any(f => f.IsCompletedSuccessfully), failures);
-        }
-        var full = fetches.Select(f => f.Result).ToList();
-        var resolution = ReadResolver.Resolve(query, full, nowSeconds);
-        await RepairAsync(membership, plan, answers.Select(a => a.Endpoint).ToHashSet(StringComparer.Ordinal), resolution, ct).ConfigureAwait(false);
-        return new ReadResult(resolution.VisibleRows, resolution.ResumeAfter);
     }
 
     /// <summary>
-    /// Blocking read repair. A replica whose repair fails (its disk just failed, it is leaving the ring) is stood in
-    /// for by a live replica that took no part in the read, sent the whole resolved partition (Cassandra's additional
-    /// repair writes): once it acknowledges, what the read returns is on as many replicas as the level needs. Without
-    /// a stand-in that acknowledges, the read fails (ReadTimeout, as before).
+    /// Drives one <see cref="ReadOperation"/>: events go in under its lock, the effects it returns are performed
+    /// outside it (asks, fetches, repairs, timers, the answer), and each outcome comes back as the next event. Work it
+    /// started is cancelled only when the client goes away.
     /// </summary>
-    private async Task RepairAsync(MembershipSnapshot membership, ReadPlan plan, HashSet<string> answered, ReadResolution resolution, CancellationToken ct)
+    private sealed class ReadRun : IDisposable
     {
-        var repairs = resolution.Repairs.Select(r => (Endpoint: r.Key, Task: _repairs.RepairAsync(membership, r.Key, r.Value, ct))).ToList();
-        try
+        private readonly ReadCoordinator _owner;
+        private readonly ReadOperation _operation;
+        private readonly MembershipSnapshot _membership;
+        private readonly TaskCompletionSource<ReadResult> _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly CancellationTokenSource _work;
+        private readonly ReadCommandMessage _dataCommand;
+        private readonly ReadCommandMessage _digestCommand;
+        private readonly long _origin;
+        private readonly List<ITimer> _timers = [];
+
+        public ReadRun(ReadCoordinator owner, ReadOperation operation, SliceQuery query, MembershipSnapshot membership, CancellationToken ct)
         {
-            await Task.WhenAll(repairs.Select(r => r.Task)).ConfigureAwait(false);
-            return;
+            _owner = owner;
+            _operation = operation;
+            _membership = membership;
+            _work = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            _dataCommand = ReadCommandMessage.For(query, digestOnly: false);
+            _digestCommand = ReadCommandMessage.For(query, digestOnly: true);
+            _origin = owner.Time.GetTimestamp();
         }
-        catch (Exception) when (!ct.IsCancellationRequested && resolution.ForAbsentReplica is not null)
+
+        public Task<ReadResult> Answered => _answer.Task;
+
+        public TimeSpan Now => _owner.Time.GetElapsedTime(_origin);
+
+        public void On(Func<ReadOperation, IReadOnlyList<ReadEffect>> happened)
         {
-            // Below: one stand-in per failed repair.
+            IReadOnlyList<ReadEffect> effects;
+            lock (_operation) effects = happened(_operation);
+            foreach (var effect in effects) Perform(effect);
         }
-        var spares = new Queue<NodeInfo>(plan.Candidates.Where(c => !answered.Contains(c.Endpoint)));
-        foreach (var (endpoint, task) in repairs.Where(r => !r.Task.IsCompletedSuccessfully))
+
+        private void Perform(ReadEffect effect)
         {
-            logger.LogDebug("Read repair to {Replica} failed ({Reason}); sending the resolved partition to another replica", endpoint,
-                task.Exception?.InnerException?.Message);
-            while (true)
+            switch (effect)
             {
-                if (!spares.TryDequeue(out var spare)) await task.ConfigureAwait(false); // rethrows the repair's failure
-                try
-                {
-                    await _repairs.RepairAsync(membership, spare!.Endpoint, resolution.ForAbsentReplica!, ct).ConfigureAwait(false);
+                case ReadEffect.Ask ask:
+                    _ = AskAsync(ask.Replica, ask.DigestOnly ? _digestCommand : _dataCommand);
                     break;
-                }
-                catch (Exception e) when (e is RequestTimeoutException or RequestFailedException or IOException && !ct.IsCancellationRequested)
-                {
-                    logger.LogDebug("Stand-in read repair to {Replica} failed: {Reason}", spare!.Endpoint, e.Message);
-                }
+                case ReadEffect.FetchData fetch:
+                    _ = FetchDataAsync(fetch.Replica.Endpoint);
+                    break;
+                case ReadEffect.SendRepair repair:
+                    _ = RepairAsync(repair.Endpoint, repair.Repair);
+                    break;
+                case ReadEffect.ArmSpeculation arm:
+                    Arm(arm.At, o => o.OnSpeculationDue());
+                    break;
+                case ReadEffect.ArmTimeout arm:
+                    Arm(arm.At, o => o.OnTimeout());
+                    break;
+                case ReadEffect.SpeculatedRetry:
+                    _owner.Metrics.SpeculativeRetry();
+                    break;
+                case ReadEffect.DigestMismatch:
+                    _owner.Metrics.ReadRepair();
+                    break;
+                case ReadEffect.Answer answer:
+                    if (answer.Error is null) _answer.TrySetResult(new ReadResult(answer.Rows, answer.PagingState));
+                    else _answer.TrySetException(answer.Error);
+                    break;
             }
         }
-    }
 
-    /// <summary>The replicas whose data read was answered with an error, and the reason (empty when they only timed out).</summary>
-    private static Dictionary<string, string> FailuresOf(List<Task<ReplicaReadResponse>> fetches,
-        IReadOnlyList<(string Endpoint, ReadResponseMessage Response)> answers)
-    {
-        var failures = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (int i = 0; i < fetches.Count; i++)
+        private void Arm(TimeSpan at, Func<ReadOperation, IReadOnlyList<ReadEffect>> fired)
         {
-            if (fetches[i].Exception?.InnerException is { } e && ReplicaError(e) is { } reason) failures[answers[i].Endpoint] = reason;
+            lock (_timers) _timers.Add(_owner.Time.CreateTimer(_ => On(fired), null, at - Now, System.Threading.Timeout.InfiniteTimeSpan));
         }
-        return failures;
+
+        private async Task AskAsync(NodeInfo replica, ReadCommandMessage command)
+        {
+            long sent = _owner.Time.GetTimestamp();
+            try
+            {
+                ReadResponseMessage response;
+                if (replica.Endpoint == _membership.LocalEndpoint)
+                {
+                    response = _owner.ReadLocally(command);
+                }
+                else
+                {
+                    var reply = await _owner.Messaging.SendRequestAsync(PeerAddress.Parse(replica.Endpoint), command.DigestOnly ? Verb.DigestRead : Verb.Read,
+                        CoordinationMessageSerializer.Serialize(command), _owner.Timeout, _work.Token).ConfigureAwait(false);
+                    response = CoordinationMessageSerializer.Deserialize<ReadResponseMessage>(reply.Payload);
+                }
+                var took = _owner.Time.GetElapsedTime(sent);
+                lock (_owner.Latency) _owner.Latency.RecordReplicaLatency(replica.Endpoint, took, _owner.Now);
+                ClientWarnings.AddAll(response.Warnings);
+                On(o => o.OnResponse(replica, response));
+            }
+            catch (Exception e) when (ReplicaRefusal.From(e) is { } refusal)
+            {
+                // The replica stopped the read at the tombstone failure threshold: another replica holds the same
+                // tombstones, so none is asked instead, and the read fails (ReadFailure) with the replica's reason.
+                _owner.Logger.LogDebug("Read from {Replica} refused: {Reason}", replica.Endpoint, refusal.Message);
+                On(o => o.OnRefused(replica.Endpoint, refusal.Message));
+            }
+            catch (Exception e) when (e is RequestTimeoutException or RequestFailedException or IOException or OperationCanceledException or FormatException
+                                           or LocalReadException)
+            {
+                if (_work.IsCancellationRequested) return; // answered or abandoned: nothing left to decide
+                // An error answer (corrupt SSTable, I/O error, failed disk, too many tombstones) is the replica telling us it
+                // failed: a warning, and the reason goes into a ReadFailure; a timeout or lost connection is not.
+                string? error = ReplicaError(e);
+                if (error is not null) ReplicaFailureLog.Warn(_owner.Logger, _owner.Time, replica.Endpoint, error, "read");
+                else _owner.Logger.LogDebug("Read from {Replica} failed: {Reason}", replica.Endpoint, e.Message);
+                // A failure counts as a very slow answer, so the next reads prefer other replicas.
+                lock (_owner.Latency) _owner.Latency.RecordReplicaLatency(replica.Endpoint, _owner.Timeout, _owner.Now);
+                On(o => o.OnFailure(replica.Endpoint, error));
+            }
+        }
+
+        private async Task FetchDataAsync(string endpoint)
+        {
+            try
+            {
+                ReadResponseMessage response;
+                if (endpoint == _membership.LocalEndpoint)
+                {
+                    response = _owner.ReadLocally(_dataCommand);
+                }
+                else
+                {
+                    var reply = await _owner.Messaging.SendRequestAsync(PeerAddress.Parse(endpoint), Verb.Read,
+                        CoordinationMessageSerializer.Serialize(_dataCommand), _owner.Timeout, _work.Token).ConfigureAwait(false);
+                    response = CoordinationMessageSerializer.Deserialize<ReadResponseMessage>(reply.Payload);
+                }
+                ClientWarnings.AddAll(response.Warnings);
+                var data = response.ToReplicaResponse(endpoint);
+                On(o => o.OnDataFetched(data));
+            }
+            catch (Exception e) when (e is RequestTimeoutException or RequestFailedException or IOException or OperationCanceledException or FormatException
+                                           or LocalReadException)
+            {
+                if (_work.IsCancellationRequested) return;
+                On(o => o.OnFetchFailed(endpoint, ReplicaError(e)));
+            }
+        }
+
+        private async Task RepairAsync(string endpoint, PartitionUpdate repair)
+        {
+            try
+            {
+                await _owner._repairs.RepairAsync(_membership, endpoint, repair, _work.Token).ConfigureAwait(false);
+                On(o => o.OnRepairAcked(endpoint));
+            }
+#pragma warning disable CA1031 // any failure of the repair write is the operation's to judge (a stand-in, or a timeout)
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                if (_work.IsCancellationRequested) return;
+                _owner.Logger.LogDebug("Read repair to {Replica} failed ({Reason})", endpoint, e.Message);
+                On(o => o.OnRepairFailed(endpoint));
+            }
+        }
+
+        public void Dispose()
+        {
+            // Asks still in flight are left to finish (or time out): a slow replica's late answer is what teaches the
+            // latency tracker to prefer the others. Only the client going away cancels them (the linked token).
+            lock (_timers) foreach (var timer in _timers) timer.Dispose();
+            _work.Dispose();
+        }
     }
 
     /// <summary>
@@ -224,66 +294,5 @@ public sealed class ReadCoordinator(
     private double Score(string endpoint)
     {
         lock (latency) return latency.ScoreFor(endpoint, Now);
-    }
-
-    private async Task AskAsync(MembershipSnapshot membership, NodeInfo replica, ReadCommandMessage command, ReadRound round, CancellationToken ct)
-    {
-        long sent = time.GetTimestamp();
-        try
-        {
-            ReadResponseMessage response;
-            if (replica.Endpoint == membership.LocalEndpoint)
-            {
-                response = ReadLocally(command);
-            }
-            else
-            {
-                var reply = await messaging.SendRequestAsync(PeerAddress.Parse(replica.Endpoint), command.DigestOnly ? Verb.DigestRead : Verb.Read,
-                    CoordinationMessageSerializer.Serialize(command), readTimeout, ct).ConfigureAwait(false);
-                response = CoordinationMessageSerializer.Deserialize<ReadResponseMessage>(reply.Payload);
-            }
-            var took = time.GetElapsedTime(sent);
-            lock (latency) latency.RecordReplicaLatency(replica.Endpoint, took, Now);
-            ClientWarnings.AddAll(response.Warnings);
-            round.Answer(replica.Endpoint, response);
-        }
-        catch (Exception e) when (ReplicaRefusal.From(e) is { } refusal)
-        {
-            // The replica stopped the read at the tombstone failure threshold: another replica holds the same
-            // tombstones, so none is asked instead, and the read fails (ReadFailure) with the replica's reason.
-            logger.LogDebug("Read from {Replica} refused: {Reason}", replica.Endpoint, refusal.Message);
-            round.Refuse(replica.Endpoint, refusal);
-        }
-        catch (Exception e) when (e is RequestTimeoutException or RequestFailedException or IOException or OperationCanceledException or FormatException
-                                       or LocalReadException)
-        {
-            // An error answer (corrupt SSTable, I/O error, failed disk, too many tombstones) is the replica telling us it
-            // failed: a warning, and the reason goes into a ReadFailure; a timeout or lost connection is not.
-            string? error = ReplicaError(e);
-            if (error is not null) ReplicaFailureLog.Warn(logger, time, replica.Endpoint, error, "read");
-            else logger.LogDebug("Read from {Replica} failed: {Reason}", replica.Endpoint, e.Message);
-            // A failure counts as a very slow answer, so the next reads prefer other replicas.
-            lock (latency) latency.RecordReplicaLatency(replica.Endpoint, readTimeout, Now);
-            // A replica that failed fast (connection refused, not yet convicted by gossip) is replaced by the next
-            // live candidate at once, before the failure is counted, so the round does not give up needlessly.
-            if (!ct.IsCancellationRequested && round.TryTakeNextCandidate() is { } next)
-                _ = AskAsync(membership, next, command with { DigestOnly = false }, round, ct);
-            round.Fail(replica.Endpoint, error);
-        }
-    }
-
-    private async Task<ReplicaReadResponse> FetchDataAsync(MembershipSnapshot membership, string endpoint, ReadCommandMessage command, CancellationToken ct)
-    {
-        if (endpoint == membership.LocalEndpoint)
-        {
-            var answer = ReadLocally(command);
-            ClientWarnings.AddAll(answer.Warnings);
-            return answer.ToReplicaResponse(endpoint);
-        }
-        var reply = await messaging.SendRequestAsync(PeerAddress.Parse(endpoint), Verb.Read, CoordinationMessageSerializer.Serialize(command), readTimeout, ct)
-            .ConfigureAwait(false);
-        var response = CoordinationMessageSerializer.Deserialize<ReadResponseMessage>(reply.Payload);
-        ClientWarnings.AddAll(response.Warnings);
-        return response.ToReplicaResponse(endpoint);
     }
 }

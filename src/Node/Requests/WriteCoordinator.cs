@@ -5,6 +5,7 @@ using RingStore.Core.Data;
 using RingStore.Core.Errors;
 using RingStore.Gossip.Ring;
 using RingStore.Node.Coordination;
+using RingStore.Node.Coordination.Operations;
 using RingStore.Node.Messaging;
 using RingStore.Node.Metrics;
 
@@ -29,6 +30,14 @@ public sealed class WriteCoordinator(
     /// <summary>The data-disk-usage guardrail, read from each replica's gossiped DISK_USAGE; off by default.</summary>
     public DiskUsageGuardrail DiskGuardrail { get; init; } = DiskUsageGuardrail.Off;
 
+    // What a WriteRun performs effects with (a nested class cannot see primary-constructor parameters).
+    private LocalReplica Local => local;
+    private IMessagingService Messaging => messaging;
+    private HintRecorder Hints => hints;
+    private TimeSpan Timeout => writeTimeout;
+    private TimeProvider Time => time;
+    private ILogger Logger => logger;
+
     public async Task WriteAsync(string keyspace, PartitionUpdate update, ConsistencyLevel consistency, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(update);
@@ -50,110 +59,117 @@ public sealed class WriteCoordinator(
         DiskGuardrail.CheckWrite(plan.Targets, endpoint =>
             int.TryParse(replicas.Membership.Find(endpoint)?.State.Get(RingStore.Gossip.State.ApplicationState.DiskUsage),
                 System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int used) ? used : null);
-        var tracker = new WriteResponseTracker(plan);
-        var outcome = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         // Read-your-writes at ONE: a coordinator that is itself a replica answers a ONE write only once its own copy is
         // applied (or failed), so its next ONE read, which prefers the local replica, sees the write. The consistency
         // contract is unchanged (one acknowledgement); only which one is waited for.
-        bool waitForLocal = consistency is ConsistencyLevel.One or ConsistencyLevel.LocalOne
-            && plan.Targets.Any(t => t.Endpoint == replicas.Membership.LocalEndpoint);
-        bool localDone = !waitForLocal;
-        void Record(Action<WriteResponseTracker> change)
-        {
-            lock (tracker)
-            {
-                change(tracker);
-                if (tracker.IsSatisfied && localDone) outcome.TrySetResult();
-                // Failed for good: answer once every replica has answered (so the counts are what happened), or at the timeout.
-                else if (tracker.IsFailed && !tracker.Outstanding.Any()) outcome.TrySetException(tracker.ToFailure());
-            }
-        }
-
-        foreach (var replica in plan.Down)
-        {
-            if (await hints.TryHintAsync(replicas.Membership, replica, update).ConfigureAwait(false))
-                Record(t => t.RecordHint(replica.Endpoint));
-        }
-
-        byte[]? payload = null;
-        foreach (var replica in plan.Targets)
-        {
-            if (replica.Endpoint == replicas.Membership.LocalEndpoint)
-            {
-                _ = ApplyLocallyAsync(update, replica, change => Record(t =>
-                {
-                    change(t);
-                    localDone = true;
-                }), ct);
-            }
-            else
-            {
-                payload ??= CoordinationMessageSerializer.Serialize(MutationMessage.For(update));
-                _ = SendAsync(replicas.Membership, replica, update, payload, Record);
-            }
-        }
-        if (plan.Targets.Count == 0) Record(_ => { });
-
+        bool waitForLocal = consistency is ConsistencyLevel.One or ConsistencyLevel.LocalOne;
+        var operation = new WriteOperation(plan, replicas.Membership.LocalEndpoint, waitForLocal, writeTimeout);
+        using var run = new WriteRun(this, operation, update, replicas.Membership, ct);
+        run.On(o => o.Start(run.Now));
         try
         {
-            await outcome.Task.WaitAsync(writeTimeout, time, ct).ConfigureAwait(false);
+            await run.Answered.WaitAsync(ct).ConfigureAwait(false);
             metrics.RecordWrite(Stopwatch.GetElapsedTime(started));
         }
-        catch (TimeoutException)
-        {
-            metrics.WriteTimeout();
-            lock (tracker) throw tracker.IsFailed ? tracker.ToFailure() : tracker.ToTimeoutException();
-        }
-        catch (WriteTimeoutException)
-        {
-            metrics.WriteTimeout();
-            throw;
-        }
-        catch (WriteFailureException)
+        catch (Exception e) when (e is WriteTimeoutException or WriteFailureException)
         {
             metrics.WriteTimeout();
             throw;
         }
     }
 
-    private async Task ApplyLocallyAsync(PartitionUpdate update, NodeInfo self, Action<Action<WriteResponseTracker>> record, CancellationToken ct)
+    /// <summary>
+    /// Drives one <see cref="WriteOperation"/>: events go in under its lock, the effects it returns are performed
+    /// outside it (hint, local apply, send, the timer, the answer), and each outcome comes back as the next event.
+    /// </summary>
+    private sealed class WriteRun(WriteCoordinator owner, WriteOperation operation, PartitionUpdate update,
+        Cluster.MembershipSnapshot membership, CancellationToken ct) : IDisposable
     {
-        try
-        {
-            await local.ApplyAsync(update, ct).ConfigureAwait(false);
-            record(t => t.RecordAck(self.Endpoint));
-        }
-#pragma warning disable CA1031 // the failure is counted against the consistency level and logged
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            logger.LogError(e, "Local write to {Table} failed", update.Table);
-            record(t => t.RecordFailure(self.Endpoint, $"{e.GetType().Name}: {e.Message}"));
-        }
-    }
+        private readonly TaskCompletionSource _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly long _origin = owner.Time.GetTimestamp();
+        private byte[]? _payload;
+        private ITimer? _timer;
 
-    private async Task SendAsync(Cluster.MembershipSnapshot membership, NodeInfo replica, PartitionUpdate update, byte[] payload,
-        Action<Action<WriteResponseTracker>> record)
-    {
-        try
+        public Task Answered => _answer.Task;
+
+        /// <summary>Time since this write started, on the coordinator's TimeProvider.</summary>
+        public TimeSpan Now => owner.Time.GetElapsedTime(_origin);
+
+        public void On(Func<WriteOperation, IReadOnlyList<WriteEffect>> happened)
         {
-            // No client cancellation here: once sent, the write runs to an ack or a hint either way.
-            await messaging.SendRequestAsync(PeerAddress.Parse(replica.Endpoint), Verb.Mutation, payload, writeTimeout, CancellationToken.None)
-                .ConfigureAwait(false);
-            record(t => t.RecordAck(replica.Endpoint));
+            IReadOnlyList<WriteEffect> effects;
+            lock (operation) effects = happened(operation);
+            foreach (var effect in effects) Perform(effect);
         }
-        catch (Exception e) when (e is RequestTimeoutException or RequestFailedException or IOException)
+
+        private void Perform(WriteEffect effect)
         {
-            // An error answer (disk full, I/O error) is the replica telling us it failed; a timeout or lost connection is not.
-            string? error = e is RequestFailedException { Reason: RequestFailureReason.RemoteHandlerFailed } f ? f.Detail : null;
-            if (error is not null) ReplicaFailureLog.Warn(logger, time, replica.Endpoint, error);
-            else logger.LogDebug("Write to {Replica} failed ({Reason}); hinting it", replica.Endpoint, e.Message);
-            bool hinted = await hints.TryHintAsync(membership, replica, update).ConfigureAwait(false);
-            record(t =>
+            switch (effect)
             {
-                t.RecordFailure(replica.Endpoint, error);
-                if (hinted) t.RecordHint(replica.Endpoint);
-            });
+                case WriteEffect.StoreHint hint:
+                    _ = HintAsync(hint.Replica);
+                    break;
+                case WriteEffect.ApplyLocally apply:
+                    _ = ApplyLocallyAsync(apply.Replica);
+                    break;
+                case WriteEffect.SendMutation send:
+                    _payload ??= CoordinationMessageSerializer.Serialize(MutationMessage.For(update));
+                    _ = SendAsync(send.Replica, _payload);
+                    break;
+                case WriteEffect.ArmTimeout arm:
+                    lock (this) _timer = owner.Time.CreateTimer(_ => On(o => o.OnTimeout()), null, arm.At - Now, System.Threading.Timeout.InfiniteTimeSpan);
+                    break;
+                case WriteEffect.Answer answer:
+                    if (answer.Error is null) _answer.TrySetResult();
+                    else _answer.TrySetException(answer.Error);
+                    break;
+            }
+        }
+
+        private async Task HintAsync(NodeInfo replica)
+        {
+            bool stored = await owner.Hints.TryHintAsync(membership, replica, update).ConfigureAwait(false);
+            On(o => o.OnHintResult(replica.Endpoint, stored));
+        }
+
+        private async Task ApplyLocallyAsync(NodeInfo self)
+        {
+            try
+            {
+                await owner.Local.ApplyAsync(update, ct).ConfigureAwait(false);
+                On(o => o.OnAck(self.Endpoint));
+            }
+#pragma warning disable CA1031 // the failure is counted against the consistency level and logged
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                owner.Logger.LogError(e, "Local write to {Table} failed", update.Table);
+                On(o => o.OnFailure(self.Endpoint, $"{e.GetType().Name}: {e.Message}"));
+            }
+        }
+
+        private async Task SendAsync(NodeInfo replica, byte[] payload)
+        {
+            try
+            {
+                // No client cancellation here: once sent, the write runs to an ack or a hint either way.
+                await owner.Messaging.SendRequestAsync(PeerAddress.Parse(replica.Endpoint), Verb.Mutation, payload, owner.Timeout, CancellationToken.None)
+                    .ConfigureAwait(false);
+                On(o => o.OnAck(replica.Endpoint));
+            }
+            catch (Exception e) when (e is RequestTimeoutException or RequestFailedException or IOException)
+            {
+                // An error answer (disk full, I/O error) is the replica telling us it failed; a timeout or lost connection is not.
+                string? error = e is RequestFailedException { Reason: RequestFailureReason.RemoteHandlerFailed } f ? f.Detail : null;
+                if (error is not null) ReplicaFailureLog.Warn(owner.Logger, owner.Time, replica.Endpoint, error);
+                else owner.Logger.LogDebug("Write to {Replica} failed ({Reason}); hinting it", replica.Endpoint, e.Message);
+                On(o => o.OnFailure(replica.Endpoint, error));
+            }
+        }
+
+        public void Dispose()
+        {
+            lock (this) _timer?.Dispose();
         }
     }
 }

@@ -113,12 +113,12 @@ internal sealed class SimCluster
 
         if (isWrite)
         {
-            SimWrite.Start(this, coordinator, ValueUpdate(key, written), ok => Complete(ok, written));
+            SimWriteDriver.Start(this, coordinator, ValueUpdate(key, written), ok => Complete(ok, written));
         }
         else
         {
             var query = SliceQuery.WholePartition(Table, KeyBytes(key));
-            SimRead.Start(this, coordinator, query, (ok, _, rows) => Complete(ok, ok ? ValueOf(rows) : 0));
+            SimReadDriver.Start(this, coordinator, query, (ok, rows) => Complete(ok, ok ? ValueOf(rows) : 0));
         }
     }
 

@@ -35,7 +35,7 @@ internal sealed class SimNode
 
     public ReplicaLatencyTracker Latency { get; private set; } = NewLatencyTracker();
 
-    private TimeSpan Now => _cluster.Scheduler.Now;
+    public TimeSpan Now => _cluster.Scheduler.Now;
 
     public bool IsAlive(string endpoint) =>
         endpoint == Endpoint ||

@@ -1,0 +1,95 @@
+using RingStore.Core.Consistency;
+using RingStore.Core.Errors;
+using RingStore.Node.Coordination;
+using RingStore.Node.Coordination.Operations;
+using RingStore.Storage.Engine;
+
+namespace RingStore.Node.Tests.Simulation;
+
+/// <summary>
+/// Drives the node's own <see cref="ReadOperation"/> (the state machine <c>ReadCoordinator</c> drives) on the
+/// simulated network and virtual clock: plan with the node's latency scores, then perform each effect (ask, fetch,
+/// repair, timers) and feed each outcome back. The two read-repair bug switches live here, in the driver, because
+/// they are about what the node does with the machine's repair effects.
+/// </summary>
+internal static class SimReadDriver
+{
+    public static void Start(SimCluster cluster, SimNode node, SliceQuery query, Action<bool, IReadOnlyList<RingStore.Core.Data.Row>> done)
+    {
+        var natural = cluster.Ring.GetNaturalReplicas(RingStore.Core.Partitioning.Murmur3Partitioner.GetToken(query.PartitionKey), cluster.Strategy);
+        var started = node.Now;
+        ReadPlan plan;
+        try
+        {
+            plan = ReplicaPlanner.PlanRead(natural, node.IsAlive, ConsistencyLevel.Quorum, cluster.Strategy, "dc1",
+                e => node.Latency.ScoreFor(e, started));
+        }
+        catch (UnavailableException)
+        {
+            cluster.Stats.Unavailable++;
+            done(false, []);
+            return;
+        }
+
+        var speculateAfter = node.Latency.SpeculativeRetryThreshold(query.Table) ?? cluster.Options.DefaultSpeculativeThreshold;
+        var operation = new ReadOperation(plan, query, cluster.NowSeconds, cluster.Options.RequestTimeout, speculateAfter);
+
+        void Perform(IReadOnlyList<ReadEffect> effects)
+        {
+            foreach (var effect in effects)
+            {
+                switch (effect)
+                {
+                    case ReadEffect.Ask ask:
+                        var sent = node.Now;
+                        node.Request(ask.Replica.Endpoint, ReadCommandMessage.For(query, ask.DigestOnly), (from, payload) =>
+                        {
+                            node.Latency.RecordReplicaLatency(from, node.Now - sent, node.Now);
+                            Perform(operation.OnResponse(ask.Replica, (ReadResponseMessage)payload));
+                        });
+                        break;
+                    case ReadEffect.FetchData fetch:
+                        node.Request(fetch.Replica.Endpoint, ReadCommandMessage.For(query, digestOnly: false), (from, payload) =>
+                            Perform(operation.OnDataFetched(((ReadResponseMessage)payload).ToReplicaResponse(from))));
+                        break;
+                    case ReadEffect.SendRepair repair:
+                        cluster.Stats.ReadRepairs++;
+                        if (cluster.Options.DisableReadRepair)
+                        {
+                            Perform(operation.OnRepairAcked(repair.Endpoint)); // bug: answer as if repaired, write nothing
+                        }
+                        else if (repair.Endpoint == node.Endpoint)
+                        {
+                            node.Store.Apply(repair.Repair);
+                            Perform(operation.OnRepairAcked(repair.Endpoint));
+                        }
+                        else
+                        {
+                            node.Request(repair.Endpoint, new MutateRequest(MutationKind.ReadRepair, MutationMessage.For(repair.Repair)),
+                                (from, _) => Perform(operation.OnRepairAcked(from)));
+                            if (cluster.Options.AnswerBeforeRepairAcks) Perform(operation.OnRepairAcked(repair.Endpoint)); // bug: do not wait
+                        }
+                        break;
+                    case ReadEffect.ArmSpeculation arm:
+                        node.Timer(arm.At - node.Now, () => Perform(operation.OnSpeculationDue()));
+                        break;
+                    case ReadEffect.ArmTimeout arm:
+                        node.Timer(arm.At - node.Now, () => Perform(operation.OnTimeout()));
+                        break;
+                    case ReadEffect.SpeculatedRetry:
+                        cluster.Stats.SpeculativeRetries++;
+                        break;
+                    case ReadEffect.DigestMismatch:
+                        cluster.Stats.DigestMismatches++;
+                        break;
+                    case ReadEffect.Answer answer:
+                        if (answer.Error is null) node.Latency.RecordTableRead(query.Table, node.Now - started);
+                        else if (answer.Error is ReadTimeoutException) cluster.Stats.ReadTimeouts++;
+                        done(answer.Error is null, answer.Rows);
+                        break;
+                }
+            }
+        }
+        Perform(operation.Start(node.Now));
+    }
+}

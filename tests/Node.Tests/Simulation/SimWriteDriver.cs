@@ -1,0 +1,80 @@
+using RingStore.Core.Consistency;
+using RingStore.Core.Data;
+using RingStore.Core.Errors;
+using RingStore.Node.Coordination;
+using RingStore.Node.Coordination.Operations;
+
+namespace RingStore.Node.Tests.Simulation;
+
+/// <summary>
+/// Drives the node's own <see cref="WriteOperation"/> (the state machine <c>WriteCoordinator</c> drives) on the
+/// simulated network and virtual clock: plan, then perform each effect (hint, local apply, send, timer) and feed
+/// each outcome back as an event. A replica that has not answered by the request timeout is reported failed, as the
+/// node's messaging layer does, so it gets its hint.
+/// </summary>
+internal static class SimWriteDriver
+{
+    public static void Start(SimCluster cluster, SimNode node, PartitionUpdate update, Action<bool> done)
+    {
+        var natural = cluster.Ring.GetNaturalReplicas(RingStore.Core.Partitioning.Murmur3Partitioner.GetToken(update.PartitionKey), cluster.Strategy);
+        WritePlan plan;
+        try
+        {
+            plan = ReplicaPlanner.PlanWrite(natural, [], node.IsAlive, ConsistencyLevel.Quorum, cluster.Strategy, "dc1");
+        }
+        catch (UnavailableException)
+        {
+            cluster.Stats.Unavailable++;
+            done(false);
+            return;
+        }
+        if (cluster.Options.WriteBlockForOverride is int wrong)
+        {
+            plan = plan with { BlockFor = wrong };
+        }
+
+        var operation = new WriteOperation(plan, node.Endpoint, waitForLocal: false, cluster.Options.RequestTimeout);
+        var answered = new HashSet<string>(StringComparer.Ordinal);
+        var message = MutationMessage.For(update);
+
+        void Perform(IReadOnlyList<WriteEffect> effects)
+        {
+            foreach (var effect in effects)
+            {
+                switch (effect)
+                {
+                    case WriteEffect.StoreHint hint:
+                        bool stored = cluster.HintPolicy.ShouldHint(hint.Replica, node.DowntimeOf(hint.Replica.Endpoint));
+                        if (stored) node.AddHint(hint.Replica, update);
+                        Perform(operation.OnHintResult(hint.Replica.Endpoint, stored));
+                        break;
+                    case WriteEffect.ApplyLocally:
+                        node.Store.Apply(update);
+                        answered.Add(node.Endpoint);
+                        Perform(operation.OnAck(node.Endpoint));
+                        break;
+                    case WriteEffect.SendMutation send:
+                        node.Request(send.Replica.Endpoint, new MutateRequest(MutationKind.Write, message), (from, _) =>
+                        {
+                            answered.Add(from);
+                            Perform(operation.OnAck(from));
+                        });
+                        break;
+                    case WriteEffect.ArmTimeout:
+                        node.Timer(cluster.Options.RequestTimeout, () =>
+                        {
+                            Perform(operation.OnTimeout());
+                            foreach (var late in plan.Targets.Where(t => !answered.Contains(t.Endpoint)))
+                                Perform(operation.OnFailure(late.Endpoint, null));
+                        });
+                        break;
+                    case WriteEffect.Answer answer:
+                        if (answer.Error is WriteTimeoutException) cluster.Stats.WriteTimeouts++;
+                        done(answer.Error is null);
+                        break;
+                }
+            }
+        }
+        Perform(operation.Start(node.Now));
+    }
+}
