@@ -209,11 +209,11 @@ public sealed class ReadCoordinator(
         public string Reason { get; } = $"{inner.GetType().Name}: {inner.Message}";
     }
 
-    private ReadResponseMessage ReadLocally(ReadCommandMessage command)
+    private ReadResponseMessage ReadLocally(ReadCommandMessage command, CancellationToken ct)
     {
         try
         {
-            return local.Read(command);
+            return local.Read(command, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -234,7 +234,7 @@ public sealed class ReadCoordinator(
             ReadResponseMessage response;
             if (replica.Endpoint == membership.LocalEndpoint)
             {
-                response = ReadLocally(command);
+                response = ReadLocally(command, ct);
             }
             else
             {
@@ -276,7 +276,7 @@ public sealed class ReadCoordinator(
     {
         if (endpoint == membership.LocalEndpoint)
         {
-            var answer = ReadLocally(command);
+            var answer = ReadLocally(command, ct);
             ClientWarnings.AddAll(answer.Warnings);
             return answer.ToReplicaResponse(endpoint);
         }
