@@ -15,9 +15,9 @@ public static class ExpiringVerbs
     /// <summary>
     /// Also handed a token that fires at the expiry, so a long read stops mid-way. Reads only: a write, once started,
     /// runs to its end (stopping between the commit log and the memtable would leave a write that appears only after a
-    /// restart's replay).
+    /// restart's replay). The repair handlers do not look at a token yet: an expired repair page is dropped, one
+    /// already running finishes.
     /// </summary>
-    /// (The repair handlers do not look at their token yet: an expired repair page is dropped, one running finishes.)
     public static bool CancelsAtExpiry(Verb verb) => verb is Verb.Read or Verb.DigestRead or Verb.RangeRead;
 
     /// <summary>The verbs a coordinator sends for a client's request: their expiry is also bounded by the client's deadline.</summary>
