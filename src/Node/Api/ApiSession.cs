@@ -71,6 +71,9 @@ internal sealed class ApiSession(RingStoreApiService api)
             ? new CancellationTokenSource(TimeSpan.FromMilliseconds(call.TimeoutMillis), api.Clock) : null;
         using var linked = deadline is null ? null : CancellationTokenSource.CreateLinkedTokenSource(session, deadline.Token);
         CancellationToken ct = linked?.Token ?? session;
+        // The same deadline travels to the replicas in the requests this call sends (see Messaging.ClientDeadline).
+        using var budget = Messaging.ClientDeadline.Begin(api.Clock,
+            deadline is null ? null : TimeSpan.FromMilliseconds(call.TimeoutMillis));
         try
         {
             switch (call.RequestCase)

@@ -47,10 +47,20 @@ public sealed partial class RingStoreApiService(NodeAccessor accessor) : RingSto
         });
 
     public override Task<MutateResponse> Mutate(MutateRequest request, ServerCallContext context) =>
-        Guard(() => MutateAsync(request, context.CancellationToken));
+        Guard(() => WithClientDeadline(context, () => MutateAsync(request, context.CancellationToken)));
 
     public override Task<ReadResponse> Read(ReadRequest request, ServerCallContext context) =>
-        Guard(() => ReadAsync(request, context.CancellationToken));
+        Guard(() => WithClientDeadline(context, () => ReadAsync(request, context.CancellationToken)));
+
+    /// <summary>
+    /// Runs a call under its gRPC deadline as the ambient <see cref="Messaging.ClientDeadline"/>, so the replica requests
+    /// it sends carry no more budget than the client has left (sessions do the same with <c>timeout_millis</c>).
+    /// </summary>
+    private async Task<T> WithClientDeadline<T>(ServerCallContext context, Func<Task<T>> call)
+    {
+        using var deadline = Messaging.ClientDeadline.BeginAt(Clock, context.Deadline);
+        return await call().ConfigureAwait(false);
+    }
 
     /// <summary>Many Mutate/Read/Execute calls over one stream (<see cref="ApiSession"/>).</summary>
     public override Task Session(IAsyncStreamReader<SessionRequest> requestStream, IServerStreamWriter<SessionResponse> responseStream,
@@ -128,7 +138,7 @@ public sealed partial class RingStoreApiService(NodeAccessor accessor) : RingSto
         Guard(() => Task.FromResult(StatusBuilder.Status(Node, request.Keyspace)));
 
     public override Task<ExecuteResponse> Execute(ExecuteRequest request, ServerCallContext context) =>
-        Guard(() => ExecuteAsync(request, context.CancellationToken));
+        Guard(() => WithClientDeadline(context, () => ExecuteAsync(request, context.CancellationToken)));
 
     /// <summary>An Execute call's work, shared by the unary call and sessions.</summary>
     internal async Task<ExecuteResponse> ExecuteAsync(ExecuteRequest request, CancellationToken ct)

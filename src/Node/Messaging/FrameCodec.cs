@@ -14,30 +14,48 @@ internal static class FrameCodec
     public const int LengthPrefixBytes = 4;
 
     private const int EnvelopeFields = 4;
+
+    /// <summary>With the request's remaining budget appended (position 4; positions are never renumbered).</summary>
+    private const int EnvelopeFieldsWithBudget = 5;
     private const int HelloFields = 5;
     private const int FailureFields = 2;
 
-    /// <summary>Upper bound of an envelope body beyond its payload (the header is at most 19 bytes).</summary>
+    /// <summary>Upper bound of an envelope body beyond its payload (the header is at most 24 bytes with a budget).</summary>
     public static int MaxEnvelopeOverheadBytes => 32;
 
-    /// <summary>Appends one framed envelope. <paramref name="scratch"/> holds the small MessagePack header.</summary>
-    public static void WriteEnvelope(IBufferWriter<byte> output, ArrayBufferWriter<byte> scratch, in Envelope envelope)
+    /// <summary>
+    /// Appends one framed envelope. <paramref name="scratch"/> holds the small MessagePack header. A request with an
+    /// <see cref="Envelope.Expiry"/> carries what is left of it at <paramref name="now"/> (this node's
+    /// <see cref="TimeProvider.GetTimestamp"/>, ticking at <paramref name="frequency"/>) as whole milliseconds, so the
+    /// time it waited in the queue is already spent; see <see cref="RequestExpiry"/> for why a budget and not a time.
+    /// </summary>
+    public static void WriteEnvelope(IBufferWriter<byte> output, ArrayBufferWriter<byte> scratch, in Envelope envelope, long now, long frequency)
     {
         scratch.ResetWrittenCount();
         var writer = new MessagePackWriter(scratch);
-        writer.WriteArrayHeader(EnvelopeFields);
+        bool withBudget = envelope.Expiry is not null && !envelope.IsResponse;
+        writer.WriteArrayHeader(withBudget ? EnvelopeFieldsWithBudget : EnvelopeFields);
         writer.Write((byte)envelope.Verb);
         writer.Write(envelope.RequestId);
         writer.Write((byte)envelope.Flags);
         writer.WriteBinHeader(envelope.Payload.Length);
         writer.Flush();
+        var header = scratch.WrittenCount;
+        if (withBudget)
+        {
+            // After the payload: older nodes read four fields and skip the rest (see DecodeEnvelope).
+            writer = new MessagePackWriter(scratch);
+            writer.Write(envelope.Expiry!.Value.BudgetMillisAt(now, frequency));
+            writer.Flush();
+        }
 
         var bodyLength = scratch.WrittenCount + envelope.Payload.Length;
         var prefix = output.GetSpan(LengthPrefixBytes);
         BinaryPrimitives.WriteInt32BigEndian(prefix, bodyLength);
         output.Advance(LengthPrefixBytes);
-        output.Write(scratch.WrittenSpan);
+        output.Write(scratch.WrittenSpan[..header]);
         output.Write(envelope.Payload.Span);
+        output.Write(scratch.WrittenSpan[header..]);
     }
 
     /// <summary>
@@ -70,8 +88,12 @@ internal static class FrameCodec
         return true;
     }
 
-    /// <summary>Decodes an envelope body; the payload is copied out because the pipe's buffer is recycled after reading.</summary>
-    public static Envelope DecodeEnvelope(ReadOnlySequence<byte> body)
+    /// <summary>
+    /// Decodes an envelope body; the payload is copied out because the pipe's buffer is recycled after reading. A
+    /// request's budget becomes a local expiry counted from <paramref name="arrival"/> (this node's clock); a request
+    /// without one (an older sender) has no expiry, and its verb's own handling applies.
+    /// </summary>
+    public static Envelope DecodeEnvelope(ReadOnlySequence<byte> body, long arrival, long frequency)
     {
         try
         {
@@ -86,9 +108,23 @@ internal static class FrameCodec
             var requestId = reader.ReadInt64();
             var flags = (MessageFlags)reader.ReadByte();
             var payload = reader.ReadBytes();
+            RequestExpiry? expiry = null;
+            var next = EnvelopeFields;
+            if (fields >= EnvelopeFieldsWithBudget)
+            {
+                // Nil is "no deadline" too, so a later sender may keep the slot and leave it empty; a response's
+                // budget means nothing (nobody sends one) and is skipped.
+                if (!reader.TryReadNil())
+                {
+                    if ((flags & MessageFlags.Response) != 0) reader.Skip();
+                    else expiry = RequestExpiry.FromBudget(arrival, frequency, reader.ReadInt64());
+                }
+
+                next = EnvelopeFieldsWithBudget;
+            }
 
             // Fields appended by a later minor revision are skipped, not rejected.
-            for (var i = EnvelopeFields; i < fields; i++)
+            for (var i = next; i < fields; i++)
             {
                 reader.Skip();
             }
@@ -103,7 +139,7 @@ internal static class FrameCodec
                 throw new FrameFormatException("verb 0 is never sent");
             }
 
-            return new Envelope(verb, requestId, flags, payload is { } p ? p.ToArray() : ReadOnlyMemory<byte>.Empty);
+            return new Envelope(verb, requestId, flags, payload is { } p ? p.ToArray() : ReadOnlyMemory<byte>.Empty, expiry);
         }
         catch (Exception ex) when (ex is MessagePackSerializationException or EndOfStreamException or OverflowException or InvalidOperationException)
         {

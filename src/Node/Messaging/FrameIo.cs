@@ -12,7 +12,8 @@ internal static class FrameIo
     /// flush (one socket write), while a lone message is still flushed at once, so coalescing adds no latency.
     /// </summary>
     public static async Task WriteLoopAsync(
-        ChannelReader<OutboundMessage> queue, PipeWriter writer, int flushThresholdBytes, MessagingCounters counters, CancellationToken cancellationToken)
+        ChannelReader<OutboundMessage> queue, PipeWriter writer, int flushThresholdBytes, MessagingCounters counters, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         var scratch = new ArrayBufferWriter<byte>(64);
         while (await queue.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
@@ -31,7 +32,9 @@ internal static class FrameIo
                     request.MarkSent();
                 }
 
-                FrameCodec.WriteEnvelope(writer, scratch, message.Envelope);
+                // Read the clock per frame only for requests with a budget: what is left of it goes on the wire.
+                long now = message.Envelope.Expiry is null ? 0 : time.GetTimestamp();
+                FrameCodec.WriteEnvelope(writer, scratch, message.Envelope, now, time.TimestampFrequency);
                 frames++;
                 if (writer.CanGetUnflushedBytes && writer.UnflushedBytes >= flushThresholdBytes)
                 {
@@ -57,8 +60,12 @@ internal static class FrameIo
         }
     }
 
-    /// <summary>Reads frames until the peer closes; a bad frame throws <see cref="FrameFormatException"/>.</summary>
-    public static async Task ReadLoopAsync(PipeReader reader, int maxFrameBytes, Action<Envelope> onEnvelope, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads frames until the peer closes; a bad frame throws <see cref="FrameFormatException"/>. A request's budget
+    /// starts counting on <paramref name="time"/> when its frame is decoded.
+    /// </summary>
+    public static async Task ReadLoopAsync(PipeReader reader, int maxFrameBytes, Action<Envelope> onEnvelope, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -68,7 +75,7 @@ internal static class FrameIo
             {
                 while (FrameCodec.TryReadFrame(ref buffer, maxFrameBytes, out var body))
                 {
-                    onEnvelope(FrameCodec.DecodeEnvelope(body));
+                    onEnvelope(FrameCodec.DecodeEnvelope(body, time.GetTimestamp(), time.TimestampFrequency));
                 }
 
                 if (result.IsCompleted || result.IsCanceled)

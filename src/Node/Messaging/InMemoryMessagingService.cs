@@ -20,11 +20,14 @@ public sealed class InMemoryMessagingService : IMessagingService
     {
         _network = network;
         LocalAddress = address;
-        _dispatcher = new VerbDispatcher(logger);
+        _dispatcher = new VerbDispatcher(logger, time: network.Time, counters: Counters);
         _removePending = p => _pending.TryRemove(p.Id, out _);
     }
 
     public PeerAddress LocalAddress { get; }
+
+    /// <summary>Only the expired-request drops are counted here (there are no frames or connections).</summary>
+    public MessagingCounters Counters { get; } = new();
 
     /// <summary>Requests still waiting for a response, timeout or cancellation.</summary>
     public int PendingRequests => _pending.Count;
@@ -52,7 +55,9 @@ public sealed class InMemoryMessagingService : IMessagingService
         _pending[request.Id] = request;
         request.Start(_network.Time, cancellationToken);
         request.MarkSent();
-        _network.Send(LocalAddress, peer, new Envelope(verb, request.Id, MessageFlags.None, payload));
+        // One clock for the whole simulated network: the sender's expiry is the receiver's too (no budget conversion).
+        _network.Send(LocalAddress, peer, new Envelope(verb, request.Id, MessageFlags.None, payload,
+            MessagingService.ExpiryOf(_network.Time, verb, timeout)));
         return request.Task;
     }
 

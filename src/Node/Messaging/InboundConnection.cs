@@ -41,8 +41,8 @@ internal sealed class InboundConnection : IAsyncDisposable
                 return;
             }
 
-            var write = FrameIo.WriteLoopAsync(_responses.Reader, _session.Writer, options.FlushThresholdBytes, _owner.Counters, _stop.Token);
-            var read = FrameIo.ReadLoopAsync(_session.Reader, options.MaxFrameBytes, OnRequest, _stop.Token);
+            var write = FrameIo.WriteLoopAsync(_responses.Reader, _session.Writer, options.FlushThresholdBytes, _owner.Counters, _owner.Time, _stop.Token);
+            var read = FrameIo.ReadLoopAsync(_session.Reader, options.MaxFrameBytes, OnRequest, _owner.Time, _stop.Token);
             var first = await Task.WhenAny(read, write).ConfigureAwait(false);
             reason = first.Exception?.GetBaseException() is { } ex ? ex.Message : "peer closed the connection";
             if (first.Exception?.GetBaseException() is FrameFormatException bad)

@@ -14,6 +14,8 @@ public sealed class MessagingCounters
     private long _messagesDropped;
     private long _connectionsEstablished;
     private long _lateResponses;
+    private long _expiredDropped;
+    private readonly long[] _expiredDroppedByVerb = new long[256];
 
     /// <summary>Envelopes written to sockets (Hello frames not included).</summary>
     public long FramesSent => Interlocked.Read(ref _framesSent);
@@ -37,6 +39,22 @@ public sealed class MessagingCounters
 
     /// <summary>Responses that arrived after their request timed out or was cancelled.</summary>
     public long LateResponses => Interlocked.Read(ref _lateResponses);
+
+    /// <summary>
+    /// Requests this node received and did not answer because their expiry had passed, before they started or while a
+    /// read ran (Cassandra's dropped messages). Their senders had given up already: a dropped read is a timeout there,
+    /// a dropped write a timeout and a hint.
+    /// </summary>
+    public long ExpiredRequestsDropped => Interlocked.Read(ref _expiredDropped);
+
+    /// <summary>The same, for one verb.</summary>
+    public long ExpiredRequestsDroppedOf(Verb verb) => Interlocked.Read(ref _expiredDroppedByVerb[(byte)verb]);
+
+    internal void AddExpiredDropped(Verb verb)
+    {
+        Interlocked.Increment(ref _expiredDropped);
+        Interlocked.Increment(ref _expiredDroppedByVerb[(byte)verb]);
+    }
 
     internal void AddFramesSent(long count) => Interlocked.Add(ref _framesSent, count);
 

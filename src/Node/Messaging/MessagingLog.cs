@@ -37,4 +37,7 @@ internal static partial class MessagingLog
 
     [LoggerMessage(EventId = 4011, Level = LogLevel.Warning, Message = "Reply to {Verb} from {Sender} is {Bytes} bytes, over the {Limit}-byte frame payload limit: answered with ResponseTooLarge")]
     public static partial void ResponseTooLarge(ILogger logger, Verb verb, PeerAddress sender, int bytes, int limit);
+
+    [LoggerMessage(EventId = 4012, Level = LogLevel.Debug, Message = "Dropped {Verb} from {Sender}: its deadline passed {When}")]
+    public static partial void ExpiredDropped(ILogger logger, Verb verb, PeerAddress sender, string when);
 }

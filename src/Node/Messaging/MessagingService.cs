@@ -34,7 +34,7 @@ public sealed class MessagingService : IMessagingService, IAsyncDisposable
         Time = timeProvider ?? TimeProvider.System;
         _random = random ?? new Random(0);
         Logger = logger ?? (ILogger)NullLogger.Instance;
-        Dispatcher = new VerbDispatcher(Logger, options.MaxFrameBytes - FrameCodec.MaxEnvelopeOverheadBytes);
+        Dispatcher = new VerbDispatcher(Logger, options.MaxFrameBytes - FrameCodec.MaxEnvelopeOverheadBytes, Time, Counters);
     }
 
     public MessagingOptions Options { get; }
@@ -109,7 +109,20 @@ public sealed class MessagingService : IMessagingService, IAsyncDisposable
             return Task.FromCanceled<Response>(cancellationToken);
         }
 
-        return ConnectionTo(peer).EnqueueRequest(verb, Interlocked.Increment(ref _nextRequestId), payload, timeout, cancellationToken);
+        var expiry = ExpiryOf(Time, verb, timeout);
+        return ConnectionTo(peer).EnqueueRequest(verb, Interlocked.Increment(ref _nextRequestId), payload, timeout, expiry, cancellationToken);
+    }
+
+    /// <summary>
+    /// When the receiver may stop a request: at its timeout (past it this node has given up on the answer), or at the
+    /// client's deadline when the request serves a client's and that comes first (<see cref="ClientDeadline"/>).
+    /// </summary>
+    internal static RequestExpiry? ExpiryOf(TimeProvider time, Verb verb, TimeSpan timeout)
+    {
+        long now = time.GetTimestamp();
+        var own = RequestExpiry.After(now, time.TimestampFrequency, timeout);
+        if (!ExpiringVerbs.FollowsClientDeadline(verb) || ClientDeadline.Remaining is not { } client) return own;
+        return RequestExpiry.Sooner(own, RequestExpiry.After(now, time.TimestampFrequency, client));
     }
 
     /// <summary>Exponential backoff from Min doubling to Max, with jitter in [delay/2, delay] so peers do not reconnect in lockstep.</summary>

@@ -45,7 +45,8 @@ internal sealed class OutboundConnection : IAsyncDisposable
 
     public void EnqueueOneWay(Envelope envelope) => Enqueue(new OutboundMessage(envelope, null));
 
-    public Task<Response> EnqueueRequest(Verb verb, long id, ReadOnlyMemory<byte> payload, TimeSpan timeout, CancellationToken cancellationToken)
+    public Task<Response> EnqueueRequest(Verb verb, long id, ReadOnlyMemory<byte> payload, TimeSpan timeout, RequestExpiry? expiry,
+        CancellationToken cancellationToken)
     {
         var request = new PendingRequest(id, Peer, verb, timeout, runContinuationsAsynchronously: true, _removePending);
         if (_unreachable)
@@ -57,7 +58,7 @@ internal sealed class OutboundConnection : IAsyncDisposable
 
         _pending[id] = request;
         request.Start(_owner.Time, cancellationToken);
-        Enqueue(new OutboundMessage(new Envelope(verb, id, MessageFlags.None, payload), request));
+        Enqueue(new OutboundMessage(new Envelope(verb, id, MessageFlags.None, payload, expiry), request));
         return request.Task;
     }
 
@@ -195,8 +196,8 @@ internal sealed class OutboundConnection : IAsyncDisposable
     {
         using var sessionStop = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
         var options = _owner.Options;
-        var write = FrameIo.WriteLoopAsync(_queue.Reader, session.Writer, options.FlushThresholdBytes, _owner.Counters, sessionStop.Token);
-        var read = FrameIo.ReadLoopAsync(session.Reader, options.MaxFrameBytes, OnResponse, sessionStop.Token);
+        var write = FrameIo.WriteLoopAsync(_queue.Reader, session.Writer, options.FlushThresholdBytes, _owner.Counters, _owner.Time, sessionStop.Token);
+        var read = FrameIo.ReadLoopAsync(session.Reader, options.MaxFrameBytes, OnResponse, _owner.Time, sessionStop.Token);
         var first = await Task.WhenAny(write, read).ConfigureAwait(false);
         await sessionStop.CancelAsync().ConfigureAwait(false);
         await session.DisposeAsync().ConfigureAwait(false);

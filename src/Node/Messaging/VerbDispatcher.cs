@@ -11,13 +11,19 @@ internal sealed class VerbDispatcher
     private readonly IVerbHandler?[] _handlers = new IVerbHandler?[256];
     private readonly ILogger _logger;
     private readonly int _maxResponsePayloadBytes;
+    private readonly TimeProvider _time;
+    private readonly MessagingCounters? _counters;
 
     /// <param name="maxResponsePayloadBytes">The largest reply payload a frame can carry; a bigger one is answered
     /// with <see cref="RequestFailureReason.ResponseTooLarge"/> instead (the caller would close the connection on it).</param>
-    public VerbDispatcher(ILogger logger, int maxResponsePayloadBytes = int.MaxValue)
+    /// <param name="time">The clock request expiries are on (the one the connection read them with).</param>
+    /// <param name="counters">Where expired requests are counted.</param>
+    public VerbDispatcher(ILogger logger, int maxResponsePayloadBytes = int.MaxValue, TimeProvider? time = null, MessagingCounters? counters = null)
     {
         _logger = logger;
         _maxResponsePayloadBytes = maxResponsePayloadBytes;
+        _time = time ?? TimeProvider.System;
+        _counters = counters;
     }
 
     public void Register(Verb verb, IVerbHandler handler)
@@ -41,6 +47,24 @@ internal sealed class VerbDispatcher
             return new ValueTask<Envelope?>(request.IsOneWay ? null : Failure(request, RequestFailureReason.NoHandler, $"no handler for verb {request.Verb}"));
         }
 
+        // A request whose sender has given up is not started (Cassandra drops expired droppable verbs the same way):
+        // nothing is read or written for it and nothing is answered; the sender has timed out or will.
+        ExpiryToken? expiry = null;
+        if (!request.IsOneWay && request.Expiry is { } expires && ExpiringVerbs.DropsWhenExpired(request.Verb))
+        {
+            long now = _time.GetTimestamp();
+            if (expires.HasPassed(now))
+            {
+                Dropped(sender, request, "before it started");
+                return new ValueTask<Envelope?>((Envelope?)null);
+            }
+            if (ExpiringVerbs.CancelsAtExpiry(request.Verb))
+            {
+                expiry = new ExpiryToken(expires.RemainingAt(now, _time.TimestampFrequency), _time, cancellationToken);
+                cancellationToken = expiry.Token;
+            }
+        }
+
         ValueTask<ReadOnlyMemory<byte>?> pending;
         try
         {
@@ -50,19 +74,21 @@ internal sealed class VerbDispatcher
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            return new ValueTask<Envelope?>(HandlerFailed(sender, request, ex));
+            expiry?.Dispose();
+            return new ValueTask<Envelope?>(HandlerFailed(sender, request, ex, expiry));
         }
 
         // Synchronously completed handlers (common, and required for deterministic simulation) avoid an async hop.
         if (pending.IsCompletedSuccessfully)
         {
+            expiry?.Dispose();
             return new ValueTask<Envelope?>(Success(sender, request, pending.Result));
         }
 
-        return AwaitAsync(sender, request, pending);
+        return AwaitAsync(sender, request, pending, expiry);
     }
 
-    private async ValueTask<Envelope?> AwaitAsync(PeerAddress sender, Envelope request, ValueTask<ReadOnlyMemory<byte>?> pending)
+    private async ValueTask<Envelope?> AwaitAsync(PeerAddress sender, Envelope request, ValueTask<ReadOnlyMemory<byte>?> pending, ExpiryToken? expiry)
     {
         try
         {
@@ -72,12 +98,28 @@ internal sealed class VerbDispatcher
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            return HandlerFailed(sender, request, ex);
+            return HandlerFailed(sender, request, ex, expiry);
+        }
+        finally
+        {
+            expiry?.Dispose();
         }
     }
 
-    private Envelope? HandlerFailed(PeerAddress sender, Envelope request, Exception ex)
+    private void Dropped(PeerAddress sender, Envelope request, string when)
     {
+        _counters?.AddExpiredDropped(request.Verb);
+        MessagingLog.ExpiredDropped(_logger, request.Verb, sender, when);
+    }
+
+    private Envelope? HandlerFailed(PeerAddress sender, Envelope request, Exception ex, ExpiryToken? expiry)
+    {
+        // Stopped at its expiry: counted as dropped and not answered, as if it had not started (the sender gave up).
+        if (ex is OperationCanceledException && expiry is { Expired: true })
+        {
+            Dropped(sender, request, "while it ran");
+            return null;
+        }
         // A guardrail refusal is an answer, not a handler bug: the replica logged it already, the reason travels as is.
         if (ex is Core.Errors.TombstoneOverwhelmingException) return request.IsOneWay ? null : Failure(request, RequestFailureReason.TombstoneOverwhelm, ex.Message);
         MessagingLog.HandlerFailed(_logger, ex, request.Verb, sender);
@@ -101,4 +143,27 @@ internal sealed class VerbDispatcher
 
     private static Envelope Failure(Envelope request, RequestFailureReason reason, string detail) =>
         new(request.Verb, request.RequestId, MessageFlags.Response | MessageFlags.Failure, FrameCodec.EncodeFailure(reason, detail));
+
+    /// <summary>The handler's token for an expiring request: fires at the expiry or when the service stops.</summary>
+    private sealed class ExpiryToken : IDisposable
+    {
+        private readonly CancellationTokenSource _timer;
+        private readonly CancellationTokenSource _linked;
+
+        public ExpiryToken(TimeSpan remaining, TimeProvider time, CancellationToken stopping)
+        {
+            _timer = new CancellationTokenSource(remaining, time);
+            _linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, _timer.Token);
+        }
+
+        public CancellationToken Token => _linked.Token;
+
+        public bool Expired => _timer.IsCancellationRequested;
+
+        public void Dispose()
+        {
+            _linked.Dispose();
+            _timer.Dispose();
+        }
+    }
 }

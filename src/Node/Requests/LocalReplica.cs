@@ -30,14 +30,15 @@ public sealed class LocalReplica(StorageEngine engine, NodeMetrics metrics, TopP
         topPartitions.RecordWrite(update.Table, update.PartitionKey);
     }
 
-    public ReadResponseMessage Read(ReadCommandMessage command)
+    /// <summary>A fired <paramref name="ct"/> (the request expired, the client gave up) stops the engine's row loop.</summary>
+    public ReadResponseMessage Read(ReadCommandMessage command, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(command);
         MergedPartitionData? data;
         bool truncated;
         try
         {
-            data = engine.ReadUnfiltered(command.ToSliceQuery(), ReplyMaxBytes, out truncated, tombstones?.MaxTombstones ?? long.MaxValue);
+            data = engine.ReadUnfiltered(command.ToSliceQuery(), ReplyMaxBytes, out truncated, tombstones?.MaxTombstones ?? long.MaxValue, ct);
         }
         catch (TombstoneOverwhelmingException e) when (tombstones is not null)
         {

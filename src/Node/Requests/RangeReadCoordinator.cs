@@ -195,7 +195,7 @@ public sealed class RangeReadCoordinator(
                 if (replica.Endpoint == snapshot.LocalEndpoint)
                 {
                     metrics.ReplicaRead();
-                    var answer = RangeReadVerbHandler.Answer(local.Engine, command, replyBytes, local.Tombstones);
+                    var answer = RangeReadVerbHandler.Answer(local.Engine, command, replyBytes, local.Tombstones, ct);
                     ClientWarnings.AddAll(answer.Warnings);
                     return (replica.Endpoint, answer);
                 }

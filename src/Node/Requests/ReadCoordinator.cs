@@ -93,7 +93,7 @@ public sealed class ReadCoordinator(
     /// <summary>
     /// Drives one <see cref="ReadOperation"/>: events go in under its lock, the effects it returns are performed
     /// outside it (asks, fetches, repairs, timers, the answer), and each outcome comes back as the next event. Work it
-    /// started is cancelled only when the client goes away.
+    /// started is cancelled when the client goes away or at the deadline, not when the answer is in.
     /// </summary>
     private sealed class ReadRun : IDisposable
     {
@@ -146,7 +146,12 @@ public sealed class ReadCoordinator(
                     Arm(arm.At, o => o.OnSpeculationDue());
                     break;
                 case ReadEffect.ArmTimeout arm:
-                    Arm(arm.At, o => o.OnTimeout());
+                    Arm(arm.At, o =>
+                    {
+                        // Past the deadline nothing this read started is of use: stop local row loops and pending asks.
+                        CancelWork();
+                        return o.OnTimeout();
+                    });
                     break;
                 case ReadEffect.SpeculatedRetry:
                     _owner.Metrics.SpeculativeRetry();
@@ -174,7 +179,7 @@ public sealed class ReadCoordinator(
                 ReadResponseMessage response;
                 if (replica.Endpoint == _membership.LocalEndpoint)
                 {
-                    response = _owner.ReadLocally(command);
+                    response = _owner.ReadLocally(command, _work.Token);
                 }
                 else
                 {
@@ -216,7 +221,7 @@ public sealed class ReadCoordinator(
                 ReadResponseMessage response;
                 if (endpoint == _membership.LocalEndpoint)
                 {
-                    response = _owner.ReadLocally(_dataCommand);
+                    response = _owner.ReadLocally(_dataCommand, _work.Token);
                 }
                 else
                 {
@@ -253,6 +258,18 @@ public sealed class ReadCoordinator(
             }
         }
 
+        private void CancelWork()
+        {
+            try
+            {
+                _work.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The read already returned.
+            }
+        }
+
         public void Dispose()
         {
             // Asks still in flight are left to finish (or time out): a slow replica's late answer is what teaches the
@@ -279,11 +296,11 @@ public sealed class ReadCoordinator(
         public string Reason { get; } = $"{inner.GetType().Name}: {inner.Message}";
     }
 
-    private ReadResponseMessage ReadLocally(ReadCommandMessage command)
+    private ReadResponseMessage ReadLocally(ReadCommandMessage command, CancellationToken ct)
     {
         try
         {
-            return local.Read(command);
+            return local.Read(command, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

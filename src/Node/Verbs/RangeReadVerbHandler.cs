@@ -22,7 +22,8 @@ public sealed class RangeReadVerbHandler(StorageEngine engine, NodeMetrics metri
     public ValueTask<ReadOnlyMemory<byte>?> HandleAsync(PeerAddress sender, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
         var command = CoordinationMessageSerializer.Deserialize<RangeReadCommandMessage>(payload);
-        var response = Answer(engine, command, maxReplyBytes, tombstones);
+        // The token fires at the request's expiry: the page stops mid-scan and nothing is answered.
+        var response = Answer(engine, command, maxReplyBytes, tombstones, cancellationToken);
         metrics.ReplicaRead();
         return ValueTask.FromResult<ReadOnlyMemory<byte>?>(CoordinationMessageSerializer.Serialize(response));
     }
@@ -31,7 +32,7 @@ public sealed class RangeReadVerbHandler(StorageEngine engine, NodeMetrics metri
     /// <remarks>The tombstone guardrail applies per partition (per piece of a partition a page cut): a warning names each
     /// partition over the warn threshold, and one over the failure threshold fails the whole answer naming it.</remarks>
     public static RangeReadResponseMessage Answer(StorageEngine engine, RangeReadCommandMessage command, long maxReplyBytes = DefaultReplyBytes,
-        TombstoneGuardrail? tombstones = null)
+        TombstoneGuardrail? tombstones = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(command);
@@ -41,7 +42,7 @@ public sealed class RangeReadVerbHandler(StorageEngine engine, NodeMetrics metri
         var after = command.After;
         bool empty = after.Key is null ? command.StartExclusive >= command.EndInclusive : command.StartExclusive > command.EndInclusive;
         if (empty) return new RangeReadResponseMessage(CoordinationMessageSerializer.CurrentVersion, [], false);
-        var page = engine.ReadTokenRangePage(command.Table, after, new Token(command.EndInclusive), rowLimit, byteLimit);
+        var page = engine.ReadTokenRangePage(command.Table, after, new Token(command.EndInclusive), rowLimit, byteLimit, ct: ct);
         var kept = page.Partitions.Select(p => MergedPartitionDataCodec.Serialize(p)).ToArray();
         var warnings = tombstones is null ? null : page.Partitions
             .Select(p => tombstones.Check(command.Table, p.Key, tombstones.Count(p))).OfType<string>().ToArray();

@@ -281,18 +281,22 @@ public sealed partial class StorageEngine : IAsyncDisposable
     /// <summary>
     /// The same, also cut when the next row would take the rows past <paramref name="maxBytes"/> encoded bytes (always
     /// at least one row, so a read progresses); <paramref name="truncated"/> then says the reply stopped for bytes
-    /// before the limit, and the next page continues after its last row.
+    /// before the limit, and the next page continues after its last row. A fired <paramref name="ct"/> stops the read
+    /// with <see cref="OperationCanceledException"/> within <see cref="ReadProgress.CheckInterval"/> source rows (an
+    /// expired replica request; the slices of a multi-value IN are one pass, checked the same way).
     /// </summary>
-    public MergedPartitionData? ReadUnfiltered(SliceQuery query, long maxBytes, out bool truncated, long maxTombstones = long.MaxValue)
+    public MergedPartitionData? ReadUnfiltered(SliceQuery query, long maxBytes, out bool truncated, long maxTombstones = long.MaxValue,
+        CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         truncated = false;
         long started = Stopwatch.GetTimestamp();
         var table = GetTable(query.Table);
         var acquired = new List<SSTableReader>();
+        var progress = new ReadProgress(ct, table.Metrics.RecordPartitionRowsRead);
         try
         {
-            var merged = table.ReadPartition(query.PartitionKey, query.EffectiveSlices(), query.Reversed, acquired);
+            var merged = table.ReadPartition(query.PartitionKey, query.EffectiveSlices(), query.Reversed, acquired, progress);
             if (merged is null) return null;
             var rows = new List<Row>();
             int live = 0;
@@ -327,6 +331,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
         }
         finally
         {
+            progress.Flush();
             foreach (var sst in acquired) sst.Release();
             table.Metrics.RecordRead((long)Stopwatch.GetElapsedTime(started).TotalMicroseconds);
         }
@@ -402,8 +407,10 @@ public sealed partial class StorageEngine : IAsyncDisposable
     /// <remarks><paramref name="excludeGenerations"/>: SSTables the receiver got whole (entire-SSTable streaming) are not
     /// sent again as rows. (A page resumed inside a partition reads that partition from every SSTable: rows of an
     /// excluded one may then come again, which the receiver's merge makes harmless.)</remarks>
+    /// <remarks>A fired <paramref name="ct"/> stops the page with <see cref="OperationCanceledException"/>, checked at each
+    /// partition and every <see cref="ReadProgress.CheckInterval"/> rows (an expired replica request).</remarks>
     public TokenRangePage ReadTokenRangePage(string table, RangePosition after, Token endInclusive, int maxRows, long maxBytes,
-        IReadOnlySet<long>? excludeGenerations = null)
+        IReadOnlySet<long>? excludeGenerations = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(after);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxRows);
@@ -414,7 +421,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
         var store = GetTable(table);
         var pager = new BoundedRangePager(maxRows, maxBytes);
         var acquired = new List<SSTableReader>();
-        int rowsRead = 0;
+        var progress = new ReadProgress(ct, store.Metrics.RecordRowsRead);
         try
         {
             if (after.Key is not null && after.Clustering is not null)
@@ -428,6 +435,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
             // Leaving the loop early disposes the merged scan (and every SSTable and memtable stream under it).
             foreach (var p in store.ScanTokenRange(from, endInclusive, acquired, excludeGenerations))
             {
+                progress.Check();
                 if (after.Key is not null && after.ComparePartition(p.Token, p.Key) <= 0) continue;
                 if (!pager.TryAdd(Counted(p))) break;
             }
@@ -436,19 +444,10 @@ public sealed partial class StorageEngine : IAsyncDisposable
         finally
         {
             foreach (var sst in acquired) sst.Release();
-            store.Metrics.RecordRowsRead(rowsRead);
+            progress.Flush();
         }
 
-        MergedPartition Counted(MergedPartition p) => p with { Rows = CountRows(p.Rows) };
-
-        IEnumerable<Row> CountRows(IEnumerable<Row> rows)
-        {
-            foreach (var row in rows)
-            {
-                rowsRead++;
-                yield return row;
-            }
-        }
+        MergedPartition Counted(MergedPartition p) => p with { Rows = progress.Observe(p.Rows) };
     }
 
     /// <summary>

@@ -48,6 +48,19 @@ public sealed class TableMetrics
 
     public long RangeRowsRead => Interlocked.Read(ref _rangeRowsRead);
 
+    /// <summary>
+    /// Rows single-partition reads pulled from their sources (memtables, SSTables), shadowed ones included, recorded as
+    /// the read goes (every <see cref="Reads.ReadProgress.CheckInterval"/> rows): the work a read did, even one stopped.
+    /// </summary>
+    public void RecordPartitionRowsRead(long count)
+    {
+        if (count > 0) Interlocked.Add(ref _partitionRowsRead, count);
+    }
+
+    private long _partitionRowsRead;
+
+    public long PartitionRowsRead => Interlocked.Read(ref _partitionRowsRead);
+
     public long Reads => Interlocked.Read(ref _reads);
     public long Writes => Interlocked.Read(ref _writes);
     public long Flushes => Interlocked.Read(ref _flushes);

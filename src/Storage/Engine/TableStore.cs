@@ -334,7 +334,10 @@ public sealed class TableStore : IDisposable
     /// Reads one partition's slices (sorted, disjoint; one pass through the merge whatever their number): every memtable
     /// plus the SSTables not excluded by bloom filter or metadata.
     /// </summary>
-    public MergedPartition? ReadPartition(byte[] partitionKey, IReadOnlyList<ClusteringSlice> slices, bool reversed, List<SSTableReader> acquired)
+    /// <remarks><paramref name="progress"/> (optional) sees every source row as the merge pulls it: counted, and the read
+    /// stopped when its token fires.</remarks>
+    public MergedPartition? ReadPartition(byte[] partitionKey, IReadOnlyList<ClusteringSlice> slices, bool reversed, List<SSTableReader> acquired,
+        ReadProgress? progress = null)
     {
         if (slices.Count == 0) return null;
         var hull = new ClusteringSlice(slices[0].Start, slices[^1].End);
@@ -350,6 +353,11 @@ public sealed class TableStore : IDisposable
         foreach (var m in view.Flushing)
             if (m.Read(partitionKey, slices, reversed) is { } snap) sources.Add(snap);
         if (view.Active.Read(partitionKey, slices, reversed) is { } active) sources.Add(active);
+        if (progress is not null)
+        {
+            progress.Check();
+            for (int i = 0; i < sources.Count; i++) sources[i] = sources[i] with { Rows = progress.Observe(sources[i].Rows) };
+        }
         return PartitionMerger.Merge(sources, reversed);
     }
 
