@@ -44,6 +44,7 @@ public static class Program
         Console.Error.WriteLine("  node-failure [--nodes 3|5] [--kill 1|2] [--partition] [--kill-at 10] [--restart-at 40] [--duration 60]   load at QUORUM while nodes fail and return");
         Console.Error.WriteLine("  scale-out [--data-mib 2048] [--stream-mib-per-sec 64] [--duration 30] [--rate R] [--json PATH] [--plots DIR]   a fourth node joins and an original node leaves under a paced QUORUM load");
         Console.Error.WriteLine("  wide-partition [--rows 1000000] [--in-values 1000] [--slice-rows 100] [--samples 300] [--page-size 5000]   the storage engine in-process: wide-partition slice, paged read, COUNT, IN, peak RSS");
+        Console.Error.WriteLine("  wide-partition --cluster [--nodes 3] [--rf 3] [--consistency QUORUM] [--base-port 27900] [--rows ...]   the same through node processes and the SDK, plus a LIMIT 10 scan and each node's RSS growth");
         Console.Error.WriteLine("  cluster-plot [--json bench/results/cluster/cluster.json]   throughput against p99 as concurrency grows, from the cluster scenario's JSON");
         return 2;
     }

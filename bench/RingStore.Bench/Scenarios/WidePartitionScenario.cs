@@ -11,6 +11,9 @@ namespace RingStore.Bench.Scenarios;
 /// one partition of --rows rows and one of --small-rows; middle-slice latency of each, full paged read and COUNT-style
 /// paging in rows/s, IN with --in-values clustering values, and this process's peak RSS growth while reading;
 /// measured with the rows in the memtable and again after a flush.
+/// With --cluster [--nodes 3] [--rf 3] [--consistency QUORUM] [--base-port 27900]: the same partitions in node processes
+/// on 127.0.0.1, written at ALL, flushed and major-compacted, then read through the SDK (see WidePartitionClusterRunner),
+/// with a LIMIT 10 range scan and each node's resident-set growth per phase.
 /// </summary>
 public static class WidePartitionScenario
 {
@@ -18,6 +21,7 @@ public static class WidePartitionScenario
     {
         var settings = WidePartitionSettings.Parse(new Args(args));
         var run = RunInfo.Now("wide-partition", args);
+        if (settings.Cluster) return ScenarioRuntime.Run(ct => WidePartitionClusterScenario.RunAsync(settings, run, ct));
         string dir = settings.Directory ?? Path.Combine(Path.GetTempPath(), $"ringstore-bench-wide-{Environment.ProcessId}");
         try
         {

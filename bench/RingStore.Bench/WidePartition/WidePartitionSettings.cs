@@ -20,6 +20,19 @@ public sealed record WidePartitionSettings
 
     public bool Keep { get; init; }
 
+    /// <summary>--cluster: node processes on 127.0.0.1 read through the SDK instead of the engine in this process.</summary>
+    public bool Cluster { get; init; }
+
+    public int Nodes { get; init; } = 3;
+
+    public int ReplicationFactor { get; init; } = 3;
+
+    /// <summary>Consistency of the measured reads in cluster mode (the load is written at ALL).</summary>
+    public string Consistency { get; init; } = "QUORUM";
+
+    /// <summary>Internode ports from here, gRPC ports from here + 100 (cluster mode).</summary>
+    public int BasePort { get; init; } = 27900;
+
     public static WidePartitionSettings Parse(Args a)
     {
         ArgumentNullException.ThrowIfNull(a);
@@ -35,6 +48,11 @@ public sealed record WidePartitionSettings
             PageSize = a.GetInt("--page-size", d.PageSize),
             Directory = a.Get("--dir"),
             Keep = a.Has("--keep"),
+            Cluster = a.Has("--cluster"),
+            Nodes = a.GetInt("--nodes", d.Nodes),
+            ReplicationFactor = a.GetInt("--rf", d.ReplicationFactor),
+            Consistency = a.Get("--consistency") ?? d.Consistency,
+            BasePort = a.GetInt("--base-port", d.BasePort),
         };
         s.Validate();
         return s;
@@ -49,5 +67,9 @@ public sealed record WidePartitionSettings
         if (Samples < 10) throw new ArgumentException("--samples must be at least 10");
         if (InValues < 1 || InValues > Rows) throw new ArgumentException("--in-values must be in [1, --rows]");
         if (PageSize < 1) throw new ArgumentException("--page-size must be positive");
+        if (Nodes < 1) throw new ArgumentException("--nodes must be positive");
+        if (ReplicationFactor < 1 || ReplicationFactor > Nodes) throw new ArgumentException("--rf must be in [1, --nodes]");
+        if (BasePort < 1024 || BasePort > 65_000) throw new ArgumentException("--base-port must be in [1024, 65000]");
+        _ = RingStore.Bench.Cluster.ClusterBenchSettings.ToProto(Consistency); // throws ArgumentException on an unknown level
     }
 }

@@ -41,17 +41,18 @@ public sealed class LocalRepairReplica(LocalReplica local, string name) : IRepai
 
     /// <summary>
     /// The entries of (start, end] from its start up to about <see cref="EntriesPerPage"/>, ending between two tokens
-    /// (whole partitions: pieces of one the engine's bounded pages cut are joined first), and where the next page
+    /// (so a partition's entries are never split over two replies, however many rows it has), and where the next page
     /// starts (null: done).
     /// </summary>
     public (List<RepairEntry> Entries, long? ResumeAfter) DigestPage(string table, long startExclusive, long endInclusive, int nowSeconds)
     {
         var entries = new List<RepairEntry>();
         long? lastToken = null;
-        foreach (var p in RepairScan.Partitions(Engine, table, startExclusive, endInclusive))
+        // Pieces, not joined partitions: a wide partition's rows are never held, only their digests (~100 B each).
+        foreach (var (p, continues) in RepairScan.Pieces(Engine, table, startExclusive, endInclusive))
         {
             if (entries.Count >= EntriesPerPage && lastToken is { } last && p.Token.Value != last) return (entries, last);
-            entries.AddRange(RowDigester.Entries(p, nowSeconds));
+            entries.AddRange(continues ? RowDigester.RowEntries(p, nowSeconds) : RowDigester.Entries(p, nowSeconds));
             lastToken = p.Token.Value;
         }
         return (entries, null);

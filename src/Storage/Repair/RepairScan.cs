@@ -15,20 +15,49 @@ public static class RepairScan
 {
     public const long PageBytes = 4L << 20;
 
-    /// <summary>The repair entries of (start, end] in scan order, read lazily page by page.</summary>
+    /// <summary>
+    /// The repair entries of (start, end] in scan order, read lazily page by page. A partition cut by pages is not
+    /// joined: its header entry comes from its first piece (which carries the partition deletion and every range
+    /// tombstone; later pieces repeat them) and each piece adds its rows' entries, so the entries do not depend on where
+    /// pages cut and memory stays one page even for a partition of any size.
+    /// </summary>
     public static IEnumerable<RepairEntry> Entries(StorageEngine engine, string table, long startExclusive, long endInclusive,
         int nowSeconds, long pageBytes = PageBytes)
     {
-        foreach (var partition in Partitions(engine, table, startExclusive, endInclusive, pageBytes))
-            foreach (var entry in RowDigester.Entries(partition, nowSeconds))
+        foreach (var (piece, continues) in Pieces(engine, table, startExclusive, endInclusive, pageBytes))
+            foreach (var entry in continues ? RowDigester.RowEntries(piece, nowSeconds) : RowDigester.Entries(piece, nowSeconds))
                 yield return entry;
+    }
+
+    /// <summary>
+    /// The merged partitions of (start, end] in token order as the engine's bounded pages return them, read lazily:
+    /// a partition a page cut comes as several pieces, each later one marked as continuing the previous piece's partition.
+    /// </summary>
+    public static IEnumerable<(MergedPartitionData Piece, bool Continues)> Pieces(StorageEngine engine, string table, long startExclusive,
+        long endInclusive, long pageBytes = PageBytes)
+    {
+        if (startExclusive >= endInclusive) throw new ArgumentException($"scan range ({startExclusive}, {endInclusive}] must not wrap or be empty");
+        var after = RangePosition.AfterToken(new Token(startExclusive));
+        byte[]? previousKey = null;
+        while (true)
+        {
+            var page = engine.ReadTokenRangePage(table, after, new Token(endInclusive), int.MaxValue, pageBytes);
+            foreach (var p in page.Partitions)
+            {
+                bool continues = previousKey is not null && previousKey.AsSpan().SequenceEqual(p.Key);
+                previousKey = p.Key;
+                yield return (p, continues);
+            }
+            if (page.Resume is not { } resume) break;
+            after = resume;
+        }
     }
 
     /// <summary>
     /// The merged partitions of (start, end] in token order, read lazily page by page. A page may end inside a
     /// partition (bounded pages); its pieces are joined here, because a row digest list must not depend on where a
     /// replica's pages happened to cut (a piece repeats the partition's range tombstones). So one partition is held
-    /// whole while it streams by: fine for ordinary partitions, a limit for huge ones (noted in src/Storage/README.md).
+    /// whole while it streams by: for tests and small ranges only; repair itself reads <see cref="Pieces"/>.
     /// </summary>
     public static IEnumerable<MergedPartitionData> Partitions(StorageEngine engine, string table, long startExclusive, long endInclusive,
         long pageBytes = PageBytes)

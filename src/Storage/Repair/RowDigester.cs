@@ -27,6 +27,13 @@ public static class RowDigester
             yield return ForRow(partition.Token.Value, partition.Key, row, nowSeconds);
     }
 
+    /// <summary>The row entries alone: for a later piece of a partition whose header came with its first piece.</summary>
+    public static IEnumerable<RepairEntry> RowEntries(MergedPartitionData piece, int nowSeconds)
+    {
+        foreach (var row in piece.Rows)
+            yield return ForRow(piece.Token.Value, piece.Key, row, nowSeconds);
+    }
+
     /// <summary>Null for a partition without partition deletion or range tombstones (nothing to hash).</summary>
     public static RepairEntry? Header(long token, byte[] key, DeletionTime deletion, IReadOnlyList<RangeTombstone> tombstones)
     {

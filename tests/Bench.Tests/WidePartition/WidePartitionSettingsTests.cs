@@ -34,6 +34,26 @@ public sealed class WidePartitionSettingsTests
         Assert.True(s.Keep);
     }
 
+    [Fact]
+    public void Cluster_switches_are_read_and_default_to_three_nodes_rf_3_quorum()
+    {
+        var d = WidePartitionSettings.Parse(new Args([]));
+        Assert.False(d.Cluster);
+        Assert.Equal((3, 3, "QUORUM", 27900), (d.Nodes, d.ReplicationFactor, d.Consistency, d.BasePort));
+        var s = WidePartitionSettings.Parse(new Args(["--cluster", "--nodes", "5", "--rf", "2", "--consistency", "ONE", "--base-port", "30000"]));
+        Assert.True(s.Cluster);
+        Assert.Equal((5, 2, "ONE", 30000), (s.Nodes, s.ReplicationFactor, s.Consistency, s.BasePort));
+    }
+
+    [Theory]
+    [InlineData("--nodes", "0")]
+    [InlineData("--rf", "4")]
+    [InlineData("--rf", "0")]
+    [InlineData("--consistency", "MOST")]
+    [InlineData("--base-port", "80")]
+    public void Bad_cluster_values_are_refused(string name, string value) =>
+        Assert.Throws<ArgumentException>(() => WidePartitionSettings.Parse(new Args(["--cluster", name, value])));
+
     [Theory]
     [InlineData("--rows", "999")]
     [InlineData("--small-rows", "0")]
