@@ -27,42 +27,64 @@ public sealed class ReplicaDeadlineTests(ITestOutputHelper output)
 {
     private const long Pk = 7;
 
-    /// <summary>Enough rows that a whole scan takes well over the deadline and grace below on any machine we run on.</summary>
-    private const int Rows = 500_000;
+    /// <summary>Rows added per round until a whole scan is slow enough (this machine's speed varies by a factor of 10).</summary>
+    private const int RowsPerRound = 500_000;
+
+    private const int MaxRounds = 10;
+
+    /// <summary>A whole scan this long leaves room for a deadline and a grace well inside it (rows are added until then).</summary>
+    private static readonly TimeSpan SlowEnough = TimeSpan.FromSeconds(2);
+
+    /// <summary>The least a whole scan may take after <see cref="MaxRounds"/> rounds (a very fast machine) for the test to mean anything.</summary>
+    private static readonly TimeSpan SlowEnoughAtLeast = TimeSpan.FromSeconds(1);
 
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
     public async Task A_read_past_the_client_deadline_stops_reading_rows_on_the_replica(bool useSessions)
     {
-        // The whole scan below must not hit the coordinator's own read timeout.
-        await using var cluster = await InProcessCluster.StartAsync(3, (_, o) => o.ReadTimeout = TimeSpan.FromMinutes(2), withGrpc: true);
+        // The whole scans below must not hit the coordinator's own read timeout; the rows stay in the memtable (no
+        // flush, so no compaction, which would purge the shadowed rows and shrink the scan).
+        await using var cluster = await InProcessCluster.StartAsync(3, (_, o) =>
+        {
+            o.ReadTimeout = TimeSpan.FromMinutes(2);
+            o.MemtableBudgetMiB = 2048;
+            o.MemtableSpaceMiB = 4096;
+            o.CommitLogTotalSpaceMiB = 4096;
+        }, withGrpc: true);
         var table = await cluster.CreateSampleTableAsync(replicationFactor: 1);
-        int owner = await WideShadowedPartitionAsync(cluster, table);
+        int owner = await OwnerAsync(cluster, table);
         int coordinator = (owner + 1) % cluster.Count;
         using var channel = GrpcChannel.ForAddress($"http://{cluster.GrpcAddress(coordinator)}");
         var api = new RingStoreApi.RingStoreApiClient(channel);
         string select = $"SELECT * FROM ks.t WHERE pk = {Pk}";
         long RowsRead() => cluster[owner].Engine.MetricsOf(table.FullName).PartitionRowsRead;
 
-        // A whole scan, with all the time it needs: how long one takes here, and that it reads every row.
-        long before = RowsRead();
-        var clock = Stopwatch.StartNew();
-        var whole = await ExecuteAsync(api, select, TimeSpan.FromMinutes(2), useSessions);
-        Assert.True(whole.Error is null, $"the whole scan failed: {whole.Error}");
-        Assert.Empty(whole.Execute.Rows);
-        var fullScan = clock.Elapsed;
-        Assert.True(RowsRead() - before >= Rows, $"a whole scan read {RowsRead() - before} rows");
-        output.WriteLine($"whole scan: {fullScan.TotalMilliseconds:0} ms");
-        Assert.True(fullScan > TimeSpan.FromMilliseconds(400), $"a whole scan took only {fullScan.TotalMilliseconds:0} ms: too fast to tell a stopped read from a finished one");
+        // Whole scans, with all the time they need, on a partition that grows until one takes long enough here.
+        long rows = 0;
+        TimeSpan fullScan = TimeSpan.Zero;
+        for (int round = 0; round < MaxRounds && fullScan < SlowEnough; round++)
+        {
+            await AddShadowedRowsAsync(cluster, table, owner, first: (int)rows);
+            rows += RowsPerRound;
+            long before = RowsRead();
+            var watch = Stopwatch.StartNew();
+            var whole = await ExecuteAsync(api, select, TimeSpan.FromMinutes(2), useSessions);
+            fullScan = watch.Elapsed;
+            Assert.True(whole.Error is null, $"the whole scan failed: {whole.Error}");
+            Assert.Empty(whole.Execute.Rows);
+            Assert.True(RowsRead() - before >= rows, $"a whole scan read {RowsRead() - before} of {rows} rows");
+        }
+        output.WriteLine($"whole scan of {rows} rows: {fullScan.TotalMilliseconds:0} ms");
+        Assert.True(fullScan >= SlowEnoughAtLeast, $"a whole scan of {rows} rows took only {fullScan.TotalMilliseconds:0} ms");
 
         var drops = cluster[owner].Messaging.Counters;
         long droppedBefore = drops.ExpiredRequestsDroppedOf(Verb.Read);
         // A deadline a tenth of the whole scan (this machine's speed varies), the grace a quarter of it.
         var deadline = fullScan / 10;
         var grace = fullScan / 4;
-        before = RowsRead();
-        clock.Restart();
+        long startedAt = RowsRead();
+        var clock = Stopwatch.StartNew();
         var timedOut = await ExecuteAsync(api, select, deadline, useSessions);
         Assert.True(timedOut.Error is { StatusCode: (int)StatusCode.DeadlineExceeded }, $"expected DeadlineExceeded, got {timedOut}");
         var remaining = grace - clock.Elapsed + deadline;
@@ -73,9 +95,9 @@ public sealed class ReplicaDeadlineTests(ITestOutputHelper output)
         await Task.Delay(fullScan);
         long later = RowsRead();
         output.WriteLine($"deadline {deadline.TotalMilliseconds:0} ms, grace {grace.TotalMilliseconds:0} ms; dropped so far {drops.ExpiredRequestsDroppedOf(Verb.Read) - droppedBefore}, all verbs {drops.ExpiredRequestsDropped}");
-        output.WriteLine($"rows read by the abandoned read: {atGrace - before} by the grace, {later - before} after a whole scan's time");
+        output.WriteLine($"rows read by the abandoned read: {atGrace - startedAt} by the grace, {later - startedAt} after a whole scan's time");
         Assert.True(later == atGrace, $"the replica read {later - atGrace} rows after the deadline and grace: it did not stop");
-        Assert.True(atGrace - before < Rows, "the abandoned read finished its scan");
+        Assert.True(atGrace - startedAt < rows, "the abandoned read finished its scan");
         // It stopped because its expiry passed (counted as a dropped read), not because it finished.
         await cluster.WaitUntilAsync(() => drops.ExpiredRequestsDroppedOf(Verb.Read) > droppedBefore, TimeSpan.FromSeconds(10),
             "the replica counts the expired read as dropped");
@@ -108,19 +130,24 @@ public sealed class ReplicaDeadlineTests(ITestOutputHelper output)
         return reply;
     }
 
-    /// <summary>
-    /// Writes <see cref="Rows"/> rows of partition <see cref="Pk"/> straight into its replica's engine, then deletes the
-    /// partition through the cluster (a later timestamp shadows them all). Returns the replica's index.
-    /// </summary>
-    private static async Task<int> WideShadowedPartitionAsync(InProcessCluster cluster, Core.Schema.TableSchema table)
+    /// <summary>Writes one row of partition <see cref="Pk"/> through the cluster and returns the index of the node that holds it.</summary>
+    private static async Task<int> OwnerAsync(InProcessCluster cluster, Core.Schema.TableSchema table)
     {
         await cluster[0].Writes.WriteAsync("ks", SampleData.Upsert(table, Pk, -1, "probe"), ConsistencyLevel.One, CancellationToken.None);
-        int owner = Enumerable.Range(0, cluster.Count).Single(i => cluster[i].Engine.Read(SampleData.Partition(table, Pk)).Rows.Count > 0);
+        return Enumerable.Range(0, cluster.Count).Single(i => cluster[i].Engine.Read(SampleData.Partition(table, Pk)).Rows.Count > 0);
+    }
+
+    /// <summary>
+    /// Writes <see cref="RowsPerRound"/> rows of partition <see cref="Pk"/> from <paramref name="first"/> on straight into
+    /// its replica's engine, then deletes the partition through the cluster (a later timestamp shadows them all).
+    /// </summary>
+    private static async Task AddShadowedRowsAsync(InProcessCluster cluster, Core.Schema.TableSchema table, int owner, int first)
+    {
         var key = SampleData.Key(table, Pk);
         long ts = SampleData.NextTimestamp();
         var value = Encoding.UTF8.GetBytes("x");
         const int batch = 10_000;
-        for (int start = 0; start < Rows; start += batch)
+        for (int start = first; start < first + RowsPerRound; start += batch)
         {
             var rows = new Row[batch];
             for (int i = 0; i < batch; i++)
@@ -129,6 +156,5 @@ public sealed class ReplicaDeadlineTests(ITestOutputHelper output)
         }
         var deletion = new DeletionTime(SampleData.NextTimestamp(), (int)DateTimeOffset.UtcNow.ToUnixTimeSeconds());
         await cluster[0].Writes.WriteAsync("ks", PartitionUpdate.DeletePartition(table.FullName, key, deletion), ConsistencyLevel.One, CancellationToken.None);
-        return owner;
     }
 }
