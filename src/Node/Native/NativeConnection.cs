@@ -134,18 +134,20 @@ public sealed class NativeConnection : IAsyncDisposable
                 if (!_lz4) throw new NativeProtocolException("Compressed frame without negotiated compression", closeConnection: true);
                 body = NativeLz4.Decompress(body, MaxFrameBodyBytes);
             }
+            byte[] reply;
             switch (header.Opcode)
             {
                 case NativeOpcode.Options:
                     NativeRequestDecoder.Decode(header.Opcode, body);
-                    Send(NativeFrame.Response(header.Stream, NativeOpcode.Supported, NativeRequestProcessor.Supported), units);
-                    return;
+                    reply = NativeFrame.Response(header.Stream, NativeOpcode.Supported, NativeRequestProcessor.Supported);
+                    break;
                 case NativeOpcode.Startup:
                 {
                     var startup = (StartupRequest)NativeRequestDecoder.Decode(header.Opcode, body);
                     bool lz4 = NativeRequestProcessor.Compression(startup);
-                    // READY leaves uncompressed; every frame after it is compressed.
+                    // READY leaves uncompressed (queued before compression is on); every frame after it is compressed.
                     Send(NativeFrame.Response(header.Stream, NativeOpcode.Ready, _ => { }), units);
+                    units = 0;
                     _lz4 = lz4;
                     _started = true;
                     return;
@@ -154,18 +156,20 @@ public sealed class NativeConnection : IAsyncDisposable
                 {
                     var register = (RegisterRequest)NativeRequestDecoder.Decode(header.Opcode, body);
                     Registered = NativeRequestProcessor.EventTypes(register);
-                    Send(NativeFrame.Response(header.Stream, NativeOpcode.Ready, _ => { }), units);
-                    return;
+                    reply = NativeFrame.Response(header.Stream, NativeOpcode.Ready, _ => { });
+                    break;
                 }
                 case NativeOpcode.Query or NativeOpcode.Prepare or NativeOpcode.Execute or NativeOpcode.Batch when _started:
                     _ = ProcessAsync(header, body, units, ct);
-                    units = 0; // released by ProcessAsync's reply
+                    units = 0; // released once ProcessAsync's reply is written
                     return;
                 default:
                     throw new NativeProtocolException(_started
                         ? $"Unexpected message {header.Opcode} from a client"
                         : $"Unexpected message {header.Opcode}, expecting STARTUP or OPTIONS");
             }
+            Send(reply, units);
+            units = 0;
         }
         catch (NativeProtocolException e)
         {
