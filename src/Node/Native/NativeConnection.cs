@@ -134,6 +134,7 @@ public sealed class NativeConnection : IAsyncDisposable
                 if (!_lz4) throw new NativeProtocolException("Compressed frame without negotiated compression", closeConnection: true);
                 body = NativeLz4.Decompress(body, MaxFrameBodyBytes);
             }
+            if ((header.Flags & NativeFrameHeader.CustomPayloadFlag) != 0) body = NativeRequestDecoder.SkipCustomPayload(body);
             byte[] reply;
             switch (header.Opcode)
             {

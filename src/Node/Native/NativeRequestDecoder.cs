@@ -33,6 +33,20 @@ public static class NativeRequestDecoder
         return request;
     }
 
+    /// <summary>The body after a request's custom payload ([bytes map], header flag 0x04), which RingStore ignores.</summary>
+    public static byte[] SkipCustomPayload(byte[] body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var r = new NativeReader(body);
+        int count = r.ReadCount(6);
+        for (int i = 0; i < count; i++)
+        {
+            r.ReadString();
+            r.ReadBytes();
+        }
+        return body[(body.Length - r.Remaining)..];
+    }
+
     private static NativeQueryParameters ReadParameters(ref NativeReader r)
     {
         ushort consistency = r.ReadUShort();
