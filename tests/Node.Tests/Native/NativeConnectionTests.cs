@@ -153,6 +153,26 @@ public sealed class NativeConnectionTests(NativeNodeFixture node) : IClassFixtur
         Assert.Equal(NativeErrorEncoder.ProtocolError, NativeTestClient.Error(body).Code);
     }
 
+    [Fact]
+    public async Task A_connection_registered_for_schema_changes_is_pushed_an_event_on_stream_minus_one()
+    {
+        await using var listener = await NativeTestClient.ConnectAsync(node.Port);
+        await listener.StartAsync();
+        var (ready, _) = await listener.RequestAsync(NativeOpcode.Register, 1, NativeTestClient.Body(w => w.WriteStringList(["SCHEMA_CHANGE", "STATUS_CHANGE"])));
+        Assert.Equal(NativeOpcode.Ready, ready.Opcode);
+
+        await using var other = await NativeTestClient.ConnectAsync(node.Port);
+        await other.StartAsync();
+        string keyspace = "evt" + Guid.NewGuid().ToString("N")[..8];
+        await Ddl(other, $"CREATE KEYSPACE {keyspace} WITH replication = {{'class': 'SimpleStrategy', 'replication_factor': 1}}");
+
+        var pushed = await listener.ReadAsync(Wait) ?? throw new IOException("closed");
+        Assert.Equal(NativeOpcode.Event, pushed.Header.Opcode);
+        Assert.Equal(-1, pushed.Header.Stream);
+        var r = new NativeReader(pushed.Body);
+        Assert.Equal(["SCHEMA_CHANGE", "CREATED", "KEYSPACE", keyspace], [r.ReadString(), r.ReadString(), r.ReadString(), r.ReadString()]);
+    }
+
     private static async Task Ddl(NativeTestClient client, string cql)
     {
         var (header, body) = await client.RequestAsync(NativeOpcode.Query, 1, NativeTestClient.QueryBody(cql));
