@@ -32,8 +32,10 @@ def coordinator(future):
 
 
 def main(host, port):
-    # Default policies (token-aware over DC-aware round robin); only the contact point's port is not 9042 here.
-    cluster = Cluster([host], port=port)
+    # Default policies (token-aware over DC-aware round robin); only the contact point's port is not 9042 here, and
+    # QUORUM instead of the driver's LOCAL_ONE, so that every read sees the write acknowledged just before it at RF 3.
+    profile = ExecutionProfile(consistency_level=ConsistencyLevel.QUORUM)
+    cluster = Cluster([host], port=port, execution_profiles={EXEC_PROFILE_DEFAULT: profile})
     session = cluster.connect()
     result("protocol_version", cluster.protocol_version)
     result("hosts", sorted(endpoint(h) for h in cluster.metadata.all_hosts()))
