@@ -19,7 +19,7 @@ public static class Program
     private static readonly Command[] Commands =
     [
         new("up", """
-              up [--nodes 3] [--rf 3] [--detach] [--dir .ringstore] [--base-port 7000] [--grpc-port 9042] [--timeout 180] [--no-sample]
+              up [--nodes 3] [--rf 3] [--detach] [--dir .ringstore] [--base-port 7000] [--grpc-port 9160] [--timeout 180] [--no-sample]
                                             start (or restart) a local cluster, load the sample table, open the shell
             """, a => UpCommand.RunAsync(a, demo: false)),
         new("down", """
@@ -27,7 +27,7 @@ public static class Program
                                             stop the local cluster (the data stays)
             """, DownCommand.RunAsync),
         new("demo", """
-              demo [--nodes 3] [--rf 3] [--dir .ringstore] [--base-port 7000] [--grpc-port 9042] [--timeout 180] [--no-sample]
+              demo [--nodes 3] [--rf 3] [--dir .ringstore] [--base-port 7000] [--grpc-port 9160] [--timeout 180] [--no-sample]
                                             up without the shell: run sample queries, then stop the nodes it started
             """, a => UpCommand.RunAsync(a, demo: true)),
         new("shell", """

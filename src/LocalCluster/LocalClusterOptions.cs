@@ -11,7 +11,16 @@ public sealed record LocalClusterOptions
     public int Nodes { get; init; } = 3;
     public string ListenAddress { get; init; } = "127.0.0.1";
     public int InternodeBasePort { get; init; } = 7000;
-    public int GrpcBasePort { get; init; } = 9042;
+    public int GrpcBasePort { get; init; } = 9160;
+
+    /// <summary>
+    /// Node i's native-protocol port is NativeBasePort + i; null (the default) = no native listener, so tests and
+    /// benchmarks that choose only internode and gRPC ports never reach for 9042 (`ringstore up` sets it).
+    /// </summary>
+    public int? NativeBasePort { get; init; }
+
+    /// <summary>Node i's native-protocol port, overriding NativeBasePort + i; one entry per node when set.</summary>
+    public IReadOnlyList<int>? NativePorts { get; init; }
     public required string DataRoot { get; init; }
     public string ClusterName { get; init; } = "ringstore";
     public IReadOnlyDictionary<string, string> ExtraSettings { get; init; } = new Dictionary<string, string>();
@@ -29,11 +38,16 @@ public sealed record LocalClusterOptions
 
     public int GrpcPort(int index) => PortOf(GrpcPorts, GrpcBasePort, index, nameof(GrpcPorts));
 
+    /// <summary>Node i's native-protocol port, 0 when the cluster has none.</summary>
+    public int NativePort(int index) =>
+        NativePorts is not null || NativeBasePort is not null ? PortOf(NativePorts, NativeBasePort ?? 0, index, nameof(NativePorts)) : 0;
+
     public NodeProcessOptions ForNode(int index) =>
         new(index, ListenAddress, InternodePort(index), GrpcPort(index), Path.Combine(DataRoot, $"node{index}"),
             $"{ListenAddress}:{InternodePort(SeedNode)}", ClusterName)
         {
             ExtraSettings = ExtraSettings,
+            NativePort = NativePort(index),
         };
 
     private static int PortOf(IReadOnlyList<int>? explicitPorts, int basePort, int index, string name)

@@ -12,6 +12,11 @@ public sealed record NodeProcessOptions(
 {
     public IReadOnlyDictionary<string, string> ExtraSettings { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>The CQL native-protocol port; 0 = off.</summary>
+    public int NativePort { get; init; }
+
+    public string NativeEndpoint => $"{ListenAddress}:{NativePort}";
+
     public string GrpcEndpoint => $"{ListenAddress}:{GrpcPort}";
 
     public string InternodeEndpoint => $"{ListenAddress}:{InternodePort}";
@@ -25,6 +30,7 @@ public sealed record NodeProcessOptions(
             "--listen-address", ListenAddress,
             "--internode-port", InternodePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--grpc-port", GrpcPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--native-port", NativePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--seeds", Seeds,
             "--data-dir", DataDirectory,
         };

@@ -51,6 +51,8 @@ public static class Program
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
         builder.Services.AddSingleton<NodeAccessor>();
         builder.Services.AddHostedService<NodeHostedService>();
+        // After the node (it needs it running), before Kestrel: the CQL native protocol beside gRPC.
+        builder.Services.AddHostedService<Native.NativeListener>();
         builder.Services.AddGrpc(o =>
         {
             // Well above the mutation size limit (16 MiB), so an oversize write reaches validation and is ValueTooLarge.

@@ -54,11 +54,12 @@ public sealed class ProcessCluster : IAsyncDisposable
         ["MemtableBudgetMiB"] = "16",
     };
 
-    public static async Task<ProcessCluster> StartAsync(int nodes = 3, IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="native">Also give every node a CQL native-protocol port (off otherwise).</param>
+    public static async Task<ProcessCluster> StartAsync(int nodes = 3, IReadOnlyDictionary<string, string>? settings = null, bool native = false)
     {
         var merged = new Dictionary<string, string>(DefaultSettings);
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) merged[key] = value;
-        var ports = FreePorts.Take(nodes * 2);
+        var ports = FreePorts.Take(nodes * (native ? 3 : 2));
         string suffix = Guid.NewGuid().ToString("N")[..8];
         var options = new LocalClusterOptions
         {
@@ -66,7 +67,8 @@ public sealed class ProcessCluster : IAsyncDisposable
             DataRoot = Path.Combine(Path.GetTempPath(), "ringstore-proc-" + suffix),
             ClusterName = "proc-" + suffix,
             InternodePorts = ports.Take(nodes).ToArray(),
-            GrpcPorts = ports.Skip(nodes).ToArray(),
+            GrpcPorts = ports.Skip(nodes).Take(nodes).ToArray(),
+            NativePorts = native ? ports.Skip(2 * nodes).ToArray() : null,
             ExtraSettings = merged,
         };
         var cluster = new ProcessCluster(new LocalCluster.LocalCluster(options));

@@ -4,12 +4,12 @@ namespace RingStore.Cli.Cluster;
 
 /// <summary>
 /// Where the tools find the cluster: <c>--host h:p[,h:p...]</c>, else the gRPC ports of the local cluster recorded
-/// in <c>--dir</c> (default ./.ringstore) by <c>ringstore up</c>, else 127.0.0.1:9042.
+/// in <c>--dir</c> (default ./.ringstore) by <c>ringstore up</c>, else 127.0.0.1:9160.
 /// </summary>
 public static class ClusterAddress
 {
     public const string DefaultDirectory = ".ringstore";
-    public const string DefaultHost = "127.0.0.1:9042";
+    public const string DefaultHost = "127.0.0.1:9160";
 
     public static string Directory(CliArguments args)
     {

@@ -38,7 +38,7 @@ public static class ClusterLauncher
         foreach (int i in toStart) EnsurePortsFree(options.ForNode(i));
 
         await log.WriteLineAsync(state is null
-            ? $"Starting {options.Nodes} nodes in {settings.DataRoot} (internode {options.InternodeBasePort}+, gRPC {options.GrpcBasePort}+)..."
+            ? $"Starting {options.Nodes} nodes in {settings.DataRoot} (internode {options.InternodeBasePort}+, gRPC {options.GrpcBasePort}+, CQL native {options.NativeBasePort}+)..."
             : $"Restarting {toStart.Count} of {active.Count} nodes in {settings.DataRoot} with their data...");
         if (state is null) Directory.CreateDirectory(settings.DataRoot);
         try
@@ -82,6 +82,9 @@ public static class ClusterLauncher
                 ListenAddress = state.ListenAddress,
                 InternodeBasePort = state.InternodeBasePort,
                 GrpcBasePort = state.GrpcBasePort,
+                // A cluster recorded before the native protocol had gRPC where native goes now: leave native off there.
+                NativeBasePort = state.GrpcBasePort == state.InternodeBasePort + LaunchSettings.NativePortOffset
+                    ? null : state.InternodeBasePort + LaunchSettings.NativePortOffset,
                 DataRoot = settings.DataRoot,
                 ClusterName = state.ClusterName,
                 SeedNode = state.ActiveNodes.DefaultIfEmpty(0).First(), // node 0, unless it left the cluster
@@ -93,6 +96,7 @@ public static class ClusterLauncher
             Nodes = settings.Nodes ?? LaunchSettings.DefaultNodes,
             InternodeBasePort = basePort,
             GrpcBasePort = settings.GrpcBasePort ?? basePort + LaunchSettings.GrpcPortOffset,
+            NativeBasePort = basePort + LaunchSettings.NativePortOffset,
             DataRoot = settings.DataRoot,
         };
     }
@@ -100,7 +104,7 @@ public static class ClusterLauncher
     // A port held by something else would make a node fail to bind, or worse, make us talk to a stranger.
     public static void EnsurePortsFree(NodeProcessOptions node)
     {
-        foreach (int port in new[] { node.InternodePort, node.GrpcPort })
+        foreach (int port in new[] { node.InternodePort, node.GrpcPort, node.NativePort }.Where(p => p != 0))
         {
             try
             {

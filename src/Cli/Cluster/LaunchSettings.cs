@@ -6,6 +6,9 @@ public sealed record LaunchSettings(string DataRoot, int? Nodes, int? InternodeB
     public const int DefaultNodes = 3;
     public const int DefaultInternodeBasePort = 7000;
 
-    /// <summary>gRPC ports sit this far above the internode ports (7000 -> 9042), so one --base-port moves both.</summary>
-    public const int GrpcPortOffset = 2042;
+    /// <summary>gRPC ports sit this far above the internode ports (7000 -> 9160), so one --base-port moves all three.</summary>
+    public const int GrpcPortOffset = 2160;
+
+    /// <summary>CQL native-protocol ports sit this far above the internode ports (7000 -> 9042, the drivers' default).</summary>
+    public const int NativePortOffset = 2042;
 }

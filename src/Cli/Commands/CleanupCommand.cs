@@ -42,7 +42,7 @@ public static class CleanupCommand
         return failures == 0 ? 0 : 1;
     }
 
-    /// <summary><c>  127.0.0.1:9042  1.2 MiB -> 800 KiB (freed 400 KiB), 1,234 partitions dropped</c>.</summary>
+    /// <summary><c>  127.0.0.1:9160  1.2 MiB -> 800 KiB (freed 400 KiB), 1,234 partitions dropped</c>.</summary>
     public static string Format(string node, CleanupResponse response)
     {
         ArgumentNullException.ThrowIfNull(response);

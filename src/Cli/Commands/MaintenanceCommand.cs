@@ -73,7 +73,7 @@ public static class MaintenanceCommand
         return nodes.Count > 0 ? nodes : throw new CommandFailedException("no live node");
     }
 
-    /// <summary><c>  127.0.0.1:9042  demo.readings: 1 SSTable, 12.3 KiB</c>, one line per table.</summary>
+    /// <summary><c>  127.0.0.1:9160  demo.readings: 1 SSTable, 12.3 KiB</c>, one line per table.</summary>
     public static string Format(string node, MaintenanceResponse response)
     {
         ArgumentNullException.ThrowIfNull(response);

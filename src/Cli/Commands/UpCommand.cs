@@ -25,7 +25,7 @@ public static class UpCommand
             ClusterAddress.Directory(args),
             args.HasOption("--nodes") ? args.GetInt("--nodes", 3, 1, 32) : null,
             args.HasOption("--base-port") ? args.GetInt("--base-port", 7000, 1, 65000) : null,
-            args.HasOption("--grpc-port") ? args.GetInt("--grpc-port", 9042, 1, 65000) : null,
+            args.HasOption("--grpc-port") ? args.GetInt("--grpc-port", 9160, 1, 65000) : null,
             TimeSpan.FromSeconds(args.GetInt("--timeout", 180, 5, 3600)));
         bool detach = args.Has("--detach");
         if (demo && detach) throw new UsageException("demo stops the cluster at the end; use up --detach to keep it");

@@ -25,4 +25,6 @@ public enum ApplicationState
     Replacing = 10,
     /// <summary>How full the node's data disk is, in whole percent (the data-disk-usage guardrail reads it).</summary>
     DiskUsage = 11,
+    /// <summary>The node's CQL native-protocol address (host:port); absent when its native listener is off.</summary>
+    NativeAddress = 12,
 }

@@ -18,6 +18,9 @@ public sealed record MemberInfo(string Endpoint, EndpointState State, bool IsAli
     /// <summary>The gRPC address clients use for this node.</summary>
     public string? RpcAddress => State.Get(ApplicationState.RpcAddress);
 
+    /// <summary>The CQL native-protocol address drivers use for this node (null: its native listener is off).</summary>
+    public string? NativeAddress => State.Get(ApplicationState.NativeAddress);
+
     public string? SchemaVersion => State.Get(ApplicationState.Schema);
 
     public long LoadBytes => long.TryParse(State.Get(ApplicationState.Load), NumberStyles.Integer, CultureInfo.InvariantCulture, out long v) ? v : 0;

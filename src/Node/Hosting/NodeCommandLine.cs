@@ -1,6 +1,6 @@
 namespace RingStore.Node.Hosting;
 
-/// <summary>Short command-line switches (--grpc-port 9042) mapped onto the "RingStore:*" configuration keys.</summary>
+/// <summary>Short command-line switches (--grpc-port 9160) mapped onto the "RingStore:*" configuration keys.</summary>
 public static class NodeCommandLine
 {
     public static IDictionary<string, string> SwitchMappings { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
@@ -9,6 +9,7 @@ public static class NodeCommandLine
         ["--listen-address"] = "RingStore:ListenAddress",
         ["--internode-port"] = "RingStore:InternodePort",
         ["--grpc-port"] = "RingStore:GrpcPort",
+        ["--native-port"] = "RingStore:NativePort",
         ["--seeds"] = "RingStore:Seeds",
         ["--data-dir"] = "RingStore:DataDirectory",
         ["--num-tokens"] = "RingStore:NumTokens",

@@ -18,7 +18,15 @@ public sealed class NodeOptions
 
     public int InternodePort { get; set; } = 7000;
 
-    public int GrpcPort { get; set; } = 9042;
+    /// <summary>
+    /// The gRPC API (SDK, `ringstore`). 9160: Cassandra's old Thrift client port, unused since Cassandra 4, so the
+    /// native protocol keeps 9042 (the port every Cassandra driver assumes) and the second client API takes the port
+    /// Cassandra operators already know as "the other client port".
+    /// </summary>
+    public int GrpcPort { get; set; } = 9160;
+
+    /// <summary>The CQL native protocol (v4) for Cassandra drivers; 0 = off.</summary>
+    public int NativePort { get; set; } = 9042;
 
     /// <summary>Comma-separated internode addresses (host:port) that new nodes contact first.</summary>
     public string Seeds { get; set; } = "";
@@ -176,6 +184,8 @@ public sealed class NodeOptions
 
     public string GrpcEndpoint => $"{ListenAddress}:{GrpcPort}";
 
+    public string NativeEndpoint => $"{ListenAddress}:{NativePort}";
+
     /// <summary>Fails fast with a message naming the setting, before any file or port is touched.</summary>
     public void Validate()
     {
@@ -183,6 +193,9 @@ public sealed class NodeOptions
         if (InternodePort is <= 0 or > 65535) throw new InvalidOperationException($"RingStore:InternodePort {InternodePort} is not a TCP port.");
         if (GrpcPort is <= 0 or > 65535) throw new InvalidOperationException($"RingStore:GrpcPort {GrpcPort} is not a TCP port.");
         if (GrpcPort == InternodePort) throw new InvalidOperationException("RingStore:GrpcPort and RingStore:InternodePort must differ.");
+        if (NativePort is < 0 or > 65535) throw new InvalidOperationException($"RingStore:NativePort {NativePort} is not a TCP port (0 = off).");
+        if (NativePort != 0 && (NativePort == GrpcPort || NativePort == InternodePort))
+            throw new InvalidOperationException("RingStore:NativePort must differ from RingStore:GrpcPort and RingStore:InternodePort.");
         if (NumTokens is < 1 or > 4096) throw new InvalidOperationException($"RingStore:NumTokens must be 1..4096, not {NumTokens}.");
         if (string.IsNullOrWhiteSpace(DataDirectory)) throw new InvalidOperationException("RingStore:DataDirectory must be set.");
         if (MemtableBudgetMiB < 1) throw new InvalidOperationException("RingStore:MemtableBudgetMiB must be at least 1.");

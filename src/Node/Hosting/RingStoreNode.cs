@@ -245,6 +245,7 @@ public sealed partial class RingStoreNode : IAsyncDisposable
             [ApplicationState.Load] = "0",
             [ApplicationState.ReleaseVersion] = typeof(RingStoreNode).Assembly.GetName().Version?.ToString() ?? "0",
         };
+        if (Options.NativePort != 0) states[ApplicationState.NativeAddress] = Options.NativeEndpoint;
         if (!Identity.BootstrapPending)
         {
             states[ApplicationState.Tokens] = RingStore.Gossip.Ring.ClusterView.FormatTokens(Identity.Tokens.Select(t => new Core.Partitioning.Token(t)));

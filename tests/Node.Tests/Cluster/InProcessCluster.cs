@@ -78,6 +78,7 @@ public sealed class InProcessCluster : IAsyncDisposable
                 ClusterName = "test-cluster",
                 InternodePort = ports[i].Internode,
                 GrpcPort = ports[i].Grpc,
+                NativePort = FreePorts.Next(),
                 Seeds = seeds,
                 DataDirectory = Path.Combine(root, $"node{i}"),
                 NumTokens = 16,

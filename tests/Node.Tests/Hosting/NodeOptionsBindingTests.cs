@@ -19,6 +19,18 @@ public sealed class NodeOptionsBindingTests
     }
 
     [Fact]
+    public async Task The_native_protocol_has_9042_and_gRPC_9160_unless_told_otherwise()
+    {
+        await using var app = Program.Build([]);
+        var options = app.Services.GetRequiredService<IOptions<NodeOptions>>().Value;
+        Assert.Equal((9042, 9160), (options.NativePort, options.GrpcPort));
+        Assert.Equal((9042, 9160), (new NodeOptions().NativePort, new NodeOptions().GrpcPort));
+        await using var off = Program.Build(["--native-port", "0"]);
+        Assert.Equal(0, off.Services.GetRequiredService<IOptions<NodeOptions>>().Value.NativePort);
+        Assert.Throws<InvalidOperationException>(() => Program.Build(["--native-port", "9160"]));
+    }
+
+    [Fact]
     public async Task Compaction_is_capped_at_16_MiB_per_second_unless_told_otherwise()
     {
         // appsettings.json and the NodeOptions default agree; 0 (unlimited) stays available.

@@ -1,0 +1,270 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+
+namespace RingStore.Node.Native;
+
+/// <summary>
+/// One client connection: reads frames from a pipe, answers OPTIONS/STARTUP/REGISTER in order and runs
+/// QUERY/PREPARE/EXECUTE/BATCH concurrently, each answered on its stream id as it finishes (out of order). Responses
+/// go through one writer loop that coalesces them into few socket writes. A frame is never buffered whole before its
+/// declared length is checked against <see cref="MaxFrameBodyBytes"/>, and the requests in flight are bounded in
+/// number and bytes (reading pauses, TCP pushes back), so no client makes the node allocate without bound.
+/// </summary>
+public sealed class NativeConnection : IAsyncDisposable
+{
+    /// <summary>Largest frame body accepted: the gRPC request limit (the protocol allows 256 MiB; Cassandra's default is 16).</summary>
+    public const int MaxFrameBodyBytes = Program.MaxRequestBytes;
+
+    /// <summary>In-flight budget units: one per request plus one per 256 KiB of body (at most 1024 requests or ~256 MiB).</summary>
+    private const int BudgetUnits = 1024;
+    private const int BytesPerUnit = 256 * 1024;
+
+    /// <summary>How long a closing connection waits for its running requests' replies.</summary>
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly Stream _stream;
+    private readonly NativeRequestProcessor _processor;
+    private readonly ILogger _logger;
+    private readonly Channel<(byte[] Frame, int Units)> _outgoing = Channel.CreateUnbounded<(byte[], int)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly SemaphoreSlim _budget = new(BudgetUnits, BudgetUnits);
+    private readonly CancellationTokenSource _closed = new();
+    private bool _started;
+    private bool _lz4;
+    private int _closing;
+
+    public NativeConnection(Stream stream, NativeRequestProcessor processor, ILogger logger)
+    {
+        _stream = stream;
+        _processor = processor;
+        _logger = logger;
+    }
+
+    /// <summary>The event types this connection registered for (TOPOLOGY_CHANGE, STATUS_CHANGE, SCHEMA_CHANGE).</summary>
+    public IReadOnlySet<string> Registered { get; private set; } = new HashSet<string>();
+
+    /// <summary>Reads until the client closes, the stream breaks or a fatal protocol error; then drains the replies.</summary>
+    public async Task RunAsync(CancellationToken ct)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _closed.Token);
+        var writer = WriteLoopAsync();
+        var reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, leaveOpen: true));
+        try
+        {
+            await ReadLoopAsync(reader, linked.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            // Client gone or node stopping: nothing to answer.
+        }
+        finally
+        {
+            await reader.CompleteAsync().ConfigureAwait(false);
+            // Wait for requests still running, so their replies (or the fatal error) leave before the socket closes.
+            var deadline = DateTime.UtcNow + DrainTimeout;
+            for (int i = 0; i < BudgetUnits; i++)
+            {
+                var left = deadline - DateTime.UtcNow;
+                if (left <= TimeSpan.Zero || !await _budget.WaitAsync(left).ConfigureAwait(false)) break;
+            }
+            _outgoing.Writer.TryComplete();
+            await writer.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Pushes an EVENT frame (stream -1) if the connection registered for its type.</summary>
+    public void Push(string eventType, byte[] frame)
+    {
+        if (Registered.Contains(eventType)) Send(frame, 0);
+    }
+
+    public void Close() => _closed.Cancel();
+
+    public async ValueTask DisposeAsync()
+    {
+        _closed.Cancel();
+        await _stream.DisposeAsync().ConfigureAwait(false);
+        _closed.Dispose();
+        _budget.Dispose();
+    }
+
+    private async Task ReadLoopAsync(PipeReader reader, CancellationToken ct)
+    {
+        byte[] headerBytes = new byte[NativeFrameHeader.Size];
+        while (Volatile.Read(ref _closing) == 0)
+        {
+            var result = await reader.ReadAsync(ct).ConfigureAwait(false);
+            var buffer = result.Buffer;
+            while (Volatile.Read(ref _closing) == 0)
+            {
+                if (buffer.Length >= 1 && (buffer.FirstSpan[0] & 0x7F) != NativeFrameHeader.SupportedVersion)
+                {
+                    RefuseVersion(buffer);
+                    break;
+                }
+                if (buffer.Length < NativeFrameHeader.Size) break;
+                buffer.Slice(0, NativeFrameHeader.Size).CopyTo(headerBytes);
+                var header = NativeFrameHeader.Read(headerBytes);
+                if (header.IsResponse || header.Length < 0 || header.Length > MaxFrameBodyBytes)
+                {
+                    Fatal(header.Stream, header.IsResponse
+                        ? "A client sent a response frame"
+                        : $"Frame body length {header.Length} is outside 0..{MaxFrameBodyBytes}");
+                    break;
+                }
+                if (buffer.Length < NativeFrameHeader.Size + (long)header.Length) break;
+                byte[] body = buffer.Slice(NativeFrameHeader.Size, header.Length).ToArray();
+                buffer = buffer.Slice(NativeFrameHeader.Size + (long)header.Length);
+                await DispatchAsync(header, body, ct).ConfigureAwait(false);
+            }
+            reader.AdvanceTo(buffer.Start, buffer.End);
+            if (result.IsCompleted) break;
+        }
+    }
+
+    private async Task DispatchAsync(NativeFrameHeader header, byte[] body, CancellationToken ct)
+    {
+        int units = 1 + body.Length / BytesPerUnit;
+        for (int i = 0; i < units; i++) await _budget.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if ((header.Flags & NativeFrameHeader.CompressionFlag) != 0)
+            {
+                if (!_lz4) throw new NativeProtocolException("Compressed frame without negotiated compression", closeConnection: true);
+                body = NativeLz4.Decompress(body, MaxFrameBodyBytes);
+            }
+            if ((header.Flags & NativeFrameHeader.CustomPayloadFlag) != 0) body = NativeRequestDecoder.SkipCustomPayload(body);
+            byte[] reply;
+            switch (header.Opcode)
+            {
+                case NativeOpcode.Options:
+                    NativeRequestDecoder.Decode(header.Opcode, body);
+                    reply = NativeFrame.Response(header.Stream, NativeOpcode.Supported, NativeRequestProcessor.Supported);
+                    break;
+                case NativeOpcode.Startup:
+                {
+                    var startup = (StartupRequest)NativeRequestDecoder.Decode(header.Opcode, body);
+                    bool lz4 = NativeRequestProcessor.Compression(startup);
+                    // READY leaves uncompressed (queued before compression is on); every frame after it is compressed.
+                    Send(NativeFrame.Response(header.Stream, NativeOpcode.Ready, _ => { }), units);
+                    units = 0;
+                    _lz4 = lz4;
+                    _started = true;
+                    return;
+                }
+                case NativeOpcode.Register when _started:
+                {
+                    var register = (RegisterRequest)NativeRequestDecoder.Decode(header.Opcode, body);
+                    Registered = NativeRequestProcessor.EventTypes(register);
+                    reply = NativeFrame.Response(header.Stream, NativeOpcode.Ready, _ => { });
+                    break;
+                }
+                case NativeOpcode.Query or NativeOpcode.Prepare or NativeOpcode.Execute or NativeOpcode.Batch when _started:
+                    _ = ProcessAsync(header, body, units, ct);
+                    units = 0; // released once ProcessAsync's reply is written
+                    return;
+                default:
+                    throw new NativeProtocolException(_started
+                        ? $"Unexpected message {header.Opcode} from a client"
+                        : $"Unexpected message {header.Opcode}, expecting STARTUP or OPTIONS");
+            }
+            Send(reply, units);
+            units = 0;
+        }
+        catch (NativeProtocolException e)
+        {
+            Reply(header.Stream, e, units);
+            units = 0;
+        }
+        finally
+        {
+            if (units > 0) _budget.Release(units);
+        }
+    }
+
+    private async Task ProcessAsync(NativeFrameHeader header, byte[] body, int units, CancellationToken ct)
+    {
+        byte[] frame;
+        try
+        {
+            frame = await _processor.ProcessAsync(header, body, ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            _budget.Release(units);
+            return;
+        }
+        catch (NativeProtocolException e)
+        {
+            Reply(header.Stream, e, units);
+            return;
+        }
+        catch (Exception e)
+        {
+            _logger.LogWarning(e, "Native protocol request {Opcode} failed unexpectedly", header.Opcode);
+            frame = NativeFrame.Error(header.Stream, e);
+        }
+        Send(frame, units);
+    }
+
+    private void Reply(short stream, NativeProtocolException error, int units)
+    {
+        Send(NativeFrame.Error(stream, error), units);
+        if (error.CloseConnection) Interlocked.Exchange(ref _closing, 1);
+    }
+
+    /// <summary>Anything but v4: the error drivers read as "downgrade and retry" (v5, v6, DSE), then close.</summary>
+    private void RefuseVersion(ReadOnlySequence<byte> buffer)
+    {
+        byte version = (byte)(buffer.FirstSpan[0] & 0x7F);
+        short stream = 0;
+        if (buffer.Length >= 4)
+        {
+            Span<byte> head = stackalloc byte[4];
+            buffer.Slice(0, 4).CopyTo(head);
+            stream = (short)((head[2] << 8) | head[3]);
+        }
+        Fatal(stream, $"Invalid or unsupported protocol version ({version}); supported versions are (4/v4)");
+    }
+
+    private void Fatal(short stream, string message) => Reply(stream, new NativeProtocolException(message, closeConnection: true), 0);
+
+    private void Send(byte[] frame, int units)
+    {
+        if (_lz4 && frame.Length > NativeFrameHeader.Size) frame = NativeLz4.CompressFrame(frame);
+        if (!_outgoing.Writer.TryWrite((frame, units)) && units > 0) _budget.Release(units);
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var writer = PipeWriter.Create(_stream, new StreamPipeWriterOptions(leaveOpen: true));
+        try
+        {
+            while (await _outgoing.Reader.WaitToReadAsync().ConfigureAwait(false))
+            {
+                while (_outgoing.Reader.TryRead(out var item))
+                {
+                    writer.Write(item.Frame);
+                    if (item.Units > 0) _budget.Release(item.Units);
+                }
+                var flush = await writer.FlushAsync().ConfigureAwait(false);
+                if (flush.IsCompleted) break;
+            }
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The client went away: refuse further replies (their budget is released at once) and stop reading.
+            _outgoing.Writer.TryComplete();
+            _closed.Cancel();
+        }
+        finally
+        {
+            while (_outgoing.Reader.TryRead(out var item))
+            {
+                if (item.Units > 0) _budget.Release(item.Units);
+            }
+            await writer.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+}

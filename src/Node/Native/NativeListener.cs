@@ -1,0 +1,117 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using RingStore.Gossip.Protocol;
+using RingStore.Node.Cluster;
+using RingStore.Node.Hosting;
+
+namespace RingStore.Node.Native;
+
+/// <summary>
+/// The CQL native-protocol listener (NodeOptions.NativePort, 0 = off), a hosted service started after the node:
+/// accepts TCP connections, runs a <see cref="NativeConnection"/> per client and pushes gossip and schema EVENTs to
+/// the connections that registered. Stops (closing every connection) with the host, or when the disk failure policy
+/// stops serving.
+/// </summary>
+public sealed class NativeListener(IOptions<NodeOptions> options, NodeAccessor accessor, ILoggerFactory loggerFactory) : IHostedService
+{
+    private readonly ILogger _logger = loggerFactory.CreateLogger<NativeListener>();
+    private readonly ConcurrentDictionary<NativeConnection, Task> _connections = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private TcpListener? _listener;
+    private Task _acceptLoop = Task.CompletedTask;
+    private NativeStatementRunner? _runner;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        if (o.NativePort == 0) return Task.CompletedTask;
+        var node = accessor.Node;
+        _runner = new NativeStatementRunner(node);
+        _listener = new TcpListener(IPAddress.Parse(o.ListenAddress), o.NativePort);
+        _listener.Start(512);
+        node.Gossip.Changed += OnGossip;
+        node.Schema.Changed += OnSchema;
+        node.ServingStopped += () => StopAsync(CancellationToken.None);
+        _acceptLoop = AcceptLoopAsync(_stopping.Token);
+        _logger.LogInformation("CQL native protocol v4 on {Endpoint}", o.NativeEndpoint);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_listener is null) return;
+        if (!_stopping.IsCancellationRequested) await _stopping.CancelAsync().ConfigureAwait(false);
+        _listener.Stop();
+        if (accessor.NodeOrNull is { } node)
+        {
+            node.Gossip.Changed -= OnGossip;
+            node.Schema.Changed -= OnSchema;
+        }
+        await _acceptLoop.ConfigureAwait(false);
+        await Task.WhenAll(_connections.Values).ConfigureAwait(false);
+    }
+
+    private async Task AcceptLoopAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await _listener!.AcceptSocketAsync(ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                if (ct.IsCancellationRequested) return;
+                continue;
+            }
+            socket.NoDelay = true;
+            var connection = new NativeConnection(new NetworkStream(socket, ownsSocket: true), new NativeRequestProcessor(_runner!), _logger);
+            // Registered before it runs, so a connection that ends at once is still removed.
+            var registered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _connections[connection] = ServeAsync(connection, registered.Task, ct);
+            registered.SetResult();
+        }
+    }
+
+    private async Task ServeAsync(NativeConnection connection, Task registered, CancellationToken ct)
+    {
+        await registered.ConfigureAwait(false);
+        try
+        {
+            await connection.RunAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            _logger.LogWarning(e, "Native protocol connection failed");
+        }
+        finally
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            _connections.TryRemove(connection, out _);
+        }
+    }
+
+    private void OnGossip(GossipEvent e, MembershipSnapshot membership) => Push(NativeEvents.FromGossip(e, membership));
+
+    private void OnSchema(Schema.SchemaChange change) => Push(NativeEvents.FromSchema(change));
+
+    private void Push(IEnumerable<(string Type, byte[] Frame)> events)
+    {
+        try
+        {
+            foreach (var (type, frame) in events)
+            {
+                foreach (var connection in _connections.Keys) connection.Push(type, frame);
+            }
+        }
+        catch (Exception e)
+        {
+            _logger.LogWarning(e, "Native protocol event push failed");
+        }
+    }
+}
