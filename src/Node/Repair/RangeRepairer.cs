@@ -37,7 +37,10 @@ public sealed class RepairReplicaException(string replica, Exception inner)
 /// </summary>
 public sealed class RangeRepairer(StreamThrottle throttle)
 {
-    /// <summary>Entries fetched from one replica per request.</summary>
+    /// <summary>
+    /// Entries asked of one replica per request; the replica answers as many as fit its reply budget (bytes), so a
+    /// batch of wide rows comes back over several replies.
+    /// </summary>
     public const int FetchBatch = 256;
 
     public async Task<RangeRepairResult> RepairAsync(string table, long startExclusive, long endInclusive, IReadOnlyList<IRepairReplica> replicas,
@@ -90,10 +93,15 @@ public sealed class RangeRepairer(StreamThrottle throttle)
         long bytesReceived = 0;
         for (int source = 0; source < replicas.Count; source++)
         {
-            foreach (var batch in fetch[source].Chunk(FetchBatch))
+            // In partition order, so a partition's entries are consecutive and a reply cut by the replica's byte
+            // budget resumes at the first entry it did not serve.
+            var wanted = fetch[source].OrderBy(e => e.Token).ThenBy(e => e.PartitionKey, ByteOrder.Instance).ToList();
+            for (int next = 0; next < wanted.Count;)
             {
-                var partitions = await Named(replicas[source], () => replicas[source].FetchAsync(table, batch, ct)).ConfigureAwait(false);
-                foreach (var p in partitions)
+                var batch = wanted.GetRange(next, Math.Min(FetchBatch, wanted.Count - next));
+                var fetched = await Named(replicas[source], () => replicas[source].FetchAsync(table, batch, ct)).ConfigureAwait(false);
+                next += fetched.Served;
+                foreach (var p in fetched.Partitions)
                 {
                     long size = EncodedSize(p);
                     bytesReceived += size;
@@ -140,12 +148,39 @@ public sealed class RangeRepairer(StreamThrottle throttle)
         long rowsSent = 0, bytesSent = 0;
         foreach (var ((target, partition), u) in updates)
         {
-            var update = new PartitionUpdate(table, partition.PartitionKey, u.Deletion, u.Tombstones, u.Rows);
-            bytesSent += DataSerializer.Serialize(update).Length;
             rowsSent += u.Rows.Count + (u.Header ? 1 : 0);
-            await Named(replicas[target], async () => { await replicas[target].ApplyAsync(update, ct).ConfigureAwait(false); return 0; }).ConfigureAwait(false);
+            foreach (var update in Split(table, partition.PartitionKey, u.Deletion, u.Tombstones, u.Rows))
+            {
+                bytesSent += DataSerializer.Serialize(update).Length;
+                await Named(replicas[target], async () => { await replicas[target].ApplyAsync(update, ct).ConfigureAwait(false); return 0; }).ConfigureAwait(false);
+            }
         }
         return new RangeRepairResult(0, 0, digestsOf.Count, rowsSent, bytesSent, bytesReceived);
+    }
+
+    /// <summary>Bytes of rows per mutation sent to a replica: a wide partition goes over several, as fetches come back.</summary>
+    public const long ApplyChunkBytes = 4L << 20;
+
+    /// <summary>One partition's repaired data as mutations of about <see cref="ApplyChunkBytes"/> each (the header in the first).</summary>
+    private static IEnumerable<PartitionUpdate> Split(string table, byte[] key, DeletionTime deletion, IReadOnlyList<RangeTombstone> tombstones, List<Row> rows)
+    {
+        var chunk = new List<Row>();
+        long bytes = 0;
+        bool first = true;
+        foreach (var row in rows)
+        {
+            if (chunk.Count > 0 && bytes + row.EstimatedSizeBytes > ApplyChunkBytes)
+            {
+                yield return first ? new PartitionUpdate(table, key, deletion, tombstones, chunk) : new PartitionUpdate(table, key, DeletionTime.Live, [], chunk);
+                first = false;
+                chunk = [];
+                bytes = 0;
+            }
+            chunk.Add(row);
+            bytes += row.EstimatedSizeBytes;
+        }
+        if (chunk.Count > 0 || first)
+            yield return first ? new PartitionUpdate(table, key, deletion, tombstones, chunk) : new PartitionUpdate(table, key, DeletionTime.Live, [], chunk);
     }
 
     private static IEnumerable<int> Lacking(UInt128?[] digests, UInt128 merged)
@@ -167,5 +202,12 @@ public sealed class RangeRepairer(StreamThrottle throttle)
         {
             throw new RepairReplicaException(replica.Name, e);
         }
+    }
+
+    private sealed class ByteOrder : IComparer<byte[]>
+    {
+        public static readonly ByteOrder Instance = new();
+
+        public int Compare(byte[]? x, byte[]? y) => x.AsSpan().SequenceCompareTo(y);
     }
 }
