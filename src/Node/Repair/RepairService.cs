@@ -168,16 +168,17 @@ public sealed class RepairService(RingStoreNode node, StreamThrottle throttle, R
             if (options.PrimaryOnly && replicas[0] != Self) continue;
             mine.Add((ring.RangeAt(i), replicas.Where(r => r != Self).ToList()));
         }
-        // Depth from this node's partition count spread over the part of the ring it holds.
+        // Depth from this node's partition count and SSTable bytes spread over the part of the ring it holds.
         double ownedFraction = mine.Sum(m => m.Range.RingFraction);
-        long partitions = node.Engine.GetStats().Tables.Where(t => t.Table == table).Sum(t => t.SSTablePartitions);
+        var stats = node.Engine.GetStats().Tables.Where(t => t.Table == table).ToList();
+        long partitions = stats.Sum(t => t.SSTablePartitions), bytes = stats.Sum(t => t.DiskBytes);
         foreach (var (range, others) in mine)
             foreach (var piece in range.Unwrap())
                 foreach (var (s, e) in Intersect(piece.Left.Value, piece.Right.Value, options.Ranges))
                 {
                     double fraction = (double)(ulong)(e - s) / Math.Pow(2, 64);
-                    long estimate = ownedFraction > 0 ? (long)(partitions * fraction / ownedFraction) : 0;
-                    yield return new PlanItem(table, s, e, others, MerkleTree.DepthFor(estimate));
+                    double share = ownedFraction > 0 ? fraction / ownedFraction : 0;
+                    yield return new PlanItem(table, s, e, others, MerkleTree.DepthFor((long)(partitions * share), (long)(bytes * share)));
                 }
     }
 
