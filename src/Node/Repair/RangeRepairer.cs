@@ -43,6 +43,12 @@ public sealed class RangeRepairer(StreamThrottle throttle)
     /// </summary>
     public const int FetchBatch = 256;
 
+    /// <summary>Adjacent differing leaves exchanged together (each about 64 partitions or 64 KiB).</summary>
+    public const int LeavesPerExchange = 16;
+
+    /// <summary>Repair mutations in flight at once (to all targets together).</summary>
+    public const int ApplyConcurrency = 8;
+
     public async Task<RangeRepairResult> RepairAsync(string table, long startExclusive, long endInclusive, IReadOnlyList<IRepairReplica> replicas,
         int depth, int nowSeconds, CancellationToken ct)
     {
@@ -52,10 +58,16 @@ public sealed class RangeRepairer(StreamThrottle throttle)
         var differing = Enumerable.Range(0, trees[0].Tree.LeafCount)
             .Where(i => trees.Any(t => t.Tree.Leaves[i] != trees[0].Tree.Leaves[i])).ToList();
         var result = new RangeRepairResult(compared, differing.Count, 0, 0, 0, 0);
-        foreach (int leaf in differing)
+        // Runs of adjacent differing leaves (up to LeavesPerExchange) are exchanged as one sub-range: one digest
+        // listing per replica instead of one per leaf, which is what a scattered difference costs most.
+        for (int i = 0; i < differing.Count;)
         {
-            var (ls, le) = trees[0].Tree.LeafRange(leaf);
+            int j = i;
+            while (j + 1 < differing.Count && differing[j + 1] == differing[j] + 1 && j + 1 - i < LeavesPerExchange) j++;
+            var (ls, _) = trees[0].Tree.LeafRange(differing[i]);
+            var (_, le) = trees[0].Tree.LeafRange(differing[j]);
             result = result.Add(await RepairLeafAsync(table, ls, le, replicas, nowSeconds, ct).ConfigureAwait(false));
+            i = j + 1;
         }
         return result;
     }
@@ -146,15 +158,20 @@ public sealed class RangeRepairer(StreamThrottle throttle)
             }
         }
         long rowsSent = 0, bytesSent = 0;
+        var sends = new List<(int Target, PartitionUpdate Update)>();
         foreach (var ((target, partition), u) in updates)
         {
             rowsSent += u.Rows.Count + (u.Header ? 1 : 0);
             foreach (var update in Split(table, partition.PartitionKey, u.Deletion, u.Tombstones, u.Rows))
             {
                 bytesSent += DataSerializer.Serialize(update).Length;
-                await Named(replicas[target], async () => { await replicas[target].ApplyAsync(update, ct).ConfigureAwait(false); return 0; }).ConfigureAwait(false);
+                sends.Add((target, update));
             }
         }
+        // A few at a time: one round trip per partition, one after another, was most of a scattered repair's time.
+        await Parallel.ForEachAsync(sends, new ParallelOptions { MaxDegreeOfParallelism = ApplyConcurrency, CancellationToken = ct }, async (send, c) =>
+            await Named(replicas[send.Target], async () => { await replicas[send.Target].ApplyAsync(send.Update, c).ConfigureAwait(false); return 0; })
+                .ConfigureAwait(false)).ConfigureAwait(false);
         return new RangeRepairResult(0, 0, digestsOf.Count, rowsSent, bytesSent, bytesReceived);
     }
 
