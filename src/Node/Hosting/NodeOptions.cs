@@ -62,9 +62,10 @@ public sealed class NodeOptions
 
     /// <summary>
     /// Cassandra's only_purge_repaired_tombstones (<c>--only-purge-repaired-tombstones true</c>; off by default):
-    /// compaction purges a tombstone past gc_grace only once this node repaired (coordinated a successful repair of)
-    /// the range holding it after the tombstone was written, so a tombstone that reached only some replicas is never
-    /// forgotten before repair copied it everywhere. Ranges other nodes repaired do not count (conservative).
+    /// compaction purges a tombstone past gc_grace only once this node's repair history shows the range holding it
+    /// repaired after the tombstone was written (a repair this node coordinated or took part in: the coordinator tells
+    /// every replica once the range is in line everywhere), so a tombstone that reached only some replicas is never
+    /// forgotten before repair copied it everywhere.
     /// </summary>
     public bool OnlyPurgeRepairedTombstones { get; set; }
 

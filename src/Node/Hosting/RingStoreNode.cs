@@ -225,9 +225,9 @@ public sealed partial class RingStoreNode : IAsyncDisposable
         Messaging.RegisterHandler(Verb.StreamManifest, new StreamManifestVerbHandler(Engine));
         Messaging.RegisterHandler(Verb.StreamFileChunk, new StreamFileChunkVerbHandler(Engine, Streams));
         Messaging.RegisterHandler(Verb.TopologyProbe, new TopologyProbeVerbHandler(() => Gossip.Current));
-        var repairReplica = new Repair.LocalRepairReplica(local, Options.InternodeEndpoint);
-        foreach (var verb in new[] { Verb.RepairValidate, Verb.RepairDigests, Verb.RepairFetch })
-            Messaging.RegisterHandler(verb, Repair.RepairVerbHandlers.For(verb, repairReplica));
+        var repairReplica = new Repair.LocalRepairReplica(local, Options.InternodeEndpoint, repairHistory);
+        foreach (var verb in new[] { Verb.RepairValidate, Verb.RepairDigests, Verb.RepairFetch, Verb.RepairRecorded })
+            Messaging.RegisterHandler(verb, Repair.RepairVerbHandlers.For(verb, repairReplica, _time));
         Repairs = new Repair.RepairService(this, new StreamThrottle(Options.StreamThroughputMiBPerSecond, _time),
             repairHistory, _time, _loggerFactory.CreateLogger<Repair.RepairService>());
 

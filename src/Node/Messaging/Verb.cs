@@ -58,6 +58,8 @@ public enum Verb : byte
     RepairDigests = 61,
     /// <summary>Repair: named rows / partition headers of a table, with their original timestamps and tombstones.</summary>
     RepairFetch = 62,
+    /// <summary>Repair: a range was repaired on every replica at a time; the replica records it in its own repair history.</summary>
+    RepairRecorded = 63,
 
     /// <summary>For tests and diagnostics only.</summary>
     Test = 250,

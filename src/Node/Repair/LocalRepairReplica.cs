@@ -10,9 +10,11 @@ namespace RingStore.Node.Repair;
 /// <summary>
 /// This node's side of a repair, used both when it coordinates (for itself) and when a peer asks it (RepairVerbHandler).
 /// Validation and digests read the merged view page by page (RepairScan); nothing is flushed first, so memtable data
-/// counts as well as SSTable data.
+/// counts as well as SSTable data. A fetch answers at most about <see cref="LocalReplica.ReplyMaxBytes"/> (4 MiB by
+/// default, the budget of every replica reply), so wide rows cannot make a huge frame: the coordinator asks again for
+/// the entries left over.
 /// </summary>
-public sealed class LocalRepairReplica(LocalReplica local, string name) : IRepairReplica
+public sealed class LocalRepairReplica(LocalReplica local, string name, RepairHistory history) : IRepairReplica
 {
     private StorageEngine Engine => local.Engine;
 
@@ -58,42 +60,69 @@ public sealed class LocalRepairReplica(LocalReplica local, string name) : IRepai
         return (entries, null);
     }
 
-    public Task<IReadOnlyList<MergedPartitionData>> FetchAsync(string table, IReadOnlyList<RepairEntry> entries, CancellationToken ct) =>
+    public Task<FetchedEntries> FetchAsync(string table, IReadOnlyList<RepairEntry> entries, CancellationToken ct) =>
         Task.FromResult(Fetch(table, entries));
 
-    public IReadOnlyList<MergedPartitionData> Fetch(string table, IReadOnlyList<RepairEntry> entries)
+    /// <summary>
+    /// The named entries, in request order, until the answer holds about <see cref="LocalReplica.ReplyMaxBytes"/>
+    /// (always at least one entry, so a single row over the budget still moves); <see cref="FetchedEntries.Served"/>
+    /// says how many of the request's entries (a prefix) were looked at. Consecutive entries of one partition become
+    /// one partition in the answer.
+    /// </summary>
+    public FetchedEntries Fetch(string table, IReadOnlyList<RepairEntry> entries)
     {
         var result = new List<MergedPartitionData>();
-        foreach (var group in entries.GroupBy(e => (e.Token, Key: Convert.ToHexString(e.PartitionKey))))
+        long budget = Math.Max(1, local.ReplyMaxBytes), bytes = 0;
+        int served = 0;
+        RepairEntry? current = null;
+        var deletion = DeletionTime.Live;
+        IReadOnlyList<RangeTombstone> tombstones = [];
+        var rows = new List<Row>();
+        bool found = false;
+        void Close()
         {
-            byte[] key = group.First().PartitionKey;
-            var deletion = DeletionTime.Live;
-            IReadOnlyList<RangeTombstone> tombstones = [];
-            var rows = new List<Row>();
-            bool found = false;
-            foreach (var e in group)
-            {
-                if (e.IsHeader)
-                {
-                    // Limit 0: the partition's deletion and all its range tombstones, no rows.
-                    var header = Engine.ReadUnfiltered(new SliceQuery(table, key, ClusteringSlice.All, Limit: 0));
-                    if (header is null) continue;
-                    found = true;
-                    deletion = header.PartitionDeletion;
-                    tombstones = header.RangeTombstones;
-                }
-                else
-                {
-                    var data = Engine.ReadUnfiltered(new SliceQuery(table, key, ClusteringSlice.Exactly(e.Clustering)));
-                    var row = data?.Rows.FirstOrDefault(r => r.Clustering.AsSpan().SequenceEqual(e.Clustering));
-                    if (row is null) continue;
-                    found = true;
-                    rows.Add(row);
-                }
-            }
-            if (found) result.Add(new MergedPartitionData(key, new Token(group.Key.Token), deletion, tombstones, rows));
+            if (current is not null && found) result.Add(new MergedPartitionData(current.PartitionKey, new Token(current.Token), deletion, tombstones, rows));
+            deletion = DeletionTime.Live;
+            tombstones = [];
+            rows = [];
+            found = false;
         }
-        return result;
+        while (served < entries.Count && (served == 0 || bytes < budget))
+        {
+            var e = entries[served++];
+            if (current is null || current.Token != e.Token || !current.PartitionKey.AsSpan().SequenceEqual(e.PartitionKey))
+            {
+                Close();
+                current = e;
+            }
+            if (e.IsHeader)
+            {
+                // Limit 0: the partition's deletion and all its range tombstones, no rows.
+                var header = Engine.ReadUnfiltered(new SliceQuery(table, e.PartitionKey, ClusteringSlice.All, Limit: 0));
+                if (header is null) continue;
+                found = true;
+                deletion = header.PartitionDeletion;
+                tombstones = header.RangeTombstones;
+                bytes += 32 + header.RangeTombstones.Count * 48L;
+            }
+            else
+            {
+                var data = Engine.ReadUnfiltered(new SliceQuery(table, e.PartitionKey, ClusteringSlice.Exactly(e.Clustering)));
+                var row = data?.Rows.FirstOrDefault(r => r.Clustering.AsSpan().SequenceEqual(e.Clustering));
+                if (row is null) continue;
+                found = true;
+                rows.Add(row);
+                bytes += row.EstimatedSizeBytes;
+            }
+        }
+        Close();
+        return new FetchedEntries(result, served);
+    }
+
+    public Task RecordRepairedAsync(string table, long startExclusive, long endInclusive, long repairedAtUnixSeconds, CancellationToken ct)
+    {
+        history.Record([new RepairHistoryEntry(table, startExclusive, endInclusive, repairedAtUnixSeconds)]);
+        return Task.CompletedTask;
     }
 
     public async Task ApplyAsync(PartitionUpdate update, CancellationToken ct) => await local.ApplyAsync(update, ct).ConfigureAwait(false);

@@ -37,8 +37,17 @@ public sealed class RepairReplicaException(string replica, Exception inner)
 /// </summary>
 public sealed class RangeRepairer(StreamThrottle throttle)
 {
-    /// <summary>Entries fetched from one replica per request.</summary>
+    /// <summary>
+    /// Entries asked of one replica per request; the replica answers as many as fit its reply budget (bytes), so a
+    /// batch of wide rows comes back over several replies.
+    /// </summary>
     public const int FetchBatch = 256;
+
+    /// <summary>Adjacent differing leaves exchanged together (each about 64 partitions or 64 KiB).</summary>
+    public const int LeavesPerExchange = 16;
+
+    /// <summary>Repair mutations in flight at once (to all targets together).</summary>
+    public const int ApplyConcurrency = 8;
 
     public async Task<RangeRepairResult> RepairAsync(string table, long startExclusive, long endInclusive, IReadOnlyList<IRepairReplica> replicas,
         int depth, int nowSeconds, CancellationToken ct)
@@ -49,10 +58,16 @@ public sealed class RangeRepairer(StreamThrottle throttle)
         var differing = Enumerable.Range(0, trees[0].Tree.LeafCount)
             .Where(i => trees.Any(t => t.Tree.Leaves[i] != trees[0].Tree.Leaves[i])).ToList();
         var result = new RangeRepairResult(compared, differing.Count, 0, 0, 0, 0);
-        foreach (int leaf in differing)
+        // Runs of adjacent differing leaves (up to LeavesPerExchange) are exchanged as one sub-range: one digest
+        // listing per replica instead of one per leaf, which is what a scattered difference costs most.
+        for (int i = 0; i < differing.Count;)
         {
-            var (ls, le) = trees[0].Tree.LeafRange(leaf);
+            int j = i;
+            while (j + 1 < differing.Count && differing[j + 1] == differing[j] + 1 && j + 1 - i < LeavesPerExchange) j++;
+            var (ls, _) = trees[0].Tree.LeafRange(differing[i]);
+            var (_, le) = trees[0].Tree.LeafRange(differing[j]);
             result = result.Add(await RepairLeafAsync(table, ls, le, replicas, nowSeconds, ct).ConfigureAwait(false));
+            i = j + 1;
         }
         return result;
     }
@@ -90,10 +105,15 @@ public sealed class RangeRepairer(StreamThrottle throttle)
         long bytesReceived = 0;
         for (int source = 0; source < replicas.Count; source++)
         {
-            foreach (var batch in fetch[source].Chunk(FetchBatch))
+            // In partition order, so a partition's entries are consecutive and a reply cut by the replica's byte
+            // budget resumes at the first entry it did not serve.
+            var wanted = fetch[source].OrderBy(e => e.Token).ThenBy(e => e.PartitionKey, ByteOrder.Instance).ToList();
+            for (int next = 0; next < wanted.Count;)
             {
-                var partitions = await Named(replicas[source], () => replicas[source].FetchAsync(table, batch, ct)).ConfigureAwait(false);
-                foreach (var p in partitions)
+                var batch = wanted.GetRange(next, Math.Min(FetchBatch, wanted.Count - next));
+                var fetched = await Named(replicas[source], () => replicas[source].FetchAsync(table, batch, ct)).ConfigureAwait(false);
+                next += fetched.Served;
+                foreach (var p in fetched.Partitions)
                 {
                     long size = EncodedSize(p);
                     bytesReceived += size;
@@ -138,14 +158,46 @@ public sealed class RangeRepairer(StreamThrottle throttle)
             }
         }
         long rowsSent = 0, bytesSent = 0;
+        var sends = new List<(int Target, PartitionUpdate Update)>();
         foreach (var ((target, partition), u) in updates)
         {
-            var update = new PartitionUpdate(table, partition.PartitionKey, u.Deletion, u.Tombstones, u.Rows);
-            bytesSent += DataSerializer.Serialize(update).Length;
             rowsSent += u.Rows.Count + (u.Header ? 1 : 0);
-            await Named(replicas[target], async () => { await replicas[target].ApplyAsync(update, ct).ConfigureAwait(false); return 0; }).ConfigureAwait(false);
+            foreach (var update in Split(table, partition.PartitionKey, u.Deletion, u.Tombstones, u.Rows))
+            {
+                bytesSent += DataSerializer.Serialize(update).Length;
+                sends.Add((target, update));
+            }
         }
+        // A few at a time: one round trip per partition, one after another, was most of a scattered repair's time.
+        await Parallel.ForEachAsync(sends, new ParallelOptions { MaxDegreeOfParallelism = ApplyConcurrency, CancellationToken = ct }, async (send, c) =>
+            await Named(replicas[send.Target], async () => { await replicas[send.Target].ApplyAsync(send.Update, c).ConfigureAwait(false); return 0; })
+                .ConfigureAwait(false)).ConfigureAwait(false);
         return new RangeRepairResult(0, 0, digestsOf.Count, rowsSent, bytesSent, bytesReceived);
+    }
+
+    /// <summary>Bytes of rows per mutation sent to a replica: a wide partition goes over several, as fetches come back.</summary>
+    public const long ApplyChunkBytes = 4L << 20;
+
+    /// <summary>One partition's repaired data as mutations of about <see cref="ApplyChunkBytes"/> each (the header in the first).</summary>
+    private static IEnumerable<PartitionUpdate> Split(string table, byte[] key, DeletionTime deletion, IReadOnlyList<RangeTombstone> tombstones, List<Row> rows)
+    {
+        var chunk = new List<Row>();
+        long bytes = 0;
+        bool first = true;
+        foreach (var row in rows)
+        {
+            if (chunk.Count > 0 && bytes + row.EstimatedSizeBytes > ApplyChunkBytes)
+            {
+                yield return first ? new PartitionUpdate(table, key, deletion, tombstones, chunk) : new PartitionUpdate(table, key, DeletionTime.Live, [], chunk);
+                first = false;
+                chunk = [];
+                bytes = 0;
+            }
+            chunk.Add(row);
+            bytes += row.EstimatedSizeBytes;
+        }
+        if (chunk.Count > 0 || first)
+            yield return first ? new PartitionUpdate(table, key, deletion, tombstones, chunk) : new PartitionUpdate(table, key, DeletionTime.Live, [], chunk);
     }
 
     private static IEnumerable<int> Lacking(UInt128?[] digests, UInt128 merged)
@@ -167,5 +219,12 @@ public sealed class RangeRepairer(StreamThrottle throttle)
         {
             throw new RepairReplicaException(replica.Name, e);
         }
+    }
+
+    private sealed class ByteOrder : IComparer<byte[]>
+    {
+        public static readonly ByteOrder Instance = new();
+
+        public int Compare(byte[]? x, byte[]? y) => x.AsSpan().SequenceCompareTo(y);
     }
 }

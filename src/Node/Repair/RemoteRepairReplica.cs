@@ -36,12 +36,22 @@ public sealed class RemoteRepairReplica(IMessagingService messaging, PeerAddress
         }
     }
 
-    public async Task<IReadOnlyList<MergedPartitionData>> FetchAsync(string table, IReadOnlyList<RepairEntry> entries, CancellationToken ct)
+    public async Task<FetchedEntries> FetchAsync(string table, IReadOnlyList<RepairEntry> entries, CancellationToken ct)
     {
         var request = new RepairFetchRequest(CoordinationMessageSerializer.CurrentVersion, table, [.. entries.Select(RepairWire.ToWire)]);
         var response = await messaging.SendRequestAsync(peer, Verb.RepairFetch, CoordinationMessageSerializer.Serialize(request), requestTimeout, ct).ConfigureAwait(false);
         var answer = CoordinationMessageSerializer.Deserialize<RepairFetchResponse>(response.Payload);
-        return [.. answer.Partitions.Select(p => MergedPartitionDataCodec.Deserialize(p) ?? throw new FormatException("empty partition in a repair fetch"))];
+        if (answer.Served < 1 || answer.Served > entries.Count)
+            throw new FormatException($"repair fetch answered {answer.Served} of {entries.Count} entries");
+        return new FetchedEntries(
+            [.. answer.Partitions.Select(p => MergedPartitionDataCodec.Deserialize(p) ?? throw new FormatException("empty partition in a repair fetch"))],
+            answer.Served);
+    }
+
+    public async Task RecordRepairedAsync(string table, long startExclusive, long endInclusive, long repairedAtUnixSeconds, CancellationToken ct)
+    {
+        var request = new RepairRecordedRequest(CoordinationMessageSerializer.CurrentVersion, table, startExclusive, endInclusive, repairedAtUnixSeconds);
+        await messaging.SendRequestAsync(peer, Verb.RepairRecorded, CoordinationMessageSerializer.Serialize(request), requestTimeout, ct).ConfigureAwait(false);
     }
 
     public async Task ApplyAsync(PartitionUpdate update, CancellationToken ct) =>

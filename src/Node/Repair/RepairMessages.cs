@@ -51,6 +51,24 @@ public sealed record RepairFetchRequest(
     [property: Key(1)] string Table,
     [property: Key(2)] WireEntry[] Entries);
 
-/// <summary>One MergedPartitionDataCodec encoding per partition holding the requested entries (absent ones left out).</summary>
+/// <summary>
+/// One MergedPartitionDataCodec encoding per partition holding the first <see cref="Served"/> requested entries (absent
+/// ones left out): a reply stops at the replica's reply budget (4 MiB by default), the coordinator asks for the rest.
+/// </summary>
 [MessagePackObject]
-public sealed record RepairFetchResponse([property: Key(0)] byte[][] Partitions);
+public sealed record RepairFetchResponse(
+    [property: Key(0)] byte[][] Partitions,
+    [property: Key(1)] int Served);
+
+/// <summary>
+/// After a range's repair succeeded on every replica, the coordinator tells each other replica, so the range is in
+/// that replica's repair history too (only_purge_repaired_tombstones counts it there). The replica records
+/// min(RepairedAtUnixSeconds, its own clock): a coordinator's clock ahead cannot make it purge early.
+/// </summary>
+[MessagePackObject]
+public sealed record RepairRecordedRequest(
+    [property: Key(0)] int Version,
+    [property: Key(1)] string Table,
+    [property: Key(2)] long StartExclusive,
+    [property: Key(3)] long EndInclusive,
+    [property: Key(4)] long RepairedAtUnixSeconds);

@@ -22,7 +22,8 @@ public sealed record RepairSummary(int RangesTotal, int RangesFailed, RangeRepai
 /// nodetool repair on this node: every range it replicates (or its primary ranges) of the chosen tables, against all
 /// the range's other replicas, one range after another (RangeRepairer). A replica that is down fails its ranges at once
 /// ("replica X is down"); one that fails mid-range fails that range; the others go on. Successful ranges go to the
-/// durable <see cref="RepairHistory"/>. At most one repair per table on this node at a time.
+/// durable <see cref="RepairHistory"/> of every replica of the range (RepairRecorded). At most one repair per table on
+/// this node at a time.
 /// </summary>
 public sealed class RepairService(RingStoreNode node, StreamThrottle throttle, RepairHistory history, TimeProvider time, ILogger logger)
 {
@@ -65,7 +66,7 @@ public sealed class RepairService(RingStoreNode node, StreamThrottle throttle, R
                 {
                     var dead = item.Replicas.Where(r => !membership.IsAlive(r)).ToList();
                     if (dead.Count > 0) throw new InvalidOperationException($"replica {string.Join(", ", dead)} is down");
-                    var replicas = new List<IRepairReplica> { new LocalRepairReplica(node.Local, Self) };
+                    var replicas = new List<IRepairReplica> { new LocalRepairReplica(node.Local, Self, history) };
                     replicas.AddRange(item.Replicas.Select(r => new RemoteRepairReplica(node.Messaging, PeerAddress.Parse(r),
                         ValidationTimeout, node.Options.ReadTimeout * 6)));
                     using var watch = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -80,7 +81,7 @@ public sealed class RepairService(RingStoreNode node, StreamThrottle throttle, R
                         throw new InvalidOperationException($"replica {down} went down during the repair of this range");
                     }
                     totals = totals.Add(result);
-                    history.Record([new RepairHistoryEntry(item.Table, item.StartExclusive, item.EndInclusive, now)]);
+                    await RecordEverywhereAsync(replicas, item, now, ct).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
                 {
@@ -99,6 +100,27 @@ public sealed class RepairService(RingStoreNode node, StreamThrottle throttle, R
         {
             foreach (var t in claimed) _running.TryRemove(t, out _);
         }
+    }
+
+    /// <summary>
+    /// The range is in line on every replica: each of them (this node included) records it in its own history. A
+    /// participant that misses the message only purges its tombstones later (at its next recorded repair), never
+    /// earlier, so that does not fail the range.
+    /// </summary>
+    private async Task RecordEverywhereAsync(IReadOnlyList<IRepairReplica> replicas, PlanItem item, int now, CancellationToken ct)
+    {
+        await Task.WhenAll(replicas.Select(async r =>
+        {
+            try
+            {
+                await r.RecordRepairedAsync(item.Table, item.StartExclusive, item.EndInclusive, now, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                logger.LogWarning("Repair of {Table} ({Start}, {End}] succeeded but {Replica} did not record it: {Error}",
+                    item.Table, item.StartExclusive, item.EndInclusive, r.Name, e.Message);
+            }
+        })).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -146,16 +168,17 @@ public sealed class RepairService(RingStoreNode node, StreamThrottle throttle, R
             if (options.PrimaryOnly && replicas[0] != Self) continue;
             mine.Add((ring.RangeAt(i), replicas.Where(r => r != Self).ToList()));
         }
-        // Depth from this node's partition count spread over the part of the ring it holds.
+        // Depth from this node's partition count and SSTable bytes spread over the part of the ring it holds.
         double ownedFraction = mine.Sum(m => m.Range.RingFraction);
-        long partitions = node.Engine.GetStats().Tables.Where(t => t.Table == table).Sum(t => t.SSTablePartitions);
+        var stats = node.Engine.GetStats().Tables.Where(t => t.Table == table).ToList();
+        long partitions = stats.Sum(t => t.SSTablePartitions), bytes = stats.Sum(t => t.DiskBytes);
         foreach (var (range, others) in mine)
             foreach (var piece in range.Unwrap())
                 foreach (var (s, e) in Intersect(piece.Left.Value, piece.Right.Value, options.Ranges))
                 {
                     double fraction = (double)(ulong)(e - s) / Math.Pow(2, 64);
-                    long estimate = ownedFraction > 0 ? (long)(partitions * fraction / ownedFraction) : 0;
-                    yield return new PlanItem(table, s, e, others, MerkleTree.DepthFor(estimate));
+                    double share = ownedFraction > 0 ? fraction / ownedFraction : 0;
+                    yield return new PlanItem(table, s, e, others, MerkleTree.DepthFor((long)(partitions * share), (long)(bytes * share)));
                 }
     }
 

@@ -5,12 +5,12 @@ namespace RingStore.Node.Repair;
 
 /// <summary>
 /// A replica's side of a repair another node coordinates: validation (the tree of a range), entry digests of a
-/// sub-range (one engine page per request), and fetching named entries. Stateless: a coordinator that dies leaves
+/// sub-range (one engine page per request), fetching named entries, and recording a range repaired everywhere. Stateless: a coordinator that dies leaves
 /// nothing behind here. One handler per verb (handlers are not told the verb).
 /// </summary>
 public static class RepairVerbHandlers
 {
-    public static IVerbHandler For(Verb verb, LocalRepairReplica local) => verb switch
+    public static IVerbHandler For(Verb verb, LocalRepairReplica local, TimeProvider time) => verb switch
     {
         Verb.RepairValidate => new Handler(async (payload, ct) =>
         {
@@ -30,9 +30,20 @@ public static class RepairVerbHandlers
         Verb.RepairFetch => new Handler((payload, _) =>
         {
             var r = CoordinationMessageSerializer.Deserialize<RepairFetchRequest>(payload);
-            var partitions = local.Fetch(r.Table, [.. r.Entries.Select(RepairWire.FromWire)]);
+            if (r.Entries.Length == 0) throw new FormatException("repair fetch of no entries");
+            var fetched = local.Fetch(r.Table, [.. r.Entries.Select(RepairWire.FromWire)]);
             return Task.FromResult(CoordinationMessageSerializer.Serialize(
-                new RepairFetchResponse([.. partitions.Select(p => MergedPartitionDataCodec.Serialize(p))])));
+                new RepairFetchResponse([.. fetched.Partitions.Select(p => MergedPartitionDataCodec.Serialize(p))], fetched.Served)));
+        }),
+        Verb.RepairRecorded => new Handler(async (payload, ct) =>
+        {
+            var r = CoordinationMessageSerializer.Deserialize<RepairRecordedRequest>(payload);
+            Check(r.StartExclusive, r.EndInclusive);
+            if (string.IsNullOrEmpty(r.Table)) throw new FormatException("repair record without a table");
+            // Never later than this node's own clock: a coordinator whose clock runs ahead must not make it purge early.
+            long at = Math.Min(r.RepairedAtUnixSeconds, time.GetUtcNow().ToUnixTimeSeconds());
+            await local.RecordRepairedAsync(r.Table, r.StartExclusive, r.EndInclusive, at, ct).ConfigureAwait(false);
+            return [];
         }),
         _ => throw new ArgumentOutOfRangeException(nameof(verb), verb, "not a repair verb"),
     };

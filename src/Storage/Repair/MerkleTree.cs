@@ -8,8 +8,8 @@ namespace RingStore.Storage.Repair;
 /// the <see cref="RepairEntry"/> digests of one equal token sub-range in scan order (an empty leaf hashes nothing),
 /// inner nodes the hash of their two children. Two trees are comparable when range and depth are equal; the
 /// repair coordinator chooses the depth and sends it to every replica, so all build the same shape.
-/// <para>Depth adapts to the data (<see cref="DepthFor"/>): about <see cref="TargetPartitionsPerLeaf"/> partitions per
-/// leaf, at most 2^<see cref="MaxDepth"/> leaves. Why 2^15 and not Cassandra's 2^20: the exchange after the tree is
+/// <para>Depth adapts to the data (<see cref="DepthFor(long, long)"/>): about <see cref="TargetPartitionsPerLeaf"/> partitions
+/// and at most about <see cref="TargetBytesPerLeaf"/> per leaf, at most 2^<see cref="MaxDepth"/> leaves. Why 2^15 and not Cassandra's 2^20: the exchange after the tree is
 /// row-level (only differing rows move), so a leaf's size costs one exchange of row digests for that leaf, not
 /// overstreamed data; 2^15 leaves of 16 bytes are 512 KiB, which one internode message carries (frames are capped at
 /// 32 MiB) and a replica builds in 512 KiB of memory, while 2^20 leaves would be 16 MiB per tree per replica.</para>
@@ -42,10 +42,23 @@ public sealed class MerkleTree
     /// <summary>Hash of an empty leaf (no entries).</summary>
     public static readonly UInt128 EmptyLeaf = XxHash128.HashToUInt128([]);
 
+    /// <summary>About how much data (SSTable bytes) one leaf covers at most, when partitions are wide enough for it to matter.</summary>
+    public const long TargetBytesPerLeaf = 64 * 1024;
+
     /// <summary>The depth for a range expected to hold <paramref name="estimatedPartitions"/> partitions.</summary>
-    public static int DepthFor(long estimatedPartitions)
+    public static int DepthFor(long estimatedPartitions) => DepthFor(estimatedPartitions, 0);
+
+    /// <summary>
+    /// The depth for a range expected to hold <paramref name="estimatedPartitions"/> partitions in
+    /// <paramref name="estimatedBytes"/>: about <see cref="TargetPartitionsPerLeaf"/> partitions and at most about
+    /// <see cref="TargetBytesPerLeaf"/> per leaf, so partitions of many rows do not make leaves of thousands of rows,
+    /// each of whose digests a differing leaf exchanges (a leaf never splits a partition, so one partition per leaf
+    /// is the floor).
+    /// </summary>
+    public static int DepthFor(long estimatedPartitions, long estimatedBytes)
     {
-        long leaves = Math.Max(1, estimatedPartitions / TargetPartitionsPerLeaf);
+        long leaves = Math.Max(1, Math.Max(estimatedPartitions / TargetPartitionsPerLeaf, estimatedBytes / TargetBytesPerLeaf));
+        leaves = Math.Min(leaves, Math.Max(1, estimatedPartitions));
         int depth = 0;
         while (depth < MaxDepth && (1L << depth) < leaves) depth++;
         return depth;
