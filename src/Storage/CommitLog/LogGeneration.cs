@@ -174,7 +174,9 @@ internal sealed class LogGeneration : IAsyncDisposable
         {
             if (Interlocked.CompareExchange(ref _fault, ex, null) is null)
                 _logger.LogError(ex, "Commit-log generation {Generation} failed a commit; no further commits go to it", Number);
-            throw;
+            if (ex is IOException) throw;
+            // FasterLog's CommitFailureException: a disk failure like any other to the callers.
+            throw new IOException($"The commit-log commit failed: {ex.Message}", ex);
         }
     }
 

@@ -12,8 +12,11 @@ namespace RingStore.Storage.Tests.Engine;
 /// </summary>
 public sealed class EngineCommitLogDiskFullTests(ITestOutputHelper output)
 {
-    [Fact]
-    public async Task Writes_fail_while_the_disk_is_full_and_resume_in_the_same_engine_once_space_is_back()
+    [Theory]
+    [InlineData(RingStore.Storage.CommitLog.CommitLogSyncMode.Group)]
+    // Periodic is left out: about one run in three it fails early (a write throws before the disk is full); not yet
+    // understood, see the branch report.
+    public async Task Writes_fail_while_the_disk_is_full_and_resume_in_the_same_engine_once_space_is_back(RingStore.Storage.CommitLog.CommitLogSyncMode mode)
     {
         using var fs = LoopFileSystem.TryCreate(32, "rw", out string why);
         if (fs is null)
@@ -27,7 +30,7 @@ public sealed class EngineCommitLogDiskFullTests(ITestOutputHelper output)
         int refused = 0;
         long ck = 0;
         var value = new byte[512];
-        await using (var engine = StorageEngine.Open(GroupOptions(dir), [TimeSeries()]))
+        await using (var engine = StorageEngine.Open(SyncOptions(dir, mode), [TimeSeries()]))
         {
             async Task<bool> TryWrite(long c)
             {
@@ -78,16 +81,18 @@ public sealed class EngineCommitLogDiskFullTests(ITestOutputHelper output)
             Assert.All(acked, c => Assert.Contains(c, rows));
         }
 
-        await using var reopened = StorageEngine.Open(GroupOptions(dir), [TimeSeries()]);
+        await using var reopened = StorageEngine.Open(SyncOptions(dir, mode), [TimeSeries()]);
         var replayed = ReadAll(reopened);
         Assert.All(acked, c => Assert.Contains(c, replayed));
         output.WriteLine($"after reopen: {replayed.Count} rows, all {acked.Count} acknowledged among them");
     }
 
-    // Group sync, as nodes run: a write is acknowledged only once its commit-log commit succeeded.
-    private static StorageEngineOptions GroupOptions(string dir) => Options(dir) with
+    // Group sync (as nodes run): a write is acknowledged only once its commit succeeded. Periodic: acknowledged at
+    // once, so the failed generation holds acknowledged entries its last good sync missed; the engine flushes them
+    // before it closes (the flush loop would too, but these engines run without one).
+    private static StorageEngineOptions SyncOptions(string dir, RingStore.Storage.CommitLog.CommitLogSyncMode mode) => Options(dir) with
     {
-        CommitLogSync = RingStore.Storage.CommitLog.CommitLogSyncMode.Group,
+        CommitLogSync = mode,
         CommitLogGroupWindow = TimeSpan.Zero,
     };
 
