@@ -101,7 +101,8 @@ public sealed class LoopFileSystem : IDisposable
         catch (UnauthorizedAccessException) { }
     }
 
-    private static bool Run(string file, string args, out string result)
+    /// <summary>Runs a command line tool; false (with its output or the reason) when it fails or is not installed.</summary>
+    public static bool Run(string file, string args, out string result)
     {
         try
         {

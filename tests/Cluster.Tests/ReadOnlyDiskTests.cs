@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using RingStore.Client.Protos;
 using Xunit.Abstractions;
 
@@ -20,85 +19,33 @@ public sealed class ReadOnlyDiskTests(ITestOutputHelper output)
     [Fact]
     public async Task A_replica_whose_disk_turns_read_only_leaves_the_ring_and_nothing_acknowledged_is_lost()
     {
-        using var fs = LoopFileSystem.TryCreate(128, "errors=remount-ro", out string why);
-        if (fs is null)
-        {
-            output.WriteLine($"SKIPPED: this machine refuses a loop-mounted file system ({why.Trim()}); the test needs root and loop devices.");
-            return;
-        }
+        using var fs = DiskFaultScenario.Mount(128, "errors=remount-ro", output);
+        if (fs is null) return;
         if (!File.Exists($"/sys/fs/ext4/{Path.GetFileName(fs.Device)}/trigger_fs_error"))
         {
             output.WriteLine("SKIPPED: this kernel has no /sys/fs/ext4/<dev>/trigger_fs_error to make ext4 remount itself read-only.");
             return;
         }
         await using var cluster = await ProcessCluster.StartAsync(2);
-        // The engine's files (commit log, SSTables: <node dir>/data) are on the loop file system; node.log and the
-        // node's identity stay beside it, so the log can say what happened once the file system is read-only.
-        string dataDir = Path.Combine(cluster.Options.DataRoot, "rofs");
-        Directory.CreateDirectory(dataDir);
-        Directory.CreateDirectory(Path.Combine(fs.MountPoint, "data"));
-        Directory.CreateSymbolicLink(Path.Combine(dataDir, "data"), Path.Combine(fs.MountPoint, "data"));
+        string dataDir = DiskFaultScenario.NodeDirectoryOn(fs, cluster, "rofs");
         // RINGSTORE_TEST_DISK_POLICY=BestEffort shows the test failing without the protection (the node stays UP and
         // the blocking read repairs sent to it fail QUORUM reads).
-        var settings = new Dictionary<string, string>
-        {
-            ["MemtableBudgetMiB"] = "8",
-            ["DiskFailurePolicy"] = Environment.GetEnvironmentVariable("RINGSTORE_TEST_DISK_POLICY") ?? "Stop",
-        };
         IReadOnlyList<int> ports;
         WriteLoad load;
-        using (var node = new ExtraNode(cluster, "rofs", settings, dataDir))
+        using (var node = new ExtraNode(cluster, "rofs", DiskFaultScenario.Settings("Stop"), dataDir))
         {
             ports = node.Ports;
-            node.Start();
-            await ProcessCluster.WaitUntilAsync(async () =>
-                (await cluster.Client(0).DescribeRingAsync(new DescribeRingRequest(), ProcessCluster.Call())).Nodes
-                .Any(n => n.Endpoint == node.Endpoint && n.Status == "NORMAL" && n.Liveness == "UP"), "the node on the loop file system joined");
-            await cluster.CreateKeyspaceAsync(Keyspace, 3);
-            await cluster.CreateTableAsync(KvTable.Create(Keyspace));
-            await ProcessCluster.WaitUntilAsync(async () =>
-                (await node.Client.DescribeSchemaAsync(new DescribeSchemaRequest(), ProcessCluster.Call())).Tables.Any(t => t.Name == KvTable.Name),
-                "the node has the table");
-
-            load = new WriteLoad(cluster, Keyspace, workers: 8, maxWritesPerWorker: 40_000, valueBytes: 512);
-            using var stop = new CancellationTokenSource();
-            var running = load.RunAsync(stop.Token);
-            try
+            await DiskFaultScenario.StartWithTableAsync(cluster, node, Keyspace);
+            load = await DiskFaultScenario.LoadUntilNodeDownAsync(cluster, node, Keyspace, valueBytes: 512, async running =>
             {
-                await ProcessCluster.WaitUntilAsync(() => Task.FromResult(load.AcknowledgedCount >= 500 || load.Failures.Count > 0),
+                await ProcessCluster.WaitUntilAsync(() => Task.FromResult(running.AcknowledgedCount >= 500 || running.Failures.Count > 0),
                     "the load runs with the node in the ring", TimeSpan.FromMinutes(2));
                 fs.TriggerError();
                 await ProcessCluster.WaitUntilAsync(() => Task.FromResult(fs.IsReadOnly()), "ext4 remounted itself read-only");
-                output.WriteLine($"{load.AcknowledgedCount} acked when the file system turned read-only");
-
-                // The node's next commit-log write meets EROFS; under the stop policy it announces shutdown and the others see it DOWN.
-                await ProcessCluster.WaitUntilAsync(async () =>
-                    (await cluster.Client(0).DescribeRingAsync(new DescribeRingRequest(), ProcessCluster.Call())).Nodes
-                    .Any(n => n.Endpoint == node.Endpoint && n.Liveness == "DOWN") || load.Failures.Count > 0,
-                    "the read-only node is seen down", TimeSpan.FromMinutes(2));
-                output.WriteLine($"{load.AcknowledgedCount} acked when the node went down");
-                int down = load.AcknowledgedCount;
-                await ProcessCluster.WaitUntilAsync(() => Task.FromResult(load.AcknowledgedCount >= down + 300 || load.Failures.Count > 0),
-                    "the load goes on without it", TimeSpan.FromMinutes(2));
-            }
-            finally
-            {
-                await stop.CancelAsync();
-                await running;
-            }
-            Assert.True(load.Failures.Count == 0, $"{load.Failures.Count} requests failed:\n{string.Join("\n", load.Failures.Take(10))}");
-            Assert.True(node.Process.IsRunning, "under the stop policy the process stays up for inspection");
-            using (var probe = new TcpClient())
-            {
-                await Assert.ThrowsAnyAsync<SocketException>(() => probe.ConnectAsync("127.0.0.1", node.Ports[1]));
-            }
-            Assert.Contains("disk failure", node.Log(), StringComparison.Ordinal);
+                output.WriteLine($"{running.AcknowledgedCount} acked when the file system turned read-only");
+            }, output, TimeSpan.FromMinutes(2));
+            await DiskFaultScenario.AssertStoppedAndNothingLostAsync(cluster, node, Keyspace, load);
             output.WriteLine(string.Join("\n", node.Log().Split('\n').Where(l => l.Contains("disk failure", StringComparison.Ordinal)).Take(3)));
-            foreach (var (key, value) in load.Acknowledged)
-            {
-                var read = await cluster.Client((int)(key % 2)).ReadAsync(KvTable.Read(Keyspace, key, Consistency.Quorum), ProcessCluster.Call(20));
-                Assert.Equal(value, KvTable.Value(read));
-            }
             node.Process.Kill();
         }
 
@@ -110,10 +57,7 @@ public sealed class ReadOnlyDiskTests(ITestOutputHelper output)
         Assert.False(fs.IsReadOnly());
         using var again = new ExtraNode(cluster, "rofs", new Dictionary<string, string>(), dataDir, ports);
         again.Start();
-        await ProcessCluster.WaitUntilAsync(async () =>
-            (await cluster.Client(0).StatusAsync(new StatusRequest(), ProcessCluster.Call())).Nodes
-            .Any(n => n.Node.Endpoint == again.Endpoint && n.Node.Liveness == "UP" && n.HintsPending == 0), "hints delivered to the restarted node",
-            TimeSpan.FromMinutes(4));
+        await DiskFaultScenario.WaitForHintsDeliveredAsync(cluster, again);
         // It serves again: QUORUM reads it coordinates return the acknowledged values.
         foreach (var (key, value) in load.Acknowledged.Take(200))
         {

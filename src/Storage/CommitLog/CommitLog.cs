@@ -1,5 +1,4 @@
 using System.Numerics;
-using FASTER.core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -9,7 +8,12 @@ namespace RingStore.Storage.CommitLog;
 /// The node's write-ahead log: opaque payloads (serialized mutations) appended before they are applied, replayed on
 /// start, and released once the memtables covering them are flushed. Built on FasterLog with its per-entry checksums
 /// plus our own XxHash32 frame. Thread-safe: any number of concurrent <see cref="AppendAsync"/> callers.
-/// See README.md in this folder for the invariants and the fault model.
+///
+/// The log is a sequence of generations (<see cref="LogGeneration"/>), each its own FasterLog in its own directory.
+/// Appends go to the newest. When its commit fails (a full disk, an I/O error), it is never written again, and a
+/// later append starts the next generation in a fresh directory once the disk takes a commit again
+/// (<see cref="GenerationRetry"/>), so the log recovers in the same process. Positions are global and grow across
+/// generations (<see cref="GenerationPositions"/>). See README.md in this folder for the invariants and the fault model.
 /// </summary>
 public sealed class CommitLog : IAsyncDisposable, IDisposable
 {
@@ -20,31 +24,30 @@ public sealed class CommitLog : IAsyncDisposable, IDisposable
 
     private readonly CommitLogOptions _options;
     private readonly ILogger _logger;
-    private readonly IDevice _device;
-    private readonly FasterLog _log;
-    private readonly LogScanner _scanner;
-    private readonly List<AddressRange> _skip;
-    private readonly int _segmentSizeBits;
-    private readonly ILogSyncer _syncer;
-    private long _commitCount;
-    private Exception? _syncFault;
+    private readonly TimeProvider _time;
+    private readonly int _segmentBits;
+    private readonly int _pageBits;
+    private readonly GenerationRetry _retry;
+    private readonly Lock _gate = new(); // guards _generations and generation changes
+    private readonly List<LogGeneration> _generations; // oldest first; the last is _current
+    private LogGeneration _current;
+    private int _olderGenerations;
+    private int _retryResetFor;
     private int _disposed;
 
-    private CommitLog(CommitLogOptions options, ILogger logger, IDevice device, FasterLog log, int pageSizeBits,
-        int segmentSizeBits, TimeProvider time)
+    private CommitLog(CommitLogOptions options, ILogger logger, TimeProvider time, int segmentBits, int pageBits,
+        List<LogGeneration> generations)
     {
         _options = options;
         _logger = logger;
-        _device = device;
-        _log = log;
-        _segmentSizeBits = segmentSizeBits;
-        _scanner = new LogScanner(log, pageSizeBits);
-        MaxPayloadBytes = (int)(1L << pageSizeBits) - log.HeaderSize - EntryCodec.HeaderBytes;
-        _skip = RecoveryCheck.Run(_scanner, log.BeginAddress, log.CommittedUntilAddress, options.Directory, options,
-            Locate, logger);
-        _syncer = options.SyncMode == CommitLogSyncMode.Group
-            ? new GroupCommitter(CommitAndCountAsync, options.GroupCommitWindow, time, logger)
-            : new PeriodicSyncer(CommitAndCountAsync, HasUnsynced, options.PeriodicSyncInterval, time, logger);
+        _time = time;
+        _segmentBits = segmentBits;
+        _pageBits = pageBits;
+        _generations = generations;
+        _current = generations[^1];
+        _olderGenerations = generations.Count - 1;
+        _retry = new GenerationRetry(time, options.GenerationRetryFirstDelay, options.GenerationRetryMaxDelay);
+        MaxPayloadBytes = _current.MaxPayloadBytes;
     }
 
     /// <summary>Opens (creating if needed) and recovers the log in <see cref="CommitLogOptions.Directory"/>.</summary>
@@ -52,9 +55,11 @@ public sealed class CommitLog : IAsyncDisposable, IDisposable
     public static CommitLog Open(CommitLogOptions options, ILogger? logger = null) =>
         Open(options, logger, TimeProvider.System);
 
-    internal static CommitLog Open(CommitLogOptions options, ILogger? logger, TimeProvider time)
+    /// <summary>As <see cref="Open(CommitLogOptions, ILogger?)"/>, with the clock for syncs and new-generation retries.</summary>
+    public static CommitLog Open(CommitLogOptions options, ILogger? logger, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(time);
         ArgumentException.ThrowIfNullOrWhiteSpace(options.Directory);
         long segment = options.SegmentSizeBytes;
         if (segment <= 0 || !BitOperations.IsPow2(segment) || segment < (1L << MinSegmentSizeBits) || segment > (1L << MaxSegmentSizeBits))
@@ -63,42 +68,31 @@ public sealed class CommitLog : IAsyncDisposable, IDisposable
             throw new ArgumentOutOfRangeException(nameof(options), options.PeriodicSyncInterval, "PeriodicSyncInterval must be positive.");
         if (options.GroupCommitWindow < TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(options), options.GroupCommitWindow, "GroupCommitWindow must not be negative.");
+        if (options.GenerationRetryFirstDelay < TimeSpan.Zero || options.GenerationRetryMaxDelay < options.GenerationRetryFirstDelay)
+            throw new ArgumentOutOfRangeException(nameof(options), "GenerationRetryFirstDelay must not be negative nor above GenerationRetryMaxDelay.");
 
         int segmentBits = BitOperations.Log2((ulong)segment);
         int pageBits = Math.Min(segmentBits, MaxPageSizeBits);
-        System.IO.Directory.CreateDirectory(options.Directory);
+        Directory.CreateDirectory(options.Directory);
         logger ??= NullLogger.Instance;
 
-        // preallocateFile off: segments grow as written, so a small log costs little disk. deleteOnClose off: the
-        // segments are the durable state. recoverDevice: learn which segments exist so truncation deletes the right ones.
-        var device = Devices.CreateLogDevice(Path.Combine(options.Directory, SegmentBaseName),
-            preallocateFile: false, deleteOnClose: false, recoverDevice: true);
-        FasterLog? log = null;
+        var generations = new List<LogGeneration>();
         try
         {
-            var settings = new FasterLogSettings
-            {
-                LogDevice = device,
-                LogChecksum = LogChecksumType.PerEntry,
-                PageSize = 1L << pageBits,
-                MemorySize = 1L << (pageBits + 1),
-                SegmentSize = segment,
-                // Commit metadata goes beside the segments, in <Directory>/log-commits/, so the directory is the whole log.
-                LogCommitDir = options.Directory,
-                // We recover explicitly: FasterLog's constructor swallows recovery errors, and an unreadable log must
-                // stop startup rather than silently start empty.
-                TryRecoverLatest = false,
-                AutoCommit = false,
-            };
-            log = new FasterLog(settings);
-            log.Recover();
+            // Every generation is opened (recovered and verified) now, oldest first: Replay reads them all in order.
+            // Appends go on in the newest; older ones are only read, and deleted once released past.
+            foreach (int n in GenerationDirectory.OpenExisting(options.Directory))
+                generations.Add(LogGeneration.Open(n, GenerationDirectory.PathOf(options.Directory, n), options, segmentBits, pageBits, logger, time));
             var logId = LogIdFile.LoadOrCreate(options.Directory);
-            return new CommitLog(options, logger, device, log, pageBits, segmentBits, time) { LogId = logId };
+            if (generations.Count > 1)
+                logger.LogInformation("Commit log has {Count} generations ({First}..{Last}); older ones go once every table has flushed past them",
+                    generations.Count, generations[0].Number, generations[^1].Number);
+            return new CommitLog(options, logger, time, segmentBits, pageBits, generations) { LogId = logId };
         }
         catch
         {
-            log?.Dispose();
-            device.Dispose();
+            foreach (var g in generations)
+                g.DisposeAsync().AsTask().GetAwaiter().GetResult();
             throw;
         }
     }
@@ -106,23 +100,60 @@ public sealed class CommitLog : IAsyncDisposable, IDisposable
     /// <summary>
     /// Identity of this log, created with it (file <c>commitlog.id</c>): positions of a log that was deleted and
     /// started again mean nothing for the new one, so records of positions (a table's replay floor) carry it.
+    /// All generations share it.
     /// </summary>
     public Guid LogId { get; private init; }
 
     /// <summary>The release point: entries before it are gone (see <see cref="ReleaseUpTo"/>).</summary>
-    public long BeginPosition => _log.BeginAddress;
+    public long BeginPosition
+    {
+        get
+        {
+            lock (_gate) return _generations[0].BeginPosition;
+        }
+    }
 
     /// <summary>Largest payload one entry can carry (an entry must fit in one FasterLog page).</summary>
     public int MaxPayloadBytes { get; }
 
     /// <summary>Position after the last appended entry (appended, not necessarily durable yet in periodic mode).</summary>
-    public long TailPosition => _log.TailAddress;
+    public long TailPosition => Volatile.Read(ref _current).TailPosition;
+
+    /// <summary>Bytes not yet released, all generations together (what the commit-log size cap limits).</summary>
+    public long LiveBytes => GenerationBookkeeping.TotalBytes(Spans());
+
+    /// <summary>
+    /// Whether generations older than the current one are still kept (tables have not flushed past them yet). The
+    /// engine then flushes the tables that pin them, so their files go soon (and, in periodic mode, so entries
+    /// acknowledged in a failed generation after its last good sync become durable in SSTables).
+    /// </summary>
+    public bool HasOlderGenerations => Volatile.Read(ref _olderGenerations) > 0;
+
+    /// <summary>First position of the current generation: releasing up to it deletes every older one.</summary>
+    public long CurrentGenerationStart => GenerationPositions.Base(Volatile.Read(ref _current).Number);
+
+    /// <summary>The position that, released up to, leaves at most <paramref name="keepBytes"/> of the newest log.</summary>
+    public long PositionKeeping(long keepBytes) => GenerationBookkeeping.PositionKeeping(Spans(), keepBytes);
+
+    /// <summary>The number of the generation appends go to (1 until a commit has failed).</summary>
+    internal int CurrentGeneration => Volatile.Read(ref _current).Number;
 
     /// <summary>Number of commits (flush + fsync + metadata write) issued so far; lets tests see group commit sharing.</summary>
-    internal long CommitCount => Interlocked.Read(ref _commitCount);
+    internal long CommitCount
+    {
+        get
+        {
+            lock (_gate) return _generations.Sum(g => g.CommitCount);
+        }
+    }
 
-    /// <summary>Position up to which appended entries are committed (durable).</summary>
-    internal long DurablePosition => _log.CommittedUntilAddress;
+    /// <summary>Position up to which appended entries are committed (durable), in the current generation.</summary>
+    internal long DurablePosition => Volatile.Read(ref _current).DurablePosition;
+
+    private GenerationSpan[] Spans()
+    {
+        lock (_gate) return _generations.Select(g => new GenerationSpan(g.Number, g.BeginPosition, g.TailPosition)).ToArray();
+    }
 
     /// <summary>
     /// Appends one entry and returns its position. Periodic mode: returns once appended (durable within the sync
@@ -130,108 +161,158 @@ public sealed class CommitLog : IAsyncDisposable, IDisposable
     /// Cancelling while waiting for the fsync throws, but the entry is already in the log and may still become durable
     /// and be replayed: treat a cancelled append as "outcome unknown", never as "not written".
     /// </summary>
+    /// <exception cref="IOException">The current generation failed a commit and no new one could be started yet;
+    /// or the commit covering this entry failed (the entry is not durable and must not be acknowledged).</exception>
     public async ValueTask<long> AppendAsync(ReadOnlyMemory<byte> payload, CancellationToken ct = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         ct.ThrowIfCancellationRequested();
         if (payload.Length > MaxPayloadBytes)
             throw new ArgumentOutOfRangeException(nameof(payload), payload.Length, $"Commit-log payload exceeds {MaxPayloadBytes} bytes.");
-        if (Volatile.Read(ref _syncFault) is { } fault)
-            throw new IOException("The commit log can no longer sync to disk; refusing writes that could not be made durable.", fault);
-
-        var entry = new EncodedEntry(payload);
-        if (!_log.TryEnqueue(entry, out long position))
-            position = await _log.EnqueueAsync(entry, ct).ConfigureAwait(false); // log buffer full: wait for a flush
-        await _syncer.AfterAppendAsync(ct).ConfigureAwait(false);
-        return position;
+        var generation = Volatile.Read(ref _current);
+        if (generation.Faulted)
+            generation = TryStartNextGeneration(generation);
+        return await generation.AppendAsync(payload, ct).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// Entries after the last release point, in order, as of the last commit (call at startup, before appending).
-    /// Skips the torn tail and, when SkipCorruptEntries is set, corrupt entries found at open.
+    /// The current generation failed: start the next one if the retry schedule allows and its directory takes a
+    /// commit; otherwise return the failed one (its append then throws, so the write is refused, not acknowledged).
+    /// Serialized under the lock so concurrent writers start one generation, not many.
+    /// </summary>
+    private LogGeneration TryStartNextGeneration(LogGeneration failed)
+    {
+        lock (_gate)
+        {
+            if (!ReferenceEquals(_current, failed) || Volatile.Read(ref _disposed) != 0)
+                return _current; // another writer already moved on (or we are closing: the append fails on the faulted one)
+            if (failed.CommitCount > 0 && _retryResetFor != failed.Number)
+            {
+                _retryResetFor = failed.Number; // it worked before failing: retry at once, then back off again
+                _retry.Reset();
+            }
+            if (!_retry.TryBeginAttempt())
+                return failed;
+            int number = failed.Number + 1;
+            if (number > GenerationPositions.MaxGeneration)
+                return failed;
+            string directory = GenerationDirectory.PathOf(_options.Directory, number);
+            LogGeneration next;
+            try
+            {
+                // Opening writes nothing but the directory; whether the disk takes commits again shows at the first
+                // append's commit. If it does not, that generation faults too (nothing in it was acknowledged in group
+                // mode) and the next attempt waits longer (GenerationRetry), so a disk that stays full collects at
+                // most one small generation per GenerationRetryMaxDelay; each is deleted once released past.
+                next = LogGeneration.Open(number, directory, _options, _segmentBits, _pageBits, _logger, _time);
+            }
+#pragma warning disable CA1031 // any failure means "not yet": the writer gets the original failure
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                _logger.LogWarning("Commit log: generation {Generation} could not start yet ({Error}); writes stay refused, will retry",
+                    number, e.Message);
+                return failed;
+            }
+            _generations.Add(next);
+            Volatile.Write(ref _olderGenerations, _generations.Count - 1);
+            Volatile.Write(ref _current, next);
+            _logger.LogWarning(
+                "Commit log resumed in generation {Generation} ({Directory}) after generation {Failed} failed a commit; " +
+                "the failed one is kept, read-only, until every table has flushed past it",
+                number, directory, failed.Number);
+            return next;
+        }
+    }
+
+    /// <summary>
+    /// Entries after the last release point, in order, as of the last commit (call at startup, before appending):
+    /// every generation, oldest first. Skips the torn tails and, when SkipCorruptEntries is set, corrupt entries found at open.
     /// </summary>
     /// <exception cref="CommitLogCorruptionException">Corruption not seen at open (the files changed underneath).</exception>
     public IEnumerable<CommitLogEntry> Replay()
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        return ReplayIterator(_log.BeginAddress, _log.CommittedUntilAddress);
-    }
-
-    private IEnumerable<CommitLogEntry> ReplayIterator(long from, long until)
-    {
-        foreach (var item in _scanner.Scan(from, until, _skip))
-        {
-            if (item.IsCorrupt)
-            {
-                var (file, offset) = Locate(item.Position);
-                throw new CommitLogCorruptionException(file, offset, item.Reason);
-            }
-            yield return new CommitLogEntry(item.Position, item.Payload);
-        }
+        LogGeneration[] generations;
+        lock (_gate) generations = _generations.ToArray();
+        return generations.SelectMany(g => g.Replay());
     }
 
     /// <summary>
-    /// Entries before <paramref name="position"/> are no longer needed (their memtables were flushed). The new begin
-    /// is committed so a reopen does not replay them; whole segments below it are deleted. <paramref name="position"/>
-    /// must be an entry position (from AppendAsync or Replay) or <see cref="TailPosition"/>.
+    /// Entries before <paramref name="position"/> are no longer needed (their memtables were flushed). Generations
+    /// wholly before it are deleted; in the current generation the new begin is committed so a reopen does not replay
+    /// them, and whole segments below it are deleted. A generation that failed a commit is never written again, so it
+    /// is released only whole. <paramref name="position"/> must be an entry position (from AppendAsync or Replay) or
+    /// <see cref="TailPosition"/>.
     /// </summary>
     public void ReleaseUpTo(long position)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        long tail = _log.TailAddress;
-        if (position > tail)
-            throw new ArgumentOutOfRangeException(nameof(position), position, $"Cannot release beyond the tail ({tail}).");
-        if (position <= _log.BeginAddress)
-            return;
-        _log.TruncateUntil(position);
-        // The begin address is persisted only by a commit; without it a reopen would replay flushed entries.
-        CommitAndCountAsync().GetAwaiter().GetResult();
+        LogGeneration? truncate = null;
+        lock (_gate)
+        {
+            long tail = _current.TailPosition;
+            if (position > tail)
+                throw new ArgumentOutOfRangeException(nameof(position), position, $"Cannot release beyond the tail ({tail}).");
+            var spans = _generations.Select(g => new GenerationSpan(g.Number, g.BeginPosition, g.TailPosition)).ToArray();
+            foreach (int number in GenerationBookkeeping.Deletable(spans, position))
+            {
+                var old = _generations.First(g => g.Number == number);
+                // Nothing appends to an old generation any more: a writer that picked it before the switch holds a
+                // memtable whose lowest position pins it, so the release cannot have passed it yet.
+                old.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                GenerationDirectory.Delete(_options.Directory, number);
+                _generations.Remove(old);
+                _logger.LogInformation("Commit log: deleted generation {Generation}; every table has flushed past it", number);
+            }
+            Volatile.Write(ref _olderGenerations, _generations.Count - 1);
+            if (GenerationPositions.GenerationOf(position) == _current.Number && !_current.Faulted)
+                truncate = _current;
+        }
+        truncate?.ReleaseUpTo(position);
     }
 
     /// <summary>Forces a sync now: everything appended before the call is durable when the task completes.</summary>
+    /// <exception cref="IOException">The current generation failed a commit (its unsynced entries cannot be made durable).</exception>
     public Task FlushAsync()
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        return CommitAndCountAsync();
+        return Volatile.Read(ref _current).CommitAsync();
     }
-
-    private async Task CommitAndCountAsync()
-    {
-        try
-        {
-            await _log.CommitAsync().ConfigureAwait(false);
-            Interlocked.Increment(ref _commitCount);
-        }
-        catch (Exception ex) when (ex is not ObjectDisposedException)
-        {
-            Interlocked.CompareExchange(ref _syncFault, ex, null);
-            throw;
-        }
-    }
-
-    private bool HasUnsynced() =>
-        _log.TailAddress > _log.CommittedUntilAddress || _log.BeginAddress > _log.CommittedBeginAddress;
 
     /// <summary>Maps a log position to the segment file and the byte offset inside it (for operators).</summary>
-    internal (string File, long Offset) Locate(long position) =>
-        (Path.GetFullPath(Path.Combine(_options.Directory, $"{SegmentBaseName}.{position >> _segmentSizeBits}")),
-            position & ((1L << _segmentSizeBits) - 1));
+    internal (string File, long Offset) Locate(long position)
+    {
+        int number = GenerationPositions.GenerationOf(position);
+        lock (_gate)
+        {
+            var generation = _generations.FirstOrDefault(g => g.Number == number) ?? _current;
+            return generation.Locate(position);
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
             return;
-        try
+        LogGeneration[] generations;
+        lock (_gate) generations = _generations.ToArray();
+        Exception? first = null;
+        foreach (var g in generations)
         {
-            await _syncer.DisposeAsync().ConfigureAwait(false);
-            if (_syncFault is null)
-                await _log.CommitAsync().ConfigureAwait(false); // a clean close loses nothing, even in periodic mode
+            try
+            {
+                await g.DisposeAsync().ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // close every generation, then report the first failure
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                first ??= e;
+            }
         }
-        finally
-        {
-            _log.Dispose();
-            _device.Dispose();
-        }
+        if (first is not null)
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
     }
 
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();

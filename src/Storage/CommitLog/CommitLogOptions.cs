@@ -23,4 +23,13 @@ public sealed record CommitLogOptions
     /// stopping startup. Off by default because skipping silently loses an acknowledged write.
     /// </summary>
     public bool SkipCorruptEntries { get; init; }
+
+    /// <summary>
+    /// After a failed commit, the first wait between attempts to start a new generation; it doubles after each attempt
+    /// up to <see cref="GenerationRetryMaxDelay"/> until a generation commits data (see GenerationRetry).
+    /// </summary>
+    public TimeSpan GenerationRetryFirstDelay { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>The longest wait between attempts to start a new generation while the disk still fails.</summary>
+    public TimeSpan GenerationRetryMaxDelay { get; init; } = TimeSpan.FromSeconds(5);
 }

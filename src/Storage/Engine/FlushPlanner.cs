@@ -52,7 +52,16 @@ public static class FlushPlanner
     {
         ArgumentNullException.ThrowIfNull(tables);
         if (logTail - logBegin <= capBytes) return [];
-        long target = logTail - (capBytes / 2);
+        return PinningBefore(tables, logTail - (capBytes / 2));
+    }
+
+    /// <summary>
+    /// The tables whose active memtable holds an entry before <paramref name="target"/> (the commit log cannot be
+    /// released past it until they flush); oldest pinning table first.
+    /// </summary>
+    public static IReadOnlyList<string> PinningBefore(IReadOnlyList<MemtableState> tables, long target)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
         return tables.Where(t => t.ActiveBytes > 0 && t.ActiveLowestLogPosition < target)
             .OrderBy(t => t.ActiveLowestLogPosition).ThenBy(t => t.Table, StringComparer.Ordinal)
             .Select(t => t.Table).ToArray();

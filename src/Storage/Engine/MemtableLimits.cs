@@ -13,11 +13,15 @@ internal sealed class MemtableLimits(StorageEngineOptions options, CommitLog.Com
 
     public MemtableMemory Memory { get; } = new();
 
-    /// <summary>Bytes of commit log not yet released (FasterLog addresses: entries plus page padding).</summary>
-    public long LogBytes => log.TailPosition - log.BeginPosition;
+    /// <summary>Bytes of commit log not yet released, all generations (FasterLog addresses: entries plus page padding).</summary>
+    public long LogBytes => log.LiveBytes;
 
-    /// <summary>Cheap check on the write path: whether the flush loop should look for tables to switch.</summary>
-    public bool ShouldPlan => OverMemoryMark || LogBytes > options.CommitLogTotalSpaceBytes;
+    /// <summary>
+    /// Cheap check on the write path: whether the flush loop should look for tables to switch. Also while the log
+    /// keeps generations older than the current one (after a failed commit): flushing the tables that pin them lets
+    /// them be deleted.
+    /// </summary>
+    public bool ShouldPlan => OverMemoryMark || log.HasOlderGenerations || LogBytes > options.CommitLogTotalSpaceBytes;
 
     /// <summary>Whether memtables hold more than the cleanup share of the budget.</summary>
     public bool OverMemoryMark => Memory.Bytes > _cleanupMark;
@@ -36,9 +40,23 @@ internal sealed class MemtableLimits(StorageEngineOptions options, CommitLog.Com
             byName[t.Schema.FullName] = t;
         }
         var chosen = FlushPlanner.ForMemory(states, options.MemtableSpaceBytes, options.MemtableCleanupFraction)
-            .Concat(includeLog ? FlushPlanner.ForCommitLog(states, log.BeginPosition, log.TailPosition, options.CommitLogTotalSpaceBytes) : [])
+            .Concat(includeLog ? ForCommitLog(states) : [])
             .Distinct(StringComparer.Ordinal);
         return chosen.Select(n => byName[n]).ToArray();
+    }
+
+    /// <summary>
+    /// Commit-log rule of <see cref="FlushPlanner"/> across generations: over the cap, the tables pinning all but the
+    /// newest half of the cap; with older generations, at least the tables pinning those (positions grow across
+    /// generations, so "before the current generation's start" is exactly "in an older generation").
+    /// </summary>
+    private IReadOnlyList<string> ForCommitLog(IReadOnlyList<MemtableState> states)
+    {
+        long cap = options.CommitLogTotalSpaceBytes;
+        long target = long.MinValue;
+        if (log.LiveBytes > cap) target = log.PositionKeeping(cap / 2);
+        if (log.HasOlderGenerations) target = Math.Max(target, log.CurrentGenerationStart);
+        return target == long.MinValue ? [] : FlushPlanner.PinningBefore(states, target);
     }
 
     /// <summary>

@@ -798,7 +798,33 @@ public sealed partial class StorageEngine : IAsyncDisposable
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         await _stop.CancelAsync().ConfigureAwait(false);
         try { await Task.WhenAll(_flushing, _compacting).ConfigureAwait(false); } catch (OperationCanceledException) { }
-        await _commitLog.FlushAsync().ConfigureAwait(false);
+        if (_commitLog.HasOlderGenerations)
+        {
+            // A commit failed in this process: in periodic mode the old generation may hold acknowledged entries its
+            // last good sync did not cover, so they are durable only in SSTables. Flush what pins it before closing.
+            try
+            {
+                foreach (var t in _tables.Values)
+                {
+                    t.SwitchMemtable(force: true);
+                    await t.FlushSealedAsync().ConfigureAwait(false);
+                }
+                ReleaseCommitLog();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                _logger.LogError(e, "Flushing before close after a commit-log failure failed; writes acknowledged since the failed sync may be lost");
+            }
+        }
+        try
+        {
+            await _commitLog.FlushAsync().ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            // The current generation failed a commit: nothing more can be synced; close the rest anyway.
+            _logger.LogError(e, "Commit-log sync at close failed");
+        }
         await _commitLog.DisposeAsync().ConfigureAwait(false);
         foreach (var t in _tables.Values) t.Dispose();
         _stop.Dispose();
