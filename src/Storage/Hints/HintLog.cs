@@ -26,19 +26,34 @@ internal sealed class HintLog : IAsyncDisposable
     private readonly GroupCommitter _committer;
     private readonly int _segmentSizeBits;
     private readonly string _directory;
+    private readonly CheckedCommitManager _commits;
     private int _disposed;
 
-    private HintLog(string directory, IDevice device, FasterLog log, int pageSizeBits, int segmentSizeBits,
+    private HintLog(string directory, IDevice device, FasterLog log, CheckedCommitManager commits, int pageSizeBits, int segmentSizeBits,
         TimeSpan groupCommitWindow, TimeProvider time, ILogger logger)
     {
         _directory = directory;
+        _commits = commits;
         _device = device;
         _log = log;
         _segmentSizeBits = segmentSizeBits;
         _scanner = new LogScanner(log, pageSizeBits);
         MaxRecordBytes = (int)(1L << pageSizeBits) - log.HeaderSize - EntryCodec.HeaderBytes;
         System.Diagnostics.Debug.Assert(log.HeaderSize == FasterLogPerEntryHeaderBytes);
-        _committer = new GroupCommitter(() => _log.CommitAsync().AsTask(), groupCommitWindow, time, logger);
+        _committer = new GroupCommitter(CommitCheckedAsync, groupCommitWindow, time, logger);
+    }
+
+    /// <summary>
+    /// One FasterLog commit that fails when its metadata could not be written (FASTER's own metadata writer ignores
+    /// that failure, reports the commit done and deletes the previous commit: on a full disk the whole hint log was
+    /// then lost at the next open). After such a failure the log takes no more commits; hints stop being stored
+    /// (counted, and the write's outcome is still decided by the acks) until the node restarts with space.
+    /// </summary>
+    private async Task CommitCheckedAsync()
+    {
+        if (_commits.Failure is { } earlier) throw new IOException("The hint log's commit metadata could not be written earlier.", earlier);
+        await _log.CommitAsync().ConfigureAwait(false);
+        if (_commits.Failure is { } failure) throw new IOException("The hint log's commit metadata could not be written.", failure);
     }
 
     /// <summary>Checks the segment size; returns FasterLog's (page bits, segment bits).</summary>
@@ -67,6 +82,7 @@ internal sealed class HintLog : IAsyncDisposable
         var device = Devices.CreateLogDevice(Path.Combine(directory, SegmentBaseName),
             preallocateFile: false, deleteOnClose: false, recoverDevice: true);
         FasterLog? log = null;
+        var commits = new CheckedCommitManager(directory);
         try
         {
             log = new FasterLog(new FasterLogSettings
@@ -76,13 +92,14 @@ internal sealed class HintLog : IAsyncDisposable
                 PageSize = 1L << pageBits,
                 MemorySize = 1L << (pageBits + 1),
                 SegmentSize = segmentSizeBytes,
-                LogCommitDir = directory,
+                // Our checked metadata writer (see CommitCheckedAsync); reads commits FASTER wrote here before.
+                LogCommitManager = commits,
                 // Explicit recovery: the constructor would swallow a failure and start empty without telling us.
                 TryRecoverLatest = false,
                 AutoCommit = false,
             });
             log.Recover();
-            return new HintLog(directory, device, log, pageBits, segmentBits, groupCommitWindow, time, logger);
+            return new HintLog(directory, device, log, commits, pageBits, segmentBits, groupCommitWindow, time, logger);
         }
         catch
         {
@@ -131,7 +148,7 @@ internal sealed class HintLog : IAsyncDisposable
     public async Task PersistDeliveredAsync()
     {
         if (_log.BeginAddress > _log.CommittedBeginAddress)
-            await _log.CommitAsync().ConfigureAwait(false);
+            await CommitCheckedAsync().ConfigureAwait(false);
     }
 
     /// <summary>Segment file and offset of a position, for warnings an operator can act on.</summary>
@@ -146,7 +163,7 @@ internal sealed class HintLog : IAsyncDisposable
         try
         {
             await _committer.DisposeAsync().ConfigureAwait(false);
-            await _log.CommitAsync().ConfigureAwait(false); // persists the last delivered cursor too
+            if (_commits.Failure is null) await _log.CommitAsync().ConfigureAwait(false); // persists the last delivered cursor too
         }
         finally
         {
