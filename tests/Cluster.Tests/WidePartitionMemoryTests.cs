@@ -163,8 +163,8 @@ public sealed class WidePartitionMemoryTests(ITestOutputHelper output)
     {
         var pids = Enumerable.Range(0, cluster.Count).Select(i => cluster.Node(i).Pid ?? throw new InvalidOperationException($"node {i} is not running")).ToArray();
         var sw = Stopwatch.StartNew();
-        var growth = new NodeRssSampler.ProcessMemory[pids.Length];
-        using (var sampler = new NodeRssSampler(pids))
+        var growth = new RingStore.LocalCluster.NodeRssSampler.ProcessMemory[pids.Length];
+        using (var sampler = new RingStore.LocalCluster.NodeRssSampler(pids))
         {
             await run();
             sampler.Dispose();

@@ -108,7 +108,7 @@ public sealed class WidePartitionClusterRunner(WidePartitionSettings settings, R
     private async Task<T> PhaseAsync<T>(string phase, Func<Task<T>> run)
     {
         var pids = Enumerable.Range(0, probes.Count).Select(i => pidOf(i) ?? throw new InvalidOperationException($"node {i} is not running")).ToArray();
-        using var sampler = new NodeRssSampler(pids);
+        using var sampler = new RingStore.LocalCluster.NodeRssSampler(pids);
         var result = await run().ConfigureAwait(false);
         sampler.Dispose();
         for (int i = 0; i < pids.Length; i++)

@@ -1,18 +1,19 @@
 using System.Globalization;
 
-namespace RingStore.Bench.WidePartition;
+namespace RingStore.LocalCluster;
 
 /// <summary>
-/// Samples the resident set of the node processes from <c>/proc/&lt;pid&gt;/status</c> every few milliseconds on a
-/// thread of its own and keeps each one's baseline (first sample) and peak, as two figures: VmRSS (all resident
-/// memory, including the SSTable pages a node has memory-mapped and touched, which are clean page cache) and RssAnon
-/// (anonymous memory: heap, native buffers, stacks — what the node allocated itself).
+/// Samples the resident set of some node processes from <c>/proc/&lt;pid&gt;/status</c> every few milliseconds on a
+/// thread of its own, from construction until dispose, and keeps each process's baseline (the first sample) and peak.
+/// Two figures per process: VmRSS (everything resident, including the SSTable pages the node has memory-mapped and
+/// touched: clean page cache the kernel can drop at any time) and RssAnon (anonymous memory: the managed heap, native
+/// buffers, thread stacks — what the node itself allocated). A process that exits while sampled keeps its last figures.
 /// </summary>
 public sealed class NodeRssSampler : IDisposable
 {
     private readonly int[] _pids;
-    private readonly Memory[] _baseline;
-    private readonly Memory[] _peak;
+    private readonly ProcessMemory[] _baseline;
+    private readonly ProcessMemory[] _peak;
     private readonly Thread _thread;
     private volatile bool _stop;
 
@@ -26,20 +27,25 @@ public sealed class NodeRssSampler : IDisposable
         _thread.Start();
     }
 
-    public readonly record struct Memory(long VmRssBytes, long RssAnonBytes);
+    /// <summary>Resident bytes of one process, or null once it is gone.</summary>
+    public readonly record struct ProcessMemory(long VmRssBytes, long RssAnonBytes);
 
-    public int Count => _pids.Length;
-
-    /// <summary>Peak minus baseline of the process at <paramref name="index"/>.</summary>
-    public Memory Growth(int index)
+    /// <summary>Peak minus baseline of process <paramref name="index"/> (in the order the pids were given).</summary>
+    public ProcessMemory Growth(int index)
     {
         lock (_peak)
         {
-            return new Memory(_peak[index].VmRssBytes - _baseline[index].VmRssBytes, _peak[index].RssAnonBytes - _baseline[index].RssAnonBytes);
+            return new ProcessMemory(_peak[index].VmRssBytes - _baseline[index].VmRssBytes,
+                _peak[index].RssAnonBytes - _baseline[index].RssAnonBytes);
         }
     }
 
-    public static Memory? Read(int pid)
+    public ProcessMemory Baseline(int index) => _baseline[index];
+
+    public int Count => _pids.Length;
+
+    /// <summary>VmRSS and RssAnon of <paramref name="pid"/>, or null if it has exited.</summary>
+    public static ProcessMemory? Read(int pid)
     {
         string[] lines;
         try
@@ -56,9 +62,10 @@ public sealed class NodeRssSampler : IDisposable
             if (line.StartsWith("VmRSS:", StringComparison.Ordinal)) vmRss = Kib(line);
             else if (line.StartsWith("RssAnon:", StringComparison.Ordinal)) anon = Kib(line);
         }
-        return vmRss < 0 || anon < 0 ? null : new Memory(vmRss * 1024, anon * 1024);
+        return vmRss < 0 || anon < 0 ? null : new ProcessMemory(vmRss * 1024, anon * 1024);
     }
 
+    // "VmRSS:	  123456 kB"
     private static long Kib(string line) =>
         long.Parse(line.AsSpan(line.IndexOf(':') + 1).Trim().TrimEnd("kB").Trim(), NumberStyles.None, CultureInfo.InvariantCulture);
 
@@ -78,16 +85,15 @@ public sealed class NodeRssSampler : IDisposable
             if (Read(_pids[i]) is not { } now) continue;
             lock (_peak)
             {
-                _peak[i] = new Memory(Math.Max(_peak[i].VmRssBytes, now.VmRssBytes), Math.Max(_peak[i].RssAnonBytes, now.RssAnonBytes));
+                _peak[i] = new ProcessMemory(Math.Max(_peak[i].VmRssBytes, now.VmRssBytes), Math.Max(_peak[i].RssAnonBytes, now.RssAnonBytes));
             }
         }
     }
 
     public void Dispose()
     {
-        if (_stop) return;
         _stop = true;
         _thread.Join();
-        Sample();
+        Sample(); // the state at the end counts too
     }
 }
