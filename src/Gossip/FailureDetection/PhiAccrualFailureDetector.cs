@@ -30,7 +30,8 @@ public sealed class PhiAccrualFailureDetector(FailureDetectorOptions options)
     {
         if (!_windows.TryGetValue(endpoint, out var window))
         {
-            window = new ArrivalWindow(Options.WindowSize, Options.InitialInterval, _intervals);
+            window = new ArrivalWindow(Options.WindowSize, Options.InitialInterval,
+                Options.MaxRecordedInterval ?? Options.InitialInterval, _intervals);
             _windows.Add(endpoint, window);
             _epoch++;
         }
