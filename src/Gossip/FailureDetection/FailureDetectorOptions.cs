@@ -35,11 +35,19 @@ public sealed record FailureDetectorOptions
 
     /// <summary>
     /// If the detector itself was not run for this long (GC pause, VM stall), every peer looks silent:
-    /// refuse to convict anyone until this much time has passed since the pause (4 x gossip interval: a stall
+    /// refuse to convict anyone until this much time (or <see cref="MinimumSilence"/> if longer) has passed since the pause (4 x gossip interval: a stall
     /// shorter than this adds less silence than the ~12 intervals conviction needs; after it, one successful
     /// exchange refreshes every peer's heartbeat, and four rounds give several).
     /// </summary>
     public TimeSpan MaxLocalPause { get; init; } = TimeSpan.FromMilliseconds(800);
+
+    /// <summary>
+    /// Never convict a peer heard from less than this long ago, whatever phi says (Akka's "acceptable heartbeat pause").
+    /// In small clusters fresh heartbeats arrive every round, the mean is short and phi 4 alone would convict after
+    /// ~2.3 s: a peer frozen for 2 s (a GC, a stuck disk) would flap down and up. 3 s is a 2 s stall plus a few rounds
+    /// of spread; in large clusters phi's own threshold is already past it.
+    /// </summary>
+    public TimeSpan MinimumSilence { get; init; } = TimeSpan.FromSeconds(3);
 
     /// <summary>The tuning used before detection had a 5 s bound: Cassandra's phi 8 at a 1 s gossip interval.</summary>
     public static FailureDetectorOptions Cassandra { get; } = new()
@@ -47,12 +55,13 @@ public sealed record FailureDetectorOptions
         PhiConvictThreshold = 8.0,
         InitialInterval = TimeSpan.FromSeconds(2),
         MaxRecordedInterval = null,
+        MinimumSilence = TimeSpan.Zero,
         MaxLocalPause = TimeSpan.FromSeconds(5),
     };
 
     /// <summary>
-    /// Initial interval, longest recorded interval and local-pause guard scaled to a gossip interval (2 x, 5 x, 4 x; the
-    /// defaults at 200 ms), with the given threshold.
+    /// Initial interval, longest recorded interval, local-pause guard and minimum silence scaled to a gossip interval
+    /// (2 x, 5 x, 4 x, 15 x: the defaults at 200 ms), with the given threshold.
     /// </summary>
     public static FailureDetectorOptions ForGossipInterval(TimeSpan gossipInterval, double phiConvictThreshold) => new()
     {
@@ -60,5 +69,6 @@ public sealed record FailureDetectorOptions
         InitialInterval = gossipInterval * 2,
         MaxRecordedInterval = gossipInterval * 5,
         MaxLocalPause = gossipInterval * 4,
+        MinimumSilence = gossipInterval * 15,
     };
 }

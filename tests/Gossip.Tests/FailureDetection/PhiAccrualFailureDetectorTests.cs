@@ -99,14 +99,15 @@ public class PhiAccrualFailureDetectorTests
             fd.Report("a", Ms(i * 300));
             fd.BeginRound(Ms(i * 300));
         }
-        // mean 300 ms; phi > 4 needs 4 * ln(10) * 300 ~ 2.76 s of silence. Rounds keep running every 200 ms.
-        for (int t = 30_000 + 200; t <= 30_000 + 2_600; t += 200)
+        // mean 300 ms; phi > 4 needs 4 * ln(10) * 300 ~ 2.76 s of silence, and the minimum silence is 3 s. Rounds keep
+        // running every 200 ms.
+        for (int t = 30_000 + 200; t <= 30_000 + 2_800; t += 200)
         {
             fd.BeginRound(Ms(t));
             Assert.False(fd.ShouldConvict("a", Ms(t)));
         }
-        fd.BeginRound(Ms(30_000 + 2_800));
-        Assert.True(fd.ShouldConvict("a", Ms(30_000 + 2_800)));
+        fd.BeginRound(Ms(30_000 + 3_000));
+        Assert.True(fd.ShouldConvict("a", Ms(30_000 + 3_000)));
 
         // The same silence, but because this process stalled for 2 s (rounds stopped): no conviction for 800 ms after it.
         var stalled = new PhiAccrualFailureDetector(new FailureDetectorOptions());
