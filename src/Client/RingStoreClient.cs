@@ -142,15 +142,19 @@ public sealed partial class RingStoreClient : IAsyncDisposable
     /// When every attempt failed, <see cref="AttemptVerdict.Final"/> says what the application is told.
     /// </summary>
     private async Task<T> SendAsync<T>(string? keyspace, Core.Partitioning.Token? token, bool idempotent, TimeSpan? timeout,
-        Func<NodeConnection, CallOptions, Task<T>> call, CancellationToken ct, RequestErrorKind timeoutKind = RequestErrorKind.ReadTimeout)
+        Func<NodeConnection, CallOptions, Task<T>> call, CancellationToken ct, RequestErrorKind timeoutKind = RequestErrorKind.ReadTimeout,
+        Consistency? consistency = null)
     {
-        var plan = _health.Order(QueryPlan(keyspace, token), c => c.RpcAddress, Now);
+        // At ONE / LOCAL_ONE / ANY, which coordinator serves a partition decides whether a read sees the write before it
+        // (its local replica answers): keep the partition's usual replica first and do not speculate to another one.
+        bool localityMatters = consistency is Consistency.One or Consistency.LocalOne or Consistency.Any or Consistency.Default;
+        var plan = _health.Order(QueryPlan(keyspace, token), c => c.RpcAddress, Now, byLatency: !localityMatters);
         if (plan.Count == 0) throw new RingStoreException("No node to send the request to.");
         var failures = new List<(RequestAttempt Attempt, RingStoreException Error)>();
         var running = new List<Attempt<T>>();
         using var abandon = CancellationTokenSource.CreateLinkedTokenSource(ct); // cancels the losing attempt and the timer
         TimeSpan budget = timeout ?? Options.RequestTimeout;
-        bool mayHedge = idempotent && Options.SpeculativeExecution.Enabled;
+        bool mayHedge = idempotent && Options.SpeculativeExecution.Enabled && !localityMatters;
         bool hedged = false, retriedUnavailable = false;
         int next = 0;
         Task? hedgeTimer = null;

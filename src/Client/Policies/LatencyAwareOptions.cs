@@ -9,6 +9,13 @@ public sealed record LatencyAwareOptions
     /// <summary>A node whose average latency is above this multiple of the best node's is tried after the others.</summary>
     public double ExclusionThreshold { get; init; } = 2.0;
 
+    /// <summary>
+    /// ...and at least this much slower than the best in absolute terms: on a busy machine sub-millisecond averages differ
+    /// by 2x from jitter alone, and reordering on that would move a partition's requests off its usual replica (which a
+    /// ONE read after a ONE write relies on) for nothing.
+    /// </summary>
+    public TimeSpan MinimumDifference { get; init; } = TimeSpan.FromMilliseconds(10);
+
     /// <summary>Decay time constant of the average: samples older than a few of these hardly count.</summary>
     public TimeSpan Scale { get; init; } = TimeSpan.FromMilliseconds(100);
 

@@ -4,7 +4,7 @@ namespace RingStore.Client.Policies;
 /// What this client has seen of each node: an exponentially decayed average latency (DataStax's latency-aware
 /// policy) and whether the node missed a deadline. Pure: callers pass <c>now</c> (from the client's TimeProvider);
 /// thread-safe. <see cref="Order{T}"/> keeps the query plan's order but moves slow nodes (average above
-/// <see cref="LatencyAwareOptions.ExclusionThreshold"/> x the best) after the others and suspected nodes last.
+/// <see cref="LatencyAwareOptions.ExclusionThreshold"/> x the best and <see cref="LatencyAwareOptions.MinimumDifference"/> more) after the others and suspected nodes last.
 /// Neither is excluded: they are the fallback when the others fail. After <see cref="LatencyAwareOptions.RetryPeriod"/>
 /// without news, a slow or suspected node takes its normal place again so that one request finds out whether it recovered.
 /// </summary>
@@ -58,7 +58,8 @@ public sealed class NodeHealth(LatencyAwareOptions options)
     }
 
     /// <summary>The plan with slow nodes after the rest and suspected nodes last; order within each group kept.</summary>
-    public List<T> Order<T>(IReadOnlyList<T> plan, Func<T, string> nodeOf, TimeSpan now)
+    /// <param name="byLatency">False: only suspected nodes move (last); slow ones keep their place.</param>
+    public List<T> Order<T>(IReadOnlyList<T> plan, Func<T, string> nodeOf, TimeSpan now, bool byLatency = true)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(nodeOf);
@@ -76,7 +77,8 @@ public sealed class NodeHealth(LatencyAwareOptions options)
             {
                 if (!_nodes.TryGetValue(nodeOf(item), out var s) || now - s.LastNews >= Options.RetryPeriod) good.Add(item);
                 else if (s.Suspected) suspected.Add(item);
-                else if (Options.Enabled && IsMeasured(s, now) && s.AverageMs > best * Options.ExclusionThreshold) slow.Add(item);
+                else if (Options.Enabled && byLatency && IsMeasured(s, now) && s.AverageMs > best * Options.ExclusionThreshold
+                    && s.AverageMs - best > Options.MinimumDifference.TotalMilliseconds) slow.Add(item);
                 else good.Add(item);
             }
         }

@@ -31,9 +31,13 @@ public sealed class FailureEdgesSdkTests
 
         // Literal values: no token, so the plan rotates over both nodes and about half the requests go to the frozen one first.
         for (int i = 0; i < 20; i++)
-            await client.ExecuteAsync(new SimpleStatement($"INSERT INTO ks.t (pk, ck, v) VALUES ({i}, 1, 'v')") { Timeout = TimeSpan.FromSeconds(30) });
+            await client.ExecuteAsync(new SimpleStatement($"INSERT INTO ks.t (pk, ck, v) VALUES ({i}, 1, 'v')")
+            {
+                Timeout = TimeSpan.FromSeconds(30),
+                Consistency = Consistency.Quorum, // at ONE the SDK keeps the partition's coordinator (read-your-writes) and does not speculate
+            });
         Assert.True(client.RequestsPerNode.GetValueOrDefault(frozenAddress) > 0, "no request tried the frozen node first");
-        var rows = await client.ExecuteAsync("SELECT * FROM ks.t");
+        var rows = await client.ExecuteAsync(new SimpleStatement("SELECT * FROM ks.t") { Consistency = Consistency.Quorum });
         Assert.Equal(20, rows.Rows.Count);
 
         // Not idempotent: whichever node comes first gets the only attempt. Sent to the frozen node, it waits out its
@@ -49,6 +53,7 @@ public sealed class FailureEdgesSdkTests
                 {
                     IsIdempotent = false,
                     Timeout = TimeSpan.FromSeconds(1),
+                    Consistency = Consistency.Quorum,
                 });
             }
             catch (RingStoreException e)
