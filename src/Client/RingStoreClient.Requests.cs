@@ -41,7 +41,7 @@ public sealed partial class RingStoreClient
             (node, options) => SessionOrUnaryAsync(node, options,
                 s => s.ExecuteAsync(request, options.Deadline!.Value, options.CancellationToken),
                 () => node.Api.ExecuteAsync(request, options).ResponseAsync), ct,
-            IsRead(statement.Cql) ? RequestErrorKind.ReadTimeout : RequestErrorKind.WriteTimeout).ConfigureAwait(false);
+            IsRead(statement.Cql) ? RequestErrorKind.ReadTimeout : RequestErrorKind.WriteTimeout, request.Consistency).ConfigureAwait(false);
         if (response.Kind == ExecuteResponse.Types.Kind.SetKeyspace) Keyspace = response.Keyspace;
         if (response.Kind == ExecuteResponse.Types.Kind.SchemaChange)
             await RefreshMetadataAsync(ct).ConfigureAwait(false); // so token-aware routing knows the new table at once
@@ -89,7 +89,7 @@ public sealed partial class RingStoreClient
         return SendAsync(first.Keyspace, token, idempotent: true, null,
             (node, options) => SessionOrUnaryAsync(node, options,
                 s => s.MutateAsync(request, options.Deadline!.Value, options.CancellationToken),
-                () => node.Api.MutateAsync(request, options).ResponseAsync), ct, RequestErrorKind.WriteTimeout);
+                () => node.Api.MutateAsync(request, options).ResponseAsync), ct, RequestErrorKind.WriteTimeout, request.Consistency);
     }
 
     /// <summary>Reads one page of a partition slice (token-aware).</summary>
@@ -101,7 +101,7 @@ public sealed partial class RingStoreClient
         return SendAsync(request.Keyspace, token, idempotent: true, null,
             (node, options) => SessionOrUnaryAsync(node, options,
                 s => s.ReadAsync(request, options.Deadline!.Value, options.CancellationToken),
-                () => node.Api.ReadAsync(request, options).ResponseAsync), ct);
+                () => node.Api.ReadAsync(request, options).ResponseAsync), ct, RequestErrorKind.ReadTimeout, request.Consistency);
     }
 
     /// <summary>Every row of a partition slice, page by page.</summary>

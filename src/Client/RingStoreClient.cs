@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Grpc.Core;
+using RingStore.Client.Policies;
 using RingStore.Client.Protos;
 using RingStore.Client.Routing;
 using RingStore.Core.Errors;
@@ -23,8 +24,16 @@ public sealed partial class RingStoreClient : IAsyncDisposable
     private ClusterMetadata _metadata = null!;
     private Task? _refresher;
     private long _roundRobin;
+    private readonly NodeHealth _health;
+    private readonly RecentLatencies _recent = new();
+    private readonly long _origin;
 
-    private RingStoreClient(RingStoreClientOptions options) => Options = options;
+    private RingStoreClient(RingStoreClientOptions options)
+    {
+        Options = options;
+        _health = new NodeHealth(options.LatencyAware);
+        _origin = options.TimeProvider.GetTimestamp();
+    }
 
     public RingStoreClientOptions Options { get; }
 
@@ -126,41 +135,110 @@ public sealed partial class RingStoreClient : IAsyncDisposable
         for (int i = 0; i < items.Count; i++) yield return items[(start + i) % items.Count];
     }
 
-    /// <summary>Runs one call along the query plan with the retry rules in the class summary.</summary>
+    /// <summary>
+    /// Runs one call along the query plan (latency-aware: slow nodes after the others, suspected ones last) with the retry
+    /// rules in the class summary. An idempotent call gets at most one speculative extra attempt on the next node when
+    /// the first has not answered after the speculative delay; the first answer wins and the other attempt is cancelled.
+    /// When every attempt failed, <see cref="AttemptVerdict.Final"/> says what the application is told.
+    /// </summary>
     private async Task<T> SendAsync<T>(string? keyspace, Core.Partitioning.Token? token, bool idempotent, TimeSpan? timeout,
-        Func<NodeConnection, CallOptions, Task<T>> call, CancellationToken ct, RequestErrorKind timeoutKind = RequestErrorKind.ReadTimeout)
+        Func<NodeConnection, CallOptions, Task<T>> call, CancellationToken ct, RequestErrorKind timeoutKind = RequestErrorKind.ReadTimeout,
+        Consistency? consistency = null)
     {
-        var plan = QueryPlan(keyspace, token);
-        RingStoreException? last = null;
-        bool retriedUnavailable = false;
-        foreach (var node in plan)
+        // At ONE / LOCAL_ONE / ANY, which coordinator serves a partition decides whether a read sees the write before it
+        // (its local replica answers): keep the partition's usual replica first and do not speculate to another one.
+        bool localityMatters = consistency is Consistency.One or Consistency.LocalOne or Consistency.Any or Consistency.Default;
+        var plan = _health.Order(QueryPlan(keyspace, token), c => c.RpcAddress, Now, byLatency: !localityMatters);
+        if (plan.Count == 0) throw new RingStoreException("No node to send the request to.");
+        var failures = new List<(RequestAttempt Attempt, RingStoreException Error)>();
+        var running = new List<Attempt<T>>();
+        using var abandon = CancellationTokenSource.CreateLinkedTokenSource(ct); // cancels the losing attempt and the timer
+        TimeSpan budget = timeout ?? Options.RequestTimeout;
+        bool mayHedge = idempotent && Options.SpeculativeExecution.Enabled && !localityMatters;
+        bool hedged = false, retriedUnavailable = false;
+        int next = 0;
+        Task? hedgeTimer = null;
+
+        void Start()
         {
-            var options = new CallOptions(deadline: DateTime.UtcNow + (timeout ?? Options.RequestTimeout), cancellationToken: ct);
-            try
+            var node = plan[next++];
+            _requestsPerNode.AddOrUpdate(node.RpcAddress, 1, (_, n) => n + 1);
+            var options = new CallOptions(deadline: DateTime.UtcNow + budget, cancellationToken: abandon.Token);
+            running.Add(new Attempt<T>(node, Now, call(node, options)));
+            hedgeTimer = mayHedge && !hedged && next < plan.Count
+                ? Task.Delay(Options.SpeculativeExecution.DelayFor(_recent), Options.TimeProvider, abandon.Token)
+                : null;
+        }
+
+        try
+        {
+            Start();
+            while (running.Count > 0)
             {
-                _requestsPerNode.AddOrUpdate(node.RpcAddress, 1, (_, n) => n + 1);
-                var result = await call(node, options).ConfigureAwait(false);
-                node.MarkReachable();
-                return result;
-            }
-            catch (RpcException e) when (!ct.IsCancellationRequested)
-            {
-                last = RingStoreException.From(e, timeoutKind);
-                if (last.IsTransportFailure && e.StatusCode is StatusCode.Unavailable or StatusCode.Internal or StatusCode.Unknown)
+                var waitFor = running.Select(a => (Task)a.Task).ToList();
+                if (hedgeTimer is not null) waitFor.Add(hedgeTimer);
+                var done = await Task.WhenAny(waitFor).ConfigureAwait(false);
+                if (done == hedgeTimer)
                 {
-                    node.MarkUnreachable(DateTime.UtcNow, Options.DownNodeRetryDelay);
-                    if (idempotent) continue;
-                }
-                else if (last.Kind == RequestErrorKind.Unavailable && idempotent && !retriedUnavailable)
-                {
-                    retriedUnavailable = true; // another coordinator may see more replicas alive (DataStax's default)
+                    hedged = true;
+                    if (!hedgeTimer.IsCanceled) Start();
+                    hedgeTimer = null;
                     continue;
                 }
-                throw last;
+                var attempt = running.First(a => a.Task == done);
+                running.Remove(attempt);
+                if (attempt.Task.IsCompletedSuccessfully)
+                {
+                    var now = Now;
+                    _health.RecordLatency(attempt.Node.RpcAddress, now - attempt.Started, now);
+                    _recent.Add(now - attempt.Started);
+                    attempt.Node.MarkReachable();
+                    foreach (var loser in running) _health.RecordOvertaken(loser.Node.RpcAddress, now - attempt.Started, now);
+                    return attempt.Task.Result;
+                }
+                if (ct.IsCancellationRequested || attempt.Task.Exception?.InnerException is not RpcException e)
+                {
+                    await attempt.Task.ConfigureAwait(false); // the caller's cancellation or an unexpected error: as it came
+                    throw new InvalidOperationException("unreachable");
+                }
+                var error = RingStoreException.From(e, timeoutKind);
+                var outcome = AttemptVerdict.Classify(error);
+                failures.Add((new RequestAttempt(attempt.Node.RpcAddress, outcome), error));
+                if (e.StatusCode == StatusCode.DeadlineExceeded && e.Trailers.GetValue("ringstore-error-kind") is null)
+                    _health.MarkMissedDeadline(attempt.Node.RpcAddress, Now); // no answer at all within the whole deadline
+                bool retry;
+                if (error.IsTransportFailure && e.StatusCode is StatusCode.Unavailable or StatusCode.Internal or StatusCode.Unknown)
+                {
+                    attempt.Node.MarkUnreachable(DateTime.UtcNow, Options.DownNodeRetryDelay);
+                    retry = idempotent;
+                }
+                else if (outcome == AttemptOutcome.Unavailable && idempotent && !retriedUnavailable)
+                {
+                    retriedUnavailable = true; // another coordinator may see more replicas alive (DataStax's default)
+                    retry = true;
+                }
+                else
+                {
+                    retry = false;
+                }
+                // A definite or final error still waits for an attempt in flight on another node: it may succeed.
+                if (retry && running.Count == 0 && next < plan.Count) Start();
+                else if (!retry && running.Count == 0) break;
             }
         }
-        throw last ?? new RingStoreException("No node to send the request to.");
+        finally
+        {
+            await abandon.CancelAsync().ConfigureAwait(false);
+        }
+        foreach (var loser in running) failures.Add((new RequestAttempt(loser.Node.RpcAddress, AttemptOutcome.Overtaken), Cancelled));
+        throw AttemptVerdict.Final(failures, timeoutKind);
     }
+
+    private static readonly RingStoreException Cancelled = new("Cancelled.", RequestErrorKind.Unknown, StatusCode.Cancelled);
+
+    private TimeSpan Now => Options.TimeProvider.GetElapsedTime(_origin);
+
+    private sealed record Attempt<T>(NodeConnection Node, TimeSpan Started, Task<T> Task);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,3 +1,4 @@
+using RingStore.Client.Policies;
 using RingStore.Client.Protos;
 
 namespace RingStore.Client;
@@ -44,4 +45,13 @@ public sealed record RingStoreClientOptions
 
     /// <summary>How long a node that refused a connection is skipped before it is tried again.</summary>
     public TimeSpan DownNodeRetryDelay { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Latency-aware ordering of the query plan: slow nodes after the others, nodes that missed a deadline last.</summary>
+    public LatencyAwareOptions LatencyAware { get; init; } = new();
+
+    /// <summary>A second attempt of an idempotent request on another node when the first is slow (at most one extra).</summary>
+    public SpeculativeExecutionOptions SpeculativeExecution { get; init; } = new();
+
+    /// <summary>Clock for latencies, suspicion and the speculative delay (tests pass a fake one).</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

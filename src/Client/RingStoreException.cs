@@ -40,6 +40,9 @@ public sealed class RingStoreException : Exception
     /// <summary>For WriteFailure / ReadFailure: replicas that answered with an error (-1 when not given).</summary>
     public int Failures { get; init; } = -1;
 
+    /// <summary>Every attempt the SDK made for the request, in order: the node and how it ended (empty when not tracked).</summary>
+    public IReadOnlyList<Policies.RequestAttempt> Attempts { get; init; } = [];
+
     /// <summary>The node gave no error kind: the call failed in transport (connection refused or reset, deadline).</summary>
     public bool IsTransportFailure => Kind == RequestErrorKind.Unknown;
 

@@ -16,14 +16,14 @@ internal static class GossipRuns
     /// <summary>Lossless cluster: warm up, count wire bytes, spread a new state, then kill a node and time its conviction.</summary>
     public static GossipRunResult Steady(int n, int seed, GossipRunSettings settings, Action<string> progress)
     {
-        GossipSimulation sim = Cluster(n, seed, loss: 0);
+        GossipSimulation sim = Cluster(n, seed, loss: 0, settings);
         progress($"n={n} seed={seed}: converged cluster built, warming up {settings.Warmup.TotalSeconds:0} s");
         WarmUp(sim, settings, progress);
         (double windowMean, int windowMin) = WindowIntervals(sim);
 
         sim.MeasureBytes = true;
         long bytesBefore = sim.BytesSent;
-        sim.RunFor(TimeSpan.FromSeconds(settings.BytesRounds));
+        sim.RunFor(settings.Gossip.GossipInterval * settings.BytesRounds);
         sim.MeasureBytes = false;
         double bytes = (sim.BytesSent - bytesBefore) / (double)n / settings.BytesRounds;
 
@@ -44,7 +44,7 @@ internal static class GossipRuns
         };
         sim.Kill(victim);
         TimeSpan killedAt = sim.Now;
-        sim.RunUntil(() => downAt.Count == n - 1, Limit, TimeSpan.FromMilliseconds(500));
+        sim.RunUntil(() => downAt.Count == n - 1, Limit, TimeSpan.FromMilliseconds(100));
         double[] seconds = [.. downAt.Values.Select(t => (t - killedAt).TotalSeconds).Order()];
         bool all = downAt.Count == n - 1;
         var result = new GossipRunResult(windowMean, windowMin, bytes, rounds,
@@ -56,7 +56,7 @@ internal static class GossipRuns
     /// <summary>Down events of live nodes during <see cref="GossipRunSettings.LossRunSeconds"/> of message loss, after the warm-up (also under loss).</summary>
     public static int FalseConvictions(int n, int seed, double loss, GossipRunSettings settings, Action<string> progress)
     {
-        GossipSimulation sim = Cluster(n, seed, loss);
+        GossipSimulation sim = Cluster(n, seed, loss, settings);
         int downs = 0;
         sim.EventSink = (_, _, e) => downs += e.Kind == GossipEventKind.Down ? 1 : 0;
         WarmUp(sim, settings, progress);
@@ -65,6 +65,51 @@ internal static class GossipRuns
         sim.RunFor(TimeSpan.FromSeconds(settings.LossRunSeconds));
         progress($"n={n} seed={seed} loss={loss}: {downs} false convictions in {settings.LossRunSeconds} s ({warmupDowns} during warm-up)");
         return downs;
+    }
+
+    /// <summary>
+    /// Under <see cref="GossipRunSettings.PauseLoss"/> loss, after the warm-up, one random node stalls for 2 s every
+    /// second (stop-the-world: no rounds, inbound messages wait). Counts Down events raised by a node about a peer
+    /// while or right after it was itself paused (Observer: the local-pause guard must prevent them) and Down events
+    /// about a node that was paused (Paused: its silence was 2 s plus spread).
+    /// </summary>
+    public static (int Observer, int Paused, int Other) PausedObservers(int n, int seed, GossipRunSettings settings, Action<string> progress)
+    {
+        GossipSimulation sim = Cluster(n, seed, settings.PauseLoss, settings);
+        WarmUp(sim, settings, progress);
+        var pausedAt = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
+        int observer = 0, paused = 0, other = 0;
+        TimeSpan recent = TimeSpan.FromSeconds(10);
+        sim.EventSink = (at, by, e) =>
+        {
+            if (e.Kind != GossipEventKind.Down)
+            {
+                return;
+            }
+            if (pausedAt.TryGetValue(by, out TimeSpan p) && at - p < recent)
+            {
+                observer++;
+            }
+            else if (pausedAt.TryGetValue(e.Endpoint, out TimeSpan q) && at - q < recent)
+            {
+                paused++;
+            }
+            else
+            {
+                other++;
+            }
+        };
+        var pick = new Random(seed * 7919);
+        for (int s = 0; s < settings.LossRunSeconds; s++)
+        {
+            string victim = sim.Nodes[pick.Next(sim.Nodes.Count)].Endpoint;
+            sim.Pause(victim, TimeSpan.FromSeconds(2));
+            pausedAt[victim] = sim.Now;
+            sim.RunFor(TimeSpan.FromSeconds(1));
+        }
+        sim.RunFor(TimeSpan.FromSeconds(5));
+        progress($"n={n} seed={seed} loss={settings.PauseLoss} with 2 s pauses: Down by paused observers {observer}, of paused nodes {paused}, other {other}");
+        return (observer, paused, other);
     }
 
     /// <summary>Runs the warm-up in 10 s steps, reporting CPU time and heap size so a slow large run shows where it is.</summary>
@@ -85,14 +130,14 @@ internal static class GossipRuns
 
     public static string Name(int i) => $"10.{i / 62500}.{i / 250 % 250}.{i % 250 + 1}";
 
-    private static GossipSimulation Cluster(int n, int seed, double loss)
+    private static GossipSimulation Cluster(int n, int seed, double loss, GossipRunSettings settings)
     {
         GC.Collect(); // the previous cluster (gigabytes at 5,000 nodes) must be gone before this one grows
         var sim = new GossipSimulation(new SimulationOptions
         {
             Seed = seed,
             LossProbability = loss,
-            Gossip = new GossiperOptions { Seeds = [Name(0), Name(1)] },
+            Gossip = settings.Gossip with { Seeds = [Name(0), Name(1)] },
         });
         for (int i = 0; i < n; i++)
         {

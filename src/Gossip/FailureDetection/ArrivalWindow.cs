@@ -2,7 +2,8 @@ namespace RingStore.Gossip.FailureDetection;
 
 /// <summary>
 /// Bounded window of heartbeat inter-arrival intervals for one endpoint, with a running sum so the mean
-/// is O(1). Intervals longer than the initial estimate are dropped (see <see cref="FailureDetectorOptions.InitialInterval"/>).
+/// is O(1). Intervals longer than the cap (by default the initial estimate) are dropped
+/// (see <see cref="FailureDetectorOptions.InitialInterval"/> and <see cref="FailureDetectorOptions.MaxRecordedInterval"/>).
 /// </summary>
 /// <remarks>
 /// A node holds one window per peer (25 M windows in a 5,000-node simulation), so the intervals are int ticks in
@@ -17,6 +18,7 @@ public sealed class ArrivalWindow
     private readonly IntervalChunkPool _pool;
     private readonly int _capacity;
     private readonly int _maxIntervalTicks;
+    private readonly int _initialTicks;
     private int _count;
     private int _headChunk = IntervalChunkPool.NoChunk;
     private int _headSlot;
@@ -31,20 +33,28 @@ public sealed class ArrivalWindow
     }
 
     internal ArrivalWindow(int capacity, TimeSpan initialInterval, IntervalChunkPool pool)
+        : this(capacity, initialInterval, initialInterval, pool)
+    {
+    }
+
+    /// <param name="maxInterval">Longest interval recorded; longer gaps (a partition, a restart) are not.</param>
+    internal ArrivalWindow(int capacity, TimeSpan initialInterval, TimeSpan maxInterval, IntervalChunkPool pool)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
-        // Intervals are stored as int ticks: an initial interval above ~214 s would not fit (and is not a sane estimate).
+        // Intervals are stored as int ticks: an interval above ~214 s would not fit (and is not a sane estimate).
         ArgumentOutOfRangeException.ThrowIfGreaterThan(initialInterval.Ticks, int.MaxValue, nameof(initialInterval));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxInterval.Ticks, int.MaxValue, nameof(maxInterval));
         _pool = pool;
         _capacity = capacity;
-        _maxIntervalTicks = (int)initialInterval.Ticks;
+        _initialTicks = (int)initialInterval.Ticks;
+        _maxIntervalTicks = (int)Math.Max(maxInterval.Ticks, initialInterval.Ticks);
     }
 
     public TimeSpan? LastArrival => _lastArrivalTicks == NoArrival ? null : TimeSpan.FromTicks(_lastArrivalTicks);
 
     public int Count => _count;
 
-    public double MeanMs => _count == 0 ? ToMs(_maxIntervalTicks) : _sumMs / _count;
+    public double MeanMs => _count == 0 ? ToMs(_initialTicks) : _sumMs / _count;
 
     public void Add(TimeSpan now)
     {
@@ -59,7 +69,7 @@ public sealed class ArrivalWindow
         else
         {
             // Err high until real intervals arrive: a false "down" causes flapping, a late one only waits longer.
-            Record(_maxIntervalTicks);
+            Record(_initialTicks);
         }
         _lastArrivalTicks = now.Ticks;
     }

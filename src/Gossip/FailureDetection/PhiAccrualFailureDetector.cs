@@ -30,7 +30,8 @@ public sealed class PhiAccrualFailureDetector(FailureDetectorOptions options)
     {
         if (!_windows.TryGetValue(endpoint, out var window))
         {
-            window = new ArrivalWindow(Options.WindowSize, Options.InitialInterval, _intervals);
+            window = new ArrivalWindow(Options.WindowSize, Options.InitialInterval,
+                Options.MaxRecordedInterval ?? Options.InitialInterval, _intervals);
             _windows.Add(endpoint, window);
             _epoch++;
         }
@@ -60,9 +61,15 @@ public sealed class PhiAccrualFailureDetector(FailureDetectorOptions options)
     /// <summary><see cref="ShouldConvict(string, TimeSpan)"/> on a window the caller already holds (null: never heard).</summary>
     internal bool ShouldConvict(ArrivalWindow? window, TimeSpan now)
     {
-        if (_lastPause is { } pause && now - pause < Options.MaxLocalPause)
+        // After our own stall, peers get at least the minimum silence to be heard again (their heartbeats queued while we
+        // were frozen; a peer that stalled at the same time needs its own resume plus a few rounds).
+        if (_lastPause is { } pause && now - pause < (Options.MaxLocalPause > Options.MinimumSilence ? Options.MaxLocalPause : Options.MinimumSilence))
         {
             return false; // every peer looks late after our own stall; their heartbeats are still in flight
+        }
+        if (window?.LastArrival is { } last && now - last < Options.MinimumSilence)
+        {
+            return false; // heard recently enough that a stall of the peer explains the silence
         }
         return (window is null ? 0 : window.Phi(now)) > Options.PhiConvictThreshold;
     }

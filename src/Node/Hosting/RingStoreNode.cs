@@ -176,7 +176,8 @@ public sealed partial class RingStoreNode : IAsyncDisposable
             ClusterName = Options.ClusterName,
             Seeds = Options.SeedList(),
             GossipInterval = Options.GossipInterval,
-            FailureDetector = new FailureDetectorOptions { PhiConvictThreshold = Options.PhiConvictThreshold },
+            // Initial estimate, recorded-interval cap and local-pause guard follow the interval (FailureDetectorOptions).
+            FailureDetector = FailureDetectorOptions.ForGossipInterval(Options.GossipInterval, Options.PhiConvictThreshold),
         }, Messaging, _time, new Random(Identity.HostId.GetHashCode()), _loggerFactory.CreateLogger<GossipService>());
 
         DownTracker = new DownTracker(_time);

@@ -25,4 +25,11 @@ public interface IMessagingService
     /// when the handler failed or the connection was lost, or OperationCanceledException when cancelled.
     /// </summary>
     Task<Response> SendRequestAsync(PeerAddress peer, Verb verb, ReadOnlyMemory<byte> payload, TimeSpan timeout, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// True when the last attempt to reach <paramref name="peer"/> failed (connection refused, reset or lost) and no
+    /// reconnect has succeeded since: a request to it would fail at once with PeerUnreachable. Coordinators plan such a
+    /// replica as down (Unavailable before anything is written) instead of learning it per request.
+    /// </summary>
+    bool IsKnownUnreachable(PeerAddress peer) => false;
 }

@@ -92,6 +92,9 @@ public sealed class MessagingService : IMessagingService, IAsyncDisposable
 
     public void RegisterHandler(Verb verb, IVerbHandler handler) => Dispatcher.Register(verb, handler);
 
+    /// <inheritdoc/>
+    public bool IsKnownUnreachable(PeerAddress peer) => _outbound.TryGetValue(peer, out var connection) && connection.IsUnreachable;
+
     public void SendOneWay(PeerAddress peer, Verb verb, ReadOnlyMemory<byte> payload)
     {
         CheckSendable(peer, payload);

@@ -60,7 +60,7 @@ public sealed class ReadCoordinator(
         ReadPlan plan;
         try
         {
-            plan = ReplicaPlanner.PlanRead(replicas.Natural, replicas.Membership.IsAlive, consistency, replicas.Strategy,
+            plan = ReplicaPlanner.PlanRead(replicas.Natural, ReplicaReachability.IsUsable(replicas.Membership, messaging), consistency, replicas.Strategy,
                 replicas.Membership.LocalDatacenter, Score, replicas.Membership.LocalEndpoint);
         }
         catch (UnavailableException)

@@ -46,7 +46,7 @@ public sealed class WriteCoordinator(
         WritePlan plan;
         try
         {
-            plan = ReplicaPlanner.PlanWrite(replicas.Natural, replicas.Pending, replicas.Membership.IsAlive, consistency,
+            plan = ReplicaPlanner.PlanWrite(replicas.Natural, replicas.Pending, ReplicaReachability.IsUsable(replicas.Membership, messaging), consistency,
                 replicas.Strategy, replicas.Membership.LocalDatacenter);
         }
         catch (UnavailableException)

@@ -49,7 +49,7 @@ public class PhiAccrualFailureDetectorTests
     [Fact]
     public void Convicts_after_about_eighteen_mean_intervals_of_silence()
     {
-        var fd = new PhiAccrualFailureDetector(new FailureDetectorOptions());
+        var fd = new PhiAccrualFailureDetector(FailureDetectorOptions.Cassandra);
         for (int i = 0; i <= 100; i++)
         {
             fd.Report("a", Ms(i * 1000));
@@ -74,7 +74,7 @@ public class PhiAccrualFailureDetectorTests
     [Fact]
     public void Refuses_to_convict_right_after_a_local_pause()
     {
-        var fd = new PhiAccrualFailureDetector(new FailureDetectorOptions());
+        var fd = new PhiAccrualFailureDetector(FailureDetectorOptions.Cassandra);
         for (int i = 0; i <= 20; i++)
         {
             fd.Report("a", Ms(i * 1000));
@@ -88,5 +88,53 @@ public class PhiAccrualFailureDetectorTests
         // Once the guard has passed and still nothing arrived, it is convicted.
         fd.BeginRound(Ms(56_000));
         Assert.True(fd.ShouldConvict("a", Ms(56_000)));
+    }
+
+    [Fact]
+    public void Default_tuning_convicts_after_about_nine_mean_intervals_and_ignores_a_stall_of_its_own()
+    {
+        var fd = new PhiAccrualFailureDetector(new FailureDetectorOptions());
+        for (int i = 0; i <= 100; i++)
+        {
+            fd.Report("a", Ms(i * 300));
+            fd.BeginRound(Ms(i * 300));
+        }
+        // mean 300 ms; phi > 4 needs 4 * ln(10) * 300 ~ 2.76 s of silence, and the minimum silence is 3 s. Rounds keep
+        // running every 200 ms.
+        for (int t = 30_000 + 200; t <= 30_000 + 2_800; t += 200)
+        {
+            fd.BeginRound(Ms(t));
+            Assert.False(fd.ShouldConvict("a", Ms(t)));
+        }
+        fd.BeginRound(Ms(30_000 + 3_000));
+        Assert.True(fd.ShouldConvict("a", Ms(30_000 + 3_000)));
+
+        // The same silence, but because this process stalled for 2 s (rounds stopped): no conviction for 800 ms after it.
+        var stalled = new PhiAccrualFailureDetector(new FailureDetectorOptions());
+        for (int i = 0; i <= 100; i++)
+        {
+            stalled.Report("a", Ms(i * 300));
+            stalled.BeginRound(Ms(i * 300));
+        }
+        stalled.BeginRound(Ms(30_000 + 200));
+        stalled.BeginRound(Ms(30_000 + 2_900));
+        Assert.False(stalled.ShouldConvict("a", Ms(30_000 + 2_900)));
+        stalled.BeginRound(Ms(30_000 + 3_100));
+        Assert.False(stalled.ShouldConvict("a", Ms(30_000 + 3_100)));
+    }
+
+    [Fact]
+    public void Intervals_up_to_the_recorded_cap_count_toward_the_mean()
+    {
+        // Under loss, gaps of 400 ms - 1 s are real: leaving them out (Cassandra's cap = the initial estimate) would
+        // make the mean too short and phi convict live nodes.
+        var fd = new PhiAccrualFailureDetector(new FailureDetectorOptions());
+        long t = 0;
+        for (int i = 0; i < 50; i++)
+        {
+            fd.Report("a", Ms(t += i % 2 == 0 ? 200 : 900));
+        }
+        fd.Report("a", Ms(t += 5_000)); // a partition-length gap is still not recorded
+        Assert.Equal(50, fd.IntervalCount("a"));
     }
 }
