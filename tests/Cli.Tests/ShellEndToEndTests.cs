@@ -246,7 +246,11 @@ public sealed class ShellEndToEndTests(ClusterFixture fixture)
         var result = await Cluster.RunAsync("toppartitions", "cli_hot.events", "--top", "3");
         Assert.True(result.ExitCode == 0, result.ToString());
         var writes = result.Stdout.Split('\n').SkipWhile(l => !l.StartsWith("Top writes", StringComparison.Ordinal)).Skip(2).First();
-        // 30 writes at ALL on RF 3: each replica counted 30; cluster-wide 90, surely the top (*: 90 - 0 beats partition 1's 3).
-        Assert.Matches(@"^\s+cli_hot\.events\s+77\s+90\s+0 \*$", writes);
+        // 30 writes at ALL on RF 3: each replica counted at least 30; cluster-wide at least 90, surely the top (*: count -
+        // 0 beats partition 1's 3). At least, not exactly: the SDK may speculate a slow write (a cold node's first ones) to
+        // a second coordinator; it is the same write (same client timestamp), but every replica counts each application.
+        var top = System.Text.RegularExpressions.Regex.Match(writes, @"^\s+cli_hot\.events\s+77\s+(\d+)\s+0 \*$");
+        Assert.True(top.Success, result.Stdout);
+        Assert.InRange(int.Parse(top.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), 90, 180);
     }
 }

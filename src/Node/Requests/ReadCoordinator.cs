@@ -120,6 +120,13 @@ public sealed class ReadCoordinator(
 
         public Task<ReadResult> Answered => _answer.Task;
 
+        /// <summary>
+        /// The timer's due time for <paramref name="at"/>: zero when it already passed (the machine was started with
+        /// the time its run began; by the time an effect is performed that can be a few ms ago, and a negative due
+        /// time would throw).
+        /// </summary>
+        private TimeSpan Until(TimeSpan at) => at > Now ? at - Now : TimeSpan.Zero;
+
         public TimeSpan Now => _owner.Time.GetElapsedTime(_origin);
 
         public void On(Func<ReadOperation, IReadOnlyList<ReadEffect>> happened)
@@ -168,7 +175,7 @@ public sealed class ReadCoordinator(
 
         private void Arm(TimeSpan at, Func<ReadOperation, IReadOnlyList<ReadEffect>> fired)
         {
-            lock (_timers) _timers.Add(_owner.Time.CreateTimer(_ => On(fired), null, at - Now, System.Threading.Timeout.InfiniteTimeSpan));
+            lock (_timers) _timers.Add(_owner.Time.CreateTimer(_ => On(fired), null, Until(at), System.Threading.Timeout.InfiniteTimeSpan));
         }
 
         private async Task AskAsync(NodeInfo replica, ReadCommandMessage command)

@@ -93,6 +93,13 @@ public sealed class WriteCoordinator(
         public Task Answered => _answer.Task;
 
         /// <summary>Time since this write started, on the coordinator's TimeProvider.</summary>
+        /// <summary>
+        /// The timer's due time for <paramref name="at"/>: zero when it already passed (the machine was started with
+        /// the time its run began; by the time an effect is performed that can be a few ms ago, and a negative due
+        /// time would throw).
+        /// </summary>
+        private TimeSpan Until(TimeSpan at) => at > Now ? at - Now : TimeSpan.Zero;
+
         public TimeSpan Now => owner.Time.GetElapsedTime(_origin);
 
         public void On(Func<WriteOperation, IReadOnlyList<WriteEffect>> happened)
@@ -117,7 +124,7 @@ public sealed class WriteCoordinator(
                     _ = SendAsync(send.Replica, _payload);
                     break;
                 case WriteEffect.ArmTimeout arm:
-                    lock (this) _timer = owner.Time.CreateTimer(_ => On(o => o.OnTimeout()), null, arm.At - Now, System.Threading.Timeout.InfiniteTimeSpan);
+                    lock (this) _timer = owner.Time.CreateTimer(_ => On(o => o.OnTimeout()), null, Until(arm.At), System.Threading.Timeout.InfiniteTimeSpan);
                     break;
                 case WriteEffect.Answer answer:
                     if (answer.Error is null) _answer.TrySetResult();
