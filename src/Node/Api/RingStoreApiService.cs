@@ -78,28 +78,13 @@ public sealed partial class RingStoreApiService(NodeAccessor accessor) : RingSto
         return response;
     }
 
-    private async Task MutateCoreAsync(MutateRequest request, CancellationToken ct)
+    private Task MutateCoreAsync(MutateRequest request, CancellationToken ct)
     {
         if (request.Mutations.Count == 0) throw new InvalidRequestException("A mutate request needs at least one mutation.");
-        var consistency = ConsistencyConverter.ToCore(request.Consistency);
-        var now = Node.Clock.GetUtcNow();
-        long nowMicros = now.ToUnixTimeMilliseconds() * 1000 + now.Microsecond;
-        int nowSeconds = (int)now.ToUnixTimeSeconds();
-        if (request.Mutations.Count == 1)
-        {
-            // The common case: one partition, no list, no fan-out.
-            var m = request.Mutations[0];
-            var (table, update) = Build(m, nowMicros, nowSeconds);
-            Node.WriteGuardrails.Check([(table, update)]);
-            await Node.Writes.WriteAsync(m.Keyspace, update, consistency, ct).ConfigureAwait(false);
-            return;
-        }
-        // Validate and convert every mutation before sending any, so a bad one in a batch writes nothing.
-        var built = request.Mutations.Select(m => Build(m, nowMicros, nowSeconds)).ToList();
-        Node.WriteGuardrails.Check(built);
-        var updates = request.Mutations.Zip(built, (m, b) => (m.Keyspace, b.Update)).ToList();
-        // Each partition is coordinated on its own.
-        await Task.WhenAll(updates.Select(u => Node.Writes.WriteAsync(u.Keyspace, u.Update, consistency, ct))).ConfigureAwait(false);
+        var now = Node.ClientWrites.Now();
+        var updates = new (Core.Schema.TableSchema Table, Core.Data.PartitionUpdate Update)[request.Mutations.Count];
+        for (int i = 0; i < updates.Length; i++) updates[i] = Build(request.Mutations[i], now);
+        return Node.ClientWrites.WriteAsync(updates, ConsistencyConverter.ToCore(request.Consistency), ct);
     }
 
     /// <summary>A Read call's work, shared by the unary call and sessions.</summary>
@@ -122,13 +107,10 @@ public sealed partial class RingStoreApiService(NodeAccessor accessor) : RingSto
         return response;
     }
 
-    private (Core.Schema.TableSchema Table, Core.Data.PartitionUpdate Update) Build(Mutation m, long nowMicros, int nowSeconds)
+    private (Core.Schema.TableSchema Table, Core.Data.PartitionUpdate Update) Build(Mutation m, Requests.WriteTime now)
     {
         var table = Node.Lookup.Table(m.Keyspace, m.Table);
-        var update = MutationBuilder.Build(table, m, m.HasTimestampMicros ? m.TimestampMicros : nowMicros, nowSeconds);
-        MutationValidator.Validate(table, update, (long)Node.Options.MaxValueSizeMiB << 20);
-        Node.MutationLimit.Check(table, update);
-        return (table, update);
+        return (table, MutationBuilder.Build(table, m, m.HasTimestampMicros ? m.TimestampMicros : now.Micros, now.Seconds));
     }
 
     public override Task<DescribeRingResponse> DescribeRing(DescribeRingRequest request, ServerCallContext context) =>

@@ -1,7 +1,8 @@
 using RingStore.Client.Protos;
 using RingStore.Core.Errors;
 using RingStore.Cql.Ast;
-using RingStore.Node.Hosting;
+using RingStore.Node.Requests;
+using RingStore.Node.Schema;
 
 namespace RingStore.Node.Cql;
 
@@ -9,45 +10,45 @@ namespace RingStore.Node.Cql;
 /// CREATE/DROP KEYSPACE and TABLE (through the schema manager, then pushed to live peers), USE and TRUNCATE.
 /// A change answers SCHEMA_CHANGE ("CREATED TABLE ks.t"); IF [NOT] EXISTS that made it a no-op answers VOID.
 /// </summary>
-public sealed class SchemaStatementExecutor(RingStoreNode node)
+public sealed class SchemaStatementExecutor(SchemaManager schema, TruncateCoordinator truncation, Func<CancellationToken, Task<int>> announceSchema)
 {
     public async Task<ExecuteResponse> ExecuteAsync(CqlStatement statement, string? sessionKeyspace, CancellationToken ct)
     {
         switch (statement)
         {
             case CreateKeyspaceStatement create:
-                return await Changed(node.Schema.CreateKeyspace(KeyspaceBuilder.Build(create), create.IfNotExists), $"CREATED KEYSPACE {create.Keyspace}", ct)
+                return await Changed(schema.CreateKeyspace(KeyspaceBuilder.Build(create), create.IfNotExists), $"CREATED KEYSPACE {create.Keyspace}", ct)
                     .ConfigureAwait(false);
             case DropKeyspaceStatement drop:
-                if (!drop.IfExists && !node.Schema.Current.TryGetKeyspace(drop.Keyspace, out _))
+                if (!drop.IfExists && !schema.Current.TryGetKeyspace(drop.Keyspace, out _))
                     throw new InvalidRequestException($"Keyspace '{drop.Keyspace}' doesn't exist");
-                return await Changed(node.Schema.DropKeyspace(drop.Keyspace, drop.IfExists), $"DROPPED KEYSPACE {drop.Keyspace}", ct).ConfigureAwait(false);
+                return await Changed(schema.DropKeyspace(drop.Keyspace, drop.IfExists), $"DROPPED KEYSPACE {drop.Keyspace}", ct).ConfigureAwait(false);
             case CreateTableStatement create:
             {
                 string keyspace = TableResolver.Keyspace(create.Table.Keyspace, sessionKeyspace);
-                TableResolver.RequireKeyspace(node.Schema.Current, keyspace);
+                TableResolver.RequireKeyspace(schema.Current, keyspace);
                 var table = TableBuilder.Build(keyspace, create);
-                return await Changed(node.Schema.CreateTable(table, create.IfNotExists), $"CREATED TABLE {table.FullName}", ct).ConfigureAwait(false);
+                return await Changed(schema.CreateTable(table, create.IfNotExists), $"CREATED TABLE {table.FullName}", ct).ConfigureAwait(false);
             }
             case DropTableStatement drop:
             {
                 string keyspace = TableResolver.Keyspace(drop.Table.Keyspace, sessionKeyspace);
                 if (!drop.IfExists)
                 {
-                    TableResolver.RequireKeyspace(node.Schema.Current, keyspace);
-                    if (!node.Schema.Current.TryGetTable(keyspace, drop.Table.Name, out _))
+                    TableResolver.RequireKeyspace(schema.Current, keyspace);
+                    if (!schema.Current.TryGetTable(keyspace, drop.Table.Name, out _))
                         throw new InvalidRequestException($"Table '{keyspace}.{drop.Table.Name}' doesn't exist");
                 }
-                return await Changed(node.Schema.DropTable(keyspace, drop.Table.Name, drop.IfExists), $"DROPPED TABLE {keyspace}.{drop.Table.Name}", ct)
+                return await Changed(schema.DropTable(keyspace, drop.Table.Name, drop.IfExists), $"DROPPED TABLE {keyspace}.{drop.Table.Name}", ct)
                     .ConfigureAwait(false);
             }
             case UseStatement use:
-                TableResolver.RequireKeyspace(node.Schema.Current, use.Keyspace);
+                TableResolver.RequireKeyspace(schema.Current, use.Keyspace);
                 return new ExecuteResponse { Kind = ExecuteResponse.Types.Kind.SetKeyspace, Keyspace = use.Keyspace };
             case TruncateStatement truncate:
             {
-                var table = TableResolver.Table(node.Schema.Current, truncate.Table, sessionKeyspace);
-                await node.Truncation.TruncateAsync(table.FullName, ct).ConfigureAwait(false);
+                var table = TableResolver.Table(schema.Current, truncate.Table, sessionKeyspace);
+                await truncation.TruncateAsync(table.FullName, ct).ConfigureAwait(false);
                 return new ExecuteResponse { Kind = ExecuteResponse.Types.Kind.Void };
             }
             default:
@@ -57,13 +58,13 @@ public sealed class SchemaStatementExecutor(RingStoreNode node)
 
     private async Task<ExecuteResponse> Changed(bool applied, string change, CancellationToken ct)
     {
-        if (!applied) return new ExecuteResponse { Kind = ExecuteResponse.Types.Kind.Void, SchemaVersion = node.Schema.Current.Version.ToString() };
-        await node.AnnounceSchemaAsync(ct).ConfigureAwait(false);
+        if (!applied) return new ExecuteResponse { Kind = ExecuteResponse.Types.Kind.Void, SchemaVersion = schema.Current.Version.ToString() };
+        await announceSchema(ct).ConfigureAwait(false);
         return new ExecuteResponse
         {
             Kind = ExecuteResponse.Types.Kind.SchemaChange,
             SchemaChange = change,
-            SchemaVersion = node.Schema.Current.Version.ToString(),
+            SchemaVersion = schema.Current.Version.ToString(),
         };
     }
 }

@@ -5,7 +5,9 @@ using RingStore.Core.Errors;
 using RingStore.Core.Schema;
 using ColumnType = RingStore.Core.Schema.ColumnType;
 using RingStore.Cql.Ast;
-using RingStore.Node.Hosting;
+using RingStore.Node.Guardrails;
+using RingStore.Node.Requests;
+using RingStore.Node.Schema;
 
 namespace RingStore.Node.Cql;
 
@@ -14,7 +16,8 @@ namespace RingStore.Node.Cql;
 /// column restricted by = or IN) and a token-range scan, turns clustering restrictions into slices (or filters
 /// under ALLOW FILTERING), applies ORDER BY and LIMIT, and returns one page with the paging state of the next.
 /// </summary>
-public sealed class SelectExecutor(RingStoreNode node)
+public sealed class SelectExecutor(SchemaManager schema, ReadCoordinator reads, RangeReadCoordinator rangeReads,
+    InSelectGuardrail inSelect, long pageMaxBytes, TimeProvider clock)
 {
     public const int CountPageSize = 5000;
 
@@ -23,13 +26,13 @@ public sealed class SelectExecutor(RingStoreNode node)
         "If you want to execute this query despite the performance unpredictability, use ALLOW FILTERING";
 
     /// <summary>A page's byte limit beside its row count (Node option ResultPageMaxKiB): a page of large values ends early, with a paging state.</summary>
-    private long PageMaxBytes => node.Options.ResultPageMaxKiB * 1024L;
+    private long PageMaxBytes => pageMaxBytes;
 
     public async Task<ExecuteResponse> ExecuteAsync(SelectStatement select, CqlRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(select);
         ArgumentNullException.ThrowIfNull(request);
-        var table = TableResolver.Table(node.Schema.Current, select.Table, request.SessionKeyspace);
+        var table = TableResolver.Table(schema.Current, select.Table, request.SessionKeyspace);
         var selection = Selection.Build(table, select);
         var pager = Plan(table, select, request);
         long limit = Limit(select, request.Binder);
@@ -73,7 +76,7 @@ public sealed class SelectExecutor(RingStoreNode node)
             if (where.Token.Count > 0) throw new InvalidRequestException("Cannot use the token() function together with restrictions on the partition key columns");
             var keys = PartitionKeys.From(where, binder);
             var clustering = ClusteringSelection.Build(where, binder);
-            node.InSelect.Check(table.FullName, keys.Count, clustering.Prefixes.Count);
+            inSelect.Check(table.FullName, keys.Count, clustering.Prefixes.Count);
             var filtered = new List<ColumnRestriction>();
             IReadOnlyList<ClusteringSlice> slices;
             if (clustering.UnusableReason is not null)
@@ -91,15 +94,15 @@ public sealed class SelectExecutor(RingStoreNode node)
             filtered.AddRange(where.PartitionKeyRanges);
             // One multi-slice read per partition (slices in stored order; a reversed read walks them backwards).
             var segments = keys.Select(k => (k, slices)).ToList();
-            return new PartitionPager(node.Reads, table.Keyspace, table, segments, reversed, RowFilter.Build(filtered, binder), request.Consistency);
+            return new PartitionPager(reads, table.Keyspace, table, segments, reversed, RowFilter.Build(filtered, binder), request.Consistency);
         }
 
         if (select.OrderBy.Count > 0) throw new InvalidRequestException("ORDER BY is only supported when the partition key is restricted by an EQ or an IN.");
         var restrictions = where.AllColumnRestrictions.ToList();
         if (restrictions.Count > 0 && !select.AllowFiltering) throw new InvalidRequestException(FilteringMessage);
         var (start, end) = TokenBounds(table, where, binder);
-        return new RangePager(node.RangeReads, table.Keyspace, table, start, end, RowFilter.Build(restrictions, binder), request.Consistency,
-            () => (int)node.Clock.GetUtcNow().ToUnixTimeSeconds());
+        return new RangePager(rangeReads, table.Keyspace, table, start, end, RowFilter.Build(restrictions, binder), request.Consistency,
+            () => (int)clock.GetUtcNow().ToUnixTimeSeconds());
     }
 
     /// <summary>token(pk) relations as one interval (startExclusive, endInclusive]; an empty one has start &gt;= end.</summary>

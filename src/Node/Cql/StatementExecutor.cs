@@ -7,7 +7,8 @@ using ColumnType = RingStore.Core.Schema.ColumnType;
 using RingStore.Cql;
 using RingStore.Cql.Ast;
 using RingStore.Node.Api;
-using RingStore.Node.Hosting;
+using RingStore.Node.Requests;
+using RingStore.Node.Schema;
 using RingStore.Storage.Engine;
 
 namespace RingStore.Node.Cql;
@@ -22,15 +23,17 @@ public sealed class StatementExecutor
 {
     public const int DefaultPageSize = 5000;
 
-    private readonly RingStoreNode _node;
+    private readonly SchemaManager _schemaManager;
+    private readonly Requests.ClientWrites _writes;
     private readonly SelectExecutor _select;
     private readonly SchemaStatementExecutor _schema;
 
-    public StatementExecutor(RingStoreNode node)
+    public StatementExecutor(SchemaManager schemaManager, Requests.ClientWrites writes, SelectExecutor select, SchemaStatementExecutor schemaStatements)
     {
-        _node = node;
-        _select = new SelectExecutor(node);
-        _schema = new SchemaStatementExecutor(node);
+        _schemaManager = schemaManager;
+        _writes = writes;
+        _select = select;
+        _schema = schemaStatements;
     }
 
     public PreparedStatementCache Prepared { get; } = new();
@@ -84,7 +87,7 @@ public sealed class StatementExecutor
     {
         ArgumentNullException.ThrowIfNull(request);
         var prepared = Prepared.GetOrParse(request.Keyspace, request.Statement);
-        var meta = BindMetadata.Of(prepared.Statement, _node.Schema.Current, request.Keyspace.Length == 0 ? null : request.Keyspace);
+        var meta = BindMetadata.Of(prepared.Statement, _schemaManager.Current, request.Keyspace.Length == 0 ? null : request.Keyspace);
         var response = new PrepareResponse
         {
             PreparedId = ByteString.CopyFrom(prepared.Id),
@@ -99,40 +102,26 @@ public sealed class StatementExecutor
 
     /// <summary>
     /// INSERT/UPDATE/DELETE or a BATCH of them: one timestamp for all (USING TIMESTAMP, else the batch's, else the
-    /// client's, else now), updates of the same partition merged into one, all validated, then written per keyspace.
+    /// client's, else now); folding, validation and coordination are <see cref="Requests.ClientWrites"/>'.
     /// </summary>
     private async Task<ExecuteResponse> WriteAsync(IReadOnlyList<ModificationStatement> statements, UsingClause batchUsing, CqlRequest request, CancellationToken ct)
     {
-        var now = _node.Clock.GetUtcNow();
-        long nowMicros = now.ToUnixTimeMilliseconds() * 1000 + now.Microsecond;
-        int nowSeconds = (int)now.ToUnixTimeSeconds();
-        long timestamp = request.ClientTimestampMicros ?? nowMicros;
+        var now = _writes.Now();
+        long timestamp = request.ClientTimestampMicros ?? now.Micros;
         if (batchUsing.Timestamp is not null)
         {
             timestamp = (long)(request.Binder.Value(batchUsing.Timestamp, ColumnType.BigInt, "[timestamp]")
                 ?? throw new InvalidRequestException("Invalid null value of timestamp"));
         }
 
-        var schema = _node.Schema.Current;
-        var tables = new Dictionary<string, TableSchema>(StringComparer.Ordinal);
-        var updates = new List<PartitionUpdate>();
+        var schema = _schemaManager.Current;
+        var updates = new List<(TableSchema Table, PartitionUpdate Update)>();
         foreach (var statement in statements)
         {
             var table = TableResolver.Table(schema, statement.Table, request.SessionKeyspace);
-            tables[table.FullName] = table;
-            updates.AddRange(ModificationBuilder.Build(table, statement, request.Binder, timestamp, nowSeconds));
+            foreach (var update in ModificationBuilder.Build(table, statement, request.Binder, timestamp, now.Seconds)) updates.Add((table, update));
         }
-        var merged = PartitionUpdateMerger.Merge(updates);
-        long maxValueBytes = (long)_node.Options.MaxValueSizeMiB << 20;
-        foreach (var update in merged)
-        {
-            MutationValidator.Validate(tables[update.Table], update, maxValueBytes);
-            _node.MutationLimit.Check(tables[update.Table], update);
-        }
-        _node.WriteGuardrails.Check(merged.Select(u => (tables[u.Table], u)).ToList());
-
-        await Task.WhenAll(merged.GroupBy(u => tables[u.Table].Keyspace, StringComparer.Ordinal)
-            .Select(g => _node.WriteAsync(g.Key, g.ToList(), request.Consistency, ct))).ConfigureAwait(false);
+        await _writes.WriteAsync(updates, request.Consistency, ct).ConfigureAwait(false);
         return new ExecuteResponse { Kind = ExecuteResponse.Types.Kind.Void };
     }
 }

@@ -59,6 +59,9 @@ public sealed partial class RingStoreNode : IAsyncDisposable
     public Guardrails.MutationSizeLimit MutationLimit { get; private set; } = null!;
     public Guardrails.InSelectGuardrail InSelect { get; private set; } = Guardrails.InSelectGuardrail.None;
     public WriteCoordinator Writes { get; private set; } = null!;
+
+    /// <summary>Where every front end's client writes enter the coordinator (stamp, fold, validate, coordinate).</summary>
+    public ClientWrites ClientWrites { get; private set; } = null!;
     public ReadCoordinator Reads { get; private set; } = null!;
     public RangeReadCoordinator RangeReads { get; private set; } = null!;
     public TruncateCoordinator Truncation { get; private set; } = null!;
@@ -197,13 +200,16 @@ public sealed partial class RingStoreNode : IAsyncDisposable
         {
             DiskGuardrail = guardrail,
         };
+        ClientWrites = new ClientWrites(Writes, MutationLimit, WriteGuardrails, (long)Options.MaxValueSizeMiB << 20, _time);
         _diskMonitor = new DataDiskMonitor(Options.DataDirectory, guardrail, Gossip, _time, _logger);
         Reads = new ReadCoordinator(Lookup, local, Messaging, Latency, Metrics, Options.ReadTimeout, _time, _loggerFactory.CreateLogger<ReadCoordinator>());
         RangeReads = new RangeReadCoordinator(Lookup, () => Gossip.Current, local, Messaging, Metrics, Options.ReadTimeout,
             _loggerFactory.CreateLogger<RangeReadCoordinator>(), Options.ReplicaReplyMaxKiB * 1024L);
         // Truncate flushes nothing but fsyncs a record and waits for in-flight writers: give it more than a write.
         Truncation = new TruncateCoordinator(Engine, Messaging, () => Gossip.Current, Options.WriteTimeout * 5);
-        Cql = new StatementExecutor(this);
+        Cql = new StatementExecutor(Schema, ClientWrites,
+            new SelectExecutor(Schema, Reads, RangeReads, InSelect, Options.ResultPageMaxKiB * 1024L, _time),
+            new SchemaStatementExecutor(Schema, Truncation, AnnounceSchemaAsync));
         HintDelivery = new HintDeliveryService(Hints, Messaging, () => Gossip.Current, Options.WriteTimeout * 5, _time, _loggerFactory.CreateLogger<HintDeliveryService>());
         SchemaSync = new SchemaSync(Schema, Messaging, _loggerFactory.CreateLogger<SchemaSync>());
 
@@ -338,15 +344,6 @@ public sealed partial class RingStoreNode : IAsyncDisposable
         await Messaging.DisposeAsync().ConfigureAwait(false);
         if (ServingStopped is { } stop) await stop().ConfigureAwait(false);
         _logger.LogCritical("Node {Endpoint} is out of service ({Reason})", Options.InternodeEndpoint, reason);
-    }
-
-    /// <summary>Writes a batch: each partition update is coordinated on its own; the batch fails if any does.</summary>
-    public Task WriteAsync(string keyspace, IReadOnlyList<PartitionUpdate> updates, ConsistencyLevel consistency, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(updates);
-        return updates.Count == 1
-            ? Writes.WriteAsync(keyspace, updates[0], consistency, ct)
-            : Task.WhenAll(updates.Select(u => Writes.WriteAsync(keyspace, u, consistency, ct)));
     }
 
     /// <summary>After a local schema change: push it to live peers so they can serve the new table at once.</summary>

@@ -54,6 +54,37 @@ public sealed class SizeGuardrailTests(GuardrailClusterFixture fixture) : IClass
         Assert.Contains(mutated.Warnings, w => w.Contains("Batch for [ks.bs]", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// The Mutate call enters the coordinator through the same door as CQL (ClientWrites): mutations of one partition
+    /// are folded into one before the guardrails, so they are a single-partition batch, exempt as in CQL; and one
+    /// invalid mutation refuses the whole call before anything is sent.
+    /// </summary>
+    [Fact]
+    public async Task A_mutate_call_folds_one_partition_like_cql_and_one_bad_mutation_writes_nothing()
+    {
+        await fixture.CreateTableAsync("mf", Columns);
+        static Mutation Row(int pk, int ck, Value v)
+        {
+            var m = new Mutation { Keyspace = "ks", Table = "mf" };
+            m.PartitionKey.Add(new Value { Int = pk });
+            var row = new RowWrite();
+            row.Clustering.Add(new Value { Int = ck });
+            row.Cells["v"] = v;
+            m.Rows.Add(row);
+            return m;
+        }
+
+        var onePartition = Enumerable.Range(0, 3).Select(ck => Row(7, ck, new Value { Text = new string('e', 30_000) }));
+        var mutated = await fixture.Client.MutateAsync(onePartition, Consistency.All);
+        Assert.Empty(mutated.Warnings);
+        Assert.Equal(3, (await fixture.RunAsync("SELECT * FROM mf WHERE pk = 7")).Rows.Count);
+
+        var oneBad = new[] { Row(8, 1, new Value { Text = "fine" }), Row(9, 1, new Value { Int = 5 }) }; // v is text
+        var error = await Assert.ThrowsAsync<RingStoreException>(() => fixture.Client.MutateAsync(oneBad, Consistency.All));
+        Assert.Equal(RequestErrorKind.InvalidRequest, error.Kind);
+        Assert.Empty((await fixture.RunAsync("SELECT * FROM mf WHERE pk IN (8, 9)")).Rows);
+    }
+
     [Fact]
     public async Task A_value_over_the_warn_threshold_warns_naming_the_column()
     {

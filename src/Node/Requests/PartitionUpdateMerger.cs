@@ -1,6 +1,7 @@
 using RingStore.Core.Data;
+using RingStore.Storage;
 
-namespace RingStore.Node.Cql;
+namespace RingStore.Node.Requests;
 
 /// <summary>
 /// Folds updates of the same partition into one (a batch touching a partition twice is still one atomic
@@ -21,7 +22,7 @@ public static class PartitionUpdateMerger
             var rows = parts.SelectMany(u => u.Rows)
                 .GroupBy(r => Convert.ToHexString(r.Clustering))
                 .Select(g => g.Aggregate(Reconcile.Rows))
-                .OrderBy(r => r.Clustering, ByteOrder.Instance)
+                .OrderBy(r => r.Clustering, ByteArrayComparer.Instance)
                 .ToList();
             result.Add(new PartitionUpdate(parts[0].Table, parts[0].PartitionKey, deletion, tombstones, rows));
         }
