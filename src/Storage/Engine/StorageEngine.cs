@@ -71,7 +71,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
     {
         loggerFactory ??= NullLoggerFactory.Instance;
         var fs = fileSystem ?? new PhysicalFileSystem();
-        Directory.CreateDirectory(options.DataDirectory);
+        fs.CreateDirectory(options.DataDirectory);
         var commitLog = CommitLog.CommitLog.Open(new CommitLogOptions
         {
             Directory = Path.Combine(options.DataDirectory, "commitlog"),
