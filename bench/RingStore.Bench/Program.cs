@@ -42,7 +42,7 @@ public static class Program
         Console.Error.WriteLine("  cluster [--nodes 3] [--rf 3] [--duration 10] [--concurrency 16,64,256] [--consistency ONE,QUORUM] [--json PATH] [--base-port P]");
         Console.Error.WriteLine("          real node processes driven through gRPC: write/read throughput and p50/p99 per consistency and concurrency");
         Console.Error.WriteLine("  hot-partition [--nodes 5] [--exponents 0.8,1.0,1.2] [--duration 20] [--salt 8]   Zipfian load: per-node skew, the cluster's top partitions, then salted hot keys");
-        Console.Error.WriteLine("  node-failure [--nodes 3|5] [--kill 1|2] [--partition] [--kill-at 10] [--restart-at 40] [--duration 60]   load at QUORUM while nodes fail and return");
+        Console.Error.WriteLine("  node-failure [--nodes 3|5] [--kill 1|2] [--partition | --pause] [--kill-at 10] [--restart-at 40] [--duration 60]   load at QUORUM while nodes fail and return");
         Console.Error.WriteLine("  scale-out [--data-mib 2048] [--stream-mib-per-sec 64] [--duration 30] [--rate R] [--json PATH] [--plots DIR]   a fourth node joins and an original node leaves under a paced QUORUM load");
         Console.Error.WriteLine("  wide-partition [--rows 1000000] [--in-values 1000] [--slice-rows 100] [--samples 300] [--page-size 5000]   the storage engine in-process: wide-partition slice, paged read, COUNT, IN, peak RSS");
         Console.Error.WriteLine("  wide-partition --cluster [--nodes 3] [--rf 3] [--consistency QUORUM] [--base-port 27900] [--rows ...]   the same through node processes and the SDK, plus a LIMIT 10 scan and each node's RSS growth");

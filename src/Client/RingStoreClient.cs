@@ -193,7 +193,8 @@ public sealed partial class RingStoreClient : IAsyncDisposable
                     _health.RecordLatency(attempt.Node.RpcAddress, now - attempt.Started, now);
                     _recent.Add(now - attempt.Started);
                     attempt.Node.MarkReachable();
-                    foreach (var loser in running) _health.RecordOvertaken(loser.Node.RpcAddress, now - attempt.Started, now);
+                    // The loser's own wait (speculative delay + the winner's time), not the winner's latency: a frozen node's average must climb.
+                    foreach (var loser in running) _health.RecordOvertaken(loser.Node.RpcAddress, now - loser.Started, now);
                     return attempt.Task.Result;
                 }
                 if (ct.IsCancellationRequested || attempt.Task.Exception?.InnerException is not RpcException e)

@@ -25,6 +25,12 @@ public interface IBenchCluster : IDisposable
     /// <summary>SIGKILL: no flush, no gossip goodbye.</summary>
     void Kill(int index);
 
+    /// <summary>SIGSTOP: the node freezes with its connections open (a long GC pause, a stuck disk, a half-dead VM).</summary>
+    void Pause(int index);
+
+    /// <summary>SIGCONT after <see cref="Pause"/>.</summary>
+    void Resume(int index);
+
     /// <summary>SIGTERM and wait (the node announces its shutdown and flushes); SIGKILL after the timeout.</summary>
     Task StopNodeAsync(int index, TimeSpan timeout);
 

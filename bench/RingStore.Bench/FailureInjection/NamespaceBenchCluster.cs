@@ -56,6 +56,10 @@ public sealed class NamespaceBenchCluster : IBenchCluster
 
     public void Kill(int index) => _nodes[index].Kill();
 
+    public void Pause(int index) => Signals.Stop(Pid(index) ?? throw new InvalidOperationException($"node{index} is not running."));
+
+    public void Resume(int index) => Signals.Continue(Pid(index) ?? throw new InvalidOperationException($"node{index} is not running."));
+
     public Task StopNodeAsync(int index, TimeSpan timeout) => _nodes[index].StopAsync(timeout);
 
     public async Task RestartNodeAsync(int index, int expectedUp, TimeSpan timeout, CancellationToken ct)

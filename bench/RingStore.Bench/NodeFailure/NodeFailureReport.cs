@@ -48,6 +48,9 @@ public static class NodeFailureReport
         ("failed requests", I($"{r.FailedRequests}") + (r.FailuresByKind.Count > 0 ? " (" + string.Join(", ", r.FailuresByKind.Select(k => $"{k.Key} {k.Value}")) + ")" : "")),
         ("wrong reads of acknowledged writes", I($"{r.WrongReads}")),
         ("p50 / p99 ms before", I($"{r.Before.P50Ms:0.00} / {r.Before.P99Ms:0.00} ({r.Before.OpsPerSec:N0}/s)")),
+        ("steady (second half before the fault): p50 / p99 ms", r.Steady is { } st ? I($"{st.P50Ms:0.00} / {st.P99Ms:0.00} ({st.OpsPerSec:N0}/s, {st.FromS:0}-{st.ToS:0} s)") : "n/a"),
+        ("throughput during the fault / steady", r.ThroughputDuringFaultFraction is { } f ? I($"{f:P0} ({r.During.OpsPerSec:N0}/s, {r.During.FromS:0}-{r.During.ToS:0} s)") : "n/a"),
+        ("until all marked it DOWN: ops/s (of steady), p50 / p99 ms", r.UntilMarkedDown is { } u ? I($"{u.OpsPerSec:N0}/s ({(r.Steady is { OpsPerSec: > 0 } st2 ? u.OpsPerSec / st2.OpsPerSec : 0):P0}), {u.P50Ms:0.00} / {u.P99Ms:0.00} ({u.FromS:0}-{u.ToS:0} s)") : "n/a"),
         ("p50 / p99 ms during", I($"{r.During.P50Ms:0.00} / {r.During.P99Ms:0.00} ({r.During.OpsPerSec:N0}/s)")),
         ("p50 / p99 ms after", I($"{r.After.P50Ms:0.00} / {r.After.P99Ms:0.00} ({r.After.OpsPerSec:N0}/s)")),
         ("s until every live node marked it DOWN", S(r.SecondsUntilAllMarkedDown) + " (" + string.Join(", ", r.SecondsUntilMarkedDown.Select(k => $"{k.Key} {S(k.Value)}")) + ")"),
@@ -59,7 +62,11 @@ public static class NodeFailureReport
         ("read-back: acked writes, copies checked", I($"{r.ReadBack.AckedWrites:N0}, {r.ReadBack.ReplicaCopiesChecked:N0}")),
         ("read-back: copies missing / wrong values", I($"{r.ReadBack.ReplicaCopiesMissing} / {r.ReadBack.WrongValues}")),
         ("read-back: writes not on every replica", I($"{r.ReadBack.WritesNotOnEveryReplica}")),
-        ("lost writes (on no replica)", I($"{r.LostWrites}")),
+        ("SDK attempts sent / requests issued (extra: retries + speculative)", r.AttemptsSent is { } at ? I($"{at:N0} / {r.RequestsIssued:N0} ({r.ExtraAttempts:N0})") : "n/a"),
+        ("QUORUM read-back: partitions, rows, writes issued / acked", r.QuorumReadBack is { } q ? I($"{q.Partitions:N0}, {q.RowsRead:N0}, {q.WritesIssued:N0} / {q.AckedWrites:N0}") : "n/a"),
+        ("QUORUM read-back: acked missing or wrong / unexpected rows / wrong values / duplicate rows", r.QuorumReadBack is { } q2 ? I($"{q2.AckedMissingOrWrong} / {q2.UnexpectedRows} / {q2.WrongValues} / {q2.DuplicateRows}") : "n/a"),
+        ("QUORUM read-back: unacknowledged writes that landed, partitions unread", r.QuorumReadBack is { } q3 ? I($"{q3.UnacknowledgedWritesThatLanded}, {q3.PartitionsUnread}") : "n/a"),
+        ("lost writes (missing at QUORUM or on no replica)", I($"{r.LostWrites}")),
     ];
 
     private static string Markdown(NodeFailureResult r)
@@ -72,7 +79,8 @@ public static class NodeFailureReport
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture,
             $"{r.Concurrency} closed loops through the SDK (token-aware), {r.ReadFraction:P0} reads of earlier acknowledged writes (checked), the rest new rows, all at {r.Consistency}. " +
-            $"{(r.Fault == "kill" ? "SIGKILL" : "network partition of")} {string.Join(", ", r.Victims.Select(v => $"node{v}"))} at {r.KillAtS:0.0} s, {(r.Fault == "kill" ? "restart" : "heal")} at {r.RestartAtS:0.0} s.");
+            $"{r.Fault switch { "kill" => "SIGKILL", "pause" => "SIGSTOP", _ => "network partition of" }} {string.Join(", ", r.Victims.Select(v => $"node{v}"))} at {r.KillAtS:0.0} s, " +
+            $"{r.Fault switch { "kill" => "restart", "pause" => "SIGCONT", _ => "heal" }} at {r.RestartAtS:0.0} s.");
         if (r.PartitionAvailability is { } p) md.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"Partition: {p}.");
         md.AppendLine();
         md.AppendLine("| figure | value |");

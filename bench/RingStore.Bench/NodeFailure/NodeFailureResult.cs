@@ -13,7 +13,10 @@ public sealed record NodeFailureResult
     /// <summary>Requests that ended in an error (Unavailable, timeout, transport), reads and writes.</summary>
     public long FailedRequests { get; init; }
 
-    /// <summary>Acknowledged writes that no replica returned in the final read-back.</summary>
+    /// <summary>
+    /// Acknowledged writes that the QUORUM read-back after the fault did not return with their value, or that no replica
+    /// returned in the final per-replica read-back (the union of both; goal: zero, always).
+    /// </summary>
     public long LostWrites { get; init; }
 
     public required RunInfo Run { get; init; }
@@ -36,6 +39,29 @@ public sealed record NodeFailureResult
 
     /// <summary>Reads of acknowledged writes that came back without the row or with another value (goal: zero, always).</summary>
     public long WrongReads { get; init; }
+
+    /// <summary>
+    /// The steady state the fault is compared with: the second half of the time before the fault (the first half
+    /// includes the JIT's and the connections' warm-up, which runs at half speed or less).
+    /// </summary>
+    public PhaseFigures? Steady { get; init; }
+
+    /// <summary>Throughput during the fault (<see cref="During"/>) over <see cref="Steady"/> throughput.</summary>
+    public double? ThroughputDuringFaultFraction { get; init; }
+
+    /// <summary>
+    /// From the fault until every live node marked the failed node(s) DOWN (null: they did not): the window in which only
+    /// the SDK's own policies (speculation, latency-aware order) keep requests away from a frozen node.
+    /// </summary>
+    public PhaseFigures? UntilMarkedDown { get; init; }
+
+    /// <summary>Requests the load issued, attempts the SDK sent for them (a retry or a speculative attempt is one more), and the difference.</summary>
+    public long? RequestsIssued { get; init; }
+    public long? AttemptsSent { get; init; }
+    public long? ExtraAttempts { get; init; }
+
+    /// <summary>The check after the fault with the whole cluster up: lost writes and visible double applications.</summary>
+    public QuorumReadBackResult? QuorumReadBack { get; init; }
 
     public required PhaseFigures Before { get; init; }
     public required PhaseFigures During { get; init; }
@@ -96,6 +122,10 @@ public sealed record ReadBackResult
     public long LostWrites { get; init; }
     public required IReadOnlyList<NodeReadBack> PerNode { get; init; }
     public string? Error { get; init; }
+
+    /// <summary>The keys counted in <see cref="LostWrites"/>, to join with the QUORUM read-back.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlySet<(long Id, string Bucket, long TimestampMillis)> Lost { get; init; } = new HashSet<(long, string, long)>();
 }
 
 /// <summary>

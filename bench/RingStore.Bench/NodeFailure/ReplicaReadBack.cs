@@ -92,13 +92,18 @@ public static class ReplicaReadBack
         }
 
         long lost = 0, underReplicated = 0;
+        var lostKeys = new HashSet<(long, string, long)>();
         foreach (var (key, writes) in partitions)
         {
             int replicas = replicasOf[key].Count;
             foreach (var w in writes)
             {
                 int found = copiesFound.GetValueOrDefault((w.Id, w.Bucket, w.TimestampMillis));
-                if (found == 0) lost++;
+                if (found == 0)
+                {
+                    lost++;
+                    lostKeys.Add((w.Id, w.Bucket, w.TimestampMillis));
+                }
                 else if (found < replicas) underReplicated++;
             }
         }
@@ -110,6 +115,7 @@ public static class ReplicaReadBack
             WrongValues = wrongValues,
             WritesNotOnEveryReplica = underReplicated,
             LostWrites = lost,
+            Lost = lostKeys,
             PerNode = perNode,
         };
     }

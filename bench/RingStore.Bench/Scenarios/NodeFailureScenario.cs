@@ -17,10 +17,11 @@ using Spectre.Console;
 namespace RingStore.Bench.Scenarios;
 
 /// <summary>
-/// `bench node-failure [--nodes 3|5] [--kill 1|2] [--partition] [--kill-at 10] [--restart-at 40] [--duration 60]`:
-/// steady mixed load at QUORUM through the SDK while nodes are SIGKILLed (or cut off the network) and brought
-/// back; measures failed requests, latency before/during/after, failure detection time, hints and read repairs,
-/// then reads every acknowledged write back from every replica.
+/// `bench node-failure [--nodes 3|5] [--kill 1|2] [--partition | --pause [--pause-seconds 10]] [--kill-at 10] [--restart-at 40] [--duration 60]`:
+/// steady mixed load at QUORUM through the SDK while nodes are SIGKILLed (cut off the network, or frozen by SIGSTOP)
+/// and brought back (restart, heal, SIGCONT); measures failed requests, throughput and latency before/during/after,
+/// failure detection time, hints and read repairs, then reads every partition back at QUORUM (lost writes, rows
+/// applied twice or never written) and every acknowledged write from every replica.
 /// </summary>
 public static class NodeFailureScenario
 {
@@ -58,7 +59,7 @@ public static class NodeFailureScenario
                 DataRoot = dataRoot,
                 ClusterName = "benchfail",
             });
-        AnsiConsole.MarkupLine(Markup.Escape($"node-failure: {s.Nodes} nodes, RF {s.ReplicationFactor}, {s.Consistency}, {(s.Partition ? "partition" : "kill")} {string.Join(',', s.Victims.Select(v => $"node{v}"))} at {s.KillAtSeconds} s, back at {s.RestartAtSeconds} s, {s.DurationSeconds} s; load avg {run.LoadAverageAtStart:0.0}"));
+        AnsiConsole.MarkupLine(Markup.Escape($"node-failure: {s.Nodes} nodes, RF {s.ReplicationFactor}, {s.Consistency}, {s.Fault} {string.Join(',', s.Victims.Select(v => $"node{v}"))} at {s.KillAtSeconds} s, back at {s.RestartAtSeconds} s, {s.DurationSeconds} s; load avg {run.LoadAverageAtStart:0.0}"));
         var probes = cluster.GrpcEndpoints.Select(e => new NodeProbe(e)).ToList();
         try
         {
@@ -78,6 +79,15 @@ public static class NodeFailureScenario
         }
         finally
         {
+            // A frozen node ignores SIGTERM until it runs again: thaw it on any way out (SIGCONT to a running process does nothing).
+            if (s.Pause)
+            {
+                foreach (int v in s.Victims.Where(cluster.IsRunning))
+                {
+                    try { cluster.Resume(v); }
+                    catch (InvalidOperationException) { }
+                }
+            }
             foreach (var p in probes) p.Dispose();
             await cluster.StopAllAsync(TimeSpan.FromSeconds(20)).ConfigureAwait(false);
             try { Directory.Delete(dataRoot, recursive: true); }
@@ -108,6 +118,7 @@ public static class NodeFailureScenario
         var metricsAtStart = await watch.MetricsAsync(Enumerable.Range(0, s.Nodes), ct).ConfigureAwait(false);
 
         var acked = new AckedWriteLog();
+        var issued = new System.Collections.Concurrent.ConcurrentQueue<(long Id, string Bucket, long TimestampMillis)>();
         var workload = new TimeSeriesWorkload(new UniformDistribution(s.Ids), 0, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), TimeSpan.FromMinutes(1), TimeSpan.Zero);
         var recorder = new TimelineRecorder(s.DurationSeconds + 30);
         LoadRequest Plan(Random random)
@@ -119,6 +130,7 @@ public static class NodeFailureScenario
             }
             var op = workload.Next(random);
             var mutation = table.Write(op.Id, op.Bucket, op.TimestampMillis, s.ValueBytes, 0);
+            issued.Enqueue((op.Id, op.Bucket, op.TimestampMillis));
             return new LoadRequest(OperationKind.Write, async c =>
             {
                 await client.MutateAsync([mutation], consistency, c).ConfigureAwait(false);
@@ -128,6 +140,7 @@ public static class NodeFailureScenario
         }
 
         var events = new List<PlotEvent>();
+        long attemptsAtStart = client.RequestsPerNode.Values.Sum();
         var hintSamples = new List<HintSample>();
         using var stopSampling = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var load = LoadRunner.RunAsync(s.Concurrency, TimeSpan.FromSeconds(s.DurationSeconds), s.Seed, Plan, recorder, elapsed =>
@@ -146,24 +159,28 @@ public static class NodeFailureScenario
         foreach (int v in victims)
         {
             if (s.Partition) await cluster.PartitionAsync(v, ct).ConfigureAwait(false);
+            else if (s.Pause) cluster.Pause(v);
             else cluster.Kill(v);
         }
-        events.Add(new PlotEvent(faultAt, s.Partition ? $"partition {Names(victims)}" : $"SIGKILL {Names(victims)}"));
-        var downSeen = await watch.WaitForLivenessAsync(live, victimAddresses, "DOWN", TimeSpan.FromSeconds(Math.Max(5, s.RestartAtSeconds - s.KillAtSeconds - 1)), ct).ConfigureAwait(false);
+        events.Add(new PlotEvent(faultAt, s.Fault switch { "partition" => $"partition {Names(victims)}", "pause" => $"SIGSTOP {Names(victims)}", _ => $"SIGKILL {Names(victims)}" }));
+        // A pause must end on time whatever the detector does: watch for DOWN only until just before the SIGCONT.
+        var downWait = s.Pause ? TimeSpan.FromSeconds(s.PauseSeconds - 0.2) : TimeSpan.FromSeconds(Math.Max(5, s.RestartAtSeconds - s.KillAtSeconds - 1));
+        var downSeen = await watch.WaitForLivenessAsync(live, victimAddresses, "DOWN", downWait, ct).ConfigureAwait(false);
         double? allDown = downSeen.Values.All(v => v is not null) ? downSeen.Values.Max() : null;
         if (allDown is { } d) events.Add(new PlotEvent(d, "all live nodes mark it DOWN"));
 
         // The recovery.
         await DelayUntil(clock, s.RestartAtSeconds, ct).ConfigureAwait(false);
         double restartAt = clock.Elapsed.TotalSeconds;
-        events.Add(new PlotEvent(restartAt, s.Partition ? "heal" : "restart"));
+        events.Add(new PlotEvent(restartAt, s.Fault switch { "partition" => "heal", "pause" => "SIGCONT", _ => "restart" }));
         for (int k = 0; k < victims.Count; k++)
         {
             if (s.Partition) await cluster.HealAsync(victims[k], ct).ConfigureAwait(false);
+            else if (s.Pause) cluster.Resume(victims[k]);
             else await cluster.RestartNodeAsync(victims[k], s.Nodes - victims.Count + k + 1, TimeSpan.FromSeconds(90), ct).ConfigureAwait(false);
         }
         double readyAt = clock.Elapsed.TotalSeconds;
-        if (!s.Partition) events.Add(new PlotEvent(readyAt, "restarted node ready"));
+        if (s.Fault == "kill") events.Add(new PlotEvent(readyAt, "restarted node ready"));
         var upSeen = await watch.WaitForLivenessAsync(live, victimAddresses, "UP", TimeSpan.FromSeconds(60), ct).ConfigureAwait(false);
         double? drainedAt = await WaitForDrainAsync(watch, live, victimAddresses, clock, TimeSpan.FromSeconds(Math.Max(5, s.DurationSeconds - clock.Elapsed.TotalSeconds + 60)), ct).ConfigureAwait(false);
         if (drainedAt is { } drained) events.Add(new PlotEvent(drained, "hints drained"));
@@ -175,20 +192,28 @@ public static class NodeFailureScenario
         catch (OperationCanceledException) when (!ct.IsCancellationRequested) { }
         var metricsAtEnd = await watch.MetricsAsync(Enumerable.Range(0, s.Nodes), ct).ConfigureAwait(false);
         run.LoadAverageAtEnd = MachineInfo.LoadAverage1m();
+        long attemptsSent = client.RequestsPerNode.Values.Sum() - attemptsAtStart;
+        long requestsIssued = recorder.TotalOps() + recorder.TotalFailed;
 
         var ackedWrites = acked.Snapshot();
+        AnsiConsole.MarkupLine(Markup.Escape($"QUORUM read-back: {issued.Count} writes issued, {ackedWrites.Count} acknowledged, every partition read in full"));
+        var quorum = await QuorumReadBack.RunAsync(client, table, ackedWrites, [.. issued], s.ValueBytes, ct).ConfigureAwait(false);
+        AnsiConsole.MarkupLine(Markup.Escape($"QUORUM read-back: {quorum.RowsRead} rows, {quorum.AckedMissingOrWrong} acknowledged missing or wrong, {quorum.UnexpectedRows} unexpected, {quorum.WrongValues} wrong values, {quorum.DuplicateRows} duplicates"));
         AnsiConsole.MarkupLine(Markup.Escape($"read-back: {ackedWrites.Count} acknowledged writes, each from every replica at ONE, one node running at a time"));
         var readBack = await ReplicaReadBack.RunAsync(cluster, probes, metadataBefore, table, ackedWrites, s.ValueBytes,
             line => AnsiConsole.WriteLine(line), ct).ConfigureAwait(false);
 
         long Sum(Func<NodeMetrics, long> field) => CounterDelta.Sum(metricsAtStart, metricsAtFault, metricsAtEnd, s.Partition ? [] : victims, field);
         int seconds = (int)Math.Ceiling(clock.Elapsed.TotalSeconds);
+        // A pause ends at SIGCONT; a kill when the restarted node is ready. Whole seconds: [fault, end).
+        var during = s.Pause ? Phase(recorder, faultAt, Math.Floor(restartAt)) : Phase(recorder, faultAt, readyAt);
+        var steady = Phase(recorder, Math.Ceiling(faultAt / 2), Math.Floor(faultAt));
         return new NodeFailureResult
         {
             FailedRequests = recorder.TotalFailed,
-            LostWrites = readBack.LostWrites,
+            LostWrites = quorum.Lost.Union(readBack.Lost).LongCount(),
             Run = run,
-            Fault = s.Partition ? "partition" : "kill",
+            Fault = s.Fault,
             PartitionAvailability = partitionAvailability,
             Nodes = s.Nodes,
             Rf = s.ReplicationFactor,
@@ -204,8 +229,15 @@ public static class NodeFailureScenario
             OpsPerSec = Math.Round(recorder.TotalOps() / (double)s.DurationSeconds, 1),
             FailuresByKind = new SortedDictionary<string, long>(recorder.FailuresByKind.ToDictionary(), StringComparer.Ordinal),
             WrongReads = recorder.TotalWrong,
+            Steady = steady,
+            UntilMarkedDown = allDown is { } downAt && downAt - faultAt >= 1 ? Phase(recorder, faultAt, Math.Floor(downAt)) : null,
+            ThroughputDuringFaultFraction = steady.OpsPerSec > 0 ? Math.Round(during.OpsPerSec / steady.OpsPerSec, 3) : null,
+            RequestsIssued = requestsIssued,
+            AttemptsSent = attemptsSent,
+            ExtraAttempts = attemptsSent - requestsIssued,
+            QuorumReadBack = quorum,
             Before = Phase(recorder, 0, faultAt),
-            During = Phase(recorder, faultAt, readyAt),
+            During = during,
             After = Phase(recorder, readyAt, s.DurationSeconds),
             SecondsUntilMarkedDown = live.ToDictionary(o => $"node{o}", o => Since(downSeen[o], faultAt)),
             SecondsUntilAllMarkedDown = Since(allDown, faultAt),
