@@ -1,5 +1,6 @@
 using RingStore.Core.Data;
 using RingStore.Core.Errors;
+using RingStore.Core.Reads;
 using RingStore.Node.Guardrails;
 using RingStore.Node.Coordination;
 using RingStore.Node.Metrics;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using RingStore.Core.Consistency;
 using RingStore.Core.Errors;
 using RingStore.Core.Partitioning;
+using RingStore.Core.Reads;
 using RingStore.Gossip.Ring;
 using RingStore.Node.Cluster;
 using RingStore.Node.Coordination;

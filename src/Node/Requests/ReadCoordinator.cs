@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using RingStore.Core.Consistency;
 using RingStore.Core.Errors;
+using RingStore.Core.Reads;
 using RingStore.Gossip.Ring;
 using RingStore.Node.Cluster;
 using RingStore.Node.Coordination;

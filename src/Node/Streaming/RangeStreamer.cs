@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using RingStore.Core.Reads;
 using RingStore.Node.Coordination;
 using RingStore.Node.Messaging;
 using RingStore.Storage.Engine;

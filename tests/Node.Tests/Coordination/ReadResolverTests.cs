@@ -1,5 +1,6 @@
 using CsCheck;
 using RingStore.Core.Data;
+using RingStore.Core.Reads;
 using RingStore.Node.Coordination;
 using RingStore.Storage.Engine;
 using RingStore.Storage.Reads;

@@ -1,5 +1,6 @@
 using RingStore.Core.Consistency;
 using RingStore.Core.Errors;
+using RingStore.Core.Reads;
 using RingStore.Node.Coordination;
 using RingStore.Node.Coordination.Operations;
 using RingStore.Storage.Engine;

@@ -1,5 +1,6 @@
 using MessagePack;
 using RingStore.Core.Data;
+using RingStore.Core.Reads;
 using RingStore.Storage.Engine;
 
 namespace RingStore.Node.Coordination;

@@ -1,4 +1,5 @@
 using MessagePack;
+using RingStore.Core.Reads;
 using RingStore.Storage.Engine;
 
 namespace RingStore.Node.Coordination;

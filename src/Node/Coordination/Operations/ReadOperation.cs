@@ -1,4 +1,5 @@
 using RingStore.Core.Errors;
+using RingStore.Core.Reads;
 using RingStore.Gossip.Ring;
 using RingStore.Storage.Engine;
 

@@ -1,3 +1,4 @@
+using RingStore.Core.Reads;
 using RingStore.Storage.Engine;
 
 namespace RingStore.Node.Coordination;

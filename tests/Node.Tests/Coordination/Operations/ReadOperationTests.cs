@@ -1,6 +1,7 @@
 using RingStore.Core.Consistency;
 using RingStore.Core.Data;
 using RingStore.Core.Errors;
+using RingStore.Core.Reads;
 using RingStore.Gossip.Ring;
 using RingStore.Node.Coordination;
 using RingStore.Node.Coordination.Operations;

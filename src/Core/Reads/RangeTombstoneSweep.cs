@@ -1,6 +1,6 @@
 using RingStore.Core.Data;
 
-namespace RingStore.Storage.Reads;
+namespace RingStore.Core.Reads;
 
 /// <summary>
 /// Applies a partition's range tombstones to rows that arrive in clustering order (or reversed) in one sweep: the

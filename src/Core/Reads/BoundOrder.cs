@@ -1,6 +1,6 @@
 using RingStore.Core.Data;
 
-namespace RingStore.Storage.Reads;
+namespace RingStore.Core.Reads;
 
 /// <summary>
 /// Orders slice bounds by where they fall among clustering keys (memcmp order). A bound is a position just before

@@ -1,6 +1,6 @@
 using RingStore.Core.Data;
 
-namespace RingStore.Storage.Engine;
+namespace RingStore.Core.Reads;
 
 /// <summary>A partition as a token-range read returns it: tombstones included, rows materialized.</summary>
 public sealed record MergedPartitionData(

@@ -1,7 +1,6 @@
 using RingStore.Core.Data;
-using RingStore.Storage.Memtables;
 
-namespace RingStore.Storage.Reads;
+namespace RingStore.Core.Reads;
 
 /// <summary>
 /// K-way merge of one partition's sources (memtables and SSTables), each already sliced and in the

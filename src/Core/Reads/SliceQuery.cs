@@ -1,6 +1,6 @@
 using RingStore.Core.Data;
 
-namespace RingStore.Storage.Engine;
+namespace RingStore.Core.Reads;
 
 /// <summary>
 /// A read of one partition: a clustering slice, forward or reversed, at most <see cref="Limit"/>

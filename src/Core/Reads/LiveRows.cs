@@ -1,6 +1,6 @@
 using RingStore.Core.Data;
 
-namespace RingStore.Storage.Reads;
+namespace RingStore.Core.Reads;
 
 /// <summary>
 /// What a client may see: rows with at least a live marker or one live cell, holding only live

@@ -1,7 +1,7 @@
 using RingStore.Core.Data;
 using RingStore.Core.Partitioning;
 
-namespace RingStore.Storage.Reads;
+namespace RingStore.Core.Reads;
 
 /// <summary>
 /// A partition as all sources together say it is: the strongest partition deletion, every range

@@ -1,4 +1,4 @@
-namespace RingStore.Storage;
+namespace RingStore.Core.Data;
 
 /// <summary>Unsigned lexicographic (memcmp) order and content equality for byte arrays.</summary>
 public sealed class ByteArrayComparer : IComparer<byte[]>, IEqualityComparer<byte[]>

@@ -1,9 +1,8 @@
 using RingStore.Core.Data;
 using RingStore.Core.Errors;
-using RingStore.Core.Schema;
 using RingStore.Core.Values;
 
-namespace RingStore.Storage.Engine;
+namespace RingStore.Core.Schema;
 
 /// <summary>
 /// Rejects a bad update before anything is written: empty key, unknown column, a value of the
