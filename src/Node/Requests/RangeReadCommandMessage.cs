@@ -1,6 +1,6 @@
 using MessagePack;
 using RingStore.Core.Partitioning;
-using RingStore.Node.Coordination;
+using RingStore.Coordination;
 using RingStore.Storage.Engine;
 
 namespace RingStore.Node.Requests;

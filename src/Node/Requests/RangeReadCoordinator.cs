@@ -6,7 +6,7 @@ using RingStore.Core.Partitioning;
 using RingStore.Core.Reads;
 using RingStore.Gossip.Ring;
 using RingStore.Node.Cluster;
-using RingStore.Node.Coordination;
+using RingStore.Coordination;
 using RingStore.Node.Messaging;
 using RingStore.Node.Metrics;
 using RingStore.Node.Verbs;

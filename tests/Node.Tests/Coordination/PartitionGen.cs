@@ -2,7 +2,7 @@ using CsCheck;
 using RingStore.Core.Data;
 using RingStore.Core.Partitioning;
 using RingStore.Core.Reads;
-using RingStore.Node.Coordination;
+using RingStore.Coordination;
 using RingStore.Storage.Engine;
 using RingStore.Storage.Memtables;
 using RingStore.Storage.Reads;

@@ -4,7 +4,7 @@ using RingStore.Core.Data;
 using RingStore.Core.Partitioning;
 using RingStore.Core.Reads;
 using RingStore.Gossip.Ring;
-using RingStore.Node.Coordination;
+using RingStore.Coordination;
 using RingStore.Storage.Engine;
 
 namespace RingStore.Node.Tests.Simulation;
