@@ -1,5 +1,6 @@
 using MessagePack;
 using RingStore.Core.Partitioning;
+using RingStore.Core.Reads;
 using RingStore.Storage.Engine;
 
 namespace RingStore.Node.Requests;

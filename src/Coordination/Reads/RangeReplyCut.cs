@@ -1,8 +1,7 @@
 using RingStore.Core.Data;
 using RingStore.Core.Reads;
-using RingStore.Storage.Engine;
 
-namespace RingStore.Node.Requests;
+namespace RingStore.Coordination;
 
 /// <summary>
 /// How a range-read coordinator combines replica replies that stopped at different points: each truncated reply says

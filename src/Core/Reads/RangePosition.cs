@@ -1,6 +1,6 @@
 using RingStore.Core.Partitioning;
 
-namespace RingStore.Storage.Engine;
+namespace RingStore.Core.Reads;
 
 /// <summary>
 /// A point of a token-range scan that a page ends at and the next page starts after, in (token, partition key,
