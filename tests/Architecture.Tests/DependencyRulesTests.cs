@@ -4,7 +4,8 @@ namespace RingStore.Architecture.Tests;
 
 /// <summary>
 /// The dependency arrows of ../shared/DESIGN.md: Core references no RingStore assembly; Storage and
-/// Gossip reference only Core and never each other. A forbidden reference fails the build's tests.
+/// Gossip reference only Core and never each other; the coordinator's pure core (Coordination) only Core and Gossip.
+/// A forbidden reference fails the build's tests.
 /// </summary>
 public class DependencyRulesTests
 {
@@ -34,4 +35,9 @@ public class DependencyRulesTests
     [Fact]
     public void Cql_references_only_core() =>
         Assert.Equal(["RingStore.Core"], RingStoreReferences(typeof(RingStore.Cql.CqlParser).Assembly));
+
+    [Fact]
+    public void Coordination_references_only_core_and_gossip() =>
+        Assert.Equal(["RingStore.Core", "RingStore.Gossip"],
+            RingStoreReferences(typeof(RingStore.Coordination.CoordinationAssemblyMarker).Assembly));
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using RingStore.Core.Data;
+using RingStore.Core.Reads;
 using RingStore.Core.Schema;
 using RingStore.Core.Values;
 using RingStore.Storage.Engine;

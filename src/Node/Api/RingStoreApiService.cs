@@ -2,6 +2,8 @@ using Google.Protobuf;
 using Grpc.Core;
 using RingStore.Client.Protos;
 using RingStore.Core.Errors;
+using RingStore.Core.Reads;
+using RingStore.Core.Schema;
 using RingStore.Core.Values;
 using RingStore.Node.Hosting;
 using RingStore.Storage.Engine;

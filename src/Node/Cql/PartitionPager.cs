@@ -1,6 +1,7 @@
 using RingStore.Core.Consistency;
 using RingStore.Core.Data;
 using RingStore.Core.Partitioning;
+using RingStore.Core.Reads;
 using RingStore.Core.Schema;
 using RingStore.Core.Values;
 using RingStore.Node.Requests;

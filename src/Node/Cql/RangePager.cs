@@ -1,5 +1,6 @@
 using RingStore.Core.Consistency;
 using RingStore.Core.Partitioning;
+using RingStore.Core.Reads;
 using RingStore.Core.Schema;
 using RingStore.Core.Values;
 using RingStore.Node.Requests;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using RingStore.Core.Errors;
+using RingStore.Core.Reads;
 using RingStore.Storage.Engine;
 using RingStore.Storage.Reads;
 

@@ -6,7 +6,7 @@ using RingStore.Gossip.FailureDetection;
 using RingStore.Gossip.Protocol;
 using RingStore.Gossip.State;
 using RingStore.Node.Cluster;
-using RingStore.Node.Coordination;
+using RingStore.Coordination;
 using RingStore.Node.Cql;
 using RingStore.Node.Messaging;
 using RingStore.Node.Metrics;

@@ -1,4 +1,5 @@
 using RingStore.Core.Data;
+using RingStore.Core.Reads;
 using RingStore.Storage.Engine;
 using RingStore.Storage.Repair;
 

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using RingStore.Core.Data;
 using RingStore.Core.Partitioning;
+using RingStore.Core.Reads;
 using RingStore.Node.Requests;
 using RingStore.Storage.Engine;
 using RingStore.Storage.Repair;

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using RingStore.Core.Data;
-using RingStore.Node.Coordination;
+using RingStore.Coordination;
 using RingStore.Node.Messaging;
 using RingStore.Storage.Engine;
 using RingStore.Storage.Repair;

@@ -1,4 +1,4 @@
-using RingStore.Node.Coordination;
+using RingStore.Coordination;
 using RingStore.Node.Messaging;
 
 namespace RingStore.Node.Repair;

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using RingStore.Core.Data;
 using RingStore.Node.Cluster;
-using RingStore.Node.Coordination;
+using RingStore.Coordination;
 using RingStore.Node.Messaging;
 using RingStore.Storage.Hints;
 

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using RingStore.Core.Data;
 using RingStore.Gossip.Ring;
 using RingStore.Node.Cluster;
-using RingStore.Node.Coordination;
+using RingStore.Coordination;
 using RingStore.Node.Metrics;
 using RingStore.Storage.Hints;
 

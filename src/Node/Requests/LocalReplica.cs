@@ -1,7 +1,8 @@
 using RingStore.Core.Data;
 using RingStore.Core.Errors;
+using RingStore.Core.Reads;
 using RingStore.Node.Guardrails;
-using RingStore.Node.Coordination;
+using RingStore.Coordination;
 using RingStore.Node.Metrics;
 using RingStore.Storage.Engine;
 

@@ -1,6 +1,7 @@
 using MessagePack;
 using RingStore.Core.Partitioning;
-using RingStore.Node.Coordination;
+using RingStore.Coordination;
+using RingStore.Core.Reads;
 using RingStore.Storage.Engine;
 
 namespace RingStore.Node.Requests;

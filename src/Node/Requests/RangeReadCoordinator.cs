@@ -3,9 +3,11 @@ using Microsoft.Extensions.Logging;
 using RingStore.Core.Consistency;
 using RingStore.Core.Errors;
 using RingStore.Core.Partitioning;
+using RingStore.Core.Reads;
 using RingStore.Gossip.Ring;
 using RingStore.Node.Cluster;
-using RingStore.Node.Coordination;
+using RingStore.Coordination;
+using RingStore.Coordination.Operations;
 using RingStore.Node.Messaging;
 using RingStore.Node.Metrics;
 using RingStore.Node.Verbs;
@@ -29,6 +31,8 @@ namespace RingStore.Node.Requests;
 /// repaired there before the scan yields it (blocking read repair, as single-partition reads and Cassandra's range
 /// reads do), so a QUORUM scan never returns data that a later QUORUM read could miss.
 /// Differences from single-partition reads: no digests (every contacted replica sends data) and no speculative retry.
+/// The rules of one piece request (ask, replace, trim, merge, repair, fail) are the pure <see cref="RangeReadOperation"/>
+/// (src/Coordination); this class splits the scan into pieces and pages, and drives that machine with messaging.
 /// </summary>
 public sealed class RangeReadCoordinator(
     ReplicaLookup lookup,
@@ -112,128 +116,146 @@ public sealed class RangeReadCoordinator(
         yield return (from, endInclusive);
     }
 
-    private async Task<(List<MergedPartitionData> Partitions, RangePosition? Cut)> ReadPieceAsync(MembershipSnapshot snapshot, ReadPlan plan,
+    /// <summary>
+    /// Drives one <see cref="RangeReadOperation"/>: asks replicas (the local one straight through the engine), sends
+    /// its repairs, reports every outcome back under a lock, and returns its answer.
+    /// </summary>
+    private async Task<(IReadOnlyList<MergedPartitionData> Partitions, RangePosition? Cut)> ReadPieceAsync(MembershipSnapshot snapshot, ReadPlan plan,
         RangeReadCommandMessage command, CancellationToken ct)
     {
-        var spare = new Queue<NodeInfo>(plan.Candidates.Where(c => !plan.Contacts.Contains(c)));
-        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
-        var attempts = await Task.WhenAll(plan.Contacts.Select(c => AskWithFallbackAsync(snapshot, c, spare, command, errors, ct))).ConfigureAwait(false);
-        if (attempts.Any(a => a is null))
+        var op = new RangeReadOperation(plan, command.Table);
+        var answered = new TaskCompletionSource<RangeReadEffect.Answer>(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        void Report(Func<IReadOnlyList<RangeReadEffect>> handle)
         {
-            // Every replica asked has answered (or given up at its timeout): the counts are what happened.
-            metrics.ReadTimeout();
-            int received = attempts.Count(a => a is not null);
-            lock (errors)
-            {
-                if (errors.Count > 0)
-                    throw new ReadFailureException(plan.Consistency, received, plan.BlockFor, received > 0, new Dictionary<string, string>(errors, StringComparer.Ordinal));
-            }
-            throw new ReadTimeoutException(plan.Consistency, received, plan.BlockFor, received > 0);
-        }
-        var answers = attempts.Select(a => a!.Value).ToArray();
-
-        // A replica cut at its row or byte limit said nothing past its resume position: merge only up to the earliest one.
-        var cut = RangeReplyCut.Earliest(answers.Select(a => a.Response.Resume));
-        var decoded = answers.Select(a => RangeReplyCut.Trim(a.Response.Partitions.Select(b => MergedPartitionDataCodec.Deserialize(b)!).ToList(), cut)).ToList();
-        var merged = decoded.SelectMany(d => d)
-            .GroupBy(p => Convert.ToHexString(p.Key), StringComparer.Ordinal)
-            .Select(g => Merge(g.ToList()))
-            .OrderBy(p => p.Token)
-            .ThenBy(p => p.Key, Comparer<byte[]>.Create((a, b) => a.AsSpan().SequenceCompareTo(b)))
-            .ToList();
-        if (answers.Length > 1) await RepairAsync(snapshot, command.Table, merged, answers.Select(a => a.Endpoint).ToList(), decoded, ct).ConfigureAwait(false);
-        return (merged, cut);
-    }
-
-    /// <summary>
-    /// Writes to each replica what it lacks of the merged partitions and waits for the acks. Every replica's answer
-    /// was trimmed to the earliest cut, so all cover the same span and a partition or row missing from an answer is
-    /// missing on that replica.
-    /// </summary>
-    private async Task RepairAsync(MembershipSnapshot snapshot, string table, List<MergedPartitionData> merged, IReadOnlyList<string> endpoints,
-        IReadOnlyList<List<MergedPartitionData>> answers, CancellationToken ct)
-    {
-        var byKey = answers.Select(a => a.ToDictionary(p => Convert.ToHexString(p.Key), StringComparer.Ordinal)).ToList();
-        var repairs = new List<Task>();
-        foreach (var partition in merged)
-        {
-            string key = Convert.ToHexString(partition.Key);
-            bool repaired = false;
-            for (int i = 0; i < endpoints.Count; i++)
-            {
-                var diff = RepairDiff.For(table, partition.Key, partition, partition.Rows, byKey[i].GetValueOrDefault(key), reversed: false);
-                if (diff is null) continue;
-                repairs.Add(_repairs.RepairAsync(snapshot, endpoints[i], diff, ct));
-                repaired = true;
-            }
-            if (repaired) metrics.ReadRepair();
-        }
-        await Task.WhenAll(repairs).ConfigureAwait(false);
-    }
-
-    private static MergedPartitionData Merge(IReadOnlyList<MergedPartitionData> versions)
-    {
-        if (versions.Count == 1) return versions[0];
-        var merged = PartitionMerger.Merge(versions.Select(v => new PartitionSnapshot(v.Key, v.Token, v.PartitionDeletion, v.RangeTombstones, v.Rows)).ToList(), reversed: false)!;
-        return new MergedPartitionData(merged.Key, merged.Token, merged.PartitionDeletion, merged.RangeTombstones.Distinct().ToList(),
-            merged.Rows.Where(r => !r.IsEmpty).ToList());
-    }
-
-    /// <summary>
-    /// One contact's answer, or the next spare replica's when it fails; null when it and every spare left failed
-    /// (the reasons of replicas that answered with an error are added to <paramref name="errors"/>).
-    /// </summary>
-    private async Task<(string Endpoint, RangeReadResponseMessage Response)?> AskWithFallbackAsync(MembershipSnapshot snapshot, NodeInfo first, Queue<NodeInfo> spare,
-        RangeReadCommandMessage command, Dictionary<string, string> errors, CancellationToken ct)
-    {
-        var replica = first;
-        while (true)
-        {
-            string? error;
+            IReadOnlyList<RangeReadEffect> effects;
             try
             {
-                if (replica.Endpoint == snapshot.LocalEndpoint)
+                lock (op) effects = handle();
+            }
+            catch (Exception e)
+            {
+                answered.TrySetException(e); // a fault of the machine must not leave the scan waiting
+                return;
+            }
+            foreach (var effect in effects)
+            {
+                switch (effect)
                 {
-                    metrics.ReplicaRead();
-                    var answer = RangeReadVerbHandler.Answer(local.Engine, command, replyBytes, local.Tombstones, ct);
-                    ClientWarnings.AddAll(answer.Warnings);
-                    return (replica.Endpoint, answer);
+                    case RangeReadEffect.Ask ask:
+                        _ = AskAsync(ask.Replica);
+                        break;
+                    case RangeReadEffect.SendRepair repair:
+                        _ = RepairAsync(repair);
+                        break;
+                    case RangeReadEffect.PartitionRepaired:
+                        metrics.ReadRepair();
+                        break;
+                    case RangeReadEffect.Answer answer:
+                        answered.TrySetResult(answer);
+                        break;
                 }
-                var reply = await messaging.SendRequestAsync(PeerAddress.Parse(replica.Endpoint), Verb.RangeRead,
-                    CoordinationMessageSerializer.Serialize(command), readTimeout, ct).ConfigureAwait(false);
-                var response = CoordinationMessageSerializer.Deserialize<RangeReadResponseMessage>(reply.Payload);
-                ClientWarnings.AddAll(response.Warnings);
-                return (replica.Endpoint, response);
+            }
+        }
+
+        async Task AskAsync(NodeInfo replica)
+        {
+            RangeReadResponseMessage response;
+            try
+            {
+                response = await AskReplicaAsync(snapshot, replica, command, ct).ConfigureAwait(false);
             }
             catch (RequestFailedException e) when (ReplicaRefusal.From(e) is { } refusal)
             {
-                throw refusal; // the tombstone failure threshold: another replica would refuse the same way
+                Report(() => op.OnRefused(replica.Endpoint, refusal)); // the tombstone failure threshold: another replica would refuse the same way
+                return;
             }
             catch (RequestFailedException e) when (e.Reason == RequestFailureReason.RemoteHandlerFailed)
             {
-                error = e.Detail;
+                Failed(replica, e.Detail);
+                return;
             }
             catch (Exception e) when (e is RequestTimeoutException or RequestFailedException or IOException or FormatException)
             {
                 // No answer (timeout, lost connection), or an I/O error of the local replica's engine.
-                error = replica.Endpoint == snapshot.LocalEndpoint ? $"{e.GetType().Name}: {e.Message}" : null;
-                if (error is null) logger.LogDebug("Range read from {Replica} failed: {Reason}", replica.Endpoint, e.Message);
+                if (replica.Endpoint == snapshot.LocalEndpoint)
+                {
+                    Failed(replica, $"{e.GetType().Name}: {e.Message}");
+                    return;
+                }
+                logger.LogDebug("Range read from {Replica} failed: {Reason}", replica.Endpoint, e.Message);
+                Report(() => op.OnFailure(replica.Endpoint, null));
+                return;
             }
             catch (Exception e) when (replica.Endpoint == snapshot.LocalEndpoint && e is not OperationCanceledException)
             {
                 // The local replica's read failed (corrupt SSTable, unknown table ...): an error answer like a remote one's.
-                error = $"{e.GetType().Name}: {e.Message}";
+                Failed(replica, $"{e.GetType().Name}: {e.Message}");
+                return;
             }
-            if (error is not null)
+            catch (Exception e)
             {
-                ReplicaFailureLog.Warn(logger, TimeProvider.System, replica.Endpoint, error, "range read");
-                lock (errors) errors[replica.Endpoint] = error;
+                answered.TrySetException(e); // cancelled: the scan ends with it
+                return;
             }
-            lock (spare)
+            List<MergedPartitionData> partitions;
+            try
             {
-                if (spare.Count == 0) return null;
-                replica = spare.Dequeue();
+                partitions = response.Partitions.Select(b => MergedPartitionDataCodec.Deserialize(b)!).ToList();
+            }
+            catch (Exception e)
+            {
+                answered.TrySetException(e); // a malformed answer fails the scan (as before the state machine)
+                return;
+            }
+            Report(() => op.OnResponse(replica.Endpoint, partitions, response.Resume));
+        }
+
+        void Failed(NodeInfo replica, string error)
+        {
+            ReplicaFailureLog.Warn(logger, TimeProvider.System, replica.Endpoint, error, "range read");
+            Report(() => op.OnFailure(replica.Endpoint, error));
+        }
+
+        async Task RepairAsync(RangeReadEffect.SendRepair repair)
+        {
+            try
+            {
+                await _repairs.RepairAsync(snapshot, repair.Endpoint, repair.Repair, ct).ConfigureAwait(false);
+                Report(() => op.OnRepairAcked(repair.Id));
+            }
+            catch (OperationCanceledException e)
+            {
+                answered.TrySetException(e);
+            }
+            catch (Exception e)
+            {
+                Report(() => op.OnRepairFailed(repair.Id, e));
             }
         }
+
+        Report(op.Start);
+        var result = await answered.Task.WaitAsync(ct).ConfigureAwait(false);
+        if (result.Error is ReadTimeoutException or ReadFailureException) metrics.ReadTimeout();
+        if (result.Error is not null) throw result.Error;
+        return (result.Partitions, result.Cut);
+    }
+
+    /// <summary>One replica's answer: the local replica straight through the engine, a remote one by a RangeRead request.</summary>
+    private async Task<RangeReadResponseMessage> AskReplicaAsync(MembershipSnapshot snapshot, NodeInfo replica, RangeReadCommandMessage command,
+        CancellationToken ct)
+    {
+        if (replica.Endpoint == snapshot.LocalEndpoint)
+        {
+            metrics.ReplicaRead();
+            var answer = RangeReadVerbHandler.Answer(local.Engine, command, replyBytes, local.Tombstones, ct);
+            ClientWarnings.AddAll(answer.Warnings);
+            return answer;
+        }
+        var reply = await messaging.SendRequestAsync(PeerAddress.Parse(replica.Endpoint), Verb.RangeRead,
+            CoordinationMessageSerializer.Serialize(command), readTimeout, ct).ConfigureAwait(false);
+        var response = CoordinationMessageSerializer.Deserialize<RangeReadResponseMessage>(reply.Payload);
+        ClientWarnings.AddAll(response.Warnings);
+        return response;
     }
 }

@@ -1,12 +1,13 @@
 using MessagePack;
 using RingStore.Core.Partitioning;
+using RingStore.Core.Reads;
 using RingStore.Storage.Engine;
 
 namespace RingStore.Node.Requests;
 
 /// <summary>
 /// A replica's answer to a <see cref="RangeReadCommandMessage"/>: partitions in (token, key) order, each in
-/// <see cref="Coordination.MergedPartitionDataCodec"/> form, the last one possibly a fragment. <see cref="Truncated"/>
+/// <see cref="RingStore.Coordination.MergedPartitionDataCodec"/> form, the last one possibly a fragment. <see cref="Truncated"/>
 /// says the replica stopped at its row or byte limit, so it said nothing past its resume position: (ResumeToken,
 /// ResumeKey) and, when the last partition was cut inside, its last row ResumeClustering. <see cref="Warnings"/>
 /// (key 6, absent from older replicas' answers): warnings for the client raised on the replica (tombstone guardrail).

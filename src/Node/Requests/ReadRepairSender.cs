@@ -1,6 +1,6 @@
 using RingStore.Core.Data;
 using RingStore.Node.Cluster;
-using RingStore.Node.Coordination;
+using RingStore.Coordination;
 using RingStore.Node.Messaging;
 
 namespace RingStore.Node.Requests;

@@ -1,4 +1,4 @@
-using RingStore.Node.Coordination;
+using RingStore.Coordination;
 
 namespace RingStore.Node.Requests;
 

@@ -1,7 +1,7 @@
 using RingStore.Core.Consistency;
 using RingStore.Core.Errors;
 using RingStore.Node.Cluster;
-using RingStore.Node.Coordination;
+using RingStore.Coordination;
 using RingStore.Node.Messaging;
 using RingStore.Storage.Engine;
 

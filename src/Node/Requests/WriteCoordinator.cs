@@ -4,8 +4,8 @@ using RingStore.Core.Consistency;
 using RingStore.Core.Data;
 using RingStore.Core.Errors;
 using RingStore.Gossip.Ring;
-using RingStore.Node.Coordination;
-using RingStore.Node.Coordination.Operations;
+using RingStore.Coordination;
+using RingStore.Coordination.Operations;
 using RingStore.Node.Messaging;
 using RingStore.Node.Metrics;
 

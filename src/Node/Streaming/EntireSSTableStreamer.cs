@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using RingStore.Core.Partitioning;
-using RingStore.Node.Coordination;
+using RingStore.Coordination;
 using RingStore.Node.Messaging;
 using RingStore.Storage.Engine;
 using RingStore.Storage.SSTables;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
-using RingStore.Node.Coordination;
+using RingStore.Core.Reads;
+using RingStore.Coordination;
 using RingStore.Node.Messaging;
 using RingStore.Storage.Engine;
 

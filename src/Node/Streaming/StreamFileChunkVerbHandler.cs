@@ -1,5 +1,5 @@
 using System.IO.Hashing;
-using RingStore.Node.Coordination;
+using RingStore.Coordination;
 using RingStore.Node.Messaging;
 using RingStore.Storage.Engine;
 using RingStore.Storage.SSTables;

@@ -1,5 +1,6 @@
 using RingStore.Core.Partitioning;
-using RingStore.Node.Coordination;
+using RingStore.Coordination;
+using RingStore.Core.Reads;
 using RingStore.Node.Messaging;
 using RingStore.Storage.Engine;
 

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using RingStore.Core.Partitioning;
 using RingStore.Gossip.Ring;
 using RingStore.Gossip.State;
-using RingStore.Node.Coordination;
+using RingStore.Coordination;
 using RingStore.Node.Hosting;
 using RingStore.Node.Messaging;
 using RingStore.Node.Streaming;

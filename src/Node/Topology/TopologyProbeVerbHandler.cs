@@ -1,6 +1,6 @@
 using RingStore.Gossip.Ring;
 using RingStore.Node.Cluster;
-using RingStore.Node.Coordination;
+using RingStore.Coordination;
 using RingStore.Node.Messaging;
 using RingStore.Node.Streaming;
 

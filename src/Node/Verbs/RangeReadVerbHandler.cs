@@ -1,5 +1,5 @@
 using RingStore.Core.Partitioning;
-using RingStore.Node.Coordination;
+using RingStore.Coordination;
 using RingStore.Node.Guardrails;
 using RingStore.Node.Messaging;
 using RingStore.Node.Metrics;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using RingStore.Core.Reads;
 using RingStore.Core.Schema;
 using RingStore.Storage.Engine;
 using RingStore.Storage.IO;

@@ -1,4 +1,5 @@
 using RingStore.Core.Data;
+using RingStore.Core.Reads;
 
 namespace RingStore.Storage.Engine;
 

@@ -1,6 +1,7 @@
 using RingStore.Core.Data;
 using RingStore.Core.Errors;
 using RingStore.Core.Partitioning;
+using RingStore.Core.Reads;
 using RingStore.Core.Schema;
 using RingStore.Storage.IO;
 using RingStore.Storage.SSTables;

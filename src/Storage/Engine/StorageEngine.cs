@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using RingStore.Core.Data;
 using RingStore.Core.Errors;
 using RingStore.Core.Partitioning;
+using RingStore.Core.Reads;
 using RingStore.Core.Schema;
 using RingStore.Core.Serialization;
 using RingStore.Storage.CommitLog;

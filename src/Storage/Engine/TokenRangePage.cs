@@ -1,3 +1,5 @@
+using RingStore.Core.Reads;
+
 namespace RingStore.Storage.Engine;
 
 /// <summary>

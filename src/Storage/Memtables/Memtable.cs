@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using RingStore.Core.Data;
+using RingStore.Core.Reads;
 
 namespace RingStore.Storage.Memtables;
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using RingStore.Core.Data;
 using RingStore.Core.Partitioning;
+using RingStore.Core.Reads;
 using RingStore.Core.Serialization;
 
 namespace RingStore.Storage.Memtables;

@@ -1,4 +1,5 @@
 using RingStore.Core.Partitioning;
+using RingStore.Core.Reads;
 using RingStore.Storage.Engine;
 
 namespace RingStore.Storage.Repair;

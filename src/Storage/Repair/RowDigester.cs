@@ -1,5 +1,6 @@
 using System.IO.Hashing;
 using RingStore.Core.Data;
+using RingStore.Core.Reads;
 using RingStore.Core.Serialization;
 using RingStore.Storage.Engine;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using RingStore.Core.Consistency;
 using RingStore.Core.Errors;
-using RingStore.Node.Coordination;
+using RingStore.Coordination;
 using RingStore.Node.Messaging;
 using RingStore.Storage.SSTables;
 

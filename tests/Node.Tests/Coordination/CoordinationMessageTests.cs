@@ -1,7 +1,8 @@
 using CsCheck;
 using RingStore.Core.Data;
+using RingStore.Core.Reads;
 using RingStore.Core.Serialization;
-using RingStore.Node.Coordination;
+using RingStore.Coordination;
 using RingStore.Storage.Engine;
 using static RingStore.Node.Tests.Coordination.PartitionGen;
 

@@ -1,6 +1,6 @@
 using RingStore.Core.Errors;
 using RingStore.Gossip.Ring;
-using RingStore.Node.Coordination;
+using RingStore.Coordination;
 
 namespace RingStore.Node.Tests.Coordination;
 

@@ -1,5 +1,5 @@
 using RingStore.Gossip.Ring;
-using RingStore.Node.Coordination;
+using RingStore.Coordination;
 
 namespace RingStore.Node.Tests.Coordination;
 

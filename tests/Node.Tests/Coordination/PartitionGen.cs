@@ -1,7 +1,8 @@
 using CsCheck;
 using RingStore.Core.Data;
 using RingStore.Core.Partitioning;
-using RingStore.Node.Coordination;
+using RingStore.Core.Reads;
+using RingStore.Coordination;
 using RingStore.Storage.Engine;
 using RingStore.Storage.Memtables;
 using RingStore.Storage.Reads;

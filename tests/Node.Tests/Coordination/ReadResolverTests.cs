@@ -1,6 +1,7 @@
 using CsCheck;
 using RingStore.Core.Data;
-using RingStore.Node.Coordination;
+using RingStore.Core.Reads;
+using RingStore.Coordination;
 using RingStore.Storage.Engine;
 using RingStore.Storage.Reads;
 using static RingStore.Node.Tests.Coordination.PartitionGen;

@@ -1,5 +1,5 @@
 using RingStore.Core.Consistency;
-using RingStore.Node.Coordination;
+using RingStore.Coordination;
 using static RingStore.Node.Tests.Coordination.Topologies;
 
 namespace RingStore.Node.Tests.Coordination;

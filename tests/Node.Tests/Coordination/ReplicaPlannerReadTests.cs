@@ -1,6 +1,6 @@
 using RingStore.Core.Consistency;
 using RingStore.Core.Errors;
-using RingStore.Node.Coordination;
+using RingStore.Coordination;
 using static RingStore.Node.Tests.Coordination.Topologies;
 
 namespace RingStore.Node.Tests.Coordination;

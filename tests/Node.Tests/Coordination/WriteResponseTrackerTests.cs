@@ -1,7 +1,7 @@
 using CsCheck;
 using RingStore.Core.Consistency;
 using RingStore.Gossip.Ring;
-using RingStore.Node.Coordination;
+using RingStore.Coordination;
 using static RingStore.Node.Tests.Coordination.Topologies;
 
 namespace RingStore.Node.Tests.Coordination;

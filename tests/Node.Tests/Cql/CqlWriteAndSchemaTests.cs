@@ -72,7 +72,7 @@ public sealed class CqlWriteAndSchemaTests(CqlClusterFixture fixture) : IClassFi
         await fixture.CreateTableAsync("CREATE TABLE kv (k bigint PRIMARY KEY, v text)", "ks", "kv");
         await fixture.RunAsync("INSERT INTO kv (k, v) VALUES (1, 'brief') USING TTL 1");
         // It may already have expired by the time a SELECT runs: check the stored cell, then wait for it to vanish.
-        var stored = fixture.Cluster[1].Engine.ReadUnfiltered(new Storage.Engine.SliceQuery("ks.kv", [0, 0, 0, 0, 0, 0, 0, 1], Core.Data.ClusteringSlice.All));
+        var stored = fixture.Cluster[1].Engine.ReadUnfiltered(new Core.Reads.SliceQuery("ks.kv", [0, 0, 0, 0, 0, 0, 0, 1], Core.Data.ClusteringSlice.All));
         var row = Assert.Single(stored!.Rows);
         Assert.Equal(1, row.Liveness.TtlSeconds);
         Assert.Equal(1, Assert.Single(row.Cells).TtlSeconds);

@@ -1,9 +1,10 @@
 using RingStore.Client.Protos;
 using RingStore.Core.Data;
 using RingStore.Core.Partitioning;
+using RingStore.Core.Reads;
 using RingStore.Core.Schema;
 using RingStore.Core.Values;
-using RingStore.Node.Coordination;
+using RingStore.Coordination;
 using RingStore.Node.Requests;
 using RingStore.Node.Tests.Cluster;
 using RingStore.Node.Verbs;

@@ -1,6 +1,6 @@
 using CsCheck;
 using RingStore.Core.Serialization;
-using RingStore.Node.Coordination;
+using RingStore.Coordination;
 using RingStore.Node.Guardrails;
 using RingStore.Node.Requests;
 using RingStore.Node.Tests.Coordination;

@@ -2,6 +2,7 @@ using Google.Protobuf;
 using RingStore.Client;
 using RingStore.Client.Protos;
 using RingStore.Core.Errors;
+using RingStore.Core.Reads;
 using RingStore.Core.Serialization;
 using RingStore.Core.Values;
 using RingStore.Node.Api;

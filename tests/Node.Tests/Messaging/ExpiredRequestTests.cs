@@ -3,7 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using RingStore.Core.Consistency;
 using RingStore.Core.Data;
 using RingStore.Core.Schema;
-using RingStore.Node.Coordination;
+using RingStore.Coordination;
 using RingStore.Node.Messaging;
 using RingStore.Node.Metrics;
 using RingStore.Node.Requests;

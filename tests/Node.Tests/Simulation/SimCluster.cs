@@ -2,8 +2,9 @@ using System.Buffers.Binary;
 using System.Text;
 using RingStore.Core.Data;
 using RingStore.Core.Partitioning;
+using RingStore.Core.Reads;
 using RingStore.Gossip.Ring;
-using RingStore.Node.Coordination;
+using RingStore.Coordination;
 using RingStore.Storage.Engine;
 
 namespace RingStore.Node.Tests.Simulation;

@@ -1,7 +1,8 @@
 using RingStore.Core.Consistency;
 using RingStore.Core.Errors;
-using RingStore.Node.Coordination;
-using RingStore.Node.Coordination.Operations;
+using RingStore.Core.Reads;
+using RingStore.Coordination;
+using RingStore.Coordination.Operations;
 using RingStore.Storage.Engine;
 
 namespace RingStore.Node.Tests.Simulation;

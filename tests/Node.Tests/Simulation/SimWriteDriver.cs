@@ -1,8 +1,8 @@
 using RingStore.Core.Consistency;
 using RingStore.Core.Data;
 using RingStore.Core.Errors;
-using RingStore.Node.Coordination;
-using RingStore.Node.Coordination.Operations;
+using RingStore.Coordination;
+using RingStore.Coordination.Operations;
 
 namespace RingStore.Node.Tests.Simulation;
 

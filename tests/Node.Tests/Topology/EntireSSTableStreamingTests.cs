@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using RingStore.Core.Partitioning;
 using RingStore.Core.Schema;
-using RingStore.Node.Coordination;
+using RingStore.Coordination;
 using RingStore.Node.Messaging;
 using RingStore.Node.Streaming;
 using RingStore.Node.Tests.Cluster;

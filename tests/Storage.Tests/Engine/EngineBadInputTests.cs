@@ -1,5 +1,6 @@
 using RingStore.Core.Data;
 using RingStore.Core.Errors;
+using RingStore.Core.Reads;
 using RingStore.Storage.Engine;
 using static RingStore.Storage.Tests.Engine.EngineTestKit;
 

@@ -1,4 +1,5 @@
 using RingStore.Cluster.Tests;
+using RingStore.Core.Reads;
 using RingStore.Storage.Engine;
 using Xunit.Abstractions;
 using static RingStore.Storage.Tests.Engine.EngineTestKit;

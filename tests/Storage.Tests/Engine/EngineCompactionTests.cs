@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using RingStore.Core.Data;
+using RingStore.Core.Reads;
 using RingStore.Core.Schema;
 using RingStore.Storage.Compaction;
 using RingStore.Storage.Engine;

@@ -1,4 +1,5 @@
 using System.Text;
+using RingStore.Core.Reads;
 using RingStore.Storage.Engine;
 using RingStore.Storage.SSTables;
 using static RingStore.Storage.Tests.Engine.EngineTestKit;

@@ -1,3 +1,4 @@
+using RingStore.Core.Reads;
 using RingStore.Storage.CommitLog;
 using RingStore.Storage.Engine;
 using static RingStore.Storage.Tests.Engine.EngineTestKit;

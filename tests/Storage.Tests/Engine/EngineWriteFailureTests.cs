@@ -1,3 +1,4 @@
+using RingStore.Core.Reads;
 using RingStore.Storage.Engine;
 using RingStore.Storage.IO;
 using RingStore.Storage.Tests.IO;

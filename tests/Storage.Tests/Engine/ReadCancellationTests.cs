@@ -1,5 +1,6 @@
 using RingStore.Core.Data;
 using RingStore.Core.Partitioning;
+using RingStore.Core.Reads;
 using RingStore.Storage.Engine;
 using RingStore.Storage.Reads;
 

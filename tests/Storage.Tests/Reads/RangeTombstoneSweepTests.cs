@@ -1,6 +1,7 @@
 using CsCheck;
 using RingStore.Core.Data;
 using RingStore.Core.Partitioning;
+using RingStore.Core.Reads;
 using RingStore.Storage.Memtables;
 using RingStore.Storage.Reads;
 using RingStore.Storage.Tests.SSTables;

@@ -2,6 +2,7 @@ using System.Collections;
 using CsCheck;
 using RingStore.Core.Data;
 using RingStore.Core.Partitioning;
+using RingStore.Core.Reads;
 using RingStore.Storage.Engine;
 using RingStore.Storage.IO;
 using static RingStore.Storage.Tests.Streaming.StreamTestKit;

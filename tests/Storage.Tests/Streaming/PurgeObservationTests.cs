@@ -12,7 +12,7 @@ public sealed class PurgeObservationTests
         var key = new byte[] { 1 };
         var token = RingStore.Core.Partitioning.Murmur3Partitioner.GetToken(key);
         var deletion = new DeletionTime(1_000, 100);
-        var partition = new RingStore.Storage.Reads.MergedPartition(key, token, deletion, [], []);
+        var partition = new RingStore.Core.Reads.MergedPartition(key, token, deletion, [], []);
         int purged = 0;
         _ = TombstonePurger.Purge(partition, nowSeconds: 1_000_000, gcBeforeSeconds: 200, maxPurgeableTimestampMicros: long.MaxValue, () => purged++);
         Assert.Equal(1, purged);
@@ -62,17 +62,17 @@ public sealed class ImportDuringCompactionTests
             await Task.Delay(10);
         }
         // A streamed row of partition 1, older than the deletion.
-        var streamed = new RingStore.Storage.Engine.MergedPartitionData(StreamTestKit.Pk(1), StreamTestKit.TokenOf(1), DeletionTime.Live, [],
+        var streamed = new RingStore.Core.Reads.MergedPartitionData(StreamTestKit.Pk(1), StreamTestKit.TokenOf(1), DeletionTime.Live, [],
             [new Row(StreamTestKit.Ck(5), LivenessInfo.At(1000), DeletionTime.Live, [Cell.Live(0, 1000, [42])])]);
         await engine.ImportAsync(StreamTestKit.Table, [streamed]);
         Assert.False(compaction.IsCompleted, "the import must land while the compaction runs");
         await compaction;
 
-        var read = engine.Read(RingStore.Storage.Engine.SliceQuery.WholePartition(StreamTestKit.Table, StreamTestKit.Pk(1)));
+        var read = engine.Read(RingStore.Core.Reads.SliceQuery.WholePartition(StreamTestKit.Table, StreamTestKit.Pk(1)));
         Assert.Empty(read.Rows);
         // And once a compaction sees the import among its inputs, the row and its tombstone go together.
         await engine.CompactAsync(StreamTestKit.Table);
-        Assert.Empty(engine.Read(RingStore.Storage.Engine.SliceQuery.WholePartition(StreamTestKit.Table, StreamTestKit.Pk(1))).Rows);
+        Assert.Empty(engine.Read(RingStore.Core.Reads.SliceQuery.WholePartition(StreamTestKit.Table, StreamTestKit.Pk(1))).Rows);
         Assert.NotEmpty(before);
     }
 }

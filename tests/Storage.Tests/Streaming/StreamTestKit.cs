@@ -2,6 +2,7 @@ using CsCheck;
 using Microsoft.Extensions.Time.Testing;
 using RingStore.Core.Data;
 using RingStore.Core.Partitioning;
+using RingStore.Core.Reads;
 using RingStore.Core.Schema;
 using RingStore.Core.Values;
 using RingStore.Storage.Engine;

@@ -1,6 +1,7 @@
 using CsCheck;
 using RingStore.Core.Data;
 using RingStore.Core.Partitioning;
+using RingStore.Core.Reads;
 using RingStore.Core.Serialization;
 using RingStore.Storage.Engine;
 using RingStore.Storage.Reads;

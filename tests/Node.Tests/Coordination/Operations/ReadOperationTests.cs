@@ -1,9 +1,10 @@
 using RingStore.Core.Consistency;
 using RingStore.Core.Data;
 using RingStore.Core.Errors;
+using RingStore.Core.Reads;
 using RingStore.Gossip.Ring;
-using RingStore.Node.Coordination;
-using RingStore.Node.Coordination.Operations;
+using RingStore.Coordination;
+using RingStore.Coordination.Operations;
 using RingStore.Storage.Engine;
 using static RingStore.Node.Tests.Coordination.PartitionGen;
 using static RingStore.Node.Tests.Coordination.Topologies;

@@ -2,8 +2,8 @@ using CsCheck;
 using RingStore.Core.Consistency;
 using RingStore.Core.Errors;
 using RingStore.Gossip.Ring;
-using RingStore.Node.Coordination;
-using RingStore.Node.Coordination.Operations;
+using RingStore.Coordination;
+using RingStore.Coordination.Operations;
 using static RingStore.Node.Tests.Coordination.Topologies;
 
 namespace RingStore.Node.Tests.Coordination.Operations;

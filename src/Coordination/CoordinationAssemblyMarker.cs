@@ -1,0 +1,4 @@
+namespace RingStore.Coordination;
+
+/// <summary>Anchors the assembly for architecture tests.</summary>
+public static class CoordinationAssemblyMarker;
