@@ -2,7 +2,6 @@ using RingStore.Core.Consistency;
 using RingStore.Core.Data;
 using RingStore.Core.Schema;
 using RingStore.Node.Guardrails;
-using RingStore.Storage.Engine;
 
 namespace RingStore.Node.Requests;
 

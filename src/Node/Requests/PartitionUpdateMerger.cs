@@ -1,5 +1,4 @@
 using RingStore.Core.Data;
-using RingStore.Storage;
 
 namespace RingStore.Node.Requests;
 
