@@ -6,14 +6,14 @@ using RingStore.Gossip.Ring;
 using RingStore.Node.Coordination;
 using RingStore.Storage.Engine;
 
-namespace RingStore.Node.Tests.Simulation;
+namespace RingStore.Simulation;
 
 /// <summary>
 /// The whole simulated cluster: N nodes on a vnode ring (Gossip's RingSnapshot, SimpleStrategy RF 3), clients
 /// writing increasing values to a few keys at QUORUM and reading them at QUORUM through random coordinators,
 /// and a fault injector killing and restarting nodes and partitioning the network. Single-threaded and seeded.
 /// </summary>
-internal sealed class SimCluster
+public sealed class SimCluster
 {
     public const string Table = "ks.values";
 

@@ -1,4 +1,4 @@
-namespace RingStore.Node.Tests.Simulation;
+namespace RingStore.Simulation;
 
 /// <summary>Runs one seeded simulation and checks its history.</summary>
 public static class CoordinatorSimulation

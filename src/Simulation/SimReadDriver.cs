@@ -4,7 +4,7 @@ using RingStore.Node.Coordination;
 using RingStore.Node.Coordination.Operations;
 using RingStore.Storage.Engine;
 
-namespace RingStore.Node.Tests.Simulation;
+namespace RingStore.Simulation;
 
 /// <summary>
 /// Drives the node's own <see cref="ReadOperation"/> (the state machine <c>ReadCoordinator</c> drives) on the
@@ -12,7 +12,7 @@ namespace RingStore.Node.Tests.Simulation;
 /// repair, timers) and feed each outcome back. The two read-repair bug switches live here, in the driver, because
 /// they are about what the node does with the machine's repair effects.
 /// </summary>
-internal static class SimReadDriver
+public static class SimReadDriver
 {
     public static void Start(SimCluster cluster, SimNode node, SliceQuery query, Action<bool, IReadOnlyList<RingStore.Core.Data.Row>> done)
     {

@@ -1,14 +1,14 @@
 using RingStore.Gossip.Ring;
 using RingStore.Node.Coordination;
 
-namespace RingStore.Node.Tests.Simulation;
+namespace RingStore.Simulation;
 
 /// <summary>
 /// One simulated node: a replica (durable store, message handlers), a failure detector (a peer is alive if heard
 /// from recently, so the view lags the truth), durable hints with replay, and the request callbacks of the
 /// coordinator operations running on it. A kill keeps the store and hints and loses everything in flight.
 /// </summary>
-internal sealed class SimNode
+public sealed class SimNode
 {
     private readonly SimCluster _cluster;
     private readonly Dictionary<string, TimeSpan> _lastHeard = new(StringComparer.Ordinal);

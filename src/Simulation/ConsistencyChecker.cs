@@ -1,4 +1,4 @@
-namespace RingStore.Node.Tests.Simulation;
+namespace RingStore.Simulation;
 
 /// <summary>
 /// The two guarantees QUORUM writes plus QUORUM reads with blocking read repair give, checked over a history in

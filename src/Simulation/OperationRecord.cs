@@ -1,4 +1,4 @@
-namespace RingStore.Node.Tests.Simulation;
+namespace RingStore.Simulation;
 
 /// <summary>
 /// One client operation in the history. For a write, <see cref="Value"/> is what it wrote (values only grow and

@@ -1,6 +1,8 @@
+using RingStore.Simulation;
+
 using Xunit.Abstractions;
 
-namespace RingStore.Node.Tests.Simulation;
+namespace RingStore.Simulation.Tests;
 
 /// <summary>
 /// Deterministic simulation of the coordinator's pure core under kills, restarts, loss, delay and partitions.

@@ -2,10 +2,10 @@ using RingStore.Core.Data;
 using RingStore.Gossip.Ring;
 using RingStore.Node.Coordination;
 
-namespace RingStore.Node.Tests.Simulation;
+namespace RingStore.Simulation;
 
 /// <summary>Why a mutation is sent; replicas treat all alike (apply, then ack).</summary>
-internal enum MutationKind
+public enum MutationKind
 {
     Write,
     ReadRepair,
@@ -13,14 +13,14 @@ internal enum MutationKind
 }
 
 /// <summary>A mutation on the simulated wire: the real <see cref="MutationMessage"/> (DataSerializer bytes).</summary>
-internal sealed record MutateRequest(MutationKind Kind, MutationMessage Message);
+public sealed record MutateRequest(MutationKind Kind, MutationMessage Message);
 
-internal sealed record MutateAck(MutationKind Kind);
+public sealed record MutateAck(MutationKind Kind);
 
 /// <summary>Failure-detector traffic: any message from a peer counts as a sign of life.</summary>
-internal sealed record Ping;
+public sealed record Ping;
 
-internal sealed record Pong;
+public sealed record Pong;
 
 /// <summary>A write this coordinator owes a replica, kept across its own restarts (hints are durable).</summary>
-internal sealed record SimHint(long Id, NodeInfo Target, PartitionUpdate Update);
+public sealed record SimHint(long Id, NodeInfo Target, PartitionUpdate Update);

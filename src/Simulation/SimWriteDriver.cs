@@ -4,7 +4,7 @@ using RingStore.Core.Errors;
 using RingStore.Node.Coordination;
 using RingStore.Node.Coordination.Operations;
 
-namespace RingStore.Node.Tests.Simulation;
+namespace RingStore.Simulation;
 
 /// <summary>
 /// Drives the node's own <see cref="WriteOperation"/> (the state machine <c>WriteCoordinator</c> drives) on the
@@ -12,7 +12,7 @@ namespace RingStore.Node.Tests.Simulation;
 /// each outcome back as an event. A replica that has not answered by the request timeout is reported failed, as the
 /// node's messaging layer does, so it gets its hint.
 /// </summary>
-internal static class SimWriteDriver
+public static class SimWriteDriver
 {
     public static void Start(SimCluster cluster, SimNode node, PartitionUpdate update, Action<bool> done)
     {

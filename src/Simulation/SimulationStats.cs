@@ -1,4 +1,4 @@
-namespace RingStore.Node.Tests.Simulation;
+namespace RingStore.Simulation;
 
 /// <summary>Counters that show a run exercised the paths it claims to (repairs, speculation, timeouts...).</summary>
 public sealed class SimulationStats

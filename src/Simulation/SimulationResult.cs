@@ -1,4 +1,4 @@
-namespace RingStore.Node.Tests.Simulation;
+namespace RingStore.Simulation;
 
 /// <summary>A run's history, what the checkers found in it, and counters of what it exercised.</summary>
 public sealed record SimulationResult(int Seed, IReadOnlyList<OperationRecord> History, IReadOnlyList<string> Violations, SimulationStats Stats)

@@ -1,10 +1,10 @@
-namespace RingStore.Node.Tests.Simulation;
+namespace RingStore.Simulation;
 
 /// <summary>
 /// The in-memory network: random delay, loss, and partitions (nodes on different sides never hear each other).
 /// A message to a node that is down when it arrives is dropped. A node's messages to itself are never lost.
 /// </summary>
-internal sealed class SimNetwork
+public sealed class SimNetwork
 {
     private readonly SimScheduler _scheduler;
     private readonly Random _random;

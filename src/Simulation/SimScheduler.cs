@@ -1,7 +1,7 @@
-namespace RingStore.Node.Tests.Simulation;
+namespace RingStore.Simulation;
 
 /// <summary>Single-threaded virtual-time scheduler: actions run in (time, insertion) order, so a seed replays exactly.</summary>
-internal sealed class SimScheduler
+public sealed class SimScheduler
 {
     private readonly PriorityQueue<Action, (long Ticks, long Sequence)> _queue = new();
     private long _sequence;

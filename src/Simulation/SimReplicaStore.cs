@@ -4,14 +4,14 @@ using RingStore.Storage.Engine;
 using RingStore.Storage.Memtables;
 using RingStore.Storage.Reads;
 
-namespace RingStore.Node.Tests.Simulation;
+namespace RingStore.Simulation;
 
 /// <summary>
 /// A replica's durable data: partition key -> merged partition, using Storage's merge (the engine's rule)
 /// and answering reads as StorageEngine.ReadUnfiltered does (slice, direction, stop after Limit live rows).
 /// Survives kills: an applied write was "fsynced" before the ack.
 /// </summary>
-internal sealed class SimReplicaStore
+public sealed class SimReplicaStore
 {
     private readonly Dictionary<string, MergedPartitionData> _partitions = new(StringComparer.Ordinal);
 

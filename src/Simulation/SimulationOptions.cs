@@ -1,4 +1,4 @@
-namespace RingStore.Node.Tests.Simulation;
+namespace RingStore.Simulation;
 
 /// <summary>
 /// One simulated run. Fault rates are drawn per seed inside the ranges below so 200 seeds cover calm and
