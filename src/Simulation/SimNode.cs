@@ -6,7 +6,8 @@ namespace RingStore.Simulation;
 /// <summary>
 /// One simulated node: a replica (durable store, message handlers), a failure detector (a peer is alive if heard
 /// from recently, so the view lags the truth), durable hints with replay, and the request callbacks of the
-/// coordinator operations running on it. A kill keeps the store and hints and loses everything in flight.
+/// coordinator operations running on it. A kill keeps the store and hints and loses everything in flight; a pause
+/// holds messages and timers until it ends; a failing disk answers writes and reads with an error and stores no hint.
 /// </summary>
 public sealed class SimNode
 {
@@ -25,6 +26,12 @@ public sealed class SimNode
     public string Endpoint => Info.Endpoint;
 
     public bool IsRunning { get; private set; }
+
+    /// <summary>Until when the process is paused (messages and timers wait); in the past when running normally.</summary>
+    public TimeSpan PausedUntil { get; set; }
+
+    /// <summary>Whether the disk currently fails every write and read.</summary>
+    public bool DiskFailing { get; set; }
 
     /// <summary>Bumped on every kill; timers of an older incarnation do nothing.</summary>
     public int Incarnation { get; private set; }
@@ -53,9 +60,9 @@ public sealed class SimNode
         int incarnation = Incarnation;
         Every(_cluster.Options.PingInterval, incarnation, () =>
         {
-            foreach (var peer in _cluster.Nodes.Where(n => n != this))
+            foreach (var peer in _cluster.Nodes)
             {
-                _cluster.Network.Send(Endpoint, peer.Endpoint, 0, new Ping());
+                if (peer != this) _cluster.Network.Send(Endpoint, peer.Endpoint, 0, new Ping(), -1);
             }
         });
         Every(_cluster.Options.HintReplayInterval, incarnation, ReplayHints);
@@ -64,47 +71,63 @@ public sealed class SimNode
     public void Kill()
     {
         IsRunning = false;
+        PausedUntil = TimeSpan.Zero;
         Incarnation++;
         _pending.Clear();
     }
 
     /// <summary>Sends a request; <paramref name="onResponse"/> runs once if the answer arrives while this incarnation lives.</summary>
-    public void Request(string to, object payload, Action<string, object> onResponse)
+    public void Request(string to, object payload, int key, Action<string, object> onResponse)
     {
         long id = _cluster.NextRequestId();
         _pending[id] = onResponse;
-        _cluster.Network.Send(Endpoint, to, id, payload);
+        _cluster.Network.Send(Endpoint, to, id, payload, key);
     }
 
-    /// <summary>Runs <paramref name="action"/> after <paramref name="delay"/> unless this node died in between.</summary>
+    /// <summary>Runs <paramref name="action"/> after <paramref name="delay"/> unless this node died in between (a pause delays it).</summary>
     public void Timer(TimeSpan delay, Action action)
     {
         int incarnation = Incarnation;
-        _cluster.Scheduler.After(delay, () =>
-        {
-            if (IsRunning && Incarnation == incarnation)
-            {
-                action();
-            }
-        });
+        _cluster.Scheduler.After(delay, () => Fire(incarnation, action));
     }
 
-    public void Receive(string from, long requestId, object payload)
+    private void Fire(int incarnation, Action action)
+    {
+        if (!IsRunning || Incarnation != incarnation) return;
+        if (PausedUntil > Now)
+        {
+            _cluster.Scheduler.At(PausedUntil, () => Fire(incarnation, action));
+            return;
+        }
+        action();
+    }
+
+    public void Receive(string from, long requestId, object payload, int key)
     {
         _lastHeard[from] = Now;
         switch (payload)
         {
             case MutateRequest m:
+                if (DiskFailing)
+                {
+                    _cluster.Network.Send(Endpoint, from, requestId, new ReplicaFailed("disk failure"), key);
+                    break;
+                }
                 Store.Apply(m.Message.ToUpdate());
-                _cluster.Network.Send(Endpoint, from, requestId, new MutateAck(m.Kind));
+                _cluster.Network.Send(Endpoint, from, requestId, new MutateAck(m.Kind), key);
                 break;
             case ReadCommandMessage r:
+                if (DiskFailing)
+                {
+                    _cluster.Network.Send(Endpoint, from, requestId, new ReplicaFailed("disk failure"), key);
+                    break;
+                }
                 var data = Store.Read(r.ToSliceQuery(), _cluster.NowSeconds);
                 _cluster.Network.Send(Endpoint, from, requestId,
-                    r.DigestOnly ? ReadResponseMessage.ForDigest(data) : ReadResponseMessage.ForData(data));
+                    r.DigestOnly ? ReadResponseMessage.ForDigest(data) : ReadResponseMessage.ForData(data), key);
                 break;
             case Ping:
-                _cluster.Network.Send(Endpoint, from, 0, new Pong());
+                _cluster.Network.Send(Endpoint, from, 0, new Pong(), -1);
                 break;
             case Pong:
                 break;
@@ -117,29 +140,35 @@ public sealed class SimNode
         }
     }
 
-    public void AddHint(NodeInfo target, RingStore.Core.Data.PartitionUpdate update) =>
-        Hints.Add(new SimHint(_cluster.NextRequestId(), target, update));
+    /// <summary>Stores a hint durably; false when the disk fails (the write machine then counts the replica as failed).</summary>
+    public bool TryAddHint(NodeInfo target, RingStore.Core.Data.PartitionUpdate update, int key, long timestamp)
+    {
+        if (DiskFailing) return false;
+        Hints.Add(new SimHint(_cluster.NextRequestId(), target, update, key, timestamp, Now));
+        _cluster.Log.Add(Now, key, $"{Endpoint} stores hint for {target.Endpoint} ts {timestamp}");
+        return true;
+    }
 
     private void ReplayHints()
     {
         foreach (var hint in Hints.Where(h => IsAlive(h.Target.Endpoint)).ToList())
         {
-            Request(hint.Target.Endpoint, new MutateRequest(MutationKind.HintReplay, MutationMessage.For(hint.Update)),
-                (_, _) => Hints.Remove(hint));
+            Request(hint.Target.Endpoint, new MutateRequest(MutationKind.HintReplay, MutationMessage.For(hint.Update), hint.Timestamp), hint.Key,
+                (from, answer) =>
+                {
+                    if (answer is MutateAck && Hints.Remove(hint))
+                        _cluster.Log.Add(Now, hint.Key, $"{Endpoint}: hint for {from} ts {hint.Timestamp} delivered");
+                });
         }
     }
 
     private void Every(TimeSpan interval, int incarnation, Action action)
     {
-        _cluster.Scheduler.After(interval, () =>
+        _cluster.Scheduler.After(interval, () => Fire(incarnation, () =>
         {
-            if (!IsRunning || Incarnation != incarnation)
-            {
-                return;
-            }
             action();
             Every(interval, incarnation, action);
-        });
+        }));
     }
 
     private static ReplicaLatencyTracker NewLatencyTracker() => new(TimeSpan.FromSeconds(1), windowSize: 200);

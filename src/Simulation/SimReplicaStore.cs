@@ -30,6 +30,19 @@ public sealed class SimReplicaStore
             merged.RangeTombstones.Distinct().ToList(), merged.Rows.ToList());
     }
 
+    /// <summary>The newest timestamp this replica holds for a partition (a write, a row or partition deletion); MinValue if none.</summary>
+    public long LatestTimestamp(byte[] partitionKey)
+    {
+        if (!_partitions.TryGetValue(Convert.ToHexString(partitionKey), out var data)) return long.MinValue;
+        long latest = data.PartitionDeletion.MarkedForDeleteAtMicros;
+        foreach (var row in data.Rows)
+        {
+            latest = Math.Max(latest, Math.Max(row.Liveness.TimestampMicros, row.Deletion.MarkedForDeleteAtMicros));
+            foreach (var cell in row.Cells) latest = Math.Max(latest, cell.TimestampMicros);
+        }
+        return latest;
+    }
+
     public MergedPartitionData? Read(SliceQuery query, int nowSeconds)
     {
         if (!_partitions.TryGetValue(Convert.ToHexString(query.PartitionKey), out var data))

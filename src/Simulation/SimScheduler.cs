@@ -10,7 +10,9 @@ public sealed class SimScheduler
 
     public long EventsRun { get; private set; }
 
-    public void After(TimeSpan delay, Action action) => _queue.Enqueue(action, ((Now + delay).Ticks, _sequence++));
+    public void After(TimeSpan delay, Action action) => At(Now + (delay < TimeSpan.Zero ? TimeSpan.Zero : delay), action);
+
+    public void At(TimeSpan at, Action action) => _queue.Enqueue(action, ((at < Now ? Now : at).Ticks, _sequence++));
 
     public void RunUntil(TimeSpan end)
     {
