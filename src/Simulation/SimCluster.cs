@@ -3,6 +3,8 @@ using System.Text;
 using RingStore.Core.Consistency;
 using RingStore.Core.Data;
 using RingStore.Core.Partitioning;
+using RingStore.Gossip.FailureDetection;
+using RingStore.Gossip.Protocol;
 using RingStore.Gossip.Ring;
 using RingStore.Node.Coordination;
 using RingStore.Storage.Engine;
@@ -35,6 +37,12 @@ public sealed class SimCluster
         Log = new EventLog(options.RecordTrace);
         Network = new SimNetwork(Scheduler, _random, options, Log);
         Strategy = new SimpleStrategy(options.ReplicationFactor);
+        GossipOptions = new GossiperOptions
+        {
+            Seeds = ["n1", "n2"],
+            GossipInterval = options.GossipInterval,
+            FailureDetector = FailureDetectorOptions.ForGossipInterval(options.GossipInterval, options.PhiConvictThreshold),
+        };
         HintPolicy = new HintPolicy(options.HintWindow);
         KillProbability = Draw(SimFaults.Crash, options.MaxKillProbability);
         PartitionProbability = Draw(SimFaults.Partition, options.MaxPartitionProbability);
@@ -60,6 +68,7 @@ public sealed class SimCluster
     public RingSnapshot Ring { get; }
     public SimpleStrategy Strategy { get; }
     public HintPolicy HintPolicy { get; }
+    public GossiperOptions GossipOptions { get; }
     public List<SimNode> Nodes { get; } = [];
     public SimulationStats Stats { get; } = new();
     public double KillProbability { get; }
@@ -74,6 +83,9 @@ public sealed class SimCluster
     public int NowSeconds => 1_000_000 + (int)Scheduler.Now.TotalSeconds;
 
     public long NextRequestId() => ++_nextRequestId;
+
+    /// <summary>Each Gossiper's own random, drawn from the run's seed (in event order, so it replays).</summary>
+    public Random NewGossipRandom() => new(_random.Next());
 
     public IReadOnlyList<OperationRecord> Run()
     {

@@ -66,7 +66,7 @@ public sealed class SimNetwork
     public void Send(string from, string to, long requestId, object payload, int key)
     {
         Sent++;
-        bool ping = payload is Ping or Pong;
+        bool ping = payload is Ping or Pong or GossipPacket;
         if (from == to)
         {
             Deliver(from, to, requestId, payload, key, TimeSpan.Zero, ping);

@@ -1,11 +1,13 @@
+using RingStore.Gossip.Protocol;
 using RingStore.Gossip.Ring;
 using RingStore.Node.Coordination;
 
 namespace RingStore.Simulation;
 
 /// <summary>
-/// One simulated node: a replica (durable store, message handlers), a failure detector (a peer is alive if heard
-/// from recently, so the view lags the truth), durable hints with replay, and the request callbacks of the
+/// One simulated node: a replica (durable store, message handlers), liveness from the real Gossiper and
+/// phi-accrual failure detector on virtual time (or, if switched off, "heard from recently"; either way the view
+/// lags the truth), durable hints with replay, and the request callbacks of the
 /// coordinator operations running on it. A kill keeps the store and hints and loses everything in flight; a pause
 /// holds messages and timers until it ends; a failing disk answers writes and reads with an error and stores no hint.
 /// </summary>
@@ -14,6 +16,7 @@ public sealed class SimNode
     private readonly SimCluster _cluster;
     private readonly Dictionary<string, TimeSpan> _lastHeard = new(StringComparer.Ordinal);
     private readonly Dictionary<long, Action<string, object>> _pending = [];
+    private Gossiper? _gossiper;
 
     public SimNode(NodeInfo info, SimCluster cluster)
     {
@@ -46,7 +49,9 @@ public sealed class SimNode
 
     public bool IsAlive(string endpoint) =>
         endpoint == Endpoint ||
-        (_lastHeard.TryGetValue(endpoint, out var at) && Now - at <= _cluster.Options.ConvictAfter);
+        (_gossiper is not null
+            ? _gossiper.IsAlive(endpoint)
+            : _lastHeard.TryGetValue(endpoint, out var at) && Now - at <= _cluster.Options.ConvictAfter);
 
     /// <summary>How long a peer has been seen down (zero if seen alive, or never heard of since this node started).</summary>
     public TimeSpan DowntimeOf(string endpoint) =>
@@ -58,13 +63,23 @@ public sealed class SimNode
         _lastHeard.Clear();
         Latency = NewLatencyTracker();
         int incarnation = Incarnation;
-        Every(_cluster.Options.PingInterval, incarnation, () =>
+        if (_cluster.Options.UseGossip)
         {
-            foreach (var peer in _cluster.Nodes)
+            // A restart is a new process: a fresh Gossiper with a higher generation that knows only the seeds.
+            _gossiper = new Gossiper(Endpoint, _cluster.GossipOptions, _cluster.NewGossipRandom());
+            _gossiper.Start(incarnation + 1, []);
+            Every(_cluster.Options.GossipInterval, incarnation, () => Dispatch(_gossiper.Tick(Now)));
+        }
+        else
+        {
+            Every(_cluster.Options.PingInterval, incarnation, () =>
             {
-                if (peer != this) _cluster.Network.Send(Endpoint, peer.Endpoint, 0, new Ping(), -1);
-            }
-        });
+                foreach (var peer in _cluster.Nodes)
+                {
+                    if (peer != this) _cluster.Network.Send(Endpoint, peer.Endpoint, 0, new Ping(), -1);
+                }
+            });
+        }
         Every(_cluster.Options.HintReplayInterval, incarnation, ReplayHints);
     }
 
@@ -74,6 +89,7 @@ public sealed class SimNode
         PausedUntil = TimeSpan.Zero;
         Incarnation++;
         _pending.Clear();
+        _gossiper = null;
     }
 
     /// <summary>Sends a request; <paramref name="onResponse"/> runs once if the answer arrives while this incarnation lives.</summary>
@@ -131,6 +147,9 @@ public sealed class SimNode
                 break;
             case Pong:
                 break;
+            case GossipPacket gossip:
+                if (_gossiper is not null) Dispatch(_gossiper.Receive(gossip.Message, Now));
+                break;
             default:
                 if (_pending.Remove(requestId, out var callback))
                 {
@@ -147,6 +166,14 @@ public sealed class SimNode
         Hints.Add(new SimHint(_cluster.NextRequestId(), target, update, key, timestamp, Now));
         _cluster.Log.Add(Now, key, $"{Endpoint} stores hint for {target.Endpoint} ts {timestamp}");
         return true;
+    }
+
+    private void Dispatch(GossipOutput output)
+    {
+        foreach (var message in output.Messages)
+        {
+            _cluster.Network.Send(Endpoint, message.To, 0, new GossipPacket(message.Message), -1);
+        }
     }
 
     private void ReplayHints()

@@ -42,6 +42,15 @@ public sealed record SimulationOptions(int Seed)
     public double MaxPauseProbability { get; init; } = 0.15;
     public double MaxDiskFaultProbability { get; init; } = 0.1;
 
+    /// <summary>
+    /// Liveness from the real <c>Gossiper</c> and phi-accrual failure detector (src/Gossip) on virtual time, at
+    /// <see cref="GossipInterval"/> with the detector scaled to it; false: the older "heard within ConvictAfter" pings.
+    /// </summary>
+    public bool UseGossip { get; init; } = true;
+    public TimeSpan GossipInterval { get; init; } = TimeSpan.FromMilliseconds(50);
+    /// <summary>phi threshold of the scaled detector (the product's default is 4 at 200 ms).</summary>
+    public double PhiConvictThreshold { get; init; } = 4.0;
+
     public TimeSpan PingInterval { get; init; } = TimeSpan.FromMilliseconds(50);
     /// <summary>A peer not heard from for this long is seen down (a crude failure detector: views lag the truth).</summary>
     public TimeSpan ConvictAfter { get; init; } = TimeSpan.FromMilliseconds(250);

@@ -57,6 +57,7 @@ public static class SimulateCommand
         double simulated = totals.SimulatedTime.TotalSeconds;
         var summary = new Table().HideHeaders().AddColumn("what").AddColumn(new TableColumn("value").RightAligned());
         summary.AddRow("operations", Number(totals.OperationCount));
+        summary.AddRow("unavailable (replicas seen down)", Number(totals.Unavailable));
         summary.AddRow("digest mismatches / read repairs", $"{Number(totals.Mismatches)} / {Number(totals.Repairs)}");
         summary.AddRow("hints stored / left undelivered", $"{Number(totals.HintsStored)} / {Number(totals.HintsLeft)}");
         summary.AddRow("events", Number(totals.Events));

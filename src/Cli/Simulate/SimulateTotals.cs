@@ -14,6 +14,7 @@ public sealed class SimulateTotals
     public IEnumerable<(string Kind, long Count)> Faults => _faultOrder.Select(k => (k, _faults[k]));
     public long OperationCount { get; private set; }
     public long Violations { get; private set; }
+    public long Unavailable { get; private set; }
     public long Mismatches { get; private set; }
     public long Repairs { get; private set; }
     public long HintsStored { get; private set; }
@@ -37,6 +38,7 @@ public sealed class SimulateTotals
         }
         OperationCount += result.History.Count;
         Violations += result.Violations.Count;
+        Unavailable += result.Stats.Unavailable;
         Mismatches += result.Stats.DigestMismatches;
         Repairs += result.Stats.ReadRepairs;
         HintsStored += result.Stats.HintsStored;
