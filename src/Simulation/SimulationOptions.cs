@@ -78,6 +78,9 @@ public sealed record SimulationOptions(int Seed)
     /// <summary>Planted bug: a replica planned down at the write's start gets no hint (the write tells the machine it was not stored).</summary>
     public bool SkipHintForDownReplica { get; init; }
 
+    /// <summary>Planted bug: nodes store hints but never replay them (the drain check must notice).</summary>
+    public bool SkipHintReplay { get; init; }
+
     /// <summary>The longest a single fault lasts (kill to restart, pause, partition, disk failure).</summary>
     public static TimeSpan LongestFault { get; } = TimeSpan.FromMilliseconds(1500);
 

@@ -23,6 +23,10 @@ public class PlantedBugTests
         CaughtAndRestored("skip hint", ManyKeys, o => o with { SkipHintForDownReplica = true }, Violation.NotReplicated);
 
     [Fact]
+    public void Never_replaying_hints_leaves_them_undelivered() =>
+        CaughtAndRestored("no hint replay", s => new SimulationOptions(s), o => o with { SkipHintReplay = true }, Violation.HintsNotDrained);
+
+    [Fact]
     public void Acking_quorum_after_one_reply_loses_acknowledged_writes() =>
         CaughtAndRestored("ack QUORUM after one reply", s => new SimulationOptions(s), o => o with { WriteBlockForOverride = 1 }, Violation.LostWrite);
 
