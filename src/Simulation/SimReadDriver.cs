@@ -3,9 +3,8 @@ using RingStore.Core.Errors;
 using RingStore.Core.Reads;
 using RingStore.Coordination;
 using RingStore.Coordination.Operations;
-using RingStore.Storage.Engine;
 
-namespace RingStore.Node.Tests.Simulation;
+namespace RingStore.Simulation;
 
 /// <summary>
 /// Drives the node's own <see cref="ReadOperation"/> (the state machine <c>ReadCoordinator</c> drives) on the
@@ -13,16 +12,19 @@ namespace RingStore.Node.Tests.Simulation;
 /// repair, timers) and feed each outcome back. The two read-repair bug switches live here, in the driver, because
 /// they are about what the node does with the machine's repair effects.
 /// </summary>
-internal static class SimReadDriver
+public static class SimReadDriver
 {
-    public static void Start(SimCluster cluster, SimNode node, SliceQuery query, Action<bool, IReadOnlyList<RingStore.Core.Data.Row>> done)
+    public static void Start(SimCluster cluster, SimNode node, SliceQuery query, ConsistencyLevel level, int key, Action<bool, IReadOnlyList<RingStore.Core.Data.Row>> done)
     {
+        ArgumentNullException.ThrowIfNull(cluster);
+        ArgumentNullException.ThrowIfNull(node);
+        ArgumentNullException.ThrowIfNull(query);
         var natural = cluster.Ring.GetNaturalReplicas(RingStore.Core.Partitioning.Murmur3Partitioner.GetToken(query.PartitionKey), cluster.Strategy);
         var started = node.Now;
         ReadPlan plan;
         try
         {
-            plan = ReplicaPlanner.PlanRead(natural, node.IsAlive, ConsistencyLevel.Quorum, cluster.Strategy, "dc1",
+            plan = ReplicaPlanner.PlanRead(natural, node.IsAlive, level, cluster.Strategy, "dc1",
                 e => node.Latency.ScoreFor(e, started));
         }
         catch (UnavailableException)
@@ -43,15 +45,22 @@ internal static class SimReadDriver
                 {
                     case ReadEffect.Ask ask:
                         var sent = node.Now;
-                        node.Request(ask.Replica.Endpoint, ReadCommandMessage.For(query, ask.DigestOnly), (from, payload) =>
+                        node.Request(ask.Replica.Endpoint, ReadCommandMessage.For(query, ask.DigestOnly), key, (from, payload) =>
                         {
+                            if (payload is ReplicaFailed failed)
+                            {
+                                Perform(operation.OnFailure(from, failed.Error));
+                                return;
+                            }
                             node.Latency.RecordReplicaLatency(from, node.Now - sent, node.Now);
                             Perform(operation.OnResponse(ask.Replica, (ReadResponseMessage)payload));
                         });
                         break;
                     case ReadEffect.FetchData fetch:
-                        node.Request(fetch.Replica.Endpoint, ReadCommandMessage.For(query, digestOnly: false), (from, payload) =>
-                            Perform(operation.OnDataFetched(((ReadResponseMessage)payload).ToReplicaResponse(from))));
+                        node.Request(fetch.Replica.Endpoint, ReadCommandMessage.For(query, digestOnly: false), key, (from, payload) =>
+                            Perform(payload is ReplicaFailed failed
+                                ? operation.OnFetchFailed(from, failed.Error)
+                                : operation.OnDataFetched(((ReadResponseMessage)payload).ToReplicaResponse(from))));
                         break;
                     case ReadEffect.SendRepair repair:
                         cluster.Stats.ReadRepairs++;
@@ -61,13 +70,18 @@ internal static class SimReadDriver
                         }
                         else if (repair.Endpoint == node.Endpoint)
                         {
+                            if (node.DiskFailing)
+                            {
+                                Perform(operation.OnRepairFailed(repair.Endpoint));
+                                break;
+                            }
                             node.Store.Apply(repair.Repair);
                             Perform(operation.OnRepairAcked(repair.Endpoint));
                         }
                         else
                         {
-                            node.Request(repair.Endpoint, new MutateRequest(MutationKind.ReadRepair, MutationMessage.For(repair.Repair)),
-                                (from, _) => Perform(operation.OnRepairAcked(from)));
+                            node.Request(repair.Endpoint, new MutateRequest(MutationKind.ReadRepair, MutationMessage.For(repair.Repair)), key,
+                                (from, reply) => Perform(reply is ReplicaFailed ? operation.OnRepairFailed(from) : operation.OnRepairAcked(from)));
                             if (cluster.Options.AnswerBeforeRepairAcks) Perform(operation.OnRepairAcked(repair.Endpoint)); // bug: do not wait
                         }
                         break;

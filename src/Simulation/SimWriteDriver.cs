@@ -4,23 +4,27 @@ using RingStore.Core.Errors;
 using RingStore.Coordination;
 using RingStore.Coordination.Operations;
 
-namespace RingStore.Node.Tests.Simulation;
+namespace RingStore.Simulation;
 
 /// <summary>
 /// Drives the node's own <see cref="WriteOperation"/> (the state machine <c>WriteCoordinator</c> drives) on the
 /// simulated network and virtual clock: plan, then perform each effect (hint, local apply, send, timer) and feed
 /// each outcome back as an event. A replica that has not answered by the request timeout is reported failed, as the
-/// node's messaging layer does, so it gets its hint.
+/// node's messaging layer does, so it gets its hint. Two planted bugs live here (never in the product): acking a
+/// QUORUM write after one reply, and skipping the hint of a replica planned down.
 /// </summary>
-internal static class SimWriteDriver
+public static class SimWriteDriver
 {
-    public static void Start(SimCluster cluster, SimNode node, PartitionUpdate update, Action<bool> done)
+    public static void Start(SimCluster cluster, SimNode node, PartitionUpdate update, ConsistencyLevel level, int key, long timestamp, Action<bool> done)
     {
+        ArgumentNullException.ThrowIfNull(cluster);
+        ArgumentNullException.ThrowIfNull(node);
+        ArgumentNullException.ThrowIfNull(update);
         var natural = cluster.Ring.GetNaturalReplicas(RingStore.Core.Partitioning.Murmur3Partitioner.GetToken(update.PartitionKey), cluster.Strategy);
         WritePlan plan;
         try
         {
-            plan = ReplicaPlanner.PlanWrite(natural, [], node.IsAlive, ConsistencyLevel.Quorum, cluster.Strategy, "dc1");
+            plan = ReplicaPlanner.PlanWrite(natural, [], node.IsAlive, level, cluster.Strategy, "dc1");
         }
         catch (UnavailableException)
         {
@@ -28,12 +32,13 @@ internal static class SimWriteDriver
             done(false);
             return;
         }
-        if (cluster.Options.WriteBlockForOverride is int wrong)
+        if (cluster.Options.WriteBlockForOverride is int wrong && level == ConsistencyLevel.Quorum)
         {
             plan = plan with { BlockFor = wrong };
         }
 
-        var operation = new WriteOperation(plan, node.Endpoint, waitForLocal: false, cluster.Options.RequestTimeout);
+        bool waitForLocal = level is ConsistencyLevel.One or ConsistencyLevel.LocalOne;
+        var operation = new WriteOperation(plan, node.Endpoint, waitForLocal, cluster.Options.RequestTimeout);
         var answered = new HashSet<string>(StringComparer.Ordinal);
         var message = MutationMessage.For(update);
 
@@ -44,20 +49,30 @@ internal static class SimWriteDriver
                 switch (effect)
                 {
                     case WriteEffect.StoreHint hint:
-                        bool stored = cluster.HintPolicy.ShouldHint(hint.Replica, node.DowntimeOf(hint.Replica.Endpoint));
-                        if (stored) node.AddHint(hint.Replica, update);
+                        bool stored;
+                        if (cluster.Options.SkipHintForDownReplica && plan.Down.Contains(hint.Replica))
+                            stored = false; // planted bug: the replica planned down never gets this write
+                        else
+                            stored = cluster.HintPolicy.ShouldHint(hint.Replica, node.DowntimeOf(hint.Replica.Endpoint))
+                                     && node.TryAddHint(hint.Replica, update, key, timestamp);
+                        if (stored) cluster.Stats.HintsStored++;
                         Perform(operation.OnHintResult(hint.Replica.Endpoint, stored));
                         break;
                     case WriteEffect.ApplyLocally:
-                        node.Store.Apply(update);
                         answered.Add(node.Endpoint);
+                        if (node.DiskFailing)
+                        {
+                            Perform(operation.OnFailure(node.Endpoint, "disk failure"));
+                            break;
+                        }
+                        node.Store.Apply(update);
                         Perform(operation.OnAck(node.Endpoint));
                         break;
                     case WriteEffect.SendMutation send:
-                        node.Request(send.Replica.Endpoint, new MutateRequest(MutationKind.Write, message), (from, _) =>
+                        node.Request(send.Replica.Endpoint, new MutateRequest(MutationKind.Write, message, timestamp), key, (from, reply) =>
                         {
                             answered.Add(from);
-                            Perform(operation.OnAck(from));
+                            Perform(reply is ReplicaFailed failed ? operation.OnFailure(from, failed.Error) : operation.OnAck(from));
                         });
                         break;
                     case WriteEffect.ArmTimeout:

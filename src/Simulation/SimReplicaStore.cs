@@ -1,18 +1,15 @@
 using RingStore.Core.Data;
 using RingStore.Core.Partitioning;
 using RingStore.Core.Reads;
-using RingStore.Storage.Engine;
-using RingStore.Storage.Memtables;
-using RingStore.Storage.Reads;
 
-namespace RingStore.Node.Tests.Simulation;
+namespace RingStore.Simulation;
 
 /// <summary>
 /// A replica's durable data: partition key -> merged partition, using Storage's merge (the engine's rule)
 /// and answering reads as StorageEngine.ReadUnfiltered does (slice, direction, stop after Limit live rows).
 /// Survives kills: an applied write was "fsynced" before the ack.
 /// </summary>
-internal sealed class SimReplicaStore
+public sealed class SimReplicaStore
 {
     private readonly Dictionary<string, MergedPartitionData> _partitions = new(StringComparer.Ordinal);
 
@@ -29,6 +26,19 @@ internal sealed class SimReplicaStore
         var merged = PartitionMerger.Merge(sources, reversed: false)!;
         _partitions[id] = new MergedPartitionData(merged.Key, merged.Token, merged.PartitionDeletion,
             merged.RangeTombstones.Distinct().ToList(), merged.Rows.ToList());
+    }
+
+    /// <summary>The newest timestamp this replica holds for a partition (a write, a row or partition deletion); MinValue if none.</summary>
+    public long LatestTimestamp(byte[] partitionKey)
+    {
+        if (!_partitions.TryGetValue(Convert.ToHexString(partitionKey), out var data)) return long.MinValue;
+        long latest = data.PartitionDeletion.MarkedForDeleteAtMicros;
+        foreach (var row in data.Rows)
+        {
+            latest = Math.Max(latest, Math.Max(row.Liveness.TimestampMicros, row.Deletion.MarkedForDeleteAtMicros));
+            foreach (var cell in row.Cells) latest = Math.Max(latest, cell.TimestampMicros);
+        }
+        return latest;
     }
 
     public MergedPartitionData? Read(SliceQuery query, int nowSeconds)

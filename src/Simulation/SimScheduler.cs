@@ -1,7 +1,7 @@
-namespace RingStore.Node.Tests.Simulation;
+namespace RingStore.Simulation;
 
 /// <summary>Single-threaded virtual-time scheduler: actions run in (time, insertion) order, so a seed replays exactly.</summary>
-internal sealed class SimScheduler
+public sealed class SimScheduler
 {
     private readonly PriorityQueue<Action, (long Ticks, long Sequence)> _queue = new();
     private long _sequence;
@@ -10,7 +10,9 @@ internal sealed class SimScheduler
 
     public long EventsRun { get; private set; }
 
-    public void After(TimeSpan delay, Action action) => _queue.Enqueue(action, ((Now + delay).Ticks, _sequence++));
+    public void After(TimeSpan delay, Action action) => At(Now + (delay < TimeSpan.Zero ? TimeSpan.Zero : delay), action);
+
+    public void At(TimeSpan at, Action action) => _queue.Enqueue(action, ((at < Now ? Now : at).Ticks, _sequence++));
 
     public void RunUntil(TimeSpan end)
     {

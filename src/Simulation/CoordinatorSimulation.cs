@@ -1,0 +1,13 @@
+namespace RingStore.Simulation;
+
+/// <summary>Runs one seeded simulation and checks its history and end state.</summary>
+public static class CoordinatorSimulation
+{
+    public static SimulationResult Run(SimulationOptions options)
+    {
+        var cluster = new SimCluster(options);
+        var history = cluster.Run();
+        var violations = ConsistencyChecker.Check(history, options.ReplicationFactor).Concat(cluster.CheckEndState(history)).ToList();
+        return new SimulationResult(options.Seed, history, violations, cluster.Stats, cluster.Log.Hash, cluster.Log.Events, cluster.Scheduler.Now);
+    }
+}

@@ -1,0 +1,292 @@
+using RingStore.Core.Reads;
+using System.Buffers.Binary;
+using System.Text;
+using RingStore.Core.Consistency;
+using RingStore.Core.Data;
+using RingStore.Core.Partitioning;
+using RingStore.Gossip.FailureDetection;
+using RingStore.Gossip.Protocol;
+using RingStore.Gossip.Ring;
+using RingStore.Coordination;
+
+namespace RingStore.Simulation;
+
+/// <summary>
+/// The whole simulated cluster: N nodes on a vnode ring (Gossip's RingSnapshot, SimpleStrategy), clients writing
+/// increasing values to a few keys (and deleting them) at the run's consistency levels through random
+/// coordinators and reading them back, and a fault injector crashing, pausing and restarting nodes, failing disks
+/// and partitioning the network. Faults stop at <see cref="SimulationOptions.Duration"/>; the run then lasts until
+/// every fault has healed plus the drain tail, so the end state can be checked. Single-threaded and seeded.
+/// </summary>
+public sealed class SimCluster
+{
+    public const string Table = "ks.values";
+
+    private readonly Random _random;
+    private readonly List<OperationRecord> _history = [];
+    private readonly List<(string Node, TimeSpan From, TimeSpan To)> _coordinatorOutages = [];
+    private long _nextRequestId;
+    private long _nextValue;
+
+    public SimCluster(SimulationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Options = options;
+        _random = new Random(options.Seed);
+        Scheduler = new SimScheduler();
+        Log = new EventLog(options.RecordTrace);
+        Network = new SimNetwork(Scheduler, _random, options, Log);
+        Strategy = new SimpleStrategy(options.ReplicationFactor);
+        GossipOptions = new GossiperOptions
+        {
+            Seeds = ["n1", "n2"],
+            GossipInterval = options.GossipInterval,
+            FailureDetector = FailureDetectorOptions.ForGossipInterval(options.GossipInterval, options.PhiConvictThreshold),
+        };
+        HintPolicy = new HintPolicy(options.HintWindow);
+        KillProbability = Draw(SimFaults.Crash, options.MaxKillProbability);
+        PartitionProbability = Draw(SimFaults.Partition, options.MaxPartitionProbability);
+        PauseProbability = Draw(SimFaults.Pause, options.MaxPauseProbability);
+        DiskFaultProbability = Draw(SimFaults.Disk, options.MaxDiskFaultProbability);
+
+        var members = new List<RingMember>();
+        for (int i = 1; i <= options.NodeCount; i++)
+        {
+            var info = new NodeInfo($"n{i}");
+            members.Add(new RingMember(info, [.. Enumerable.Range(0, options.TokensPerNode).Select(_ => new Token(_random.NextInt64(long.MinValue, long.MaxValue)))]));
+            var node = new SimNode(info, this);
+            Nodes.Add(node);
+            Network.Register(node);
+        }
+        Ring = RingSnapshot.Create(members);
+    }
+
+    public SimulationOptions Options { get; }
+    public SimScheduler Scheduler { get; }
+    public EventLog Log { get; }
+    public SimNetwork Network { get; }
+    public RingSnapshot Ring { get; }
+    public SimpleStrategy Strategy { get; }
+    public HintPolicy HintPolicy { get; }
+    public GossiperOptions GossipOptions { get; }
+    public List<SimNode> Nodes { get; } = [];
+    public SimulationStats Stats { get; } = new();
+    public double KillProbability { get; }
+    public double PartitionProbability { get; }
+    public double PauseProbability { get; }
+    public double DiskFaultProbability { get; }
+
+    /// <summary>When the run ends: faults stop at Duration, the longest heals within LongestFault, then the drain tail.</summary>
+    public TimeSpan End => Options.Duration + SimulationOptions.LongestFault + Options.DrainTail;
+
+    /// <summary>Wall-clock seconds as the nodes see them (for TTL and tombstone liveness; no TTLs are written here).</summary>
+    public int NowSeconds => 1_000_000 + (int)Scheduler.Now.TotalSeconds;
+
+    public long NextRequestId() => ++_nextRequestId;
+
+    /// <summary>Each Gossiper's own random, drawn from the run's seed (in event order, so it replays).</summary>
+    public Random NewGossipRandom() => new(_random.Next());
+
+    public IReadOnlyList<OperationRecord> Run()
+    {
+        foreach (var node in Nodes)
+        {
+            node.Start();
+        }
+        for (int c = 0; c < Options.ClientCount; c++)
+        {
+            int client = c;
+            Scheduler.After(TimeSpan.FromMilliseconds(_random.Next(0, 100)), () => ClientStep(client));
+        }
+        Scheduler.After(Options.FaultInterval, InjectFaults);
+        // The clients have stopped and every fault has healed: no more loss, duplication or slow messages either.
+        Scheduler.At(Options.Duration + SimulationOptions.LongestFault, () =>
+        {
+            Network.Calm = true;
+            Log.Add(Scheduler.Now, -1, "faults over: drain tail begins", isFault: true);
+        });
+        Scheduler.RunUntil(End);
+        Stats.Events = Log.Count;
+        Stats.MessagesLost = Network.Dropped;
+        Stats.MessagesDuplicated = Network.Duplicated;
+        Stats.HintsLeft = Nodes.Sum(n => n.Hints.Count);
+        return _history;
+    }
+
+    /// <summary>Hints not delivered, and replicas missing an acknowledged write, once the drain tail is over.</summary>
+    public IReadOnlyList<Violation> CheckEndState(IReadOnlyList<OperationRecord> history)
+    {
+        var hints = Nodes.SelectMany(n => n.Hints.Select(h => new PendingHint(n.Endpoint, h.Target.Endpoint, h.Key, h.Timestamp, h.StoredAt))).ToList();
+        return ConsistencyChecker.CheckEndState(history, hints, ReplicaTimestamps, CoordinatorSteady, End);
+    }
+
+    private IReadOnlyDictionary<string, long> ReplicaTimestamps(int key)
+    {
+        byte[] partitionKey = KeyBytes(key);
+        var natural = Ring.GetNaturalReplicas(Murmur3Partitioner.GetToken(partitionKey), Strategy);
+        return natural.ToDictionary(r => r.Endpoint, r => Nodes.First(n => n.Endpoint == r.Endpoint).Store.LatestTimestamp(partitionKey), StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// Whether the write's coordinator ran with a working disk from its start until every hint it could owe was
+    /// stored (the request timeout, stretched by at most one pause).
+    /// </summary>
+    private bool CoordinatorSteady(OperationRecord write)
+    {
+        var until = write.Start + Options.RequestTimeout + SimulationOptions.LongestFault;
+        return !_coordinatorOutages.Any(o => o.Node == write.Coordinator && o.From <= until && o.To >= write.Start);
+    }
+
+    public static byte[] KeyBytes(int key) => Encoding.UTF8.GetBytes($"key{key}");
+
+    private double Draw(SimFaults fault, double max) => Options.Faults.HasFlag(fault) ? _random.NextDouble() * max : 0;
+
+    private void ClientStep(int client)
+    {
+        if (Scheduler.Now >= Options.Duration)
+        {
+            return;
+        }
+        var running = Nodes.Where(n => n.IsRunning).ToList();
+        if (running.Count == 0)
+        {
+            Scheduler.After(TimeSpan.FromMilliseconds(20), () => ClientStep(client));
+            return;
+        }
+        var coordinator = running[_random.Next(running.Count)];
+        int key = _random.Next(Options.KeyCount);
+        var kind = _random.Next(2) == 0
+            ? (_random.NextDouble() < Options.DeleteProbability ? OperationKind.Delete : OperationKind.Write)
+            : OperationKind.Read;
+        var levels = kind == OperationKind.Read ? Options.ReadLevels : Options.WriteLevels;
+        var level = levels[_random.Next(levels.Count)];
+        var start = Scheduler.Now;
+        long written = kind != OperationKind.Read ? ++_nextValue : 0;
+        string verb = kind switch { OperationKind.Write => $"write {written}", OperationKind.Delete => $"delete at {written}", _ => "read" };
+        Log.Add(start, key, $"client {client}: {verb} key {key} at {level} via {coordinator.Endpoint}");
+        bool completed = false;
+        void Complete(bool ok, long value)
+        {
+            if (completed)
+            {
+                return;
+            }
+            completed = true;
+            _history.Add(new OperationRecord(kind, key, value, start, Scheduler.Now, ok, coordinator.Endpoint, level));
+            string outcome = !ok ? "failed" : kind == OperationKind.Read ? $"saw {(value == 0 ? "nothing" : value)}" : "acknowledged";
+            Log.Add(Scheduler.Now, key, $"client {client}: {verb} key {key} at {level} via {coordinator.Endpoint}: {outcome}");
+            Scheduler.After(TimeSpan.FromMilliseconds(_random.Next(0, 10)), () => ClientStep(client));
+        }
+        Scheduler.After(Options.ClientTimeout, () => Complete(false, written));
+
+        if (kind != OperationKind.Read)
+        {
+            var update = kind == OperationKind.Write ? ValueUpdate(key, written) : DeleteUpdate(key, written, NowSeconds);
+            SimWriteDriver.Start(this, coordinator, update, level, key, written, ok => Complete(ok, written));
+        }
+        else
+        {
+            var query = SliceQuery.WholePartition(Table, KeyBytes(key));
+            SimReadDriver.Start(this, coordinator, query, level, key, (ok, rows) => Complete(ok, ok ? ValueOf(rows) : 0));
+        }
+    }
+
+    private void InjectFaults()
+    {
+        if (_random.NextDouble() < KillProbability)
+        {
+            var running = Nodes.Where(n => n.IsRunning).ToList();
+            if (running.Count > 0)
+            {
+                var victim = running[_random.Next(running.Count)];
+                var downFor = TimeSpan.FromMilliseconds(_random.Next(100, 1500));
+                victim.Kill();
+                Stats.Kills++;
+                _coordinatorOutages.Add((victim.Endpoint, Scheduler.Now, Scheduler.Now + downFor));
+                Log.Add(Scheduler.Now, -1, $"crash {victim.Endpoint} (restarts in {downFor.TotalMilliseconds:0}ms)", isFault: true);
+                Scheduler.After(downFor, () =>
+                {
+                    victim.Start();
+                    Log.Add(Scheduler.Now, -1, $"restart {victim.Endpoint}", isFault: true);
+                });
+            }
+        }
+        if (!Network.IsPartitioned && _random.NextDouble() < PartitionProbability)
+        {
+            int size = _random.Next(1, Nodes.Count / 2 + 1);
+            var sideA = Nodes.OrderBy(_ => _random.Next()).Take(size).Select(n => n.Endpoint).ToList();
+            var sideB = Nodes.Select(n => n.Endpoint).Except(sideA).ToList();
+            bool oneWay = _random.Next(2) == 0;
+            Network.Block(sideA, sideB);
+            if (oneWay)
+            {
+                Stats.OneWayPartitions++;
+            }
+            else
+            {
+                Network.Block(sideB, sideA);
+                Stats.Partitions++;
+            }
+            var healIn = TimeSpan.FromMilliseconds(_random.Next(100, 800));
+            Log.Add(Scheduler.Now, -1, $"partition {{{string.Join(',', sideA)}}} {(oneWay ? "-x->" : "<-x->")} {{{string.Join(',', sideB)}}} for {healIn.TotalMilliseconds:0}ms", isFault: true);
+            Scheduler.After(healIn, () =>
+            {
+                Network.Heal();
+                Log.Add(Scheduler.Now, -1, "partition healed", isFault: true);
+            });
+        }
+        if (_random.NextDouble() < PauseProbability)
+        {
+            var running = Nodes.Where(n => n.IsRunning && n.PausedUntil <= Scheduler.Now).ToList();
+            if (running.Count > 0)
+            {
+                var victim = running[_random.Next(running.Count)];
+                var pauseFor = TimeSpan.FromMilliseconds(_random.Next(50, 1000));
+                victim.PausedUntil = Scheduler.Now + pauseFor;
+                Stats.Pauses++;
+                Log.Add(Scheduler.Now, -1, $"pause {victim.Endpoint} for {pauseFor.TotalMilliseconds:0}ms", isFault: true);
+            }
+        }
+        if (_random.NextDouble() < DiskFaultProbability)
+        {
+            var healthy = Nodes.Where(n => !n.DiskFailing).ToList();
+            if (healthy.Count > 0)
+            {
+                var victim = healthy[_random.Next(healthy.Count)];
+                var failFor = TimeSpan.FromMilliseconds(_random.Next(100, 1000));
+                victim.DiskFailing = true;
+                Stats.DiskFaults++;
+                _coordinatorOutages.Add((victim.Endpoint, Scheduler.Now, Scheduler.Now + failFor));
+                Log.Add(Scheduler.Now, -1, $"disk of {victim.Endpoint} fails for {failFor.TotalMilliseconds:0}ms", isFault: true);
+                Scheduler.After(failFor, () =>
+                {
+                    victim.DiskFailing = false;
+                    Log.Add(Scheduler.Now, -1, $"disk of {victim.Endpoint} works again", isFault: true);
+                });
+            }
+        }
+        if (Scheduler.Now < Options.Duration)
+        {
+            Scheduler.After(Options.FaultInterval, InjectFaults);
+        }
+    }
+
+    /// <summary>The value doubles as the write timestamp, so the newest write always wins the merge.</summary>
+    private static PartitionUpdate ValueUpdate(int key, long value)
+    {
+        var bytes = new byte[8];
+        BinaryPrimitives.WriteInt64BigEndian(bytes, value);
+        var row = new Row([], LivenessInfo.At(value), DeletionTime.Live, [Cell.Live(0, value, bytes)]);
+        return PartitionUpdate.OfRows(Table, KeyBytes(key), row);
+    }
+
+    /// <summary>A row deletion at <paramref name="timestamp"/>: shadows every older write, loses to every newer one.</summary>
+    private static PartitionUpdate DeleteUpdate(int key, long timestamp, int nowSeconds) =>
+        PartitionUpdate.OfRows(Table, KeyBytes(key), new Row([], LivenessInfo.None, new DeletionTime(timestamp, nowSeconds), []));
+
+    private static long ValueOf(IReadOnlyList<Row> rows)
+    {
+        var cell = rows.Count == 0 ? null : rows[0].CellFor(0);
+        return cell?.Value is { Length: 8 } v ? BinaryPrimitives.ReadInt64BigEndian(v) : 0;
+    }
+}

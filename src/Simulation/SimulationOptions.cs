@@ -1,0 +1,96 @@
+using RingStore.Core.Consistency;
+
+namespace RingStore.Simulation;
+
+/// <summary>
+/// One simulated run. Fault rates are drawn per seed inside the ranges below so many seeds cover calm and rough
+/// clusters. The bug switches (planted bugs) exist to prove the checker catches what it claims to; they live in the
+/// simulation's drivers, never in product code.
+/// </summary>
+public sealed record SimulationOptions(int Seed)
+{
+    public int NodeCount { get; init; } = 5;
+    public int ReplicationFactor { get; init; } = 3;
+    public int TokensPerNode { get; init; } = 4;
+    public int ClientCount { get; init; } = 3;
+    public int KeyCount { get; init; } = 2;
+    /// <summary>How long clients issue operations and faults are injected; the drain tail follows.</summary>
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(4);
+
+    /// <summary>Levels a write picks from (uniformly; repeat one to weight it).</summary>
+    public IReadOnlyList<ConsistencyLevel> WriteLevels { get; init; } = [ConsistencyLevel.Quorum];
+    /// <summary>Levels a read picks from.</summary>
+    public IReadOnlyList<ConsistencyLevel> ReadLevels { get; init; } = [ConsistencyLevel.Quorum];
+    /// <summary>Share of writes that delete the row instead (a row tombstone at the next timestamp).</summary>
+    public double DeleteProbability { get; init; }
+
+    /// <summary>The faults this run may inject.</summary>
+    public SimFaults Faults { get; init; } = SimFaults.Crash | SimFaults.Partition | SimFaults.Loss | SimFaults.Reorder;
+    /// <summary>Null: drawn from the seed.</summary>
+    public LatencyDistribution? Latency { get; init; } = LatencyDistribution.Uniform;
+
+    public double MaxLossProbability { get; init; } = 0.12;
+    public double MaxDuplicateProbability { get; init; } = 0.05;
+    public TimeSpan MinDelay { get; init; } = TimeSpan.FromMilliseconds(1);
+    public TimeSpan MaxDelay { get; init; } = TimeSpan.FromMilliseconds(15);
+    /// <summary>Share of messages that are slow (50..150 ms): drives reordering, speculative retries and timeouts.</summary>
+    public double SlowMessageProbability { get; init; } = 0.05;
+
+    public TimeSpan FaultInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+    public double MaxKillProbability { get; init; } = 0.25;
+    public double MaxPartitionProbability { get; init; } = 0.15;
+    public double MaxPauseProbability { get; init; } = 0.15;
+    public double MaxDiskFaultProbability { get; init; } = 0.1;
+
+    /// <summary>
+    /// Liveness from the real <c>Gossiper</c> and phi-accrual failure detector (src/Gossip) on virtual time, at
+    /// <see cref="GossipInterval"/> with the detector scaled to it; false: the older "heard within ConvictAfter" pings.
+    /// </summary>
+    public bool UseGossip { get; init; } = true;
+    public TimeSpan GossipInterval { get; init; } = TimeSpan.FromMilliseconds(50);
+    /// <summary>phi threshold of the scaled detector (the product's default is 4 at 200 ms).</summary>
+    public double PhiConvictThreshold { get; init; } = 4.0;
+
+    public TimeSpan PingInterval { get; init; } = TimeSpan.FromMilliseconds(50);
+    /// <summary>A peer not heard from for this long is seen down (a crude failure detector: views lag the truth).</summary>
+    public TimeSpan ConvictAfter { get; init; } = TimeSpan.FromMilliseconds(250);
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMilliseconds(200);
+    public TimeSpan ClientTimeout { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan HintReplayInterval { get; init; } = TimeSpan.FromMilliseconds(150);
+    /// <summary>Longer than any fault lasts, so every replica that missed a write while down is owed a hint.</summary>
+    public TimeSpan HintWindow { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan DefaultSpeculativeThreshold { get; init; } = TimeSpan.FromMilliseconds(40);
+    /// <summary>After the last fault has healed: the time every hint must be delivered in.</summary>
+    public TimeSpan DrainTail { get; init; } = TimeSpan.FromSeconds(4);
+
+    /// <summary>Keep every event's text (for the trace of a violation); the log's hash is kept either way.</summary>
+    public bool RecordTrace { get; init; }
+
+    /// <summary>Planted bug: answer a digest mismatch without writing the resolved data back (reads can go backwards).</summary>
+    public bool DisableReadRepair { get; init; }
+
+    /// <summary>Planted bug: send read repairs but answer without waiting for their acks (non-blocking read repair).</summary>
+    public bool AnswerBeforeRepairAcks { get; init; }
+
+    /// <summary>Planted bug: acknowledge QUORUM writes after this many acks (1 loses acknowledged writes).</summary>
+    public int? WriteBlockForOverride { get; init; }
+
+    /// <summary>Planted bug: a replica planned down at the write's start gets no hint (the write tells the machine it was not stored).</summary>
+    public bool SkipHintForDownReplica { get; init; }
+
+    /// <summary>Planted bug: nodes store hints but never replay them (the drain check must notice).</summary>
+    public bool SkipHintReplay { get; init; }
+
+    /// <summary>The longest a single fault lasts (kill to restart, pause, partition, disk failure).</summary>
+    public static TimeSpan LongestFault { get; } = TimeSpan.FromMilliseconds(1500);
+
+    /// <summary>Everything the CLI's runs inject, at every level, with deletes: the whole fault model.</summary>
+    public static SimulationOptions Everything(int seed) => new(seed)
+    {
+        WriteLevels = [ConsistencyLevel.Quorum, ConsistencyLevel.Quorum, ConsistencyLevel.One, ConsistencyLevel.All],
+        ReadLevels = [ConsistencyLevel.Quorum, ConsistencyLevel.Quorum, ConsistencyLevel.One, ConsistencyLevel.All],
+        DeleteProbability = 0.15,
+        Faults = SimFaults.All,
+        Latency = null,
+    };
+}

@@ -1,0 +1,34 @@
+namespace RingStore.Simulation;
+
+/// <summary>Counters that show a run exercised the paths it claims to (repairs, speculation, timeouts, faults...).</summary>
+public sealed class SimulationStats
+{
+    public long Unavailable { get; set; }
+    public long WriteTimeouts { get; set; }
+    public long ReadTimeouts { get; set; }
+    public long DigestMismatches { get; set; }
+    public long ReadRepairs { get; set; }
+    public long SpeculativeRetries { get; set; }
+    public long Kills { get; set; }
+    public long Partitions { get; set; }
+    public long OneWayPartitions { get; set; }
+    public long Pauses { get; set; }
+    public long DiskFaults { get; set; }
+    public long MessagesLost { get; set; }
+    public long MessagesDuplicated { get; set; }
+    public long HintsStored { get; set; }
+    public long HintsLeft { get; set; }
+    public long Events { get; set; }
+
+    /// <summary>Faults injected, by kind (crash, pause, partition, one-way partition, disk; messages lost and duplicated).</summary>
+    public IReadOnlyList<(string Kind, long Count)> Faults =>
+    [
+        ("crash", Kills), ("pause", Pauses), ("partition (two-way)", Partitions), ("partition (one-way)", OneWayPartitions),
+        ("disk failure", DiskFaults), ("message lost or cut off", MessagesLost), ("message duplicated", MessagesDuplicated),
+    ];
+
+    public override string ToString() =>
+        $"unavailable={Unavailable} writeTimeouts={WriteTimeouts} readTimeouts={ReadTimeouts} mismatches={DigestMismatches} " +
+        $"repairs={ReadRepairs} speculative={SpeculativeRetries} kills={Kills} partitions={Partitions}+{OneWayPartitions} pauses={Pauses} " +
+        $"disk={DiskFaults} lost={MessagesLost} duplicated={MessagesDuplicated} hints={HintsStored} hintsLeft={HintsLeft} events={Events}";
+}
