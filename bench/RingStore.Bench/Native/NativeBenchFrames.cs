@@ -106,7 +106,7 @@ public static class NativeBenchFrames
             int n = ReadShort(body, ref at);
             for (int i = 0; i < n; i++)
             {
-                at += (ushort)ReadShort(body, ref at);
+                SkipString(body, ref at);
                 int len = ReadInt(body, ref at);
                 if (len > 0) at += len;
             }
@@ -163,7 +163,11 @@ public static class NativeBenchFrames
         return ReadInt(body, ref at);
     }
 
-    private static void SkipString(ReadOnlySpan<byte> body, ref int at) => at += (ushort)ReadShort(body, ref at);
+    private static void SkipString(ReadOnlySpan<byte> body, ref int at)
+    {
+        int length = (ushort)ReadShort(body, ref at); // read first: `at += Read(ref at)` would add to the old `at`
+        at += length;
+    }
 
     private static short ReadShort(ReadOnlySpan<byte> body, ref int at)
     {
