@@ -11,9 +11,14 @@ function result(name, value) {
 
 async function main(host, port) {
   // The driver needs its local data center named when contact points are given; RingStore's default is dc1.
+  // cassandra-driver 4.x reads system.peers only and reaches every peer on its one configured port (9042), so with
+  // the test's nodes on one address and different ports it cannot address the peers: it is kept on the contact point.
+  const contact = host + ':' + port;
+  const lb = cassandra.policies.loadBalancing;
   const client = new cassandra.Client({
-    contactPoints: [host + ':' + port],
+    contactPoints: [contact],
     localDataCenter: 'dc1',
+    policies: { loadBalancing: new lb.AllowListPolicy(new lb.DCAwareRoundRobinPolicy('dc1'), [contact]) },
     queryOptions: { consistency: cassandra.types.consistencies.quorum },
   });
   await client.connect();
