@@ -22,6 +22,13 @@ public sealed class NativeBenchConnection : IAsyncDisposable
     private volatile Exception? _failure;
     private Task _reader = Task.CompletedTask;
 
+    /// <summary>
+    /// Set while the reader completes the replies of one receive: the loops those replies wake send their next request
+    /// on the reader's thread, and those frames wait to go out together after the batch (one send, not one per reply).
+    /// </summary>
+    [ThreadStatic]
+    private static NativeBenchConnection? t_completingReplies;
+
     private NativeBenchConnection(Socket socket) => _socket = socket;
 
     public string Endpoint { get; private init; } = "";
@@ -71,8 +78,13 @@ public sealed class NativeBenchConnection : IAsyncDisposable
             return Task.FromException<NativeBenchReply>(new NativeRequestException(-1, "connection failed: " + failed.Message));
         }
         _outbox.Enqueue(frame);
-        if (Interlocked.Exchange(ref _flushing, 1) == 0) _ = FlushAsync();
+        if (t_completingReplies != this) StartFlush();
         return tcs.Task;
+    }
+
+    private void StartFlush()
+    {
+        if (Interlocked.Exchange(ref _flushing, 1) == 0) _ = FlushAsync();
     }
 
     private async Task FlushAsync()
@@ -112,6 +124,7 @@ public sealed class NativeBenchConnection : IAsyncDisposable
         {
             while (true)
             {
+                t_completingReplies = this;
                 while (end - start >= NativeBenchFrames.HeaderLength)
                 {
                     var (flags, stream, opcode, length) = NativeBenchFrames.ParseHeader(buffer.AsSpan(start, NativeBenchFrames.HeaderLength));
@@ -131,6 +144,8 @@ public sealed class NativeBenchConnection : IAsyncDisposable
                     }
                     start += total; // stream -1: an EVENT, which this client never REGISTERs for
                 }
+                t_completingReplies = null;
+                if (!_outbox.IsEmpty) StartFlush();
                 if (start > 0)
                 {
                     Buffer.BlockCopy(buffer, start, buffer, 0, end - start);
@@ -144,6 +159,7 @@ public sealed class NativeBenchConnection : IAsyncDisposable
         }
         catch (Exception e)
         {
+            t_completingReplies = null;
             Fail(e);
         }
     }
