@@ -110,6 +110,33 @@ public sealed class PythonDriverTests
         Assert.True(driver.WaitForExit(TimeSpan.FromMinutes(2)) == 0, driver.Output);
     }
 
+    /// <summary>
+    /// README's "Use it from any Cassandra driver" example is the code the main test runs (readme_example in
+    /// driver_check.py), line for line, only the contact point differing (the README's is 127.0.0.1 on 9042).
+    /// </summary>
+    [Fact]
+    public void The_README_Python_example_is_the_one_the_test_runs()
+    {
+        string root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "RingStore.sln"))) root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("no RingStore.sln above the test");
+        string readme = File.ReadAllText(Path.Combine(root, "README.md"));
+        int section = readme.IndexOf("## Use it from any Cassandra driver", StringComparison.Ordinal);
+        Assert.True(section >= 0, "README.md has no driver section");
+        int start = readme.IndexOf("```python\n", section, StringComparison.Ordinal) + "```python\n".Length;
+        string[] readmeLines = readme[start..readme.IndexOf("```", start, StringComparison.Ordinal)].Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        string script = File.ReadAllText(Path.Combine(root, "tests", "Cluster.Tests", "Native", "driver_check.py"));
+        int body = script.IndexOf("def readme_example(host, port):", StringComparison.Ordinal);
+        string[] scriptLines = script[body..].Split('\n').Skip(1).TakeWhile(l => l.StartsWith("    ", StringComparison.Ordinal))
+            .Select(l => l.Trim()).Where(l => !l.StartsWith('#') && l != "session.cluster.shutdown()").ToArray();
+
+        Assert.Equal(readmeLines.Length, scriptLines.Length);
+        for (int i = 0; i < readmeLines.Length; i++)
+        {
+            Assert.Equal(readmeLines[i].Replace("Cluster([\"127.0.0.1\"])", "Cluster([host], port=port)", StringComparison.Ordinal), scriptLines[i]);
+        }
+    }
+
     private static List<(string Type, string Change, string Address)> Events(JsonElement result) =>
         [.. result.GetProperty("events").EnumerateArray().Select(e => (e.GetProperty("type").GetString()!, e.GetProperty("change").GetString()!, e.GetProperty("address").GetString()!))];
 
