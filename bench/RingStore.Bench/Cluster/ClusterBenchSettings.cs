@@ -18,7 +18,7 @@ public sealed record ClusterBenchSettings
     public int ValueBytes { get; init; } = 100;
     public string JsonPath { get; init; } = DefaultJsonPath;
 
-    /// <summary>Internode ports are BasePort + i, gRPC ports BasePort + 100 + i: away from 7000/9042 and the tests' ports.</summary>
+    /// <summary>Internode ports are BasePort + i, gRPC ports BasePort + 100 + i, native-protocol ports BasePort + 200 + i: away from 7000/9042 and the tests' ports.</summary>
     public int BasePort { get; init; } = 27000;
 
     /// <summary>Keep the nodes' data directories (and logs) instead of deleting them.</summary>
@@ -36,7 +36,10 @@ public sealed record ClusterBenchSettings
     /// <summary>The paced phase's in-flight cap after defaulting.</summary>
     public int EffectivePacedInFlight => PacedInFlight > 0 ? PacedInFlight : Concurrency.Max();
 
-    /// <summary>"session" (Mutate/Read multiplexed over one Session stream per node, as the SDK sends them) or "unary".</summary>
+    /// <summary>
+    /// "session" (Mutate/Read multiplexed over one Session stream per node, as the SDK sends them), "unary", or "native"
+    /// (prepared EXECUTE frames over one CQL native-protocol connection per node, token-aware: Native/NativeClusterWorkload).
+    /// </summary>
     public string Transport { get; init; } = "session";
 
     public static ClusterBenchSettings Parse(Args a)
@@ -71,10 +74,10 @@ public sealed record ClusterBenchSettings
         if (WarmupSeconds < 0) throw new ArgumentException("--warmup must not be negative");
         if (Concurrency.Count == 0 || Concurrency.Any(c => c < 1)) throw new ArgumentException("--concurrency needs positive numbers");
         if (ValueBytes < 0) throw new ArgumentException("--value-bytes must not be negative");
-        if (BasePort is < 1024 || BasePort + 100 + Nodes > 65535) throw new ArgumentException("--base-port leaves no room for the nodes' ports");
+        if (BasePort is < 1024 || BasePort + 200 + Nodes > 65535) throw new ArgumentException("--base-port leaves no room for the nodes' ports");
         foreach (string level in ConsistencyLevels) _ = ToProto(level);
         if (PacedInFlight < 0) throw new ArgumentException("--paced-in-flight must not be negative (0 = the largest --concurrency)");
-        if (Transport is not ("session" or "unary")) throw new ArgumentException($"--transport must be session or unary, got '{Transport}'");
+        if (Transport is not ("session" or "unary" or "native")) throw new ArgumentException($"--transport must be session, unary or native, got '{Transport}'");
     }
 
     /// <summary>"QUORUM", "LOCAL_QUORUM", ... to the wire enum.</summary>

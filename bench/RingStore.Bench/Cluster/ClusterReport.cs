@@ -10,10 +10,12 @@ public static class ClusterReport
     /// <summary>The issue's target: QUORUM writes per second across the cluster on this 2-core machine.</summary>
     public const double TargetQuorumWritesPerSecond = 40_000;
 
-    public static void PrintTable(IReadOnlyList<ClusterMeasurement> measurements)
+    public static void PrintTable(IReadOnlyList<ClusterMeasurement> measurements, string transport = "session")
     {
         ArgumentNullException.ThrowIfNull(measurements);
-        var table = new Table().Title("cluster: closed-loop gRPC requests, round-robin over the nodes");
+        var table = new Table().Title(transport == "native"
+            ? "cluster: closed-loop native-protocol EXECUTEs, token-aware"
+            : $"cluster: closed-loop gRPC requests ({transport}), round-robin over the nodes");
         table.AddColumns("consistency", "op", "concurrency", "ops/s", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "failed", "not found",
             "node CPU µs/op", "client CPU µs/op", "load");
         foreach (var m in measurements)
@@ -46,7 +48,7 @@ public static class ClusterReport
         md.AppendLine(CultureInfo.InvariantCulture, $"Command: `{command}`");
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture,
-            $"{settings.Nodes} node processes, RF {settings.ReplicationFactor}, {settings.ValueBytes}-byte values, {settings.DurationSeconds} s per phase, one row per request, requests round-robin over the nodes; the benchmark client runs on the same cores as the nodes.");
+            $"{settings.Nodes} node processes, RF {settings.ReplicationFactor}, {settings.ValueBytes}-byte values, {settings.DurationSeconds} s per phase, one row per request, {(settings.Transport == "native" ? "prepared EXECUTEs over the CQL native protocol, each to its key's primary replica" : $"gRPC {settings.Transport} requests round-robin over the nodes")}; the benchmark client runs on the same cores as the nodes.");
         md.AppendLine();
         md.AppendLine("| consistency | op | concurrency | ops/s | p50 ms | p99 ms | p99.9 ms | failed | node CPU µs/op | client CPU µs/op | load avg |");
         md.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");

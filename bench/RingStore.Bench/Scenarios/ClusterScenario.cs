@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using RingStore.Bench.Cluster;
+using RingStore.Bench.Native;
 using RingStore.LocalCluster;
 using Spectre.Console;
 using LocalClusterHost = RingStore.LocalCluster.LocalCluster;
@@ -9,7 +10,7 @@ namespace RingStore.Bench.Scenarios;
 
 /// <summary>
 /// `bench cluster [--nodes 3] [--rf 3] [--duration 10] [--concurrency 16,64,256] [--consistency ONE,QUORUM] [--json PATH]
-/// [--base-port P] [--warmup 5] [--value-bytes 100] [--keep]`: starts real node processes, creates keyspace bench and a
+/// [--base-port P] [--warmup 5] [--value-bytes 100] [--transport session|unary|native] [--keep]`: starts real node processes, creates keyspace bench and a
 /// table (pk bigint, ck int, v blob), warms up, then for each consistency x concurrency runs a write phase and a read
 /// phase of closed-loop gRPC requests. The nodes are stopped and their data deleted in every outcome, Ctrl+C included.
 /// </summary>
@@ -58,11 +59,13 @@ public static class ClusterScenario
             Nodes = settings.Nodes,
             InternodeBasePort = settings.BasePort,
             GrpcBasePort = settings.BasePort + 100,
+            // Every transport runs against the same nodes: the native listener is on even when the load goes through gRPC.
+            NativeBasePort = settings.BasePort + 200,
             DataRoot = dataRoot,
             ClusterName = "bench",
         };
         PortCheck.EnsureFree(options.ListenAddress,
-            Enumerable.Range(0, settings.Nodes).SelectMany(i => new[] { options.InternodeBasePort + i, options.GrpcBasePort + i }));
+            Enumerable.Range(0, settings.Nodes).SelectMany(i => new[] { options.InternodeBasePort + i, options.GrpcBasePort + i, options.NativePort(i) }));
 
         AnsiConsole.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
             $"cluster: {settings.Nodes} nodes, RF {settings.ReplicationFactor}, {settings.ValueBytes}-byte values, {settings.DurationSeconds} s per phase, " +
@@ -74,7 +77,7 @@ public static class ClusterScenario
             AnsiConsole.MarkupLine(Markup.Escape(cluster.ToString()));
             var measurements = await MeasureAsync(cluster, settings, ct).ConfigureAwait(false);
 
-            ClusterReport.PrintTable(measurements);
+            ClusterReport.PrintTable(measurements, settings.Transport);
             ClusterMeasurementJson.Write(settings.JsonPath, measurements);
             string markdown = Path.ChangeExtension(settings.JsonPath, ".md");
             ClusterReport.WriteMarkdown(markdown, measurements, settings, command);
@@ -106,18 +109,31 @@ public static class ClusterScenario
 
     private static async Task<List<ClusterMeasurement>> MeasureAsync(LocalClusterHost cluster, ClusterBenchSettings settings, CancellationToken ct)
     {
-        using var workload = new ClusterWorkload([.. cluster.GrpcEndpoints], settings.ValueBytes, Math.Max(64, Math.Max(settings.Concurrency.Max(), settings.EffectivePacedInFlight)), settings.Seed,
+        int maxLoops = Math.Max(64, Math.Max(settings.Concurrency.Max(), settings.EffectivePacedInFlight));
+        using var workload = new ClusterWorkload([.. cluster.GrpcEndpoints], settings.ValueBytes, maxLoops, settings.Seed,
             sessions: settings.Transport == "session");
         await workload.CreateSchemaAsync(settings.ReplicationFactor, ct).ConfigureAwait(false);
         await workload.WaitForSchemaAsync(TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
+        await using var native = settings.Transport == "native"
+            ? await NativeClusterWorkload.OpenAsync([.. cluster.Nodes.Select(n => n.Options.NativeEndpoint)],
+                await NativeRing.OwnersAsync(workload.Client(0), [.. cluster.Nodes.Select(n => n.Options.InternodeEndpoint)], ct).ConfigureAwait(false),
+                settings.ValueBytes, maxLoops, settings.Seed, ct).ConfigureAwait(false)
+            : null;
+        Func<int, CancellationToken, Task<bool>> write = native is not null ? native.WriteAsync : workload.WriteAsync;
+        Func<int, CancellationToken, Task<bool>> read = native is not null ? native.ReadAsync : workload.ReadAsync;
+        void SetConsistency(string level)
+        {
+            if (native is not null) native.SetConsistency(level);
+            else workload.SetConsistency(ClusterBenchSettings.ToProto(level));
+        }
 
         if (settings.WarmupSeconds > 0)
         {
             // Warm-up: JIT and tiered compilation in every process, connections, memtable and commit-log allocation.
-            workload.SetConsistency(ClusterBenchSettings.ToProto("QUORUM"));
+            SetConsistency("QUORUM");
             var warmup = TimeSpan.FromSeconds(settings.WarmupSeconds);
-            var w = await ClosedLoopDriver.RunAsync(64, warmup, workload.WriteAsync, null, ct).ConfigureAwait(false);
-            var r = await ClosedLoopDriver.RunAsync(64, warmup / 2, workload.ReadAsync, null, ct).ConfigureAwait(false);
+            var w = await ClosedLoopDriver.RunAsync(64, warmup, write, null, ct).ConfigureAwait(false);
+            var r = await ClosedLoopDriver.RunAsync(64, warmup / 2, read, null, ct).ConfigureAwait(false);
             AnsiConsole.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
                 $"warm-up: {w.OpsPerSecond:N0} writes/s, {r.OpsPerSecond:N0} reads/s, {w.Failed + r.Failed} failed")));
         }
@@ -127,12 +143,12 @@ public static class ClusterScenario
         var duration = TimeSpan.FromSeconds(settings.DurationSeconds);
         foreach (string level in settings.ConsistencyLevels)
         {
-            workload.SetConsistency(ClusterBenchSettings.ToProto(level));
+            SetConsistency(level);
             foreach (int concurrency in settings.Concurrency)
             {
                 foreach (string op in new[] { "write", "read" })
                 {
-                    Func<int, CancellationToken, Task<bool>> operation = op == "write" ? workload.WriteAsync : workload.ReadAsync;
+                    Func<int, CancellationToken, Task<bool>> operation = op == "write" ? write : read;
                     string label = $"{level} {op} x{concurrency}";
                     var before = cpu.Sample();
                     var result = await ClosedLoopDriver.RunAsync(concurrency, duration, operation, p => Progress(label, p), ct).ConfigureAwait(false);
@@ -148,11 +164,11 @@ public static class ClusterScenario
         var peak = measurements.Where(m => m.Consistency == "QUORUM" && m.Op == "write").MaxBy(m => m.OpsPerSec);
         if (peak is not null && peak.OpsPerSec > 0)
         {
-            workload.SetConsistency(ClusterBenchSettings.ToProto("QUORUM"));
+            SetConsistency("QUORUM");
             double rate = peak.OpsPerSec / 2;
             var before = cpu.Sample();
             int inFlight = settings.EffectivePacedInFlight;
-            var paced = await PacedDriver.RunAsync(inFlight, rate, duration, workload.WriteAsync, ct).ConfigureAwait(false);
+            var paced = await PacedDriver.RunAsync(inFlight, rate, duration, write, ct).ConfigureAwait(false);
             var m = ToMeasurement(paced, cpu.Sample() - before, "QUORUM", "write-at-half-peak", inFlight, settings);
             measurements.Add(m);
             EndProgress(string.Create(CultureInfo.InvariantCulture,

@@ -16,6 +16,7 @@ public sealed class ClusterBenchSettingsTests
         var capped = ClusterBenchSettings.Parse(new Args(["--concurrency", "16,64", "--paced-in-flight", "2048", "--transport", "UNARY"]));
         Assert.Equal(2048, capped.EffectivePacedInFlight);
         Assert.Equal("unary", capped.Transport);
+        Assert.Equal("native", ClusterBenchSettings.Parse(new Args(["--transport", "native"])).Transport);
         Assert.Equal(64, ClusterBenchSettings.Parse(new Args(["--concurrency", "16,64"])).EffectivePacedInFlight);
     }
 

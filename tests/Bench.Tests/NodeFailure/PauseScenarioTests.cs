@@ -3,16 +3,12 @@ using RingStore.Bench.Scenarios;
 
 namespace RingStore.Bench.Tests.NodeFailure;
 
-/// <summary>Tests that start node processes: one at a time (they share the machine's 2 cores with the suite).</summary>
-[CollectionDefinition(nameof(NodeProcessCollection), DisableParallelization = true)]
-public sealed class NodeProcessCollection;
-
 /// <summary>
 /// `bench node-failure --pause` end to end on 3 real node processes, shortened (SIGSTOP at 4 s for 4 s, 12 s of
 /// load): the run finishes, thaws and stops its nodes, writes every figure of the mode, and loses nothing. Speed is
 /// the benchmark's business, not asserted here.
 /// </summary>
-[Collection(nameof(NodeProcessCollection))]
+[Collection(NodeProcessCollection.Name)]
 public sealed class PauseScenarioTests
 {
     [Fact]

@@ -70,6 +70,76 @@ public sealed class PythonDriverTests
         Assert.Equal(1, unavailable.GetProperty("alive").GetInt32());
     }
 
+    /// <summary>
+    /// A node killed and restarted: the node the driver's control connection is on pushes STATUS_CHANGE DOWN and then
+    /// UP (from its gossip) with the killed node's native address and port; the driver marks the host down, and up
+    /// again from the UP event alone (its own reconnection waits an hour), then queries it again.
+    /// </summary>
+    [Fact]
+    public async Task The_Python_driver_sees_a_killed_node_go_down_and_come_back_up_from_pushed_events()
+    {
+        string python = PythonDriver.Find()
+            ?? throw new InvalidOperationException("No python3 with the Cassandra driver: apt-get install python3-cassandra (.ci/run does).");
+        await using var cluster = await ProcessCluster.StartAsync(3, new Dictionary<string, string> { ["PhiConvictThreshold"] = "5" }, native: true);
+        var native = Enumerable.Range(0, 3).Select(i => cluster.Options.NativePort(i)).ToArray();
+        string target = $"127.0.0.1:{native[2]}";
+
+        using var driver = PythonDriverProcess.Start(python, "events", "127.0.0.1", native[0].ToString(System.Globalization.CultureInfo.InvariantCulture),
+            native[2].ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var ready = await driver.WaitForResultAsync("ready", TimeSpan.FromMinutes(3));
+        Assert.Equal($"127.0.0.1:{native[0]}", ready.GetProperty("control").GetString());
+        Assert.Equal(target, ready.GetProperty("target").GetString());
+        Assert.True(ready.GetProperty("is_up").GetBoolean());
+
+        cluster.Kill(2);
+        driver.SendLine("killed");
+        var down = await driver.WaitForResultAsync("down", TimeSpan.FromMinutes(4));
+        Assert.False(down.GetProperty("is_up").GetBoolean());
+        Assert.Contains(Events(down), e => e == ("STATUS_CHANGE", "DOWN", target));
+
+        await cluster.RestartAsync(2, expectedUp: 3);
+        driver.SendLine("restarted");
+        var up = await driver.WaitForResultAsync("up", TimeSpan.FromMinutes(4));
+        Assert.True(up.GetProperty("is_up").GetBoolean());
+        var events = Events(up);
+        int downAt = events.IndexOf(("STATUS_CHANGE", "DOWN", target));
+        int upAt = events.FindLastIndex(e => e == ("STATUS_CHANGE", "UP", target));
+        Assert.True(downAt >= 0 && upAt > downAt, "events: " + up.GetProperty("events"));
+        Assert.DoesNotContain(events, e => e.Address != target); // nothing about the nodes that stayed up
+        Assert.StartsWith("4.0.0", (await driver.WaitForResultAsync("pinned_query", TimeSpan.FromMinutes(2))).GetString());
+        Assert.True(driver.WaitForExit(TimeSpan.FromMinutes(2)) == 0, driver.Output);
+    }
+
+    /// <summary>
+    /// README's "Use it from any Cassandra driver" example is the code the main test runs (readme_example in
+    /// driver_check.py), line for line, only the contact point differing (the README's is 127.0.0.1 on 9042).
+    /// </summary>
+    [Fact]
+    public void The_README_Python_example_is_the_one_the_test_runs()
+    {
+        string root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "RingStore.sln"))) root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("no RingStore.sln above the test");
+        string readme = File.ReadAllText(Path.Combine(root, "README.md"));
+        int section = readme.IndexOf("## Use it from any Cassandra driver", StringComparison.Ordinal);
+        Assert.True(section >= 0, "README.md has no driver section");
+        int start = readme.IndexOf("```python\n", section, StringComparison.Ordinal) + "```python\n".Length;
+        string[] readmeLines = readme[start..readme.IndexOf("```", start, StringComparison.Ordinal)].Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        string script = File.ReadAllText(Path.Combine(root, "tests", "Cluster.Tests", "Native", "driver_check.py"));
+        int body = script.IndexOf("def readme_example(host, port):", StringComparison.Ordinal);
+        string[] scriptLines = script[body..].Split('\n').Skip(1).TakeWhile(l => l.StartsWith("    ", StringComparison.Ordinal))
+            .Select(l => l.Trim()).Where(l => !l.StartsWith('#') && l != "session.cluster.shutdown()").ToArray();
+
+        Assert.Equal(readmeLines.Length, scriptLines.Length);
+        for (int i = 0; i < readmeLines.Length; i++)
+        {
+            Assert.Equal(readmeLines[i].Replace("Cluster([\"127.0.0.1\"])", "Cluster([host], port=port)", StringComparison.Ordinal), scriptLines[i]);
+        }
+    }
+
+    private static List<(string Type, string Change, string Address)> Events(JsonElement result) =>
+        [.. result.GetProperty("events").EnumerateArray().Select(e => (e.GetProperty("type").GetString()!, e.GetProperty("change").GetString()!, e.GetProperty("address").GetString()!))];
+
     /// <summary>The node whose token is the first at or after <paramref name="token"/> on the ring (wrapping).</summary>
     private static int OwnerIndex(ProcessCluster cluster, DescribeRingResponse ring, long token)
     {

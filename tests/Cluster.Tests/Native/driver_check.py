@@ -1,12 +1,14 @@
 """Drives a RingStore cluster through the DataStax Python driver (python3-cassandra) over the CQL native protocol.
 
 Usage: driver_check.py main|unavailable HOST PORT
+       driver_check.py events HOST PORT TARGET_PORT   (then "killed" / "restarted" lines on stdin)
 Prints one line per check: "RESULT <name> <json>"; the C# test (PythonDriverTests) asserts on them. Any uncaught
 exception exits non-zero with its traceback.
 """
 import datetime
 import json
 import sys
+import time
 import uuid
 
 from cassandra import AlreadyExists, ConsistencyLevel, InvalidRequest, Unavailable
@@ -159,5 +161,53 @@ def unavailable(host, port):
     cluster.shutdown()
 
 
+def wait_until(condition, seconds, what):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("timed out waiting until " + what)
+        time.sleep(0.1)
+
+
+def events(host, port, target_port):
+    # Every event the driver's control connection receives is recorded on its way to the driver's own handler, so
+    # the test sees what the node pushed. The driver may not reconnect by itself for an hour, so the target can come
+    # back up in the driver's view only through the UP event (going down is also detected by the broken pool).
+    from cassandra.cluster import ControlConnection
+    from cassandra.policies import ConstantReconnectionPolicy
+    received = []
+
+    def recording(kind, original):
+        def handler(self, event):
+            addr, event_port = event["address"]
+            received.append({"type": kind, "change": event["change_type"], "address": "%s:%d" % (addr, event_port)})
+            return original(self, event)
+        return handler
+
+    ControlConnection._handle_status_change = recording("STATUS_CHANGE", ControlConnection._handle_status_change)
+    ControlConnection._handle_topology_change = recording("TOPOLOGY_CHANGE", ControlConnection._handle_topology_change)
+    cluster = Cluster([host], port=port, reconnection_policy=ConstantReconnectionPolicy(3600.0, None))
+    session = cluster.connect()
+    target = next(h for h in cluster.metadata.all_hosts() if h.endpoint.port == target_port)
+    control = cluster.control_connection._connection.endpoint
+    result("ready", {"control": "%s:%d" % (control.address, control.port), "target": endpoint(target), "is_up": target.is_up})
+
+    sys.stdin.readline()  # "killed"
+    wait_until(lambda: target.is_up is False, 120, "the driver marks the killed node down")
+    wait_until(lambda: any(e["change"] == "DOWN" for e in received), 120, "a DOWN event arrives")
+    result("down", {"is_up": target.is_up, "events": received})
+
+    sys.stdin.readline()  # "restarted"
+    wait_until(lambda: target.is_up is True, 180, "the driver marks the restarted node up")
+    result("up", {"is_up": target.is_up, "events": received})
+    # And the driver uses it again: a query pinned to the target host answers.
+    rows = session.execute(SimpleStatement("SELECT release_version FROM system.local"), host=target)
+    result("pinned_query", rows.one().release_version)
+    cluster.shutdown()
+
+
 if __name__ == "__main__":
-    {"main": main, "unavailable": unavailable}[sys.argv[1]](sys.argv[2], int(sys.argv[3]))
+    if sys.argv[1] == "events":
+        events(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+    else:
+        {"main": main, "unavailable": unavailable}[sys.argv[1]](sys.argv[2], int(sys.argv[3]))

@@ -1,0 +1,28 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace RingStore.Bench.Tests;
+
+/// <summary>Ports the kernel says are free on 127.0.0.1, so no two tests (or runs, or other helpers) share fixed ports.</summary>
+public static class FreePorts
+{
+    /// <summary><paramref name="count"/> distinct free ports: every listener stays open until all are taken.</summary>
+    public static IReadOnlyList<int> Take(int count)
+    {
+        var listeners = new List<TcpListener>(count);
+        try
+        {
+            for (int i = 0; i < count; i++)
+            {
+                var listener = new TcpListener(IPAddress.Loopback, 0);
+                listener.Start();
+                listeners.Add(listener);
+            }
+            return listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
+        }
+        finally
+        {
+            foreach (var listener in listeners) listener.Stop();
+        }
+    }
+}
