@@ -44,6 +44,8 @@ public sealed class UnreachableReplicaClusterTests
         // A level the live replica can meet succeeds, and each refusing replica gets a hint at once.
         await node.Writes.WriteAsync("ks", SampleData.Upsert(table, 2, 1, "y"), ConsistencyLevel.One, CancellationToken.None);
         Assert.Single(node.Engine.Read(SampleData.Partition(table, 2)).Rows);
+        // The hints are stored beside the answer, not before it (the ONE ack needs only the local replica): poll.
+        await cluster.WaitUntilAsync(() => node.Hints.StoredCount == 2, TimeSpan.FromSeconds(30), "both refusing replicas hinted");
         Assert.Equal(2, node.Hints.StoredCount);
     }
 
