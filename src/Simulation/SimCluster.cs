@@ -214,8 +214,8 @@ public sealed class SimCluster
         {
             long around = Murmur3Partitioner.GetToken(KeyBytes(_random.Next(Options.KeyCount))).Value;
             long before = _random.NextInt64(0, 1L << 61), after = _random.NextInt64(0, 1L << 61);
-            startExclusive = around - long.MinValue < before ? long.MinValue : around - before - 1;
-            endInclusive = long.MaxValue - around < after ? long.MaxValue : around + after;
+            startExclusive = (long)Int128.Max(long.MinValue, (Int128)around - before - 1);
+            endInclusive = (long)Int128.Min(long.MaxValue, (Int128)around + after);
         }
         var start = Scheduler.Now;
         Stats.Scans++;
@@ -226,10 +226,11 @@ public sealed class SimCluster
         {
             if (completed) return;
             completed = true;
+            if (ok) Stats.ScansCompleted++;
             Log.Add(Scheduler.Now, -1, $"{what}: {(ok ? "done" : "failed")}");
             Scheduler.After(TimeSpan.FromMilliseconds(_random.Next(0, 10)), () => ClientStep(client));
         }
-        Scheduler.After(Options.ClientTimeout, () => Complete(false));
+        Scheduler.After(Options.ScanClientTimeout, () => Complete(false));
         SimRangeReadDriver.Start(this, coordinator, startExclusive, endInclusive, level, -1, () => completed,
             page => RecordPage(page, coordinator, level), Complete);
     }

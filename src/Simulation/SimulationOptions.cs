@@ -32,6 +32,8 @@ public sealed record SimulationOptions(int Seed)
     public IReadOnlyList<ConsistencyLevel> ScanLevels { get; init; } = [ConsistencyLevel.Quorum];
     /// <summary>Rows a range replica returns per reply (small, so pages and cut replies happen with few keys).</summary>
     public int RangeRowsPerRequest { get; init; } = 1;
+    /// <summary>How long a client waits for a whole scan (dozens of pages one after another: longer than a single read's deadline).</summary>
+    public TimeSpan ScanClientTimeout { get; init; } = TimeSpan.FromSeconds(4);
 
     /// <summary>The faults this run may inject.</summary>
     public SimFaults Faults { get; init; } = SimFaults.Crash | SimFaults.Partition | SimFaults.Loss | SimFaults.Reorder;
