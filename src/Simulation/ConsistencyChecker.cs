@@ -169,7 +169,7 @@ public static class ConsistencyChecker
         _ => 0,
     };
 
-    private static string Describe(OperationRecord read) => $"{read.Level} read at {Ms(read.Start)}-{Ms(read.End)} via {read.Coordinator}";
+    private static string Describe(OperationRecord read) => $"{read.Level} {(read.Kind == OperationKind.Scan ? "scan" : "read")} at {Ms(read.Start)}-{Ms(read.End)} via {read.Coordinator}";
 
     private static string Seen(long value) => value == 0 ? "nothing" : value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 

@@ -15,7 +15,7 @@ namespace RingStore.Simulation;
 /// each, every piece is read in pages (each replica reply bounded by rows, the next page resuming after the cut the
 /// machine answers with), one <see cref="RangeReadOperation"/> per page, pieces and pages one after another as the
 /// node does. The driver owns the per-replica timeout (the machine leaves it to messaging) and performs the asks and
-/// repairs; the two range-repair bug switches live here.
+/// repairs; the range-read bug switches live here.
 /// </summary>
 public static class SimRangeReadDriver
 {
@@ -56,7 +56,8 @@ public static class SimRangeReadDriver
             try
             {
                 // As the node's range coordinator: the local replica first (no network hop), the rest in ring order.
-                plan = ReplicaPlanner.PlanRead(natural, node.IsAlive, level, cluster.Strategy, "dc1", e => e == node.Endpoint ? -1 : 0);
+                var planned = cluster.Options.ScanReadsOneReplica ? ConsistencyLevel.One : level; // planted bug
+                plan = ReplicaPlanner.PlanRead(natural, node.IsAlive, planned, cluster.Strategy, "dc1", e => e == node.Endpoint ? -1 : 0);
             }
             catch (UnavailableException)
             {

@@ -89,6 +89,9 @@ public sealed record SimulationOptions(int Seed)
     /// <summary>Planted bug: a scan sends its read repairs but answers without waiting for their acks.</summary>
     public bool AnswerRangeBeforeRepairAcks { get; init; }
 
+    /// <summary>Planted bug: a scan plans every piece at ONE whatever its level (a QUORUM scan can miss a QUORUM write).</summary>
+    public bool ScanReadsOneReplica { get; init; }
+
     /// <summary>Planted bug: acknowledge QUORUM writes after this many acks (1 loses acknowledged writes).</summary>
     public int? WriteBlockForOverride { get; init; }
 

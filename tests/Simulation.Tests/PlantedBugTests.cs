@@ -47,6 +47,10 @@ public class PlantedBugTests
         CaughtAndRestored("non-blocking range read repair", ScanSimulationTests.ScanHeavy, o => o with { AnswerRangeBeforeRepairAcks = true }, Violation.ScanNotRepaired);
 
     [Fact]
+    public void A_quorum_scan_that_reads_one_replica_misses_acknowledged_writes() =>
+        CaughtAndRestored("scan at ONE", ScanSimulationTests.ScanHeavy, o => o with { ScanReadsOneReplica = true }, Violation.LostWrite);
+
+    [Fact]
     public void The_whole_fault_model_catches_a_lost_write_too() =>
         CaughtAndRestored("ack QUORUM after one reply, everything on", SimulationOptions.Everything, o => o with { WriteBlockForOverride = 1 }, Violation.LostWrite);
 

@@ -12,7 +12,7 @@ public sealed record SimulateSettings(int FirstSeed, int SeedCount, int Nodes, i
 
     /// <summary>Planted bugs the checker must catch (for seeing what a failure looks like); never in the product.</summary>
     public static readonly string[] Bugs = ["skip-hint", "ack-quorum-after-one", "skip-read-repair", "non-blocking-read-repair",
-        "skip-range-repair", "non-blocking-range-repair"];
+        "skip-range-repair", "non-blocking-range-repair", "scan-at-one"];
 
     public static SimulateSettings Parse(IReadOnlyList<string> rawArgs)
     {
@@ -53,6 +53,7 @@ public sealed record SimulateSettings(int FirstSeed, int SeedCount, int Nodes, i
             "non-blocking-read-repair" => options with { AnswerBeforeRepairAcks = true },
             "skip-range-repair" => options with { SkipRangeReadRepair = true },
             "non-blocking-range-repair" => options with { AnswerRangeBeforeRepairAcks = true },
+            "scan-at-one" => options with { ScanReadsOneReplica = true },
             _ => options,
         };
     }
