@@ -12,6 +12,9 @@ namespace RingStore.Simulation;
 /// 2. Deletes stay deleted: a read that started after a delete was acknowledged never sees an older value.
 /// 3. Monotonic reads: a successful read that started after another successful read of the key ended sees at
 ///    least what that read saw (even if what it saw came from a write that failed or was never acknowledged).
+/// Scans (<see cref="OperationKind.Scan"/>) are held to the same three rules, key by key; and
+/// 4. A scan's blocking repair: when a page of a scan is answered, every replica that contributed to it already holds
+///    what it returned (<see cref="ScanNotRepaired"/>, checked by the cluster at that moment).
 /// The end-of-run checks (hints drained, every replica caught up) are in <see cref="CheckEndState"/>.
 /// </summary>
 public static class ConsistencyChecker
@@ -35,7 +38,7 @@ public static class ConsistencyChecker
     private static void CheckKey(int key, List<OperationRecord> ops, int rf, List<Violation> violations)
     {
         var acked = ops.Where(o => o.IsWrite && o.Ok).OrderBy(o => o.End).ToList();
-        var reads = ops.Where(o => o.Kind == OperationKind.Read && o.Ok).ToList();
+        var reads = ops.Where(o => !o.IsWrite && o.Ok).ToList(); // a scan's record of a key is a read of it
         var readsByEnd = reads.Where(r => r.Value != 0).OrderBy(r => r.End).ToList();
         var deletesByStart = ops.Where(o => o.Kind == OperationKind.Delete).OrderBy(o => o.Start).ToList();
         var newestDeleteStarted = new long[deletesByStart.Count];
@@ -136,6 +139,22 @@ public static class ConsistencyChecker
         return violations;
     }
 
+    /// <summary>
+    /// Rule 4: the newest timestamp a scan returned for a key (a value or a tombstone) against what each replica that
+    /// answered the page holds at the moment the page is answered; a violation for the first replica behind it.
+    /// </summary>
+    public static Violation? ScanNotRepaired(int key, long returned, IReadOnlyDictionary<string, long> replicaLatest, TimeSpan start, TimeSpan at, string coordinator)
+    {
+        ArgumentNullException.ThrowIfNull(replicaLatest);
+        foreach (var (replica, latest) in replicaLatest.OrderBy(r => r.Key, StringComparer.Ordinal))
+        {
+            if (latest < returned)
+                return new Violation(Violation.ScanNotRepaired, key, start, at,
+                    $"key {key}: the scan page via {coordinator} answered at {Ms(at)} with timestamp {returned}, but replica {replica}, which answered it, holds only {(latest == long.MinValue ? "nothing" : latest)}");
+        }
+        return null;
+    }
+
     /// <summary>Whether a write at <paramref name="write"/> and a read at <paramref name="read"/> must share a replica.</summary>
     public static bool Meet(ConsistencyLevel write, ConsistencyLevel read, int replicationFactor) =>
         BlockFor(write, replicationFactor) + BlockFor(read, replicationFactor) > replicationFactor;
@@ -150,7 +169,7 @@ public static class ConsistencyChecker
         _ => 0,
     };
 
-    private static string Describe(OperationRecord read) => $"{read.Level} read at {Ms(read.Start)}-{Ms(read.End)} via {read.Coordinator}";
+    private static string Describe(OperationRecord read) => $"{read.Level} {(read.Kind == OperationKind.Scan ? "scan" : "read")} at {Ms(read.Start)}-{Ms(read.End)} via {read.Coordinator}";
 
     private static string Seen(long value) => value == 0 ? "nothing" : value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 

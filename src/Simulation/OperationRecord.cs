@@ -8,6 +8,8 @@ public enum OperationKind
     Write,
     Delete,
     Read,
+    /// <summary>One key's part of a token-range scan: what the scan's page covering the key returned for it (Start, End: that page's request).</summary>
+    Scan,
 }
 
 /// <summary>
@@ -19,5 +21,5 @@ public enum OperationKind
 public sealed record OperationRecord(OperationKind Kind, int Key, long Value, TimeSpan Start, TimeSpan End, bool Ok, string Coordinator,
     ConsistencyLevel Level = ConsistencyLevel.Quorum)
 {
-    public bool IsWrite => Kind != OperationKind.Read;
+    public bool IsWrite => Kind is OperationKind.Write or OperationKind.Delete;
 }

@@ -154,6 +154,12 @@ public sealed class SimCluster
             return;
         }
         var coordinator = running[_random.Next(running.Count)];
+        // Drawn only when scans are on, so runs without them replay as before.
+        if (Options.ScanProbability > 0 && _random.NextDouble() < Options.ScanProbability)
+        {
+            Scan(client, coordinator);
+            return;
+        }
         int key = _random.Next(Options.KeyCount);
         var kind = _random.Next(2) == 0
             ? (_random.NextDouble() < Options.DeleteProbability ? OperationKind.Delete : OperationKind.Write)
@@ -188,6 +194,62 @@ public sealed class SimCluster
         {
             var query = SliceQuery.WholePartition(Table, KeyBytes(key));
             SimReadDriver.Start(this, coordinator, query, level, key, (ok, rows) => Complete(ok, ok ? ValueOf(rows) : 0));
+        }
+    }
+
+    /// <summary>Rule-4 violations found while the run went (a scan page answered before its replicas were repaired).</summary>
+    public List<Violation> ScanViolations { get; } = [];
+
+    /// <summary>
+    /// A token-range scan: the whole ring, or a random range around one key's token (so it covers that key and
+    /// perhaps others). Every key whose token lies in an answered page becomes a read record of what the page
+    /// returned for it (nothing if absent), timed by that page's request; and the replicas that answered the page
+    /// must already hold what it returned (the blocking repair).
+    /// </summary>
+    private void Scan(int client, SimNode coordinator)
+    {
+        var level = Options.ScanLevels[_random.Next(Options.ScanLevels.Count)];
+        long startExclusive = long.MinValue, endInclusive = long.MaxValue;
+        if (_random.NextDouble() >= Options.WholeRingScanProbability)
+        {
+            long around = Murmur3Partitioner.GetToken(KeyBytes(_random.Next(Options.KeyCount))).Value;
+            long before = _random.NextInt64(0, 1L << 61), after = _random.NextInt64(0, 1L << 61);
+            startExclusive = (long)Int128.Max(long.MinValue, (Int128)around - before - 1);
+            endInclusive = (long)Int128.Min(long.MaxValue, (Int128)around + after);
+        }
+        var start = Scheduler.Now;
+        Stats.Scans++;
+        string what = $"client {client}: scan ({startExclusive}, {endInclusive}] at {level} via {coordinator.Endpoint}";
+        Log.Add(start, -1, what);
+        bool completed = false;
+        void Complete(bool ok)
+        {
+            if (completed) return;
+            completed = true;
+            if (ok) Stats.ScansCompleted++;
+            Log.Add(Scheduler.Now, -1, $"{what}: {(ok ? "done" : "failed")}");
+            Scheduler.After(TimeSpan.FromMilliseconds(_random.Next(0, 10)), () => ClientStep(client));
+        }
+        Scheduler.After(Options.ScanClientTimeout, () => Complete(false));
+        SimRangeReadDriver.Start(this, coordinator, startExclusive, endInclusive, level, -1, () => completed,
+            page => RecordPage(page, coordinator, level), Complete);
+    }
+
+    private void RecordPage(SimRangeReadDriver.Page page, SimNode coordinator, ConsistencyLevel level)
+    {
+        var returned = page.Partitions.ToDictionary(p => Convert.ToHexString(p.Key), StringComparer.Ordinal);
+        for (int key = 0; key < Options.KeyCount; key++)
+        {
+            byte[] bytes = KeyBytes(key);
+            if (!SimRangeReadDriver.Covers(page.After, page.UpTo, Murmur3Partitioner.GetToken(bytes), bytes)) continue;
+            var partition = returned.GetValueOrDefault(Convert.ToHexString(bytes));
+            long value = partition is null ? 0 : ValueOf(LiveRows.Filter(partition.Rows, NowSeconds).ToList());
+            _history.Add(new OperationRecord(OperationKind.Scan, key, value, page.Start, Scheduler.Now, true, coordinator.Endpoint, level));
+            Log.Add(Scheduler.Now, key, $"scan via {coordinator.Endpoint} at {level}: key {key} saw {(value == 0 ? "nothing" : value)}");
+            if (partition is null) continue;
+            var held = page.Answered.ToDictionary(e => e, e => Nodes.First(n => n.Endpoint == e).Store.LatestTimestamp(bytes), StringComparer.Ordinal);
+            var violation = ConsistencyChecker.ScanNotRepaired(key, SimReplicaStore.NewestTimestamp(partition), held, page.Start, Scheduler.Now, coordinator.Endpoint);
+            if (violation is not null) ScanViolations.Add(violation);
         }
     }
 

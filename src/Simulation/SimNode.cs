@@ -143,6 +143,15 @@ public sealed class SimNode
                 _cluster.Network.Send(Endpoint, from, requestId,
                     r.DigestOnly ? ReadResponseMessage.ForDigest(data) : ReadResponseMessage.ForData(data), key);
                 break;
+            case SimRangeRequest range:
+                if (DiskFailing)
+                {
+                    _cluster.Network.Send(Endpoint, from, requestId, new ReplicaFailed("disk failure"), key);
+                    break;
+                }
+                var (partitions, resume) = Store.ReadRange(range.After, range.EndInclusive, range.RowLimit);
+                _cluster.Network.Send(Endpoint, from, requestId, new SimRangeResponse(partitions, resume), key);
+                break;
             case Ping:
                 _cluster.Network.Send(Endpoint, from, 0, new Pong(), -1);
                 break;

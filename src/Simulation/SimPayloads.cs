@@ -20,6 +20,15 @@ public sealed record MutateAck(MutationKind Kind);
 /// <summary>A replica whose disk fails answers a mutation or a read with an error instead of applying or reading.</summary>
 public sealed record ReplicaFailed(string Error);
 
+/// <summary>
+/// A range read of one piece (after <paramref name="After"/>, token &lt;= <paramref name="EndInclusive"/>) bounded by
+/// rows: what the node's RangeReadCommandMessage carries that the simulated replica needs (no byte bound: the rows are small).
+/// </summary>
+public sealed record SimRangeRequest(string Table, RingStore.Core.Reads.RangePosition After, long EndInclusive, int RowLimit);
+
+/// <summary>A range replica's answer: partitions in (token, key) order and where it stopped (null: it covered the whole request).</summary>
+public sealed record SimRangeResponse(IReadOnlyList<RingStore.Core.Reads.MergedPartitionData> Partitions, RingStore.Core.Reads.RangePosition? Resume);
+
 /// <summary>Failure-detector traffic: any message from a peer counts as a sign of life.</summary>
 public sealed record Ping;
 
@@ -41,6 +50,8 @@ public static class SimPayloads
         ReplicaFailed f => $"error: {f.Error}",
         ReadCommandMessage r => r.DigestOnly ? "read digest" : "read data",
         ReadResponseMessage => "read response",
+        SimRangeRequest r => $"range read {r.After}..{r.EndInclusive} rows {r.RowLimit}",
+        SimRangeResponse r => $"range response {r.Partitions.Count} partitions{(r.Resume is null ? "" : $", resume {r.Resume}")}",
         _ => payload.GetType().Name,
     };
 }

@@ -31,7 +31,13 @@ public sealed class SimReplicaStore
     /// <summary>The newest timestamp this replica holds for a partition (a write, a row or partition deletion); MinValue if none.</summary>
     public long LatestTimestamp(byte[] partitionKey)
     {
-        if (!_partitions.TryGetValue(Convert.ToHexString(partitionKey), out var data)) return long.MinValue;
+        return _partitions.TryGetValue(Convert.ToHexString(partitionKey), out var data) ? NewestTimestamp(data) : long.MinValue;
+    }
+
+    /// <summary>The newest timestamp in a partition: a write, a row or partition deletion.</summary>
+    public static long NewestTimestamp(MergedPartitionData data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
         long latest = data.PartitionDeletion.MarkedForDeleteAtMicros;
         foreach (var row in data.Rows)
         {
@@ -64,5 +70,35 @@ public sealed class SimReplicaStore
             }
         }
         return data with { Rows = rows };
+    }
+
+    /// <summary>
+    /// A range replica's answer: the partitions (live and tombstoned, every row, as the engine's range read returns
+    /// them) positioned after <paramref name="after"/> with token &lt;= <paramref name="endInclusive"/>, in (token, key)
+    /// order, stopping once <paramref name="rowLimit"/> rows are in (a partition without rows counts as one). When it
+    /// stops before the end of the request, <c>Resume</c> is the last partition it covered: it says nothing past that.
+    /// The simulated rows are one per partition, so a reply is cut between partitions, never inside one.
+    /// </summary>
+    public (IReadOnlyList<MergedPartitionData> Partitions, RangePosition? Resume) ReadRange(RangePosition after, long endInclusive, int rowLimit)
+    {
+        ArgumentNullException.ThrowIfNull(after);
+        var inRange = _partitions.Values
+            .Where(p => p.Token.Value <= endInclusive && after.ComparePartition(p.Token, p.Key) > 0)
+            .OrderBy(p => p.Token)
+            .ThenBy(p => p.Key, ByteArrayComparer.Instance)
+            .ToList();
+        var taken = new List<MergedPartitionData>();
+        int rows = 0;
+        foreach (var p in inRange)
+        {
+            if (rows >= rowLimit)
+            {
+                var last = taken[^1];
+                return (taken, new RangePosition(last.Token, last.Key));
+            }
+            taken.Add(p);
+            rows += Math.Max(1, p.Rows.Count);
+        }
+        return (taken, null);
     }
 }

@@ -24,6 +24,17 @@ public sealed record SimulationOptions(int Seed)
     /// <summary>Share of writes that delete the row instead (a row tombstone at the next timestamp).</summary>
     public double DeleteProbability { get; init; }
 
+    /// <summary>Share of client operations that are token-range scans (0: none, and the random draws of older runs are unchanged).</summary>
+    public double ScanProbability { get; init; }
+    /// <summary>Share of scans that cover the whole ring; the others cover a random token range around one key's token.</summary>
+    public double WholeRingScanProbability { get; init; } = 0.25;
+    /// <summary>Levels a scan picks from.</summary>
+    public IReadOnlyList<ConsistencyLevel> ScanLevels { get; init; } = [ConsistencyLevel.Quorum];
+    /// <summary>Rows a range replica returns per reply (small, so pages and cut replies happen with few keys).</summary>
+    public int RangeRowsPerRequest { get; init; } = 1;
+    /// <summary>How long a client waits for a whole scan (dozens of pages one after another: longer than a single read's deadline).</summary>
+    public TimeSpan ScanClientTimeout { get; init; } = TimeSpan.FromSeconds(4);
+
     /// <summary>The faults this run may inject.</summary>
     public SimFaults Faults { get; init; } = SimFaults.Crash | SimFaults.Partition | SimFaults.Loss | SimFaults.Reorder;
     /// <summary>Null: drawn from the seed.</summary>
@@ -72,6 +83,15 @@ public sealed record SimulationOptions(int Seed)
     /// <summary>Planted bug: send read repairs but answer without waiting for their acks (non-blocking read repair).</summary>
     public bool AnswerBeforeRepairAcks { get; init; }
 
+    /// <summary>Planted bug: a scan's read repairs are not sent but counted as acknowledged (replicas stay behind what the scan returned).</summary>
+    public bool SkipRangeReadRepair { get; init; }
+
+    /// <summary>Planted bug: a scan sends its read repairs but answers without waiting for their acks.</summary>
+    public bool AnswerRangeBeforeRepairAcks { get; init; }
+
+    /// <summary>Planted bug: a scan plans every piece at ONE whatever its level (a QUORUM scan can miss a QUORUM write).</summary>
+    public bool ScanReadsOneReplica { get; init; }
+
     /// <summary>Planted bug: acknowledge QUORUM writes after this many acks (1 loses acknowledged writes).</summary>
     public int? WriteBlockForOverride { get; init; }
 
@@ -90,6 +110,8 @@ public sealed record SimulationOptions(int Seed)
         WriteLevels = [ConsistencyLevel.Quorum, ConsistencyLevel.Quorum, ConsistencyLevel.One, ConsistencyLevel.All],
         ReadLevels = [ConsistencyLevel.Quorum, ConsistencyLevel.Quorum, ConsistencyLevel.One, ConsistencyLevel.All],
         DeleteProbability = 0.15,
+        ScanProbability = 0.1,
+        ScanLevels = [ConsistencyLevel.Quorum, ConsistencyLevel.Quorum, ConsistencyLevel.One, ConsistencyLevel.All],
         Faults = SimFaults.All,
         Latency = null,
     };

@@ -8,6 +8,10 @@ public sealed class SimulationStats
     public long ReadTimeouts { get; set; }
     public long DigestMismatches { get; set; }
     public long ReadRepairs { get; set; }
+    public long Scans { get; set; }
+    public long ScansCompleted { get; set; }
+    public long ScanPages { get; set; }
+    public long ScanRepairs { get; set; }
     public long SpeculativeRetries { get; set; }
     public long Kills { get; set; }
     public long Partitions { get; set; }
@@ -29,6 +33,6 @@ public sealed class SimulationStats
 
     public override string ToString() =>
         $"unavailable={Unavailable} writeTimeouts={WriteTimeouts} readTimeouts={ReadTimeouts} mismatches={DigestMismatches} " +
-        $"repairs={ReadRepairs} speculative={SpeculativeRetries} kills={Kills} partitions={Partitions}+{OneWayPartitions} pauses={Pauses} " +
+        $"repairs={ReadRepairs} scans={ScansCompleted}/{Scans} scanPages={ScanPages} scanRepairs={ScanRepairs} speculative={SpeculativeRetries} kills={Kills} partitions={Partitions}+{OneWayPartitions} pauses={Pauses} " +
         $"disk={DiskFaults} lost={MessagesLost} duplicated={MessagesDuplicated} hints={HintsStored} hintsLeft={HintsLeft} events={Events}";
 }

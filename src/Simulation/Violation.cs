@@ -11,6 +11,7 @@ public sealed record Violation(string Rule, int Key, TimeSpan From, TimeSpan To,
     public const string Resurrected = "resurrected";
     public const string HintsNotDrained = "hints-not-drained";
     public const string NotReplicated = "not-replicated";
+    public const string ScanNotRepaired = "scan-not-repaired";
 
     public override string ToString() => $"[{Rule}] {Message}";
 }

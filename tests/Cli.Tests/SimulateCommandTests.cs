@@ -55,6 +55,17 @@ public sealed partial class SimulateCommandTests
     }
 
     [Theory]
+    [InlineData("skip-range-repair")]
+    [InlineData("non-blocking-range-repair")]
+    public async Task A_planted_range_repair_bug_fails_with_a_scan_not_repaired_violation(string bug)
+    {
+        var result = await CliProcess.RunAsync(["simulate", "--seeds", "30", "--duration", "4s", "--bug", bug]);
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains("[scan-not-repaired]", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"--bug {bug}", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("--faults", "crash,meteor")]
     [InlineData("--duration", "soon")]
     [InlineData("--bug", "nonsense")]

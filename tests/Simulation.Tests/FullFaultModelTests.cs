@@ -5,7 +5,7 @@ namespace RingStore.Simulation.Tests;
 
 /// <summary>
 /// Every fault at once (crashes, pauses, two-way and one-way partitions, loss, duplication, slow messages, failing
-/// disks, a latency distribution drawn per seed), writes, deletes and reads at ONE, QUORUM and ALL: the run's
+/// disks, a latency distribution drawn per seed), writes, deletes, reads and token-range scans at ONE, QUORUM and ALL: the run's
 /// history keeps every guarantee, and once the faults stop every hint drains and every replica catches up.
 /// </summary>
 public class FullFaultModelTests
@@ -36,13 +36,16 @@ public class FullFaultModelTests
             totals.DiskFaults += result.Stats.DiskFaults;
             totals.MessagesDuplicated += result.Stats.MessagesDuplicated;
             totals.HintsStored += result.Stats.HintsStored;
+            totals.Scans += result.Stats.Scans;
+            totals.ScansCompleted += result.Stats.ScansCompleted;
+            totals.ScanRepairs += result.Stats.ScanRepairs;
         }
         _output.WriteLine($"{Seeds} seeds: {acked} acked writes, {deletes} acked deletes, {one} ONE ok, {all} ALL ok; {totals}");
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
         // The runs must have exercised what they claim to check.
         Assert.True(deletes > 100 && one > 100 && all > 100, $"deletes={deletes} one={one} all={all}");
         Assert.True(totals.Kills > 20 && totals.Pauses > 20 && totals.Partitions > 5 && totals.OneWayPartitions > 5 && totals.DiskFaults > 10
-                    && totals.MessagesDuplicated > 100 && totals.HintsStored > 100, totals.ToString());
+                    && totals.MessagesDuplicated > 100 && totals.HintsStored > 100 && totals.ScansCompleted > 100, totals.ToString());
     }
 
     [Fact]

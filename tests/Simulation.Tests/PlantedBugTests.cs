@@ -39,6 +39,18 @@ public class PlantedBugTests
         CaughtAndRestored("non-blocking read repair", CoordinatorSimulationTests.Rough, o => o with { AnswerBeforeRepairAcks = true }, Violation.ReadWentBack);
 
     [Fact]
+    public void Skipping_the_scans_blocking_repair_leaves_replicas_behind_what_it_returned() =>
+        CaughtAndRestored("skip range read repair", ScanSimulationTests.ScanHeavy, o => o with { SkipRangeReadRepair = true }, Violation.ScanNotRepaired);
+
+    [Fact]
+    public void Answering_a_scan_before_its_repairs_are_acked_is_caught() =>
+        CaughtAndRestored("non-blocking range read repair", ScanSimulationTests.ScanHeavy, o => o with { AnswerRangeBeforeRepairAcks = true }, Violation.ScanNotRepaired);
+
+    [Fact]
+    public void A_quorum_scan_that_reads_one_replica_misses_acknowledged_writes() =>
+        CaughtAndRestored("scan at ONE", ScanSimulationTests.ScanHeavy, o => o with { ScanReadsOneReplica = true }, Violation.LostWrite);
+
+    [Fact]
     public void The_whole_fault_model_catches_a_lost_write_too() =>
         CaughtAndRestored("ack QUORUM after one reply, everything on", SimulationOptions.Everything, o => o with { WriteBlockForOverride = 1 }, Violation.LostWrite);
 

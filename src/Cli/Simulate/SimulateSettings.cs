@@ -11,7 +11,8 @@ public sealed record SimulateSettings(int FirstSeed, int SeedCount, int Nodes, i
     public static readonly string[] ValueOptions = ["--seed", "--seeds", "--nodes", "--rf", "--duration", "--faults", "--keys", "--clients", "--bug", "--trace-lines"];
 
     /// <summary>Planted bugs the checker must catch (for seeing what a failure looks like); never in the product.</summary>
-    public static readonly string[] Bugs = ["skip-hint", "ack-quorum-after-one", "skip-read-repair", "non-blocking-read-repair"];
+    public static readonly string[] Bugs = ["skip-hint", "ack-quorum-after-one", "skip-read-repair", "non-blocking-read-repair",
+        "skip-range-repair", "non-blocking-range-repair", "scan-at-one"];
 
     public static SimulateSettings Parse(IReadOnlyList<string> rawArgs)
     {
@@ -50,6 +51,9 @@ public sealed record SimulateSettings(int FirstSeed, int SeedCount, int Nodes, i
             "ack-quorum-after-one" => options with { WriteBlockForOverride = 1 },
             "skip-read-repair" => options with { DisableReadRepair = true },
             "non-blocking-read-repair" => options with { AnswerBeforeRepairAcks = true },
+            "skip-range-repair" => options with { SkipRangeReadRepair = true },
+            "non-blocking-range-repair" => options with { AnswerRangeBeforeRepairAcks = true },
+            "scan-at-one" => options with { ScanReadsOneReplica = true },
             _ => options,
         };
     }

@@ -36,7 +36,8 @@ public sealed class SimulateTotals
             if (!_faults.ContainsKey(kind)) _faultOrder.Add(kind);
             _faults[kind] = _faults.GetValueOrDefault(kind) + count;
         }
-        OperationCount += result.History.Count;
+        // A scan is one client operation, however many keys its history records cover (those are the "Scan" rows).
+        OperationCount += result.History.Count(o => o.Kind != OperationKind.Scan) + result.Stats.Scans;
         Violations += result.Violations.Count;
         Unavailable += result.Stats.Unavailable;
         Mismatches += result.Stats.DigestMismatches;
