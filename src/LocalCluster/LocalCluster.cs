@@ -31,6 +31,7 @@ public sealed class LocalCluster : IDisposable
         Directory.CreateDirectory(Options.DataRoot);
         foreach (var node in Nodes)
         {
+            if (Options.Tls) LocalClusterCertificates.Ensure(Options.TlsDirectory, node.Options.Index, Options.ListenAddress);
             node.Start(_nodeDll);
             if (node.Options.Index == 0) await node.WaitUntilReadyAsync(1, timeout, ct).ConfigureAwait(false);
         }
@@ -40,6 +41,7 @@ public sealed class LocalCluster : IDisposable
 
     public void StartNode(int index)
     {
+        if (Options.Tls) LocalClusterCertificates.Ensure(Options.TlsDirectory, index, Options.ListenAddress);
         Nodes[index].Start(_nodeDll);
         SaveState();
     }
