@@ -87,7 +87,7 @@ public sealed class DevCertificateAuthority : IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         // Written aside then renamed, so a node reloading on a file change never reads half a file.
         var temp = path + ".tmp";
-        File.WriteAllText(temp, text);
+        File.WriteAllText(temp, text.EndsWith('\n') ? text : text + "\n"); // so files can be concatenated into a bundle
         if (secret && !OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         File.Move(temp, path, overwrite: true);
     }
