@@ -17,6 +17,11 @@ public sealed class LocalCluster : IDisposable
         Options = options;
         _nodeDll = nodeDll ?? NodeBinary.Locate();
         Nodes = Enumerable.Range(0, options.Nodes).Select(i => new NodeProcess(options.ForNode(i))).ToArray();
+        // The CA exists from here on, so callers can open https channels before the nodes start.
+        if (options.Tls)
+        {
+            foreach (var node in Nodes) LocalClusterCertificates.Ensure(options.TlsDirectory, node.Options.Index, options.ListenAddress);
+        }
     }
 
     public LocalClusterOptions Options { get; }
