@@ -60,12 +60,13 @@ public static class ClusterScenario
             GrpcBasePort = settings.BasePort + 100,
             DataRoot = dataRoot,
             ClusterName = "bench",
+            Tls = settings.Tls,
         };
         PortCheck.EnsureFree(options.ListenAddress,
             Enumerable.Range(0, settings.Nodes).SelectMany(i => new[] { options.InternodeBasePort + i, options.GrpcBasePort + i }));
 
         AnsiConsole.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-            $"cluster: {settings.Nodes} nodes, RF {settings.ReplicationFactor}, {settings.ValueBytes}-byte values, {settings.DurationSeconds} s per phase, " +
+            $"cluster{(settings.Tls ? " (TLS: client + internode)" : "")}: {settings.Nodes} nodes, RF {settings.ReplicationFactor}, {settings.ValueBytes}-byte values, {settings.DurationSeconds} s per phase, " +
             $"concurrency {string.Join(',', settings.Concurrency)}, {string.Join(',', settings.ConsistencyLevels)}; {Environment.ProcessorCount} cores; data in {dataRoot}")));
         using var cluster = new LocalClusterHost(options);
         try
@@ -107,7 +108,7 @@ public static class ClusterScenario
     private static async Task<List<ClusterMeasurement>> MeasureAsync(LocalClusterHost cluster, ClusterBenchSettings settings, CancellationToken ct)
     {
         using var workload = new ClusterWorkload([.. cluster.GrpcEndpoints], settings.ValueBytes, Math.Max(64, Math.Max(settings.Concurrency.Max(), settings.EffectivePacedInFlight)), settings.Seed,
-            sessions: settings.Transport == "session");
+            sessions: settings.Transport == "session", caFile: cluster.Options.CaFile);
         await workload.CreateSchemaAsync(settings.ReplicationFactor, ct).ConfigureAwait(false);
         await workload.WaitForSchemaAsync(TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
 
