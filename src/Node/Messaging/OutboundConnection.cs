@@ -165,7 +165,7 @@ internal sealed class OutboundConnection : IAsyncDisposable
                     // as the connection closing before its Hello arrives.
                     theirs = await session.ReceiveHelloAsync(_owner.Options, linked.Token).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (ex is TlsRefusedException or IOException or FrameFormatException)
+                catch (Exception ex) when (ex is TlsRefusedException or IOException)
                 {
                     var reason = ex is TlsRefusedException ? ex.Message
                         : $"the peer closed the connection during the TLS handshake ({ex.Message}); it may have refused our certificate (see its log)";
