@@ -16,6 +16,7 @@ public static class CliTls
     public static string[] TakeCaOption(string[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
+        CaFile = null; // one command per call (tests run several in one process)
         var rest = new List<string>(args.Length);
         for (int i = 0; i < args.Length; i++)
         {

@@ -93,3 +93,29 @@ public sealed class CertificateGenerationTests
         Assert.NotEqual(first.Certificate.Thumbprint, credentials.Current.Certificate.Thumbprint);
     }
 }
+
+public sealed class TlsOptionsTests
+{
+    [Theory]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    public void Tls_without_its_three_files_is_refused_at_start(bool internode, bool client)
+    {
+        var options = new RingStore.Node.Hosting.NodeOptions { InternodeTls = internode, ClientTls = client, TlsCertificate = "node.pem" };
+
+        var ex = Assert.Throws<InvalidOperationException>(options.Validate);
+
+        Assert.Contains("RingStore:TlsKey", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Tls_switches_map_to_the_options()
+    {
+        var map = RingStore.Node.Hosting.NodeCommandLine.SwitchMappings;
+        Assert.Equal("RingStore:TlsCertificate", map["--tls-cert"]);
+        Assert.Equal("RingStore:TlsKey", map["--tls-key"]);
+        Assert.Equal("RingStore:TlsCa", map["--tls-ca"]);
+        Assert.Equal("RingStore:InternodeTls", map["--internode-tls"]);
+        Assert.Equal("RingStore:ClientTls", map["--client-tls"]);
+    }
+}
