@@ -14,13 +14,15 @@ public static class Program
 {
     private sealed record Command(string Name, string Help, Func<string[], Task<int>> Run, params string[] Aliases);
 
-    private const string Where = "Cluster commands find the nodes with --host h:p[,h:p] or the cluster recorded in --dir (default ./.ringstore).";
+    private const string Where = "Cluster commands find the nodes with --host h:p[,h:p] or the cluster recorded in --dir (default ./.ringstore).\n"
+        + "Every command takes --ca FILE: use TLS (https) trusting that CA; a local cluster made with up --tls is trusted without it.";
 
     private static readonly Command[] Commands =
     [
         new("up", """
-              up [--nodes 3] [--rf 3] [--detach] [--dir .ringstore] [--base-port 7000] [--grpc-port 9160] [--timeout 180] [--no-sample]
+              up [--nodes 3] [--rf 3] [--detach] [--dir .ringstore] [--base-port 7000] [--grpc-port 9160] [--timeout 180] [--no-sample] [--tls]
                                             start (or restart) a local cluster, load the sample table, open the shell
+                                            (--tls: throwaway CA in DIR/tls, client and internode TLS)
             """, a => UpCommand.RunAsync(a, demo: false)),
         new("down", """
               down [--dir .ringstore] [--timeout 30]
@@ -142,7 +144,16 @@ public static class Program
             await Console.Error.WriteLineAsync(Usage);
             return 2;
         }
-        string[] rest = args[1..];
+        string[] rest;
+        try
+        {
+            rest = Cluster.CliTls.TakeCaOption(args[1..]);
+        }
+        catch (UsageException e)
+        {
+            await Console.Error.WriteLineAsync($"error: {e.Message}");
+            return 2;
+        }
         if (rest.TakeWhile(a => a != "--").Any(a => a is "--help" or "-h"))
         {
             Console.WriteLine(HelpFor(name));

@@ -27,10 +27,12 @@ public sealed partial class RingStoreClient : IAsyncDisposable
     private readonly NodeHealth _health;
     private readonly RecentLatencies _recent = new();
     private readonly long _origin;
+    private readonly System.Security.Cryptography.X509Certificates.X509Certificate2Collection? _trustedCa;
 
     private RingStoreClient(RingStoreClientOptions options)
     {
         Options = options;
+        _trustedCa = options.CaFile is null ? null : Tls.CaTrust.LoadPem(options.CaFile);
         _health = new NodeHealth(options.LatencyAware);
         _origin = options.TimeProvider.GetTimestamp();
     }
@@ -108,7 +110,7 @@ public sealed partial class RingStoreClient : IAsyncDisposable
         }
     }
 
-    private NodeConnection Connection(string rpcAddress) => _connections.GetOrAdd(rpcAddress, a => new NodeConnection(a));
+    private NodeConnection Connection(string rpcAddress) => _connections.GetOrAdd(rpcAddress, a => new NodeConnection(a, _trustedCa));
 
     /// <summary>
     /// Nodes to try, best first: the replicas of the token (the same one first for a partition unless ShuffleReplicas,

@@ -9,6 +9,13 @@ public sealed record RingStoreClientOptions
     /// <summary>gRPC addresses (host:port) of one or more nodes; the rest of the cluster is learnt from them.</summary>
     public required IReadOnlyList<string> ContactPoints { get; init; }
 
+    /// <summary>
+    /// PEM file of the CA to trust (the cluster's, e.g. <c>ca.pem</c> from <c>ringstore up --tls</c>). When set, every
+    /// connection is TLS 1.2+ (https) and a node's certificate must chain to this CA and name the address dialled;
+    /// null (the default) is plain HTTP/2.
+    /// </summary>
+    public string? CaFile { get; init; }
+
     public Consistency DefaultConsistency { get; init; } = Consistency.LocalOne;
 
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(12);

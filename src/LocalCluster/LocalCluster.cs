@@ -17,6 +17,11 @@ public sealed class LocalCluster : IDisposable
         Options = options;
         _nodeDll = nodeDll ?? NodeBinary.Locate();
         Nodes = Enumerable.Range(0, options.Nodes).Select(i => new NodeProcess(options.ForNode(i))).ToArray();
+        // The CA exists from here on, so callers can open https channels before the nodes start.
+        if (options.Tls)
+        {
+            foreach (var node in Nodes) LocalClusterCertificates.Ensure(options.TlsDirectory, node.Options.Index, options.ListenAddress);
+        }
     }
 
     public LocalClusterOptions Options { get; }
@@ -31,6 +36,7 @@ public sealed class LocalCluster : IDisposable
         Directory.CreateDirectory(Options.DataRoot);
         foreach (var node in Nodes)
         {
+            if (Options.Tls) LocalClusterCertificates.Ensure(Options.TlsDirectory, node.Options.Index, Options.ListenAddress);
             node.Start(_nodeDll);
             if (node.Options.Index == 0) await node.WaitUntilReadyAsync(1, timeout, ct).ConfigureAwait(false);
         }
@@ -40,6 +46,7 @@ public sealed class LocalCluster : IDisposable
 
     public void StartNode(int index)
     {
+        if (Options.Tls) LocalClusterCertificates.Ensure(Options.TlsDirectory, index, Options.ListenAddress);
         Nodes[index].Start(_nodeDll);
         SaveState();
     }

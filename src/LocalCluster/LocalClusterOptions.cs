@@ -34,6 +34,17 @@ public sealed record LocalClusterOptions
     /// <summary>Node i's gRPC port, overriding GrpcBasePort + i; one entry per node when set.</summary>
     public IReadOnlyList<int>? GrpcPorts { get; init; }
 
+    /// <summary>
+    /// Client and internode TLS, with a throwaway CA and node certificates under <see cref="TlsDirectory"/> (made on
+    /// first start by <see cref="LocalClusterCertificates"/>); clients trust <see cref="CaFile"/>.
+    /// </summary>
+    public bool Tls { get; init; }
+
+    public string TlsDirectory => Path.Combine(DataRoot, "tls");
+
+    /// <summary>The CA clients must trust; null without TLS.</summary>
+    public string? CaFile => Tls ? Path.Combine(TlsDirectory, LocalClusterCertificates.CaFileName) : null;
+
     public int InternodePort(int index) => PortOf(InternodePorts, InternodeBasePort, index, nameof(InternodePorts));
 
     public int GrpcPort(int index) => PortOf(GrpcPorts, GrpcBasePort, index, nameof(GrpcPorts));
@@ -46,8 +57,9 @@ public sealed record LocalClusterOptions
         new(index, ListenAddress, InternodePort(index), GrpcPort(index), Path.Combine(DataRoot, $"node{index}"),
             $"{ListenAddress}:{InternodePort(SeedNode)}", ClusterName)
         {
-            ExtraSettings = ExtraSettings,
+            ExtraSettings = Tls ? LocalClusterCertificates.Settings(TlsDirectory, index, ExtraSettings) : ExtraSettings,
             NativePort = NativePort(index),
+            CaFile = CaFile,
         };
 
     private static int PortOf(IReadOnlyList<int>? explicitPorts, int basePort, int index, string name)

@@ -87,7 +87,7 @@ public sealed class NodeProcess : IDisposable
     /// <summary>Polls the node's gRPC DescribeRing until it answers and sees <paramref name="expectedUp"/> nodes up.</summary>
     public async Task WaitUntilReadyAsync(int expectedUp, TimeSpan timeout, CancellationToken ct = default)
     {
-        using var channel = GrpcChannel.ForAddress($"http://{Options.GrpcEndpoint}");
+        using var channel = OpenChannel(Options);
         var client = new RingStoreApi.RingStoreApiClient(channel);
         var deadline = DateTime.UtcNow + timeout;
         string last = "no answer yet";
@@ -109,6 +109,16 @@ public sealed class NodeProcess : IDisposable
             await Task.Delay(200, ct).ConfigureAwait(false);
         }
         throw new TimeoutException($"Node {Options.Index} ({Options.GrpcEndpoint}) not ready after {timeout.TotalSeconds:0} s: {last}. Log: {LogPath}");
+    }
+
+    /// <summary>A gRPC channel to the node: https trusting its CA when it serves TLS, plain HTTP/2 otherwise.</summary>
+    public static GrpcChannel OpenChannel(NodeProcessOptions options, GrpcChannelOptions? channelOptions = null)
+    {
+        channelOptions ??= new GrpcChannelOptions();
+        if (options.CaFile is null) return GrpcChannel.ForAddress($"http://{options.GrpcEndpoint}", channelOptions);
+        channelOptions.HttpHandler = RingStore.Client.Tls.CaTrust.Handler(RingStore.Client.Tls.CaTrust.LoadPem(options.CaFile));
+        channelOptions.DisposeHttpClient = true;
+        return GrpcChannel.ForAddress($"https://{options.GrpcEndpoint}", channelOptions);
     }
 
     public static string Tail(string path, int lines)

@@ -12,6 +12,9 @@ public sealed record NodeProcessOptions(
 {
     public IReadOnlyDictionary<string, string> ExtraSettings { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>The CA to trust when the node serves gRPC over TLS; null = plain HTTP/2.</summary>
+    public string? CaFile { get; init; }
+
     /// <summary>The CQL native-protocol port; 0 = off.</summary>
     public int NativePort { get; init; }
 

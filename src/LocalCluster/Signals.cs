@@ -10,6 +10,7 @@ public static partial class Signals
     // Linux numbers (x86-64 and arm64); the pause/resume fault of `bench node-failure --pause`.
     public const int SigStop = 19;
     public const int SigCont = 18;
+    public const int SigHup = 1;
 
     public static void Terminate(int pid)
     {
@@ -27,6 +28,9 @@ public static partial class Signals
 
     /// <summary>SIGCONT: a stopped process runs again.</summary>
     public static void Continue(int pid) => Send(pid, SigCont, "SIGCONT");
+
+    /// <summary>SIGHUP: a node reloads its TLS certificate and CA files.</summary>
+    public static void Hangup(int pid) => Send(pid, SigHup, "SIGHUP");
 
     private static void Send(int pid, int signal, string name)
     {

@@ -48,6 +48,9 @@ public static class Program
         builder.Configuration.GetSection(NodeOptions.SectionName).Bind(options);
         options.Validate();
 
+        // Client TLS: HTTPS with a reloading certificate (loaded here so a bad file fails the start with its name).
+        var clientTls = options.ClientTls ? Security.ClientTlsEndpoint.LoadCredentials(options) : null;
+        if (clientTls is not null) builder.Services.AddSingleton(clientTls);
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
         builder.Services.AddSingleton<NodeAccessor>();
         builder.Services.AddHostedService<NodeHostedService>();
@@ -65,7 +68,11 @@ public static class Program
             // Kestrel's own 30 MB body limit would fail a larger request as "Exception was thrown by handler" before
             // gRPC or validation see it; gRPC's receive limit (plus framing) is the one that counts.
             k.Limits.MaxRequestBodySize = MaxRequestBytes + (1L << 20);
-            k.Listen(IPAddress.Parse(options.ListenAddress), options.GrpcPort, l => l.Protocols = HttpProtocols.Http2);
+            k.Listen(IPAddress.Parse(options.ListenAddress), options.GrpcPort, l =>
+            {
+                l.Protocols = HttpProtocols.Http2;
+                if (clientTls is not null) Security.ClientTlsEndpoint.UseHttps(l, clientTls);
+            });
         });
 
         var app = builder.Build();

@@ -13,7 +13,7 @@ public sealed class ExtraNode : IDisposable
     private readonly GrpcChannel _channel;
 
     public ExtraNode(ProcessCluster cluster, string name, IReadOnlyDictionary<string, string>? settings = null, string? dataDirectory = null,
-        IReadOnlyList<int>? ports = null)
+        IReadOnlyList<int>? ports = null, string? caFile = null)
     {
         ArgumentNullException.ThrowIfNull(cluster);
         Ports = ports ?? FreePorts.Take(2);
@@ -23,8 +23,9 @@ public sealed class ExtraNode : IDisposable
             dataDirectory ?? Path.Combine(cluster.Options.DataRoot, name), cluster.Node(0).Options.InternodeEndpoint, cluster.Options.ClusterName)
         {
             ExtraSettings = merged,
+            CaFile = caFile,
         });
-        _channel = GrpcChannel.ForAddress($"http://{Process.Options.GrpcEndpoint}");
+        _channel = NodeProcess.OpenChannel(Process.Options);
         Client = new RingStoreApi.RingStoreApiClient(_channel);
     }
 

@@ -28,8 +28,9 @@ public sealed class ProcessCluster : IAsyncDisposable
         _clients = _channels.Select(c => new RingStoreApi.RingStoreApiClient(c)).ToArray();
     }
 
+    // https trusting the cluster's CA when the cluster runs TLS.
     private static GrpcChannel OpenChannel(NodeProcess node) =>
-        GrpcChannel.ForAddress($"http://{node.Options.GrpcEndpoint}", new GrpcChannelOptions
+        NodeProcess.OpenChannel(node.Options, new GrpcChannelOptions
         {
             MaxSendMessageSize = null,
             MaxReceiveMessageSize = 64 * 1024 * 1024,
@@ -55,7 +56,8 @@ public sealed class ProcessCluster : IAsyncDisposable
     };
 
     /// <param name="native">Also give every node a CQL native-protocol port (off otherwise).</param>
-    public static async Task<ProcessCluster> StartAsync(int nodes = 3, IReadOnlyDictionary<string, string>? settings = null, bool native = false)
+    /// <param name="tls">Client and internode TLS with a throwaway CA in DataRoot/tls (<see cref="LocalClusterCertificates"/>).</param>
+    public static async Task<ProcessCluster> StartAsync(int nodes = 3, IReadOnlyDictionary<string, string>? settings = null, bool native = false, bool tls = false)
     {
         var merged = new Dictionary<string, string>(DefaultSettings);
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) merged[key] = value;
@@ -70,6 +72,7 @@ public sealed class ProcessCluster : IAsyncDisposable
             GrpcPorts = ports.Skip(nodes).Take(nodes).ToArray(),
             NativePorts = native ? ports.Skip(2 * nodes).ToArray() : null,
             ExtraSettings = merged,
+            Tls = tls,
         };
         var cluster = new ProcessCluster(new LocalCluster.LocalCluster(options));
         try

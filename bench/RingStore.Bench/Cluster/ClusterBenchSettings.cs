@@ -24,6 +24,9 @@ public sealed record ClusterBenchSettings
     /// <summary>Keep the nodes' data directories (and logs) instead of deleting them.</summary>
     public bool Keep { get; init; }
 
+    /// <summary>--tls: client and internode TLS (throwaway CA, as ringstore up --tls).</summary>
+    public bool Tls { get; init; }
+
     public int Seed { get; init; } = 7;
 
     /// <summary>
@@ -58,6 +61,7 @@ public sealed record ClusterBenchSettings
             JsonPath = a.Get("--json") ?? defaults.JsonPath,
             BasePort = a.GetInt("--base-port", defaults.BasePort),
             Keep = a.Has("--keep"),
+            Tls = a.Has("--tls"),
             Seed = a.GetInt("--seed", defaults.Seed),
             Transport = a.Get("--transport")?.ToLowerInvariant() ?? defaults.Transport,
             PacedInFlight = a.GetInt("--paced-in-flight", defaults.PacedInFlight),

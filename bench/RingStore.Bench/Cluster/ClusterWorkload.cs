@@ -28,10 +28,12 @@ public sealed class ClusterWorkload : IDisposable
     private readonly ByteString _value;
     private long _nextKey;
 
-    public ClusterWorkload(IReadOnlyList<string> grpcEndpoints, int valueBytes, int maxConcurrency, int seed, bool sessions = true)
+    /// <param name="caFile">The cluster CA for TLS (https); null = plain HTTP/2.</param>
+    public ClusterWorkload(IReadOnlyList<string> grpcEndpoints, int valueBytes, int maxConcurrency, int seed, bool sessions = true, string? caFile = null)
     {
         ArgumentNullException.ThrowIfNull(grpcEndpoints);
-        _channels = [.. grpcEndpoints.Select(OpenChannel)];
+        var ca = caFile is null ? null : RingStore.Client.Tls.CaTrust.LoadPem(caFile);
+        _channels = [.. grpcEndpoints.Select(e => OpenChannel(e, ca))];
         _clients = [.. _channels.Select(c => new RingStoreApi.RingStoreApiClient(c))];
         if (sessions) _sessions = [.. _clients.Select(RingStoreSession.Open)];
         var random = new Random(seed);
@@ -126,19 +128,23 @@ public sealed class ClusterWorkload : IDisposable
         foreach (var channel in _channels) channel.Dispose();
     }
 
-    private static GrpcChannel OpenChannel(string endpoint) =>
-        GrpcChannel.ForAddress($"http://{endpoint}", new GrpcChannelOptions
+    private static GrpcChannel OpenChannel(string endpoint, System.Security.Cryptography.X509Certificates.X509Certificate2Collection? ca)
+    {
+        // Kestrel allows 100 concurrent streams per connection; 256 loops over 3 nodes would queue behind that
+        // limit on one connection, so let the handler open more.
+        var handler = new SocketsHttpHandler
         {
-            // Kestrel allows 100 concurrent streams per connection; 256 loops over 3 nodes would queue behind that
-            // limit on one connection, so let the handler open more.
-            HttpHandler = new SocketsHttpHandler
-            {
-                EnableMultipleHttp2Connections = true,
-                PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
-                ConnectTimeout = TimeSpan.FromSeconds(10),
-            },
+            EnableMultipleHttp2Connections = true,
+            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+        };
+        if (ca is not null) RingStore.Client.Tls.CaTrust.Handler(ca, handler);
+        return GrpcChannel.ForAddress($"{(ca is null ? "http" : "https")}://{endpoint}", new GrpcChannelOptions
+        {
+            HttpHandler = handler,
             DisposeHttpClient = true,
         });
+    }
 
     /// <summary>One loop's reusable requests and its own random source and node cursor.</summary>
     private sealed class LoopRequests

@@ -63,12 +63,13 @@ public static class ClusterScenario
             NativeBasePort = settings.BasePort + 200,
             DataRoot = dataRoot,
             ClusterName = "bench",
+            Tls = settings.Tls,
         };
         PortCheck.EnsureFree(options.ListenAddress,
             Enumerable.Range(0, settings.Nodes).SelectMany(i => new[] { options.InternodeBasePort + i, options.GrpcBasePort + i, options.NativePort(i) }));
 
         AnsiConsole.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-            $"cluster: {settings.Nodes} nodes, RF {settings.ReplicationFactor}, {settings.ValueBytes}-byte values, {settings.DurationSeconds} s per phase, " +
+            $"cluster{(settings.Tls ? " (TLS: client + internode)" : "")}: {settings.Nodes} nodes, RF {settings.ReplicationFactor}, {settings.ValueBytes}-byte values, {settings.DurationSeconds} s per phase, " +
             $"concurrency {string.Join(',', settings.Concurrency)}, {string.Join(',', settings.ConsistencyLevels)}; {Environment.ProcessorCount} cores; data in {dataRoot}")));
         using var cluster = new LocalClusterHost(options);
         try
@@ -111,7 +112,7 @@ public static class ClusterScenario
     {
         int maxLoops = Math.Max(64, Math.Max(settings.Concurrency.Max(), settings.EffectivePacedInFlight));
         using var workload = new ClusterWorkload([.. cluster.GrpcEndpoints], settings.ValueBytes, maxLoops, settings.Seed,
-            sessions: settings.Transport == "session");
+            sessions: settings.Transport == "session", caFile: cluster.Options.CaFile);
         await workload.CreateSchemaAsync(settings.ReplicationFactor, ct).ConfigureAwait(false);
         await workload.WaitForSchemaAsync(TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
         await using var native = settings.Transport == "native"

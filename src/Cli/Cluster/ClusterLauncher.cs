@@ -13,7 +13,7 @@ namespace RingStore.Cli.Cluster;
 public static class ClusterLauncher
 {
     /// <summary>The cluster's gRPC endpoints and whether this call started any node.</summary>
-    public sealed record Result(IReadOnlyList<string> GrpcEndpoints, int StartedNodes);
+    public sealed record Result(IReadOnlyList<string> GrpcEndpoints, int StartedNodes, string? CaFile = null);
 
     public static async Task<Result> UpAsync(LaunchSettings settings, TextWriter log, CancellationToken ct)
     {
@@ -33,7 +33,7 @@ public static class ClusterLauncher
         if (toStart.Count == 0)
         {
             await log.WriteLineAsync($"Cluster in {settings.DataRoot} is already running.");
-            return new Result(active.Select(i => endpoints[i]).ToList(), 0);
+            return new Result(active.Select(i => endpoints[i]).ToList(), 0, options.CaFile);
         }
         foreach (int i in toStart) EnsurePortsFree(options.ForNode(i));
 
@@ -63,13 +63,17 @@ public static class ClusterLauncher
             throw;
         }
         cluster.SaveState();
-        return new Result(active.Select(i => endpoints[i]).ToList(), toStart.Count);
+        return new Result(active.Select(i => endpoints[i]).ToList(), toStart.Count, options.CaFile);
     }
 
     public static LocalClusterOptions Options(LaunchSettings settings, LocalClusterState? state)
     {
+        // A cluster started with --tls keeps its tls/ directory: it stays a TLS cluster on every later start.
+        bool recordedTls = File.Exists(Path.Combine(settings.DataRoot, "tls", RingStore.LocalCluster.LocalClusterCertificates.CaFileName));
         if (state is not null)
         {
+            if (settings.Tls && !recordedTls)
+                throw new UsageException($"{settings.DataRoot} holds a cluster without TLS; use another --dir for a TLS cluster");
             int activeNodes = state.ActiveNodes.Count();
             if (settings.Nodes is { } n && n != activeNodes)
                 throw new UsageException($"{settings.DataRoot} holds a {activeNodes}-node cluster; leave out --nodes, or use another --dir for {n} nodes " +
@@ -88,6 +92,7 @@ public static class ClusterLauncher
                 DataRoot = settings.DataRoot,
                 ClusterName = state.ClusterName,
                 SeedNode = state.ActiveNodes.DefaultIfEmpty(0).First(), // node 0, unless it left the cluster
+                Tls = recordedTls,
             };
         }
         int basePort = settings.InternodeBasePort ?? LaunchSettings.DefaultInternodeBasePort;
@@ -98,6 +103,7 @@ public static class ClusterLauncher
             GrpcBasePort = settings.GrpcBasePort ?? basePort + LaunchSettings.GrpcPortOffset,
             NativeBasePort = basePort + LaunchSettings.NativePortOffset,
             DataRoot = settings.DataRoot,
+            Tls = settings.Tls,
         };
     }
 

@@ -17,7 +17,7 @@ public sealed class NodeRpc : IDisposable
     public NodeRpc(string grpcEndpoint)
     {
         Endpoint = grpcEndpoint;
-        _channel = GrpcChannel.ForAddress($"http://{grpcEndpoint}");
+        _channel = CliTls.Channel(grpcEndpoint);
         Api = new RingStoreApi.RingStoreApiClient(_channel);
     }
 

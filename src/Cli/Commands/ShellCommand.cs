@@ -64,7 +64,7 @@ public static class ShellCommand
         try
         {
             // One coordinator for statements the SDK cannot route by key, as cqlsh: read-your-writes at ONE.
-            return await RingStoreClient.ConnectAsync(new RingStoreClientOptions { ContactPoints = contactPoints, StickyCoordinator = true });
+            return await RingStoreClient.ConnectAsync(new RingStoreClientOptions { ContactPoints = contactPoints, StickyCoordinator = true, CaFile = CliTls.CaFile });
         }
         catch (RingStoreException e)
         {

@@ -29,7 +29,7 @@ public static class TopPartitionsCommand
         int failures = 0;
         foreach (var node in client.Metadata.Ring.Nodes.Where(n => n.RpcAddress.Length > 0).OrderBy(n => n.Endpoint, StringComparer.Ordinal))
         {
-            using var channel = GrpcChannel.ForAddress($"http://{node.RpcAddress}");
+            using var channel = Cluster.CliTls.Channel(node.RpcAddress);
             try
             {
                 var status = await new RingStoreApi.RingStoreApiClient(channel)

@@ -15,7 +15,7 @@ namespace RingStore.Cli.Commands;
 public static class UpCommand
 {
     private static readonly string[] ValueOptions = ["--nodes", "--rf", "--dir", "--base-port", "--grpc-port", "--timeout"];
-    private static readonly string[] Flags = ["--detach", "--no-sample"];
+    private static readonly string[] Flags = ["--detach", "--no-sample", "--tls"];
 
     public static async Task<int> RunAsync(IReadOnlyList<string> rawArgs, bool demo)
     {
@@ -26,7 +26,7 @@ public static class UpCommand
             args.HasOption("--nodes") ? args.GetInt("--nodes", 3, 1, 32) : null,
             args.HasOption("--base-port") ? args.GetInt("--base-port", 7000, 1, 65000) : null,
             args.HasOption("--grpc-port") ? args.GetInt("--grpc-port", 9160, 1, 65000) : null,
-            TimeSpan.FromSeconds(args.GetInt("--timeout", 180, 5, 3600)));
+            TimeSpan.FromSeconds(args.GetInt("--timeout", 180, 5, 3600))) { Tls = args.Has("--tls") };
         bool detach = args.Has("--detach");
         if (demo && detach) throw new UsageException("demo stops the cluster at the end; use up --detach to keep it");
         bool interactive = !demo && !detach && !Console.IsInputRedirected && !Console.IsOutputRedirected;
@@ -53,6 +53,8 @@ public static class UpCommand
             Console.CancelKeyPress -= onCancel;
         }
 
+        // A TLS cluster (new, or recorded with its tls/ directory): the shell and status trust its CA.
+        if (launched.CaFile is not null) CliTls.CaFile ??= launched.CaFile;
         bool stopAtEnd = !interactive && !detach && launched.StartedNodes > 0;
         try
         {
@@ -70,7 +72,7 @@ public static class UpCommand
 
     private static async Task<int> AfterStartAsync(CliArguments args, ClusterLauncher.Result launched, bool interactive, bool detach)
     {
-        await using var client = await RingStoreClient.ConnectAsync(new RingStoreClientOptions { ContactPoints = launched.GrpcEndpoints });
+        await using var client = await RingStoreClient.ConnectAsync(new RingStoreClientOptions { ContactPoints = launched.GrpcEndpoints, CaFile = CliTls.CaFile });
         Console.WriteLine();
         Console.Write(StatusFormatter.Format(await client.StatusAsync(), effectiveOwnership: false));
 

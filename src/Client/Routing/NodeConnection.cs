@@ -16,18 +16,21 @@ internal sealed class NodeConnection : IDisposable
     private RingStoreSession? _session;
     private long _skipUntilTicks;
 
-    public NodeConnection(string rpcAddress)
+    /// <param name="trustedCa">The CA to trust for TLS (https); null is plain HTTP/2.</param>
+    public NodeConnection(string rpcAddress, System.Security.Cryptography.X509Certificates.X509Certificate2Collection? trustedCa = null)
     {
         RpcAddress = rpcAddress;
-        _channel = GrpcChannel.ForAddress($"http://{rpcAddress}", new GrpcChannelOptions
+        var handler = new SocketsHttpHandler
         {
-            HttpHandler = new SocketsHttpHandler
-            {
-                EnableMultipleHttp2Connections = true,
-                PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
-                KeepAlivePingDelay = TimeSpan.FromSeconds(30),
-                ConnectTimeout = TimeSpan.FromSeconds(2),
-            },
+            EnableMultipleHttp2Connections = true,
+            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+            KeepAlivePingDelay = TimeSpan.FromSeconds(30),
+            ConnectTimeout = TimeSpan.FromSeconds(2),
+        };
+        if (trustedCa is not null) Tls.CaTrust.Handler(trustedCa, handler);
+        _channel = GrpcChannel.ForAddress($"{(trustedCa is null ? "http" : "https")}://{rpcAddress}", new GrpcChannelOptions
+        {
+            HttpHandler = handler,
             MaxReceiveMessageSize = 64 * 1024 * 1024,
         });
         Api = new RingStoreApi.RingStoreApiClient(_channel);

@@ -44,5 +44,10 @@ public static class NodeCommandLine
         ["--in-select-fail-threshold"] = "RingStore:InSelectFailThreshold",
         ["--memtable-space-mib"] = "RingStore:MemtableSpaceMiB",
         ["--commitlog-total-space-mib"] = "RingStore:CommitLogTotalSpaceMiB",
+        ["--tls-cert"] = "RingStore:TlsCertificate",
+        ["--tls-key"] = "RingStore:TlsKey",
+        ["--tls-ca"] = "RingStore:TlsCa",
+        ["--internode-tls"] = "RingStore:InternodeTls",
+        ["--client-tls"] = "RingStore:ClientTls",
     };
 }

@@ -182,6 +182,21 @@ public sealed class NodeOptions
     public IReadOnlyList<string> SeedList() =>
         Seeds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
+    /// <summary>PEM file with this node's certificate, for client and internode TLS (src/Node/Security).</summary>
+    public string TlsCertificate { get; set; } = "";
+
+    /// <summary>PEM file with the certificate's private key (unencrypted PKCS#8 or the key type's own PEM); keep it mode 0600.</summary>
+    public string TlsKey { get; set; } = "";
+
+    /// <summary>PEM file with the cluster CA certificate(s): the only issuer whose node certificates are accepted internode.</summary>
+    public string TlsCa { get; set; } = "";
+
+    /// <summary>Mutual TLS between nodes (both sides present a certificate from TlsCa). Off: plain TCP.</summary>
+    public bool InternodeTls { get; set; }
+
+    /// <summary>gRPC API over HTTPS with TlsCertificate (clients trust TlsCa). Off: plain HTTP/2.</summary>
+    public bool ClientTls { get; set; }
+
     public string InternodeEndpoint => $"{ListenAddress}:{InternodePort}";
 
     public string GrpcEndpoint => $"{ListenAddress}:{GrpcPort}";
@@ -218,6 +233,8 @@ public sealed class NodeOptions
         if (TombstoneWarnThreshold < 0 || TombstoneFailureThreshold < 0 || ValueSizeWarnKiB < 0 || BatchSizeWarnKiB < 0 || BatchSizeFailKiB < 0
             || InSelectWarnThreshold < 0 || InSelectFailThreshold < 0)
             throw new InvalidOperationException("RingStore guardrail thresholds must be 0 (off) or positive.");
+        if ((InternodeTls || ClientTls) && (string.IsNullOrWhiteSpace(TlsCertificate) || string.IsNullOrWhiteSpace(TlsKey) || string.IsNullOrWhiteSpace(TlsCa)))
+            throw new InvalidOperationException("RingStore:InternodeTls and RingStore:ClientTls need RingStore:TlsCertificate, RingStore:TlsKey and RingStore:TlsCa (PEM files).");
         foreach (var seed in SeedList()) _ = Messaging.PeerAddress.Parse(seed);
     }
 }

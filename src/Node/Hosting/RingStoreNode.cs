@@ -49,6 +49,8 @@ public sealed partial class RingStoreNode : IAsyncDisposable
     public SchemaSync SchemaSync { get; private set; } = null!;
     public StorageEngine Engine { get; private set; } = null!;
     public MessagingService Messaging { get; private set; } = null!;
+    /// <summary>The certificate and CA for internode mutual TLS (null: plain TCP), reloaded on SIGHUP or file change.</summary>
+    public Security.TlsCredentials? InternodeCredentials { get; private set; }
     public GossipService Gossip { get; private set; } = null!;
     public HintStore Hints { get; private set; } = null!;
     public HintDeliveryService HintDelivery { get; private set; } = null!;
@@ -167,9 +169,17 @@ public sealed partial class RingStoreNode : IAsyncDisposable
             SegmentSizeBytes = 16L << 20,
         }, _time, _loggerFactory);
 
+        if (Options.InternodeTls)
+        {
+            // Its own reloading copy of the files (Kestrel keeps another for client TLS): both follow SIGHUP and file changes.
+            InternodeCredentials = new Security.TlsCredentials(Options.TlsCertificate, Options.TlsKey, Options.TlsCa, "internode", _logger);
+            InternodeCredentials.StartWatching();
+        }
+
         Messaging = new MessagingService(new MessagingOptions
         {
             ClusterName = Options.ClusterName,
+            Tls = InternodeCredentials is { } credentials ? new InternodeTls(() => credentials.Current) : null,
             HostId = Identity.HostId,
             DefaultRequestTimeout = Options.WriteTimeout,
         }, _time, logger: _loggerFactory.CreateLogger<MessagingService>());
@@ -461,6 +471,7 @@ public sealed partial class RingStoreNode : IAsyncDisposable
         }
         if (HintDelivery is not null) await HintDelivery.DisposeAsync().ConfigureAwait(false);
         if (Messaging is not null) await Messaging.DisposeAsync().ConfigureAwait(false);
+        InternodeCredentials?.Dispose();
         if (Engine is not null)
         {
             try { await Engine.FlushAsync().ConfigureAwait(false); }

@@ -76,12 +76,26 @@ internal sealed class InboundConnection : IAsyncDisposable
         MessagingLog.InboundClosed(_owner.Logger, _session.Remote, reason);
     }
 
-    /// <summary>Reads their Hello, answers with ours (so they can log a refusal too), then validates theirs.</summary>
+    /// <summary>TLS first when on (their certificate must chain to our CA); then reads their Hello, answers with ours (so they can log a refusal too), then validates theirs.</summary>
     private async Task<bool> HandshakeAsync()
     {
         var options = _owner.Options;
         using var deadline = new CancellationTokenSource(options.ConnectTimeout, _owner.Time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, _stop.Token);
+        if (options.Tls is { } tls)
+        {
+            try
+            {
+                await _session.SecureAsync(tls, asServer: true, targetHost: string.Empty, linked.Token).ConfigureAwait(false);
+            }
+            catch (TlsRefusedException ex)
+            {
+                _owner.Counters.AddHandshakeRefused();
+                MessagingLog.TlsRefused(_owner.Logger, _session.Remote, ex.Message);
+                return false;
+            }
+        }
+
         Hello theirs;
         try
         {

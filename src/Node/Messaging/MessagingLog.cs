@@ -40,4 +40,7 @@ internal static partial class MessagingLog
 
     [LoggerMessage(EventId = 4012, Level = LogLevel.Debug, Message = "Dropped {Verb} from {Sender}: its deadline passed {When}")]
     public static partial void ExpiredDropped(ILogger logger, Verb verb, PeerAddress sender, string when);
+
+    [LoggerMessage(EventId = 4013, Level = LogLevel.Warning, Message = "Internode TLS with {Remote} refused: {Reason}")]
+    public static partial void TlsRefused(ILogger logger, string remote, string reason);
 }

@@ -14,7 +14,10 @@ public sealed record MessagingOptions
 
     public int ProtocolVersion { get; init; } = CurrentProtocolVersion;
 
-    /// <summary>Limit for TCP connect plus the Hello exchange, both directions.</summary>
+    /// <summary>Mutual TLS on every internode connection, both directions; null (the default) is plain TCP.</summary>
+    public InternodeTls? Tls { get; init; }
+
+    /// <summary>Limit for TCP connect plus the TLS handshake (when on) plus the Hello exchange, both directions.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
     public TimeSpan ReconnectBackoffMin { get; init; } = TimeSpan.FromMilliseconds(100);

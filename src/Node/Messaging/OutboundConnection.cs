@@ -154,8 +154,32 @@ internal sealed class OutboundConnection : IAsyncDisposable
         {
             await socket.ConnectAsync(endPoint, linked.Token).ConfigureAwait(false);
             session = new SocketSession(socket);
-            await session.SendHelloAsync(_owner.LocalHello, linked.Token).ConfigureAwait(false);
-            var theirs = await session.ReceiveHelloAsync(_owner.Options, linked.Token).ConfigureAwait(false);
+            Hello theirs;
+            if (_owner.Options.Tls is { } tls)
+            {
+                try
+                {
+                    await session.SecureAsync(tls, asServer: false, Peer.Host, linked.Token).ConfigureAwait(false);
+                    await session.SendHelloAsync(_owner.LocalHello, linked.Token).ConfigureAwait(false);
+                    // With TLS 1.3 the server checks our certificate after our side has finished: its refusal shows
+                    // as the connection closing before its Hello arrives.
+                    theirs = await session.ReceiveHelloAsync(_owner.Options, linked.Token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is TlsRefusedException or IOException)
+                {
+                    var reason = ex is TlsRefusedException ? ex.Message
+                        : $"the peer closed the connection during the TLS handshake ({ex.Message}); it may have refused our certificate (see its log)";
+                    _owner.Counters.AddHandshakeRefused();
+                    MessagingLog.TlsRefused(_owner.Logger, Peer.ToString(), reason);
+                    throw new HandshakeRefusedException(reason, ex);
+                }
+            }
+            else
+            {
+                await session.SendHelloAsync(_owner.LocalHello, linked.Token).ConfigureAwait(false);
+                theirs = await session.ReceiveHelloAsync(_owner.Options, linked.Token).ConfigureAwait(false);
+            }
+
             if (SocketSession.Validate(theirs, _owner.Options) is { } refusal)
             {
                 _owner.Counters.AddHandshakeRefused();

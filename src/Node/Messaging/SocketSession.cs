@@ -1,11 +1,14 @@
 using System.IO.Pipelines;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
 
 namespace RingStore.Node.Messaging;
 
 /// <summary>
 /// One connected socket with its pipes and the Hello exchange. Disposing closes the socket, which also
-/// unblocks any pending read or write on it.
+/// unblocks any pending read or write on it. With internode TLS, <see cref="SecureAsync"/> runs the TLS handshake
+/// first and the frames travel inside the <see cref="SslStream"/>; framing is the same either way.
 /// </summary>
 internal sealed class SocketSession : IAsyncDisposable
 {
@@ -14,6 +17,10 @@ internal sealed class SocketSession : IAsyncDisposable
 
     private readonly Socket _socket;
     private readonly NetworkStream _stream;
+    private Stream _transport;
+    private SslStream? _tls;
+    private PipeReader? _reader;
+    private PipeWriter? _writer;
     private int _disposed;
 
     public SocketSession(Socket socket)
@@ -21,14 +28,44 @@ internal sealed class SocketSession : IAsyncDisposable
         _socket = socket;
         _socket.NoDelay = true; // latency matters more than packet count; we coalesce ourselves.
         _stream = new NetworkStream(socket, ownsSocket: true);
-        Reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: PipeBufferBytes, minimumReadSize: 4096, leaveOpen: true));
-        Writer = PipeWriter.Create(_stream, new StreamPipeWriterOptions(minimumBufferSize: PipeBufferBytes, leaveOpen: true));
+        _transport = _stream;
         Remote = socket.RemoteEndPoint?.ToString() ?? "?";
     }
 
-    public PipeReader Reader { get; }
+    // Created on first use, so that after SecureAsync they read and write the TLS stream.
+    public PipeReader Reader => _reader ??= PipeReader.Create(_transport, new StreamPipeReaderOptions(bufferSize: PipeBufferBytes, minimumReadSize: 4096, leaveOpen: true));
 
-    public PipeWriter Writer { get; }
+    public PipeWriter Writer => _writer ??= PipeWriter.Create(_transport, new StreamPipeWriterOptions(minimumBufferSize: PipeBufferBytes, leaveOpen: true));
+
+    /// <summary>
+    /// The TLS handshake, before any frame. Throws <see cref="TlsRefusedException"/> saying whether we refused the
+    /// peer's certificate (and why) or the handshake failed otherwise (the peer refused ours, or speaks plain TCP).
+    /// </summary>
+    public async Task SecureAsync(InternodeTls tls, bool asServer, string targetHost, CancellationToken cancellationToken)
+    {
+        string? refusal = null;
+        var ssl = new SslStream(_stream, leaveInnerStreamOpen: true);
+        _tls = ssl;
+        try
+        {
+            if (asServer)
+            {
+                await ssl.AuthenticateAsServerAsync(tls.ServerOptions(r => refusal = r), cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await ssl.AuthenticateAsClientAsync(tls.ClientOptions(targetHost, r => refusal = r), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is AuthenticationException or IOException)
+        {
+            throw new TlsRefusedException(refusal is not null
+                ? $"refused the peer's TLS certificate: {refusal}"
+                : $"TLS handshake failed ({ex.GetBaseException().Message}); the peer may have refused our certificate or does not speak TLS (see its log)", ex);
+        }
+
+        _transport = ssl;
+    }
 
     public string Remote { get; }
 
@@ -80,8 +117,9 @@ internal sealed class SocketSession : IAsyncDisposable
 #pragma warning disable CA1031
         try
         {
-            await Reader.CompleteAsync().ConfigureAwait(false);
-            await Writer.CompleteAsync().ConfigureAwait(false);
+            if (_reader is not null) await _reader.CompleteAsync().ConfigureAwait(false);
+            if (_writer is not null) await _writer.CompleteAsync().ConfigureAwait(false);
+            if (_tls is not null) await _tls.DisposeAsync().ConfigureAwait(false);
         }
         catch (Exception)
         {
