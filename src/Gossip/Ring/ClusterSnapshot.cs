@@ -26,7 +26,7 @@ public sealed class ClusterSnapshot
 
     public static ClusterSnapshot Empty { get; } = new(0, RingSnapshot.Empty, [], [], PendingRanges.None, []);
 
-    /// <summary>Grows by one with every snapshot a <see cref="ClusterView"/> publishes.</summary>
+    /// <summary>The <see cref="MembershipSnapshot.Sequence"/> it was built from: grows with every published membership.</summary>
     public long Sequence { get; }
 
     public RingSnapshot Ring { get; }

@@ -31,7 +31,7 @@ public static class MembershipResolver
                 (finished ? removed : removing).Add(hostId);
             }
             if (Guid.TryParse(state.Get(ApplicationState.Replacing), out Guid old) && state.Status is NodeStatus.Boot or NodeStatus.Normal or NodeStatus.Shutdown
-                && ClusterView.ParseTokens(state.Get(ApplicationState.Tokens)).Count > 0)
+                && TokensValue.Parse(state.Get(ApplicationState.Tokens)).Count > 0)
             {
                 bool finished = state.Status != NodeStatus.Boot;
                 if (!replacedBy.TryGetValue(old, out var seen) || (finished && !seen.Finished)) replacedBy[old] = (endpoint, finished);
@@ -44,7 +44,7 @@ public static class MembershipResolver
         {
             var node = new NodeInfo(endpoint, state.Get(ApplicationState.Datacenter) ?? "dc1", state.Get(ApplicationState.Rack) ?? "rack1");
             Guid hostId = Guid.TryParse(state.Get(ApplicationState.HostId), out Guid id) ? id : Guid.Empty;
-            IReadOnlyList<Token> tokens = ClusterView.ParseTokens(state.Get(ApplicationState.Tokens));
+            IReadOnlyList<Token> tokens = TokensValue.Parse(state.Get(ApplicationState.Tokens));
             string? status = state.Status;
             ResolvedMember member = new(node, hostId, tokens, MemberRole.Out) { DisplayStatus = status ?? "UNKNOWN" };
             if (status is null || tokens.Count == 0)

@@ -3,6 +3,7 @@ using RingStore.Gossip.Messages;
 using RingStore.Gossip.Protocol;
 using RingStore.Gossip.State;
 using RingStore.Node.Messaging;
+using RingStore.Gossip.Ring;
 
 namespace RingStore.Node.Cluster;
 

@@ -17,6 +17,7 @@ using RingStore.Node.Topology;
 using RingStore.Node.Verbs;
 using RingStore.Storage.Engine;
 using RingStore.Storage.Hints;
+using RingStore.Gossip.Ring;
 
 namespace RingStore.Node.Hosting;
 
@@ -265,7 +266,7 @@ public sealed partial class RingStoreNode : IAsyncDisposable
         if (Options.NativePort != 0) states[ApplicationState.NativeAddress] = Options.NativeEndpoint;
         if (!Identity.BootstrapPending)
         {
-            states[ApplicationState.Tokens] = RingStore.Gossip.Ring.ClusterView.FormatTokens(Identity.Tokens.Select(t => new Core.Partitioning.Token(t)));
+            states[ApplicationState.Tokens] = RingStore.Gossip.Ring.TokensValue.Format(Identity.Tokens.Select(t => new Core.Partitioning.Token(t)));
             states[ApplicationState.Status] = NodeStatus.Normal;
             if (Identity.ReplacedHostId != Guid.Empty) states[ApplicationState.Replacing] = Identity.ReplacedHostId.ToString("D");
         }

@@ -2,6 +2,7 @@ using RingStore.Gossip.Protocol;
 using RingStore.Node.Cluster;
 using RingStore.Node.Native.SystemTables;
 using RingStore.Node.Schema;
+using RingStore.Gossip.Ring;
 
 namespace RingStore.Node.Native;
 

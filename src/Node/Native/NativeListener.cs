@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using RingStore.Gossip.Protocol;
 using RingStore.Node.Cluster;
 using RingStore.Node.Hosting;
+using RingStore.Gossip.Ring;
 
 namespace RingStore.Node.Native;
 

@@ -156,7 +156,7 @@ public sealed class RepairService(RingStoreNode node, StreamThrottle throttle, R
 
     private sealed record PlanItem(string Table, long StartExclusive, long EndInclusive, IReadOnlyList<string> Replicas, int Depth);
 
-    private IEnumerable<PlanItem> Plan(string table, string keyspace, Cluster.MembershipSnapshot membership, RepairRequestOptions options)
+    private IEnumerable<PlanItem> Plan(string table, string keyspace, RingStore.Gossip.Ring.MembershipSnapshot membership, RepairRequestOptions options)
     {
         var strategy = node.Lookup.Strategy(keyspace);
         RingSnapshot ring = membership.For(strategy).Ring;

@@ -2,6 +2,7 @@ using RingStore.Core.Data;
 using RingStore.Node.Cluster;
 using RingStore.Coordination;
 using RingStore.Node.Messaging;
+using RingStore.Gossip.Ring;
 
 namespace RingStore.Node.Requests;
 

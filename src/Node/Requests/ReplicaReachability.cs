@@ -1,5 +1,6 @@
 using RingStore.Node.Cluster;
 using RingStore.Node.Messaging;
+using RingStore.Gossip.Ring;
 
 namespace RingStore.Node.Requests;
 

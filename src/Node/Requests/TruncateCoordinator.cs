@@ -4,6 +4,7 @@ using RingStore.Node.Cluster;
 using RingStore.Coordination;
 using RingStore.Node.Messaging;
 using RingStore.Storage.Engine;
+using RingStore.Gossip.Ring;
 
 namespace RingStore.Node.Requests;
 

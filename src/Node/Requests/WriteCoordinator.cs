@@ -83,7 +83,7 @@ public sealed class WriteCoordinator(
     /// outside it (hint, local apply, send, the timer, the answer), and each outcome comes back as the next event.
     /// </summary>
     private sealed class WriteRun(WriteCoordinator owner, WriteOperation operation, PartitionUpdate update,
-        Cluster.MembershipSnapshot membership, CancellationToken ct) : IDisposable
+        RingStore.Gossip.Ring.MembershipSnapshot membership, CancellationToken ct) : IDisposable
     {
         private readonly TaskCompletionSource _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly long _origin = owner.Time.GetTimestamp();

@@ -55,7 +55,7 @@ public sealed partial class TopologyOperations
             identity = identity with { Tokens = [.. tokens.Select(t => t.Value)], ReplacedHostId = replaced, BootstrapPending = true };
             SaveIdentity(identity);
         }
-        string tokensValue = ClusterView.FormatTokens(identity.Tokens.Select(t => new Token(t)));
+        string tokensValue = TokensValue.Format(identity.Tokens.Select(t => new Token(t)));
         bool replacing = replaced != Guid.Empty;
         if (!replacing && DataKeyspaces().Count == 0)
         {

@@ -19,7 +19,7 @@ public class MembershipResolverTests
         int v = 1;
         if (status is not null) s = s.With(ApplicationState.Status, new VersionedValue(status, v++));
         long[] list = [.. tokens];
-        if (list.Length > 0) s = s.With(ApplicationState.Tokens, new VersionedValue(ClusterView.FormatTokens(list.Select(t => new Token(t))), v++));
+        if (list.Length > 0) s = s.With(ApplicationState.Tokens, new VersionedValue(TokensValue.Format(list.Select(t => new Token(t))), v++));
         if (hostId != Guid.Empty) s = s.With(ApplicationState.HostId, new VersionedValue(hostId.ToString("D"), v++));
         if (replacing is not null) s = s.With(ApplicationState.Replacing, new VersionedValue(replacing, v++));
         if (removal is not null) s = s.With(ApplicationState.Removal, new VersionedValue(removal, v++));

@@ -147,7 +147,7 @@ public class ElasticRingSimulationTests
         c.Watch.RunFor(TimeSpan.FromSeconds(5));
 
         Gossiper gossiper = c.Sim[joiner].Gossiper;
-        c.Set(joiner, ApplicationState.Tokens, ClusterView.FormatTokens(c.Tokens[5]));
+        c.Set(joiner, ApplicationState.Tokens, TokensValue.Format(c.Tokens[5]));
         c.Set(joiner, ApplicationState.Status, NodeStatus.Boot);
         TimeSpan bootAt = c.Sim.Now;
         // The real node's rule: stream only once every peer live at BOOT time sees BOOT (or has gone down since).

@@ -97,7 +97,7 @@ internal sealed class TopologyCluster
         };
         if (owner)
         {
-            states.Add(KeyValuePair.Create(ApplicationState.Tokens, ClusterView.FormatTokens(Tokens[i])));
+            states.Add(KeyValuePair.Create(ApplicationState.Tokens, TokensValue.Format(Tokens[i])));
             states.Add(KeyValuePair.Create(ApplicationState.Status, NodeStatus.Normal));
         }
         return states;
@@ -149,7 +149,7 @@ internal sealed class TopologyCluster
 
 /// <summary>
 /// Rebuilds each node's <see cref="ClusterSnapshot"/> from its gossiper at every step: on every event the node
-/// raises (as the real node's ClusterView does) and for every node every <see cref="Step"/> of virtual time. Runs
+/// raises (as the real node's GossipService publishes a new MembershipSnapshot) and for every node every <see cref="Step"/> of virtual time. Runs
 /// the scenario's invariant on each, checks that no two nodes map one token to different owners, and records
 /// each node's sequence of distinct snapshots ("ring versions") for determinism checks.
 /// </summary>

@@ -3,6 +3,7 @@ using RingStore.Gossip.Protocol;
 using RingStore.Gossip.State;
 using RingStore.Node.Cluster;
 using RingStore.Node.Native;
+using RingStore.Gossip.Ring;
 
 namespace RingStore.Node.Tests.Native;
 

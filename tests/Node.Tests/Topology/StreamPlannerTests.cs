@@ -13,7 +13,7 @@ public class StreamPlannerTests
     {
         var s = EndpointState.Create(1);
         s = s.With(ApplicationState.Status, new VersionedValue(status, 1));
-        s = s.With(ApplicationState.Tokens, new VersionedValue(ClusterView.FormatTokens(tokens.Select(t => new Token(t))), 2));
+        s = s.With(ApplicationState.Tokens, new VersionedValue(TokensValue.Format(tokens.Select(t => new Token(t))), 2));
         s = s.With(ApplicationState.HostId, new VersionedValue(HostId(host).ToString("D"), 3));
         if (removal is not null) s = s.With(ApplicationState.Removal, new VersionedValue(removal, 4));
         return s;

@@ -4,6 +4,7 @@ using RingStore.Gossip.State;
 using RingStore.Node.Cluster;
 using RingStore.Node.Hosting;
 using static RingStore.Node.Native.SystemTables.SystemColumns;
+using RingStore.Gossip.Ring;
 
 namespace RingStore.Node.Native.SystemTables;
 

@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
-using RingStore.Gossip.Ring;
 using RingStore.Gossip.State;
 
-namespace RingStore.Node.Cluster;
+namespace RingStore.Gossip.Ring;
 
 /// <summary>
 /// One immutable picture of the cluster as this node's gossip sees it: every endpoint's state, which ones are

@@ -1,18 +1,17 @@
 using System.Collections.Immutable;
 using RingStore.Core.Partitioning;
-using RingStore.Gossip.Protocol;
 using RingStore.Gossip.Ring;
 using RingStore.Gossip.State;
 
 namespace RingStore.Gossip.Tests.Ring;
 
-public class ClusterViewTests
+public class MembershipSnapshotTests
 {
     private static EndpointState State(string status, IEnumerable<long> tokens, string rack = "rack1")
     {
         var s = EndpointState.Create(1);
         s = s.With(ApplicationState.Status, new VersionedValue(status, 1));
-        s = s.With(ApplicationState.Tokens, new VersionedValue(ClusterView.FormatTokens(tokens.Select(t => new Token(t))), 2));
+        s = s.With(ApplicationState.Tokens, new VersionedValue(TokensValue.Format(tokens.Select(t => new Token(t))), 2));
         s = s.With(ApplicationState.Datacenter, new VersionedValue("dc1", 3));
         return s.With(ApplicationState.Rack, new VersionedValue(rack, 4));
     }
@@ -21,7 +20,6 @@ public class ClusterViewTests
     public void Builds_ring_and_pending_ranges_from_gossip_states_and_drops_left_nodes()
     {
         var rf2 = new SimpleStrategy(2);
-        var view = new ClusterView(rf2);
         var states = new Dictionary<string, EndpointState>
         {
             ["a"] = State(NodeStatus.Normal, [-6_000, 3_000]),
@@ -29,11 +27,11 @@ public class ClusterViewTests
             ["c"] = State(NodeStatus.Normal, [0, 9_000]),
             ["d"] = State(NodeStatus.Boot, [1_500]),
         };
-        ClusterSnapshot before = view.Current;
-        ClusterSnapshot snap = view.OnEvent(new GossipEvent(GossipEventKind.Joined, "d"), states);
+        var live = new HashSet<string> { "a", "b", "c", "d" };
+        var membership = new MembershipSnapshot(1, "a", new Dictionary<string, EndpointState>(states), live);
+        ClusterSnapshot snap = membership.For(rf2);
 
-        Assert.NotSame(before, snap);
-        Assert.Same(snap, view.Current);
+        Assert.Same(snap, membership.For(rf2)); // built once per snapshot and strategy
         Assert.Equal(["a", "b", "c"], snap.Ring.Members.Select(m => m.Node.Endpoint));
         Assert.Equal(6, snap.Ring.VnodeCount);
         Assert.Equal("d", Assert.Single(snap.Joining).Node.Endpoint);
@@ -42,13 +40,13 @@ public class ClusterViewTests
         Assert.Contains(snap.Pending.PendingFor(new Token(-1_000)), n => n.Endpoint == "d");
         Assert.Empty(snap.Pending.PendingFor(new Token(5_000)));
         Assert.All(snap.Pending.Segments(), s => Assert.All(s.Endpoints, n => Assert.Equal("d", n.Endpoint)));
-
-        // Up/down does not rebuild.
-        Assert.Same(snap, view.OnEvent(new GossipEvent(GossipEventKind.Down, "a"), states));
+        Assert.True(membership.IsAlive("b"));
+        Assert.Equal("d", membership.Find("d")!.Endpoint);
 
         states["d"] = State(NodeStatus.Normal, [1_500]);
         states["c"] = State(NodeStatus.Left, [0, 9_000]);
-        ClusterSnapshot after = view.OnEvent(new GossipEvent(GossipEventKind.Left, "c"), states);
+        var next = new MembershipSnapshot(2, "a", states, live);
+        ClusterSnapshot after = next.For(rf2);
         Assert.Equal(["a", "b", "d"], after.Ring.Members.Select(m => m.Node.Endpoint));
         Assert.Null(after.Ring.FindMember("c"));
         Assert.True(after.Pending.IsEmpty);

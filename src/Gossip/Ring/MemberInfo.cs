@@ -1,8 +1,7 @@
 using System.Globalization;
-using RingStore.Gossip.Ring;
 using RingStore.Gossip.State;
 
-namespace RingStore.Node.Cluster;
+namespace RingStore.Gossip.Ring;
 
 /// <summary>What gossip says about one endpoint, decoded from its application states.</summary>
 public sealed record MemberInfo(string Endpoint, EndpointState State, bool IsAlive)
@@ -25,7 +24,7 @@ public sealed record MemberInfo(string Endpoint, EndpointState State, bool IsAli
 
     public long LoadBytes => long.TryParse(State.Get(ApplicationState.Load), NumberStyles.Integer, CultureInfo.InvariantCulture, out long v) ? v : 0;
 
-    public IReadOnlyList<RingStore.Core.Partitioning.Token> Tokens => ClusterView.ParseTokens(State.Get(ApplicationState.Tokens));
+    public IReadOnlyList<RingStore.Core.Partitioning.Token> Tokens => TokensValue.Parse(State.Get(ApplicationState.Tokens));
 
     public int Generation => State.Heartbeat.Generation;
 }
