@@ -20,7 +20,7 @@ public sealed partial class RingStoreClient : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, NodeConnection> _connections = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
-    private readonly TimestampGenerator _timestamps = new();
+    private readonly TimestampGenerator _timestamps;
     private ClusterMetadata _metadata = null!;
     private Task? _refresher;
     private long _roundRobin;
@@ -33,6 +33,7 @@ public sealed partial class RingStoreClient : IAsyncDisposable
         Options = options;
         _health = new NodeHealth(options.LatencyAware);
         _origin = options.TimeProvider.GetTimestamp();
+        _timestamps = new TimestampGenerator(options.TimeProvider);
     }
 
     public RingStoreClientOptions Options { get; }
@@ -76,7 +77,7 @@ public sealed partial class RingStoreClient : IAsyncDisposable
             var connection = Connection(address);
             try
             {
-                var deadline = DateTime.UtcNow.AddSeconds(5);
+                var deadline = UtcNow.AddSeconds(5);
                 var ring = await connection.Api.DescribeRingAsync(new DescribeRingRequest(), deadline: deadline, cancellationToken: ct).ConfigureAwait(false);
                 var schema = await connection.Api.DescribeSchemaAsync(new DescribeSchemaRequest(), deadline: deadline, cancellationToken: ct).ConfigureAwait(false);
                 foreach (var node in ring.Nodes.Where(n => n.RpcAddress.Length > 0))
@@ -94,7 +95,7 @@ public sealed partial class RingStoreClient : IAsyncDisposable
 
     private async Task RefreshLoopAsync()
     {
-        using var timer = new PeriodicTimer(Options.MetadataRefreshInterval);
+        using var timer = new PeriodicTimer(Options.MetadataRefreshInterval, Options.TimeProvider);
         try
         {
             while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
@@ -108,7 +109,7 @@ public sealed partial class RingStoreClient : IAsyncDisposable
         }
     }
 
-    private NodeConnection Connection(string rpcAddress) => _connections.GetOrAdd(rpcAddress, a => new NodeConnection(a));
+    private NodeConnection Connection(string rpcAddress) => _connections.GetOrAdd(rpcAddress, a => new NodeConnection(a, Options.TimeProvider));
 
     /// <summary>
     /// Nodes to try, best first: the replicas of the token (the same one first for a partition unless ShuffleReplicas,
@@ -124,7 +125,7 @@ public sealed partial class RingStoreClient : IAsyncDisposable
         var replicas = Options.TokenAware && token is { } t && keyspace is not null ? metadata.ReplicaAddresses(keyspace, t).ToList() : [];
         long replicaTurn = Options.ShuffleReplicas || token is not { } stable ? turn : (long)((ulong)stable.Value % int.MaxValue);
         var ordered = Rotate(replicas, replicaTurn).Concat(Rotate(all.Except(replicas, StringComparer.Ordinal).ToList(), turn)).Select(Connection).ToList();
-        var now = DateTime.UtcNow;
+        var now = UtcNow;
         return ordered.Where(c => c.IsUsable(now)).Concat(ordered.Where(c => !c.IsUsable(now))).ToList();
     }
 
@@ -163,7 +164,7 @@ public sealed partial class RingStoreClient : IAsyncDisposable
         {
             var node = plan[next++];
             _requestsPerNode.AddOrUpdate(node.RpcAddress, 1, (_, n) => n + 1);
-            var options = new CallOptions(deadline: DateTime.UtcNow + budget, cancellationToken: abandon.Token);
+            var options = new CallOptions(deadline: UtcNow + budget, cancellationToken: abandon.Token);
             running.Add(new Attempt<T>(node, Now, call(node, options)));
             hedgeTimer = mayHedge && !hedged && next < plan.Count
                 ? Task.Delay(Options.SpeculativeExecution.DelayFor(_recent), Options.TimeProvider, abandon.Token)
@@ -209,7 +210,7 @@ public sealed partial class RingStoreClient : IAsyncDisposable
                 bool retry;
                 if (error.IsTransportFailure && e.StatusCode is StatusCode.Unavailable or StatusCode.Internal or StatusCode.Unknown)
                 {
-                    attempt.Node.MarkUnreachable(DateTime.UtcNow, Options.DownNodeRetryDelay);
+                    attempt.Node.MarkUnreachable(UtcNow, Options.DownNodeRetryDelay);
                     retry = idempotent;
                 }
                 else if (outcome == AttemptOutcome.Unavailable && idempotent && !retriedUnavailable)
@@ -237,6 +238,9 @@ public sealed partial class RingStoreClient : IAsyncDisposable
     private static readonly RingStoreException Cancelled = new("Cancelled.", RequestErrorKind.Unknown, StatusCode.Cancelled);
 
     private TimeSpan Now => Options.TimeProvider.GetElapsedTime(_origin);
+
+    /// <summary>Wall-clock time on the client's clock: call deadlines and when a skipped node is tried again.</summary>
+    private DateTime UtcNow => Options.TimeProvider.GetUtcNow().UtcDateTime;
 
     private sealed record Attempt<T>(NodeConnection Node, TimeSpan Started, Task<T> Task);
 

@@ -14,11 +14,13 @@ internal sealed class NodeConnection : IDisposable
     private readonly GrpcChannel _channel;
     private readonly Lock _sessionGate = new();
     private RingStoreSession? _session;
+    private readonly TimeProvider _time;
     private long _skipUntilTicks;
 
-    public NodeConnection(string rpcAddress)
+    public NodeConnection(string rpcAddress, TimeProvider time)
     {
         RpcAddress = rpcAddress;
+        _time = time;
         _channel = GrpcChannel.ForAddress($"http://{rpcAddress}", new GrpcChannelOptions
         {
             HttpHandler = new SocketsHttpHandler
@@ -55,7 +57,7 @@ internal sealed class NodeConnection : IDisposable
         {
             if (_session is { IsFailed: false }) return _session;
             var failed = _session;
-            _session = RingStoreSession.Open(Api);
+            _session = RingStoreSession.Open(Api, _time);
             if (failed is not null) _ = failed.DisposeAsync().AsTask(); // already failed: this only stops its loops
             return _session;
         }

@@ -37,6 +37,7 @@ public sealed class RangeReadCoordinator(
     IMessagingService messaging,
     NodeMetrics metrics,
     TimeSpan readTimeout,
+    TimeProvider time,
     ILogger logger,
     long replyBytes = RangeReadVerbHandler.DefaultReplyBytes)
 {
@@ -226,7 +227,7 @@ public sealed class RangeReadCoordinator(
             }
             if (error is not null)
             {
-                ReplicaFailureLog.Warn(logger, TimeProvider.System, replica.Endpoint, error, "range read");
+                ReplicaFailureLog.Warn(logger, time, replica.Endpoint, error, "range read");
                 lock (errors) errors[replica.Endpoint] = error;
             }
             lock (spare)

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using RingStore.Core.Data;
@@ -70,6 +69,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
         ILoggerFactory? loggerFactory = null, TimeProvider? time = null, IStorageFileSystem? fileSystem = null)
     {
         loggerFactory ??= NullLoggerFactory.Instance;
+        time ??= TimeProvider.System; // the engine's composition root: everything below gets this clock
         var fs = fileSystem ?? new PhysicalFileSystem();
         Directory.CreateDirectory(options.DataDirectory);
         var commitLog = CommitLog.CommitLog.Open(new CommitLogOptions
@@ -79,9 +79,9 @@ public sealed partial class StorageEngine : IAsyncDisposable
             PeriodicSyncInterval = options.CommitLogPeriodicSyncInterval,
             GroupCommitWindow = options.CommitLogGroupWindow,
             SkipCorruptEntries = options.SkipCorruptCommitLogEntries,
-        }, loggerFactory.CreateLogger<CommitLog.CommitLog>());
+        }, loggerFactory.CreateLogger<CommitLog.CommitLog>(), time);
 
-        var engine = new StorageEngine(options, fs, loggerFactory, time ?? TimeProvider.System, commitLog);
+        var engine = new StorageEngine(options, fs, loggerFactory, time, commitLog);
         try
         {
             foreach (var t in tables) engine.CreateTable(t);
@@ -174,7 +174,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
     public async ValueTask ApplyAsync(PartitionUpdate update, CancellationToken ct = default)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        long started = Stopwatch.GetTimestamp();
+        long started = _time.GetTimestamp();
         var table = GetTable(update.Table);
         MutationValidator.Validate(table.Schema, update, _options.MaxValueSizeBytes);
         await WaitForFlushCapacity(table, ct).ConfigureAwait(false);
@@ -220,7 +220,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
             _flushWake.Release();
         else if (_limits.ShouldPlan)
             RequestFlushPlan();
-        table.Metrics.RecordWrite((long)Stopwatch.GetElapsedTime(started).TotalMicroseconds);
+        table.Metrics.RecordWrite((long)_time.GetElapsedTime(started).TotalMicroseconds);
     }
 
     private async ValueTask WaitForFlushCapacity(TableStore table, CancellationToken ct)
@@ -239,7 +239,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
     /// <summary>Reads a partition slice; see <see cref="SliceQuery"/> for bounds, order, limit and paging.</summary>
     public SliceResult Read(SliceQuery query)
     {
-        long started = Stopwatch.GetTimestamp();
+        long started = _time.GetTimestamp();
         var table = GetTable(query.Table);
         var acquired = new List<SSTableReader>();
         try
@@ -264,7 +264,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
         finally
         {
             foreach (var sst in acquired) sst.Release();
-            table.Metrics.RecordRead((long)Stopwatch.GetElapsedTime(started).TotalMicroseconds);
+            table.Metrics.RecordRead((long)_time.GetElapsedTime(started).TotalMicroseconds);
         }
     }
 
@@ -290,7 +290,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(query);
         truncated = false;
-        long started = Stopwatch.GetTimestamp();
+        long started = _time.GetTimestamp();
         var table = GetTable(query.Table);
         var acquired = new List<SSTableReader>();
         var progress = new ReadProgress(ct, table.Metrics.RecordPartitionRowsRead);
@@ -333,7 +333,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
         {
             progress.Flush();
             foreach (var sst in acquired) sst.Release();
-            table.Metrics.RecordRead((long)Stopwatch.GetElapsedTime(started).TotalMicroseconds);
+            table.Metrics.RecordRead((long)_time.GetElapsedTime(started).TotalMicroseconds);
         }
     }
 
@@ -773,7 +773,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
         {
             try
             {
-                await wake.WaitAsync(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
+                await WaitForWakeAsync(wake, ct).ConfigureAwait(false);
                 await step(ct).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -786,10 +786,24 @@ public sealed partial class StorageEngine : IAsyncDisposable
                 // commit log, or in the input SSTables; try again later rather than crash the node.
                 _logger.LogError(e, "Background {What} failed; will retry", what);
                 if (e is IOException or UnauthorizedAccessException) ReportDiskFailure(what, e);
-                try { await Task.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false); }
+                try { await Task.Delay(BackgroundPollInterval, _time, ct).ConfigureAwait(false); }
                 catch (OperationCanceledException) { break; }
             }
         }
+    }
+
+    private static readonly TimeSpan BackgroundPollInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Waits for a wake-up or one poll interval on the engine's clock (SemaphoreSlim's own timeout would run on the
+    /// wall clock). A cancelled wait takes no count from the semaphore, so no wake-up is lost; the caller's token ends it.
+    /// </summary>
+    private async Task WaitForWakeAsync(SemaphoreSlim wake, CancellationToken ct)
+    {
+        using var poll = new CancellationTokenSource(BackgroundPollInterval, _time);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(ct, poll.Token);
+        await wake.WaitAsync(either.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        ct.ThrowIfCancellationRequested();
     }
 
     /// <summary>Stops background work and closes files. Memtables are not flushed here: the commit log covers them.</summary>
