@@ -165,6 +165,9 @@ public sealed partial class StorageEngine : IAsyncDisposable
     /// <summary>Largest encoded partition update (DataSerializer) one commit-log entry holds, so the largest write this engine accepts.</summary>
     public int MaxMutationBytes => _commitLog.MaxPayloadBytes;
 
+    /// <summary>The engine's commit log (tests check it runs on the engine's clock).</summary>
+    internal CommitLog.CommitLog CommitLogForTests => _commitLog;
+
     private int NowSeconds => (int)_time.GetUtcNow().ToUnixTimeSeconds();
 
     /// <summary>
