@@ -49,13 +49,13 @@ public sealed class EngineClockTests
     {
         var time = new FakeTimeProvider();
         var throttle = new CompactionThrottle(mibPerSecond: 1, time);
-        // 2 MiB at 1 MiB/s: due two virtual seconds after the throttle started.
-        var accounting = Task.Run(() => throttle.Account(2L << 20, CancellationToken.None));
+        // An hour's budget at 1 MiB/s: due one virtual hour after the throttle started (never, on the wall clock, in a test).
+        var accounting = Task.Run(() => throttle.Account(3600L << 20, CancellationToken.None));
 
         await AssertStillRunning(accounting, "returned before any virtual time passed");
-        time.Advance(TimeSpan.FromSeconds(1.5));
+        time.Advance(TimeSpan.FromMinutes(59));
         await AssertStillRunning(accounting, "returned before the virtual budget allowed");
-        time.Advance(TimeSpan.FromSeconds(1));
+        time.Advance(TimeSpan.FromMinutes(2));
         await accounting.WaitAsync(Eventually);
     }
 
