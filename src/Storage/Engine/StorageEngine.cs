@@ -7,6 +7,7 @@ using RingStore.Core.Errors;
 using RingStore.Core.Partitioning;
 using RingStore.Core.Schema;
 using RingStore.Core.Serialization;
+using RingStore.Core.Time;
 using RingStore.Storage.CommitLog;
 using RingStore.Storage.Compaction;
 using RingStore.Storage.IO;
@@ -776,7 +777,8 @@ public sealed partial class StorageEngine : IAsyncDisposable
         {
             try
             {
-                await WaitForWakeAsync(wake, ct).ConfigureAwait(false);
+                // Woken, or polled once an interval on the engine's clock (SemaphoreSlim's own timeout is wall time).
+                await wake.WaitOnClockAsync(BackgroundPollInterval, _time, ct).ConfigureAwait(false);
                 await step(ct).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -796,18 +798,6 @@ public sealed partial class StorageEngine : IAsyncDisposable
     }
 
     private static readonly TimeSpan BackgroundPollInterval = TimeSpan.FromSeconds(1);
-
-    /// <summary>
-    /// Waits for a wake-up or one poll interval on the engine's clock (SemaphoreSlim's own timeout would run on the
-    /// wall clock). A cancelled wait takes no count from the semaphore, so no wake-up is lost; the caller's token ends it.
-    /// </summary>
-    private async Task WaitForWakeAsync(SemaphoreSlim wake, CancellationToken ct)
-    {
-        using var poll = new CancellationTokenSource(BackgroundPollInterval, _time);
-        using var either = CancellationTokenSource.CreateLinkedTokenSource(ct, poll.Token);
-        await wake.WaitAsync(either.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        ct.ThrowIfCancellationRequested();
-    }
 
     /// <summary>Stops background work and closes files. Memtables are not flushed here: the commit log covers them.</summary>
     public async ValueTask DisposeAsync()
