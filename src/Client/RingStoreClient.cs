@@ -20,7 +20,7 @@ public sealed partial class RingStoreClient : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, NodeConnection> _connections = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
-    private readonly TimestampGenerator _timestamps = new();
+    private readonly TimestampGenerator _timestamps;
     private ClusterMetadata _metadata = null!;
     private Task? _refresher;
     private long _roundRobin;
@@ -35,6 +35,7 @@ public sealed partial class RingStoreClient : IAsyncDisposable
         _trustedCa = options.CaFile is null ? null : Tls.CaTrust.LoadPem(options.CaFile);
         _health = new NodeHealth(options.LatencyAware);
         _origin = options.TimeProvider.GetTimestamp();
+        _timestamps = new TimestampGenerator(options.TimeProvider);
     }
 
     public RingStoreClientOptions Options { get; }
@@ -78,7 +79,7 @@ public sealed partial class RingStoreClient : IAsyncDisposable
             var connection = Connection(address);
             try
             {
-                var deadline = DateTime.UtcNow.AddSeconds(5);
+                var deadline = UtcNow.AddSeconds(5);
                 var ring = await connection.Api.DescribeRingAsync(new DescribeRingRequest(), deadline: deadline, cancellationToken: ct).ConfigureAwait(false);
                 var schema = await connection.Api.DescribeSchemaAsync(new DescribeSchemaRequest(), deadline: deadline, cancellationToken: ct).ConfigureAwait(false);
                 foreach (var node in ring.Nodes.Where(n => n.RpcAddress.Length > 0))
@@ -96,7 +97,7 @@ public sealed partial class RingStoreClient : IAsyncDisposable
 
     private async Task RefreshLoopAsync()
     {
-        using var timer = new PeriodicTimer(Options.MetadataRefreshInterval);
+        using var timer = new PeriodicTimer(Options.MetadataRefreshInterval, Options.TimeProvider);
         try
         {
             while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
@@ -110,7 +111,7 @@ public sealed partial class RingStoreClient : IAsyncDisposable
         }
     }
 
-    private NodeConnection Connection(string rpcAddress) => _connections.GetOrAdd(rpcAddress, a => new NodeConnection(a, _trustedCa));
+    private NodeConnection Connection(string rpcAddress) => _connections.GetOrAdd(rpcAddress, a => new NodeConnection(a, Options.TimeProvider, _trustedCa));
 
     /// <summary>
     /// Nodes to try, best first: the replicas of the token (the same one first for a partition unless ShuffleReplicas,
@@ -126,7 +127,7 @@ public sealed partial class RingStoreClient : IAsyncDisposable
         var replicas = Options.TokenAware && token is { } t && keyspace is not null ? metadata.ReplicaAddresses(keyspace, t).ToList() : [];
         long replicaTurn = Options.ShuffleReplicas || token is not { } stable ? turn : (long)((ulong)stable.Value % int.MaxValue);
         var ordered = Rotate(replicas, replicaTurn).Concat(Rotate(all.Except(replicas, StringComparer.Ordinal).ToList(), turn)).Select(Connection).ToList();
-        var now = DateTime.UtcNow;
+        var now = UtcNow;
         return ordered.Where(c => c.IsUsable(now)).Concat(ordered.Where(c => !c.IsUsable(now))).ToList();
     }
 
@@ -165,7 +166,7 @@ public sealed partial class RingStoreClient : IAsyncDisposable
         {
             var node = plan[next++];
             _requestsPerNode.AddOrUpdate(node.RpcAddress, 1, (_, n) => n + 1);
-            var options = new CallOptions(deadline: DateTime.UtcNow + budget, cancellationToken: abandon.Token);
+            var options = new CallOptions(deadline: UtcNow + budget, cancellationToken: abandon.Token);
             running.Add(new Attempt<T>(node, Now, call(node, options)));
             hedgeTimer = mayHedge && !hedged && next < plan.Count
                 ? Task.Delay(Options.SpeculativeExecution.DelayFor(_recent), Options.TimeProvider, abandon.Token)
@@ -212,7 +213,7 @@ public sealed partial class RingStoreClient : IAsyncDisposable
                 bool retry;
                 if (error.IsTransportFailure && e.StatusCode is StatusCode.Unavailable or StatusCode.Internal or StatusCode.Unknown)
                 {
-                    attempt.Node.MarkUnreachable(DateTime.UtcNow, Options.DownNodeRetryDelay);
+                    attempt.Node.MarkUnreachable(UtcNow, Options.DownNodeRetryDelay);
                     retry = idempotent;
                 }
                 else if (outcome == AttemptOutcome.Unavailable && idempotent && !retriedUnavailable)
@@ -240,6 +241,9 @@ public sealed partial class RingStoreClient : IAsyncDisposable
     private static readonly RingStoreException Cancelled = new("Cancelled.", RequestErrorKind.Unknown, StatusCode.Cancelled);
 
     private TimeSpan Now => Options.TimeProvider.GetElapsedTime(_origin);
+
+    /// <summary>Wall-clock time on the client's clock: call deadlines and when a skipped node is tried again.</summary>
+    private DateTime UtcNow => Options.TimeProvider.GetUtcNow().UtcDateTime;
 
     private sealed record Attempt<T>(NodeConnection Node, TimeSpan Started, Task<T> Task);
 

@@ -59,6 +59,11 @@ public sealed record RingStoreClientOptions
     /// <summary>A second attempt of an idempotent request on another node when the first is slow (at most one extra).</summary>
     public SpeculativeExecutionOptions SpeculativeExecution { get; init; } = new();
 
-    /// <summary>Clock for latencies, suspicion and the speculative delay (tests pass a fake one).</summary>
+    /// <summary>
+    /// The client's only clock: latencies, suspicion, the speculative delay, write timestamps, call deadlines, session
+    /// deadline sweeps, the metadata refresh and when a skipped node is tried again (tests and simulations pass a fake
+    /// one). gRPC itself measures a unary call's deadline on the system clock, so a virtual clock used with real
+    /// nodes should start at the wall-clock time.
+    /// </summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

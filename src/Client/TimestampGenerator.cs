@@ -4,13 +4,13 @@ namespace RingStore.Client;
 /// Client-side write timestamps in microseconds, strictly increasing within this client (DataStax drivers'
 /// monotonic generator): two writes from one client never tie, and a retried write keeps its timestamp.
 /// </summary>
-internal sealed class TimestampGenerator
+internal sealed class TimestampGenerator(TimeProvider time)
 {
     private long _last;
 
     public long Next()
     {
-        long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000;
+        long now = time.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
         while (true)
         {
             long last = Interlocked.Read(ref _last);

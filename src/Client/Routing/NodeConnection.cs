@@ -14,12 +14,14 @@ internal sealed class NodeConnection : IDisposable
     private readonly GrpcChannel _channel;
     private readonly Lock _sessionGate = new();
     private RingStoreSession? _session;
+    private readonly TimeProvider _time;
     private long _skipUntilTicks;
 
     /// <param name="trustedCa">The CA to trust for TLS (https); null is plain HTTP/2.</param>
-    public NodeConnection(string rpcAddress, System.Security.Cryptography.X509Certificates.X509Certificate2Collection? trustedCa = null)
+    public NodeConnection(string rpcAddress, TimeProvider time, System.Security.Cryptography.X509Certificates.X509Certificate2Collection? trustedCa = null)
     {
         RpcAddress = rpcAddress;
+        _time = time;
         var handler = new SocketsHttpHandler
         {
             EnableMultipleHttp2Connections = true,
@@ -58,7 +60,7 @@ internal sealed class NodeConnection : IDisposable
         {
             if (_session is { IsFailed: false }) return _session;
             var failed = _session;
-            _session = RingStoreSession.Open(Api);
+            _session = RingStoreSession.Open(Api, _time);
             if (failed is not null) _ = failed.DisposeAsync().AsTask(); // already failed: this only stops its loops
             return _session;
         }

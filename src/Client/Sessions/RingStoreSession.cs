@@ -36,25 +36,34 @@ public sealed class RingStoreSession : IAsyncDisposable
     private readonly Channel<(SessionCall Call, int Bytes)> _outgoing =
         Channel.CreateUnbounded<(SessionCall, int)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<ulong, PendingCall> _pending = new();
-    private readonly Timer _deadlines;
+    private readonly TimeProvider _time;
+    private readonly ITimer _deadlines;
     private readonly Task _writer;
     private readonly Task _reader;
     private RpcException? _failure;
     private long _nextId;
 
-    private RingStoreSession(RingStoreApi.RingStoreApiClient api)
+    private RingStoreSession(RingStoreApi.RingStoreApiClient api, TimeProvider time)
     {
+        _time = time;
         _call = api.Session();
         _writer = Task.Run(WriteLoopAsync);
         _reader = Task.Run(ReadLoopAsync);
-        _deadlines = new Timer(_ => ExpireDeadlines(), null, DeadlineCheckInterval, DeadlineCheckInterval);
+        _deadlines = time.CreateTimer(_ => ExpireDeadlines(), null, DeadlineCheckInterval, DeadlineCheckInterval);
     }
 
     /// <summary>Opens a session on a node's channel. Connection errors show up as the first calls' failures.</summary>
-    public static RingStoreSession Open(RingStoreApi.RingStoreApiClient api)
+    public static RingStoreSession Open(RingStoreApi.RingStoreApiClient api) => Open(api, TimeProvider.System);
+
+    /// <summary>
+    /// As <see cref="Open(RingStoreApi.RingStoreApiClient)"/>, with the clock deadlines are measured on (the client's
+    /// <see cref="RingStoreClientOptions.TimeProvider"/>; deadlines passed to calls are times on that clock).
+    /// </summary>
+    public static RingStoreSession Open(RingStoreApi.RingStoreApiClient api, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(api);
-        return new RingStoreSession(api);
+        ArgumentNullException.ThrowIfNull(time);
+        return new RingStoreSession(api, time);
     }
 
     /// <summary>The session's stream has failed or been closed; every further call fails at once.</summary>
@@ -90,7 +99,7 @@ public sealed class RingStoreSession : IAsyncDisposable
         if (Volatile.Read(ref _failure) is { } failed) throw failed;
         ct.ThrowIfCancellationRequested();
         // The node's timer takes at most int.MaxValue ms (24.8 days): a deadline further away is no deadline (0).
-        double remaining = deadline == DateTime.MaxValue ? double.PositiveInfinity : (deadline.ToUniversalTime() - DateTime.UtcNow).TotalMilliseconds;
+        double remaining = deadline == DateTime.MaxValue ? double.PositiveInfinity : (deadline.ToUniversalTime() - _time.GetUtcNow().UtcDateTime).TotalMilliseconds;
         call.TimeoutMillis = remaining >= int.MaxValue ? 0 : (uint)Math.Max(1, Math.Ceiling(remaining));
         int size = call.CalculateSize();
         if (size > MaxCallBytes)
@@ -173,7 +182,7 @@ public sealed class RingStoreSession : IAsyncDisposable
 
     private void ExpireDeadlines()
     {
-        long now = DateTime.UtcNow.Ticks;
+        long now = _time.GetUtcNow().UtcDateTime.Ticks;
         foreach (var (id, pending) in _pending)
         {
             if (pending.DeadlineTicks <= now && _pending.TryRemove(id, out _))

@@ -41,6 +41,7 @@ public sealed partial class RingStoreNode : IAsyncDisposable
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger("RingStore.Node");
         _time = time;
+        Streams = new StreamRegistry(time);
         Metrics = new NodeMetrics(time);
     }
 
@@ -73,7 +74,7 @@ public sealed partial class RingStoreNode : IAsyncDisposable
     public ReplicaLatencyTracker Latency { get; private set; } = null!;
     public DownTracker DownTracker { get; private set; } = null!;
     public NodeMetrics Metrics { get; }
-    public StreamRegistry Streams { get; } = new();
+    public StreamRegistry Streams { get; }
     public TopologyOperations Topology { get; private set; } = null!;
     public Repair.RepairService Repairs { get; private set; } = null!;
 
@@ -197,7 +198,7 @@ public sealed partial class RingStoreNode : IAsyncDisposable
         DownTracker = new DownTracker(_time);
         Lookup = new ReplicaLookup(Schema, () => Gossip.Current);
         Latency = new ReplicaLatencyTracker(TimeSpan.FromSeconds(10));
-        var hintRecorder = new HintRecorder(Hints, DownTracker, new HintPolicy(Options.HintWindow), Metrics, _loggerFactory.CreateLogger<HintRecorder>());
+        var hintRecorder = new HintRecorder(Hints, DownTracker, new HintPolicy(Options.HintWindow), Metrics, _time, _loggerFactory.CreateLogger<HintRecorder>());
         var tombstones = new Guardrails.TombstoneGuardrail(Options.TombstoneWarnThreshold, Options.TombstoneFailureThreshold,
             (table, key) => Guardrails.PartitionKeyText.Describe(Schema, table, key), _time, _loggerFactory.CreateLogger<Guardrails.TombstoneGuardrail>());
         var local = Local = new LocalReplica(Engine, Metrics, TopPartitions, tombstones) { ReplyMaxBytes = Options.ReplicaReplyMaxKiB * 1024L };
@@ -214,7 +215,7 @@ public sealed partial class RingStoreNode : IAsyncDisposable
         ClientWrites = new ClientWrites(Writes, MutationLimit, WriteGuardrails, (long)Options.MaxValueSizeMiB << 20, _time);
         _diskMonitor = new DataDiskMonitor(Options.DataDirectory, guardrail, Gossip, _time, _logger);
         Reads = new ReadCoordinator(Lookup, local, Messaging, Latency, Metrics, Options.ReadTimeout, _time, _loggerFactory.CreateLogger<ReadCoordinator>());
-        RangeReads = new RangeReadCoordinator(Lookup, () => Gossip.Current, local, Messaging, Metrics, Options.ReadTimeout,
+        RangeReads = new RangeReadCoordinator(Lookup, () => Gossip.Current, local, Messaging, Metrics, Options.ReadTimeout, _time,
             _loggerFactory.CreateLogger<RangeReadCoordinator>(), Options.ReplicaReplyMaxKiB * 1024L);
         // Truncate flushes nothing but fsyncs a record and waits for in-flight writers: give it more than a write.
         Truncation = new TruncateCoordinator(Engine, Messaging, () => Gossip.Current, Options.WriteTimeout * 5);

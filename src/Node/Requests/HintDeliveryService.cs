@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using RingStore.Core.Data;
+using RingStore.Core.Time;
 using RingStore.Node.Cluster;
 using RingStore.Coordination;
 using RingStore.Node.Messaging;
@@ -41,7 +42,7 @@ public sealed class HintDeliveryService(
             try
             {
                 // A peer just marked up may still be finishing its start; a short pause avoids a wasted first attempt.
-                if (await _wake.WaitAsync(RetryInterval, _stop.Token).ConfigureAwait(false))
+                if (await _wake.WaitOnClockAsync(RetryInterval, time, _stop.Token).ConfigureAwait(false))
                     await Task.Delay(TimeSpan.FromMilliseconds(200), time, _stop.Token).ConfigureAwait(false);
                 await DeliverAllAsync(_stop.Token).ConfigureAwait(false);
             }

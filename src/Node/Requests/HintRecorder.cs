@@ -13,7 +13,7 @@ namespace RingStore.Node.Requests;
 /// change address; a host id cannot). Skips replicas down longer than the hint window: as in Cassandra, those
 /// need repair, and hints would only pile up.
 /// </summary>
-public sealed class HintRecorder(HintStore store, DownTracker down, HintPolicy policy, NodeMetrics metrics, ILogger logger)
+public sealed class HintRecorder(HintStore store, DownTracker down, HintPolicy policy, NodeMetrics metrics, TimeProvider time, ILogger logger)
 {
     public static readonly TimeSpan AppendTimeout = TimeSpan.FromSeconds(10);
 
@@ -29,7 +29,7 @@ public sealed class HintRecorder(HintStore store, DownTracker down, HintPolicy p
         {
             // A device that never completes the fsync must not hold the write path forever: give up after a bound
             // (the hint may or may not be stored; either way the write's outcome is decided by the acks).
-            using var bound = new CancellationTokenSource(AppendTimeout);
+            using var bound = new CancellationTokenSource(AppendTimeout, time);
             await store.AppendAsync(hostId, update, bound.Token).ConfigureAwait(false);
             metrics.HintStored();
             return true;

@@ -41,6 +41,7 @@ public sealed class RangeReadCoordinator(
     IMessagingService messaging,
     NodeMetrics metrics,
     TimeSpan readTimeout,
+    TimeProvider time,
     ILogger logger,
     long replyBytes = RangeReadVerbHandler.DefaultReplyBytes)
 {
@@ -213,7 +214,7 @@ public sealed class RangeReadCoordinator(
 
         void Failed(NodeInfo replica, string error)
         {
-            ReplicaFailureLog.Warn(logger, TimeProvider.System, replica.Endpoint, error, "range read");
+            ReplicaFailureLog.Warn(logger, time, replica.Endpoint, error, "range read");
             Report(() => op.OnFailure(replica.Endpoint, error));
         }
 

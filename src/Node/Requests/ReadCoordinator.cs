@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using RingStore.Core.Consistency;
 using RingStore.Core.Errors;
@@ -56,7 +55,7 @@ public sealed class ReadCoordinator(
     public async Task<ReadResult> ReadAsync(string keyspace, SliceQuery query, ConsistencyLevel consistency, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(query);
-        long started = Stopwatch.GetTimestamp();
+        long started = time.GetTimestamp();
         var replicas = lookup.For(keyspace, query.PartitionKey);
         ReadPlan plan;
         try
@@ -79,7 +78,7 @@ public sealed class ReadCoordinator(
         try
         {
             var result = await run.Answered.WaitAsync(ct).ConfigureAwait(false);
-            var elapsed = Stopwatch.GetElapsedTime(started);
+            var elapsed = time.GetElapsedTime(started);
             metrics.RecordRead(elapsed);
             lock (latency) latency.RecordTableRead(query.Table, elapsed);
             return result;

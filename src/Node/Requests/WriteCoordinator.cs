@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using RingStore.Core.Consistency;
 using RingStore.Core.Data;
@@ -41,7 +40,7 @@ public sealed class WriteCoordinator(
     public async Task WriteAsync(string keyspace, PartitionUpdate update, ConsistencyLevel consistency, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(update);
-        long started = Stopwatch.GetTimestamp();
+        long started = time.GetTimestamp();
         var replicas = lookup.For(keyspace, update.PartitionKey);
         WritePlan plan;
         try
@@ -69,7 +68,7 @@ public sealed class WriteCoordinator(
         try
         {
             await run.Answered.WaitAsync(ct).ConfigureAwait(false);
-            metrics.RecordWrite(Stopwatch.GetElapsedTime(started));
+            metrics.RecordWrite(time.GetElapsedTime(started));
         }
         catch (Exception e) when (e is WriteTimeoutException or WriteFailureException)
         {

@@ -1,11 +1,10 @@
-using System.Diagnostics;
-
 namespace RingStore.Node.Streaming;
 
 /// <summary>Progress of one stream between this node and a peer, for netstats. Counters are updated as pages arrive.</summary>
-public sealed class StreamSession(string operation, string peer, string direction, long rangesTotal)
+public sealed class StreamSession(string operation, string peer, string direction, long rangesTotal, TimeProvider time)
 {
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly long _started = time.GetTimestamp();
+    private long _finished; // timestamp when Finish was called; 0 while running
     private long _rangesDone;
     private long _bytes;
     private long _partitions;
@@ -20,7 +19,9 @@ public sealed class StreamSession(string operation, string peer, string directio
     public long Partitions => Interlocked.Read(ref _partitions);
     public string State => Volatile.Read(ref _state);
     public string Tables { get; set; } = "";
-    public TimeSpan Elapsed => _clock.Elapsed;
+    public TimeSpan Elapsed => Interlocked.Read(ref _finished) is var end and not 0
+        ? time.GetElapsedTime(_started, end)
+        : time.GetElapsedTime(_started);
 
     public double MiBPerSecond => Elapsed.TotalSeconds > 0 ? Bytes / 1048576.0 / Elapsed.TotalSeconds : 0;
 
@@ -49,13 +50,13 @@ public sealed class StreamSession(string operation, string peer, string directio
 
     public void Finish(string? failure)
     {
-        _clock.Stop();
+        Interlocked.CompareExchange(ref _finished, time.GetTimestamp(), 0);
         Volatile.Write(ref _state, failure is null ? "done" : $"failed: {failure}");
     }
 }
 
 /// <summary>The stream sessions of this node (running and the last finished ones), for netstats.</summary>
-public sealed class StreamRegistry
+public sealed class StreamRegistry(TimeProvider time)
 {
     private const int KeepFinished = 32;
     private readonly List<StreamSession> _sessions = [];
@@ -63,7 +64,7 @@ public sealed class StreamRegistry
 
     public StreamSession Open(string operation, string peer, string direction, long rangesTotal)
     {
-        var session = new StreamSession(operation, peer, direction, rangesTotal);
+        var session = new StreamSession(operation, peer, direction, rangesTotal, time);
         lock (_gate)
         {
             _sessions.Add(session);
@@ -88,7 +89,7 @@ public sealed class StreamRegistry
         {
             if (!_outbound.TryGetValue(peer, out session))
             {
-                session = new StreamSession("stream", peer, "out", 0);
+                session = new StreamSession("stream", peer, "out", 0, time);
                 _outbound[peer] = session;
                 _sessions.Add(session);
             }

@@ -83,7 +83,7 @@ public sealed partial class CompactionRunner
             IndexSummaryInterval = _options.IndexSummaryInterval,
             RowIndexIntervalBytes = _options.RowIndexIntervalBytes,
         });
-        var throttle = new CompactionThrottle(_options.CompactionThroughputMiBPerSecond);
+        var throttle = new CompactionThrottle(_options.CompactionThroughputMiBPerSecond, _time);
         SSTableReader? output = null;
         try
         {

@@ -218,7 +218,7 @@ public sealed partial class CompactionRunner
             var memtables = view.Flushing.Add(view.Active);
             int now = (int)_time.GetUtcNow().ToUnixTimeSeconds();
             int gcBefore = (int)Math.Max(int.MinValue, (long)now - table.Schema.Options.GcGraceSeconds);
-            var throttle = new CompactionThrottle(_options.CompactionThroughputMiBPerSecond);
+            var throttle = new CompactionThrottle(_options.CompactionThroughputMiBPerSecond, _time);
             long importEpoch = table.ImportEpoch;
             bool purgedAny = false;
 

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using RingStore.Core.Data;
@@ -9,6 +8,7 @@ using RingStore.Core.Partitioning;
 using RingStore.Core.Reads;
 using RingStore.Core.Schema;
 using RingStore.Core.Serialization;
+using RingStore.Core.Time;
 using RingStore.Storage.CommitLog;
 using RingStore.Storage.Compaction;
 using RingStore.Storage.IO;
@@ -71,6 +71,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
         ILoggerFactory? loggerFactory = null, TimeProvider? time = null, IStorageFileSystem? fileSystem = null)
     {
         loggerFactory ??= NullLoggerFactory.Instance;
+        time ??= TimeProvider.System; // the engine's composition root: everything below gets this clock
         var fs = fileSystem ?? new PhysicalFileSystem();
         fs.CreateDirectory(options.DataDirectory);
         var commitLog = CommitLog.CommitLog.Open(new CommitLogOptions
@@ -80,9 +81,9 @@ public sealed partial class StorageEngine : IAsyncDisposable
             PeriodicSyncInterval = options.CommitLogPeriodicSyncInterval,
             GroupCommitWindow = options.CommitLogGroupWindow,
             SkipCorruptEntries = options.SkipCorruptCommitLogEntries,
-        }, loggerFactory.CreateLogger<CommitLog.CommitLog>());
+        }, loggerFactory.CreateLogger<CommitLog.CommitLog>(), time);
 
-        var engine = new StorageEngine(options, fs, loggerFactory, time ?? TimeProvider.System, commitLog);
+        var engine = new StorageEngine(options, fs, loggerFactory, time, commitLog);
         try
         {
             foreach (var t in tables) engine.CreateTable(t);
@@ -166,6 +167,9 @@ public sealed partial class StorageEngine : IAsyncDisposable
     /// <summary>Largest encoded partition update (DataSerializer) one commit-log entry holds, so the largest write this engine accepts.</summary>
     public int MaxMutationBytes => _commitLog.MaxPayloadBytes;
 
+    /// <summary>The engine's commit log (tests check it runs on the engine's clock).</summary>
+    internal CommitLog.CommitLog CommitLogForTests => _commitLog;
+
     private int NowSeconds => (int)_time.GetUtcNow().ToUnixTimeSeconds();
 
     /// <summary>
@@ -175,7 +179,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
     public async ValueTask ApplyAsync(PartitionUpdate update, CancellationToken ct = default)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        long started = Stopwatch.GetTimestamp();
+        long started = _time.GetTimestamp();
         var table = GetTable(update.Table);
         MutationValidator.Validate(table.Schema, update, _options.MaxValueSizeBytes);
         await WaitForFlushCapacity(table, ct).ConfigureAwait(false);
@@ -221,7 +225,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
             _flushWake.Release();
         else if (_limits.ShouldPlan)
             RequestFlushPlan();
-        table.Metrics.RecordWrite((long)Stopwatch.GetElapsedTime(started).TotalMicroseconds);
+        table.Metrics.RecordWrite((long)_time.GetElapsedTime(started).TotalMicroseconds);
     }
 
     private async ValueTask WaitForFlushCapacity(TableStore table, CancellationToken ct)
@@ -240,7 +244,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
     /// <summary>Reads a partition slice; see <see cref="SliceQuery"/> for bounds, order, limit and paging.</summary>
     public SliceResult Read(SliceQuery query)
     {
-        long started = Stopwatch.GetTimestamp();
+        long started = _time.GetTimestamp();
         var table = GetTable(query.Table);
         var acquired = new List<SSTableReader>();
         try
@@ -265,7 +269,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
         finally
         {
             foreach (var sst in acquired) sst.Release();
-            table.Metrics.RecordRead((long)Stopwatch.GetElapsedTime(started).TotalMicroseconds);
+            table.Metrics.RecordRead((long)_time.GetElapsedTime(started).TotalMicroseconds);
         }
     }
 
@@ -291,7 +295,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(query);
         truncated = false;
-        long started = Stopwatch.GetTimestamp();
+        long started = _time.GetTimestamp();
         var table = GetTable(query.Table);
         var acquired = new List<SSTableReader>();
         var progress = new ReadProgress(ct, table.Metrics.RecordPartitionRowsRead);
@@ -334,7 +338,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
         {
             progress.Flush();
             foreach (var sst in acquired) sst.Release();
-            table.Metrics.RecordRead((long)Stopwatch.GetElapsedTime(started).TotalMicroseconds);
+            table.Metrics.RecordRead((long)_time.GetElapsedTime(started).TotalMicroseconds);
         }
     }
 
@@ -774,7 +778,8 @@ public sealed partial class StorageEngine : IAsyncDisposable
         {
             try
             {
-                await wake.WaitAsync(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
+                // Woken, or polled once an interval on the engine's clock (SemaphoreSlim's own timeout is wall time).
+                await wake.WaitOnClockAsync(BackgroundPollInterval, _time, ct).ConfigureAwait(false);
                 await step(ct).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -787,11 +792,13 @@ public sealed partial class StorageEngine : IAsyncDisposable
                 // commit log, or in the input SSTables; try again later rather than crash the node.
                 _logger.LogError(e, "Background {What} failed; will retry", what);
                 if (e is IOException or UnauthorizedAccessException) ReportDiskFailure(what, e);
-                try { await Task.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false); }
+                try { await Task.Delay(BackgroundPollInterval, _time, ct).ConfigureAwait(false); }
                 catch (OperationCanceledException) { break; }
             }
         }
     }
+
+    private static readonly TimeSpan BackgroundPollInterval = TimeSpan.FromSeconds(1);
 
     /// <summary>Stops background work and closes files. Memtables are not flushed here: the commit log covers them.</summary>
     public async ValueTask DisposeAsync()

@@ -31,7 +31,7 @@ public sealed class EntireSSTableStreamingTests : IAsyncLifetime
     private StorageEngine _source = null!, _receiver = null!;
     private MessagingService _sourceNet = null!, _receiverNet = null!;
     private FaultyMessaging _faults = null!;
-    private readonly StreamRegistry _registry = new();
+    private readonly StreamRegistry _registry = new(TimeProvider.System);
     private readonly List<long> _inside = [], _straddling = [], _memtable = [];
 
     private string SourceDir => Path.Combine(_root, "a");
