@@ -66,9 +66,12 @@ public static class Program
             // gRPC or validation see it; gRPC's receive limit (plus framing) is the one that counts.
             k.Limits.MaxRequestBodySize = MaxRequestBytes + (1L << 20);
             k.Listen(IPAddress.Parse(options.ListenAddress), options.GrpcPort, l => l.Protocols = HttpProtocols.Http2);
+            if (options.MetricsPort != 0) k.Listen(IPAddress.Parse(options.ListenAddress), options.MetricsPort, l => l.Protocols = HttpProtocols.Http1);
         });
+        if (options.MetricsPort != 0) Metrics.PrometheusEndpoint.AddServices(builder.Services, options);
 
         var app = builder.Build();
+        if (options.MetricsPort != 0) Metrics.PrometheusEndpoint.Map(app, options.MetricsPort);
         app.MapGrpcService<RingStoreApiService>();
         return app;
     }

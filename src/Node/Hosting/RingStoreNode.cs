@@ -41,6 +41,7 @@ public sealed partial class RingStoreNode : IAsyncDisposable
         _logger = loggerFactory.CreateLogger("RingStore.Node");
         _time = time;
         Metrics = new NodeMetrics(time);
+        new NodeGauges(() => Engine, () => Hints, () => Gossip, Streams).Register(Metrics.Meter);
     }
 
     public NodeOptions Options { get; }

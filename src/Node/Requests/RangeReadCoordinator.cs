@@ -79,7 +79,7 @@ public sealed class RangeReadCoordinator(
             }
             catch (UnavailableException)
             {
-                metrics.Unavailable();
+                metrics.Unavailable(MetricTags.RangeRead, consistency);
                 throw;
             }
             RangePosition? from = first && after.Key is not null ? after : RangePosition.AfterToken(new Token(pieceStart));
@@ -121,7 +121,7 @@ public sealed class RangeReadCoordinator(
         if (attempts.Any(a => a is null))
         {
             // Every replica asked has answered (or given up at its timeout): the counts are what happened.
-            metrics.ReadTimeout();
+            metrics.ReadTimeout(plan.Consistency, MetricTags.RangeRead);
             int received = attempts.Count(a => a is not null);
             lock (errors)
             {

@@ -51,7 +51,7 @@ public sealed class WriteCoordinator(
         }
         catch (UnavailableException)
         {
-            metrics.Unavailable();
+            metrics.Unavailable(MetricTags.Write, consistency);
             throw;
         }
 
@@ -69,11 +69,11 @@ public sealed class WriteCoordinator(
         try
         {
             await run.Answered.WaitAsync(ct).ConfigureAwait(false);
-            metrics.RecordWrite(Stopwatch.GetElapsedTime(started));
+            metrics.RecordWrite(Stopwatch.GetElapsedTime(started), consistency);
         }
         catch (Exception e) when (e is WriteTimeoutException or WriteFailureException)
         {
-            metrics.WriteTimeout();
+            metrics.WriteTimeout(consistency);
             throw;
         }
     }
