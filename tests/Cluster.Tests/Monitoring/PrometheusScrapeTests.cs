@@ -53,6 +53,10 @@ public sealed class PrometheusScrapeTests
         await prometheus.WaitForAsync($"ringstore_storage_local_writes_total{{keyspace='{Keyspace}',table='{KvTable.Name}'}} >= {key}", r => r.Count == 3,
             "each node applied every write as a replica");
 
+        // Every query of the Grafana dashboard in the repository is valid PromQL against these series.
+        foreach (string expr in DashboardQueries())
+            await prometheus.QueryAsync(expr.Replace("$__rate_interval", "1m", StringComparison.Ordinal).Replace("$job", ".*", StringComparison.Ordinal));
+
         cluster.Kill(2);
         foreach (var observer in targets.Take(2))
         {
@@ -60,5 +64,18 @@ public sealed class PrometheusScrapeTests
             await prometheus.WaitForAsync($"ringstore_gossip_down_nodes{{instance='{observer}'}} == 1", r => r.Count == 1, $"{observer} reports one down node");
         }
         await prometheus.WaitForAsync($"up{{instance='{targets[2]}'}} == 0", r => r.Count == 1, "Prometheus finds the killed node's endpoint gone");
+    }
+
+    /// <summary>The PromQL of every panel of docs/grafana/ringstore.json.</summary>
+    private static IEnumerable<string> DashboardQueries()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "RingStore.sln"))) dir = dir.Parent;
+        Assert.NotNull(dir);
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.FullName, "docs", "grafana", "ringstore.json")));
+        var queries = json.RootElement.GetProperty("panels").EnumerateArray()
+            .SelectMany(p => p.GetProperty("targets").EnumerateArray()).Select(t => t.GetProperty("expr").GetString()!).ToList();
+        Assert.NotEmpty(queries);
+        return queries;
     }
 }
