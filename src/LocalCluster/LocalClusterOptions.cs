@@ -21,6 +21,9 @@ public sealed record LocalClusterOptions
 
     /// <summary>Node i's native-protocol port, overriding NativeBasePort + i; one entry per node when set.</summary>
     public IReadOnlyList<int>? NativePorts { get; init; }
+
+    /// <summary>Node i's Prometheus scrape port (GET /metrics); null (the default) = no metrics endpoint.</summary>
+    public IReadOnlyList<int>? MetricsPorts { get; init; }
     public required string DataRoot { get; init; }
     public string ClusterName { get; init; } = "ringstore";
     public IReadOnlyDictionary<string, string> ExtraSettings { get; init; } = new Dictionary<string, string>();
@@ -60,6 +63,7 @@ public sealed record LocalClusterOptions
             ExtraSettings = Tls ? LocalClusterCertificates.Settings(TlsDirectory, index, ExtraSettings) : ExtraSettings,
             NativePort = NativePort(index),
             CaFile = CaFile,
+            MetricsPort = MetricsPorts is null ? 0 : PortOf(MetricsPorts, 0, index, nameof(MetricsPorts)),
         };
 
     private static int PortOf(IReadOnlyList<int>? explicitPorts, int basePort, int index, string name)

@@ -20,6 +20,9 @@ public sealed record NodeProcessOptions(
 
     public string NativeEndpoint => $"{ListenAddress}:{NativePort}";
 
+    /// <summary>The Prometheus scrape port (GET /metrics); 0 = off.</summary>
+    public int MetricsPort { get; init; }
+
     public string GrpcEndpoint => $"{ListenAddress}:{GrpcPort}";
 
     public string InternodeEndpoint => $"{ListenAddress}:{InternodePort}";
@@ -34,6 +37,7 @@ public sealed record NodeProcessOptions(
             "--internode-port", InternodePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--grpc-port", GrpcPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--native-port", NativePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--metrics-port", MetricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--seeds", Seeds,
             "--data-dir", DataDirectory,
         };

@@ -73,9 +73,12 @@ public static class Program
                 l.Protocols = HttpProtocols.Http2;
                 if (clientTls is not null) Security.ClientTlsEndpoint.UseHttps(l, clientTls);
             });
+            if (options.MetricsPort != 0) k.Listen(IPAddress.Parse(options.ListenAddress), options.MetricsPort, l => l.Protocols = HttpProtocols.Http1);
         });
+        if (options.MetricsPort != 0) Metrics.PrometheusEndpoint.AddServices(builder.Services, options);
 
         var app = builder.Build();
+        if (options.MetricsPort != 0) Metrics.PrometheusEndpoint.Map(app, options.MetricsPort);
         app.MapGrpcService<RingStoreApiService>();
         return app;
     }

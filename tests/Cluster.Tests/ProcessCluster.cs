@@ -57,11 +57,13 @@ public sealed class ProcessCluster : IAsyncDisposable
 
     /// <param name="native">Also give every node a CQL native-protocol port (off otherwise).</param>
     /// <param name="tls">Client and internode TLS with a throwaway CA in DataRoot/tls (<see cref="LocalClusterCertificates"/>).</param>
-    public static async Task<ProcessCluster> StartAsync(int nodes = 3, IReadOnlyDictionary<string, string>? settings = null, bool native = false, bool tls = false)
+    /// <param name="metrics">Also give every node a Prometheus /metrics port (off otherwise).</param>
+    public static async Task<ProcessCluster> StartAsync(int nodes = 3, IReadOnlyDictionary<string, string>? settings = null, bool native = false,
+        bool tls = false, bool metrics = false)
     {
         var merged = new Dictionary<string, string>(DefaultSettings);
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) merged[key] = value;
-        var ports = FreePorts.Take(nodes * (native ? 3 : 2));
+        var ports = FreePorts.Take(nodes * (2 + (native ? 1 : 0) + (metrics ? 1 : 0)));
         string suffix = Guid.NewGuid().ToString("N")[..8];
         var options = new LocalClusterOptions
         {
@@ -70,7 +72,8 @@ public sealed class ProcessCluster : IAsyncDisposable
             ClusterName = "proc-" + suffix,
             InternodePorts = ports.Take(nodes).ToArray(),
             GrpcPorts = ports.Skip(nodes).Take(nodes).ToArray(),
-            NativePorts = native ? ports.Skip(2 * nodes).ToArray() : null,
+            NativePorts = native ? ports.Skip(2 * nodes).Take(nodes).ToArray() : null,
+            MetricsPorts = metrics ? ports.Skip((native ? 3 : 2) * nodes).Take(nodes).ToArray() : null,
             ExtraSettings = merged,
             Tls = tls,
         };

@@ -67,6 +67,18 @@ public sealed class GossipService : IAsyncDisposable
         }
     }
 
+    /// <summary>The failure detector's phi of every other member now (the metrics endpoint reads it per scrape).</summary>
+    public IReadOnlyList<KeyValuePair<string, double>> PeerPhi()
+    {
+        var members = Current.Members;
+        lock (_gate)
+        {
+            var now = Now;
+            return [.. members.Where(m => m.Endpoint != _gossiper.LocalEndpoint)
+                .Select(m => KeyValuePair.Create(m.Endpoint, _gossiper.FailureDetector.Phi(m.Endpoint, now)))];
+        }
+    }
+
     /// <summary>Forgets an endpoint after the quarantine delay (see <see cref="Gossiper.ScheduleForget"/>).</summary>
     public void ScheduleForget(string endpoint)
     {

@@ -10,6 +10,7 @@ public static class NodeCommandLine
         ["--internode-port"] = "RingStore:InternodePort",
         ["--grpc-port"] = "RingStore:GrpcPort",
         ["--native-port"] = "RingStore:NativePort",
+        ["--metrics-port"] = "RingStore:MetricsPort",
         ["--seeds"] = "RingStore:Seeds",
         ["--data-dir"] = "RingStore:DataDirectory",
         ["--num-tokens"] = "RingStore:NumTokens",

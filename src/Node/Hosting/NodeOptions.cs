@@ -28,6 +28,12 @@ public sealed class NodeOptions
     /// <summary>The CQL native protocol (v4) for Cassandra drivers; 0 = off.</summary>
     public int NativePort { get; set; } = 9042;
 
+    /// <summary>
+    /// Prometheus scrape endpoint: <c>GET http://listen-address:port/metrics</c> (HTTP/1.1, text format) on the gRPC
+    /// Kestrel server, its own port; 0 = off (the default, like Cassandra's metrics reporters: nothing listens unasked).
+    /// </summary>
+    public int MetricsPort { get; set; }
+
     /// <summary>Comma-separated internode addresses (host:port) that new nodes contact first.</summary>
     public string Seeds { get; set; } = "";
 
@@ -210,6 +216,9 @@ public sealed class NodeOptions
         if (InternodePort is <= 0 or > 65535) throw new InvalidOperationException($"RingStore:InternodePort {InternodePort} is not a TCP port.");
         if (GrpcPort is <= 0 or > 65535) throw new InvalidOperationException($"RingStore:GrpcPort {GrpcPort} is not a TCP port.");
         if (GrpcPort == InternodePort) throw new InvalidOperationException("RingStore:GrpcPort and RingStore:InternodePort must differ.");
+        if (MetricsPort is < 0 or > 65535) throw new InvalidOperationException($"RingStore:MetricsPort {MetricsPort} is not a TCP port (0 = off).");
+        if (MetricsPort != 0 && (MetricsPort == GrpcPort || MetricsPort == InternodePort || MetricsPort == NativePort))
+            throw new InvalidOperationException("RingStore:MetricsPort must differ from the gRPC, internode and native ports.");
         if (NativePort is < 0 or > 65535) throw new InvalidOperationException($"RingStore:NativePort {NativePort} is not a TCP port (0 = off).");
         if (NativePort != 0 && (NativePort == GrpcPort || NativePort == InternodePort))
             throw new InvalidOperationException("RingStore:NativePort must differ from RingStore:GrpcPort and RingStore:InternodePort.");

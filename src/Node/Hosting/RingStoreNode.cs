@@ -43,6 +43,7 @@ public sealed partial class RingStoreNode : IAsyncDisposable
         _time = time;
         Streams = new StreamRegistry(time);
         Metrics = new NodeMetrics(time);
+        new NodeGauges(() => Engine, () => Hints, () => Gossip, Streams).Register(Metrics.Meter);
     }
 
     public NodeOptions Options { get; }

@@ -26,8 +26,9 @@ public sealed class LocalReplica(StorageEngine engine, NodeMetrics metrics, TopP
     public async ValueTask ApplyAsync(PartitionUpdate update, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(update);
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         await engine.ApplyAsync(update, ct).ConfigureAwait(false);
-        metrics.ReplicaWrite();
+        metrics.ReplicaWrite(System.Diagnostics.Stopwatch.GetElapsedTime(started));
         topPartitions.RecordWrite(update.Table, update.PartitionKey);
     }
 
@@ -35,6 +36,7 @@ public sealed class LocalReplica(StorageEngine engine, NodeMetrics metrics, TopP
     public ReadResponseMessage Read(ReadCommandMessage command, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(command);
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         MergedPartitionData? data;
         bool truncated;
         try
@@ -46,7 +48,7 @@ public sealed class LocalReplica(StorageEngine engine, NodeMetrics metrics, TopP
             metrics.ReplicaRead();
             throw tombstones.Overwhelmed(command.Table, command.PartitionKey, e.Tombstones);
         }
-        metrics.ReplicaRead();
+        metrics.ReplicaRead(System.Diagnostics.Stopwatch.GetElapsedTime(started));
         topPartitions.RecordRead(command.Table, command.PartitionKey);
         var response = command.DigestOnly ? ReadResponseMessage.ForDigest(data, truncated) : ReadResponseMessage.ForData(data, truncated);
         string? warning = tombstones?.Check(command.Table, command.PartitionKey, tombstones.Count(data));

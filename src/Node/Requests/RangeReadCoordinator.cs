@@ -84,7 +84,7 @@ public sealed class RangeReadCoordinator(
             }
             catch (UnavailableException)
             {
-                metrics.Unavailable();
+                metrics.Unavailable(MetricTags.RangeRead, consistency);
                 throw;
             }
             RangePosition? from = first && after.Key is not null ? after : RangePosition.AfterToken(new Token(pieceStart));
@@ -237,7 +237,7 @@ public sealed class RangeReadCoordinator(
 
         Report(op.Start);
         var result = await answered.Task.WaitAsync(ct).ConfigureAwait(false);
-        if (result.Error is ReadTimeoutException or ReadFailureException) metrics.ReadTimeout();
+        if (result.Error is ReadTimeoutException or ReadFailureException) metrics.ReadTimeout(plan.Consistency, MetricTags.RangeRead);
         if (result.Error is not null) throw result.Error;
         return (result.Partitions, result.Cut);
     }

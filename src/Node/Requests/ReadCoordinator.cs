@@ -65,7 +65,7 @@ public sealed class ReadCoordinator(
         }
         catch (UnavailableException)
         {
-            metrics.Unavailable();
+            metrics.Unavailable(MetricTags.Read, consistency);
             throw;
         }
 
@@ -79,13 +79,13 @@ public sealed class ReadCoordinator(
         {
             var result = await run.Answered.WaitAsync(ct).ConfigureAwait(false);
             var elapsed = time.GetElapsedTime(started);
-            metrics.RecordRead(elapsed);
+            metrics.RecordRead(elapsed, consistency);
             lock (latency) latency.RecordTableRead(query.Table, elapsed);
             return result;
         }
         catch (Exception e) when (e is ReadTimeoutException or ReadFailureException)
         {
-            metrics.ReadTimeout();
+            metrics.ReadTimeout(consistency);
             throw;
         }
     }

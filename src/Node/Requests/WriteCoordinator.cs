@@ -50,7 +50,7 @@ public sealed class WriteCoordinator(
         }
         catch (UnavailableException)
         {
-            metrics.Unavailable();
+            metrics.Unavailable(MetricTags.Write, consistency);
             throw;
         }
 
@@ -68,11 +68,11 @@ public sealed class WriteCoordinator(
         try
         {
             await run.Answered.WaitAsync(ct).ConfigureAwait(false);
-            metrics.RecordWrite(time.GetElapsedTime(started));
+            metrics.RecordWrite(time.GetElapsedTime(started), consistency);
         }
         catch (Exception e) when (e is WriteTimeoutException or WriteFailureException)
         {
-            metrics.WriteTimeout();
+            metrics.WriteTimeout(consistency);
             throw;
         }
     }

@@ -61,6 +61,7 @@ public sealed class StreamRegistry(TimeProvider time)
     private const int KeepFinished = 32;
     private readonly List<StreamSession> _sessions = [];
     private readonly object _gate = new();
+    private long _trimmedBytesIn, _trimmedBytesOut;
 
     public StreamSession Open(string operation, string peer, string direction, long rangesTotal)
     {
@@ -69,7 +70,11 @@ public sealed class StreamRegistry(TimeProvider time)
         {
             _sessions.Add(session);
             var finished = _sessions.Where(s => s.State != "running").ToList();
-            for (int i = 0; i < finished.Count - KeepFinished; i++) _sessions.Remove(finished[i]);
+            for (int i = 0; i < finished.Count - KeepFinished; i++)
+            {
+                _sessions.Remove(finished[i]);
+                if (finished[i].Direction == "in") _trimmedBytesIn += finished[i].Bytes; else _trimmedBytesOut += finished[i].Bytes;
+            }
         }
         return session;
     }
@@ -95,6 +100,13 @@ public sealed class StreamRegistry(TimeProvider time)
             }
         }
         session.AddPage(bytes, partitions);
+    }
+
+    /// <summary>Bytes streamed since start in one direction ("in" or "out"), including trimmed sessions: a counter that never goes back.</summary>
+    public long TotalBytes(string direction)
+    {
+        lock (_gate)
+            return (direction == "in" ? _trimmedBytesIn : _trimmedBytesOut) + _sessions.Where(s => s.Direction == direction).Sum(s => s.Bytes);
     }
 
     /// <summary>Bytes received by all sessions so far (tests check a resumed bootstrap streams less).</summary>

@@ -4,7 +4,7 @@ using RingStore.Core.Data;
 using RingStore.Gossip.Ring;
 using RingStore.Gossip.State;
 using RingStore.Node.Cluster;
-using RingStore.Node.Coordination;
+using RingStore.Coordination;
 using RingStore.Node.Metrics;
 using RingStore.Node.Requests;
 using RingStore.Node.Tests.Schema;
