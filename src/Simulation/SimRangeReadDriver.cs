@@ -169,21 +169,9 @@ public static class SimRangeReadDriver
         NextPiece();
     }
 
-    /// <summary>(start, end] cut at every ring token strictly inside it, as the node's range coordinator cuts it: each piece lies in one vnode range.</summary>
-    public static IEnumerable<(long Start, long End)> Pieces(RingSnapshot ring, long startExclusive, long endInclusive)
-    {
-        ArgumentNullException.ThrowIfNull(ring);
-        long from = startExclusive;
-        for (int i = 0; i < ring.VnodeCount; i++)
-        {
-            long t = ring.TokenAt(i).Value;
-            if (t <= from) continue;
-            if (t >= endInclusive) break;
-            yield return (from, t);
-            from = t;
-        }
-        yield return (from, endInclusive);
-    }
+    /// <summary>The scan's pieces, one per vnode range (<see cref="VnodePieces"/>).</summary>
+    public static IEnumerable<(long Start, long End)> Pieces(RingSnapshot ring, long startExclusive, long endInclusive) =>
+        VnodePieces.Of(ring, startExclusive, endInclusive);
 
     /// <summary>Whether a partition lies in a page's span: after <paramref name="after"/>, at or before <paramref name="upTo"/>.</summary>
     public static bool Covers(RangePosition after, RangePosition upTo, Token token, byte[] key) =>

@@ -202,7 +202,7 @@ public sealed partial class RingStoreNode : IAsyncDisposable
         var hintRecorder = new HintRecorder(Hints, DownTracker, new HintPolicy(Options.HintWindow), Metrics, _time, _loggerFactory.CreateLogger<HintRecorder>());
         var tombstones = new Guardrails.TombstoneGuardrail(Options.TombstoneWarnThreshold, Options.TombstoneFailureThreshold,
             (table, key) => Guardrails.PartitionKeyText.Describe(Schema, table, key), _time, _loggerFactory.CreateLogger<Guardrails.TombstoneGuardrail>());
-        var local = Local = new LocalReplica(Engine, Metrics, TopPartitions, tombstones) { ReplyMaxBytes = Options.ReplicaReplyMaxKiB * 1024L };
+        var local = Local = new LocalReplica(Engine, Metrics, TopPartitions, tombstones, _time) { ReplyMaxBytes = Options.ReplicaReplyMaxKiB * 1024L };
         MutationLimit = new Guardrails.MutationSizeLimit(Engine.MaxMutationBytes, Hints.MaxHintBytes, Messaging.Options.MaxFrameBytes,
             RingStore.Node.Messaging.FrameCodec.MaxEnvelopeOverheadBytes);
         WriteGuardrails = new Guardrails.WriteGuardrails((long)Options.ValueSizeWarnKiB << 10, (long)Options.BatchSizeWarnKiB << 10,

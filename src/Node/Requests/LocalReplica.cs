@@ -13,8 +13,11 @@ namespace RingStore.Node.Requests;
 /// from another coordinator (verb handlers) or from this node's own coordinator, so metrics and the top-partition
 /// sketches count every replica operation exactly once, and a local and a remote replica answer identically.
 /// </summary>
-public sealed class LocalReplica(StorageEngine engine, NodeMetrics metrics, TopPartitionsTracker topPartitions, TombstoneGuardrail? tombstones = null)
+public sealed class LocalReplica(StorageEngine engine, NodeMetrics metrics, TopPartitionsTracker topPartitions, TombstoneGuardrail? tombstones = null,
+    TimeProvider? clock = null)
 {
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System; // the node passes its own; tests that build a replica by hand get the system clock
+
     public StorageEngine Engine => engine;
 
     /// <summary>Null: no tombstone guardrail (tests that build a replica by hand).</summary>
@@ -26,9 +29,9 @@ public sealed class LocalReplica(StorageEngine engine, NodeMetrics metrics, TopP
     public async ValueTask ApplyAsync(PartitionUpdate update, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(update);
-        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        long started = _clock.GetTimestamp();
         await engine.ApplyAsync(update, ct).ConfigureAwait(false);
-        metrics.ReplicaWrite(System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        metrics.ReplicaWrite(_clock.GetElapsedTime(started));
         topPartitions.RecordWrite(update.Table, update.PartitionKey);
     }
 
@@ -36,7 +39,7 @@ public sealed class LocalReplica(StorageEngine engine, NodeMetrics metrics, TopP
     public ReadResponseMessage Read(ReadCommandMessage command, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(command);
-        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        long started = _clock.GetTimestamp();
         MergedPartitionData? data;
         bool truncated;
         try
@@ -48,7 +51,7 @@ public sealed class LocalReplica(StorageEngine engine, NodeMetrics metrics, TopP
             metrics.ReplicaRead();
             throw tombstones.Overwhelmed(command.Table, command.PartitionKey, e.Tombstones);
         }
-        metrics.ReplicaRead(System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        metrics.ReplicaRead(_clock.GetElapsedTime(started));
         topPartitions.RecordRead(command.Table, command.PartitionKey);
         var response = command.DigestOnly ? ReadResponseMessage.ForDigest(data, truncated) : ReadResponseMessage.ForData(data, truncated);
         string? warning = tombstones?.Check(command.Table, command.PartitionKey, tombstones.Count(data));

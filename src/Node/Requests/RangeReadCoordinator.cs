@@ -101,21 +101,9 @@ public sealed class RangeReadCoordinator(
         }
     }
 
-    /// <summary>(start, end] cut at every ring token strictly inside it: each piece lies within one vnode range.</summary>
-    public static IEnumerable<(long Start, long End)> Pieces(RingSnapshot ring, long startExclusive, long endInclusive)
-    {
-        ArgumentNullException.ThrowIfNull(ring);
-        long from = startExclusive;
-        for (int i = 0; i < ring.VnodeCount; i++)
-        {
-            long t = ring.TokenAt(i).Value;
-            if (t <= from) continue;
-            if (t >= endInclusive) break;
-            yield return (from, t);
-            from = t;
-        }
-        yield return (from, endInclusive);
-    }
+    /// <summary>The scan's pieces, one per vnode range (<see cref="VnodePieces"/>).</summary>
+    public static IEnumerable<(long Start, long End)> Pieces(RingSnapshot ring, long startExclusive, long endInclusive) =>
+        VnodePieces.Of(ring, startExclusive, endInclusive);
 
     /// <summary>
     /// Drives one <see cref="RangeReadOperation"/>: asks replicas (the local one straight through the engine), sends
