@@ -265,10 +265,14 @@ public static class NodeFailureScenario
 
     private static string Names(IEnumerable<int> nodes) => string.Join(", ", nodes.Select(n => $"node{n}"));
 
+    /// <summary>
+    /// Returns once <paramref name="clock"/> has reached <paramref name="seconds"/>: a timer may fire a little before the
+    /// stopwatch gets there (a SIGCONT at 7.999 s made the pause window end at second 7), so wait again until it has.
+    /// </summary>
     private static async Task DelayUntil(Stopwatch clock, double seconds, CancellationToken ct)
     {
-        var wait = TimeSpan.FromSeconds(seconds) - clock.Elapsed;
-        if (wait > TimeSpan.Zero) await Task.Delay(wait, ct).ConfigureAwait(false);
+        for (var wait = TimeSpan.FromSeconds(seconds) - clock.Elapsed; wait > TimeSpan.Zero; wait = TimeSpan.FromSeconds(seconds) - clock.Elapsed)
+            await Task.Delay(wait < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : wait, ct).ConfigureAwait(false);
     }
 
     private static async Task SampleHintsAsync(ClusterWatch watch, IReadOnlyList<int> live, IReadOnlyList<string> victims, Stopwatch clock,
