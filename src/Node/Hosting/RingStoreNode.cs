@@ -355,6 +355,8 @@ public sealed partial class RingStoreNode : IAsyncDisposable
         await Gossip.StopAsync().ConfigureAwait(false);
         await Task.Delay(TimeSpan.FromMilliseconds(100), _time).ConfigureAwait(false); // the announcement on the wire
         await Messaging.DisposeAsync().ConfigureAwait(false);
+        // No more flush or compaction retries on the failed disk (each would create and delete files there).
+        await Engine.HaltBackgroundWorkAsync().ConfigureAwait(false);
         if (ServingStopped is { } stop) await stop().ConfigureAwait(false);
         _logger.LogCritical("Node {Endpoint} is out of service ({Reason})", Options.InternodeEndpoint, reason);
     }

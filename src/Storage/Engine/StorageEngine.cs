@@ -800,12 +800,26 @@ public sealed partial class StorageEngine : IAsyncDisposable
 
     private static readonly TimeSpan BackgroundPollInterval = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Stops the background flush and compaction loops and returns once both have ended (an attempt in progress is
+    /// abandoned and deletes its temp files). The disk failure policy "stop" calls this: the node is out of service,
+    /// and retrying a flush on a failed disk every second would only keep creating and deleting files on it.
+    /// Reads, writes and explicit flushes still work; the commit log keeps covering the memtables.
+    /// </summary>
+    public async Task HaltBackgroundWorkAsync()
+    {
+        if (!_stop.IsCancellationRequested) await _stop.CancelAsync().ConfigureAwait(false);
+        try { await Task.WhenAll(_flushing, _compacting).ConfigureAwait(false); } catch (OperationCanceledException) { }
+    }
+
+    /// <summary>True once <see cref="HaltBackgroundWorkAsync"/> (or disposal) has stopped the background loops.</summary>
+    public bool BackgroundWorkHalted => _stop.IsCancellationRequested && _flushing.IsCompleted && _compacting.IsCompleted;
+
     /// <summary>Stops background work and closes files. Memtables are not flushed here: the commit log covers them.</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-        await _stop.CancelAsync().ConfigureAwait(false);
-        try { await Task.WhenAll(_flushing, _compacting).ConfigureAwait(false); } catch (OperationCanceledException) { }
+        await HaltBackgroundWorkAsync().ConfigureAwait(false);
         if (_commitLog.HasOlderGenerations)
         {
             // A commit failed in this process: in periodic mode the old generation may hold acknowledged entries its
