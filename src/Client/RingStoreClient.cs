@@ -92,7 +92,8 @@ public sealed partial class RingStoreClient : IAsyncDisposable
                 last = e;
             }
         }
-        throw new RingStoreException($"No contact point answered ({string.Join(", ", candidates)}).", last!);
+        throw new RingStoreException(
+            $"No contact point answered ({string.Join(", ", candidates)}).{ConnectionFailureHint.For(last, Options.CaFile is not null)}", last!);
     }
 
     private async Task RefreshLoopAsync()
