@@ -79,7 +79,9 @@ public sealed partial class RingStoreClient : IAsyncDisposable
             var connection = Connection(address);
             try
             {
-                var deadline = UtcNow.AddSeconds(5);
+                // The request timeout, not a shorter fixed one: a loaded node answered its first calls (JIT, channel
+                // setup) after more than 5 s, and a client that gives up then cannot connect at all.
+                var deadline = UtcNow.Add(Options.RequestTimeout);
                 var ring = await connection.Api.DescribeRingAsync(new DescribeRingRequest(), deadline: deadline, cancellationToken: ct).ConfigureAwait(false);
                 var schema = await connection.Api.DescribeSchemaAsync(new DescribeSchemaRequest(), deadline: deadline, cancellationToken: ct).ConfigureAwait(false);
                 foreach (var node in ring.Nodes.Where(n => n.RpcAddress.Length > 0))
