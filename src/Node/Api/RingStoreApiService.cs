@@ -116,10 +116,10 @@ public sealed partial class RingStoreApiService(NodeAccessor accessor) : RingSto
     }
 
     public override Task<DescribeRingResponse> DescribeRing(DescribeRingRequest request, ServerCallContext context) =>
-        Guard(() => Task.FromResult(StatusBuilder.DescribeRing(Node)));
+        Guard(() => Task.FromResult(Node.Status.DescribeRing()));
 
     public override Task<StatusResponse> Status(StatusRequest request, ServerCallContext context) =>
-        Guard(() => Task.FromResult(StatusBuilder.Status(Node, request.Keyspace)));
+        Guard(() => Task.FromResult(Node.Status.Status(request.Keyspace)));
 
     public override Task<ExecuteResponse> Execute(ExecuteRequest request, ServerCallContext context) =>
         Guard(() => WithClientDeadline(context, () => ExecuteAsync(request, context.CancellationToken)));

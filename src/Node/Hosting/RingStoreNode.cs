@@ -79,6 +79,9 @@ public sealed partial class RingStoreNode : IAsyncDisposable
     public TopologyOperations Topology { get; private set; } = null!;
     public Repair.RepairService Repairs { get; private set; } = null!;
 
+    /// <summary>DescribeRing and Status answers.</summary>
+    public Api.StatusBuilder Status { get; private set; } = null!;
+
     /// <summary>The bootstrap (or replace) this start runs in the background; completed at once for a node already in the ring.</summary>
     public Task Bootstrap { get; private set; } = Task.CompletedTask;
 
@@ -248,7 +251,11 @@ public sealed partial class RingStoreNode : IAsyncDisposable
         var repairReplica = new Repair.LocalRepairReplica(local, Options.InternodeEndpoint, repairHistory);
         foreach (var verb in new[] { Verb.RepairValidate, Verb.RepairDigests, Verb.RepairFetch, Verb.RepairRecorded })
             Messaging.RegisterHandler(verb, Repair.RepairVerbHandlers.For(verb, repairReplica, _time));
-        Repairs = new Repair.RepairService(this, new StreamThrottle(Options.StreamThroughputMiBPerSecond, _time),
+        Status = new Api.StatusBuilder(new Api.StatusBuilder.Sources(Options.ClusterName, Options.InternodeEndpoint, () => Gossip.Current,
+            Lookup, Hints, Engine, Metrics, TopPartitions, TableRates, Schema));
+        Repairs = new Repair.RepairService(
+            new Repair.RepairService.Dependencies(Options.InternodeEndpoint, Schema, () => Gossip.Current, Local, Messaging, Lookup, Engine, Options.ReadTimeout),
+            new StreamThrottle(Options.StreamThroughputMiBPerSecond, _time),
             repairHistory, _time, _loggerFactory.CreateLogger<Repair.RepairService>());
 
         await Messaging.StartAsync(new PeerAddress(Options.ListenAddress, Options.InternodePort), ct).ConfigureAwait(false);
