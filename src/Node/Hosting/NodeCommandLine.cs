@@ -18,6 +18,7 @@ public static class NodeCommandLine
         ["--rack"] = "RingStore:Rack",
         ["--commitlog-sync"] = "RingStore:CommitLogSync",
         ["--commitlog-ignore-replay-errors"] = "RingStore:CommitLogIgnoreReplayErrors",
+        ["--auto-snapshot"] = "RingStore:AutoSnapshot",
         ["--only-purge-repaired-tombstones"] = "RingStore:OnlyPurgeRepairedTombstones",
         ["--memtable-mib"] = "RingStore:MemtableBudgetMiB",
         ["--compaction-mib-per-sec"] = "RingStore:CompactionThroughputMiBPerSecond",

@@ -67,6 +67,12 @@ public sealed class NodeOptions
     public bool CommitLogIgnoreReplayErrors { get; set; }
 
     /// <summary>
+    /// Cassandra's auto_snapshot: TRUNCATE and DROP TABLE snapshot the table first (<c>truncated-&lt;ms&gt;-&lt;table&gt;</c>,
+    /// <c>dropped-&lt;ms&gt;-&lt;table&gt;</c>; kept until <c>ringstore clearsnapshot</c>). On by default; <c>--auto-snapshot false</c>.
+    /// </summary>
+    public bool AutoSnapshot { get; set; } = true;
+
+    /// <summary>
     /// Cassandra's only_purge_repaired_tombstones (<c>--only-purge-repaired-tombstones true</c>; off by default):
     /// compaction purges a tombstone past gc_grace only once this node's repair history shows the range holding it
     /// repaired after the tombstone was written (a repair this node coordinated or took part in: the coordinator tells

@@ -154,6 +154,7 @@ public sealed partial class RingStoreNode : IAsyncDisposable
             CommitLogPeriodicSyncInterval = Options.CommitLogSyncPeriod,
             CommitLogGroupWindow = Options.CommitLogGroupWindow,
             SkipCorruptCommitLogEntries = Options.CommitLogIgnoreReplayErrors,
+            AutoSnapshot = Options.AutoSnapshot,
             MemtableFlushThresholdBytes = (long)Options.MemtableBudgetMiB << 20,
             MaxValueSizeBytes = (long)Options.MaxValueSizeMiB << 20,
             CompactionThroughputMiBPerSecond = Options.CompactionThroughputMiBPerSecond,

@@ -144,15 +144,18 @@ public sealed partial class StorageEngine : IAsyncDisposable
     /// TRUNCATE: drops every row of the table on this node (memtables and SSTables), durably: a restart replays
     /// none of the truncated commit-log entries. Writes after it completes are kept.
     /// </summary>
-    public Task TruncateAsync(string table, CancellationToken ct = default)
+    public async Task TruncateAsync(string table, CancellationToken ct = default)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        return GetTable(table).TruncateAsync(() => _commitLog.TailPosition, ct);
+        var store = GetTable(table);
+        if (_options.AutoSnapshot) await AutoSnapshotAsync(store, Snapshots.SnapshotTag.Truncated(_time.GetUtcNow(), store.Schema.Name), ct).ConfigureAwait(false);
+        await store.TruncateAsync(() => _commitLog.TailPosition, ct).ConfigureAwait(false);
     }
 
-    /// <summary>Forgets a table and deletes its files.</summary>
+    /// <summary>Forgets a table and deletes its files (after an automatic snapshot, unless AutoSnapshot is off).</summary>
     public void DropTable(string fullName)
     {
+        if (_options.AutoSnapshot && _tables.TryGetValue(fullName, out var dropping)) AutoSnapshotBeforeDrop(dropping);
         if (!_tables.TryRemove(fullName, out var store)) throw new UnknownTableException(fullName);
         foreach (var sst in store.View.SSTables) sst.MarkObsolete();
         store.Dispose();

@@ -83,4 +83,11 @@ public sealed record StorageEngineOptions
 
     /// <summary>Single-SSTable tombstone compactions (Cassandra's tombstone_threshold 0.2, interval 1 day).</summary>
     public Compaction.TombstoneCompactionOptions TombstoneCompaction { get; init; } = new();
+
+    /// <summary>
+    /// Cassandra's auto_snapshot: TRUNCATE and DROP TABLE first flush the table and snapshot it
+    /// (<c>truncated-&lt;ms&gt;-&lt;table&gt;</c>, <c>dropped-&lt;ms&gt;-&lt;table&gt;</c>), so a mistaken one can be undone with a restore.
+    /// On by default; the snapshots stay until cleared (<c>ringstore clearsnapshot</c>).
+    /// </summary>
+    public bool AutoSnapshot { get; init; } = true;
 }

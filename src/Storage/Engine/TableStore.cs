@@ -396,7 +396,7 @@ public sealed class TableStore : IDisposable
     }
 
     /// <summary>Takes a view whose SSTables are all referenced, so compaction cannot delete them under the reader.</summary>
-    private TableView AcquireView(List<SSTableReader> acquired)
+    internal TableView AcquireView(List<SSTableReader> acquired)
     {
         while (true)
         {

@@ -96,6 +96,34 @@ public sealed class InMemoryFileSystem : IStorageFileSystem
         lock (_gate) _durableNames[dir] = _names.Where(e => Parent(e.Key) == dir).ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
     }
 
+    public void CreateHardLink(string existingPath, string linkPath)
+    {
+        lock (_gate)
+        {
+            var inode = Find(existingPath);
+            RequireDirectory(linkPath);
+            if (_names.ContainsKey(linkPath)) throw new IOException($"File exists: {linkPath}");
+            _names[linkPath] = inode; // a second name of the same inode, as link(2)
+        }
+    }
+
+    public IReadOnlyList<string> ListDirectories(string directory)
+    {
+        string dir = Normalize(directory);
+        lock (_gate) return [.. _directories.Where(d => Parent(d) == dir).Order(StringComparer.Ordinal)];
+    }
+
+    public void DeleteDirectory(string directory)
+    {
+        string dir = Normalize(directory);
+        string prefix = dir + Path.DirectorySeparatorChar;
+        lock (_gate)
+        {
+            foreach (string path in _names.Keys.Where(p => p.StartsWith(prefix, StringComparison.Ordinal)).ToList()) _names.Remove(path);
+            _directories.RemoveWhere(d => d == dir || d.StartsWith(prefix, StringComparison.Ordinal));
+        }
+    }
+
     /// <summary>
     /// Power loss: names fall back to each directory's last sync, bytes to each file's last sync (plus, with
     /// <paramref name="tornWrites"/>, a prefix of the unsynced tail drawn from <paramref name="random"/>). Handles
