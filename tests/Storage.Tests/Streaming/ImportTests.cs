@@ -150,8 +150,9 @@ public class ImportTests
                 case Fault.FailedSync: fs.FailSync = true; break;
                 case Fault.FailedRename: fs.FailRename = true; break;
                 case Fault.CorruptBlock:
-                    // The next generation is 2; a flipped byte in its second Data block fails the verification.
-                    fs.FlipByteOnRead(Path.Combine(TableDirectory(dir.Path), "rs-2-Data.db"), 9000);
+                    // The next generation is 2; a flipped byte in its first Data block (compressed or not, the file is
+                    // longer than 100 bytes) fails the verification.
+                    fs.FlipByteOnRead(Path.Combine(TableDirectory(dir.Path), "rs-2-Data.db"), 100);
                     break;
                 case Fault.Cancelled:
                     // Validation enumerates each partition's rows twice; the writer's enumeration of the 51st cancels.
