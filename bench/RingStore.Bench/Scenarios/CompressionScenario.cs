@@ -7,7 +7,7 @@ using Spectre.Console;
 namespace RingStore.Bench.Scenarios;
 
 /// <summary>
-/// `bench storage-compression [--rounds 3] [--json PATH] [--scale F]`: the storage workload's batch writes, point
+/// `bench storage-compression [--rounds 3] [--chunk-kb 16] [--json PATH] [--scale F]`: the storage workload's batch writes, point
 /// reads and slices on time-series values (one JSON sensor reading per row, <see cref="StorageWorkload.TimeSeriesValue"/>)
 /// with RingStore's SSTables uncompressed, LZ4 and Zstd, and RocksDB with LZ4, each in a child process, in one run.
 /// The machine is shared, so the four configurations are alternated round after round (the order rotates each round)
@@ -24,13 +24,13 @@ public static class CompressionScenario
         ("rocksdb-lz4", "rocksdb", "lz4"),
     ];
 
-    /// <summary>The worker's --compression for RingStore (none/lz4/zstd, default chunks); null: the table default.</summary>
-    public static CompressionOptions? RingStoreCompression(string? name) => name switch
+    /// <summary>The worker's --compression for RingStore (none/lz4/zstd, --chunk-kb or 16 KiB chunks); null: the table default.</summary>
+    public static CompressionOptions? RingStoreCompression(string? name, int chunkKb = CompressionOptions.DefaultChunkLengthKb) => name switch
     {
         null => null,
         "none" => CompressionOptions.Disabled,
-        "lz4" => CompressionOptions.Default,
-        "zstd" => new CompressionOptions { Algorithm = CompressionAlgorithm.Zstd },
+        "lz4" => new CompressionOptions { Algorithm = CompressionAlgorithm.Lz4, ChunkLengthKb = chunkKb },
+        "zstd" => new CompressionOptions { Algorithm = CompressionAlgorithm.Zstd, ChunkLengthKb = chunkKb },
         _ => throw new ArgumentException($"unknown compression '{name}' (none, lz4, zstd)"),
     };
 
@@ -38,6 +38,7 @@ public static class CompressionScenario
     {
         var a = new Args(args);
         int rounds = a.GetInt("--rounds", 3);
+        int chunkKb = a.GetInt("--chunk-kb", CompressionOptions.DefaultChunkLengthKb);
         string json = a.Get("--json") ?? Path.Combine("bench", "results", "storage", "compression.json");
         string work = a.Get("--dir") ?? Path.Combine(Path.GetTempPath(), $"ringstore-bench-compression-{Environment.ProcessId}");
         var settings = StorageScenario.SettingsFrom(a) with { TimeSeriesValues = true };
@@ -56,7 +57,8 @@ public static class CompressionScenario
                     Directory.CreateDirectory(dir);
                     string output = Path.Combine(work, $"{name}-{round}.json");
                     int code = StorageScenario.RunWorker(["storage-worker", "--target", target, "--compression", compression, "--dir", dir,
-                        "--out", output, "--no-single-writes", "--time-series-values", .. StorageScenario.PassThrough(args)]);
+                        "--out", output, "--no-single-writes", "--time-series-values", "--chunk-kb", chunkKb.ToString(CultureInfo.InvariantCulture),
+                        .. StorageScenario.PassThrough(args)]);
                     if (code != 0)
                     {
                         AnsiConsole.MarkupLine($"[red]{name} worker failed with exit code {code}[/]");
@@ -101,6 +103,7 @@ public static class CompressionScenario
             date = DateTimeOffset.UtcNow.ToString("u", CultureInfo.InvariantCulture),
             machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}",
             rounds,
+            chunk_length_in_kb = chunkKb,
             settings,
             workloads = rows,
             table_file_bytes = Configurations.ToDictionary(c => c.Name, c => Bytes(c.Name)),

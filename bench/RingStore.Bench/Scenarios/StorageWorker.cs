@@ -25,7 +25,7 @@ public static class StorageWorker
 
         IStorageTarget Open(string sub) => target switch
         {
-            "ringstore" => new RingStoreTarget(Path.Combine(dir, sub), CompressionScenario.RingStoreCompression(compression)),
+            "ringstore" => new RingStoreTarget(Path.Combine(dir, sub), CompressionScenario.RingStoreCompression(compression, a.GetInt("--chunk-kb", Core.Schema.CompressionOptions.DefaultChunkLengthKb))),
             "rocksdb" => new RocksDbTarget(Path.Combine(dir, sub), compression),
             _ => throw new ArgumentException($"unknown target '{target}'"),
         };

@@ -2,7 +2,7 @@ using MessagePack;
 using RingStore.Core.Errors;
 using RingStore.Core.Schema;
 using RingStore.Cql.Ast;
-using RingStore.Cql.Parsing;
+using RingStore.Cql;
 using RingStore.Node.Cql;
 using RingStore.Node.Schema;
 
@@ -15,6 +15,9 @@ namespace RingStore.Node.Tests.Cql;
 /// </summary>
 public sealed class CompressionOptionTests
 {
+    // The schema codec's options (the wire records are internal).
+    private static readonly MessagePackSerializerOptions Wire = MessagePack.Resolvers.StandardResolverAllowPrivate.Options;
+
     private static CompressionOptions Build(string with) =>
         TableBuilder.Build("ks", (CreateTableStatement)CqlParser.Parse($"CREATE TABLE t (id bigint PRIMARY KEY, v text) WITH {with}")).Options.Compression;
 
@@ -73,7 +76,7 @@ public sealed class CompressionOptionTests
         var compression = new CompressionOptions { Algorithm = CompressionAlgorithm.Zstd, ChunkLengthKb = 64, ZstdLevel = 7 };
         var table = SchemaTestDataForCompression.Table(new TableOptions { Compression = compression });
         var wire = SchemaWireMapping.ToWire(new TableEntry("ks", "t", table, 1));
-        var back = SchemaWireMapping.FromWire(MessagePackSerializer.Deserialize<TableEntryWire>(MessagePackSerializer.Serialize(wire)));
+        var back = SchemaWireMapping.FromWire(MessagePackSerializer.Deserialize<TableEntryWire>(MessagePackSerializer.Serialize(wire, Wire), Wire));
         Assert.Equal(compression, back.Table!.Options.Compression);
     }
 
@@ -81,8 +84,8 @@ public sealed class CompressionOptionTests
     public void A_schema_written_before_the_option_existed_reads_as_lz4()
     {
         // TableOptionsWire as it was: seven fields.
-        byte[] old = MessagePackSerializer.Serialize(new object[] { (byte)0, TimeSpan.FromDays(1).Ticks, 4, 32, 0, 864_000, 0.01 });
-        var options = MessagePackSerializer.Deserialize<TableOptionsWire>(old);
+        byte[] old = MessagePackSerializer.Serialize(new object[] { (byte)0, TimeSpan.FromDays(1).Ticks, 4, 32, 0, 864_000, 0.01 }, Wire);
+        var options = MessagePackSerializer.Deserialize<TableOptionsWire>(old, Wire);
         var table = SchemaTestDataForCompression.Table(new TableOptions());
         var wire = SchemaWireMapping.ToWire(new TableEntry("ks", "t", table, 1));
         var back = SchemaWireMapping.FromWire(wire with { Table = wire.Table! with { Options = options } });
