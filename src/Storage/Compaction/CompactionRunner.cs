@@ -226,6 +226,7 @@ public sealed partial class CompactionRunner
             var writer = SSTableWriter.Create(_fs, table.Directory, generation, new SSTableWriterOptions
             {
                 BloomFilterFpChance = table.Schema.Options.BloomFilterFpChance,
+                Compression = table.Schema.Options.Compression,
                 BlockSizeBytes = _options.SSTableBlockSizeBytes,
                 ExpectedPartitions = inputs.Sum(s => s.Statistics.PartitionCount),
                 IndexSummaryInterval = _options.IndexSummaryInterval,

@@ -483,6 +483,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
         var writerOptions = new SSTableWriterOptions
         {
             BloomFilterFpChance = store.Schema.Options.BloomFilterFpChance,
+            Compression = store.Schema.Options.Compression,
             BlockSizeBytes = _options.SSTableBlockSizeBytes,
             ExpectedPartitions = partitions.Count,
             IndexSummaryInterval = _options.IndexSummaryInterval,

@@ -253,6 +253,7 @@ public sealed class TableStore : IDisposable
         var writerOptions = new SSTableWriterOptions
         {
             BloomFilterFpChance = Schema.Options.BloomFilterFpChance,
+            Compression = Schema.Options.Compression,
             BlockSizeBytes = _options.SSTableBlockSizeBytes,
             ExpectedPartitions = memtable.PartitionCount,
             IndexSummaryInterval = _options.IndexSummaryInterval,
