@@ -28,4 +28,14 @@ public sealed class PhysicalFileSystem : IStorageFileSystem
         Directory.Exists(directory) ? Directory.GetFiles(directory) : [];
 
     public void SyncDirectory(string directory) => NativeDirectorySync.Sync(directory);
+
+    public IRandomAccessFile OpenForUpdate(string path) => new PhysicalRandomAccessFile(path);
+
+    public IReadOnlyList<string> ListDirectories(string directory) =>
+        Directory.Exists(directory) ? Directory.GetDirectories(directory) : [];
+
+    public void DeleteDirectory(string directory)
+    {
+        if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+    }
 }
