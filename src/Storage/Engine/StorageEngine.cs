@@ -82,6 +82,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
             SyncMode = options.CommitLogSync,
             PeriodicSyncInterval = options.CommitLogPeriodicSyncInterval,
             GroupCommitWindow = options.CommitLogGroupWindow,
+            SegmentSizeBytes = options.CommitLogSegmentSizeBytes,
             SkipCorruptEntries = options.SkipCorruptCommitLogEntries,
             FileSystem = options.CommitLogOnFileSystem ? fs : null,
             InlineSync = options.RunInline,

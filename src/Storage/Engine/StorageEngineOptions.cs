@@ -12,6 +12,9 @@ public sealed record StorageEngineOptions
     public TimeSpan CommitLogPeriodicSyncInterval { get; init; } = TimeSpan.FromSeconds(1);
     public TimeSpan CommitLogGroupWindow { get; init; } = TimeSpan.FromMilliseconds(2);
 
+    /// <summary>Commit-log segment size (a power of two, 64 KiB to 1 GiB; an entry must fit in a page of min(segment, 16 MiB)).</summary>
+    public long CommitLogSegmentSizeBytes { get; init; } = 32L << 20;
+
     /// <summary>The operator's explicit choice to skip corrupt commit-log entries in the middle of the log at startup.</summary>
     public bool SkipCorruptCommitLogEntries { get; init; }
 
