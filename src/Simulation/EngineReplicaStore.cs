@@ -48,6 +48,7 @@ public sealed class EngineReplicaStore : IReplicaStore
             CommitLogSync = CommitLogSyncMode.Group,
             CommitLogSegmentSizeBytes = 64 * 1024,
             MemtableFlushThresholdBytes = options.MemtableFlushThresholdBytes,
+            CommitLogTotalSpaceBytes = options.CommitLogSpaceBytes,
         };
     }
 

@@ -80,7 +80,12 @@ public sealed record SimulationOptions(int Seed)
     /// </summary>
     public bool RealStorage { get; init; } = true;
     /// <summary>A node's memtable is flushed to an SSTable at this size (small, so short runs flush and compact).</summary>
-    public long MemtableFlushThresholdBytes { get; init; } = 16 * 1024;
+    public long MemtableFlushThresholdBytes { get; init; } = 4 * 1024;
+    /// <summary>
+    /// A node's commit-log cap (commitlog_total_space): past it the engine flushes the tables pinning the oldest part
+    /// and releases it. Small, because the workload overwrites a few keys (memtables stay small; the log grows).
+    /// </summary>
+    public long CommitLogSpaceBytes { get; init; } = 2 * 1024;
     /// <summary>How often a node runs its engine's background work (flush, commit-log release, compaction).</summary>
     public TimeSpan BackgroundStepInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 

@@ -62,8 +62,10 @@ public static class SimulateCommand
         summary.AddRow("digest mismatches / read repairs", $"{Number(totals.Mismatches)} / {Number(totals.Repairs)}");
         summary.AddRow("hints stored / left undelivered", $"{Number(totals.HintsStored)} / {Number(totals.HintsLeft)}");
         if (!settings.ModelStore)
-            summary.AddRow("engine flushes / compactions / replayed entries / disk stops",
-                $"{Number(totals.Flushes)} / {Number(totals.Compactions)} / {Number(totals.Replayed)} / {Number(totals.DiskStops)}");
+        {
+            summary.AddRow("engine flushes / compactions", $"{Number(totals.Flushes)} / {Number(totals.Compactions)}");
+            summary.AddRow("entries replayed at restarts / disk stops", $"{Number(totals.Replayed)} / {Number(totals.DiskStops)}");
+        }
         summary.AddRow("events", Number(totals.Events));
         if (settings.SeedCount == 1) summary.AddRow("event log hash", $"{totals.LastHash:x16}");
         summary.AddRow("violations", Number(totals.Violations));

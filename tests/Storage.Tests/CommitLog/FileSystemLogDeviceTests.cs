@@ -136,4 +136,29 @@ public class FileSystemLogDeviceTests
             Assert.Equal(120, reopened.Read(SliceQuery.WholePartition(Table, Pk(id))).Rows.Count);
         Assert.True(reopened.GetStats().ReplayedEntries > 0);
     }
+
+    [Fact]
+    public async Task Background_steps_flush_for_the_commit_log_cap_and_release_the_log()
+    {
+        var fs = new InMemoryFileSystem();
+        var options = new StorageEngineOptions
+        {
+            DataDirectory = "/sim/n2",
+            BackgroundCompaction = false,
+            RunInline = true,
+            CommitLogOnFileSystem = true,
+            CommitLogSync = CommitLogSyncMode.Group,
+            CommitLogSegmentSizeBytes = 64 * 1024,
+            CommitLogTotalSpaceBytes = 8 * 1024,
+        };
+        await using var engine = StorageEngine.Open(options, [TimeSeries()], fileSystem: fs);
+        for (int i = 0; i < 600; i++)
+        {
+            await engine.ApplyAsync(Write(i % 2, 1, new byte[8], i + 1)); // two rows overwritten: the memtable stays small
+            if (i % 20 == 19) await engine.RunBackgroundStepsAsync();
+        }
+        var stats = engine.GetStats();
+        Assert.True(stats.Tables[0].Flushes >= 5, $"{stats.Tables[0].Flushes} flushes");
+        Assert.True(stats.CommitLogBytes <= 16 * 1024, $"{stats.CommitLogBytes} bytes of log");
+    }
 }
