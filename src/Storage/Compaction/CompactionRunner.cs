@@ -95,7 +95,7 @@ public sealed partial class CompactionRunner
                 _logger.LogWarning("Compaction of {Table} not started: {Reason}", table.Schema.FullName, reason);
                 return false;
             }
-            await DedicatedThread.Run(() => Compact(table, inputs, ct), ct).ConfigureAwait(false);
+            await DedicatedThread.Run(() => Compact(table, inputs, ct), _options.RunInline, ct).ConfigureAwait(false);
             return true;
         }
         finally
@@ -174,7 +174,7 @@ public sealed partial class CompactionRunner
             if (inputs.Length == 0) return;
             if (NotEnoughSpace(table, inputs) is { } reason)
                 throw new IOException($"Compaction of {table.Schema.FullName} not started: {reason}");
-            await DedicatedThread.Run(() => Compact(table, inputs, ct), ct).ConfigureAwait(false);
+            await DedicatedThread.Run(() => Compact(table, inputs, ct), _options.RunInline, ct).ConfigureAwait(false);
         }
         finally
         {

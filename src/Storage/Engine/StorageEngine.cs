@@ -73,6 +73,8 @@ public sealed partial class StorageEngine : IAsyncDisposable
         loggerFactory ??= NullLoggerFactory.Instance;
         time ??= TimeProvider.System; // the engine's composition root: everything below gets this clock
         var fs = fileSystem ?? new PhysicalFileSystem();
+        if (options.RunInline && options.BackgroundCompaction)
+            throw new ArgumentException("RunInline needs BackgroundCompaction off: the owner runs the background steps.", nameof(options));
         fs.CreateDirectory(options.DataDirectory);
         var commitLog = CommitLog.CommitLog.Open(new CommitLogOptions
         {
@@ -80,7 +82,10 @@ public sealed partial class StorageEngine : IAsyncDisposable
             SyncMode = options.CommitLogSync,
             PeriodicSyncInterval = options.CommitLogPeriodicSyncInterval,
             GroupCommitWindow = options.CommitLogGroupWindow,
+            SegmentSizeBytes = options.CommitLogSegmentSizeBytes,
             SkipCorruptEntries = options.SkipCorruptCommitLogEntries,
+            FileSystem = options.CommitLogOnFileSystem ? fs : null,
+            InlineSync = options.RunInline,
         }, loggerFactory.CreateLogger<CommitLog.CommitLog>(), time);
 
         var engine = new StorageEngine(options, fs, loggerFactory, time, commitLog);
@@ -490,7 +495,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
             RowIndexIntervalBytes = _options.RowIndexIntervalBytes,
         };
         var reader = await DedicatedThread.Run(
-            () => SSTableImporter.Write(_fs, store.Directory, generation, writerOptions, partitions, ct), ct).ConfigureAwait(false);
+            () => SSTableImporter.Write(_fs, store.Directory, generation, writerOptions, partitions, ct), _options.RunInline, ct).ConfigureAwait(false);
         if (!await InstallOrDiscardAsync(store, reader, ct).ConfigureAwait(false))
         {
             _logger.LogWarning("Dropped imported SSTable generation {Generation} of {Table}: the table was truncated while it was written",
@@ -588,6 +593,21 @@ public sealed partial class StorageEngine : IAsyncDisposable
         foreach (var t in Selected(table))
             results.Add(await _compaction.ScrubAsync(t, all, ct).ConfigureAwait(false));
         return results;
+    }
+
+    /// <summary>
+    /// One round of what the background loops do, on the caller (for <see cref="StorageEngineOptions.RunInline"/>,
+    /// where no loop runs; harmless otherwise): in periodic mode sync the commit log (the sync timer's tick), switch
+    /// what the memory and commit-log limits ask for, flush every sealed memtable, release the commit log they
+    /// covered, then run the compactions the strategies ask for until none is pending.
+    /// </summary>
+    public async Task RunBackgroundStepsAsync(CancellationToken ct = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        if (_options.RunInline && _options.CommitLogSync == CommitLogSyncMode.Periodic)
+            await _commitLog.FlushAsync().ConfigureAwait(false);
+        await FlushStepAsync(ct).ConfigureAwait(false);
+        await CompactionStepAsync(ct).ConfigureAwait(false);
     }
 
     /// <summary>Runs the compactions the strategies ask for until none is pending.</summary>

@@ -1,4 +1,5 @@
 using RingStore.Storage.CommitLog;
+using RingStore.Storage.IO;
 
 namespace RingStore.Storage.Engine;
 
@@ -10,6 +11,9 @@ public sealed record StorageEngineOptions
     public CommitLogSyncMode CommitLogSync { get; init; } = CommitLogSyncMode.Periodic;
     public TimeSpan CommitLogPeriodicSyncInterval { get; init; } = TimeSpan.FromSeconds(1);
     public TimeSpan CommitLogGroupWindow { get; init; } = TimeSpan.FromMilliseconds(2);
+
+    /// <summary>Commit-log segment size (a power of two, 64 KiB to 1 GiB; an entry must fit in a page of min(segment, 16 MiB)).</summary>
+    public long CommitLogSegmentSizeBytes { get; init; } = 32L << 20;
 
     /// <summary>The operator's explicit choice to skip corrupt commit-log entries in the middle of the log at startup.</summary>
     public bool SkipCorruptCommitLogEntries { get; init; }
@@ -54,6 +58,23 @@ public sealed record StorageEngineOptions
 
     /// <summary>Whether flush and compaction run by themselves in the background (tests may turn this off).</summary>
     public bool BackgroundCompaction { get; init; } = true;
+
+    /// <summary>
+    /// The commit log's files (its segments through <see cref="FileSystemLogDevice"/>, its metadata) go through the
+    /// engine's file system too, instead of straight to disk with FASTER's own device: the whole engine then runs on
+    /// an <see cref="IO.InMemoryFileSystem"/> (the simulator) and disk faults reach the log.
+    /// </summary>
+    public bool CommitLogOnFileSystem { get; init; }
+
+    /// <summary>
+    /// No thread of the engine's own: no background loops (requires <see cref="BackgroundCompaction"/> off), the
+    /// commit log commits on the writer's thread (<see cref="CommitLogOptions.InlineSync"/>: group mode, each append
+    /// its own commit; periodic mode, synced when <see cref="StorageEngine.RunBackgroundStepsAsync"/> runs), flushes
+    /// and compactions write their SSTables on the caller's thread. The owner runs the background work by calling
+    /// <see cref="StorageEngine.RunBackgroundStepsAsync"/>. With <see cref="CommitLogOnFileSystem"/> over an in-memory
+    /// file system, a single-threaded owner (the simulator) sees the same run every time.
+    /// </summary>
+    public bool RunInline { get; init; }
 
     /// <summary>
     /// Checksummed block size of SSTable data and index files (written in each file's header, so files with another

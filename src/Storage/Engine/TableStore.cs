@@ -204,7 +204,7 @@ public sealed class TableStore : IDisposable
                     SignalFlushProgress();
                     continue;
                 }
-                var reader = await DedicatedThread.Run(() => WriteSSTable(memtable, ct), ct).ConfigureAwait(false);
+                var reader = await DedicatedThread.Run(() => WriteSSTable(memtable, ct), _options.RunInline, ct).ConfigureAwait(false);
                 // Before the swap (the SSTable is already durable and complete, so it is loaded at open whatever
                 // happens next): once the view shows the SSTable, no write of the record is still under way.
                 RecordReplayFloor(memtable);

@@ -105,6 +105,8 @@ public sealed class FaultInjectingFileSystem : IStorageFileSystem
 
     public void CreateHardLink(string existingPath, string linkPath) => _inner.CreateHardLink(existingPath, linkPath);
 
+    public IRandomAccessFile OpenForUpdate(string path) => new FaultInjectingRandomAccessFile(this, _inner.OpenForUpdate(path));
+
     public IReadOnlyList<string> ListDirectories(string directory) => _inner.ListDirectories(directory);
 
     public void DeleteDirectory(string directory) => _inner.DeleteDirectory(directory);

@@ -46,9 +46,18 @@ public interface IStorageFileSystem
     /// </summary>
     void CreateHardLink(string existingPath, string linkPath);
 
-    /// <summary>Full paths of the subdirectories directly in <paramref name="directory"/> (none if it does not exist).</summary>
-    IReadOnlyList<string> ListDirectories(string directory);
+    /// <summary>
+    /// Opens <paramref name="path"/> for positional reads and writes, creating it empty if missing (a new name is
+    /// durable only after <see cref="SyncDirectory"/>). Used by the commit log and hint log devices.
+    /// </summary>
+    IRandomAccessFile OpenForUpdate(string path) =>
+        throw new NotSupportedException($"{GetType().Name} has no random-access files.");
 
-    /// <summary>Deletes a directory with everything under it; a missing directory is not an error.</summary>
-    void DeleteDirectory(string directory);
+    /// <summary>Full paths of the subdirectories directly in <paramref name="directory"/> (empty if it does not exist).</summary>
+    IReadOnlyList<string> ListDirectories(string directory) =>
+        throw new NotSupportedException($"{GetType().Name} cannot list directories.");
+
+    /// <summary>Deletes a directory and everything under it; a missing directory is not an error.</summary>
+    void DeleteDirectory(string directory) =>
+        throw new NotSupportedException($"{GetType().Name} cannot delete directories.");
 }

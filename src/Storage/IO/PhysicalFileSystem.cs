@@ -31,6 +31,8 @@ public sealed class PhysicalFileSystem : IStorageFileSystem
 
     public void CreateHardLink(string existingPath, string linkPath) => NativeHardLink.Create(existingPath, linkPath);
 
+    public IRandomAccessFile OpenForUpdate(string path) => new PhysicalRandomAccessFile(path);
+
     public IReadOnlyList<string> ListDirectories(string directory) =>
         Directory.Exists(directory) ? Directory.GetDirectories(directory) : [];
 

@@ -26,6 +26,7 @@ internal sealed class ObservedFileSystem(IStorageFileSystem inner) : IStorageFil
     public void CreateHardLink(string existingPath, string linkPath) => inner.CreateHardLink(existingPath, linkPath);
     public IReadOnlyList<string> ListDirectories(string directory) => inner.ListDirectories(directory);
     public void DeleteDirectory(string directory) => inner.DeleteDirectory(directory);
+    public IRandomAccessFile OpenForUpdate(string path) => inner.OpenForUpdate(path);
 
     private sealed class File(ObservedFileSystem owner, IWritableFile file) : IWritableFile
     {
