@@ -47,6 +47,7 @@ public static class Program
         var options = new NodeOptions();
         builder.Configuration.GetSection(NodeOptions.SectionName).Bind(options);
         options.Validate();
+        NodeAddresses.Resolve(options); // host names to IP literals, once (a name that does not resolve stops the start)
 
         // Client TLS: HTTPS with a reloading certificate (loaded here so a bad file fails the start with its name).
         var clientTls = options.ClientTls ? Security.ClientTlsEndpoint.LoadCredentials(options) : null;
@@ -68,12 +69,12 @@ public static class Program
             // Kestrel's own 30 MB body limit would fail a larger request as "Exception was thrown by handler" before
             // gRPC or validation see it; gRPC's receive limit (plus framing) is the one that counts.
             k.Limits.MaxRequestBodySize = MaxRequestBytes + (1L << 20);
-            k.Listen(IPAddress.Parse(options.ListenAddress), options.GrpcPort, l =>
+            k.Listen(IPAddress.Parse(options.EffectiveRpcAddress), options.GrpcPort, l =>
             {
                 l.Protocols = HttpProtocols.Http2;
                 if (clientTls is not null) Security.ClientTlsEndpoint.UseHttps(l, clientTls);
             });
-            if (options.MetricsPort != 0) k.Listen(IPAddress.Parse(options.ListenAddress), options.MetricsPort, l => l.Protocols = HttpProtocols.Http1);
+            if (options.MetricsPort != 0) k.Listen(IPAddress.Parse(options.EffectiveRpcAddress), options.MetricsPort, l => l.Protocols = HttpProtocols.Http1);
         });
         if (options.MetricsPort != 0) Metrics.PrometheusEndpoint.AddServices(builder.Services, options);
 

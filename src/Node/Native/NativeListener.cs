@@ -32,7 +32,7 @@ public sealed class NativeListener(IOptions<NodeOptions> options, NodeAccessor a
         if (o.NativePort == 0) return Task.CompletedTask;
         var node = accessor.Node;
         _runner = new NativeStatementRunner(node);
-        _listener = new TcpListener(IPAddress.Parse(o.ListenAddress), o.NativePort);
+        _listener = new TcpListener(IPAddress.Parse(o.EffectiveRpcAddress), o.NativePort);
         _listener.Start(512);
         node.Gossip.Changed += OnGossip;
         node.Schema.Changed += OnSchema;
