@@ -37,6 +37,11 @@ def connect(args):
     cluster = Cluster([args.host], port=args.port, ssl_context=context, connect_timeout=20,
                       execution_profiles={EXEC_PROFILE_DEFAULT: profile})
     session = cluster.connect()
+    # connect() returns once one host's connection pool is up; the others are still opening. Queries pinned to a host
+    # (host=) fail while its pool is missing, so wait for every pool (bounded).
+    deadline = time.monotonic() + 30
+    while len(session.get_pool_state()) < len(cluster.metadata.all_hosts()) and time.monotonic() < deadline:
+        time.sleep(0.1)
     result("hosts", sorted(endpoint(h) for h in cluster.metadata.all_hosts()))
     # system.local and system.peers as the contact point answers them (host=: not whichever node the policy picks).
     contact = next(h for h in cluster.metadata.all_hosts() if h.endpoint.address == args.host)
