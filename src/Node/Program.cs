@@ -35,13 +35,38 @@ public static class Program
     /// <summary>Largest gRPC request message a node reads (then validation answers ValueTooLarge for oversize writes); larger is ResourceExhausted.</summary>
     public const int MaxRequestBytes = 64 * 1024 * 1024;
 
+    /// <summary>
+    /// The operator's own JSON file (<c>--config PATH</c>, or RINGSTORE_CONFIG), e.g. /etc/ringstore/ringstore.json, read
+    /// over the defaults beside the binary and under environment variables and switches: an upgrade replaces the
+    /// install folder, not the file. Missing or malformed, it stops the start with its name.
+    /// </summary>
+    private static void AddConfigFile(IConfigurationBuilder configuration, string[] args)
+    {
+        int at = Array.FindIndex(args, a => a is "--config");
+        string? path = at >= 0 && at + 1 < args.Length ? args[at + 1]
+            : args.FirstOrDefault(a => a.StartsWith("--config=", StringComparison.Ordinal))?["--config=".Length..]
+            ?? Environment.GetEnvironmentVariable("RINGSTORE_CONFIG");
+        if (string.IsNullOrWhiteSpace(path)) return;
+        path = Path.GetFullPath(path);
+        if (!File.Exists(path)) throw new InvalidOperationException($"--config: no configuration file at {path}.");
+        try
+        {
+            configuration.AddJsonFile(path, optional: false);
+        }
+        catch (Exception e) when (e is InvalidDataException or FormatException or System.Text.Json.JsonException)
+        {
+            throw new InvalidOperationException($"--config: {path} is not valid JSON: {e.Message}", e);
+        }
+    }
+
     /// <summary>Builds (does not start) a node host; in-process tests start several of these.</summary>
     public static WebApplication Build(string[] args)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.Sources.Clear();
+        builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true);
+        AddConfigFile(builder.Configuration, args);
         builder.Configuration
-            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
             .AddEnvironmentVariables("RINGSTORE_")
             .AddCommandLine(args, NodeCommandLine.SwitchMappings);
         var options = new NodeOptions();

@@ -224,7 +224,7 @@ public sealed class NodeOptions
     /// <summary>Mutual TLS between nodes (both sides present a certificate from TlsCa). Off: plain TCP.</summary>
     public bool InternodeTls { get; set; }
 
-    /// <summary>gRPC API over HTTPS with TlsCertificate (clients trust TlsCa). Off: plain HTTP/2.</summary>
+    /// <summary>gRPC API over HTTPS and the CQL native port over TLS (1.2+), with TlsCertificate (clients trust TlsCa). Off: plain HTTP/2 and plain CQL.</summary>
     public bool ClientTls { get; set; }
 
     /// <summary><see cref="BroadcastAddress"/>, or the listen address when unset.</summary>
