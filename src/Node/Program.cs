@@ -35,18 +35,44 @@ public static class Program
     /// <summary>Largest gRPC request message a node reads (then validation answers ValueTooLarge for oversize writes); larger is ResourceExhausted.</summary>
     public const int MaxRequestBytes = 64 * 1024 * 1024;
 
+    /// <summary>
+    /// The operator's own JSON file (<c>--config PATH</c>, or RINGSTORE_CONFIG), e.g. /etc/ringstore/ringstore.json, read
+    /// over the defaults beside the binary and under environment variables and switches: an upgrade replaces the
+    /// install folder, not the file. Missing or malformed, it stops the start with its name.
+    /// </summary>
+    private static void AddConfigFile(IConfigurationBuilder configuration, string[] args)
+    {
+        int at = Array.FindIndex(args, a => a is "--config");
+        string? path = at >= 0 && at + 1 < args.Length ? args[at + 1]
+            : args.FirstOrDefault(a => a.StartsWith("--config=", StringComparison.Ordinal))?["--config=".Length..]
+            ?? Environment.GetEnvironmentVariable("RINGSTORE_CONFIG");
+        if (string.IsNullOrWhiteSpace(path)) return;
+        path = Path.GetFullPath(path);
+        if (!File.Exists(path)) throw new InvalidOperationException($"--config: no configuration file at {path}.");
+        try
+        {
+            configuration.AddJsonFile(path, optional: false);
+        }
+        catch (Exception e) when (e is InvalidDataException or FormatException or System.Text.Json.JsonException)
+        {
+            throw new InvalidOperationException($"--config: {path} is not valid JSON: {e.Message}", e);
+        }
+    }
+
     /// <summary>Builds (does not start) a node host; in-process tests start several of these.</summary>
     public static WebApplication Build(string[] args)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.Sources.Clear();
+        builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true);
+        AddConfigFile(builder.Configuration, args);
         builder.Configuration
-            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
             .AddEnvironmentVariables("RINGSTORE_")
             .AddCommandLine(args, NodeCommandLine.SwitchMappings);
         var options = new NodeOptions();
         builder.Configuration.GetSection(NodeOptions.SectionName).Bind(options);
         options.Validate();
+        NodeAddresses.Resolve(options); // host names to IP literals, once (a name that does not resolve stops the start)
 
         // Client TLS: HTTPS with a reloading certificate (loaded here so a bad file fails the start with its name).
         var clientTls = options.ClientTls ? Security.ClientTlsEndpoint.LoadCredentials(options) : null;
@@ -68,12 +94,12 @@ public static class Program
             // Kestrel's own 30 MB body limit would fail a larger request as "Exception was thrown by handler" before
             // gRPC or validation see it; gRPC's receive limit (plus framing) is the one that counts.
             k.Limits.MaxRequestBodySize = MaxRequestBytes + (1L << 20);
-            k.Listen(IPAddress.Parse(options.ListenAddress), options.GrpcPort, l =>
+            k.Listen(IPAddress.Parse(options.EffectiveRpcAddress), options.GrpcPort, l =>
             {
                 l.Protocols = HttpProtocols.Http2;
                 if (clientTls is not null) Security.ClientTlsEndpoint.UseHttps(l, clientTls);
             });
-            if (options.MetricsPort != 0) k.Listen(IPAddress.Parse(options.ListenAddress), options.MetricsPort, l => l.Protocols = HttpProtocols.Http1);
+            if (options.MetricsPort != 0) k.Listen(IPAddress.Parse(options.EffectiveRpcAddress), options.MetricsPort, l => l.Protocols = HttpProtocols.Http1);
         });
         if (options.MetricsPort != 0) Metrics.PrometheusEndpoint.AddServices(builder.Services, options);
 

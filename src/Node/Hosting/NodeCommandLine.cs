@@ -7,6 +7,9 @@ public static class NodeCommandLine
     {
         ["--cluster-name"] = "RingStore:ClusterName",
         ["--listen-address"] = "RingStore:ListenAddress",
+        ["--broadcast-address"] = "RingStore:BroadcastAddress",
+        ["--rpc-address"] = "RingStore:RpcAddress",
+        ["--broadcast-rpc-address"] = "RingStore:BroadcastRpcAddress",
         ["--internode-port"] = "RingStore:InternodePort",
         ["--grpc-port"] = "RingStore:GrpcPort",
         ["--native-port"] = "RingStore:NativePort",

@@ -14,7 +14,28 @@ public sealed class NodeOptions
     /// <summary>Nodes refuse internode frames from another cluster name, so two clusters never mix data.</summary>
     public string ClusterName { get; set; } = "ringstore";
 
+    /// <summary>
+    /// The address the internode port binds to: an IP or a host name (resolved once at start, see
+    /// <see cref="NodeAddresses"/>), or 0.0.0.0 / :: for every interface (then <see cref="BroadcastAddress"/> is needed).
+    /// Also the default of the other three addresses, so a node configured with this alone behaves as before.
+    /// </summary>
     public string ListenAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>
+    /// The internode address peers and gossip know this node by (Cassandra's broadcast_address): its identity in the
+    /// ring, what seeds lists and <c>--replace</c> name. "" = <see cref="ListenAddress"/>. Set it when the node binds to
+    /// every interface or sits behind NAT.
+    /// </summary>
+    public string BroadcastAddress { get; set; } = "";
+
+    /// <summary>The address the client ports (gRPC, CQL native, metrics) bind to (rpc_address); "" = <see cref="ListenAddress"/>; 0.0.0.0 / :: = every interface.</summary>
+    public string RpcAddress { get; set; } = "";
+
+    /// <summary>
+    /// The client address drivers and the SDK are told to connect to (broadcast_rpc_address: gossip, system.local,
+    /// system.peers, DescribeRing). "" = <see cref="RpcAddress"/>, or <see cref="BroadcastAddress"/> when that binds to every interface.
+    /// </summary>
+    public string BroadcastRpcAddress { get; set; } = "";
 
     public int InternodePort { get; set; } = 7000;
 
@@ -29,12 +50,15 @@ public sealed class NodeOptions
     public int NativePort { get; set; } = 9042;
 
     /// <summary>
-    /// Prometheus scrape endpoint: <c>GET http://listen-address:port/metrics</c> (HTTP/1.1, text format) on the gRPC
+    /// Prometheus scrape endpoint: <c>GET http://rpc-address:port/metrics</c> (HTTP/1.1, text format) on the gRPC
     /// Kestrel server, its own port; 0 = off (the default, like Cassandra's metrics reporters: nothing listens unasked).
     /// </summary>
     public int MetricsPort { get; set; }
 
-    /// <summary>Comma-separated internode addresses (host:port) that new nodes contact first.</summary>
+    /// <summary>
+    /// Comma-separated internode addresses of the seeds, which new nodes contact first: <c>host</c> or <c>host:port</c>
+    /// (IP or host name, resolved at start; the port defaults to this node's <see cref="InternodePort"/>).
+    /// </summary>
     public string Seeds { get; set; } = "";
 
     public string DataDirectory { get; set; } = "data";
@@ -206,14 +230,29 @@ public sealed class NodeOptions
     /// <summary>Mutual TLS between nodes (both sides present a certificate from TlsCa). Off: plain TCP.</summary>
     public bool InternodeTls { get; set; }
 
-    /// <summary>gRPC API over HTTPS with TlsCertificate (clients trust TlsCa). Off: plain HTTP/2.</summary>
+    /// <summary>gRPC API over HTTPS and the CQL native port over TLS (1.2+), with TlsCertificate (clients trust TlsCa). Off: plain HTTP/2 and plain CQL.</summary>
     public bool ClientTls { get; set; }
 
-    public string InternodeEndpoint => $"{ListenAddress}:{InternodePort}";
+    /// <summary><see cref="BroadcastAddress"/>, or the listen address when unset.</summary>
+    public string EffectiveBroadcastAddress => string.IsNullOrWhiteSpace(BroadcastAddress) ? ListenAddress : BroadcastAddress;
 
-    public string GrpcEndpoint => $"{ListenAddress}:{GrpcPort}";
+    /// <summary>Where the client ports bind: <see cref="RpcAddress"/>, or the listen address when unset.</summary>
+    public string EffectiveRpcAddress => string.IsNullOrWhiteSpace(RpcAddress) ? ListenAddress : RpcAddress;
 
-    public string NativeEndpoint => $"{ListenAddress}:{NativePort}";
+    /// <summary>The client address the node advertises: <see cref="BroadcastRpcAddress"/>, else the rpc address unless it is a wildcard, else the broadcast address.</summary>
+    public string EffectiveBroadcastRpcAddress =>
+        !string.IsNullOrWhiteSpace(BroadcastRpcAddress) ? BroadcastRpcAddress
+        : !NodeAddresses.IsWildcard(EffectiveRpcAddress) ? EffectiveRpcAddress
+        : EffectiveBroadcastAddress;
+
+    /// <summary>This node's identity in the ring and gossip: the broadcast address and internode port.</summary>
+    public string InternodeEndpoint => NodeAddresses.Endpoint(EffectiveBroadcastAddress, InternodePort);
+
+    /// <summary>The gRPC endpoint clients are told (gossip RPC_ADDRESS); it binds to <see cref="EffectiveRpcAddress"/>.</summary>
+    public string GrpcEndpoint => NodeAddresses.Endpoint(EffectiveBroadcastRpcAddress, GrpcPort);
+
+    /// <summary>The native-protocol endpoint drivers are told (gossip NATIVE_ADDRESS, system.peers).</summary>
+    public string NativeEndpoint => NodeAddresses.Endpoint(EffectiveBroadcastRpcAddress, NativePort);
 
     /// <summary>Fails fast with a message naming the setting, before any file or port is touched.</summary>
     public void Validate()
@@ -250,6 +289,21 @@ public sealed class NodeOptions
             throw new InvalidOperationException("RingStore guardrail thresholds must be 0 (off) or positive.");
         if ((InternodeTls || ClientTls) && (string.IsNullOrWhiteSpace(TlsCertificate) || string.IsNullOrWhiteSpace(TlsKey) || string.IsNullOrWhiteSpace(TlsCa)))
             throw new InvalidOperationException("RingStore:InternodeTls and RingStore:ClientTls need RingStore:TlsCertificate, RingStore:TlsKey and RingStore:TlsCa (PEM files).");
-        foreach (var seed in SeedList()) _ = Messaging.PeerAddress.Parse(seed);
+        if (string.IsNullOrWhiteSpace(ListenAddress)) throw new InvalidOperationException("RingStore:ListenAddress must be set (an address, a host name, or 0.0.0.0).");
+        if (NodeAddresses.IsWildcard(ListenAddress) && string.IsNullOrWhiteSpace(BroadcastAddress))
+            throw new InvalidOperationException($"RingStore:ListenAddress {ListenAddress} binds every interface; set RingStore:BroadcastAddress (--broadcast-address) to the address peers reach this node at.");
+        if (NodeAddresses.IsWildcard(BroadcastAddress) || NodeAddresses.IsWildcard(BroadcastRpcAddress))
+            throw new InvalidOperationException("RingStore:BroadcastAddress and RingStore:BroadcastRpcAddress are advertised to peers and clients: they must be a real address or host name, not 0.0.0.0 or ::.");
+        foreach (var seed in SeedList())
+        {
+            try
+            {
+                _ = NodeAddresses.ParseSeed(seed, InternodePort);
+            }
+            catch (FormatException e)
+            {
+                throw new InvalidOperationException($"RingStore:Seeds: {e.Message}", e);
+            }
+        }
     }
 }

@@ -188,6 +188,7 @@ public sealed partial class RingStoreNode : IAsyncDisposable
             ClusterName = Options.ClusterName,
             Tls = InternodeCredentials is { } credentials ? new InternodeTls(() => credentials.Current) : null,
             HostId = Identity.HostId,
+            BroadcastHost = Options.EffectiveBroadcastAddress,
             DefaultRequestTimeout = Options.WriteTimeout,
         }, _time, logger: _loggerFactory.CreateLogger<MessagingService>());
 

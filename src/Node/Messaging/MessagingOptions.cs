@@ -14,6 +14,12 @@ public sealed record MessagingOptions
 
     public int ProtocolVersion { get; init; } = CurrentProtocolVersion;
 
+    /// <summary>
+    /// The host peers know this node by, sent in the Hello (the node's broadcast address) when it differs from the one
+    /// the listener binds to (0.0.0.0, or a private address behind NAT); null = the bound host.
+    /// </summary>
+    public string? BroadcastHost { get; init; }
+
     /// <summary>Mutual TLS on every internode connection, both directions; null (the default) is plain TCP.</summary>
     public InternodeTls? Tls { get; init; }
 

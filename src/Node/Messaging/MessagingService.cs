@@ -41,7 +41,7 @@ public sealed class MessagingService : IMessagingService, IAsyncDisposable
 
     public MessagingCounters Counters { get; } = new();
 
-    /// <summary>The bound address (with the real port when started on port 0). Throws before <see cref="StartAsync"/>.</summary>
+    /// <summary>The address peers know this node by: the bound one (with the real port when started on port 0), or <see cref="MessagingOptions.BroadcastHost"/> and that port. Throws before <see cref="StartAsync"/>.</summary>
     public PeerAddress LocalAddress => _localAddress ?? throw new InvalidOperationException("StartAsync has not been called.");
 
     internal TimeProvider Time { get; }
@@ -82,7 +82,7 @@ public sealed class MessagingService : IMessagingService, IAsyncDisposable
         }
 
         var bound = (System.Net.IPEndPoint)listener.LocalEndPoint!;
-        _localAddress = new PeerAddress(listenAddress.Host, bound.Port);
+        _localAddress = new PeerAddress(string.IsNullOrEmpty(Options.BroadcastHost) ? listenAddress.Host : Options.BroadcastHost, bound.Port);
         LocalHello = new Hello(Options.ProtocolVersion, Options.ClusterName, Options.HostId, _localAddress);
         _listener = listener;
         _acceptLoop = Task.Run(AcceptLoopAsync);

@@ -17,10 +17,13 @@ namespace RingStore.Node.Native;
 /// the connections that registered. Stops (closing every connection) with the host, or when the disk failure policy
 /// stops serving.
 /// </summary>
-public sealed class NativeListener(IOptions<NodeOptions> options, NodeAccessor accessor, ILoggerFactory loggerFactory) : IHostedService
+/// With client TLS on, every connection is TLS (<see cref="NativeTls"/>, the gRPC port's reloading credentials).
+public sealed class NativeListener(IOptions<NodeOptions> options, NodeAccessor accessor, ILoggerFactory loggerFactory,
+    Security.TlsCredentials? clientTls = null) : IHostedService
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<NativeListener>();
     private readonly ConcurrentDictionary<NativeConnection, Task> _connections = new();
+    private readonly ConcurrentDictionary<Task, byte> _handshakes = new();
     private readonly CancellationTokenSource _stopping = new();
     private TcpListener? _listener;
     private Task _acceptLoop = Task.CompletedTask;
@@ -32,13 +35,14 @@ public sealed class NativeListener(IOptions<NodeOptions> options, NodeAccessor a
         if (o.NativePort == 0) return Task.CompletedTask;
         var node = accessor.Node;
         _runner = new NativeStatementRunner(node);
-        _listener = new TcpListener(IPAddress.Parse(o.ListenAddress), o.NativePort);
+        _listener = new TcpListener(IPAddress.Parse(o.EffectiveRpcAddress), o.NativePort);
         _listener.Start(512);
         node.Gossip.Changed += OnGossip;
         node.Schema.Changed += OnSchema;
         node.ServingStopped += () => StopAsync(CancellationToken.None);
         _acceptLoop = AcceptLoopAsync(_stopping.Token);
-        _logger.LogInformation("CQL native protocol v4 on {Endpoint}", o.NativeEndpoint);
+        _logger.LogInformation("CQL native protocol v4 on {Bind}:{Port}{Tls} (advertised as {Endpoint})", o.EffectiveRpcAddress, o.NativePort,
+            clientTls is null ? "" : " over TLS", o.NativeEndpoint);
         return Task.CompletedTask;
     }
 
@@ -53,6 +57,7 @@ public sealed class NativeListener(IOptions<NodeOptions> options, NodeAccessor a
             node.Schema.Changed -= OnSchema;
         }
         await _acceptLoop.ConfigureAwait(false);
+        await Task.WhenAll(_handshakes.Keys).ConfigureAwait(false); // before the snapshot: a handshake ending now adds a connection
         await Task.WhenAll(_connections.Values).ConfigureAwait(false);
     }
 
@@ -71,12 +76,31 @@ public sealed class NativeListener(IOptions<NodeOptions> options, NodeAccessor a
                 continue;
             }
             socket.NoDelay = true;
-            var connection = new NativeConnection(new NetworkStream(socket, ownsSocket: true), new NativeRequestProcessor(_runner!), _logger);
-            // Registered before it runs, so a connection that ends at once is still removed.
-            var registered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _connections[connection] = ServeAsync(connection, registered.Task, ct);
-            registered.SetResult();
+            if (clientTls is null) Serve(new NetworkStream(socket, ownsSocket: true), ct);
+            else TrackHandshake(HandshakeAsync(socket, clientTls, ct));
         }
+    }
+
+    /// <summary>The handshake runs beside the accept loop, so a slow or silent client never holds up the others.</summary>
+    private async Task HandshakeAsync(Socket socket, Security.TlsCredentials credentials, CancellationToken ct)
+    {
+        await Task.Yield();
+        if (await NativeTls.AcceptAsync(socket, credentials, _logger, ct).ConfigureAwait(false) is { } stream) Serve(stream, ct);
+    }
+
+    private void TrackHandshake(Task handshake)
+    {
+        _handshakes[handshake] = 0;
+        _ = handshake.ContinueWith(t => _handshakes.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private void Serve(Stream stream, CancellationToken ct)
+    {
+        var connection = new NativeConnection(stream, new NativeRequestProcessor(_runner!), _logger);
+        // Registered before it runs, so a connection that ends at once is still removed.
+        var registered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _connections[connection] = ServeAsync(connection, registered.Task, ct);
+        registered.SetResult();
     }
 
     private async Task ServeAsync(NativeConnection connection, Task registered, CancellationToken ct)

@@ -29,6 +29,10 @@ public static class PythonDriver
         Run(python, [Path.Combine(AppContext.BaseDirectory, "Native", "driver_check.py"), mode, host, port.ToString(System.Globalization.CultureInfo.InvariantCulture)],
             TimeSpan.FromMinutes(5));
 
+    /// <summary>Runs another script of Native/ (e.g. connect_check.py) with the given arguments.</summary>
+    public static Output RunNativeScript(string python, string script, params string[] args) =>
+        Run(python, [Path.Combine(AppContext.BaseDirectory, "Native", script), .. args], TimeSpan.FromMinutes(3));
+
     private static Output Run(string file, IReadOnlyList<string> args, TimeSpan timeout)
     {
         var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

@@ -24,7 +24,11 @@ public static class SystemLocalPeers
     {
         ArgumentNullException.ThrowIfNull(node);
         var options = node.Options;
-        var address = Address(options.ListenAddress);
+        // What drivers connect to: broadcast (internode identity, the "peer" other nodes list) and broadcast rpc
+        // (native). listen_address is the bound one, or the broadcast one when the node binds every interface.
+        var broadcast = Address(options.EffectiveBroadcastAddress);
+        var listen = NodeAddresses.IsWildcard(options.ListenAddress) ? broadcast : Address(options.ListenAddress);
+        var rpc = Address(options.EffectiveBroadcastRpcAddress);
         var columns = new[]
         {
             Text("key"), Text("bootstrapped"), Inet("broadcast_address"), Int("broadcast_port"), Text("cluster_name"),
@@ -34,10 +38,10 @@ public static class SystemLocalPeers
         };
         object?[] row =
         [
-            "local", "COMPLETED", address, options.InternodePort, options.ClusterName,
-            CqlVersion, options.Datacenter, node.Identity.LastGeneration, node.Identity.HostId, address,
+            "local", "COMPLETED", broadcast, options.InternodePort, options.ClusterName,
+            CqlVersion, options.Datacenter, node.Identity.LastGeneration, node.Identity.HostId, listen,
             options.InternodePort, "4", Partitioner, options.Rack, ReleaseVersion,
-            address, options.NativePort, options.NativePort, node.Schema.Current.Version, Tokens(node.Identity.Tokens),
+            rpc, options.NativePort, options.NativePort, node.Schema.Current.Version, Tokens(node.Identity.Tokens),
         ];
         return new SystemTableData(columns, [row]);
     }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace RingStore.Bench.FailureInjection;
+namespace RingStore.LocalCluster;
 
 /// <summary>Runs `ip ...` (iproute2) and fails with its stderr when it fails. Needs root for namespaces and links.</summary>
 public static class IpCommand
