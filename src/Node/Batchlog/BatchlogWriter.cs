@@ -113,28 +113,35 @@ public sealed class BatchlogWriter(
             if (endpoint == self)
             {
                 await local.StoreAsync(message, payload, ct).ConfigureAwait(false);
-                return (endpoint, (string?)null);
+                return new StoreOutcome(endpoint, null, TimedOut: false);
             }
             try
             {
                 await messaging.SendRequestAsync(PeerAddress.Parse(endpoint), Verb.BatchStore, payload, writeTimeout, ct).ConfigureAwait(false);
-                return (endpoint, null);
+                return new StoreOutcome(endpoint, null, TimedOut: false);
+            }
+            catch (RequestFailedException e) when (e.Reason is RequestFailureReason.RemoteHandlerFailed or RequestFailureReason.NoHandler)
+            {
+                // An error answer (disk full; no handler: a node of an older version) is a failure.
+                return new StoreOutcome(endpoint, e.Detail.Length > 0 ? e.Detail : e.Reason.ToString(), TimedOut: false);
             }
             catch (Exception e) when (e is RequestTimeoutException or RequestFailedException or IOException)
             {
-                return (endpoint, e is RequestFailedException { Reason: RequestFailureReason.RemoteHandlerFailed } f ? f.Detail ?? "failed" : "timeout");
+                // No answer, or the connection was lost: the entry may or may not be there.
+                return new StoreOutcome(endpoint, e.Message, TimedOut: true);
             }
         }).ToList();
-        var results = await Task.WhenAll(stores).ConfigureAwait(false);
-        var failed = results.Where(r => r.Item2 is not null).ToList();
+        var failed = (await Task.WhenAll(stores).ConfigureAwait(false)).Where(r => r.Error is not null).ToList();
         if (failed.Count == 0) return;
         // Not every copy is there: the batch is not applied (the copies that are there will be replayed).
         var level = holders.Count == 1 ? ConsistencyLevel.One : ConsistencyLevel.Two;
-        logger.LogWarning("Batchlog write of batch {Id} failed on {Failed}", message.Id, string.Join(", ", failed.Select(f => $"{f.endpoint} ({f.Item2})")));
-        if (failed.All(f => f.Item2 == "timeout")) throw new WriteTimeoutException(level, holders.Count - failed.Count, holders.Count);
+        logger.LogWarning("Batchlog write of batch {Id} failed on {Failed}", message.Id, string.Join(", ", failed.Select(f => $"{f.Endpoint} ({f.Error})")));
+        if (failed.All(f => f.TimedOut)) throw new WriteTimeoutException(level, holders.Count - failed.Count, holders.Count);
         throw new WriteFailureException(level, holders.Count - failed.Count, holders.Count,
-            failed.ToDictionary(f => f.endpoint, f => f.Item2!, StringComparer.Ordinal));
+            failed.Where(f => !f.TimedOut).ToDictionary(f => f.Endpoint, f => f.Error!, StringComparer.Ordinal));
     }
+
+    private readonly record struct StoreOutcome(string Endpoint, string? Error, bool TimedOut);
 
     private async Task RemoveAsync(IReadOnlyList<string> holders, string self, BatchRemoveMessage remove)
     {
