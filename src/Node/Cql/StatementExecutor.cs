@@ -77,7 +77,8 @@ public sealed class StatementExecutor
         {
             SelectStatement select => _select.ExecuteAsync(select, request, ct),
             ModificationStatement modification => WriteAsync([modification], UsingClause.None, request, ct),
-            BatchStatement batch => WriteAsync(batch.Statements, batch.Using, request, ct),
+            BatchStatement batch => WriteAsync(batch.Statements, batch.Using, request, ct,
+                batch.Kind == BatchKind.Logged ? WriteBatchKind.Logged : WriteBatchKind.Unlogged),
             _ => _schema.ExecuteAsync(statement, request.SessionKeyspace, ct),
         };
     }
@@ -104,7 +105,8 @@ public sealed class StatementExecutor
     /// INSERT/UPDATE/DELETE or a BATCH of them: one timestamp for all (USING TIMESTAMP, else the batch's, else the
     /// client's, else now); folding, validation and coordination are <see cref="Requests.ClientWrites"/>'.
     /// </summary>
-    private async Task<ExecuteResponse> WriteAsync(IReadOnlyList<ModificationStatement> statements, UsingClause batchUsing, CqlRequest request, CancellationToken ct)
+    private async Task<ExecuteResponse> WriteAsync(IReadOnlyList<ModificationStatement> statements, UsingClause batchUsing, CqlRequest request, CancellationToken ct,
+        WriteBatchKind kind = WriteBatchKind.None)
     {
         var now = _writes.Now();
         long timestamp = request.ClientTimestampMicros ?? now.Micros;
@@ -121,7 +123,7 @@ public sealed class StatementExecutor
             var table = TableResolver.Table(schema, statement.Table, request.SessionKeyspace);
             foreach (var update in ModificationBuilder.Build(table, statement, request.Binder, timestamp, now.Seconds)) updates.Add((table, update));
         }
-        await _writes.WriteAsync(updates, request.Consistency, ct).ConfigureAwait(false);
+        await _writes.WriteAsync(updates, request.Consistency, ct, kind).ConfigureAwait(false);
         return new ExecuteResponse { Kind = ExecuteResponse.Types.Kind.Void };
     }
 }

@@ -197,6 +197,21 @@ public sealed class NodeOptions
     /// <summary>... and is refused over this many KiB (batch_size_fail_threshold); 0 = off.</summary>
     public int BatchSizeFailKiB { get; set; } = Guardrails.WriteGuardrails.DefaultBatchFailKiB;
 
+    /// <summary>
+    /// LOGGED batches over several partitions go through the batchlog (src/Node/Batchlog): atomic eventually. False:
+    /// they are written as UNLOGGED ones (per partition), which a coordinator crash can leave half applied.
+    /// </summary>
+    public bool BatchlogEnabled { get; set; } = true;
+
+    /// <summary>How often this node looks for due batchlog entries to replay (Cassandra: 10 s).</summary>
+    public TimeSpan BatchlogReplayInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Entries older than this are replayed; zero = twice WriteTimeout (Cassandra's rule).</summary>
+    public TimeSpan BatchlogReplayTimeout { get; set; }
+
+    /// <summary>An UNLOGGED batch over more than this many partitions logs a warning (unlogged_batch_across_partitions_warn_threshold); 0 = off.</summary>
+    public int UnloggedBatchWarnPartitions { get; set; } = Batchlog.UnloggedBatchWarning.DefaultPartitions;
+
     /// <summary>A SELECT whose IN lists select more than this many partition x clustering combinations warns; 0 = off.</summary>
     public int InSelectWarnThreshold { get; set; } = Guardrails.InSelectGuardrail.DefaultWarnThreshold;
 
@@ -287,6 +302,9 @@ public sealed class NodeOptions
         if (TombstoneWarnThreshold < 0 || TombstoneFailureThreshold < 0 || ValueSizeWarnKiB < 0 || BatchSizeWarnKiB < 0 || BatchSizeFailKiB < 0
             || InSelectWarnThreshold < 0 || InSelectFailThreshold < 0)
             throw new InvalidOperationException("RingStore guardrail thresholds must be 0 (off) or positive.");
+        if (BatchlogReplayInterval <= TimeSpan.Zero) throw new InvalidOperationException("RingStore:BatchlogReplayInterval must be positive.");
+        if (BatchlogReplayTimeout < TimeSpan.Zero) throw new InvalidOperationException("RingStore:BatchlogReplayTimeout must be 0 (twice WriteTimeout) or positive.");
+        if (UnloggedBatchWarnPartitions < 0) throw new InvalidOperationException("RingStore:UnloggedBatchWarnPartitions must be 0 (off) or positive.");
         if ((InternodeTls || ClientTls) && (string.IsNullOrWhiteSpace(TlsCertificate) || string.IsNullOrWhiteSpace(TlsKey) || string.IsNullOrWhiteSpace(TlsCa)))
             throw new InvalidOperationException("RingStore:InternodeTls and RingStore:ClientTls need RingStore:TlsCertificate, RingStore:TlsKey and RingStore:TlsCa (PEM files).");
         if (string.IsNullOrWhiteSpace(ListenAddress)) throw new InvalidOperationException("RingStore:ListenAddress must be set (an address, a host name, or 0.0.0.0).");

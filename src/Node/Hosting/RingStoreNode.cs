@@ -65,6 +65,12 @@ public sealed partial class RingStoreNode : IAsyncDisposable
     public Guardrails.InSelectGuardrail InSelect { get; private set; } = Guardrails.InSelectGuardrail.None;
     public WriteCoordinator Writes { get; private set; } = null!;
 
+    /// <summary>This node's batchlog (system.batches): the logged batches it keeps for their coordinators (src/Node/Batchlog).</summary>
+    public RingStore.Node.Batchlog.LocalBatchlog Batchlog { get; private set; } = null!;
+
+    /// <summary>Replays this node's due batchlog entries on a timer.</summary>
+    public RingStore.Node.Batchlog.BatchlogReplayer BatchlogReplay { get; private set; } = null!;
+
     /// <summary>Where every front end's client writes enter the coordinator (stamp, fold, validate, coordinate).</summary>
     public ClientWrites ClientWrites { get; private set; } = null!;
     public ReadCoordinator Reads { get; private set; } = null!;
@@ -161,7 +167,7 @@ public sealed partial class RingStoreNode : IAsyncDisposable
             CompactionLargePartitionWarningBytes = (long)Options.CompactionLargePartitionWarningMiB << 20,
             MemtableSpaceBytes = (long)Options.MemtableSpaceMiB << 20,
             CommitLogTotalSpaceBytes = (long)Options.CommitLogTotalSpaceMiB << 20,
-        }, Schema.Current.Tables, _loggerFactory, _time);
+        }, Schema.Current.Tables.Append(RingStore.Node.Batchlog.LocalBatchlog.Table), _loggerFactory, _time); // + this node's own batchlog table
         Schema.Changed += ApplySchemaChangeToEngine;
         _diskFailures = new DiskFailureHandler(Options.DiskFailurePolicy, _logger, StopServingAsync, reason => Fatal?.Invoke(reason));
         Engine.DiskFailed += _diskFailures.OnDiskFailure;
@@ -218,7 +224,16 @@ public sealed partial class RingStoreNode : IAsyncDisposable
         {
             DiskGuardrail = guardrail,
         };
-        ClientWrites = new ClientWrites(Writes, MutationLimit, WriteGuardrails, (long)Options.MaxValueSizeMiB << 20, _time);
+        Batchlog = new RingStore.Node.Batchlog.LocalBatchlog(Engine, _time);
+        BatchlogReplay = new RingStore.Node.Batchlog.BatchlogReplayer(Batchlog, Writes, Lookup, Options.BatchlogReplayInterval,
+            Options.BatchlogReplayTimeout > TimeSpan.Zero ? Options.BatchlogReplayTimeout : RingStore.Coordination.Batchlog.BatchlogReplaySchedule.DefaultTimeout(Options.WriteTimeout),
+            _time, _loggerFactory.CreateLogger<RingStore.Node.Batchlog.BatchlogReplayer>());
+        ClientWrites = new ClientWrites(Writes, MutationLimit, WriteGuardrails, (long)Options.MaxValueSizeMiB << 20, _time)
+        {
+            Batchlog = new RingStore.Node.Batchlog.BatchlogWriter(Batchlog, Writes, Messaging, () => Gossip.Current, Identity.HostId, MutationLimit.Bytes,
+                Options.WriteTimeout, _time, _loggerFactory.CreateLogger<RingStore.Node.Batchlog.BatchlogWriter>()) { Enabled = Options.BatchlogEnabled },
+            UnloggedWarning = new RingStore.Node.Batchlog.UnloggedBatchWarning(Options.UnloggedBatchWarnPartitions, _loggerFactory.CreateLogger<RingStore.Node.Batchlog.UnloggedBatchWarning>()),
+        };
         _diskMonitor = new DataDiskMonitor(Options.DataDirectory, guardrail, Gossip, _time, _logger);
         Reads = new ReadCoordinator(Lookup, local, Messaging, Latency, Metrics, Options.ReadTimeout, _time, _loggerFactory.CreateLogger<ReadCoordinator>());
         RangeReads = new RangeReadCoordinator(Lookup, () => Gossip.Current, local, Messaging, Metrics, Options.ReadTimeout, _time,
@@ -239,6 +254,8 @@ public sealed partial class RingStoreNode : IAsyncDisposable
         Messaging.RegisterHandler(Verb.Read, reads);
         Messaging.RegisterHandler(Verb.DigestRead, reads);
         Messaging.RegisterHandler(Verb.Echo, new EchoVerbHandler());
+        Messaging.RegisterHandler(Verb.BatchStore, new BatchStoreVerbHandler(Batchlog));
+        Messaging.RegisterHandler(Verb.BatchRemove, new BatchRemoveVerbHandler(Batchlog));
         Messaging.RegisterHandler(Verb.RangeRead, new RangeReadVerbHandler(Engine, Metrics, tombstones, Options.ReplicaReplyMaxKiB * 1024L));
         Messaging.RegisterHandler(Verb.Truncate, new TruncateVerbHandler(Engine));
         var streamer = new RangeStreamer(Engine, Messaging, new StreamThrottle(Options.StreamThroughputMiBPerSecond, _time), Streams,
@@ -303,6 +320,7 @@ public sealed partial class RingStoreNode : IAsyncDisposable
         _rates = new TableRateSampler(_time);
         _loadPublisher = Task.Run(PublishLoadAsync);
         _diskMonitorLoop = Task.Run(() => _diskMonitor.RunAsync(_stopping.Token));
+        _batchlogLoop = Task.Run(() => BatchlogReplay.RunAsync(_stopping.Token));
         _logger.LogInformation("Node {Endpoint} is up", Options.InternodeEndpoint);
     }
 
@@ -348,6 +366,7 @@ public sealed partial class RingStoreNode : IAsyncDisposable
     private DiskFailureHandler? _diskFailures;
     private DataDiskMonitor? _diskMonitor;
     private Task? _diskMonitorLoop;
+    private Task? _batchlogLoop;
 
     /// <summary>True once the disk failure policy "stop" took the node out of service.</summary>
     public bool StoppedServing => _diskFailures?.Stopped == true;
@@ -483,6 +502,7 @@ public sealed partial class RingStoreNode : IAsyncDisposable
             try { await _diskMonitorLoop.ConfigureAwait(false); }
             catch (OperationCanceledException) { }
         }
+        if (_batchlogLoop is not null) await _batchlogLoop.ConfigureAwait(false); // returns on _stopping
         if (HintDelivery is not null) await HintDelivery.DisposeAsync().ConfigureAwait(false);
         if (Messaging is not null) await Messaging.DisposeAsync().ConfigureAwait(false);
         InternodeCredentials?.Dispose();

@@ -21,6 +21,10 @@ public enum Verb : byte
     MutationAck = 11,
     BatchMutation = 12,
     BatchMutationAck = 13,
+    /// <summary>A logged batch's coordinator asks a node to keep the batch in its local batchlog (system.batches) before applying it.</summary>
+    BatchStore = 14,
+    /// <summary>The batch was applied: the node deletes its batchlog entry.</summary>
+    BatchRemove = 15,
 
     Read = 20,
     ReadResponse = 21,
