@@ -43,6 +43,7 @@ public sealed class ScatterGatherOperation
     private int _finishedRanges;
     private long _finishedRows;
     private TimeSpan? _armed;
+    private TimeSpan _startedAt;
 
     /// <param name="ranges">The scan's ranges in token order (their Index must be 0, 1, ...).</param>
     /// <param name="limit">The rows the scan needs (a page), or null when every range is needed (an aggregate).</param>
@@ -69,6 +70,7 @@ public sealed class ScatterGatherOperation
     {
         if (_started) throw new InvalidOperationException("A scatter-gather operation starts once.");
         _started = true;
+        _startedAt = now;
         var effects = new List<ScatterEffect>();
         Advance(effects, now);
         return effects;
@@ -129,7 +131,7 @@ public sealed class ScatterGatherOperation
         {
             var slot = _slots[i];
             if (slot.State != State.Running) continue;
-            if (now >= slot.LaunchedAt + _options.RangeBudget)
+            if (now >= Deadline(slot))
             {
                 slot.LastError = null; // out of budget: a timeout, whatever failed before
                 Lose(i, slot, effects);
@@ -143,6 +145,13 @@ public sealed class ScatterGatherOperation
         }
         Advance(effects, now);
         return effects;
+    }
+
+    /// <summary>A range's end: its own budget, or the scan's when that comes first.</summary>
+    private TimeSpan Deadline(Slot slot)
+    {
+        var own = slot.LaunchedAt + _options.RangeBudget;
+        return _options.ScanBudget is { } scan && _startedAt + scan < own ? _startedAt + scan : own;
     }
 
     private bool IsRunning(int range, int attempt, out Slot slot)
@@ -208,6 +217,15 @@ public sealed class ScatterGatherOperation
             effects.Add(new ScatterEffect.Complete(false));
             return;
         }
+        if (_options.ScanBudget is { } budget && now >= _startedAt + budget)
+        {
+            // Out of scan budget: the ranges not started are missing too (partial results only), in order.
+            for (int i = _next; i < _slots.Length; i++) _slots[i].State = State.Missing;
+            _finishedRanges += _slots.Length - _next;
+            _next = _slots.Length;
+            Advance(effects, now);
+            return;
+        }
         int target = ConcurrencyEstimator.Estimate(_limit, _options.MaxConcurrency, _options.InitialConcurrency, _finishedRanges, _finishedRows);
         while (_running < target && _next < _slots.Length)
         {
@@ -229,11 +247,13 @@ public sealed class ScatterGatherOperation
         {
             var slot = _slots[i];
             if (slot.State != State.Running) continue;
-            var deadline = slot.LaunchedAt + _options.RangeBudget;
+            var deadline = Deadline(slot);
             var hedgeAt = slot.LaunchedAt + _options.HedgeDelay;
             var due = slot.SecondUsed || hedgeAt > deadline ? deadline : hedgeAt;
             if (earliest is null || due < earliest) earliest = due;
         }
+        // Ranges wait to start: the scan's budget ends them too.
+        if (_next < _slots.Length && _options.ScanBudget is { } scan && (earliest is null || _startedAt + scan < earliest)) earliest = _startedAt + scan;
         if (earliest == _armed) return;
         _armed = earliest;
         effects.Add(new ScatterEffect.ArmTimer(earliest));

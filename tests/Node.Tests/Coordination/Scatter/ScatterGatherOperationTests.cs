@@ -98,6 +98,17 @@ public class ScatterGatherOperationTests
     }
 
     [Fact]
+    public void A_partial_scan_ends_at_its_budget_with_what_it_had()
+    {
+        var op = new ScatterGatherOperation(Ranges(4), new ScatterOptions(1, 1, Budget, Hedge, true, Ms(500)), limit: null);
+        op.Start(Ms(0));
+        op.OnAttemptDone(0, 0, 5, false, Ms(100));
+        // Range 1 hangs; at the scan's budget it and the ranges never started are missing.
+        var effects = Names(op.OnTimer(Ms(500)));
+        Assert.Equal(["Cancel 1/0", "Skip 1", "Skip 2", "Skip 3", "Complete False"], effects.Where(e => !e.StartsWith("Arm") && e != "Disarm"));
+    }
+
+    [Fact]
     public void A_refusal_is_not_retried()
     {
         var op = new ScatterGatherOperation(Ranges(1), Options(), limit: null);
@@ -176,7 +187,7 @@ public class ScatterGatherOperationTests
 
     private sealed record Attempt(int LatencyMs, Outcome Outcome, int Rows);
 
-    private sealed record Scenario(int Max, int Initial, bool Partial, int? Limit, Attempt[][] Ranges);
+    private sealed record Scenario(int Max, int Initial, bool Partial, int? Limit, Attempt[][] Ranges, int? ScanBudgetMs = null);
 
     private static readonly Gen<Attempt> GenAttempt = Gen.Select(
         Gen.Int[1, 1500], Gen.Frequency((6, Gen.Const(Outcome.Answer)), (1, Gen.Const(Outcome.FailRetryable)),
@@ -184,14 +195,15 @@ public class ScatterGatherOperationTests
         (l, o, r) => new Attempt(l, o, r));
 
     private static readonly Gen<Scenario> GenScenario = Gen.Select(Gen.Int[1, 6], Gen.Int[1, 6], Gen.Bool,
-        Gen.Int[1, 60].Nullable(), GenAttempt.Array[2].Array[1, 25],
-        (max, initial, partial, limit, ranges) => new Scenario(max, initial, partial, limit, ranges));
+        Gen.Int[1, 60].Nullable(), GenAttempt.Array[2].Array[1, 25], Gen.Int[300, 3000].Nullable(),
+        (max, initial, partial, limit, ranges, scan) => new Scenario(max, initial, partial, limit, ranges, partial ? scan : null));
 
     /// <summary>Runs a scenario on a virtual clock; returns the effects and their times, checking step invariants.</summary>
     private static List<(TimeSpan At, ScatterEffect Effect)> Run(Scenario s)
     {
         var ranges = Ranges(s.Ranges.Length);
-        var op = new ScatterGatherOperation(ranges, new ScatterOptions(s.Max, s.Initial, Budget, Hedge, s.Partial), s.Limit);
+        var op = new ScatterGatherOperation(ranges, new ScatterOptions(s.Max, s.Initial, Budget, Hedge, s.Partial,
+            s.ScanBudgetMs is { } scan ? Ms(scan) : null), s.Limit);
         var log = new List<(TimeSpan, ScatterEffect)>();
         var queue = new PriorityQueue<Func<TimeSpan, IReadOnlyList<ScatterEffect>>, (TimeSpan, long)>();
         long seq = 0;
@@ -237,6 +249,7 @@ public class ScatterGatherOperationTests
             var log = Run(s);
             var terminal = log.Where(e => e.Effect is ScatterEffect.Complete or ScatterEffect.Fail).ToList();
             Assert.Single(terminal);
+            if (s.ScanBudgetMs is { } scan) Assert.True(terminal[0].At <= Ms(scan), $"a partial scan ended at {terminal[0].At}, budget {scan} ms");
             var ordered = log.Select(e => e.Effect).Where(e => e is ScatterEffect.Deliver or ScatterEffect.Skip)
                 .Select(e => e is ScatterEffect.Deliver d ? d.Range.Index : ((ScatterEffect.Skip)e).Range.Index).ToList();
             Assert.Equal(Enumerable.Range(0, ordered.Count), ordered); // token order, each once, no gap
@@ -248,8 +261,9 @@ public class ScatterGatherOperationTests
                 .ToDictionary(e => ((ScatterEffect.Launch)e.Effect).Range.Index, e => e.At);
             foreach (var (at, effect) in log)
             {
-                if (effect is ScatterEffect.Skip sk) Assert.True(at <= launchedAt[sk.Range.Index] + Budget);
+                if (effect is ScatterEffect.Skip sk && launchedAt.TryGetValue(sk.Range.Index, out var launched)) Assert.True(at <= launched + Budget);
                 if (effect is ScatterEffect.Fail f) Assert.True(at <= launchedAt[f.Range.Index] + Budget);
+                if (effect is ScatterEffect.Launch) Assert.True(s.ScanBudgetMs is null || at < Ms(s.ScanBudgetMs.Value), "a launch past the scan budget");
                 if (effect is ScatterEffect.Launch { Attempt: 1 } h)
                 {
                     bool firstFailed = s.Ranges[h.Range.Index][0].Outcome == Outcome.FailRetryable
