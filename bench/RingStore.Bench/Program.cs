@@ -24,6 +24,7 @@ public static class Program
                 "scale-out" => ScaleOutScenario.Run(rest),
                 "wide-partition" => WidePartitionScenario.Run(rest),
                 "repair" => RepairScenario.Run(rest),
+                "scatter-gather" => ScatterGatherScenario.Run(rest),
                 _ => Usage(scenario),
             };
         }
@@ -49,6 +50,7 @@ public static class Program
         Console.Error.WriteLine("  wide-partition [--rows 1000000] [--in-values 1000] [--slice-rows 100] [--samples 300] [--page-size 5000]   the storage engine in-process: wide-partition slice, paged read, COUNT, IN, peak RSS");
         Console.Error.WriteLine("  wide-partition --cluster [--nodes 3] [--rf 3] [--consistency QUORUM] [--base-port 27900] [--rows ...]   the same through node processes and the SDK, plus a LIMIT 10 scan and each node's RSS growth");
         Console.Error.WriteLine("  repair [--data-mib 1024] [--fractions 0,0.001,0.01,0.1] [--value-bytes 1024] [--json PATH] [--plots DIR]   one replica differs by each fraction of rows; seconds, rows/bytes moved, overstream, peak RSS of `repair`");
+        Console.Error.WriteLine("  scatter-gather [--rows 1000000] [--rows-per-partition 20] [--rf 3] [--repeats 3] [--scan-samples 40] [--mode both|parallel|sequential]   full-table COUNT/SUM sequential vs scatter-gather, scans with a node paused");
         Console.Error.WriteLine("  cluster-plot [--json bench/results/cluster/cluster.json]   throughput against p99 as concurrency grows, from the cluster scenario's JSON");
         return 2;
     }

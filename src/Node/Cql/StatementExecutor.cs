@@ -65,7 +65,8 @@ public sealed class StatementExecutor
             ConsistencyConverter.ToCore(request.Consistency),
             request.PageSize > 0 ? request.PageSize : DefaultPageSize,
             CqlPagingState.Parse(request.PagingState.Span),
-            request.HasTimestampMicros ? request.TimestampMicros : null);
+            request.HasTimestampMicros ? request.TimestampMicros : null,
+            request.AllowPartialResults);
         return await ExecuteAsync(statement, cql, ct).ConfigureAwait(false);
     }
 

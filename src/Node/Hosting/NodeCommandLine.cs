@@ -58,5 +58,10 @@ public static class NodeCommandLine
         ["--tls-ca"] = "RingStore:TlsCa",
         ["--internode-tls"] = "RingStore:InternodeTls",
         ["--client-tls"] = "RingStore:ClientTls",
+        ["--scatter-gather"] = "RingStore:ScatterGather",
+        ["--range-concurrency"] = "RingStore:RangeConcurrency",
+        ["--range-budget"] = "RingStore:RangeBudget",
+        ["--range-hedge-delay"] = "RingStore:RangeHedgeDelay",
+        ["--partial-results-budget"] = "RingStore:PartialResultsBudget",
     };
 }

@@ -230,6 +230,44 @@ public sealed class NodeOptions
     /// </summary>
     public int ResultPageMaxKiB { get; set; } = 4096;
 
+    /// <summary>
+    /// Range scans and aggregates fan out to the token ranges in parallel (scatter-gather, aggregates pushed to the
+    /// replicas). False: the sequential path of before (one vnode piece after another, aggregates on the coordinator).
+    /// </summary>
+    public bool ScatterGather { get; set; } = true;
+
+    /// <summary>The most token ranges one scan or aggregate reads at once (0: 4 per processor).</summary>
+    public int RangeConcurrency { get; set; }
+
+    /// <summary>
+    /// Each token range's budget in a scatter-gather scan (0: the read timeout); past it the range is missing from a
+    /// partial-results answer, or the scan fails. A slow range is hedged on another replica at the p99 of recent range
+    /// latencies (at least 20 ms, at most half the budget), or at <see cref="RangeHedgeDelay"/> when that is set.
+    /// </summary>
+    public TimeSpan RangeBudget { get; set; }
+
+    /// <summary>A fixed hedging delay for slow ranges (0: adaptive, see <see cref="RangeBudget"/>).</summary>
+    public TimeSpan RangeHedgeDelay { get; set; }
+
+    /// <summary>
+    /// With partial results allowed, the whole scan's budget (0: the range budget): what has not been read by then is
+    /// reported missing, so the answer comes back in time with the coverage it had.
+    /// </summary>
+    public TimeSpan PartialResultsBudget { get; set; }
+
+    /// <summary>The node's scatter-gather settings from these options.</summary>
+    public Requests.ScatterSettings Scatter()
+    {
+        var defaults = Requests.ScatterSettings.Default(RangeBudget > TimeSpan.Zero ? RangeBudget : ReadTimeout);
+        return defaults with
+        {
+            Enabled = ScatterGather,
+            MaxConcurrency = RangeConcurrency > 0 ? RangeConcurrency : defaults.MaxConcurrency,
+            FixedHedgeDelay = RangeHedgeDelay > TimeSpan.Zero ? RangeHedgeDelay : null,
+            PartialScanBudget = PartialResultsBudget > TimeSpan.Zero ? PartialResultsBudget : null,
+        };
+    }
+
     public IReadOnlyList<string> SeedList() =>
         Seeds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
@@ -288,6 +326,9 @@ public sealed class NodeOptions
         if (CompactionThroughputMiBPerSecond < 0 || double.IsNaN(CompactionThroughputMiBPerSecond))
             throw new InvalidOperationException("RingStore:CompactionThroughputMiBPerSecond must be 0 (unlimited) or positive.");
         if (WriteTimeout <= TimeSpan.Zero || ReadTimeout <= TimeSpan.Zero) throw new InvalidOperationException("RingStore timeouts must be positive.");
+        if (RangeConcurrency < 0) throw new InvalidOperationException("RingStore:RangeConcurrency must be 0 (4 per processor) or positive.");
+        if (RangeBudget < TimeSpan.Zero || RangeHedgeDelay < TimeSpan.Zero || PartialResultsBudget < TimeSpan.Zero)
+            throw new InvalidOperationException("RingStore:RangeBudget, RangeHedgeDelay and PartialResultsBudget must not be negative.");
         if (ResultPageMaxKiB < 1) throw new InvalidOperationException("RingStore:ResultPageMaxKiB must be at least 1.");
         if (ReplicaReplyMaxKiB is < 1 or > 16384) throw new InvalidOperationException("RingStore:ReplicaReplyMaxKiB must be between 1 and 16384.");
         if (MemtableSpaceMiB < 1) throw new InvalidOperationException("RingStore:MemtableSpaceMiB must be at least 1.");

@@ -240,8 +240,11 @@ public sealed partial class RingStoreNode : IAsyncDisposable
             _loggerFactory.CreateLogger<RangeReadCoordinator>(), Options.ReplicaReplyMaxKiB * 1024L);
         // Truncate flushes nothing but fsyncs a record and waits for in-flight writers: give it more than a write.
         Truncation = new TruncateCoordinator(Engine, Messaging, () => Gossip.Current, Options.WriteTimeout * 5);
+        var scatter = new ScatterGatherDriver(_time, Options.Scatter());
+        var rangeAggregates = new RangeAggregateVerbHandler(Schema, RangeReads, _time);
+        var aggregator = new RangeAggregator(RangeReads, scatter, Messaging, () => rangeAggregates);
         Cql = new StatementExecutor(Schema, ClientWrites,
-            new SelectExecutor(Schema, Reads, RangeReads, InSelect, Options.ResultPageMaxKiB * 1024L, _time),
+            new SelectExecutor(Schema, Reads, RangeReads, InSelect, Options.ResultPageMaxKiB * 1024L, _time, scatter, aggregator),
             new SchemaStatementExecutor(Schema, Truncation, AnnounceSchemaAsync));
         HintDelivery = new HintDeliveryService(Hints, Messaging, () => Gossip.Current, Options.WriteTimeout * 5, _time, _loggerFactory.CreateLogger<HintDeliveryService>());
         SchemaSync = new SchemaSync(Schema, Messaging, _loggerFactory.CreateLogger<SchemaSync>());
@@ -257,6 +260,7 @@ public sealed partial class RingStoreNode : IAsyncDisposable
         Messaging.RegisterHandler(Verb.BatchStore, new BatchStoreVerbHandler(Batchlog));
         Messaging.RegisterHandler(Verb.BatchRemove, new BatchRemoveVerbHandler(Batchlog));
         Messaging.RegisterHandler(Verb.RangeRead, new RangeReadVerbHandler(Engine, Metrics, tombstones, Options.ReplicaReplyMaxKiB * 1024L));
+        Messaging.RegisterHandler(Verb.RangeAggregate, rangeAggregates);
         Messaging.RegisterHandler(Verb.Truncate, new TruncateVerbHandler(Engine));
         var streamer = new RangeStreamer(Engine, Messaging, new StreamThrottle(Options.StreamThroughputMiBPerSecond, _time), Streams,
             TimeSpan.FromSeconds(60), _loggerFactory.CreateLogger<RangeStreamer>());

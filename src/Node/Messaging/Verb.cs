@@ -34,6 +34,8 @@ public enum Verb : byte
     ReadRepairAck = 25,
     /// <summary>A token-range scan of one table on a replica (SELECT without a partition key).</summary>
     RangeRead = 26,
+    /// <summary>A pushed-down aggregate of one token range: the receiver reads it as the range's sub-coordinator and answers partial states.</summary>
+    RangeAggregate = 27,
 
     Hint = 30,
     HintAck = 31,
