@@ -50,5 +50,9 @@ public static class NodeCommandLine
         ["--tls-ca"] = "RingStore:TlsCa",
         ["--internode-tls"] = "RingStore:InternodeTls",
         ["--client-tls"] = "RingStore:ClientTls",
+        ["--authenticator"] = "RingStore:Authenticator",
+        ["--auth-initial-superuser"] = "RingStore:AuthInitialSuperuser",
+        ["--auth-initial-superuser-password"] = "RingStore:AuthInitialSuperuserPassword",
+        ["--permissions-validity"] = "RingStore:PermissionsValidity",
     };
 }
