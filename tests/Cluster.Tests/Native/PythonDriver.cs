@@ -29,7 +29,7 @@ public static class PythonDriver
         Run(python, [Path.Combine(AppContext.BaseDirectory, "Native", "driver_check.py"), mode, host, port.ToString(System.Globalization.CultureInfo.InvariantCulture)],
             TimeSpan.FromMinutes(5));
 
-    private static Output Run(string file, IReadOnlyList<string> args, TimeSpan timeout)
+    public static Output Run(string file, IReadOnlyList<string> args, TimeSpan timeout)
     {
         var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (string a in args) start.ArgumentList.Add(a);

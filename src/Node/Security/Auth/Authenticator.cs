@@ -13,7 +13,7 @@ namespace RingStore.Node.Security.Auth;
 /// a gRPC client that sends its credentials with every call pays the slow hash once, not per call, and is re-checked
 /// cheaply against the role's current hash (a changed password or a dropped role ends it within the cache validity).
 /// Failures are counted (metric ringstore.auth.login_failures), logged (role name shortened, never the password)
-/// and slowed down per source by <see cref="LoginThrottle"/>. An unknown role costs the same hash time as a known one.
+/// and slowed down per source by <see cref="LoginThrottle"/> (the failure answer waits, see FailAsync). An unknown role costs the same hash time as a known one.
 /// </summary>
 public sealed partial class Authenticator
 {
@@ -51,24 +51,22 @@ public sealed partial class Authenticator
     public async Task<ClientUser> LoginAsync(string? role, string? password, string source, CancellationToken ct)
     {
         source ??= "unknown";
-        var delay = _throttle.DelayFor(source);
-        if (delay > TimeSpan.Zero) await Task.Delay(delay, _time, ct).ConfigureAwait(false);
         if (string.IsNullOrEmpty(role) || password is null || role.Length > MaxNameLength
             || Encoding.UTF8.GetByteCount(password) > PasswordHasher.MaxPasswordBytes)
         {
-            throw Fail(role, source, "malformed credentials");
+            throw await FailAsync(role, source, "malformed credentials", ct).ConfigureAwait(false);
         }
         var permissions = await _cache.GetAsync(role, ct).ConfigureAwait(false);
         var record = permissions.Role;
         if (record is not { CanLogin: true, SaltedHash: { } hash })
         {
             PasswordHasher.Verify(password, PasswordHasher.Decoy); // same time as a real check: no "which roles exist" oracle
-            throw Fail(role, source, record is null ? "no such role" : "role cannot log in");
+            throw await FailAsync(role, source, record is null ? "no such role" : "role cannot log in", ct).ConfigureAwait(false);
         }
         string key = Remember(role, password);
         if (!(_verified.TryGetValue(key, out var seen) && string.Equals(seen, hash, StringComparison.Ordinal)))
         {
-            if (!PasswordHasher.Verify(password, hash)) throw Fail(role, source, "wrong password");
+            if (!PasswordHasher.Verify(password, hash)) throw await FailAsync(role, source, "wrong password", ct).ConfigureAwait(false);
             if (_verified.Count >= MaxRemembered) _verified.Clear();
             _verified[key] = hash;
         }
@@ -92,12 +90,19 @@ public sealed partial class Authenticator
         }
     }
 
-    private AuthenticationFailedException Fail(string? role, string source, string why)
+    /// <summary>
+    /// Counts and logs the failure, then holds the answer back by the source's delay (growing with its failures in a
+    /// row): a guesser waits longer for every wrong answer, while a correct login is never delayed, so a legitimate
+    /// client sharing an address with a failing one (or a probe that polled before the role existed) is not locked out.
+    /// </summary>
+    private async Task<AuthenticationFailedException> FailAsync(string? role, string source, string why, CancellationToken ct)
     {
         int inARow = _throttle.RecordFailure(source);
         Interlocked.Increment(ref _failureCount);
         _failures.Add(1);
-        LogFailed(_logger, LogSafe(role), source, why, inARow, LoginThrottle.Delay(inARow).TotalMilliseconds);
+        var delay = LoginThrottle.Delay(inARow);
+        LogFailed(_logger, LogSafe(role), source, why, inARow, delay.TotalMilliseconds);
+        await Task.Delay(delay, _time, ct).ConfigureAwait(false);
         return new AuthenticationFailedException(Failed);
     }
 
@@ -119,6 +124,6 @@ public sealed partial class Authenticator
     }
 
     [LoggerMessage(EventId = 4801, Level = LogLevel.Warning,
-        Message = "Failed login for role '{Role}' from {Source}: {Why} ({Failures} in a row from this source; its next attempt waits {DelayMs} ms)")]
+        Message = "Failed login for role '{Role}' from {Source}: {Why} ({Failures} in a row from this source; answered after {DelayMs} ms)")]
     private static partial void LogFailed(ILogger logger, string role, string source, string why, int failures, double delayMs);
 }

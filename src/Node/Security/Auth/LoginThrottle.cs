@@ -1,8 +1,8 @@
 namespace RingStore.Node.Security.Auth;
 
 /// <summary>
-/// Slows down password guessing per source address: after n failed logins from a source, its next attempt waits
-/// <see cref="BaseDelay"/> * 2^(n-1), at most <see cref="MaxDelay"/>. A success resets the source; a source quiet for
+/// Slows down password guessing per source address: the n-th failed login in a row from a source is answered after
+/// <see cref="BaseDelay"/> * 2^(n-1), at most <see cref="MaxDelay"/> (see Authenticator). A success resets the source; a source quiet for
 /// <see cref="Forget"/> is forgotten. Pure except for the injected clock; bounded in memory (oldest sources dropped).
 /// </summary>
 public sealed class LoginThrottle(TimeProvider time)
