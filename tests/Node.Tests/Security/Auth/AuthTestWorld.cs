@@ -4,6 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 using RingStore.Client.Protos;
 using RingStore.Core.Consistency;
 using RingStore.Core.Schema;
+using ColumnType = RingStore.Core.Schema.ColumnType;
 using RingStore.Cql;
 using RingStore.Node.Cql;
 using RingStore.Node.Schema;
