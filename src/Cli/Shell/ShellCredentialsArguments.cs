@@ -9,7 +9,7 @@ namespace RingStore.Cli.Shell;
 /// </summary>
 public static class ShellCredentialsArguments
 {
-    public static (IReadOnlyList<string> Rest, string? Username, string? Password) Split(IReadOnlyList<string> args)
+    public static (IReadOnlyList<string> Remaining, string? Username, string? Password) Split(IReadOnlyList<string> args)
     {
         ArgumentNullException.ThrowIfNull(args);
         var rest = new List<string>();
