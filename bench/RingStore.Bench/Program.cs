@@ -42,7 +42,7 @@ public static class Program
         Console.Error.WriteLine("  storage [--json PATH] [--scale F]   RingStore's engine vs RocksDB on the same workload");
         Console.Error.WriteLine("  storage-compression [--rounds 3] [--json PATH] [--scale F]   time-series rows: SSTables uncompressed, LZ4, Zstd vs RocksDB LZ4");
         Console.Error.WriteLine("  gossip-sim [--sizes 10,100,1000] [--seeds N] [--warmup-seconds S] [--loss-seconds S] [--losses 0.1,0.3] [--bytes-rounds R] [--no-ownership] [--json PATH]   simulated gossip convergence, failure detection, ownership balance");
-        Console.Error.WriteLine("  cluster [--nodes 3] [--rf 3] [--duration 10] [--concurrency 16,64,256] [--consistency ONE,QUORUM] [--json PATH] [--base-port P] [--tls]");
+        Console.Error.WriteLine("  cluster [--nodes 3] [--rf 3] [--duration 10] [--concurrency 16,64,256] [--consistency ONE,QUORUM] [--json PATH] [--base-port P] [--tls] [--auth]");
         Console.Error.WriteLine("          real node processes driven through gRPC: write/read throughput and p50/p99 per consistency and concurrency");
         Console.Error.WriteLine("  hot-partition [--nodes 5] [--exponents 0.8,1.0,1.2] [--duration 20] [--salt 8]   Zipfian load: per-node skew, the cluster's top partitions, then salted hot keys");
         Console.Error.WriteLine("  node-failure [--nodes 3|5] [--kill 1|2] [--partition | --pause] [--kill-at 10] [--restart-at 40] [--duration 60]   load at QUORUM while nodes fail and return");

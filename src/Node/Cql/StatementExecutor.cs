@@ -70,10 +70,20 @@ public sealed class StatementExecutor
         return await ExecuteAsync(statement, cql, ct).ConfigureAwait(false);
     }
 
+    /// <summary>Set when the password authenticator is on: checks every statement first and runs the role statements.</summary>
+    public Security.Auth.AuthService? Auth { get; set; }
+
     public Task<ExecuteResponse> ExecuteAsync(CqlStatement statement, CqlRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(statement);
         ArgumentNullException.ThrowIfNull(request);
+        if (Auth is { } auth) return auth.ExecuteAsync(statement, request, RunAsync, ct);
+        if (statement is RoleStatement) return Task.FromException<ExecuteResponse>(new InvalidRequestException(Security.Auth.AuthService.DisabledMessage));
+        return RunAsync(statement, request, ct);
+    }
+
+    private Task<ExecuteResponse> RunAsync(CqlStatement statement, CqlRequest request, CancellationToken ct)
+    {
         return statement switch
         {
             SelectStatement select => _select.ExecuteAsync(select, request, ct),

@@ -63,5 +63,9 @@ public static class NodeCommandLine
         ["--range-budget"] = "RingStore:RangeBudget",
         ["--range-hedge-delay"] = "RingStore:RangeHedgeDelay",
         ["--partial-results-budget"] = "RingStore:PartialResultsBudget",
+        ["--authenticator"] = "RingStore:Authenticator",
+        ["--auth-initial-superuser"] = "RingStore:AuthInitialSuperuser",
+        ["--auth-initial-superuser-password"] = "RingStore:AuthInitialSuperuserPassword",
+        ["--permissions-validity"] = "RingStore:PermissionsValidity",
     };
 }

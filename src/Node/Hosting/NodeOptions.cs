@@ -289,6 +289,28 @@ public sealed class NodeOptions
     /// <summary><see cref="BroadcastAddress"/>, or the listen address when unset.</summary>
     public string EffectiveBroadcastAddress => string.IsNullOrWhiteSpace(BroadcastAddress) ? ListenAddress : BroadcastAddress;
 
+    /// <summary>
+    /// "none" (the default: anyone who reaches a client port may do anything, as Cassandra's AllowAllAuthenticator) or
+    /// "password" (Cassandra's PasswordAuthenticator + CassandraAuthorizer: every gRPC call and native connection logs
+    /// in as a role, and every statement is checked against its permissions; src/Node/Security/Auth).
+    /// </summary>
+    public string Authenticator { get; set; } = "none";
+
+    /// <summary>With the password authenticator: the first superuser created when no role exists yet (empty: cassandra/cassandra).</summary>
+    public string AuthInitialSuperuser { get; set; } = "";
+
+    /// <summary>Its password; prefer the environment (RINGSTORE_RingStore__AuthInitialSuperuserPassword) to the command line, which other users can see.</summary>
+    public string AuthInitialSuperuserPassword { get; set; } = "";
+
+    /// <summary>How long a role's permissions (and its password hash) are cached before being read again (Cassandra's permissions_validity).</summary>
+    public TimeSpan PermissionsValidity { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>True when <see cref="Authenticator"/> asks for passwords.</summary>
+    public bool PasswordAuthentication =>
+        string.Equals(Authenticator, "password", StringComparison.OrdinalIgnoreCase)
+        || string.Equals(Authenticator, "PasswordAuthenticator", StringComparison.OrdinalIgnoreCase);
+
+
     /// <summary>Where the client ports bind: <see cref="RpcAddress"/>, or the listen address when unset.</summary>
     public string EffectiveRpcAddress => string.IsNullOrWhiteSpace(RpcAddress) ? ListenAddress : RpcAddress;
 
@@ -364,5 +386,11 @@ public sealed class NodeOptions
                 throw new InvalidOperationException($"RingStore:Seeds: {e.Message}", e);
             }
         }
+        if (!PasswordAuthentication && !string.Equals(Authenticator, "none", StringComparison.OrdinalIgnoreCase)
+            && !string.Equals(Authenticator, "AllowAllAuthenticator", StringComparison.OrdinalIgnoreCase))
+            throw new InvalidOperationException($"RingStore:Authenticator must be 'none' or 'password', not '{Authenticator}'.");
+        if (PermissionsValidity < TimeSpan.Zero) throw new InvalidOperationException("RingStore:PermissionsValidity must not be negative.");
+        if (!string.IsNullOrEmpty(AuthInitialSuperuser) && string.IsNullOrEmpty(AuthInitialSuperuserPassword))
+            throw new InvalidOperationException("RingStore:AuthInitialSuperuser needs RingStore:AuthInitialSuperuserPassword.");
     }
 }

@@ -78,6 +78,8 @@ public sealed partial class RingStoreNode : IAsyncDisposable
     public TruncateCoordinator Truncation { get; private set; } = null!;
     /// <summary>Runs CQL statements (the Execute and Prepare RPCs); holds this node's prepared-statement cache.</summary>
     public StatementExecutor Cql { get; private set; } = null!;
+    /// <summary>Authentication and authorization (null: RingStore:Authenticator is "none"); src/Node/Security/Auth.</summary>
+    public Security.Auth.AuthService? Auth { get; private set; }
     public ReplicaLatencyTracker Latency { get; private set; } = null!;
     public DownTracker DownTracker { get; private set; } = null!;
     public NodeMetrics Metrics { get; }
@@ -246,6 +248,13 @@ public sealed partial class RingStoreNode : IAsyncDisposable
         Cql = new StatementExecutor(Schema, ClientWrites,
             new SelectExecutor(Schema, Reads, RangeReads, InSelect, Options.ResultPageMaxKiB * 1024L, _time, scatter, aggregator),
             new SchemaStatementExecutor(Schema, Truncation, AnnounceSchemaAsync));
+        if (Options.PasswordAuthentication)
+        {
+            // system_auth at a fixed timestamp (every node merges the same entries); the engine creates its tables on the change.
+            Security.Auth.AuthSchema.Ensure(Schema);
+            Auth = new Security.Auth.AuthService(Schema, (s, r, c) => Cql.ExecuteAsync(s, r, c), Options.PermissionsValidity, Metrics.Meter, _time, _loggerFactory);
+            Cql.Auth = Auth;
+        }
         HintDelivery = new HintDeliveryService(Hints, Messaging, () => Gossip.Current, Options.WriteTimeout * 5, _time, _loggerFactory.CreateLogger<HintDeliveryService>());
         SchemaSync = new SchemaSync(Schema, Messaging, _loggerFactory.CreateLogger<SchemaSync>());
 
@@ -321,6 +330,7 @@ public sealed partial class RingStoreNode : IAsyncDisposable
         Gossip.Start(Identity.LastGeneration, states);
         if (Identity.BootstrapPending) Bootstrap = RunBootstrapAsync();
         HintDelivery.Start();
+        Auth?.StartSetup(Options.AuthInitialSuperuser, Options.AuthInitialSuperuserPassword, _stopping.Token);
         _rates = new TableRateSampler(_time);
         _loadPublisher = Task.Run(PublishLoadAsync);
         _diskMonitorLoop = Task.Run(() => _diskMonitor.RunAsync(_stopping.Token));
