@@ -6,6 +6,7 @@ using RingStore.Bench.Verification;
 using RingStore.Bench.Workloads;
 using RingStore.Client;
 using RingStore.Client.Protos;
+using LoadRequest = RingStore.Bench.Load.LoadRequest; // not the gRPC Load call's request
 
 namespace RingStore.Bench.HotPartition;
 

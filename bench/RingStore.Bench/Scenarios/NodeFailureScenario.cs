@@ -13,6 +13,7 @@ using RingStore.Client;
 using RingStore.Client.Protos;
 using RingStore.LocalCluster;
 using Spectre.Console;
+using LoadRequest = RingStore.Bench.Load.LoadRequest; // not the gRPC Load call's request
 
 namespace RingStore.Bench.Scenarios;
 

@@ -16,6 +16,7 @@ using RingStore.Client.Protos;
 using RingStore.LocalCluster;
 using Spectre.Console;
 using LocalClusterHost = RingStore.LocalCluster.LocalCluster;
+using LoadRequest = RingStore.Bench.Load.LoadRequest; // not the gRPC Load call's request
 
 namespace RingStore.Bench.Scenarios;
 
