@@ -84,7 +84,9 @@ public static class ShellCommand
         }
         catch (RingStoreException e)
         {
-            await Console.Error.WriteLineAsync($"NoHostAvailable: {e.Message} Is the cluster up? (ringstore up)");
+            // The last node's own answer says more than "no contact point answered" (a deadline, a refusal ...).
+            string why = e.InnerException is Grpc.Core.RpcException rpc ? $" Last error: {rpc.StatusCode}: {rpc.Status.Detail}." : "";
+            await Console.Error.WriteLineAsync($"NoHostAvailable: {e.Message}{why} Is the cluster up? (ringstore up)");
             return null;
         }
     }

@@ -252,7 +252,8 @@ public sealed partial class RingStoreNode : IAsyncDisposable
         {
             // system_auth at a fixed timestamp (every node merges the same entries); the engine creates its tables on the change.
             Security.Auth.AuthSchema.Ensure(Schema);
-            Auth = new Security.Auth.AuthService(Schema, (s, r, c) => Cql.ExecuteAsync(s, r, c), Options.PermissionsValidity, Metrics.Meter, _time, _loggerFactory);
+            Auth = new Security.Auth.AuthService(Schema, (s, r, c) => Cql.ExecuteAsync(s, r, c), () => Math.Max(1, Gossip.Current.Members.Count(m => m.Status == NodeStatus.Normal)),
+                Options.PermissionsValidity, Metrics.Meter, _time, _loggerFactory);
             Cql.Auth = Auth;
         }
         HintDelivery = new HintDeliveryService(Hints, Messaging, () => Gossip.Current, Options.WriteTimeout * 5, _time, _loggerFactory.CreateLogger<HintDeliveryService>());

@@ -19,6 +19,13 @@ public sealed partial class TopologyOperations
     /// surviving replica for a replace), then announce NORMAL. Resumes after a restart: the tokens are kept in the
     /// identity and the finished ranges in the progress log.
     /// </summary>
+    /// <summary>
+    /// True for a cluster being created: no tables but (with the password authenticator) system_auth's, which every
+    /// node creates at start, so the nodes of a new cluster still start together. Roles written before the others
+    /// joined reach them through the auth store's read repair (SystemAuthStore reads at ALL while every replica is up).
+    /// </summary>
+    private bool OnlyAuthData() => DataKeyspaces().All(k => k.Keyspace == Security.Auth.AuthSchema.Keyspace);
+
     public async Task BootstrapAsync(CancellationToken ct)
     {
         using var running = Enter("bootstrap");
@@ -40,7 +47,7 @@ public sealed partial class TopologyOperations
                 replaced = dead.HostId;
                 tokens = dead.Tokens;
             }
-            else if (DataKeyspaces().Count == 0)
+            else if (OnlyAuthData())
             {
                 // A cluster being created: its nodes start together and would all compute the same balanced tokens
                 // from the same ring. Random tokens (seeded by the host id) cannot collide; data-carrying joins, one at
@@ -57,7 +64,7 @@ public sealed partial class TopologyOperations
         }
         string tokensValue = TokensValue.Format(identity.Tokens.Select(t => new Token(t)));
         bool replacing = replaced != Guid.Empty;
-        if (!replacing && DataKeyspaces().Count == 0)
+        if (!replacing && OnlyAuthData())
         {
             // Nothing to stream (a cluster being created): own the tokens at once, as a node without data would after streaming nothing.
             Gossip.SetState(ApplicationState.Tokens, tokensValue);

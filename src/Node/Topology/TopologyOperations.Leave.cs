@@ -29,7 +29,8 @@ public sealed partial class TopologyOperations
         if (TopologyGuard.OperationInProgress(ring.Members) is { } busy) throw new TopologyRefusedException(busy);
         if (ring.Members.FirstOrDefault(m => m.Role != MemberRole.Out && !membership.IsAlive(m.Endpoint)) is { } down)
             throw new TopologyRefusedException($"{down.Endpoint} (host {down.HostId}) is down; bring it up or removenode it before decommissioning");
-        foreach (var (keyspace, strategy, _) in DataKeyspaces())
+        // system_auth (RF 3, every node's) may live on fewer nodes than its RF, as Cassandra's system_auth does.
+        foreach (var (keyspace, strategy, _) in DataKeyspaces().Where(k => k.Keyspace != Security.Auth.AuthSchema.Keyspace))
         {
             RingSnapshot future = membership.For(strategy).Ring.WithoutMember(Self);
             if (TopologyGuard.InsufficientReplicas(future, strategy, keyspace) is { } reason)
@@ -77,7 +78,8 @@ public sealed partial class TopologyOperations
         if (membership.IsAlive(target.Endpoint))
             throw new TopologyRefusedException($"{target.Endpoint} (host {hostId}) is up; removenode is for dead nodes (use decommission on a live node)");
         if (TopologyGuard.OperationInProgress(ring.Members) is { } busy) throw new TopologyRefusedException(busy);
-        foreach (var (keyspace, strategy, _) in DataKeyspaces())
+        // system_auth (RF 3, every node's) may live on fewer nodes than its RF, as Cassandra's system_auth does.
+        foreach (var (keyspace, strategy, _) in DataKeyspaces().Where(k => k.Keyspace != Security.Auth.AuthSchema.Keyspace))
         {
             RingSnapshot future = membership.For(strategy).Ring.WithoutMember(target.Endpoint);
             if (TopologyGuard.InsufficientReplicas(future, strategy, keyspace) is { } reason)

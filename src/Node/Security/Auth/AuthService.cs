@@ -22,9 +22,9 @@ public sealed partial class AuthService
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
 
-    public AuthService(SchemaManager schema, Func<CqlStatement, CqlRequest, CancellationToken, Task<ExecuteResponse>> execute, TimeSpan validity,
-        Meter meter, TimeProvider time, ILoggerFactory loggerFactory, int passwordIterations = PasswordHasher.DefaultIterations)
-        : this(new SystemAuthStore(execute), () => schema.Current, validity, meter, time, loggerFactory, passwordIterations)
+    public AuthService(SchemaManager schema, Func<CqlStatement, CqlRequest, CancellationToken, Task<ExecuteResponse>> execute, Func<int> ringNodes,
+        TimeSpan validity, Meter meter, TimeProvider time, ILoggerFactory loggerFactory, int passwordIterations = PasswordHasher.DefaultIterations)
+        : this(new SystemAuthStore(execute, ringNodes), () => schema.Current, validity, meter, time, loggerFactory, passwordIterations)
     {
     }
 

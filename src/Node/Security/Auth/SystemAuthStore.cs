@@ -10,11 +10,14 @@ namespace RingStore.Node.Security.Auth;
 /// <summary>
 /// <see cref="IRoleStore"/> on the system_auth tables, through the node's own statement executor as
 /// <see cref="ClientUser.System"/> (so the same coordinators, replication, hints and read repair as user data).
-/// Consistency ONE both ways, as Cassandra's LOCAL_ONE for roles: every write still goes to every replica (hinted when
-/// one is down), and a node that cannot reach a quorum can still log users in. Reads are cached in front of this
+/// Writes at ONE, as Cassandra's LOCAL_ONE for roles (every write still goes to every replica, hinted when one is
+/// down). Reads at ALL of the replicas that exist while they are all up, so a replica that missed a role (a node that
+/// joined a new cluster after the first superuser was written, a lost hint) is read-repaired on the spot; at ONE when
+/// some are down, so a node that cannot reach the others can still log users in. Reads are cached in front of this
 /// (<see cref="PermissionCache"/>), so the hot path does not read here.
 /// </summary>
-public sealed class SystemAuthStore(Func<CqlStatement, CqlRequest, CancellationToken, Task<ExecuteResponse>> execute) : IRoleStore
+/// <param name="ringNodes">How many nodes the ring has (null: assume at least RF), for the first-start check's consistency.</param>
+public sealed class SystemAuthStore(Func<CqlStatement, CqlRequest, CancellationToken, Task<ExecuteResponse>> execute, Func<int>? ringNodes = null) : IRoleStore
 {
     private const string Ks = AuthSchema.Keyspace;
     private static readonly ConcurrentDictionary<string, CqlStatement> Parsed = new(StringComparer.Ordinal);
@@ -47,7 +50,7 @@ public sealed class SystemAuthStore(Func<CqlStatement, CqlRequest, CancellationT
     {
         var statement = Parsed.GetOrAdd($"SELECT role FROM {Ks}.{AuthSchema.Roles} LIMIT 1", CqlParser.Parse);
         AuthContext.Current = ClientUser.System;
-        var response = await execute(statement, new CqlRequest(null, new TermBinder([], 0), ConsistencyLevel.All, 1, null, null), ct).ConfigureAwait(false);
+        var response = await execute(statement, new CqlRequest(null, new TermBinder([], 0), AllThatExist(), 1, null, null), ct).ConfigureAwait(false);
         return response.Rows.Count > 0;
     }
 
@@ -119,14 +122,37 @@ public sealed class SystemAuthStore(Func<CqlStatement, CqlRequest, CancellationT
     private Task WriteAsync(string text, IReadOnlyList<Value> values, CancellationToken ct, long? timestampMicros = null) =>
         RunAsync(text, values, null, timestampMicros, ct);
 
-    /// <summary>All rows, following the paging state.</summary>
+    /// <summary>
+    /// ALL of the replicas that exist: a ring smaller than the RF has only that many (and the coordinator counts ALL
+    /// against the RF), so one node reads at ONE and two at TWO; every node of such a ring holds every role.
+    /// </summary>
+    private ConsistencyLevel AllThatExist()
+    {
+        int nodes = ringNodes?.Invoke() ?? AuthSchema.ReplicationFactor;
+        return nodes >= AuthSchema.ReplicationFactor ? ConsistencyLevel.All : nodes == 2 ? ConsistencyLevel.Two : ConsistencyLevel.One;
+    }
+
+    /// <summary>All rows, following the paging state; at ALL that exist, falling back to ONE when a replica is down.</summary>
     private async Task<IReadOnlyList<IReadOnlyDictionary<string, Value>>> QueryAsync(string text, IReadOnlyList<Value> values, CancellationToken ct)
+    {
+        try
+        {
+            return await QueryAsync(text, values, AllThatExist(), ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is Core.Errors.UnavailableException or Core.Errors.ReadTimeoutException or Core.Errors.ReadFailureException)
+        {
+            return await QueryAsync(text, values, ConsistencyLevel.One, ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<IReadOnlyList<IReadOnlyDictionary<string, Value>>> QueryAsync(string text, IReadOnlyList<Value> values, ConsistencyLevel level,
+        CancellationToken ct)
     {
         var rows = new List<IReadOnlyDictionary<string, Value>>();
         CqlPagingState? paging = null;
         while (true)
         {
-            var response = await RunAsync(text, values, paging, null, ct).ConfigureAwait(false);
+            var response = await RunAsync(text, values, paging, null, ct, level).ConfigureAwait(false);
             var names = response.Columns.Select(c => c.Name).ToArray();
             foreach (var row in response.Rows)
             {
@@ -139,10 +165,11 @@ public sealed class SystemAuthStore(Func<CqlStatement, CqlRequest, CancellationT
         }
     }
 
-    private async Task<ExecuteResponse> RunAsync(string text, IReadOnlyList<Value> values, CqlPagingState? paging, long? timestampMicros, CancellationToken ct)
+    private async Task<ExecuteResponse> RunAsync(string text, IReadOnlyList<Value> values, CqlPagingState? paging, long? timestampMicros, CancellationToken ct,
+        ConsistencyLevel level = ConsistencyLevel.One)
     {
         var statement = Parsed.GetOrAdd(text, CqlParser.Parse);
-        var request = new CqlRequest(null, new TermBinder(values, statement.BindMarkerCount), ConsistencyLevel.One, StatementExecutor.DefaultPageSize,
+        var request = new CqlRequest(null, new TermBinder(values, statement.BindMarkerCount), level, StatementExecutor.DefaultPageSize,
             paging, timestampMicros);
         // The node's own request: set here, so it never runs as (or is checked against) the client that caused it.
         AuthContext.Current = ClientUser.System;
