@@ -65,6 +65,16 @@ public sealed class SnapshotRestoreTests(Xunit.Abstractions.ITestOutputHelper ou
         Assert.Equal(StatusCode.NotFound, gone.StatusCode);
         Step("table dropped");
 
+        // DROP's automatic snapshot runs in the background on each node (the drop itself is immediate).
+        await ProcessCluster.WaitUntilAsync(async () =>
+        {
+            for (int i = 0; i < cluster.Count; i++)
+            {
+                var listed = await cluster.Client(i).ListSnapshotsAsync(new ListSnapshotsRequest(), ProcessCluster.Call());
+                if (!listed.Snapshots.Any(s => s.Tag.StartsWith("dropped-", StringComparison.Ordinal) && s.Complete)) return false;
+            }
+            return true;
+        }, "every node has the automatic snapshot of the drop");
         using (var list = await RunAsync("listsnapshots", "--dir", dir))
         {
             Assert.Equal(3, list.Stdout.Split('\n').Count(l => l.Contains("before-drop", StringComparison.Ordinal) && l.Contains("table dropped", StringComparison.Ordinal)));

@@ -119,17 +119,19 @@ public sealed partial class StorageEngine
     }
 
     /// <summary>
-    /// DROP TABLE's automatic snapshot. The drop is already in the schema when the engine hears of it, so a failed
-    /// snapshot (a full disk) is logged and the drop goes on. Blocking: the schema change is applied synchronously.
+    /// DROP TABLE's automatic snapshot, of a table already out of <c>_tables</c>. The drop is already in the schema when
+    /// the engine hears of it, so a failed snapshot (a full disk) is logged and the drop goes on.
     /// </summary>
-    private void AutoSnapshotBeforeDrop(TableStore store)
+    private async Task AutoSnapshotBeforeDropAsync(TableStore store)
     {
         string tag = UniqueTag(store, SnapshotTag.Dropped(_time.GetUtcNow(), store.Schema.Name));
         try
         {
-            SnapshotTableAsync(store, tag, CancellationToken.None).GetAwaiter().GetResult();
+            await SnapshotTableAsync(store, tag, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or SnapshotExistsException)
+#pragma warning disable CA1031 // whatever failed, the table is dropped: its files are deleted next, the error is logged
+        catch (Exception e)
+#pragma warning restore CA1031
         {
             _logger.LogError(e, "Automatic snapshot {Tag} before dropping {Table} failed; dropping without it", tag, store.Schema.FullName);
         }

@@ -157,11 +157,45 @@ public sealed partial class StorageEngine : IAsyncDisposable
         await store.TruncateAsync(() => _commitLog.TailPosition, ct).ConfigureAwait(false);
     }
 
-    /// <summary>Forgets a table and deletes its files (after an automatic snapshot, unless AutoSnapshot is off).</summary>
+    /// <summary>
+    /// Forgets a table at once (reads and writes of it fail from now on) and deletes its files; with AutoSnapshot, only
+    /// after its automatic snapshot, which runs in the background (a flush can take seconds, and the node applies schema
+    /// changes synchronously): <see cref="DroppedTablesRetired"/> completes when that is done.
+    /// </summary>
     public void DropTable(string fullName)
     {
-        if (_options.AutoSnapshot && _tables.TryGetValue(fullName, out var dropping)) AutoSnapshotBeforeDrop(dropping);
         if (!_tables.TryRemove(fullName, out var store)) throw new UnknownTableException(fullName);
+        if (!_options.AutoSnapshot)
+        {
+            Retire(store);
+            return;
+        }
+        lock (_dropping) _dropping.Add(Task.Run(async () =>
+        {
+            try
+            {
+                await AutoSnapshotBeforeDropAsync(store).ConfigureAwait(false);
+            }
+            finally
+            {
+                Retire(store);
+            }
+        }));
+    }
+
+    private readonly List<Task> _dropping = [];
+
+    /// <summary>Completes once every table dropped so far has its automatic snapshot and its files deleted.</summary>
+    public Task DroppedTablesRetired
+    {
+        get
+        {
+            lock (_dropping) return Task.WhenAll(_dropping);
+        }
+    }
+
+    private static void Retire(TableStore store)
+    {
         foreach (var sst in store.View.SSTables) sst.MarkObsolete();
         store.Dispose();
     }
@@ -843,6 +877,8 @@ public sealed partial class StorageEngine : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        try { await DroppedTablesRetired.ConfigureAwait(false); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or OperationCanceledException) { }
         await HaltBackgroundWorkAsync().ConfigureAwait(false);
         if (_commitLog.HasOlderGenerations)
         {

@@ -162,6 +162,7 @@ public class EngineSnapshotTests
         await WriteRows(engine, 1, 0, 5);
         await engine.TruncateAsync(Table);
         engine.DropTable(Table);
+        await engine.DroppedTablesRetired;
         Assert.Empty(engine.ListSnapshots());
     }
 
@@ -178,6 +179,7 @@ public class EngineSnapshotTests
             await WriteRows(engine, 1, 10, 10); // unflushed: the drop's snapshot flushes it
 
             engine.DropTable(Table);
+            await engine.DroppedTablesRetired;
 
             dropped = Assert.Single(engine.ListSnapshots());
             Assert.Matches("^dropped-[0-9]+-series$", dropped.Tag);
