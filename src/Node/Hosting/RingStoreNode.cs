@@ -243,7 +243,7 @@ public sealed partial class RingStoreNode : IAsyncDisposable
         // Truncate flushes nothing but fsyncs a record and waits for in-flight writers: give it more than a write.
         Truncation = new TruncateCoordinator(Engine, Messaging, () => Gossip.Current, Options.WriteTimeout * 5);
         var scatter = new ScatterGatherDriver(_time, Options.Scatter());
-        var rangeAggregates = new RangeAggregateVerbHandler(Schema, RangeReads, _time);
+        var rangeAggregates = new RangeAggregateVerbHandler(Schema, RangeReads, _time, Engine);
         var aggregator = new RangeAggregator(RangeReads, scatter, Messaging, () => rangeAggregates);
         Cql = new StatementExecutor(Schema, ClientWrites,
             new SelectExecutor(Schema, Reads, RangeReads, InSelect, Options.ResultPageMaxKiB * 1024L, _time, scatter, aggregator),

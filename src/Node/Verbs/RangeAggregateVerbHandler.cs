@@ -1,5 +1,6 @@
 using RingStore.Core.Consistency;
 using RingStore.Core.Partitioning;
+using RingStore.Core.Reads;
 using RingStore.Coordination;
 using RingStore.Node.Cql.Aggregates;
 using RingStore.Node.Messaging;
@@ -14,7 +15,13 @@ namespace RingStore.Node.Verbs;
 /// replica, so that is a local read; above ONE the replicas' answers are merged and repaired first), folds only the
 /// rows live after that merge, and answers partial states, never rows.
 /// </summary>
-public sealed class RangeAggregateVerbHandler(SchemaManager schema, RangeReadCoordinator rangeReads, TimeProvider clock) : IVerbHandler
+/// <remarks>
+/// At ONE (and LOCAL_ONE) a sub-coordinator that is a replica of the range — the coordinator only sends a range to one
+/// of its replicas — folds its own engine's pages straight away (the range-read coordinator would also read only the
+/// local replica at ONE, but through the wire codec of a replica answer); above ONE it goes through the coordinator.
+/// </remarks>
+public sealed class RangeAggregateVerbHandler(SchemaManager schema, RangeReadCoordinator rangeReads, TimeProvider clock,
+    Storage.Engine.StorageEngine? engine = null) : IVerbHandler
 {
     public async ValueTask<ReadOnlyMemory<byte>?> HandleAsync(PeerAddress sender, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
@@ -34,13 +41,43 @@ public sealed class RangeAggregateVerbHandler(SchemaManager schema, RangeReadCoo
         var folder = new AggregateFolder(plan, table, (int)clock.GetUtcNow().ToUnixTimeSeconds());
         // Warnings raised by this range's read (tombstone guardrail) go back to the coordinator with the partials.
         using var warnings = ClientWarnings.Begin();
-        await foreach (var partition in rangeReads.ReadAsync(command.Keyspace, command.Table, new Token(command.StartExclusive),
-            new Token(command.EndInclusive), (ConsistencyLevel)command.Consistency, ct).ConfigureAwait(false))
-            folder.Add(partition);
+        var consistency = (ConsistencyLevel)command.Consistency;
+        if (engine is not null && consistency is ConsistencyLevel.One or ConsistencyLevel.LocalOne && IsLocalReplica(command, consistency))
+        {
+            RangePosition? after = RangePosition.AfterToken(new Token(command.StartExclusive));
+            while (after is not null)
+            {
+                ct.ThrowIfCancellationRequested();
+                var page = engine.ReadTokenRangePage(command.Table, after, new Token(command.EndInclusive), LocalPageRows, RangeReadVerbHandler.DefaultReplyBytes, ct: ct);
+                foreach (var partition in page.Partitions) folder.Add(partition);
+                after = page.Resume;
+            }
+        }
+        else
+        {
+            await foreach (var partition in rangeReads.ReadAsync(command.Keyspace, command.Table, new Token(command.StartExclusive),
+                new Token(command.EndInclusive), consistency, ct).ConfigureAwait(false))
+                folder.Add(partition);
+        }
         var messages = warnings.Messages;
         return new RangeAggregateResponseMessage(CoordinationMessageSerializer.CurrentVersion,
             plan.GroupByPartition ? null : folder.Total, plan.GroupByPartition ? folder.Groups.ToArray() : null,
             messages.Count > 0 ? messages.ToArray() : null);
+    }
+
+    /// <summary>Rows per engine page of the local fast path.</summary>
+    private const int LocalPageRows = 10_000;
+
+    private bool IsLocalReplica(RangeAggregateCommandMessage command, ConsistencyLevel consistency)
+    {
+        try
+        {
+            return rangeReads.LiveReplicas(command.Keyspace, command.EndInclusive, consistency).Any(r => r.Endpoint == rangeReads.LocalEndpoint);
+        }
+        catch (Core.Errors.UnavailableException)
+        {
+            return false;
+        }
     }
 
     private static string TableName(string fullName) => fullName[(fullName.IndexOf('.') + 1)..];
