@@ -37,11 +37,17 @@ public sealed class CompactionSpaceTests(ITestOutputHelper output)
             };
             var time = StreamTestKit.Clock();
             await using var engine = StorageEngine.Open(options, [StreamTestKit.Schema()], time: time);
+            // Random values: compression (on by default) cannot shrink them, so the SSTables are as large as the data.
+            var random = new Random(1);
             for (int sst = 0; sst < 2; sst++)
             {
                 for (int pk = 0; pk < 400; pk++)
+                {
+                    var value = new byte[4000];
+                    random.NextBytes(value);
                     await engine.ApplyAsync(PartitionUpdate.OfRows(StreamTestKit.Table, StreamTestKit.Pk(sst * 1000 + pk),
-                        new Row(StreamTestKit.Ck(0), LivenessInfo.At(1000), DeletionTime.Live, [Cell.Live(0, 1000, new byte[4000])])));
+                        new Row(StreamTestKit.Ck(0), LivenessInfo.At(1000), DeletionTime.Live, [Cell.Live(0, 1000, value)])));
+                }
                 await engine.FlushAsync(StreamTestKit.Table);
             }
             var refused = await Assert.ThrowsAsync<IOException>(() => engine.CompactAsync(StreamTestKit.Table));

@@ -26,7 +26,7 @@ public class EngineWidePartitionCompactionTests(ITestOutputHelper output)
     public async Task Compacting_a_330_MB_partition_keeps_heap_growth_under_256_MiB_and_warns_of_its_size()
     {
         using var dir = new TempDirectory();
-        var schema = TimeSeries();
+        var schema = UncompressedTimeSeries(); // the partition must be 330 MB on disk: its zero-filled values would compress to nothing
         string tableDir = Path.Combine(dir.Path, "data", "ks", $"series-{schema.Id:N}");
         // Three SSTables of the same partition, rows interleaved so the merge takes from all of them in turn.
         for (int s = 0; s < InputSSTables; s++) WriteInput(tableDir, generation: s + 1, offset: s);
