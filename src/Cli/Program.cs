@@ -107,8 +107,31 @@ public static class Program
               netstats [--node N | --host h:p] [--dir D]
                                             mode and stream sessions (one node, else every live node)
             """, NetstatsCommand.RunAsync),
+        new("snapshot", """
+              snapshot [--tag T] [--node N | --host h:p] [--dir D] [--timeout 3600] [keyspace [table]]
+                                            flush, then hard-link each table's live SSTables into snapshots/T with manifest.json
+                                            and schema.cql (one node, else every live node; default tag: the time in ms)
+            """, SnapshotCommand.SnapshotAsync),
+        new("listsnapshots", """
+              listsnapshots [--tag T] [--node N | --host h:p] [--dir D] [--timeout 3600] [keyspace [table]]
+                                            each node's snapshots: table, tag, SSTables, size, true size (what clearing frees)
+            """, SnapshotCommand.ListAsync),
+        new("clearsnapshot", """
+              clearsnapshot [--tag T] [--node N | --host h:p] [--dir D] [--timeout 3600] [keyspace [table]]
+                                            delete snapshots (without --tag: every snapshot of the selection)
+            """, SnapshotCommand.ClearAsync),
+        new("restore", """
+              restore --tag T [--node N | --host h:p] [--dir D] [--timeout 3600] [keyspace [table]]
+                                            each node loads its snapshot T back into the live tables, one node at a time
+                                            (a dropped table is re-created from the snapshot's schema.cql)
+            """, SnapshotCommand.RestoreAsync),
+        new("load", """
+              load <snapshot folder | tag> [--contact h:p[,h:p] | --host h:p] [--dir D] [--keyspace ks --table t] [--consistency QUORUM] [--batch-kib 256] [--timeout 60]
+                                            sstableloader: stream a snapshot's partitions (timestamps, TTLs, tombstones as stored) to their
+                                            current replicas in any cluster; a tag finds every node's copy under --dir
+            """, LoadCommand.RunAsync, "sstableloader"),
         new("simulate", """
-              simulate [--seed N] [--seeds K] [--nodes 5] [--rf 3] [--duration 60s] [--faults crash,pause,partition,loss,disk,duplicate,reorder] [--keys 2] [--clients 3] [--bug NAME] [--trace-lines 200]
+              simulate [--seed N] [--seeds K] [--nodes 5] [--rf 3] [--duration 60s] [--faults crash,pause,partition,loss,disk,duplicate,reorder] [--keys 2] [--clients 3] [--bug NAME] [--trace-lines 200] [--storage engine|model]
                                             whole-cluster deterministic simulation on virtual time; 1 and the seed's trace on a violation
             """, SimulateCommand.RunAsync),
     ];

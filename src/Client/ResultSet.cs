@@ -31,6 +31,16 @@ public sealed class ResultSet
     /// </summary>
     public IReadOnlyList<string> Warnings => Response.Warnings;
 
+    /// <summary>
+    /// Partial-results queries only: the fraction of the queried token span this page covered (1 = complete), and the
+    /// token ranges (start exclusive, end inclusive] it could not read. Null / empty for a complete or ordinary query.
+    /// </summary>
+    public double? Coverage => Response.HasCoverage ? Response.Coverage : null;
+
+    /// <inheritdoc cref="Coverage"/>
+    public IReadOnlyList<(long StartExclusive, long EndInclusive)> MissingRanges =>
+        Response.MissingRanges.Select(r => (r.StartExclusive, r.EndInclusive)).ToList();
+
     public string? SchemaChange => Response.SchemaChange.Length == 0 ? null : Response.SchemaChange;
 }
 

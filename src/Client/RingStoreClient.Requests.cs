@@ -24,6 +24,7 @@ public sealed partial class RingStoreClient
             Consistency = statement.Consistency ?? Options.DefaultConsistency,
             PageSize = statement.PageSize ?? Options.PageSize,
             TimestampMicros = statement.TimestampMicros ?? _timestamps.Next(),
+            AllowPartialResults = statement.AllowPartialResults,
         };
         request.Values.AddRange(statement.BoundValues);
         if (statement.PagingState is { } paging) request.PagingState = ByteString.CopyFrom(paging);

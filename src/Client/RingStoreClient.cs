@@ -33,12 +33,37 @@ public sealed partial class RingStoreClient : IAsyncDisposable
     {
         Options = options;
         _trustedCa = options.CaFile is null ? null : Tls.CaTrust.LoadPem(options.CaFile);
+        _credentials = new Auth.CredentialsSlot(options.Credentials);
         _health = new NodeHealth(options.LatencyAware);
         _origin = options.TimeProvider.GetTimestamp();
         _timestamps = new TimestampGenerator(options.TimeProvider);
     }
 
     public RingStoreClientOptions Options { get; }
+
+    private readonly Auth.CredentialsSlot _credentials;
+
+    /// <summary>The role this client logs in as (null: none).</summary>
+    public string? Username => _credentials.Current?.Username;
+
+    /// <summary>
+    /// Switches every connection to another role (the shell's LOGIN) and checks it at once by refreshing the metadata;
+    /// on failure the previous credentials stay and the error (BadCredentials) is thrown.
+    /// </summary>
+    public async Task LoginAsync(string username, string password, CancellationToken ct = default)
+    {
+        var previous = _credentials.Current;
+        _credentials.Set(new Auth.ClientCredentials(username, password));
+        try
+        {
+            await RefreshMetadataAsync(ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            _credentials.Set(previous);
+            throw;
+        }
+    }
 
     /// <summary>The keyspace set by USE (sent with every statement); null for none.</summary>
     public string? Keyspace { get; set; }
@@ -79,7 +104,9 @@ public sealed partial class RingStoreClient : IAsyncDisposable
             var connection = Connection(address);
             try
             {
-                var deadline = UtcNow.AddSeconds(5);
+                // The request timeout, not a shorter fixed one: a loaded node answered its first calls (JIT, channel
+                // setup) after more than 5 s, and a client that gives up then cannot connect at all.
+                var deadline = UtcNow.Add(Options.RequestTimeout);
                 var ring = await connection.Api.DescribeRingAsync(new DescribeRingRequest(), deadline: deadline, cancellationToken: ct).ConfigureAwait(false);
                 var schema = await connection.Api.DescribeSchemaAsync(new DescribeSchemaRequest(), deadline: deadline, cancellationToken: ct).ConfigureAwait(false);
                 foreach (var node in ring.Nodes.Where(n => n.RpcAddress.Length > 0))
@@ -87,12 +114,17 @@ public sealed partial class RingStoreClient : IAsyncDisposable
                 Volatile.Write(ref _metadata, new ClusterMetadata(ring, schema));
                 return;
             }
+            catch (RpcException e) when (e.StatusCode == StatusCode.Unauthenticated)
+            {
+                throw RingStoreException.From(e); // wrong credentials: every node would say the same
+            }
             catch (RpcException e)
             {
                 last = e;
             }
         }
-        throw new RingStoreException($"No contact point answered ({string.Join(", ", candidates)}).", last!);
+        throw new RingStoreException(
+            $"No contact point answered ({string.Join(", ", candidates)}).{ConnectionFailureHint.For(last, Options.CaFile is not null)}", last!);
     }
 
     private async Task RefreshLoopAsync()
@@ -111,7 +143,7 @@ public sealed partial class RingStoreClient : IAsyncDisposable
         }
     }
 
-    private NodeConnection Connection(string rpcAddress) => _connections.GetOrAdd(rpcAddress, a => new NodeConnection(a, Options.TimeProvider, _trustedCa));
+    private NodeConnection Connection(string rpcAddress) => _connections.GetOrAdd(rpcAddress, a => new NodeConnection(a, Options.TimeProvider, _trustedCa, _credentials));
 
     /// <summary>
     /// Nodes to try, best first: the replicas of the token (the same one first for a partition unless ShuffleReplicas,

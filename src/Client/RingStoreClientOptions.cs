@@ -66,4 +66,23 @@ public sealed record RingStoreClientOptions
     /// nodes should start at the wall-clock time.
     /// </summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// Role name and password for nodes with the password authenticator (sent with every call); null = none. Set both
+    /// or neither. A wrong password fails ConnectAsync and every call with RequestErrorKind.BadCredentials.
+    /// </summary>
+    public string? Username { get; init; }
+
+    /// <summary>See <see cref="Username"/>. Not shown by ToString.</summary>
+    public string? Password { get; init; }
+
+    /// <summary>The main settings, the password masked (a record would print it).</summary>
+    public override string ToString() =>
+        $"RingStoreClientOptions {{ ContactPoints = [{string.Join(", ", ContactPoints)}], CaFile = {CaFile}, DefaultConsistency = {DefaultConsistency}, " +
+        $"Username = {Username}, Password = {(Password is null ? "null" : "*****")} }}";
+
+    internal Auth.ClientCredentials? Credentials =>
+        Username is null && Password is null ? null
+        : Username is null || Password is null ? throw new ArgumentException("RingStoreClientOptions: set both Username and Password, or neither.")
+        : new Auth.ClientCredentials(Username, Password);
 }

@@ -24,6 +24,13 @@ public abstract class Statement
     /// </summary>
     public bool? IsIdempotent { get; set; }
 
+    /// <summary>
+    /// Opt in to partial results for a range scan or aggregate (as SELECT ... ALLOW PARTIAL RESULTS): token ranges that
+    /// cannot be read in time are left out and reported (<see cref="ResultSet.MissingRanges"/>, <see cref="ResultSet.Coverage"/>)
+    /// instead of failing the request. Off: all rows or an error.
+    /// </summary>
+    public bool AllowPartialResults { get; set; }
+
     public abstract string Cql { get; }
 
     internal abstract IReadOnlyList<Value> BoundValues { get; }

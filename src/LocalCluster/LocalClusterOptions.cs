@@ -45,6 +45,9 @@ public sealed record LocalClusterOptions
 
     public string TlsDirectory => Path.Combine(DataRoot, "tls");
 
+    /// <summary>Credentials for the readiness probe and tools when the nodes run the password authenticator (ExtraSettings Authenticator=password).</summary>
+    public RingStore.Client.Auth.ClientCredentials? Credentials { get; init; }
+
     /// <summary>The CA clients must trust; null without TLS.</summary>
     public string? CaFile => Tls ? Path.Combine(TlsDirectory, LocalClusterCertificates.CaFileName) : null;
 
@@ -63,6 +66,7 @@ public sealed record LocalClusterOptions
             ExtraSettings = Tls ? LocalClusterCertificates.Settings(TlsDirectory, index, ExtraSettings) : ExtraSettings,
             NativePort = NativePort(index),
             CaFile = CaFile,
+            Credentials = Credentials,
             MetricsPort = MetricsPorts is null ? 0 : PortOf(MetricsPorts, 0, index, nameof(MetricsPorts)),
         };
 

@@ -88,7 +88,7 @@ public sealed class NodeProcess : IDisposable
     public async Task WaitUntilReadyAsync(int expectedUp, TimeSpan timeout, CancellationToken ct = default)
     {
         using var channel = OpenChannel(Options);
-        var client = new RingStoreApi.RingStoreApiClient(channel);
+        var client = new RingStoreApi.RingStoreApiClient(RingStore.Client.Auth.ClientCredentials.Apply(channel.CreateCallInvoker(), Options.Credentials));
         var deadline = DateTime.UtcNow + timeout;
         string last = "no answer yet";
         while (DateTime.UtcNow < deadline)

@@ -15,6 +15,9 @@ public sealed record NodeProcessOptions(
     /// <summary>The CA to trust when the node serves gRPC over TLS; null = plain HTTP/2.</summary>
     public string? CaFile { get; init; }
 
+    /// <summary>Role and password for nodes with the password authenticator (every gRPC call of the tools carries them); null = none.</summary>
+    public RingStore.Client.Auth.ClientCredentials? Credentials { get; init; }
+
     /// <summary>The CQL native-protocol port; 0 = off.</summary>
     public int NativePort { get; init; }
 

@@ -87,6 +87,8 @@ public static class Program
             // Well above the mutation size limit (16 MiB), so an oversize write reaches validation and is ValueTooLarge.
             o.MaxReceiveMessageSize = MaxRequestBytes;
             o.EnableDetailedErrors = false;
+            // Password authenticator: every call logs in and is checked (src/Node/Security/Auth).
+            if (options.PasswordAuthentication) o.Interceptors.Add<Security.Auth.GrpcAuthInterceptor>();
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.WebHost.ConfigureKestrel(k =>

@@ -34,6 +34,7 @@ public sealed class SimCluster
         Options = options;
         _random = new Random(options.Seed);
         Scheduler = new SimScheduler();
+        Clock = new SimClock(Scheduler);
         Log = new EventLog(options.RecordTrace);
         Network = new SimNetwork(Scheduler, _random, options, Log);
         Strategy = new SimpleStrategy(options.ReplicationFactor);
@@ -63,6 +64,10 @@ public sealed class SimCluster
 
     public SimulationOptions Options { get; }
     public SimScheduler Scheduler { get; }
+    /// <summary>Virtual time for the nodes' storage engines.</summary>
+    public SimClock Clock { get; }
+    /// <summary>Engines that could not open on a working disk (each one a violation: recovery must work).</summary>
+    public List<string> EngineFailures { get; } = [];
     public EventLog Log { get; }
     public SimNetwork Network { get; }
     public RingSnapshot Ring { get; }
@@ -87,6 +92,9 @@ public sealed class SimCluster
     /// <summary>Each Gossiper's own random, drawn from the run's seed (in event order, so it replays).</summary>
     public Random NewGossipRandom() => new(_random.Next());
 
+    /// <summary>A random drawn from the run's seed for one use (a crash's torn tails), in event order.</summary>
+    public Random NewRandom() => new(_random.Next());
+
     public IReadOnlyList<OperationRecord> Run()
     {
         foreach (var node in Nodes)
@@ -110,6 +118,8 @@ public sealed class SimCluster
         Stats.MessagesLost = Network.Dropped;
         Stats.MessagesDuplicated = Network.Duplicated;
         Stats.HintsLeft = Nodes.Sum(n => n.Hints.Count);
+        Stats.Flushes = Nodes.Sum(n => n.Engine?.Flushes ?? 0);
+        Stats.Compactions = Nodes.Sum(n => n.Engine?.Compactions ?? 0);
         return _history;
     }
 
@@ -247,7 +257,9 @@ public sealed class SimCluster
             _history.Add(new OperationRecord(OperationKind.Scan, key, value, page.Start, Scheduler.Now, true, coordinator.Endpoint, level));
             Log.Add(Scheduler.Now, key, $"scan via {coordinator.Endpoint} at {level}: key {key} saw {(value == 0 ? "nothing" : value)}");
             if (partition is null) continue;
-            var held = page.Answered.ToDictionary(e => e, e => Nodes.First(n => n.Endpoint == e).Store.LatestTimestamp(bytes), StringComparer.Ordinal);
+            // A replica that went down since it answered is not looked at (its engine is closed; what it acknowledged is durable).
+            var held = page.Answered.Select(e => Nodes.First(n => n.Endpoint == e)).Where(n => n.IsRunning || n.Engine is null)
+                .ToDictionary(n => n.Endpoint, n => n.Store.LatestTimestamp(bytes), StringComparer.Ordinal);
             var violation = ConsistencyChecker.ScanNotRepaired(key, SimReplicaStore.NewestTimestamp(partition), held, page.Start, Scheduler.Now, coordinator.Endpoint);
             if (violation is not null) ScanViolations.Add(violation);
         }
@@ -324,6 +336,11 @@ public sealed class SimCluster
                 {
                     victim.DiskFailing = false;
                     Log.Add(Scheduler.Now, -1, $"disk of {victim.Endpoint} works again", isFault: true);
+                    if (victim.StoppedByDisk)
+                    {
+                        victim.Start(); // the operator restarts the node the stop policy stopped
+                        Log.Add(Scheduler.Now, -1, $"restart {victim.Endpoint} after its disk failure", isFault: true);
+                    }
                 });
             }
         }

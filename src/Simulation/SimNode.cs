@@ -6,23 +6,32 @@ using RingStore.Coordination;
 namespace RingStore.Simulation;
 
 /// <summary>
-/// One simulated node: a replica (durable store, message handlers), liveness from the real Gossiper and
-/// phi-accrual failure detector on virtual time (or, if switched off, "heard from recently"; either way the view
-/// lags the truth), durable hints with replay, and the request callbacks of the
-/// coordinator operations running on it. A kill keeps the store and hints and loses everything in flight; a pause
-/// holds messages and timers until it ends; a failing disk answers writes and reads with an error and stores no hint.
+/// One simulated node: a replica (the real storage engine over the node's in-memory disk, or the model store;
+/// message handlers), liveness from the real Gossiper and phi-accrual failure detector on virtual time (or, if
+/// switched off, "heard from recently"; either way the view lags the truth), durable hints with replay, and the
+/// request callbacks of the coordinator operations running on it. A kill is a power loss: everything in flight is
+/// lost, the disk keeps what was synced (torn tails too with disk faults on) and the restart replays the commit log;
+/// hints are kept. A pause holds messages and timers until it ends. A failing disk fails the engine's writes, syncs and
+/// reads; the first failure the engine reports stops the node (the product's <c>stop</c> disk failure policy: the
+/// request that hit it is answered with an error, then nothing more), and it restarts once the disk works again
+/// (an operator's restart: no power loss). With the model store a failing disk answers errors and the node stays up.
 /// </summary>
 public sealed class SimNode
 {
     private readonly SimCluster _cluster;
     private readonly Dictionary<string, TimeSpan> _lastHeard = new(StringComparer.Ordinal);
     private readonly Dictionary<long, Action<string, object>> _pending = [];
+    private readonly EngineReplicaStore? _engine;
+    private bool _diskFailing;
     private Gossiper? _gossiper;
 
     public SimNode(NodeInfo info, SimCluster cluster)
     {
         Info = info;
         _cluster = cluster;
+        Store = cluster.Options.RealStorage
+            ? _engine = new EngineReplicaStore(info.Endpoint, cluster.Options, cluster.Clock)
+            : new SimReplicaStore();
     }
 
     public NodeInfo Info { get; }
@@ -34,13 +43,27 @@ public sealed class SimNode
     /// <summary>Until when the process is paused (messages and timers wait); in the past when running normally.</summary>
     public TimeSpan PausedUntil { get; set; }
 
-    /// <summary>Whether the disk currently fails every write and read.</summary>
-    public bool DiskFailing { get; set; }
+    /// <summary>Whether the disk currently fails every write, sync and read.</summary>
+    public bool DiskFailing
+    {
+        get => _diskFailing;
+        set
+        {
+            _diskFailing = value;
+            _engine?.SetDiskFailing(value);
+        }
+    }
+
+    /// <summary>Stopped by its disk failure policy (or could not start on a failing disk): restarts when the disk heals.</summary>
+    public bool StoppedByDisk { get; private set; }
 
     /// <summary>Bumped on every kill; timers of an older incarnation do nothing.</summary>
     public int Incarnation { get; private set; }
 
-    public SimReplicaStore Store { get; } = new();
+    public IReplicaStore Store { get; }
+
+    /// <summary>The real engine's store, or null when the run uses the model (<c>RealStorage = false</c>).</summary>
+    public EngineReplicaStore? Engine => _engine;
 
     public List<SimHint> Hints { get; } = [];
 
@@ -60,6 +83,9 @@ public sealed class SimNode
 
     public void Start()
     {
+        if (IsRunning) return;
+        if (_engine is { IsOpen: false } && !OpenEngine()) return;
+        StoppedByDisk = false;
         IsRunning = true;
         _lastHeard.Clear();
         Latency = NewLatencyTracker();
@@ -82,15 +108,91 @@ public sealed class SimNode
             });
         }
         Every(_cluster.Options.HintReplayInterval, incarnation, ReplayHints);
+        if (_engine is not null) Every(_cluster.Options.BackgroundStepInterval, incarnation, RunBackgroundSteps);
     }
 
+    /// <summary>Opens the engine (commit-log replay runs for real); on a failing disk the node stays down until it heals.</summary>
+    private bool OpenEngine()
+    {
+        if (_engine!.TryOpen(out string? error))
+        {
+            _cluster.Stats.ReplayedEntries += _engine.LastReplayed;
+            _cluster.Log.Add(Now, -1, $"{Endpoint} engine opened: {_engine.LastReplayed} commit-log entries replayed", isFault: true);
+            return true;
+        }
+        StoppedByDisk = true;
+        _cluster.Log.Add(Now, -1, $"{Endpoint} cannot start: {error}", isFault: true);
+        if (!DiskFailing) _cluster.EngineFailures.Add($"{Endpoint} at {Now.TotalMilliseconds:0}ms: the engine could not open on a working disk: {error}");
+        return false;
+    }
+
+    /// <summary>Power loss: in-flight work is lost; the disk keeps what was synced (torn unsynced tails with disk faults on).</summary>
     public void Kill()
+    {
+        Down();
+        _engine?.PowerLoss(_cluster.NewRandom(), _cluster.Options.Faults.HasFlag(SimFaults.Disk));
+    }
+
+    private void Down()
     {
         IsRunning = false;
         PausedUntil = TimeSpan.Zero;
         Incarnation++;
         _pending.Clear();
         _gossiper = null;
+    }
+
+    /// <summary>The engine reported a disk failure: the stop policy takes the node down (its disk keeps what it wrote).</summary>
+    private void CheckDiskFailure()
+    {
+        if (_engine is null || !_engine.TakeDiskFailure() || !IsRunning) return;
+        Down();
+        _engine.Stop();
+        StoppedByDisk = true;
+        _cluster.Stats.DiskStops++;
+        _cluster.Log.Add(Now, -1, $"{Endpoint} stops: its disk failed (disk failure policy stop)", isFault: true);
+        if (!DiskFailing) Start(); // healed meanwhile (cannot happen within one event, kept for safety)
+    }
+
+    /// <summary>Applies a write to this replica; false (and the stop policy checked) when the disk failed it.</summary>
+    public bool TryApply(RingStore.Core.Data.PartitionUpdate update)
+    {
+        if (_engine is null && DiskFailing) return false;
+        try
+        {
+            Store.Apply(update);
+            return true;
+        }
+        catch (Exception e) when (IsDiskError(e))
+        {
+            return false;
+        }
+        finally
+        {
+            AfterEngineCall();
+        }
+    }
+
+    /// <summary>The stop policy acts once the current event is done (the request that hit the failure is answered first).</summary>
+    private void AfterEngineCall()
+    {
+        if (_engine is not null) _cluster.Scheduler.After(TimeSpan.Zero, CheckDiskFailure);
+    }
+
+    private static bool IsDiskError(Exception e) =>
+        e is IOException or RingStore.Storage.SSTables.CorruptSSTableException or RingStore.Storage.CommitLog.CommitLogCorruptionException;
+
+    private void RunBackgroundSteps()
+    {
+        try
+        {
+            _engine!.RunBackgroundSteps();
+        }
+        catch (Exception e) when (IsDiskError(e))
+        {
+            // a flush or compaction failed: the data stays in memtables and the commit log; the policy decides the rest
+        }
+        CheckDiskFailure();
     }
 
     /// <summary>Sends a request; <paramref name="onResponse"/> runs once if the answer arrives while this incarnation lives.</summary>
@@ -125,32 +227,25 @@ public sealed class SimNode
         switch (payload)
         {
             case MutateRequest m:
-                if (DiskFailing)
+                Answer(from, requestId, key, () =>
                 {
-                    _cluster.Network.Send(Endpoint, from, requestId, new ReplicaFailed("disk failure"), key);
-                    break;
-                }
-                Store.Apply(m.Message.ToUpdate());
-                _cluster.Network.Send(Endpoint, from, requestId, new MutateAck(m.Kind), key);
+                    Store.Apply(m.Message.ToUpdate());
+                    return new MutateAck(m.Kind);
+                });
                 break;
             case ReadCommandMessage r:
-                if (DiskFailing)
+                Answer(from, requestId, key, () =>
                 {
-                    _cluster.Network.Send(Endpoint, from, requestId, new ReplicaFailed("disk failure"), key);
-                    break;
-                }
-                var data = Store.Read(r.ToSliceQuery(), _cluster.NowSeconds);
-                _cluster.Network.Send(Endpoint, from, requestId,
-                    r.DigestOnly ? ReadResponseMessage.ForDigest(data) : ReadResponseMessage.ForData(data), key);
+                    var data = Store.Read(r.ToSliceQuery(), _cluster.NowSeconds);
+                    return r.DigestOnly ? ReadResponseMessage.ForDigest(data) : ReadResponseMessage.ForData(data);
+                });
                 break;
             case SimRangeRequest range:
-                if (DiskFailing)
+                Answer(from, requestId, key, () =>
                 {
-                    _cluster.Network.Send(Endpoint, from, requestId, new ReplicaFailed("disk failure"), key);
-                    break;
-                }
-                var (partitions, resume) = Store.ReadRange(range.After, range.EndInclusive, range.RowLimit);
-                _cluster.Network.Send(Endpoint, from, requestId, new SimRangeResponse(partitions, resume), key);
+                    var (partitions, resume) = Store.ReadRange(range.After, range.EndInclusive, range.RowLimit);
+                    return new SimRangeResponse(partitions, resume);
+                });
                 break;
             case Ping:
                 _cluster.Network.Send(Endpoint, from, 0, new Pong(), -1);
@@ -167,6 +262,32 @@ public sealed class SimNode
                 }
                 break;
         }
+    }
+
+    /// <summary>
+    /// A replica request: the answer, or ReplicaFailed when the disk fails it (the model store fails every request
+    /// while its disk fails; the engine only those its disk errors reach, and then the stop policy takes the node down).
+    /// </summary>
+    private void Answer(string from, long requestId, int key, Func<object> handle)
+    {
+        object reply;
+        if (_engine is null && DiskFailing)
+        {
+            reply = new ReplicaFailed("disk failure");
+        }
+        else
+        {
+            try
+            {
+                reply = handle();
+            }
+            catch (Exception e) when (IsDiskError(e))
+            {
+                reply = new ReplicaFailed("disk failure: " + e.Message);
+            }
+        }
+        _cluster.Network.Send(Endpoint, from, requestId, reply, key);
+        AfterEngineCall();
     }
 
     /// <summary>Stores a hint durably; false when the disk fails (the write machine then counts the replica as failed).</summary>

@@ -70,13 +70,7 @@ public static class SimReadDriver
                         }
                         else if (repair.Endpoint == node.Endpoint)
                         {
-                            if (node.DiskFailing)
-                            {
-                                Perform(operation.OnRepairFailed(repair.Endpoint));
-                                break;
-                            }
-                            node.Store.Apply(repair.Repair);
-                            Perform(operation.OnRepairAcked(repair.Endpoint));
+                            Perform(node.TryApply(repair.Repair) ? operation.OnRepairAcked(repair.Endpoint) : operation.OnRepairFailed(repair.Endpoint));
                         }
                         else
                         {

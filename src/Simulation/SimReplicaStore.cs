@@ -7,9 +7,10 @@ namespace RingStore.Simulation;
 /// <summary>
 /// A replica's durable data: partition key -> merged partition, using Storage's merge (the engine's rule)
 /// and answering reads as StorageEngine.ReadUnfiltered does (slice, direction, stop after Limit live rows).
-/// Survives kills: an applied write was "fsynced" before the ack.
+/// Survives kills: an applied write was "fsynced" before the ack. The model behind <c>RealStorage = false</c>
+/// (and the reference the engine is compared with in tests); the default run uses <see cref="EngineReplicaStore"/>.
 /// </summary>
-public sealed class SimReplicaStore
+public sealed class SimReplicaStore : IReplicaStore
 {
     private readonly Dictionary<string, MergedPartitionData> _partitions = new(StringComparer.Ordinal);
 

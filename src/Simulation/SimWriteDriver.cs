@@ -60,13 +60,7 @@ public static class SimWriteDriver
                         break;
                     case WriteEffect.ApplyLocally:
                         answered.Add(node.Endpoint);
-                        if (node.DiskFailing)
-                        {
-                            Perform(operation.OnFailure(node.Endpoint, "disk failure"));
-                            break;
-                        }
-                        node.Store.Apply(update);
-                        Perform(operation.OnAck(node.Endpoint));
+                        Perform(node.TryApply(update) ? operation.OnAck(node.Endpoint) : operation.OnFailure(node.Endpoint, "disk failure"));
                         break;
                     case WriteEffect.SendMutation send:
                         node.Request(send.Replica.Endpoint, new MutateRequest(MutationKind.Write, message, timestamp), key, (from, reply) =>

@@ -74,6 +74,21 @@ public sealed record SimulationOptions(int Seed)
     /// <summary>After the last fault has healed: the time every hint must be delivered in.</summary>
     public TimeSpan DrainTail { get; init; } = TimeSpan.FromSeconds(4);
 
+    /// <summary>
+    /// Each node stores its data in the real StorageEngine over its own in-memory file system (commit log, memtables,
+    /// SSTables, flush, compaction, replay after a crash); false: the in-memory model store (SimReplicaStore).
+    /// </summary>
+    public bool RealStorage { get; init; } = true;
+    /// <summary>A node's memtable is flushed to an SSTable at this size (small, so short runs flush and compact).</summary>
+    public long MemtableFlushThresholdBytes { get; init; } = 4 * 1024;
+    /// <summary>
+    /// A node's commit-log cap (commitlog_total_space): past it the engine flushes the tables pinning the oldest part
+    /// and releases it. Small, because the workload overwrites a few keys (memtables stay small; the log grows).
+    /// </summary>
+    public long CommitLogSpaceBytes { get; init; } = 2 * 1024;
+    /// <summary>How often a node runs its engine's background work (flush, commit-log release, compaction).</summary>
+    public TimeSpan BackgroundStepInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+
     /// <summary>Keep every event's text (for the trace of a violation); the log's hash is kept either way.</summary>
     public bool RecordTrace { get; init; }
 

@@ -23,6 +23,13 @@ public sealed class SimulationStats
     public long HintsStored { get; set; }
     public long HintsLeft { get; set; }
     public long Events { get; set; }
+    /// <summary>Commit-log entries the engines replayed when nodes restarted.</summary>
+    public long ReplayedEntries { get; set; }
+    /// <summary>Times a node's disk failure policy stopped it.</summary>
+    public long DiskStops { get; set; }
+    /// <summary>Memtable flushes and compactions the engines ran.</summary>
+    public long Flushes { get; set; }
+    public long Compactions { get; set; }
 
     /// <summary>Faults injected, by kind (crash, pause, partition, one-way partition, disk; messages lost and duplicated).</summary>
     public IReadOnlyList<(string Kind, long Count)> Faults =>
@@ -34,5 +41,6 @@ public sealed class SimulationStats
     public override string ToString() =>
         $"unavailable={Unavailable} writeTimeouts={WriteTimeouts} readTimeouts={ReadTimeouts} mismatches={DigestMismatches} " +
         $"repairs={ReadRepairs} scans={ScansCompleted}/{Scans} scanPages={ScanPages} scanRepairs={ScanRepairs} speculative={SpeculativeRetries} kills={Kills} partitions={Partitions}+{OneWayPartitions} pauses={Pauses} " +
-        $"disk={DiskFaults} lost={MessagesLost} duplicated={MessagesDuplicated} hints={HintsStored} hintsLeft={HintsLeft} events={Events}";
+        $"disk={DiskFaults} lost={MessagesLost} duplicated={MessagesDuplicated} hints={HintsStored} hintsLeft={HintsLeft} events={Events} " +
+        $"replayed={ReplayedEntries} diskStops={DiskStops} flushes={Flushes} compactions={Compactions}";
 }

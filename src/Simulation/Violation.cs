@@ -12,6 +12,7 @@ public sealed record Violation(string Rule, int Key, TimeSpan From, TimeSpan To,
     public const string HintsNotDrained = "hints-not-drained";
     public const string NotReplicated = "not-replicated";
     public const string ScanNotRepaired = "scan-not-repaired";
+    public const string EngineFailed = "engine-failed";
 
     public override string ToString() => $"[{Rule}] {Message}";
 }

@@ -17,12 +17,10 @@ public class ServiceWiringTests
     private static readonly string[] StillTakingTheNode =
     [
         "RingStore.Node.Api.RingStoreApiService",
-        "RingStore.Node.Api.StatusBuilder",
         "RingStore.Node.Native.NativeListener",
         "RingStore.Node.Native.NativeStatementRunner",
         "RingStore.Node.Native.SystemTables.SystemLocalPeers",
         "RingStore.Node.Native.SystemTables.SystemTableQuery",
-        "RingStore.Node.Repair.RepairService",
         "RingStore.Node.Topology.TopologyOperations",
     ];
 

@@ -11,7 +11,8 @@ public sealed partial class SimulateCommandTests
         var result = await CliProcess.RunAsync(["simulate", "--seed", "3", "--duration", "5s"]);
         Assert.True(result.ExitCode == 0, result.ToString());
         foreach (string expected in new[] { "seed 3", "5 nodes, RF 3", "write", "delete", "read", "QUORUM", "ONE", "ALL", "crash", "pause",
-                     "partition (one-way)", "disk failure", "message duplicated", "violations", "simulated time", "operations per wall second", "event log hash" })
+                     "partition (one-way)", "disk failure", "message duplicated", "violations", "simulated time", "operations per wall second", "event log hash",
+                     "storage engine on in-memory disks", "engine flushes / compactions", "entries replayed at restarts" })
             Assert.Contains(expected, result.Stdout, StringComparison.Ordinal);
         Assert.Matches(ViolationsRow(), result.Stdout);
     }
@@ -69,11 +70,22 @@ public sealed partial class SimulateCommandTests
     [InlineData("--faults", "crash,meteor")]
     [InlineData("--duration", "soon")]
     [InlineData("--bug", "nonsense")]
+    [InlineData("--storage", "tape")]
     public async Task Bad_options_are_usage_errors(string option, string value)
     {
         var result = await CliProcess.RunAsync(["simulate", option, value]);
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("usage: ringstore simulate", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_model_store_runs_on_request_and_its_reproduce_line_says_so()
+    {
+        var result = await CliProcess.RunAsync(["simulate", "--seeds", "30", "--duration", "4s", "--bug", "ack-quorum-after-one", "--storage", "model"]);
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains("model store", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("--storage model", result.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("engine flushes", result.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -25,8 +25,12 @@ public sealed class ProcessCluster : IAsyncDisposable
     {
         _cluster = cluster;
         _channels = cluster.Nodes.Select(OpenChannel).ToArray();
-        _clients = _channels.Select(c => new RingStoreApi.RingStoreApiClient(c)).ToArray();
+        _clients = _channels.Select(NewClient).ToArray();
     }
+
+    /// <summary>A client on the channel, logged in as the cluster's superuser when the nodes run the password authenticator.</summary>
+    private RingStoreApi.RingStoreApiClient NewClient(GrpcChannel channel) =>
+        new(RingStore.Client.Auth.ClientCredentials.Apply(channel.CreateCallInvoker(), _cluster.Options.Credentials));
 
     // https trusting the cluster's CA when the cluster runs TLS.
     private static GrpcChannel OpenChannel(NodeProcess node) =>
@@ -58,10 +62,12 @@ public sealed class ProcessCluster : IAsyncDisposable
     /// <param name="native">Also give every node a CQL native-protocol port (off otherwise).</param>
     /// <param name="tls">Client and internode TLS with a throwaway CA in DataRoot/tls (<see cref="LocalClusterCertificates"/>).</param>
     /// <param name="metrics">Also give every node a Prometheus /metrics port (off otherwise).</param>
+    /// <param name="auth">The password authenticator on every node; the cluster's own clients log in as cassandra/cassandra.</param>
     public static async Task<ProcessCluster> StartAsync(int nodes = 3, IReadOnlyDictionary<string, string>? settings = null, bool native = false,
-        bool tls = false, bool metrics = false)
+        bool tls = false, bool metrics = false, bool auth = false)
     {
         var merged = new Dictionary<string, string>(DefaultSettings);
+        if (auth) merged["Authenticator"] = "password";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) merged[key] = value;
         var ports = FreePorts.Take(nodes * (2 + (native ? 1 : 0) + (metrics ? 1 : 0)));
         string suffix = Guid.NewGuid().ToString("N")[..8];
@@ -76,6 +82,7 @@ public sealed class ProcessCluster : IAsyncDisposable
             MetricsPorts = metrics ? ports.Skip((native ? 3 : 2) * nodes).Take(nodes).ToArray() : null,
             ExtraSettings = merged,
             Tls = tls,
+            Credentials = auth ? new RingStore.Client.Auth.ClientCredentials("cassandra", "cassandra") : null,
         };
         var cluster = new ProcessCluster(new LocalCluster.LocalCluster(options));
         try
@@ -106,7 +113,7 @@ public sealed class ProcessCluster : IAsyncDisposable
         // The old one is disposed with the cluster, not now: a load may still have a call in flight on it.
         _retiredChannels.Add(_channels[index]);
         _channels[index] = OpenChannel(Node(index));
-        _clients[index] = new RingStoreApi.RingStoreApiClient(_channels[index]);
+        _clients[index] = NewClient(_channels[index]);
     }
 
     public static CallOptions Call(double seconds = 10) => new(deadline: DateTime.UtcNow.AddSeconds(seconds));

@@ -13,10 +13,18 @@ public sealed class RingstoreCommand : IDisposable
     private readonly Channel<string> _lines = Channel.CreateUnbounded<string>();
     private readonly System.Text.StringBuilder _stdout = new(), _stderr = new();
 
-    public RingstoreCommand(params string[] args)
+    public RingstoreCommand(params string[] args) : this(null, args)
+    {
+    }
+
+    /// <summary>The command with <paramref name="input"/> written to its standard input (then closed).</summary>
+    public static RingstoreCommand WithInput(string input, params string[] args) => new(input, args);
+
+    private RingstoreCommand(string? input, string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
+            RedirectStandardInput = input is not null,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -38,6 +46,11 @@ public sealed class RingstoreCommand : IDisposable
         _process.Start();
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
+        if (input is not null)
+        {
+            _process.StandardInput.Write(input);
+            _process.StandardInput.Close();
+        }
     }
 
     /// <summary>Stdout, line by line, as the command prints it; ends when the command closes stdout.</summary>

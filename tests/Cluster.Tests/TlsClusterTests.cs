@@ -60,6 +60,10 @@ public sealed class TlsClusterTests
                 await new RingStoreApi.RingStoreApiClient(plain).DescribeRingAsync(new DescribeRingRequest(), ProcessCluster.Call(5)));
         }
 
+        // The SDK without a CA against the TLS port: the error says to pass one.
+        var plainSdk = await Assert.ThrowsAsync<RingStoreException>(() => RingStoreClient.ConnectAsync(new RingStoreClientOptions { ContactPoints = endpoints }));
+        Assert.Contains("--ca FILE", plainSdk.Message, StringComparison.Ordinal);
+
         // TLS trusting another CA: the node's certificate is refused by the client.
         var otherCa = Path.Combine(cluster.Options.DataRoot, "other-ca.pem");
         using (var other = DevCertificateAuthority.Create("some other CA", DateTimeOffset.UtcNow, TimeSpan.FromDays(1))) other.WriteCa(otherCa);
@@ -69,6 +73,7 @@ public sealed class TlsClusterTests
             CaFile = otherCa,
         }));
         Assert.Contains("No contact point answered", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("does not chain to the CA given", refused.Message, StringComparison.Ordinal);
 
         for (int i = 0; i < cluster.Count; i++)
         {

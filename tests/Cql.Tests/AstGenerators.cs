@@ -128,16 +128,18 @@ internal static class AstGenerators
         Gen.OneOf(
             Name.Select(n => (Selector)new ColumnSelector(n)),
             Gen.Const((Selector)CountSelector.Instance),
+            Gen.Select(Gen.Enum<AggregateFunction>(), Name, (f, c) => (Selector)new AggregateSelector(f, c)),
             DistinctNames(1, 2).Select(n => (Selector)new TokenSelector(new ValueList<string>(n)))),
         Optional(Name),
         (s, alias) => new SelectorItem(s, alias));
 
     private static readonly Gen<CqlStatement> Select =
-        Gen.Select(SelectorItem.Array[0, 3], TableName, Where(0), DistinctNames(0, 2), Gen.Bool.Array[2], Optional(IntegerTerm(1, int.MaxValue)), Gen.Bool)
-            .Select((selectors, t, where, order, desc, limit, filtering) => (CqlStatement)new SelectStatement(
-                new ValueList<SelectorItem>(selectors), t, where,
-                new ValueList<Ordering>(order.Select((c, i) => new Ordering(c, desc[i] ? ClusteringOrder.Desc : ClusteringOrder.Asc))),
-                limit, filtering));
+        Gen.Select(Gen.Select(SelectorItem.Array[0, 3], TableName, Where(0), DistinctNames(0, 2), Gen.Bool.Array[2], Optional(IntegerTerm(1, int.MaxValue)), Gen.Bool),
+                Optional(DistinctNames(1, 2)), Gen.Bool, (s, groupBy, partial) => (s, groupBy, partial))
+            .Select(x => (CqlStatement)new SelectStatement(
+                new ValueList<SelectorItem>(x.s.Item1), x.s.Item2, x.s.Item3,
+                new ValueList<Ordering>(x.s.Item4.Select((c, i) => new Ordering(c, x.s.Item5[i] ? ClusteringOrder.Desc : ClusteringOrder.Asc))),
+                x.s.Item6, x.s.Item7, x.groupBy is null ? null : new ValueList<string>(x.groupBy), x.partial));
 
     public static readonly Gen<CqlStatement> Statement = Gen.OneOf(
         CreateKeyspace,

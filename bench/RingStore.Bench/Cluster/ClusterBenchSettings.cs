@@ -27,6 +27,12 @@ public sealed record ClusterBenchSettings
     /// <summary>--tls: client and internode TLS (throwaway CA, as ringstore up --tls).</summary>
     public bool Tls { get; init; }
 
+    /// <summary>
+    /// --auth: the password authenticator on every node; the load logs in as the default superuser (every call carries
+    /// its credentials and is authorized), so the figures include authentication and authorization.
+    /// </summary>
+    public bool Auth { get; init; }
+
     public int Seed { get; init; } = 7;
 
     /// <summary>
@@ -62,6 +68,7 @@ public sealed record ClusterBenchSettings
             BasePort = a.GetInt("--base-port", defaults.BasePort),
             Keep = a.Has("--keep"),
             Tls = a.Has("--tls"),
+            Auth = a.Has("--auth"),
             Seed = a.GetInt("--seed", defaults.Seed),
             Transport = a.Get("--transport")?.ToLowerInvariant() ?? defaults.Transport,
             PacedInFlight = a.GetInt("--paced-in-flight", defaults.PacedInFlight),
@@ -72,6 +79,7 @@ public sealed record ClusterBenchSettings
 
     public void Validate()
     {
+        if (Auth && Transport == "native") throw new ArgumentException("--auth works with the gRPC transports (session, unary); the native workload does not log in");
         if (Nodes < 1) throw new ArgumentException("--nodes must be at least 1");
         if (ReplicationFactor < 1 || ReplicationFactor > Nodes) throw new ArgumentException($"--rf must be 1..{Nodes}");
         if (DurationSeconds < 1) throw new ArgumentException("--duration must be at least 1 second");

@@ -29,12 +29,14 @@ public sealed class ClusterWorkload : IDisposable
     private long _nextKey;
 
     /// <param name="caFile">The cluster CA for TLS (https); null = plain HTTP/2.</param>
-    public ClusterWorkload(IReadOnlyList<string> grpcEndpoints, int valueBytes, int maxConcurrency, int seed, bool sessions = true, string? caFile = null)
+    /// <param name="credentials">Role and password sent with every call (nodes with the password authenticator); null = none.</param>
+    public ClusterWorkload(IReadOnlyList<string> grpcEndpoints, int valueBytes, int maxConcurrency, int seed, bool sessions = true, string? caFile = null,
+        RingStore.Client.Auth.ClientCredentials? credentials = null)
     {
         ArgumentNullException.ThrowIfNull(grpcEndpoints);
         var ca = caFile is null ? null : RingStore.Client.Tls.CaTrust.LoadPem(caFile);
         _channels = [.. grpcEndpoints.Select(e => OpenChannel(e, ca))];
-        _clients = [.. _channels.Select(c => new RingStoreApi.RingStoreApiClient(c))];
+        _clients = [.. _channels.Select(c => new RingStoreApi.RingStoreApiClient(RingStore.Client.Auth.ClientCredentials.Apply(c.CreateCallInvoker(), credentials)))];
         if (sessions) _sessions = [.. _clients.Select(RingStoreSession.Open)];
         var random = new Random(seed);
         byte[] value = new byte[valueBytes];

@@ -64,12 +64,14 @@ public static class ClusterScenario
             DataRoot = dataRoot,
             ClusterName = "bench",
             Tls = settings.Tls,
+            ExtraSettings = settings.Auth ? new Dictionary<string, string> { ["Authenticator"] = "password" } : new Dictionary<string, string>(),
+            Credentials = settings.Auth ? BenchCredentials : null,
         };
         PortCheck.EnsureFree(options.ListenAddress,
             Enumerable.Range(0, settings.Nodes).SelectMany(i => new[] { options.InternodeBasePort + i, options.GrpcBasePort + i, options.NativePort(i) }));
 
         AnsiConsole.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-            $"cluster{(settings.Tls ? " (TLS: client + internode)" : "")}: {settings.Nodes} nodes, RF {settings.ReplicationFactor}, {settings.ValueBytes}-byte values, {settings.DurationSeconds} s per phase, " +
+            $"cluster{(settings.Tls ? " (TLS: client + internode)" : "")}{(settings.Auth ? " (password authenticator)" : "")}: {settings.Nodes} nodes, RF {settings.ReplicationFactor}, {settings.ValueBytes}-byte values, {settings.DurationSeconds} s per phase, " +
             $"concurrency {string.Join(',', settings.Concurrency)}, {string.Join(',', settings.ConsistencyLevels)}; {Environment.ProcessorCount} cores; data in {dataRoot}")));
         using var cluster = new LocalClusterHost(options);
         try
@@ -108,11 +110,14 @@ public static class ClusterScenario
         }
     }
 
+    /// <summary>--auth logs the load in as the default superuser (created by the nodes on first start).</summary>
+    private static readonly RingStore.Client.Auth.ClientCredentials BenchCredentials = new("cassandra", "cassandra");
+
     private static async Task<List<ClusterMeasurement>> MeasureAsync(LocalClusterHost cluster, ClusterBenchSettings settings, CancellationToken ct)
     {
         int maxLoops = Math.Max(64, Math.Max(settings.Concurrency.Max(), settings.EffectivePacedInFlight));
         using var workload = new ClusterWorkload([.. cluster.GrpcEndpoints], settings.ValueBytes, maxLoops, settings.Seed,
-            sessions: settings.Transport == "session", caFile: cluster.Options.CaFile);
+            sessions: settings.Transport == "session", caFile: cluster.Options.CaFile, credentials: cluster.Options.Credentials);
         await workload.CreateSchemaAsync(settings.ReplicationFactor, ct).ConfigureAwait(false);
         await workload.WaitForSchemaAsync(TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
         await using var native = settings.Transport == "native"

@@ -19,7 +19,7 @@ public static class StorageScenario
         int Scaled(string name, int full) => a.GetInt(name, Math.Max(1, (int)(full * scale)));
         return new StorageWorkload.Settings(
             Scaled("--partitions", 10_000), a.GetInt("--rows", 100), a.GetInt("--value-bytes", 100),
-            Scaled("--point-reads", 200_000), Scaled("--slices", 20_000), a.GetInt("--seed", 7));
+            Scaled("--point-reads", 200_000), Scaled("--slices", 20_000), a.GetInt("--seed", 7), a.Has("--time-series-values"));
     }
 
     public static int Run(string[] args)
@@ -97,7 +97,7 @@ public static class StorageScenario
 
     private static string Mib(long bytes) => (bytes / 1048576.0).ToString("F1", CultureInfo.InvariantCulture);
 
-    private static IEnumerable<string> PassThrough(string[] args)
+    internal static IEnumerable<string> PassThrough(string[] args)
     {
         foreach (string name in new[] { "--scale", "--partitions", "--rows", "--value-bytes", "--point-reads", "--slices", "--seed" })
         {
@@ -106,7 +106,7 @@ public static class StorageScenario
         }
     }
 
-    private static int RunWorker(string[] workerArgs)
+    internal static int RunWorker(string[] workerArgs)
     {
         string host = Environment.ProcessPath!;
         var psi = new ProcessStartInfo(host) { UseShellExecute = false };

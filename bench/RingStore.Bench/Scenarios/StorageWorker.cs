@@ -10,7 +10,8 @@ namespace RingStore.Bench.Scenarios;
 /// </summary>
 public static class StorageWorker
 {
-    public sealed record WorkerResult(string Target, IReadOnlyList<StorageWorkload.PhaseResult> Phases, long PeakRssBytes, long DiskBytes);
+    public sealed record WorkerResult(string Target, IReadOnlyList<StorageWorkload.PhaseResult> Phases, long PeakRssBytes, long DiskBytes,
+        long TableFileBytes = 0);
 
     public static int Run(string[] args)
     {
@@ -19,20 +20,25 @@ public static class StorageWorker
         string dir = a.Get("--dir") ?? throw new ArgumentException("--dir is required");
         string output = a.Get("--out") ?? throw new ArgumentException("--out is required");
         var workload = new StorageWorkload(StorageScenario.SettingsFrom(a));
+        // --compression none|lz4|zstd (default: each store's own default); --no-single-writes skips phase (a).
+        string? compression = a.Get("--compression");
 
         IStorageTarget Open(string sub) => target switch
         {
-            "ringstore" => new RingStoreTarget(Path.Combine(dir, sub)),
-            "rocksdb" => new RocksDbTarget(Path.Combine(dir, sub)),
+            "ringstore" => new RingStoreTarget(Path.Combine(dir, sub), CompressionScenario.RingStoreCompression(compression, a.GetInt("--chunk-kb", Core.Schema.CompressionOptions.DefaultChunkLengthKb))),
+            "rocksdb" => new RocksDbTarget(Path.Combine(dir, sub), compression),
             _ => throw new ArgumentException($"unknown target '{target}'"),
         };
 
         var phases = new List<StorageWorkload.PhaseResult>();
-        using (var single = Open("a"))
-            phases.Add(Report(workload.WriteSingleRows(single)));
-        Directory.Delete(Path.Combine(dir, "a"), recursive: true);
+        if (!a.Has("--no-single-writes"))
+        {
+            using (var single = Open("a"))
+                phases.Add(Report(workload.WriteSingleRows(single)));
+            Directory.Delete(Path.Combine(dir, "a"), recursive: true);
+        }
 
-        long disk;
+        long disk, tableFiles;
         using (var batched = Open("b"))
         {
             phases.Add(Report(workload.WriteBatches(batched)));
@@ -41,9 +47,10 @@ public static class StorageWorker
             phases.Add(Report(workload.FullSlices(batched)));
             phases.Add(Report(workload.RangeSlices(batched)));
             disk = batched.DiskBytes();
+            tableFiles = batched.TableFileBytes();
         }
         using var self = Process.GetCurrentProcess();
-        var result = new WorkerResult(target, phases, self.PeakWorkingSet64, disk);
+        var result = new WorkerResult(target, phases, self.PeakWorkingSet64, disk, tableFiles);
         File.WriteAllText(output, JsonSerializer.Serialize(result));
         return 0;
 

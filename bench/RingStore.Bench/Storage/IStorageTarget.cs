@@ -15,4 +15,6 @@ public interface IStorageTarget : IDisposable
     /// <summary>Reads up to <paramref name="count"/> rows from <paramref name="start"/> (inclusive) on; returns rows read.</summary>
     int ReadRange(byte[] partitionKey, byte[] start, int count);
     long DiskBytes();
+    /// <summary>Bytes of the table files only (RingStore's SSTable components, RocksDB's .sst files): no logs.</summary>
+    long TableFileBytes();
 }

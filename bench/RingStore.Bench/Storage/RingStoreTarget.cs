@@ -20,10 +20,13 @@ public sealed class RingStoreTarget : IStorageTarget
     private readonly string _dir;
     private long _timestamp = 1;
 
-    public RingStoreTarget(string dir)
+    /// <param name="compression">the table's SSTable compression; null: the table default (LZ4, 16 KiB chunks).</param>
+    public RingStoreTarget(string dir, CompressionOptions? compression = null)
     {
         _dir = dir;
-        _engine = StorageEngine.Open(new StorageEngineOptions { DataDirectory = dir }, [Schema]);
+        var schema = compression is null ? Schema : new TableSchema(Schema.Keyspace, Schema.Name, Schema.PartitionKey, Schema.Clustering,
+            Schema.Regular, Schema.Options with { Compression = compression }, Schema.Id);
+        _engine = StorageEngine.Open(new StorageEngineOptions { DataDirectory = dir }, [schema]);
     }
 
     public string Name => "ringstore";
@@ -63,6 +66,8 @@ public sealed class RingStoreTarget : IStorageTarget
             new ClusteringSlice(new ClusteringBound(start, true), ClusteringBound.Unbounded), Limit: count)).Rows.Count;
 
     public long DiskBytes() => DirectorySize.Of(_dir);
+
+    public long TableFileBytes() => DirectorySize.Of(Path.Combine(_dir, "data"), "rs-*");
 
     public void Dispose() => _engine.DisposeAsync().AsTask().GetAwaiter().GetResult();
 }

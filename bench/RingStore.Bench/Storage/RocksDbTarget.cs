@@ -13,7 +13,8 @@ public sealed class RocksDbTarget : IStorageTarget
     private readonly string _dir;
     private readonly WriteOptions _write = new WriteOptions().SetSync(false);
 
-    public RocksDbTarget(string dir)
+    /// <param name="compression">none, lz4 or zstd for every level; null: RocksDB's default (Snappy).</param>
+    public RocksDbTarget(string dir, string? compression = null)
     {
         _dir = dir;
         var table = new BlockBasedTableOptions().SetFilterPolicy(BloomFilterPolicy.Create(10, false));
@@ -21,6 +22,16 @@ public sealed class RocksDbTarget : IStorageTarget
             .SetCreateIfMissing(true)
             .SetWriteBufferSize(64UL << 20)
             .SetBlockBasedTableFactory(table);
+        if (compression is not null)
+        {
+            options.SetCompression(compression switch
+            {
+                "none" => Compression.No,
+                "lz4" => Compression.Lz4,
+                "zstd" => Compression.Zstd,
+                _ => throw new ArgumentException($"unknown RocksDB compression '{compression}' (none, lz4, zstd)"),
+            });
+        }
         _db = RocksDb.Open(options, dir);
     }
 
@@ -70,6 +81,8 @@ public sealed class RocksDbTarget : IStorageTarget
     }
 
     public long DiskBytes() => DirectorySize.Of(_dir);
+
+    public long TableFileBytes() => DirectorySize.Of(_dir, "*.sst");
 
     public void Dispose() => _db.Dispose();
 }

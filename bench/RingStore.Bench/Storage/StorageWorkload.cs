@@ -12,7 +12,12 @@ namespace RingStore.Bench.Storage;
 /// </summary>
 public sealed class StorageWorkload
 {
-    public sealed record Settings(int Partitions, int RowsPerPartition, int ValueBytes, int PointReads, int Slices, int Seed);
+    /// <param name="TimeSeriesValues">
+    /// Each row its own sensor reading as text (<see cref="TimeSeriesValue"/>, ~90 bytes) instead of one random
+    /// <paramref name="ValueBytes"/>-byte value repeated in every row: what the compression comparison measures.
+    /// </param>
+    public sealed record Settings(int Partitions, int RowsPerPartition, int ValueBytes, int PointReads, int Slices, int Seed,
+        bool TimeSeriesValues = false);
 
     public sealed record PhaseResult(string Workload, long Operations, double OpsPerSecond, double P99Micros, long Checked);
 
@@ -44,7 +49,7 @@ public sealed class StorageWorkload
         for (int p = 0; p < _s.Partitions; p++)
             for (int r = 0; r < _s.RowsPerPartition; r++) order[n++] = (p, r);
         new Random(_s.Seed).Shuffle(order);
-        return Measure("a_write_one_row_per_mutation", order.Length, i => { target.WriteRow(_partitionKeys[order[i].P], _clusterings[order[i].R], _value); return 1; });
+        return Measure("a_write_one_row_per_mutation", order.Length, i => { target.WriteRow(_partitionKeys[order[i].P], _clusterings[order[i].R], ValueOf(order[i].P, order[i].R)); return 1; });
     }
 
     /// <summary>(b) a whole partition (100 rows) per mutation, partitions in random order. Counted in rows.</summary>
@@ -52,11 +57,35 @@ public sealed class StorageWorkload
     {
         var partitions = Enumerable.Range(0, _s.Partitions).ToArray();
         new Random(_s.Seed + 1).Shuffle(partitions);
-        var values = Enumerable.Repeat(_value, _s.RowsPerPartition).ToArray();
-        var result = Measure("b_write_100_rows_per_mutation", partitions.Length,
-            i => { target.WriteRows(_partitionKeys[partitions[i]], _clusterings, values); return 1; });
+        var repeated = Enumerable.Repeat(_value, _s.RowsPerPartition).ToArray();
+        var result = Measure("b_write_100_rows_per_mutation", partitions.Length, i =>
+        {
+            int p = partitions[i];
+            var values = _s.TimeSeriesValues ? Enumerable.Range(0, _s.RowsPerPartition).Select(r => TimeSeriesValue(p, r)).ToArray() : repeated;
+            target.WriteRows(_partitionKeys[p], _clusterings, values);
+            return 1;
+        });
         // Report rows per second so (a) and (b) compare directly.
         return result with { OpsPerSecond = result.OpsPerSecond * _s.RowsPerPartition };
+    }
+
+    private byte[] ValueOf(int partition, int row) => _s.TimeSeriesValues ? TimeSeriesValue(partition, row) : _value;
+
+    /// <summary>
+    /// Sensor <paramref name="partition"/>'s reading number <paramref name="row"/> (one every 10 s), as a device would
+    /// send it: JSON with a slowly drifting temperature and humidity, pressure, battery, a status and the firmware.
+    /// Deterministic, different in every row, and as repetitive as real telemetry is (same keys, similar numbers).
+    /// </summary>
+    public static byte[] TimeSeriesValue(int partition, int row)
+    {
+        uint noise = (uint)HashCode.Combine(partition, row) % 1000;
+        double temperature = 15 + partition % 20 + 2 * Math.Sin(row / 30.0) + noise / 1000.0;
+        double humidity = 40 + partition % 30 + 5 * Math.Cos(row / 50.0) + (noise % 100) / 100.0;
+        double pressure = 1000 + partition % 25 + (noise % 50) / 10.0;
+        int battery = 100 - row / 20 % 60;
+        string status = noise < 950 ? "OK" : "WARN";
+        return System.Text.Encoding.UTF8.GetBytes(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{{\"temp_c\":{temperature:F2},\"humidity\":{humidity:F1},\"pressure_hpa\":{pressure:F1},\"battery\":{battery},\"status\":\"{status}\",\"fw\":\"2.{partition % 4}.7\"}}"));
     }
 
     public PhaseResult PointReads(IStorageTarget target)

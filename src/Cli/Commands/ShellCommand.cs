@@ -6,8 +6,10 @@ using RingStore.Client;
 namespace RingStore.Cli.Commands;
 
 /// <summary>
-/// <c>ringstore shell [--host h:p] [--dir D] [-k ks] [-e "stmt"] [-f file] [--timing]</c>: the CQL shell. With -e or -f
-/// (or statements on a piped standard input) it runs them and exits 0, or 1 when any failed; otherwise the REPL.
+/// <c>ringstore shell [--host h:p] [--dir D] [-k ks] [-e "stmt"] [-f file] [--timing] [-u user [-p [password]]]</c>: the
+/// CQL shell. With -e or -f (or statements on a piped standard input) it runs them and exits 0, or 1 when any failed;
+/// otherwise the REPL. <c>-u</c> logs in as a role (password authenticator); <c>-p</c> without a value (or no -p) asks
+/// for the password without echo (from standard input's first line when it is not a terminal).
 /// </summary>
 public static class ShellCommand
 {
@@ -16,7 +18,8 @@ public static class ShellCommand
 
     public static async Task<int> RunAsync(IReadOnlyList<string> rawArgs)
     {
-        var args = CliArguments.Parse(rawArgs, ValueOptions, Flags);
+        var (rest, username, password) = ShellCredentialsArguments.Split(rawArgs);
+        var args = CliArguments.Parse(rest, ValueOptions, Flags);
         if (args.Positionals.Count > 0) throw new UsageException($"unexpected argument '{args.Positionals[0]}'");
         string? execute = args.Get("-e", "--execute");
         string? file = args.Get("-f", "--file");
@@ -34,7 +37,12 @@ public static class ShellCommand
             script = await File.ReadAllTextAsync(file);
         }
 
-        await using var client = await ConnectAsync(args);
+        if (username is not null && password is null)
+        {
+            password = PasswordPrompt.Read($"Password for {username}: ");
+            if (password is null) throw new UsageException("no password given");
+        }
+        await using var client = await ConnectAsync(args, username, password);
         if (client is null) return 1;
         if (args.Get("-k", "--keyspace") is { } keyspace) client.Keyspace = keyspace;
         if (script is null && (Console.IsInputRedirected || Console.IsOutputRedirected))
@@ -57,14 +65,22 @@ public static class ShellCommand
     }
 
     /// <summary>Connects to the cluster, or prints why not and returns null.</summary>
-    public static async Task<RingStoreClient?> ConnectAsync(CliArguments args)
+    public static async Task<RingStoreClient?> ConnectAsync(CliArguments args, string? username = null, string? password = null)
     {
         ArgumentNullException.ThrowIfNull(args);
         var contactPoints = ClusterAddress.ContactPoints(args);
         try
         {
             // One coordinator for statements the SDK cannot route by key, as cqlsh: read-your-writes at ONE.
-            return await RingStoreClient.ConnectAsync(new RingStoreClientOptions { ContactPoints = contactPoints, StickyCoordinator = true, CaFile = CliTls.CaFile });
+            return await RingStoreClient.ConnectAsync(new RingStoreClientOptions
+            {
+                ContactPoints = contactPoints, StickyCoordinator = true, CaFile = CliTls.CaFile, Username = username, Password = password,
+            });
+        }
+        catch (RingStoreException e) when (e.Kind == RingStore.Core.Errors.RequestErrorKind.BadCredentials)
+        {
+            await Console.Error.WriteLineAsync($"AuthenticationFailed: {e.Message}");
+            return null;
         }
         catch (RingStoreException e)
         {

@@ -42,7 +42,8 @@ public static class SimulateCommand
     {
         string seeds = settings.SeedCount == 1 ? $"seed {settings.FirstSeed}" : $"seeds {settings.FirstSeed}..{settings.FirstSeed + settings.SeedCount - 1}";
         Console.WriteLine($"simulation: {seeds}, {settings.Nodes} nodes, RF {settings.ReplicationFactor}, {settings.Duration.TotalSeconds:0.###} s of load per seed, faults {SimFaultNames.Format(settings.Faults)}"
-                                             + (settings.Bug is null ? "" : $", planted bug {settings.Bug}"));
+                                             + (settings.Bug is null ? "" : $", planted bug {settings.Bug}")
+                                             + (settings.ModelStore ? ", model store" : ", storage engine on in-memory disks"));
 
         var operations = new Table().Title("operations").AddColumn("kind").AddColumn("level").AddColumn(new TableColumn("ok").RightAligned())
             .AddColumn(new TableColumn("failed").RightAligned());
@@ -60,6 +61,11 @@ public static class SimulateCommand
         summary.AddRow("unavailable (replicas seen down)", Number(totals.Unavailable));
         summary.AddRow("digest mismatches / read repairs", $"{Number(totals.Mismatches)} / {Number(totals.Repairs)}");
         summary.AddRow("hints stored / left undelivered", $"{Number(totals.HintsStored)} / {Number(totals.HintsLeft)}");
+        if (!settings.ModelStore)
+        {
+            summary.AddRow("engine flushes / compactions", $"{Number(totals.Flushes)} / {Number(totals.Compactions)}");
+            summary.AddRow("entries replayed at restarts / disk stops", $"{Number(totals.Replayed)} / {Number(totals.DiskStops)}");
+        }
         summary.AddRow("events", Number(totals.Events));
         if (settings.SeedCount == 1) summary.AddRow("event log hash", $"{totals.LastHash:x16}");
         summary.AddRow("violations", Number(totals.Violations));

@@ -30,6 +30,7 @@ public sealed class CommandHistory
     {
         ArgumentNullException.ThrowIfNull(line);
         if (line.Trim().Length == 0 || (_entries.Count > 0 && _entries[^1] == line)) return;
+        if (HistoryFilter.HoldsSecret(line)) return; // LOGIN and PASSWORD = '...' never reach the history file
         _entries.Add(line);
         if (_entries.Count > MaxEntries) _entries.RemoveAt(0);
         if (_path is null) return;

@@ -14,7 +14,7 @@ public static class InteractiveShell
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(settings);
         var history = new CommandHistory(CommandHistory.DefaultPath);
-        var session = new ShellSession(client, settings, Console.Out, Console.Error, TerminalLineEditor.AskForMore);
+        var session = new ShellSession(client, settings, Console.Out, Console.Error, TerminalLineEditor.AskForMore) { PasswordPrompt = PasswordPrompt.Read };
         var editor = new TerminalLineEditor(history,
             (line, cursor) => CqlCompleter.Complete(line, cursor, client.Metadata.Schema, client.Keyspace, session.HasPending ? session.Pending : ""));
         var statements = new StatementHistory();

@@ -15,6 +15,7 @@ public enum ShellDirectiveKind
     Show,
     Tracing,
     Copy,
+    Login,
 }
 
 /// <summary>A parsed shell command: <c>CONSISTENCY QUORUM</c> is (Consistency, "QUORUM"); the argument may be empty.</summary>
@@ -37,6 +38,7 @@ public sealed record ShellDirective(ShellDirectiveKind Kind, string Argument)
         ["SHOW"] = ShellDirectiveKind.Show,
         ["TRACING"] = ShellDirectiveKind.Tracing,
         ["COPY"] = ShellDirectiveKind.Copy,
+        ["LOGIN"] = ShellDirectiveKind.Login,
     };
 
     /// <summary>Shell command names, for completion.</summary>
@@ -58,6 +60,7 @@ public sealed record ShellDirective(ShellDirectiveKind Kind, string Argument)
         if (!Words.TryGetValue(word, out var kind)) return null;
         string argument = string.Join(' ', trimmed[word.Length..].Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
         if (kind == ShellDirectiveKind.Source) argument = Unquote(trimmed[word.Length..].Trim());
+        if (kind == ShellDirectiveKind.Login) argument = trimmed[word.Length..].Trim(); // a quoted password keeps its blanks
         return new ShellDirective(kind, argument);
     }
 

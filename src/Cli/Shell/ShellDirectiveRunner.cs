@@ -49,7 +49,20 @@ public sealed class ShellDirectiveRunner(RingStoreClient client, ShellSettings s
                 throw new InvalidRequestException(TracingNotSupported);
             case ShellDirectiveKind.Copy:
                 throw new InvalidRequestException(CopyNotSupported);
+            case ShellDirectiveKind.Login:
+                await LoginAsync(arg, ct).ConfigureAwait(false);
+                break;
         }
+    }
+
+    /// <summary>LOGIN user ['password']: switches the connection's role (the password asked without echo when not given).</summary>
+    private async Task LoginAsync(string arg, CancellationToken ct)
+    {
+        var (user, password) = ShellLogin.Parse(arg);
+        password ??= session.PasswordPrompt?.Invoke("Password: ")
+            ?? throw new InvalidRequestException("LOGIN needs a password here: LOGIN user 'password' (the interactive shell asks for it)");
+        await client.LoginAsync(user, password, ct).ConfigureAwait(false);
+        output.WriteLine($"Logged in as {user}.");
     }
 
     public const string TracingNotSupported =

@@ -40,6 +40,9 @@ public sealed class ShellSession
 
     public ShellSettings Settings { get; }
 
+    /// <summary>Asks for a password without echo (LOGIN user without one); null in scripts, where LOGIN must name it.</summary>
+    public Func<string, string?>? PasswordPrompt { get; set; }
+
     /// <summary>Text of a statement still waiting for its ';' (empty when none). Builds a string: use <see cref="HasPending"/> per line.</summary>
     public string Pending => _pending.Pending;
 

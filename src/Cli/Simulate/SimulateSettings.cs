@@ -8,7 +8,10 @@ namespace RingStore.Cli.Simulate;
 public sealed record SimulateSettings(int FirstSeed, int SeedCount, int Nodes, int ReplicationFactor, TimeSpan Duration,
     SimFaults Faults, int Keys, int Clients, string? Bug, int TraceLines)
 {
-    public static readonly string[] ValueOptions = ["--seed", "--seeds", "--nodes", "--rf", "--duration", "--faults", "--keys", "--clients", "--bug", "--trace-lines"];
+    public static readonly string[] ValueOptions = ["--seed", "--seeds", "--nodes", "--rf", "--duration", "--faults", "--keys", "--clients", "--bug", "--trace-lines", "--storage"];
+
+    /// <summary><c>--storage model</c>: the in-memory model store instead of the real engine (faster; no crash recovery to test).</summary>
+    public bool ModelStore { get; init; }
 
     /// <summary>Planted bugs the checker must catch (for seeing what a failure looks like); never in the product.</summary>
     public static readonly string[] Bugs = ["skip-hint", "ack-quorum-after-one", "skip-read-repair", "non-blocking-read-repair",
@@ -27,10 +30,12 @@ public sealed record SimulateSettings(int FirstSeed, int SeedCount, int Nodes, i
         string? bug = args.Get("--bug");
         if (bug is not null && !Bugs.Contains(bug, StringComparer.Ordinal))
             throw new UsageException($"--bug must be one of {string.Join(", ", Bugs)}");
+        string storage = args.Get("--storage") ?? "engine";
+        if (storage is not ("engine" or "model")) throw new UsageException($"--storage must be engine or model, got '{storage}'");
         return new SimulateSettings(
             args.GetInt("--seed", 1, 0, int.MaxValue), args.GetInt("--seeds", 1, 1, 1_000_000), nodes, rf,
             ParseDuration(args.Get("--duration") ?? "60s"), faults, args.GetInt("--keys", 2, 1, 10_000), args.GetInt("--clients", 3, 1, 1000),
-            bug, args.GetInt("--trace-lines", 200, 1, 1_000_000));
+            bug, args.GetInt("--trace-lines", 200, 1, 1_000_000)) { ModelStore = storage == "model" };
     }
 
     /// <summary>The options of one seed's run: the whole fault model (every level, deletes) within what was asked.</summary>
@@ -44,6 +49,7 @@ public sealed record SimulateSettings(int FirstSeed, int SeedCount, int Nodes, i
             Faults = Faults,
             KeyCount = Keys,
             ClientCount = Clients,
+            RealStorage = !ModelStore,
         };
         return Bug switch
         {
@@ -61,7 +67,8 @@ public sealed record SimulateSettings(int FirstSeed, int SeedCount, int Nodes, i
     /// <summary>The command line that replays one seed exactly.</summary>
     public string ReproduceCommand(int seed) =>
         $"ringstore simulate --seed {seed} --nodes {Nodes} --rf {ReplicationFactor} --duration {FormatDuration(Duration)} --faults {SimFaultNames.Format(Faults)}"
-        + (Keys != 2 ? $" --keys {Keys}" : "") + (Clients != 3 ? $" --clients {Clients}" : "") + (Bug is null ? "" : $" --bug {Bug}");
+        + (Keys != 2 ? $" --keys {Keys}" : "") + (Clients != 3 ? $" --clients {Clients}" : "") + (Bug is null ? "" : $" --bug {Bug}")
+        + (ModelStore ? " --storage model" : "");
 
     /// <summary><c>600s</c>, <c>10m</c>, <c>1500ms</c>, or a plain number of seconds.</summary>
     public static TimeSpan ParseDuration(string text)

@@ -20,6 +20,11 @@ public sealed class SimulateTotals
     public long HintsStored { get; private set; }
     public long HintsLeft { get; private set; }
     public long Events { get; private set; }
+    /// <summary>The storage engines' work: flushes, compactions, commit-log entries replayed at restarts, disk-policy stops.</summary>
+    public long Flushes { get; private set; }
+    public long Compactions { get; private set; }
+    public long Replayed { get; private set; }
+    public long DiskStops { get; private set; }
     public TimeSpan SimulatedTime { get; private set; }
     public ulong LastHash { get; private set; }
 
@@ -43,6 +48,10 @@ public sealed class SimulateTotals
         Mismatches += result.Stats.DigestMismatches;
         Repairs += result.Stats.ReadRepairs;
         HintsStored += result.Stats.HintsStored;
+        Flushes += result.Stats.Flushes;
+        Compactions += result.Stats.Compactions;
+        Replayed += result.Stats.ReplayedEntries;
+        DiskStops += result.Stats.DiskStops;
         HintsLeft += result.Stats.HintsLeft;
         Events += result.Stats.Events;
         SimulatedTime += result.SimulatedTime;

@@ -18,7 +18,9 @@ internal sealed class NodeConnection : IDisposable
     private long _skipUntilTicks;
 
     /// <param name="trustedCa">The CA to trust for TLS (https); null is plain HTTP/2.</param>
-    public NodeConnection(string rpcAddress, TimeProvider time, System.Security.Cryptography.X509Certificates.X509Certificate2Collection? trustedCa = null)
+    /// <param name="credentials">Role and password sent with every call (password authenticator); null = none.</param>
+    public NodeConnection(string rpcAddress, TimeProvider time, System.Security.Cryptography.X509Certificates.X509Certificate2Collection? trustedCa = null,
+        Auth.CredentialsSlot? credentials = null)
     {
         RpcAddress = rpcAddress;
         _time = time;
@@ -35,7 +37,8 @@ internal sealed class NodeConnection : IDisposable
             HttpHandler = handler,
             MaxReceiveMessageSize = 64 * 1024 * 1024,
         });
-        Api = new RingStoreApi.RingStoreApiClient(_channel);
+        var invoker = _channel.CreateCallInvoker();
+        Api = new RingStoreApi.RingStoreApiClient(credentials is null ? invoker : credentials.Apply(invoker));
     }
 
     public string RpcAddress { get; }

@@ -23,4 +23,8 @@ public enum RequestErrorKind
     DiskUsageExceeded = 12,
     /// <summary>Replicas answered a read with errors and the level could not be met (see ReadFailureException).</summary>
     ReadFailure = 13,
+    /// <summary>The authenticated role lacks the permission the request needs; nothing was changed (UnauthorizedException).</summary>
+    Unauthorized = 14,
+    /// <summary>No credentials, or a wrong user name or password (AuthenticationFailedException).</summary>
+    BadCredentials = 15,
 }

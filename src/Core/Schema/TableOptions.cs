@@ -22,4 +22,7 @@ public sealed record TableOptions
 
     /// <summary>Target false-positive rate of the partition-key bloom filter.</summary>
     public double BloomFilterFpChance { get; init; } = 0.01;
+
+    /// <summary>SSTable data-block compression (CQL <c>compression</c>); LZ4 with 16 KiB chunks unless set.</summary>
+    public CompressionOptions Compression { get; init; } = CompressionOptions.Default;
 }

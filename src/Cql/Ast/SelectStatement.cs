@@ -1,8 +1,10 @@
 namespace RingStore.Cql.Ast;
 
 /// <summary>
-/// SELECT selectors FROM [ks.]t [WHERE ...] [ORDER BY ...] [LIMIT n] [ALLOW FILTERING].
-/// An empty <see cref="Selectors"/> list means <c>*</c>.
+/// SELECT selectors FROM [ks.]t [WHERE ...] [GROUP BY ...] [ORDER BY ...] [LIMIT n] [ALLOW FILTERING] [ALLOW PARTIAL RESULTS].
+/// An empty <see cref="Selectors"/> list means <c>*</c>. <see cref="GroupBy"/> is null without GROUP BY;
+/// <see cref="AllowPartialResults"/> opts a range scan or aggregate in to answering with the token ranges it could
+/// read (and which it could not) instead of failing.
 /// </summary>
 public sealed record SelectStatement(
     ValueList<SelectorItem> Selectors,
@@ -10,7 +12,9 @@ public sealed record SelectStatement(
     ValueList<Restriction> Where,
     ValueList<Ordering> OrderBy,
     Term? Limit,
-    bool AllowFiltering) : CqlStatement
+    bool AllowFiltering,
+    ValueList<string>? GroupBy = null,
+    bool AllowPartialResults = false) : CqlStatement
 {
     public bool IsWildcard => Selectors.Count == 0;
 

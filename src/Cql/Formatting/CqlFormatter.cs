@@ -92,10 +92,12 @@ public static class CqlFormatter
         text.Append(s.IsWildcard ? "*" : string.Join(", ", s.Selectors.Select(Selector)));
         text.Append(" FROM ").Append(CqlText.Name(s.Table));
         if (s.Where.Count > 0) text.Append(" WHERE ").Append(Restrictions(s.Where));
+        if (s.GroupBy is { } groupBy) text.Append(" GROUP BY ").Append(CqlText.Names(groupBy));
         if (s.OrderBy.Count > 0)
             text.Append(" ORDER BY ").Append(string.Join(", ", s.OrderBy.Select(o => CqlText.Name(o.Column) + Direction(o.Direction))));
         if (s.Limit is not null) text.Append(" LIMIT ").Append(CqlText.Term(s.Limit));
         if (s.AllowFiltering) text.Append(" ALLOW FILTERING");
+        if (s.AllowPartialResults) text.Append(" ALLOW PARTIAL RESULTS");
         return text.ToString();
     }
 
@@ -105,6 +107,7 @@ public static class CqlFormatter
         {
             ColumnSelector c => CqlText.Name(c.Column),
             CountSelector => "COUNT(*)",
+            AggregateSelector a => a.Function.ToString().ToUpperInvariant() + "(" + CqlText.Name(a.Column) + ")",
             TokenSelector t => "token(" + CqlText.Names(t.Columns) + ")",
             _ => throw new ArgumentOutOfRangeException(nameof(item), item.Selector, "unknown selector"),
         };

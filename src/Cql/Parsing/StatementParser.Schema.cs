@@ -11,6 +11,7 @@ internal sealed partial class StatementParser
         ExpectKeyword("CREATE");
         if (AcceptKeyword("KEYSPACE")) return ParseCreateKeyspace();
         if (AcceptKeyword("TABLE")) return ParseCreateTable();
+        if (TryParseCreateRole() is { } role) return role;
         throw NoViable(Current, "KEYSPACE or TABLE");
     }
 
@@ -27,6 +28,7 @@ internal sealed partial class StatementParser
             bool ifExists = ParseIfExists();
             return new DropTableStatement(ParseTableName(), ifExists);
         }
+        if (TryParseDropRole() is { } role) return role;
         throw NoViable(Current, "KEYSPACE or TABLE");
     }
 

@@ -26,8 +26,12 @@ internal sealed partial class StatementParser
         ExpectKeyword("FROM");
         var table = ParseTableName();
         var where = AcceptKeyword("WHERE") ? ParseRestrictions() : ValueList<Restriction>.Empty;
-        if (Current.Kind == CqlTokenKind.Identifier && Current.IsWord("GROUP"))
-            throw Error(Current, "ORDER BY, LIMIT, ALLOW FILTERING, ';' or <EOF>", "GROUP BY is not supported (expected ORDER BY, LIMIT, ALLOW FILTERING, ';' or <EOF>)");
+        ValueList<string>? groupBy = null;
+        if (AcceptWord("GROUP"))
+        {
+            ExpectKeyword("BY");
+            groupBy = ParseIdentifierList("a partition key column");
+        }
         var orderBy = ValueList<Ordering>.Empty;
         if (AcceptKeyword("ORDER"))
         {
@@ -40,13 +44,20 @@ internal sealed partial class StatementParser
         if (Current.Kind == CqlTokenKind.Identifier && Current.IsWord("PER"))
             throw Error(Current, "LIMIT, ALLOW FILTERING, ';' or <EOF>", "PER PARTITION LIMIT is not supported (expected LIMIT, ALLOW FILTERING, ';' or <EOF>)");
         Term? limit = AcceptKeyword("LIMIT") ? ParseIntegerTerm("LIMIT", 1, int.MaxValue) : null;
-        bool allowFiltering = false;
-        if (AcceptKeyword("ALLOW"))
+        // ALLOW FILTERING and ALLOW PARTIAL RESULTS, each at most once, in either order.
+        bool allowFiltering = false, allowPartial = false;
+        while (AcceptKeyword("ALLOW"))
         {
-            ExpectWord("FILTERING");
-            allowFiltering = true;
+            if (!allowFiltering && AcceptWord("FILTERING")) allowFiltering = true;
+            else if (!allowPartial && AcceptWord("PARTIAL"))
+            {
+                ExpectWord("RESULTS");
+                allowPartial = true;
+            }
+            else if (allowFiltering || allowPartial) throw NoViable(Current, allowFiltering ? "PARTIAL RESULTS" : "FILTERING");
+            else ExpectWord("FILTERING"); // the common case's message: "expecting FILTERING"
         }
-        return new SelectStatement(selectors, table, where, orderBy, limit, allowFiltering);
+        return new SelectStatement(selectors, table, where, orderBy, limit, allowFiltering, groupBy, allowPartial);
     }
 
     private SelectorItem ParseSelectorItem()
@@ -60,16 +71,24 @@ internal sealed partial class StatementParser
             selector = new TokenSelector(ParseIdentifierList("a partition key column"));
             ExpectSymbol(")");
         }
-        else if (t.Kind == CqlTokenKind.Identifier && t.IsWord("COUNT") && PeekAhead(1).IsSymbol("("))
+        else if (t.Kind == CqlTokenKind.Identifier && t.IsWord("COUNT") && PeekAhead(1).IsSymbol("(")
+            && (PeekAhead(2).IsSymbol("*") || PeekAhead(2).Kind == CqlTokenKind.Integer))
         {
             Advance();
             Advance();
             var argument = Current;
             if (!argument.IsSymbol("*") && !(argument.Kind == CqlTokenKind.Integer && argument.Text == "1"))
-                throw NoViable(argument, "* or 1 (only COUNT(*) is supported)");
+                throw NoViable(argument, "*, 1 or a column name");
             Advance();
             ExpectSymbol(")");
             selector = CountSelector.Instance;
+        }
+        else if (t.Kind == CqlTokenKind.Identifier && PeekAhead(1).IsSymbol("(") && Aggregate(t) is { } function)
+        {
+            Advance();
+            Advance();
+            selector = new AggregateSelector(function, ParseIdentifier("a column name"));
+            ExpectSymbol(")");
         }
         else if (t.Kind == CqlTokenKind.Identifier && PeekAhead(1).IsSymbol("("))
             throw Error(t, SelectorExpected, $"function '{t.Value}' is not supported (expected {SelectorExpected})");
@@ -77,6 +96,11 @@ internal sealed partial class StatementParser
         string? alias = AcceptWord("AS") ? ParseIdentifier("an alias") : null;
         return new SelectorItem(selector, alias);
     }
+
+    /// <summary>COUNT/SUM/AVG/MIN/MAX by name (case-insensitive), or null.</summary>
+    private static AggregateFunction? Aggregate(CqlToken t) =>
+        t.IsWord("COUNT") ? AggregateFunction.Count : t.IsWord("SUM") ? AggregateFunction.Sum : t.IsWord("AVG") ? AggregateFunction.Avg
+        : t.IsWord("MIN") ? AggregateFunction.Min : t.IsWord("MAX") ? AggregateFunction.Max : null;
 
     private Ordering ParseOrdering(List<Ordering> earlier)
     {

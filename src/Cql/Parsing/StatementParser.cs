@@ -19,7 +19,7 @@ internal sealed partial class StatementParser
 
     private static readonly HashSet<string> UnsupportedStatements = new(StringComparer.OrdinalIgnoreCase)
     {
-        "ALTER", "GRANT", "REVOKE", "LIST",
+        "ALTER",
     };
 
     private readonly IReadOnlyList<CqlToken> _tokens;
@@ -76,6 +76,7 @@ internal sealed partial class StatementParser
                 case "TRUNCATE": return ParseTruncate();
             }
         }
+        if (TryParseRoleStatement() is { } role) return role;
         if (t.Kind is CqlTokenKind.Identifier or CqlTokenKind.Keyword)
         {
             if (ShellCommands.Contains(t.Value))

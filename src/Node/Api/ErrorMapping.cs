@@ -30,6 +30,8 @@ public static class ErrorMapping
             UnknownTableException => (StatusCode.NotFound, RequestErrorKind.UnknownTable),
             ValueTooLargeException => (StatusCode.InvalidArgument, RequestErrorKind.ValueTooLarge),
             AlreadyExistsException => (StatusCode.AlreadyExists, RequestErrorKind.AlreadyExists),
+            UnauthorizedException => (StatusCode.PermissionDenied, RequestErrorKind.Unauthorized),
+            AuthenticationFailedException => (StatusCode.Unauthenticated, RequestErrorKind.BadCredentials),
             InvalidRequestException => (StatusCode.InvalidArgument, RequestErrorKind.InvalidRequest),
             // The node cancels a request's work when the client's deadline passes (gRPC deadline, session
             // timeout_millis) or the client went away; only the first can still reach anyone, so say so: the SDK

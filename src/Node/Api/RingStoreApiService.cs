@@ -80,19 +80,26 @@ public sealed partial class RingStoreApiService(NodeAccessor accessor) : RingSto
         return response;
     }
 
-    private Task MutateCoreAsync(MutateRequest request, CancellationToken ct)
+    private async Task MutateCoreAsync(MutateRequest request, CancellationToken ct)
     {
         if (request.Mutations.Count == 0) throw new InvalidRequestException("A mutate request needs at least one mutation.");
+        if (Node.Auth is { } auth)
+        {
+            foreach (var m in request.Mutations)
+                await auth.RequireAsync(RingStore.Cql.Ast.CqlPermission.Modify, Security.Auth.AuthResource.OfTable(m.Keyspace, m.Table), ct).ConfigureAwait(false);
+        }
         var now = Node.ClientWrites.Now();
         var updates = new (Core.Schema.TableSchema Table, Core.Data.PartitionUpdate Update)[request.Mutations.Count];
         for (int i = 0; i < updates.Length; i++) updates[i] = Build(request.Mutations[i], now);
-        return Node.ClientWrites.WriteAsync(updates, ConsistencyConverter.ToCore(request.Consistency), ct);
+        await Node.ClientWrites.WriteAsync(updates, ConsistencyConverter.ToCore(request.Consistency), ct).ConfigureAwait(false);
     }
 
     /// <summary>A Read call's work, shared by the unary call and sessions.</summary>
     internal async Task<ReadResponse> ReadAsync(ReadRequest request, CancellationToken ct)
     {
         using var warnings = Requests.ClientWarnings.Begin();
+        if (Node.Auth is { } auth)
+            await auth.RequireAsync(RingStore.Cql.Ast.CqlPermission.Select, Security.Auth.AuthResource.OfTable(request.Keyspace, request.Table), ct).ConfigureAwait(false);
         var table = Node.Lookup.Table(request.Keyspace, request.Table);
         if (request.Limit < 0) throw new InvalidRequestException($"LIMIT must be positive, got {request.Limit}.");
         byte[] key = MutationBuilder.PartitionKey(table, request.PartitionKey);
@@ -116,10 +123,10 @@ public sealed partial class RingStoreApiService(NodeAccessor accessor) : RingSto
     }
 
     public override Task<DescribeRingResponse> DescribeRing(DescribeRingRequest request, ServerCallContext context) =>
-        Guard(() => Task.FromResult(StatusBuilder.DescribeRing(Node)));
+        Guard(() => Task.FromResult(Node.Status.DescribeRing()));
 
     public override Task<StatusResponse> Status(StatusRequest request, ServerCallContext context) =>
-        Guard(() => Task.FromResult(StatusBuilder.Status(Node, request.Keyspace)));
+        Guard(() => Task.FromResult(Node.Status.Status(request.Keyspace)));
 
     public override Task<ExecuteResponse> Execute(ExecuteRequest request, ServerCallContext context) =>
         Guard(() => WithClientDeadline(context, () => ExecuteAsync(request, context.CancellationToken)));

@@ -1,21 +1,39 @@
 using RingStore.Client.Protos;
 using RingStore.Gossip.Ring;
 using RingStore.Node.Cluster;
-using RingStore.Node.Hosting;
 using RingStore.Node.Metrics;
+using RingStore.Node.Requests;
+using RingStore.Node.Schema;
+using StorageEngine = RingStore.Storage.Engine.StorageEngine;
+using RingStore.Storage.Hints;
 
 namespace RingStore.Node.Api;
 
 /// <summary>Builds the DescribeRing and Status answers from one membership snapshot and this node's metrics.</summary>
-public static class StatusBuilder
+public sealed class StatusBuilder(StatusBuilder.Sources node)
 {
-    public static DescribeRingResponse DescribeRing(RingStoreNode node)
+    /// <summary>What the answers are built from (the host wires them; nothing here holds the node).</summary>
+    public sealed record Sources(
+        string ClusterName,
+        string Self,
+        Func<MembershipSnapshot> CurrentMembership,
+        ReplicaLookup Lookup,
+        HintStore Hints,
+        StorageEngine Engine,
+        RingStore.Node.Metrics.NodeMetrics Metrics,
+        TopPartitionsTracker TopPartitions,
+        Func<string, (double ReadsPerSecond, double WritesPerSecond)> TableRates,
+        SchemaManager Schema)
     {
-        ArgumentNullException.ThrowIfNull(node);
+        public MembershipSnapshot Membership => CurrentMembership();
+    }
+
+    public DescribeRingResponse DescribeRing()
+    {
         var membership = node.Membership;
         var response = new DescribeRingResponse
         {
-            ClusterName = node.Options.ClusterName,
+            ClusterName = node.ClusterName,
             Partitioner = "org.apache.cassandra.dht.Murmur3Partitioner",
             RingVersion = membership.Sequence,
         };
@@ -46,14 +64,13 @@ public static class StatusBuilder
         return description;
     }
 
-    public static StatusResponse Status(RingStoreNode node, string keyspace)
+    public StatusResponse Status(string keyspace)
     {
-        ArgumentNullException.ThrowIfNull(node);
         var membership = node.Membership;
         IReplicationStrategy strategy = string.IsNullOrEmpty(keyspace) ? new SimpleStrategy(1) : node.Lookup.Strategy(keyspace);
         var ring = membership.For(strategy).Ring;
         var ownership = ring.IsEmpty ? new Dictionary<string, double>() : Ownership.Replicated(ring, strategy);
-        var response = new StatusResponse { ClusterName = node.Options.ClusterName, Metrics = Metrics(node) };
+        var response = new StatusResponse { ClusterName = node.ClusterName, Metrics = Metrics() };
         var resolved = membership.Resolved;
         foreach (var member in membership.Members)
         {
@@ -61,7 +78,7 @@ public static class StatusBuilder
             response.Nodes.Add(new NodeStatus
             {
                 Node = Describe(member, resolved.Member(member.Endpoint)?.DisplayStatus),
-                LoadBytes = member.Endpoint == membership.LocalEndpoint ? LocalLoad(node) : member.LoadBytes,
+                LoadBytes = member.Endpoint == membership.LocalEndpoint ? LocalLoad() : member.LoadBytes,
                 Ownership = ownership.TryGetValue(member.Endpoint, out double owns) ? owns : 0,
                 HintsPending = hints,
                 TokenCount = member.Tokens.Count,
@@ -71,15 +88,15 @@ public static class StatusBuilder
         return response;
     }
 
-    private static long LocalLoad(RingStoreNode node) => node.Engine.GetStats().Tables.Sum(t => t.DiskBytes + t.MemtableBytes);
+    private long LocalLoad() => node.Engine.GetStats().Tables.Sum(t => t.DiskBytes + t.MemtableBytes);
 
-    private static Client.Protos.NodeMetrics Metrics(RingStoreNode node)
+    private Client.Protos.NodeMetrics Metrics()
     {
         var m = node.Metrics;
         var stats = node.Engine.GetStats();
         var metrics = new Client.Protos.NodeMetrics
         {
-            Endpoint = node.Options.InternodeEndpoint,
+            Endpoint = node.Self,
             CoordinatorReads = m.CoordinatorReads,
             CoordinatorReadsPerSecond = m.ReadRate.PerSecond(),
             CoordinatorWritesPerSecond = m.WriteRate.PerSecond(),
@@ -104,7 +121,7 @@ public static class StatusBuilder
             {
                 Table = table,
                 PartitionKeyHex = hitter.Item,
-                PartitionKey = DescribeKey(node, table, hitter.Item),
+                PartitionKey = DescribeKey(table, hitter.Item),
                 Kind = isWrite ? "write" : "read",
                 Count = hitter.Count,
                 Error = hitter.Error,
@@ -137,7 +154,7 @@ public static class StatusBuilder
     }
 
     /// <summary>The key's values as text ("42, 2026-11"), from the table's key types; empty if the table is gone.</summary>
-    private static string DescribeKey(RingStoreNode node, string table, string hex)
+    private string DescribeKey(string table, string hex)
     {
         int dot = table.IndexOf('.', StringComparison.Ordinal);
         if (dot < 0 || !node.Schema.Current.TryGetTable(table[..dot], table[(dot + 1)..], out var schema)) return "";

@@ -5,7 +5,8 @@ namespace RingStore.Node.Cql;
 /// <summary>
 /// Everything about one execution besides the statement: the session keyspace (USE), the bound values, the
 /// consistency level, the page size (rows, positive), where the previous page stopped, and the client's write
-/// timestamp (null: the coordinator's clock).
+/// timestamp (null: the coordinator's clock). <see cref="AllowPartialResults"/>: the request option of the same name
+/// (as SELECT ... ALLOW PARTIAL RESULTS).
 /// </summary>
 public sealed record CqlRequest(
     string? SessionKeyspace,
@@ -13,4 +14,5 @@ public sealed record CqlRequest(
     ConsistencyLevel Consistency,
     int PageSize,
     CqlPagingState? Paging,
-    long? ClientTimestampMicros);
+    long? ClientTimestampMicros,
+    bool AllowPartialResults = false);

@@ -5,6 +5,10 @@ using RingStore.Core.Errors;
 using RingStore.Core.Schema;
 using ColumnType = RingStore.Core.Schema.ColumnType;
 using RingStore.Cql.Ast;
+using RingStore.Coordination.Scatter;
+using RingStore.Core.Values;
+using RingStore.Node.Api;
+using RingStore.Node.Cql.Aggregates;
 using RingStore.Node.Guardrails;
 using RingStore.Node.Requests;
 using RingStore.Node.Schema;
@@ -15,9 +19,13 @@ namespace RingStore.Node.Cql;
 /// SELECT: resolves the table and selection, decides between reading known partitions (every partition-key
 /// column restricted by = or IN) and a token-range scan, turns clustering restrictions into slices (or filters
 /// under ALLOW FILTERING), applies ORDER BY and LIMIT, and returns one page with the paging state of the next.
+/// Range scans fan out by scatter-gather (<see cref="ParallelRangePager"/>) unless it is switched off (then
+/// <see cref="RangePager"/>, one piece after another); aggregates over a range are pushed to the replicas
+/// (<see cref="RangeAggregator"/>); ALLOW PARTIAL RESULTS (or the request option) turns a lost range into a missing
+/// range in the answer instead of an error.
 /// </summary>
 public sealed class SelectExecutor(SchemaManager schema, ReadCoordinator reads, RangeReadCoordinator rangeReads,
-    InSelectGuardrail inSelect, long pageMaxBytes, TimeProvider clock)
+    InSelectGuardrail inSelect, long pageMaxBytes, TimeProvider clock, ScatterGatherDriver? scatter = null, RangeAggregator? aggregator = null)
 {
     public const int CountPageSize = 5000;
 
@@ -34,23 +42,16 @@ public sealed class SelectExecutor(SchemaManager schema, ReadCoordinator reads, 
         ArgumentNullException.ThrowIfNull(request);
         var table = TableResolver.Table(schema.Current, select.Table, request.SessionKeyspace);
         var selection = Selection.Build(table, select);
-        var pager = Plan(table, select, request);
+        bool allowPartial = select.AllowPartialResults || request.AllowPartialResults;
+        var planned = Plan(table, select, request, allowPartial);
         long limit = Limit(select, request.Binder);
 
         var response = new ExecuteResponse { Kind = ExecuteResponse.Types.Kind.Rows };
         response.Columns.AddRange(selection.Columns);
-        if (selection.IsCount)
+        if (selection.Aggregate is { } aggregate)
         {
-            long count = 0;
-            CqlPagingState? state = null;
-            do
-            {
-                var page = await pager.ReadPageAsync(state, CountPageSize, ct, PageMaxBytes).ConfigureAwait(false);
-                count += page.Rows.Count;
-                state = page.Next;
-            }
-            while (state is not null);
-            response.Rows.Add(new ResultRow { Values = { new Client.Protos.Value { Bigint = count } } });
+            var missing = await AggregateAsync(table, aggregate, planned, request, allowPartial, limit, response, ct).ConfigureAwait(false);
+            if (allowPartial && planned.IsRange) Coverage(response, planned, missing);
             return response;
         }
 
@@ -58,15 +59,104 @@ public sealed class SelectExecutor(SchemaManager schema, ReadCoordinator reads, 
         long remaining = limit - soFar;
         if (remaining <= 0) return response;
         int wanted = (int)Math.Min(request.PageSize, remaining);
-        var result = await pager.ReadPageAsync(request.Paging, wanted, ct, PageMaxBytes).ConfigureAwait(false);
+        var result = await planned.Pager.ReadPageAsync(request.Paging, wanted, ct, PageMaxBytes).ConfigureAwait(false);
         response.Rows.AddRange(result.Rows.Select(r => selection.Project(r.PartitionKey, r.Token, r.Row)));
         long returned = soFar + result.Rows.Count;
         if (result.Next is { } next && returned < limit)
             response.PagingState = ByteString.CopyFrom((next with { RowsSoFar = returned }).Serialize());
+        if (allowPartial && planned.IsRange) Coverage(response, planned, result.Missing ?? []);
         return response;
     }
 
-    private IPager Plan(TableSchema table, SelectStatement select, CqlRequest request)
+    /// <summary>
+    /// An aggregate: pushed to the replicas range by range (<see cref="RangeAggregator"/>) when it is a range scan
+    /// without coordinator-side filters and scatter-gather is on; otherwise folded here over the rows the pager reads
+    /// (known partitions, ALLOW FILTERING, or the sequential path). Both fold with the same <see cref="AggregateState"/>.
+    /// Returns the token ranges missing (partial results only).
+    /// </summary>
+    private async Task<IReadOnlyList<ScatterRange>> AggregateAsync(TableSchema table, AggregatePlan aggregate, Planned planned, CqlRequest request,
+        bool allowPartial, long limit, ExecuteResponse response, CancellationToken ct)
+    {
+        var total = AggregateState.For(aggregate);
+        var groups = new List<AggregateGroup>();
+        var missing = new List<ScatterRange>();
+        if (planned.IsRange && !planned.HasFilter && aggregator is not null && scatter is { Settings.Enabled: true })
+        {
+            var outcome = await aggregator.AggregateAsync(table.Keyspace, table.FullName, aggregate, planned.Start, planned.End, request.Consistency,
+                allowPartial, ct).ConfigureAwait(false);
+            foreach (var (_, partial) in outcome.Delivered)
+            {
+                if (partial.Total is { } t) total.Merge(aggregate, t);
+                if (partial.Groups is { } g) groups.AddRange(g);
+            }
+            missing.AddRange(outcome.Missing);
+        }
+        else
+        {
+            CqlPagingState? state = null;
+            do
+            {
+                var page = await planned.Pager.ReadPageAsync(state, CountPageSize, ct, PageMaxBytes).ConfigureAwait(false);
+                foreach (var row in page.Rows)
+                {
+                    if (!aggregate.GroupByPartition)
+                    {
+                        total.Add(aggregate, row.PartitionKey, table, row.Row);
+                        continue;
+                    }
+                    var key = PartitionKeyCodec.Serialize(table.PartitionKey, row.PartitionKey);
+                    if (groups.Count == 0 || !groups[^1].Key.AsSpan().SequenceEqual(key))
+                        groups.Add(new AggregateGroup(key, row.Token.Value, AggregateState.For(aggregate)));
+                    groups[^1].State.Add(aggregate, row.PartitionKey, table, row.Row);
+                }
+                if (page.Missing is { } m) missing.AddRange(m);
+                state = page.Next;
+            }
+            while (state is not null);
+        }
+
+        if (!aggregate.GroupByPartition)
+        {
+            response.Rows.Add(AggregateRow(table, aggregate, total, null));
+            return missing;
+        }
+        foreach (var group in groups.Take((int)Math.Min(limit, int.MaxValue)))
+            response.Rows.Add(AggregateRow(table, aggregate, group.State, PartitionKeyCodec.Deserialize(table.PartitionKey, group.Key)));
+        return missing;
+    }
+
+    private static ResultRow AggregateRow(TableSchema table, AggregatePlan aggregate, AggregateState state, object[]? key)
+    {
+        var row = new ResultRow();
+        foreach (var (isKey, index) in aggregate.Outputs)
+        {
+            row.Values.Add(isKey
+                ? ValueConverter.FromClr(table.PartitionKey[index].Type, key![index])
+                : ValueConverter.FromClr(aggregate.Items[index].ResultType, state.Result(aggregate, index)));
+        }
+        return row;
+    }
+
+    /// <summary>
+    /// The completeness signal of a partial-results scan: the missing token ranges (adjacent ones joined) and the
+    /// fraction of the queried span covered, in the response and, when something is missing, as a client warning
+    /// (so cqlsh-style shells and native-protocol drivers see it too).
+    /// </summary>
+    private static void Coverage(ExecuteResponse response, Planned planned, IReadOnlyList<ScatterRange> missing)
+    {
+        double covered = RingCoverage.Covered(new ScatterRange(0, planned.Start, planned.End), missing);
+        response.Coverage = covered;
+        foreach (var (start, end) in RingCoverage.Coalesce(missing))
+            response.MissingRanges.Add(new TokenRange { StartExclusive = start, EndInclusive = end });
+        if (missing.Count > 0)
+            ClientWarnings.Add($"Partial results: {covered:P1} of the queried token ranges covered, {response.MissingRanges.Count} token range(s) missing " +
+                $"({string.Join(", ", response.MissingRanges.Take(5).Select(r => $"({r.StartExclusive}, {r.EndInclusive}]"))}{(response.MissingRanges.Count > 5 ? ", ..." : "")})");
+    }
+
+    /// <summary>How a SELECT reads: its pager, and for a range scan its token bounds and whether rows are filtered here.</summary>
+    private sealed record Planned(IPager Pager, bool IsRange, bool HasFilter, long Start, long End);
+
+    private Planned Plan(TableSchema table, SelectStatement select, CqlRequest request, bool allowPartial)
     {
         var binder = request.Binder;
         var where = WhereClause.Analyze(table, select.Where, select.AllowFiltering);
@@ -94,15 +184,20 @@ public sealed class SelectExecutor(SchemaManager schema, ReadCoordinator reads, 
             filtered.AddRange(where.PartitionKeyRanges);
             // One multi-slice read per partition (slices in stored order; a reversed read walks them backwards).
             var segments = keys.Select(k => (k, slices)).ToList();
-            return new PartitionPager(reads, table.Keyspace, table, segments, reversed, RowFilter.Build(filtered, binder), request.Consistency);
+            return new Planned(new PartitionPager(reads, table.Keyspace, table, segments, reversed, RowFilter.Build(filtered, binder), request.Consistency),
+                false, filtered.Count > 0, 0, 0);
         }
 
         if (select.OrderBy.Count > 0) throw new InvalidRequestException("ORDER BY is only supported when the partition key is restricted by an EQ or an IN.");
         var restrictions = where.AllColumnRestrictions.ToList();
         if (restrictions.Count > 0 && !select.AllowFiltering) throw new InvalidRequestException(FilteringMessage);
         var (start, end) = TokenBounds(table, where, binder);
-        return new RangePager(rangeReads, table.Keyspace, table, start, end, RowFilter.Build(restrictions, binder), request.Consistency,
-            () => (int)clock.GetUtcNow().ToUnixTimeSeconds());
+        var filter = RowFilter.Build(restrictions, binder);
+        Func<int> now = () => (int)clock.GetUtcNow().ToUnixTimeSeconds();
+        IPager pager = scatter is { Settings.Enabled: true }
+            ? new ParallelRangePager(rangeReads, scatter, table.Keyspace, table, start, end, filter, request.Consistency, allowPartial, now)
+            : new RangePager(rangeReads, table.Keyspace, table, start, end, filter, request.Consistency, now);
+        return new Planned(pager, true, restrictions.Count > 0, start, end);
     }
 
     /// <summary>token(pk) relations as one interval (startExclusive, endInclusive]; an empty one has start &gt;= end.</summary>

@@ -6,14 +6,16 @@ using RingStore.Core.Schema;
 using RingStore.Core.Values;
 using RingStore.Cql.Ast;
 using RingStore.Node.Api;
+using RingStore.Node.Cql.Aggregates;
 using ProtoColumnType = RingStore.Client.Protos.ColumnType;
 
 namespace RingStore.Node.Cql;
 
 /// <summary>
 /// What a SELECT returns per row: <c>*</c> (partition key, clustering, regular columns in schema order), a column
-/// list, <c>token(pk...)</c> as bigint "system.token(pk)", or <c>COUNT(*)</c> as one bigint "count" — each with
-/// an optional alias.
+/// list, <c>token(pk...)</c> as bigint "system.token(pk)", or aggregates (<c>COUNT(*)</c> as one bigint "count",
+/// COUNT/SUM/AVG/MIN/MAX(column) as "system.sum(v)" ...; with GROUP BY the partition-key columns beside them: see
+/// <see cref="Aggregate"/>) — each with an optional alias.
 /// </summary>
 public sealed class Selection
 {
@@ -33,6 +35,9 @@ public sealed class Selection
 
     public bool IsCount { get; }
 
+    /// <summary>The aggregates of an aggregate SELECT (COUNT(*) included), null otherwise.</summary>
+    public AggregatePlan? Aggregate { get; private init; }
+
     public bool IsWildcard { get; }
 
     public static Selection Build(TableSchema table, SelectStatement select)
@@ -40,11 +45,8 @@ public sealed class Selection
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(select);
         if (select.IsWildcard) return new Selection(table, ResultRowBuilder.Columns(table), [], false, true);
-        bool hasCount = select.Selectors.Any(s => s.Selector is CountSelector);
-        if (hasCount && select.Selectors.Count > 1)
-            throw new InvalidRequestException("COUNT(*) cannot be selected together with other columns or functions");
-        if (hasCount)
-            return new Selection(table, [new ColumnDef { Name = select.Selectors[0].Alias ?? "count", Type = ProtoColumnType.Bigint }], [], true, false);
+        bool hasAggregate = select.Selectors.Any(s => s.Selector is CountSelector or AggregateSelector);
+        if (hasAggregate || select.GroupBy is not null) return BuildAggregate(table, select);
 
         var columns = new List<ColumnDef>();
         var items = new List<(ColumnRef?, bool)>();
@@ -72,6 +74,53 @@ public sealed class Selection
             }
         }
         return new Selection(table, columns, items, false, false);
+    }
+
+    /// <summary>
+    /// Aggregates, and with GROUP BY (every partition-key column, in order: groups are partitions) the partition-key
+    /// columns beside them. Other columns cannot be selected with aggregates (Cassandra would return an arbitrary row's).
+    /// </summary>
+    private static Selection BuildAggregate(TableSchema table, SelectStatement select)
+    {
+        bool grouped = false;
+        if (select.GroupBy is { } groupBy)
+        {
+            if (!groupBy.SequenceEqual(table.PartitionKey.Select(c => c.Name)))
+                throw new InvalidRequestException($"GROUP BY must list the partition key columns in order ({string.Join(", ", table.PartitionKey.Select(c => c.Name))}): grouping by clustering columns is not supported");
+            grouped = true;
+        }
+        if (select.IsWildcard) throw new InvalidRequestException("SELECT * cannot be used with GROUP BY");
+        var columns = new List<ColumnDef>();
+        var items = new List<AggregateItem>();
+        var outputs = new List<(bool, int)>();
+        foreach (var item in select.Selectors)
+        {
+            switch (item.Selector)
+            {
+                case CountSelector:
+                    outputs.Add((false, items.Count));
+                    items.Add(new AggregateItem(AggregateFunction.Count, null));
+                    columns.Add(new ColumnDef { Name = item.Alias ?? "count", Type = ProtoColumnType.Bigint });
+                    break;
+                case AggregateSelector a:
+                    var aggregate = AggregatePlan.Item(table, a.Function, a.Column);
+                    outputs.Add((false, items.Count));
+                    items.Add(aggregate);
+                    columns.Add(new ColumnDef { Name = item.Alias ?? aggregate.DefaultName, Type = (ProtoColumnType)aggregate.ResultType });
+                    break;
+                case ColumnSelector c when grouped:
+                    var column = ColumnRef.Resolve(table, c.Column);
+                    if (column.Kind != ColumnKind.PartitionKey)
+                        throw new InvalidRequestException($"Only the GROUP BY columns can be selected with aggregates, not {column.Name}");
+                    outputs.Add((true, column.Index));
+                    columns.Add(new ColumnDef { Name = item.Alias ?? column.Name, Type = (ProtoColumnType)column.Type });
+                    break;
+                default:
+                    throw new InvalidRequestException("Aggregates cannot be selected together with other columns or functions (except the GROUP BY columns)");
+            }
+        }
+        if (items.Count == 0) throw new InvalidRequestException("GROUP BY needs at least one aggregate in the selection");
+        return new Selection(table, columns, [], true, false) { Aggregate = new AggregatePlan(items, grouped, outputs) };
     }
 
     /// <summary>One result row for a live row of the partition with these key values and token.</summary>

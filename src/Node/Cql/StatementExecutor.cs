@@ -65,19 +65,31 @@ public sealed class StatementExecutor
             ConsistencyConverter.ToCore(request.Consistency),
             request.PageSize > 0 ? request.PageSize : DefaultPageSize,
             CqlPagingState.Parse(request.PagingState.Span),
-            request.HasTimestampMicros ? request.TimestampMicros : null);
+            request.HasTimestampMicros ? request.TimestampMicros : null,
+            request.AllowPartialResults);
         return await ExecuteAsync(statement, cql, ct).ConfigureAwait(false);
     }
+
+    /// <summary>Set when the password authenticator is on: checks every statement first and runs the role statements.</summary>
+    public Security.Auth.AuthService? Auth { get; set; }
 
     public Task<ExecuteResponse> ExecuteAsync(CqlStatement statement, CqlRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(statement);
         ArgumentNullException.ThrowIfNull(request);
+        if (Auth is { } auth) return auth.ExecuteAsync(statement, request, RunAsync, ct);
+        if (statement is RoleStatement) return Task.FromException<ExecuteResponse>(new InvalidRequestException(Security.Auth.AuthService.DisabledMessage));
+        return RunAsync(statement, request, ct);
+    }
+
+    private Task<ExecuteResponse> RunAsync(CqlStatement statement, CqlRequest request, CancellationToken ct)
+    {
         return statement switch
         {
             SelectStatement select => _select.ExecuteAsync(select, request, ct),
             ModificationStatement modification => WriteAsync([modification], UsingClause.None, request, ct),
-            BatchStatement batch => WriteAsync(batch.Statements, batch.Using, request, ct),
+            BatchStatement batch => WriteAsync(batch.Statements, batch.Using, request, ct,
+                batch.Kind == BatchKind.Logged ? WriteBatchKind.Logged : WriteBatchKind.Unlogged),
             _ => _schema.ExecuteAsync(statement, request.SessionKeyspace, ct),
         };
     }
@@ -104,7 +116,8 @@ public sealed class StatementExecutor
     /// INSERT/UPDATE/DELETE or a BATCH of them: one timestamp for all (USING TIMESTAMP, else the batch's, else the
     /// client's, else now); folding, validation and coordination are <see cref="Requests.ClientWrites"/>'.
     /// </summary>
-    private async Task<ExecuteResponse> WriteAsync(IReadOnlyList<ModificationStatement> statements, UsingClause batchUsing, CqlRequest request, CancellationToken ct)
+    private async Task<ExecuteResponse> WriteAsync(IReadOnlyList<ModificationStatement> statements, UsingClause batchUsing, CqlRequest request, CancellationToken ct,
+        WriteBatchKind kind = WriteBatchKind.None)
     {
         var now = _writes.Now();
         long timestamp = request.ClientTimestampMicros ?? now.Micros;
@@ -121,7 +134,7 @@ public sealed class StatementExecutor
             var table = TableResolver.Table(schema, statement.Table, request.SessionKeyspace);
             foreach (var update in ModificationBuilder.Build(table, statement, request.Binder, timestamp, now.Seconds)) updates.Add((table, update));
         }
-        await _writes.WriteAsync(updates, request.Consistency, ct).ConfigureAwait(false);
+        await _writes.WriteAsync(updates, request.Consistency, ct, kind).ConfigureAwait(false);
         return new ExecuteResponse { Kind = ExecuteResponse.Types.Kind.Void };
     }
 }

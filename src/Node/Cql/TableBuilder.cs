@@ -7,14 +7,15 @@ namespace RingStore.Node.Cql;
 /// <summary>
 /// CREATE TABLE to a table schema: key columns from PRIMARY KEY, clustering order from WITH CLUSTERING ORDER BY,
 /// regular columns in declaration order, and the options RingStore has (compaction with TWCS windows,
-/// default_time_to_live, gc_grace_seconds, bloom_filter_fp_chance). Cassandra options that mean nothing here
-/// (comment, caching, compression...) are accepted and ignored so existing scripts run; anything else is refused.
+/// default_time_to_live, gc_grace_seconds, bloom_filter_fp_chance, compression: see <see cref="CompressionProperty"/>).
+/// Cassandra options that mean nothing here (comment, caching...) are accepted and ignored so existing scripts run;
+/// anything else is refused.
 /// </summary>
 public static class TableBuilder
 {
     private static readonly HashSet<string> Ignored = new(StringComparer.Ordinal)
     {
-        "comment", "caching", "compression", "speculative_retry", "read_repair_chance", "dclocal_read_repair_chance", "crc_check_chance",
+        "comment", "caching", "speculative_retry", "read_repair_chance", "dclocal_read_repair_chance", "crc_check_chance",
         "memtable_flush_period_in_ms", "min_index_interval", "max_index_interval", "additional_write_policy", "read_repair", "cdc", "extensions",
     };
 
@@ -46,6 +47,8 @@ public static class TableBuilder
         {
             case "compaction":
                 return Compaction(options, PropertyValues.Map(property));
+            case "compression":
+                return options with { Compression = CompressionProperty.Parse(PropertyValues.Map(property)) };
             case "default_time_to_live":
                 int ttl = PropertyValues.Int(PropertyValues.Constant(property), property.Name);
                 if (ttl is < 0 or > WriteOptions.MaxTtlSeconds)

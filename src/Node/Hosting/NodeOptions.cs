@@ -91,6 +91,12 @@ public sealed class NodeOptions
     public bool CommitLogIgnoreReplayErrors { get; set; }
 
     /// <summary>
+    /// Cassandra's auto_snapshot: TRUNCATE and DROP TABLE snapshot the table first (<c>truncated-&lt;ms&gt;-&lt;table&gt;</c>,
+    /// <c>dropped-&lt;ms&gt;-&lt;table&gt;</c>; kept until <c>ringstore clearsnapshot</c>). On by default; <c>--auto-snapshot false</c>.
+    /// </summary>
+    public bool AutoSnapshot { get; set; } = true;
+
+    /// <summary>
     /// Cassandra's only_purge_repaired_tombstones (<c>--only-purge-repaired-tombstones true</c>; off by default):
     /// compaction purges a tombstone past gc_grace only once this node's repair history shows the range holding it
     /// repaired after the tombstone was written (a repair this node coordinated or took part in: the coordinator tells
@@ -191,6 +197,21 @@ public sealed class NodeOptions
     /// <summary>... and is refused over this many KiB (batch_size_fail_threshold); 0 = off.</summary>
     public int BatchSizeFailKiB { get; set; } = Guardrails.WriteGuardrails.DefaultBatchFailKiB;
 
+    /// <summary>
+    /// LOGGED batches over several partitions go through the batchlog (src/Node/Batchlog): atomic eventually. False:
+    /// they are written as UNLOGGED ones (per partition), which a coordinator crash can leave half applied.
+    /// </summary>
+    public bool BatchlogEnabled { get; set; } = true;
+
+    /// <summary>How often this node looks for due batchlog entries to replay (Cassandra: 10 s).</summary>
+    public TimeSpan BatchlogReplayInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Entries older than this are replayed; zero = twice WriteTimeout (Cassandra's rule).</summary>
+    public TimeSpan BatchlogReplayTimeout { get; set; }
+
+    /// <summary>An UNLOGGED batch over more than this many partitions logs a warning (unlogged_batch_across_partitions_warn_threshold); 0 = off.</summary>
+    public int UnloggedBatchWarnPartitions { get; set; } = Batchlog.UnloggedBatchWarning.DefaultPartitions;
+
     /// <summary>A SELECT whose IN lists select more than this many partition x clustering combinations warns; 0 = off.</summary>
     public int InSelectWarnThreshold { get; set; } = Guardrails.InSelectGuardrail.DefaultWarnThreshold;
 
@@ -208,6 +229,44 @@ public sealed class NodeOptions
     /// early with a paging state, which the SDK and shell follow. At least one row is always returned.
     /// </summary>
     public int ResultPageMaxKiB { get; set; } = 4096;
+
+    /// <summary>
+    /// Range scans and aggregates fan out to the token ranges in parallel (scatter-gather, aggregates pushed to the
+    /// replicas). False: the sequential path of before (one vnode piece after another, aggregates on the coordinator).
+    /// </summary>
+    public bool ScatterGather { get; set; } = true;
+
+    /// <summary>The most token ranges one scan or aggregate reads at once (0: 4 per processor).</summary>
+    public int RangeConcurrency { get; set; }
+
+    /// <summary>
+    /// Each token range's budget in a scatter-gather scan (0: the read timeout); past it the range is missing from a
+    /// partial-results answer, or the scan fails. A slow range is hedged on another replica at the p99 of recent range
+    /// latencies (at least 20 ms, at most half the budget), or at <see cref="RangeHedgeDelay"/> when that is set.
+    /// </summary>
+    public TimeSpan RangeBudget { get; set; }
+
+    /// <summary>A fixed hedging delay for slow ranges (0: adaptive, see <see cref="RangeBudget"/>).</summary>
+    public TimeSpan RangeHedgeDelay { get; set; }
+
+    /// <summary>
+    /// With partial results allowed, the whole scan's budget (0: the range budget): what has not been read by then is
+    /// reported missing, so the answer comes back in time with the coverage it had.
+    /// </summary>
+    public TimeSpan PartialResultsBudget { get; set; }
+
+    /// <summary>The node's scatter-gather settings from these options.</summary>
+    public Requests.ScatterSettings Scatter()
+    {
+        var defaults = Requests.ScatterSettings.Default(RangeBudget > TimeSpan.Zero ? RangeBudget : ReadTimeout);
+        return defaults with
+        {
+            Enabled = ScatterGather,
+            MaxConcurrency = RangeConcurrency > 0 ? RangeConcurrency : defaults.MaxConcurrency,
+            FixedHedgeDelay = RangeHedgeDelay > TimeSpan.Zero ? RangeHedgeDelay : null,
+            PartialScanBudget = PartialResultsBudget > TimeSpan.Zero ? PartialResultsBudget : null,
+        };
+    }
 
     public IReadOnlyList<string> SeedList() =>
         Seeds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -229,6 +288,28 @@ public sealed class NodeOptions
 
     /// <summary><see cref="BroadcastAddress"/>, or the listen address when unset.</summary>
     public string EffectiveBroadcastAddress => string.IsNullOrWhiteSpace(BroadcastAddress) ? ListenAddress : BroadcastAddress;
+
+    /// <summary>
+    /// "none" (the default: anyone who reaches a client port may do anything, as Cassandra's AllowAllAuthenticator) or
+    /// "password" (Cassandra's PasswordAuthenticator + CassandraAuthorizer: every gRPC call and native connection logs
+    /// in as a role, and every statement is checked against its permissions; src/Node/Security/Auth).
+    /// </summary>
+    public string Authenticator { get; set; } = "none";
+
+    /// <summary>With the password authenticator: the first superuser created when no role exists yet (empty: cassandra/cassandra).</summary>
+    public string AuthInitialSuperuser { get; set; } = "";
+
+    /// <summary>Its password; prefer the environment (RINGSTORE_RingStore__AuthInitialSuperuserPassword) to the command line, which other users can see.</summary>
+    public string AuthInitialSuperuserPassword { get; set; } = "";
+
+    /// <summary>How long a role's permissions (and its password hash) are cached before being read again (Cassandra's permissions_validity).</summary>
+    public TimeSpan PermissionsValidity { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>True when <see cref="Authenticator"/> asks for passwords.</summary>
+    public bool PasswordAuthentication =>
+        string.Equals(Authenticator, "password", StringComparison.OrdinalIgnoreCase)
+        || string.Equals(Authenticator, "PasswordAuthenticator", StringComparison.OrdinalIgnoreCase);
+
 
     /// <summary>Where the client ports bind: <see cref="RpcAddress"/>, or the listen address when unset.</summary>
     public string EffectiveRpcAddress => string.IsNullOrWhiteSpace(RpcAddress) ? ListenAddress : RpcAddress;
@@ -267,6 +348,9 @@ public sealed class NodeOptions
         if (CompactionThroughputMiBPerSecond < 0 || double.IsNaN(CompactionThroughputMiBPerSecond))
             throw new InvalidOperationException("RingStore:CompactionThroughputMiBPerSecond must be 0 (unlimited) or positive.");
         if (WriteTimeout <= TimeSpan.Zero || ReadTimeout <= TimeSpan.Zero) throw new InvalidOperationException("RingStore timeouts must be positive.");
+        if (RangeConcurrency < 0) throw new InvalidOperationException("RingStore:RangeConcurrency must be 0 (4 per processor) or positive.");
+        if (RangeBudget < TimeSpan.Zero || RangeHedgeDelay < TimeSpan.Zero || PartialResultsBudget < TimeSpan.Zero)
+            throw new InvalidOperationException("RingStore:RangeBudget, RangeHedgeDelay and PartialResultsBudget must not be negative.");
         if (ResultPageMaxKiB < 1) throw new InvalidOperationException("RingStore:ResultPageMaxKiB must be at least 1.");
         if (ReplicaReplyMaxKiB is < 1 or > 16384) throw new InvalidOperationException("RingStore:ReplicaReplyMaxKiB must be between 1 and 16384.");
         if (MemtableSpaceMiB < 1) throw new InvalidOperationException("RingStore:MemtableSpaceMiB must be at least 1.");
@@ -281,6 +365,9 @@ public sealed class NodeOptions
         if (TombstoneWarnThreshold < 0 || TombstoneFailureThreshold < 0 || ValueSizeWarnKiB < 0 || BatchSizeWarnKiB < 0 || BatchSizeFailKiB < 0
             || InSelectWarnThreshold < 0 || InSelectFailThreshold < 0)
             throw new InvalidOperationException("RingStore guardrail thresholds must be 0 (off) or positive.");
+        if (BatchlogReplayInterval <= TimeSpan.Zero) throw new InvalidOperationException("RingStore:BatchlogReplayInterval must be positive.");
+        if (BatchlogReplayTimeout < TimeSpan.Zero) throw new InvalidOperationException("RingStore:BatchlogReplayTimeout must be 0 (twice WriteTimeout) or positive.");
+        if (UnloggedBatchWarnPartitions < 0) throw new InvalidOperationException("RingStore:UnloggedBatchWarnPartitions must be 0 (off) or positive.");
         if ((InternodeTls || ClientTls) && (string.IsNullOrWhiteSpace(TlsCertificate) || string.IsNullOrWhiteSpace(TlsKey) || string.IsNullOrWhiteSpace(TlsCa)))
             throw new InvalidOperationException("RingStore:InternodeTls and RingStore:ClientTls need RingStore:TlsCertificate, RingStore:TlsKey and RingStore:TlsCa (PEM files).");
         if (string.IsNullOrWhiteSpace(ListenAddress)) throw new InvalidOperationException("RingStore:ListenAddress must be set (an address, a host name, or 0.0.0.0).");
@@ -299,5 +386,11 @@ public sealed class NodeOptions
                 throw new InvalidOperationException($"RingStore:Seeds: {e.Message}", e);
             }
         }
+        if (!PasswordAuthentication && !string.Equals(Authenticator, "none", StringComparison.OrdinalIgnoreCase)
+            && !string.Equals(Authenticator, "AllowAllAuthenticator", StringComparison.OrdinalIgnoreCase))
+            throw new InvalidOperationException($"RingStore:Authenticator must be 'none' or 'password', not '{Authenticator}'.");
+        if (PermissionsValidity < TimeSpan.Zero) throw new InvalidOperationException("RingStore:PermissionsValidity must not be negative.");
+        if (!string.IsNullOrEmpty(AuthInitialSuperuser) && string.IsNullOrEmpty(AuthInitialSuperuserPassword))
+            throw new InvalidOperationException("RingStore:AuthInitialSuperuser needs RingStore:AuthInitialSuperuserPassword.");
     }
 }

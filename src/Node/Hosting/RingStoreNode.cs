@@ -65,6 +65,12 @@ public sealed partial class RingStoreNode : IAsyncDisposable
     public Guardrails.InSelectGuardrail InSelect { get; private set; } = Guardrails.InSelectGuardrail.None;
     public WriteCoordinator Writes { get; private set; } = null!;
 
+    /// <summary>This node's batchlog (system.batches): the logged batches it keeps for their coordinators (src/Node/Batchlog).</summary>
+    public RingStore.Node.Batchlog.LocalBatchlog Batchlog { get; private set; } = null!;
+
+    /// <summary>Replays this node's due batchlog entries on a timer.</summary>
+    public RingStore.Node.Batchlog.BatchlogReplayer BatchlogReplay { get; private set; } = null!;
+
     /// <summary>Where every front end's client writes enter the coordinator (stamp, fold, validate, coordinate).</summary>
     public ClientWrites ClientWrites { get; private set; } = null!;
     public ReadCoordinator Reads { get; private set; } = null!;
@@ -72,12 +78,17 @@ public sealed partial class RingStoreNode : IAsyncDisposable
     public TruncateCoordinator Truncation { get; private set; } = null!;
     /// <summary>Runs CQL statements (the Execute and Prepare RPCs); holds this node's prepared-statement cache.</summary>
     public StatementExecutor Cql { get; private set; } = null!;
+    /// <summary>Authentication and authorization (null: RingStore:Authenticator is "none"); src/Node/Security/Auth.</summary>
+    public Security.Auth.AuthService? Auth { get; private set; }
     public ReplicaLatencyTracker Latency { get; private set; } = null!;
     public DownTracker DownTracker { get; private set; } = null!;
     public NodeMetrics Metrics { get; }
     public StreamRegistry Streams { get; }
     public TopologyOperations Topology { get; private set; } = null!;
     public Repair.RepairService Repairs { get; private set; } = null!;
+
+    /// <summary>DescribeRing and Status answers.</summary>
+    public Api.StatusBuilder Status { get; private set; } = null!;
 
     /// <summary>The bootstrap (or replace) this start runs in the background; completed at once for a node already in the ring.</summary>
     public Task Bootstrap { get; private set; } = Task.CompletedTask;
@@ -151,13 +162,14 @@ public sealed partial class RingStoreNode : IAsyncDisposable
             CommitLogPeriodicSyncInterval = Options.CommitLogSyncPeriod,
             CommitLogGroupWindow = Options.CommitLogGroupWindow,
             SkipCorruptCommitLogEntries = Options.CommitLogIgnoreReplayErrors,
+            AutoSnapshot = Options.AutoSnapshot,
             MemtableFlushThresholdBytes = (long)Options.MemtableBudgetMiB << 20,
             MaxValueSizeBytes = (long)Options.MaxValueSizeMiB << 20,
             CompactionThroughputMiBPerSecond = Options.CompactionThroughputMiBPerSecond,
             CompactionLargePartitionWarningBytes = (long)Options.CompactionLargePartitionWarningMiB << 20,
             MemtableSpaceBytes = (long)Options.MemtableSpaceMiB << 20,
             CommitLogTotalSpaceBytes = (long)Options.CommitLogTotalSpaceMiB << 20,
-        }, Schema.Current.Tables, _loggerFactory, _time);
+        }, Schema.Current.Tables.Append(RingStore.Node.Batchlog.LocalBatchlog.Table), _loggerFactory, _time); // + this node's own batchlog table
         Schema.Changed += ApplySchemaChangeToEngine;
         _diskFailures = new DiskFailureHandler(Options.DiskFailurePolicy, _logger, StopServingAsync, reason => Fatal?.Invoke(reason));
         Engine.DiskFailed += _diskFailures.OnDiskFailure;
@@ -214,16 +226,35 @@ public sealed partial class RingStoreNode : IAsyncDisposable
         {
             DiskGuardrail = guardrail,
         };
-        ClientWrites = new ClientWrites(Writes, MutationLimit, WriteGuardrails, (long)Options.MaxValueSizeMiB << 20, _time);
+        Batchlog = new RingStore.Node.Batchlog.LocalBatchlog(Engine, _time);
+        BatchlogReplay = new RingStore.Node.Batchlog.BatchlogReplayer(Batchlog, Writes, Lookup, Options.BatchlogReplayInterval,
+            Options.BatchlogReplayTimeout > TimeSpan.Zero ? Options.BatchlogReplayTimeout : RingStore.Coordination.Batchlog.BatchlogReplaySchedule.DefaultTimeout(Options.WriteTimeout),
+            _time, _loggerFactory.CreateLogger<RingStore.Node.Batchlog.BatchlogReplayer>());
+        ClientWrites = new ClientWrites(Writes, MutationLimit, WriteGuardrails, (long)Options.MaxValueSizeMiB << 20, _time)
+        {
+            Batchlog = new RingStore.Node.Batchlog.BatchlogWriter(Batchlog, Writes, Messaging, () => Gossip.Current, Identity.HostId, MutationLimit.Bytes,
+                Options.WriteTimeout, _time, _loggerFactory.CreateLogger<RingStore.Node.Batchlog.BatchlogWriter>()) { Enabled = Options.BatchlogEnabled },
+            UnloggedWarning = new RingStore.Node.Batchlog.UnloggedBatchWarning(Options.UnloggedBatchWarnPartitions, _loggerFactory.CreateLogger<RingStore.Node.Batchlog.UnloggedBatchWarning>()),
+        };
         _diskMonitor = new DataDiskMonitor(Options.DataDirectory, guardrail, Gossip, _time, _logger);
         Reads = new ReadCoordinator(Lookup, local, Messaging, Latency, Metrics, Options.ReadTimeout, _time, _loggerFactory.CreateLogger<ReadCoordinator>());
         RangeReads = new RangeReadCoordinator(Lookup, () => Gossip.Current, local, Messaging, Metrics, Options.ReadTimeout, _time,
             _loggerFactory.CreateLogger<RangeReadCoordinator>(), Options.ReplicaReplyMaxKiB * 1024L);
         // Truncate flushes nothing but fsyncs a record and waits for in-flight writers: give it more than a write.
         Truncation = new TruncateCoordinator(Engine, Messaging, () => Gossip.Current, Options.WriteTimeout * 5);
+        var scatter = new ScatterGatherDriver(_time, Options.Scatter());
+        var rangeAggregates = new RangeAggregateVerbHandler(Schema, RangeReads, _time);
+        var aggregator = new RangeAggregator(RangeReads, scatter, Messaging, () => rangeAggregates);
         Cql = new StatementExecutor(Schema, ClientWrites,
-            new SelectExecutor(Schema, Reads, RangeReads, InSelect, Options.ResultPageMaxKiB * 1024L, _time),
+            new SelectExecutor(Schema, Reads, RangeReads, InSelect, Options.ResultPageMaxKiB * 1024L, _time, scatter, aggregator),
             new SchemaStatementExecutor(Schema, Truncation, AnnounceSchemaAsync));
+        if (Options.PasswordAuthentication)
+        {
+            // system_auth at a fixed timestamp (every node merges the same entries); the engine creates its tables on the change.
+            Security.Auth.AuthSchema.Ensure(Schema);
+            Auth = new Security.Auth.AuthService(Schema, (s, r, c) => Cql.ExecuteAsync(s, r, c), Options.PermissionsValidity, Metrics.Meter, _time, _loggerFactory);
+            Cql.Auth = Auth;
+        }
         HintDelivery = new HintDeliveryService(Hints, Messaging, () => Gossip.Current, Options.WriteTimeout * 5, _time, _loggerFactory.CreateLogger<HintDeliveryService>());
         SchemaSync = new SchemaSync(Schema, Messaging, _loggerFactory.CreateLogger<SchemaSync>());
 
@@ -235,7 +266,10 @@ public sealed partial class RingStoreNode : IAsyncDisposable
         Messaging.RegisterHandler(Verb.Read, reads);
         Messaging.RegisterHandler(Verb.DigestRead, reads);
         Messaging.RegisterHandler(Verb.Echo, new EchoVerbHandler());
+        Messaging.RegisterHandler(Verb.BatchStore, new BatchStoreVerbHandler(Batchlog));
+        Messaging.RegisterHandler(Verb.BatchRemove, new BatchRemoveVerbHandler(Batchlog));
         Messaging.RegisterHandler(Verb.RangeRead, new RangeReadVerbHandler(Engine, Metrics, tombstones, Options.ReplicaReplyMaxKiB * 1024L));
+        Messaging.RegisterHandler(Verb.RangeAggregate, rangeAggregates);
         Messaging.RegisterHandler(Verb.Truncate, new TruncateVerbHandler(Engine));
         var streamer = new RangeStreamer(Engine, Messaging, new StreamThrottle(Options.StreamThroughputMiBPerSecond, _time), Streams,
             TimeSpan.FromSeconds(60), _loggerFactory.CreateLogger<RangeStreamer>());
@@ -249,7 +283,11 @@ public sealed partial class RingStoreNode : IAsyncDisposable
         var repairReplica = new Repair.LocalRepairReplica(local, Options.InternodeEndpoint, repairHistory);
         foreach (var verb in new[] { Verb.RepairValidate, Verb.RepairDigests, Verb.RepairFetch, Verb.RepairRecorded })
             Messaging.RegisterHandler(verb, Repair.RepairVerbHandlers.For(verb, repairReplica, _time));
-        Repairs = new Repair.RepairService(this, new StreamThrottle(Options.StreamThroughputMiBPerSecond, _time),
+        Status = new Api.StatusBuilder(new Api.StatusBuilder.Sources(Options.ClusterName, Options.InternodeEndpoint, () => Gossip.Current,
+            Lookup, Hints, Engine, Metrics, TopPartitions, TableRates, Schema));
+        Repairs = new Repair.RepairService(
+            new Repair.RepairService.Dependencies(Options.InternodeEndpoint, Schema, () => Gossip.Current, Local, Messaging, Lookup, Engine, Options.ReadTimeout),
+            new StreamThrottle(Options.StreamThroughputMiBPerSecond, _time),
             repairHistory, _time, _loggerFactory.CreateLogger<Repair.RepairService>());
 
         await Messaging.StartAsync(new PeerAddress(Options.ListenAddress, Options.InternodePort), ct).ConfigureAwait(false);
@@ -292,9 +330,11 @@ public sealed partial class RingStoreNode : IAsyncDisposable
         Gossip.Start(Identity.LastGeneration, states);
         if (Identity.BootstrapPending) Bootstrap = RunBootstrapAsync();
         HintDelivery.Start();
+        Auth?.StartSetup(Options.AuthInitialSuperuser, Options.AuthInitialSuperuserPassword, _stopping.Token);
         _rates = new TableRateSampler(_time);
         _loadPublisher = Task.Run(PublishLoadAsync);
         _diskMonitorLoop = Task.Run(() => _diskMonitor.RunAsync(_stopping.Token));
+        _batchlogLoop = Task.Run(() => BatchlogReplay.RunAsync(_stopping.Token));
         _logger.LogInformation("Node {Endpoint} is up", Options.InternodeEndpoint);
     }
 
@@ -340,6 +380,7 @@ public sealed partial class RingStoreNode : IAsyncDisposable
     private DiskFailureHandler? _diskFailures;
     private DataDiskMonitor? _diskMonitor;
     private Task? _diskMonitorLoop;
+    private Task? _batchlogLoop;
 
     /// <summary>True once the disk failure policy "stop" took the node out of service.</summary>
     public bool StoppedServing => _diskFailures?.Stopped == true;
@@ -356,6 +397,8 @@ public sealed partial class RingStoreNode : IAsyncDisposable
         await Gossip.StopAsync().ConfigureAwait(false);
         await Task.Delay(TimeSpan.FromMilliseconds(100), _time).ConfigureAwait(false); // the announcement on the wire
         await Messaging.DisposeAsync().ConfigureAwait(false);
+        // No more flush or compaction retries on the failed disk (each would create and delete files there).
+        await Engine.HaltBackgroundWorkAsync().ConfigureAwait(false);
         if (ServingStopped is { } stop) await stop().ConfigureAwait(false);
         _logger.LogCritical("Node {Endpoint} is out of service ({Reason})", Options.InternodeEndpoint, reason);
     }
@@ -473,6 +516,7 @@ public sealed partial class RingStoreNode : IAsyncDisposable
             try { await _diskMonitorLoop.ConfigureAwait(false); }
             catch (OperationCanceledException) { }
         }
+        if (_batchlogLoop is not null) await _batchlogLoop.ConfigureAwait(false); // returns on _stopping
         if (HintDelivery is not null) await HintDelivery.DisposeAsync().ConfigureAwait(false);
         if (Messaging is not null) await Messaging.DisposeAsync().ConfigureAwait(false);
         InternodeCredentials?.Dispose();

@@ -21,6 +21,10 @@ public enum Verb : byte
     MutationAck = 11,
     BatchMutation = 12,
     BatchMutationAck = 13,
+    /// <summary>A logged batch's coordinator asks a node to keep the batch in its local batchlog (system.batches) before applying it.</summary>
+    BatchStore = 14,
+    /// <summary>The batch was applied: the node deletes its batchlog entry.</summary>
+    BatchRemove = 15,
 
     Read = 20,
     ReadResponse = 21,
@@ -30,6 +34,8 @@ public enum Verb : byte
     ReadRepairAck = 25,
     /// <summary>A token-range scan of one table on a replica (SELECT without a partition key).</summary>
     RangeRead = 26,
+    /// <summary>A pushed-down aggregate of one token range: the receiver reads it as the range's sub-coordinator and answers partial states.</summary>
+    RangeAggregate = 27,
 
     Hint = 30,
     HintAck = 31,

@@ -31,6 +31,7 @@ public sealed class NativeConnection : IAsyncDisposable
     private readonly SemaphoreSlim _budget = new(BudgetUnits, BudgetUnits);
     private readonly CancellationTokenSource _closed = new();
     private bool _started;
+    private bool _startupSeen;
     private bool _lz4;
     private int _closing;
 
@@ -147,11 +148,20 @@ public sealed class NativeConnection : IAsyncDisposable
                     var startup = (StartupRequest)NativeRequestDecoder.Decode(header.Opcode, body);
                     bool lz4 = NativeRequestProcessor.Compression(startup);
                     // READY leaves uncompressed (queued before compression is on); every frame after it is compressed.
-                    Send(NativeFrame.Response(header.Stream, NativeOpcode.Ready, _ => { }), units);
+                    // With the password authenticator, AUTHENTICATE instead: requests wait for AUTH_SUCCESS (NativeLogin).
+                    Send(_processor.Auth is null ? NativeFrame.Response(header.Stream, NativeOpcode.Ready, _ => { }) : NativeLogin.Authenticate(header.Stream), units);
                     units = 0;
                     _lz4 = lz4;
-                    _started = true;
+                    _started = _processor.Auth is null;
+                    _startupSeen = true;
                     return;
+                }
+                case NativeOpcode.AuthResponse when _startupSeen && !_started && _processor.Auth is { } auth:
+                {
+                    var response = (AuthResponseRequest)NativeRequestDecoder.Decode(header.Opcode, body);
+                    (reply, _processor.User) = await NativeLogin.LoginAsync(auth, header.Stream, response, NativeLogin.Source(_stream), ct).ConfigureAwait(false);
+                    _started = _processor.User is not null;
+                    break;
                 }
                 case NativeOpcode.Register when _started:
                 {

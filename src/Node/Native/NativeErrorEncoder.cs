@@ -12,6 +12,8 @@ public static class NativeErrorEncoder
 {
     public const int ServerError = 0x0000;
     public const int ProtocolError = 0x000A;
+    public const int BadCredentials = 0x0100;
+    public const int Unauthorized = 0x2100;
     public const int Unavailable = 0x1000;
     public const int WriteTimeout = 0x1100;
     public const int ReadTimeout = 0x1200;
@@ -74,6 +76,12 @@ public static class NativeErrorEncoder
                 break;
             case CqlSyntaxException s:
                 Header(w, SyntaxError, s.Message);
+                break;
+            case AuthenticationFailedException b:
+                Header(w, BadCredentials, b.Message);
+                break;
+            case UnauthorizedException u:
+                Header(w, Unauthorized, u.Message);
                 break;
             case AlreadyExistsException a:
                 Header(w, AlreadyExists, a.Message);

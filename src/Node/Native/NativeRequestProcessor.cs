@@ -13,8 +13,15 @@ public sealed class NativeRequestProcessor(NativeStatementRunner runner)
 
     public string? Keyspace => Volatile.Read(ref _keyspace);
 
+    /// <summary>The node's authenticator; null when none is configured (STARTUP then answers READY).</summary>
+    public Security.Auth.AuthService? Auth => runner.Auth;
+
+    /// <summary>The role this connection logged in as (AUTH_RESPONSE); every request runs as it.</summary>
+    public Security.Auth.ClientUser? User { get; set; }
+
     public async Task<byte[]> ProcessAsync(NativeFrameHeader header, byte[] body, CancellationToken ct)
     {
+        Security.Auth.AuthContext.Current = User;
         var request = NativeRequestDecoder.Decode(header.Opcode, body);
         string writeType = request is BatchRequest { Type: 1 } ? "UNLOGGED_BATCH" : request is BatchRequest ? "BATCH" : "SIMPLE";
         try

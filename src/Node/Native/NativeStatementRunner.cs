@@ -17,6 +17,9 @@ namespace RingStore.Node.Native;
 /// </summary>
 public sealed class NativeStatementRunner(RingStoreNode node)
 {
+    /// <summary>The node's authenticator and authorizer; null when RingStore:Authenticator is "none".</summary>
+    public Security.Auth.AuthService? Auth => node.Auth;
+
     /// <summary>A RESULT body writer plus the executor's warnings.</summary>
     public sealed record Outcome(Action<NativeWriter> Body, IReadOnlyCollection<string> Warnings, string? NewKeyspace = null);
 
@@ -112,11 +115,12 @@ public sealed class NativeStatementRunner(RingStoreNode node)
         {
             case ClientProtos.ExecuteResponse.Types.Kind.Rows:
             {
-                var select = (SelectStatement)statement;
+                // LIST ROLES / LIST PERMISSIONS answer rows too, from system_auth.
+                var table = statement is SelectStatement select ? (select.Table.Keyspace ?? keyspace ?? "", select.Table.Name) : ("system_auth", "roles");
                 var types = response.Columns.Select(c => (ColumnType)c.Type).ToArray();
                 var names = response.Columns.Select(c => c.Name).ToArray();
                 var encoded = response.Rows.Select(r => r.Values.Select((v, i) => NativeValueCodec.FromProto(types[i], v, names[i])).ToArray()).ToList();
-                var rows = new NativeRows(select.Table.Keyspace ?? keyspace ?? "", select.Table.Name,
+                var rows = new NativeRows(table.Item1, table.Item2,
                     response.Columns.Select(c => new NativeColumn(c.Name, TypeOf(c.Type))).ToList(), encoded,
                     response.PagingState.IsEmpty ? null : response.PagingState.ToByteArray());
                 bool skip = parameters.SkipMetadata;

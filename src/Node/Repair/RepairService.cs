@@ -2,9 +2,11 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using RingStore.Core.Partitioning;
 using RingStore.Gossip.Ring;
-using RingStore.Node.Hosting;
 using RingStore.Node.Messaging;
+using RingStore.Node.Requests;
+using RingStore.Node.Schema;
 using RingStore.Node.Streaming;
+using RingStore.Storage.Engine;
 using RingStore.Storage.Repair;
 
 namespace RingStore.Node.Repair;
@@ -25,14 +27,28 @@ public sealed record RepairSummary(int RangesTotal, int RangesFailed, RangeRepai
 /// durable <see cref="RepairHistory"/> of every replica of the range (RepairRecorded). At most one repair per table on
 /// this node at a time.
 /// </summary>
-public sealed class RepairService(RingStoreNode node, StreamThrottle throttle, RepairHistory history, TimeProvider time, ILogger logger)
+public sealed class RepairService(RepairService.Dependencies node, StreamThrottle throttle, RepairHistory history, TimeProvider time, ILogger logger)
 {
+    /// <summary>What a repair reads of the node: its address, schema, membership, replicas, messaging and engine.</summary>
+    public sealed record Dependencies(
+        string Self,
+        SchemaManager Schema,
+        Func<MembershipSnapshot> CurrentMembership,
+        LocalReplica Local,
+        IMessagingService Messaging,
+        ReplicaLookup Lookup,
+        StorageEngine Engine,
+        TimeSpan ReadTimeout)
+    {
+        public MembershipSnapshot Membership => CurrentMembership();
+    }
+
     private readonly ConcurrentDictionary<string, bool> _running = new(StringComparer.Ordinal);
     private readonly RangeRepairer _repairer = new(throttle);
 
     public RepairHistory History => history;
 
-    private string Self => node.Options.InternodeEndpoint;
+    private string Self => node.Self;
 
     public async Task<RepairSummary> RepairAsync(RepairRequestOptions options, Func<RepairProgress, Task> progress, CancellationToken ct)
     {
@@ -68,7 +84,7 @@ public sealed class RepairService(RingStoreNode node, StreamThrottle throttle, R
                     if (dead.Count > 0) throw new InvalidOperationException($"replica {string.Join(", ", dead)} is down");
                     var replicas = new List<IRepairReplica> { new LocalRepairReplica(node.Local, Self, history) };
                     replicas.AddRange(item.Replicas.Select(r => new RemoteRepairReplica(node.Messaging, PeerAddress.Parse(r),
-                        ValidationTimeout, node.Options.ReadTimeout * 6)));
+                        ValidationTimeout, node.ReadTimeout * 6)));
                     using var watch = CancellationTokenSource.CreateLinkedTokenSource(ct);
                     using var watchdog = WatchReplicas(item.Replicas, watch);
                     RangeRepairResult result;

@@ -16,6 +16,12 @@ namespace RingStore.Node.Requests;
 public sealed class ClientWrites(WriteCoordinator writes, MutationSizeLimit mutationLimit, WriteGuardrails guardrails,
     long maxValueBytes, TimeProvider clock)
 {
+    /// <summary>Where LOGGED batches over several partitions go (src/Node/Batchlog); null: written as UNLOGGED ones.</summary>
+    public RingStore.Node.Batchlog.BatchlogWriter? Batchlog { get; init; }
+
+    /// <summary>Warns of UNLOGGED batches over many partitions.</summary>
+    public RingStore.Node.Batchlog.UnloggedBatchWarning UnloggedWarning { get; init; } = RingStore.Node.Batchlog.UnloggedBatchWarning.None;
+
     /// <summary>The write time for updates that carry no client timestamp (microseconds) and for TTLs (seconds).</summary>
     public WriteTime Now()
     {
@@ -25,10 +31,13 @@ public sealed class ClientWrites(WriteCoordinator writes, MutationSizeLimit muta
 
     /// <summary>
     /// Validates and writes <paramref name="updates"/> at <paramref name="consistency"/>; fails if any partition's
-    /// write fails (partitions are coordinated independently: a failure can leave others written, as an UNLOGGED batch).
+    /// write fails. Partitions are coordinated independently (a failure can leave others written), except for a
+    /// <see cref="WriteBatchKind.Logged"/> batch over several partitions, which goes through the batchlog: all of it
+    /// is applied eventually, even if this node dies or a partition's write fails.
     /// </summary>
     /// <exception cref="Core.Errors.InvalidRequestException">An update is invalid or too large; nothing was sent.</exception>
-    public Task WriteAsync(IReadOnlyList<(TableSchema Table, PartitionUpdate Update)> updates, ConsistencyLevel consistency, CancellationToken ct)
+    public Task WriteAsync(IReadOnlyList<(TableSchema Table, PartitionUpdate Update)> updates, ConsistencyLevel consistency, CancellationToken ct,
+        WriteBatchKind batch = WriteBatchKind.None)
     {
         ArgumentNullException.ThrowIfNull(updates);
         if (updates.Count == 1)
@@ -42,6 +51,8 @@ public sealed class ClientWrites(WriteCoordinator writes, MutationSizeLimit muta
         var merged = Fold(updates);
         foreach (var (table, update) in merged) Check(table, update);
         guardrails.Check(merged);
+        if (merged.Count > 1 && batch == WriteBatchKind.Logged && Batchlog is not null) return Batchlog.WriteAsync(merged, consistency, ct);
+        if (merged.Count > 1 && batch == WriteBatchKind.Unlogged) UnloggedWarning.Check(merged);
         return Task.WhenAll(merged.Select(u => writes.WriteAsync(u.Table.Keyspace, u.Update, consistency, ct)));
     }
 
@@ -57,6 +68,14 @@ public sealed class ClientWrites(WriteCoordinator writes, MutationSizeLimit muta
         foreach (var (table, _) in updates) tables[table.FullName] = table;
         return [.. PartitionUpdateMerger.Merge(updates.Select(u => u.Update)).Select(u => (tables[u.Table], u))];
     }
+}
+
+/// <summary>What a client write is: plain writes (gRPC Mutate, one CQL statement), or a CQL BATCH of either kind.</summary>
+public enum WriteBatchKind
+{
+    None,
+    Logged,
+    Unlogged,
 }
 
 /// <summary>A coordinator's "now" for one request: the default cell timestamp and the base of TTLs.</summary>

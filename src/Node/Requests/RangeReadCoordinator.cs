@@ -101,6 +101,82 @@ public sealed class RangeReadCoordinator(
         }
     }
 
+    /// <summary>
+    /// The pieces (one replica set each) of a scan that starts after <paramref name="after"/>, for a scatter-gather
+    /// scan: the first one starts at the position's partition (it is read from the position itself).
+    /// </summary>
+    public IReadOnlyList<(long Start, long End)> PiecesAfter(string keyspace, RangePosition after, long endInclusive)
+    {
+        ArgumentNullException.ThrowIfNull(after);
+        long startExclusive = after.Key is null || after.Token.Value == long.MinValue ? after.Token.Value : after.Token.Value - 1;
+        if (startExclusive >= endInclusive) return [];
+        var ring = membership().For(lookup.Strategy(keyspace)).Ring;
+        return ring.IsEmpty ? [(startExclusive, endInclusive)] : Pieces(ring, startExclusive, endInclusive).ToList();
+    }
+
+    /// <summary>
+    /// The live natural replicas of the piece ending at <paramref name="pieceEnd"/>, in ring order (the aggregate
+    /// fan-out picks its sub-coordinator among them). Throws Unavailable when none is alive.
+    /// </summary>
+    public IReadOnlyList<NodeInfo> LiveReplicas(string keyspace, long pieceEnd, ConsistencyLevel consistency)
+    {
+        var strategy = lookup.Strategy(keyspace);
+        var snapshot = membership();
+        var ring = snapshot.For(strategy).Ring;
+        if (ring.IsEmpty) throw new UnavailableException(consistency, 1, 0);
+        var live = ring.GetNaturalReplicas(new Token(pieceEnd), strategy).Where(r => snapshot.IsAlive(r.Endpoint)).ToList();
+        if (live.Count == 0) throw new UnavailableException(consistency, 1, 0);
+        return live;
+    }
+
+    /// <summary>This node's internode endpoint.</summary>
+    public string LocalEndpoint => membership().LocalEndpoint;
+
+    /// <summary>
+    /// One piece of a scatter-gather scan, (from, pieceEnd] within one vnode range, page after page, at
+    /// <paramref name="consistency"/>. Attempt 0 prefers the local replica (no network hop); attempt 1 (a hedge or a
+    /// retry) prefers replicas attempt 0 did not ask, then the local one, so a slow replica is left out when the level
+    /// allows it.
+    /// </summary>
+    public async IAsyncEnumerable<MergedPartitionData> ReadPieceAsync(string keyspace, string table, RangePosition from, long pieceEnd,
+        ConsistencyLevel consistency, int rowsPerRequest, int attempt, [EnumeratorCancellation] CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        rowsPerRequest = Math.Clamp(rowsPerRequest, 1, RowsPerRequest);
+        var strategy = lookup.Strategy(keyspace);
+        var snapshot = membership();
+        var ring = snapshot.For(strategy).Ring;
+        if (ring.IsEmpty) throw new UnavailableException(consistency, 1, 0);
+        var natural = ring.GetNaturalReplicas(new Token(pieceEnd), strategy);
+        ReadPlan plan;
+        try
+        {
+            Func<string, double> localFirst = endpoint => endpoint == snapshot.LocalEndpoint ? -1 : 0;
+            plan = ReplicaPlanner.PlanRead(natural, snapshot.IsAlive, consistency, strategy, snapshot.LocalDatacenter, localFirst);
+            if (attempt > 0)
+            {
+                var first = plan.Contacts.Select(c => c.Endpoint).ToHashSet(StringComparer.Ordinal);
+                plan = ReplicaPlanner.PlanRead(natural, snapshot.IsAlive, consistency, strategy, snapshot.LocalDatacenter,
+                    endpoint => !first.Contains(endpoint) ? 0 : endpoint == snapshot.LocalEndpoint ? 1 : 2);
+            }
+        }
+        catch (UnavailableException)
+        {
+            metrics.Unavailable(MetricTags.RangeRead, consistency);
+            throw;
+        }
+        RangePosition? next = from;
+        while (next is not null)
+        {
+            var (partitions, cut) = await ReadPieceAsync(snapshot, plan, RangeReadCommandMessage.For(table, next, pieceEnd, rowsPerRequest, replyBytes), ct)
+                .ConfigureAwait(false);
+            foreach (var p in partitions) yield return p;
+            if (cut is not null && RangeReplyCut.Compare(cut, next) <= 0)
+                throw new InvalidOperationException($"range read of {table} did not advance past {next}");
+            next = cut;
+        }
+    }
+
     /// <summary>The scan's pieces, one per vnode range (<see cref="VnodePieces"/>).</summary>
     public static IEnumerable<(long Start, long End)> Pieces(RingSnapshot ring, long startExclusive, long endInclusive) =>
         VnodePieces.Of(ring, startExclusive, endInclusive);

@@ -59,7 +59,8 @@ internal static class SchemaWireMapping
             [.. t.Clustering.Select(c => new ClusteringColumnWire(c.Name, (byte)c.Type, (byte)c.Order))],
             [.. t.Regular.Select(c => new ColumnWire(c.Name, (byte)c.Type))],
             new TableOptionsWire((byte)o.Compaction, o.CompactionWindow.Ticks, o.CompactionMinThreshold, o.CompactionMaxThreshold,
-                o.DefaultTimeToLiveSeconds, o.GcGraceSeconds, o.BloomFilterFpChance));
+                o.DefaultTimeToLiveSeconds, o.GcGraceSeconds, o.BloomFilterFpChance,
+                (byte)o.Compression.Algorithm, o.Compression.ChunkLengthKb, o.Compression.ZstdLevel));
     }
 
     private static TableSchema FromWire(string keyspace, string name, TableWire t)
@@ -78,6 +79,13 @@ internal static class SchemaWireMapping
             DefaultTimeToLiveSeconds = o.DefaultTimeToLiveSeconds,
             GcGraceSeconds = o.GcGraceSeconds,
             BloomFilterFpChance = o.BloomFilterFpChance,
+            // 0s: a schema from before compressed SSTables, which means the defaults.
+            Compression = new CompressionOptions
+            {
+                Algorithm = (CompressionAlgorithm)o.CompressionAlgorithm,
+                ChunkLengthKb = o.CompressionChunkLengthKb == 0 ? CompressionOptions.DefaultChunkLengthKb : o.CompressionChunkLengthKb,
+                ZstdLevel = o.CompressionZstdLevel == 0 ? CompressionOptions.DefaultZstdLevel : o.CompressionZstdLevel,
+            },
         };
         var table = Validated(() => new TableSchema(
             keyspace,

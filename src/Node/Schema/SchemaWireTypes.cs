@@ -64,4 +64,8 @@ internal sealed record TableOptionsWire(
     [property: Key(3)] int CompactionMaxThreshold,
     [property: Key(4)] int DefaultTimeToLiveSeconds,
     [property: Key(5)] int GcGraceSeconds,
-    [property: Key(6)] double BloomFilterFpChance);
+    [property: Key(6)] double BloomFilterFpChance,
+    // Added with compressed SSTables; a schema written before has none of these, which reads as the default (LZ4, 16 KiB).
+    [property: Key(7)] byte CompressionAlgorithm = 0,
+    [property: Key(8)] int CompressionChunkLengthKb = 0,
+    [property: Key(9)] int CompressionZstdLevel = 0);

@@ -77,5 +77,10 @@ internal static class TableValidator
         {
             throw new InvalidRequestException($"Table {full}: bloom_filter_fp_chance must be in (0, 1], got {o.BloomFilterFpChance}.");
         }
+
+        if (o.Compression is null || o.Compression.Problem() is { } compression)
+        {
+            throw new InvalidRequestException($"Table {full}: invalid compression: {(o.Compression is null ? "missing" : o.Compression.Problem())}.");
+        }
     }
 }

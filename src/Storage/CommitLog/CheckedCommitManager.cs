@@ -26,13 +26,15 @@ internal sealed class CheckedCommitManager : ILogCommitManager
     private const int HeaderBytes = 4 + 8 + 4;
 
     private readonly string _directory;
+    private readonly IO.IStorageFileSystem _fs;
     private readonly Lock _gate = new();
     private Exception? _failure;
     private bool _legacyDeleted;
     private int _nextSlot = -1; // -1: not chosen yet (the slot not holding the newest readable commit)
 
-    public CheckedCommitManager(string generationDirectory)
+    public CheckedCommitManager(IO.IStorageFileSystem fs, string generationDirectory)
     {
+        _fs = fs;
         _directory = Path.Combine(generationDirectory, DirectoryName);
     }
 
@@ -55,7 +57,7 @@ internal sealed class CheckedCommitManager : ILogCommitManager
                 WriteSlot(commitNum, commitMetadata);
                 if (!_legacyDeleted)
                 {
-                    foreach (long legacy in LegacyCommits()) File.Delete(LegacyPath(legacy));
+                    foreach (long legacy in LegacyCommits()) _fs.Delete(LegacyPath(legacy));
                     _legacyDeleted = true;
                 }
             }
@@ -80,15 +82,15 @@ internal sealed class CheckedCommitManager : ILogCommitManager
         if (_nextSlot < 0)
             _nextSlot = TryReadSlot(SlotPath(0), out long zero, out _) && (!TryReadSlot(SlotPath(1), out long one, out _) || zero > one) ? 1 : 0;
         string path = SlotPath(_nextSlot);
-        bool created = !File.Exists(path);
-        if (created) Directory.CreateDirectory(_directory);
+        bool created = !_fs.Exists(path);
+        if (created) _fs.CreateDirectory(_directory);
         // Overwritten in place: once a slot exists its blocks are allocated, so a full disk does not fail the write.
-        using (var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read, 1))
+        using (var file = _fs.OpenForUpdate(path))
         {
-            file.Write(record);
-            file.Flush(flushToDisk: true);
+            file.WriteAt(0, record);
+            file.Sync();
         }
-        if (created) IO.PhysicalFileSystem.Instance.SyncDirectory(_directory);
+        if (created) _fs.SyncDirectory(_directory);
         _nextSlot = 1 - _nextSlot;
     }
 
@@ -100,10 +102,10 @@ internal sealed class CheckedCommitManager : ILogCommitManager
                 return metadata;
         }
         string legacy = LegacyPath(commitNum);
-        if (File.Exists(legacy))
+        if (_fs.Exists(legacy))
         {
             // FASTER's format: int32 length, metadata, sector padding.
-            byte[] bytes = File.ReadAllBytes(legacy);
+            byte[] bytes = IO.ReadableFileExtensions.ReadAllBytes(_fs, legacy);
             int length = bytes.Length >= 4 ? BinaryPrimitives.ReadInt32LittleEndian(bytes) : -1;
             if (length >= 0 && length <= bytes.Length - 4)
                 return bytes.AsSpan(4, length).ToArray();
@@ -128,7 +130,7 @@ internal sealed class CheckedCommitManager : ILogCommitManager
         lock (_gate)
         {
             string legacy = LegacyPath(commitNum);
-            if (File.Exists(legacy)) File.Delete(legacy);
+            _fs.Delete(legacy);
         }
     }
 
@@ -136,7 +138,7 @@ internal sealed class CheckedCommitManager : ILogCommitManager
     {
         lock (_gate)
         {
-            if (Directory.Exists(_directory)) Directory.Delete(_directory, recursive: true);
+            _fs.DeleteDirectory(_directory);
         }
     }
 
@@ -157,23 +159,23 @@ internal sealed class CheckedCommitManager : ILogCommitManager
 
     private IEnumerable<long> LegacyCommits()
     {
-        if (!Directory.Exists(_directory)) return [];
         var nums = new List<long>();
-        foreach (string file in Directory.EnumerateFiles(_directory, "commit.*.0"))
+        foreach (string file in _fs.ListFiles(_directory))
         {
             string name = Path.GetFileName(file);
-            if (long.TryParse(name.AsSpan(7, name.Length - 9), NumberStyles.None, CultureInfo.InvariantCulture, out long num))
+            if (name.Length > 9 && name.StartsWith("commit.", StringComparison.Ordinal) && name.EndsWith(".0", StringComparison.Ordinal) &&
+                long.TryParse(name.AsSpan(7, name.Length - 9), NumberStyles.None, CultureInfo.InvariantCulture, out long num))
                 nums.Add(num);
         }
         return nums;
     }
 
-    private static bool TryReadSlot(string path, out long commitNum, out byte[] metadata)
+    private bool TryReadSlot(string path, out long commitNum, out byte[] metadata)
     {
         commitNum = -1;
         metadata = [];
-        if (!File.Exists(path)) return false;
-        byte[] bytes = File.ReadAllBytes(path);
+        if (!_fs.Exists(path)) return false;
+        byte[] bytes = IO.ReadableFileExtensions.ReadAllBytes(_fs, path);
         if (bytes.Length < HeaderBytes + 4 || !bytes.AsSpan(0, 4).SequenceEqual(Magic)) return false;
         int length = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(12));
         if (length < 0 || length > bytes.Length - HeaderBytes - 4) return false;

@@ -73,7 +73,8 @@ public sealed class CommitLog : IAsyncDisposable, IDisposable
 
         int segmentBits = BitOperations.Log2((ulong)segment);
         int pageBits = Math.Min(segmentBits, MaxPageSizeBits);
-        Directory.CreateDirectory(options.Directory);
+        var fs = options.FileSystem ?? IO.PhysicalFileSystem.Instance;
+        fs.CreateDirectory(options.Directory);
         logger ??= NullLogger.Instance;
 
         var generations = new List<LogGeneration>();
@@ -81,9 +82,9 @@ public sealed class CommitLog : IAsyncDisposable, IDisposable
         {
             // Every generation is opened (recovered and verified) now, oldest first: Replay reads them all in order.
             // Appends go on in the newest; older ones are only read, and deleted once released past.
-            foreach (int n in GenerationDirectory.OpenExisting(options.Directory))
+            foreach (int n in GenerationDirectory.OpenExisting(fs, options.Directory))
                 generations.Add(LogGeneration.Open(n, GenerationDirectory.PathOf(options.Directory, n), options, segmentBits, pageBits, logger, time));
-            var logId = LogIdFile.LoadOrCreate(options.Directory);
+            var logId = LogIdFile.LoadOrCreate(fs, options.Directory);
             if (generations.Count > 1)
                 logger.LogInformation("Commit log has {Count} generations ({First}..{Last}); older ones go once every table has flushed past them",
                     generations.Count, generations[0].Number, generations[^1].Number);
@@ -261,7 +262,7 @@ public sealed class CommitLog : IAsyncDisposable, IDisposable
                 // Nothing appends to an old generation any more: a writer that picked it before the switch holds a
                 // memtable whose lowest position pins it, so the release cannot have passed it yet.
                 old.DisposeAsync().AsTask().GetAwaiter().GetResult();
-                GenerationDirectory.Delete(_options.Directory, number);
+                GenerationDirectory.Delete(_options.FileSystem ?? IO.PhysicalFileSystem.Instance, _options.Directory, number);
                 _generations.Remove(old);
                 _logger.LogInformation("Commit log: deleted generation {Generation}; every table has flushed past it", number);
             }

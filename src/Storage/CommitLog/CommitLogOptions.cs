@@ -32,4 +32,19 @@ public sealed record CommitLogOptions
 
     /// <summary>The longest wait between attempts to start a new generation while the disk still fails.</summary>
     public TimeSpan GenerationRetryMaxDelay { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The file seam the log lives on. Null (the default): the real disk, with FASTER's own file device for the
+    /// segments. Set: every file of the log (segments through <see cref="FileSystemLogDevice"/>, commit metadata, ids,
+    /// cut ranges, generation directories) goes through it, every I/O completing on the caller's thread
+    /// (the simulator's in-memory disk, fault injection).
+    /// </summary>
+    public IO.IStorageFileSystem? FileSystem { get; init; }
+
+    /// <summary>
+    /// No background thread: in group mode each append commits itself on the caller before it returns (no group
+    /// window, no sharing); in periodic mode nothing syncs until <see cref="CommitLog.FlushAsync"/> is called (the
+    /// caller is the clock). For a single-threaded caller that must replay exactly (the simulator).
+    /// </summary>
+    public bool InlineSync { get; init; }
 }

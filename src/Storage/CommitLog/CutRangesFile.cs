@@ -16,12 +16,12 @@ internal static class CutRangesFile
     private const byte Version = 1;
     private static ReadOnlySpan<byte> Magic => "RCCT"u8;
 
-    public static List<AddressRange> Load(string directory)
+    public static List<AddressRange> Load(IO.IStorageFileSystem fs, string directory)
     {
         string path = Path.Combine(directory, FileName);
-        if (!File.Exists(path))
+        if (!fs.Exists(path))
             return [];
-        byte[] bytes = File.ReadAllBytes(path);
+        byte[] bytes = IO.ReadableFileExtensions.ReadAllBytes(fs, path);
         if (bytes.Length < 13 || !bytes.AsSpan(0, 4).SequenceEqual(Magic) || bytes[4] != Version)
             throw new CommitLogCorruptionException(path, 0, "unreadable cut-ranges header");
         int count = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(5));
@@ -41,7 +41,7 @@ internal static class CutRangesFile
         return ranges;
     }
 
-    public static void Save(string directory, IReadOnlyList<AddressRange> ranges)
+    public static void Save(IO.IStorageFileSystem fs, string directory, IReadOnlyList<AddressRange> ranges)
     {
         byte[] bytes = new byte[9 + (ranges.Count * 16) + 4];
         Magic.CopyTo(bytes);
@@ -56,6 +56,6 @@ internal static class CutRangesFile
 
         string path = Path.Combine(directory, FileName);
         // Temp file, fsync, rename, directory fsync; a failed write deletes the temp file.
-        IO.AtomicFile.Write(IO.PhysicalFileSystem.Instance, path, bytes);
+        IO.AtomicFile.Write(fs, path, bytes);
     }
 }

@@ -26,7 +26,7 @@ internal sealed class LogGeneration : IAsyncDisposable
     private int _disposed;
 
     private LogGeneration(int number, string directory, ILogger logger, IDevice device, FasterLog log, CheckedCommitManager commits,
-        int pageSizeBits, int segmentSizeBits, CommitLogOptions options)
+        int pageSizeBits, int segmentSizeBits, CommitLogOptions options, IO.IStorageFileSystem fs)
     {
         _commits = commits;
         Number = number;
@@ -38,7 +38,7 @@ internal sealed class LogGeneration : IAsyncDisposable
         _base = GenerationPositions.Base(number);
         _scanner = new LogScanner(log, pageSizeBits);
         MaxPayloadBytes = (int)(1L << pageSizeBits) - log.HeaderSize - EntryCodec.HeaderBytes;
-        _skip = RecoveryCheck.Run(_scanner, log.BeginAddress, log.CommittedUntilAddress, directory, options,
+        _skip = RecoveryCheck.Run(_scanner, log.BeginAddress, log.CommittedUntilAddress, fs, directory, options,
             LocateLocal, logger);
     }
 
@@ -46,13 +46,17 @@ internal sealed class LogGeneration : IAsyncDisposable
     public static LogGeneration Open(int number, string directory, CommitLogOptions options, int segmentBits, int pageBits,
         ILogger logger, TimeProvider time)
     {
-        System.IO.Directory.CreateDirectory(directory);
+        var fs = options.FileSystem ?? IO.PhysicalFileSystem.Instance;
+        fs.CreateDirectory(directory);
         // preallocateFile off: segments grow as written, so a small log costs little disk. deleteOnClose off: the
         // segments are the durable state. recoverDevice: learn which segments exist so truncation deletes the right ones.
-        var device = Devices.CreateLogDevice(Path.Combine(directory, CommitLog.SegmentBaseName),
-            preallocateFile: false, deleteOnClose: false, recoverDevice: true);
+        // On a given file seam: our device over it, completing every I/O on the caller's thread.
+        string segments = Path.Combine(directory, CommitLog.SegmentBaseName);
+        IDevice device = options.FileSystem is { } seam
+            ? new FileSystemLogDevice(seam, segments)
+            : Devices.CreateLogDevice(segments, preallocateFile: false, deleteOnClose: false, recoverDevice: true);
         FasterLog? log = null;
-        var commits = new CheckedCommitManager(directory);
+        var commits = new CheckedCommitManager(fs, directory);
         try
         {
             var settings = new FasterLogSettings
@@ -72,10 +76,14 @@ internal sealed class LogGeneration : IAsyncDisposable
             };
             log = new FasterLog(settings);
             log.Recover();
-            var generation = new LogGeneration(number, directory, logger, device, log, commits, pageBits, segmentBits, options);
-            generation._syncer = options.SyncMode == CommitLogSyncMode.Group
-                ? new GroupCommitter(generation.CommitAndCountAsync, options.GroupCommitWindow, time, logger)
-                : new PeriodicSyncer(generation.CommitAndCountAsync, generation.HasUnsynced, options.PeriodicSyncInterval, time, logger);
+            var generation = new LogGeneration(number, directory, logger, device, log, commits, pageBits, segmentBits, options, fs);
+            generation._syncer = (options.SyncMode, options.InlineSync) switch
+            {
+                (CommitLogSyncMode.Group, true) => new InlineCommitter(generation.CommitAndCountAsync),
+                (CommitLogSyncMode.Group, false) => new GroupCommitter(generation.CommitAndCountAsync, options.GroupCommitWindow, time, logger),
+                (_, true) => new InlineCommitter(null), // periodic, driven: synced only by FlushAsync
+                _ => new PeriodicSyncer(generation.CommitAndCountAsync, generation.HasUnsynced, options.PeriodicSyncInterval, time, logger),
+            };
             return generation;
         }
         catch

@@ -8,17 +8,17 @@ internal static class LogIdFile
 {
     public const string FileName = "commitlog.id";
 
-    public static Guid LoadOrCreate(string directory)
+    public static Guid LoadOrCreate(IO.IStorageFileSystem fs, string directory)
     {
         string path = Path.Combine(directory, FileName);
-        if (File.Exists(path))
+        if (fs.Exists(path))
         {
-            byte[] bytes = File.ReadAllBytes(path);
+            byte[] bytes = IO.ReadableFileExtensions.ReadAllBytes(fs, path);
             if (bytes.Length == 16) return new Guid(bytes);
             // A torn id is as good as none: replaying more than needed is safe, skipping entries is not.
         }
         var id = Guid.NewGuid();
-        IO.AtomicFile.Write(IO.PhysicalFileSystem.Instance, path, id.ToByteArray());
+        IO.AtomicFile.Write(fs, path, id.ToByteArray());
         return id;
     }
 }

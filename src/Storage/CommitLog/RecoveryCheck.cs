@@ -13,10 +13,10 @@ internal static class RecoveryCheck
 {
     /// <returns>Address ranges Replay must jump over (persisted cuts plus, when allowed, skipped corrupt entries).</returns>
     public static List<AddressRange> Run(
-        LogScanner scanner, long begin, long until, string directory, CommitLogOptions options,
+        LogScanner scanner, long begin, long until, IO.IStorageFileSystem fs, string directory, CommitLogOptions options,
         Func<long, (string File, long Offset)> locate, ILogger logger)
     {
-        var cuts = CutRangesFile.Load(directory);
+        var cuts = CutRangesFile.Load(fs, directory);
         int cutsBefore = cuts.Count;
         cuts.RemoveAll(r => r.End <= begin); // released space: nothing left to skip there
 
@@ -62,7 +62,7 @@ internal static class RecoveryCheck
         }
 
         if (cuts.Count != cutsBefore || torn.Count > 0)
-            CutRangesFile.Save(directory, cuts);
+            CutRangesFile.Save(fs, directory, cuts);
 
         skip.Sort((a, b) => a.Start.CompareTo(b.Start));
         return skip;

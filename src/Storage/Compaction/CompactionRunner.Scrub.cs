@@ -78,6 +78,7 @@ public sealed partial class CompactionRunner
         var writer = SSTableWriter.Create(_fs, table.Directory, generation, new SSTableWriterOptions
         {
             BloomFilterFpChance = table.Schema.Options.BloomFilterFpChance,
+            Compression = table.Schema.Options.Compression,
             BlockSizeBytes = _options.SSTableBlockSizeBytes,
             ExpectedPartitions = Math.Max(1, input.Statistics.PartitionCount),
             IndexSummaryInterval = _options.IndexSummaryInterval,

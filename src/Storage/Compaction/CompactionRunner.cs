@@ -95,7 +95,7 @@ public sealed partial class CompactionRunner
                 _logger.LogWarning("Compaction of {Table} not started: {Reason}", table.Schema.FullName, reason);
                 return false;
             }
-            await DedicatedThread.Run(() => Compact(table, inputs, ct), ct).ConfigureAwait(false);
+            await DedicatedThread.Run(() => Compact(table, inputs, ct), _options.RunInline, ct).ConfigureAwait(false);
             return true;
         }
         finally
@@ -174,7 +174,7 @@ public sealed partial class CompactionRunner
             if (inputs.Length == 0) return;
             if (NotEnoughSpace(table, inputs) is { } reason)
                 throw new IOException($"Compaction of {table.Schema.FullName} not started: {reason}");
-            await DedicatedThread.Run(() => Compact(table, inputs, ct), ct).ConfigureAwait(false);
+            await DedicatedThread.Run(() => Compact(table, inputs, ct), _options.RunInline, ct).ConfigureAwait(false);
         }
         finally
         {
@@ -226,6 +226,7 @@ public sealed partial class CompactionRunner
             var writer = SSTableWriter.Create(_fs, table.Directory, generation, new SSTableWriterOptions
             {
                 BloomFilterFpChance = table.Schema.Options.BloomFilterFpChance,
+                Compression = table.Schema.Options.Compression,
                 BlockSizeBytes = _options.SSTableBlockSizeBytes,
                 ExpectedPartitions = inputs.Sum(s => s.Statistics.PartitionCount),
                 IndexSummaryInterval = _options.IndexSummaryInterval,

@@ -30,6 +30,31 @@ internal static partial class DedicatedThread
             work();
         }, ct, TaskCreationOptions.LongRunning | TaskCreationOptions.DenyChildAttach, TaskScheduler.Default);
 
+    /// <summary>
+    /// <paramref name="inline"/>: runs <paramref name="work"/> on the caller's thread instead (the engine's
+    /// <see cref="StorageEngineOptions.RunInline"/> mode: one thread, so a simulated run replays exactly); a failure
+    /// comes back as a faulted task, as from the thread.
+    /// </summary>
+    public static Task<T> Run<T>(Func<T> work, bool inline, CancellationToken ct = default)
+    {
+        if (!inline) return Run(work, ct);
+        try
+        {
+            ct.ThrowIfCancellationRequested();
+            return Task.FromResult(work());
+        }
+        catch (OperationCanceledException e)
+        {
+            return Task.FromCanceled<T>(e.CancellationToken.IsCancellationRequested ? e.CancellationToken : new CancellationToken(true));
+        }
+#pragma warning disable CA1031 // handed to the awaiting caller, as the thread's exception would be
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            return Task.FromException<T>(e);
+        }
+    }
+
     /// <summary>The calling thread's nice value on Linux (for tests); null elsewhere.</summary>
     internal static int? CurrentNice()
     {

@@ -73,6 +73,8 @@ public sealed partial class StorageEngine : IAsyncDisposable
         loggerFactory ??= NullLoggerFactory.Instance;
         time ??= TimeProvider.System; // the engine's composition root: everything below gets this clock
         var fs = fileSystem ?? new PhysicalFileSystem();
+        if (options.RunInline && options.BackgroundCompaction)
+            throw new ArgumentException("RunInline needs BackgroundCompaction off: the owner runs the background steps.", nameof(options));
         fs.CreateDirectory(options.DataDirectory);
         var commitLog = CommitLog.CommitLog.Open(new CommitLogOptions
         {
@@ -80,7 +82,10 @@ public sealed partial class StorageEngine : IAsyncDisposable
             SyncMode = options.CommitLogSync,
             PeriodicSyncInterval = options.CommitLogPeriodicSyncInterval,
             GroupCommitWindow = options.CommitLogGroupWindow,
+            SegmentSizeBytes = options.CommitLogSegmentSizeBytes,
             SkipCorruptEntries = options.SkipCorruptCommitLogEntries,
+            FileSystem = options.CommitLogOnFileSystem ? fs : null,
+            InlineSync = options.RunInline,
         }, loggerFactory.CreateLogger<CommitLog.CommitLog>(), time);
 
         var engine = new StorageEngine(options, fs, loggerFactory, time, commitLog);
@@ -144,15 +149,18 @@ public sealed partial class StorageEngine : IAsyncDisposable
     /// TRUNCATE: drops every row of the table on this node (memtables and SSTables), durably: a restart replays
     /// none of the truncated commit-log entries. Writes after it completes are kept.
     /// </summary>
-    public Task TruncateAsync(string table, CancellationToken ct = default)
+    public async Task TruncateAsync(string table, CancellationToken ct = default)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        return GetTable(table).TruncateAsync(() => _commitLog.TailPosition, ct);
+        var store = GetTable(table);
+        if (_options.AutoSnapshot) await AutoSnapshotAsync(store, Snapshots.SnapshotTag.Truncated(_time.GetUtcNow(), store.Schema.Name), ct).ConfigureAwait(false);
+        await store.TruncateAsync(() => _commitLog.TailPosition, ct).ConfigureAwait(false);
     }
 
-    /// <summary>Forgets a table and deletes its files.</summary>
+    /// <summary>Forgets a table and deletes its files (after an automatic snapshot, unless AutoSnapshot is off).</summary>
     public void DropTable(string fullName)
     {
+        if (_options.AutoSnapshot && _tables.TryGetValue(fullName, out var dropping)) AutoSnapshotBeforeDrop(dropping);
         if (!_tables.TryRemove(fullName, out var store)) throw new UnknownTableException(fullName);
         foreach (var sst in store.View.SSTables) sst.MarkObsolete();
         store.Dispose();
@@ -480,13 +488,14 @@ public sealed partial class StorageEngine : IAsyncDisposable
         var writerOptions = new SSTableWriterOptions
         {
             BloomFilterFpChance = store.Schema.Options.BloomFilterFpChance,
+            Compression = store.Schema.Options.Compression,
             BlockSizeBytes = _options.SSTableBlockSizeBytes,
             ExpectedPartitions = partitions.Count,
             IndexSummaryInterval = _options.IndexSummaryInterval,
             RowIndexIntervalBytes = _options.RowIndexIntervalBytes,
         };
         var reader = await DedicatedThread.Run(
-            () => SSTableImporter.Write(_fs, store.Directory, generation, writerOptions, partitions, ct), ct).ConfigureAwait(false);
+            () => SSTableImporter.Write(_fs, store.Directory, generation, writerOptions, partitions, ct), _options.RunInline, ct).ConfigureAwait(false);
         if (!await InstallOrDiscardAsync(store, reader, ct).ConfigureAwait(false))
         {
             _logger.LogWarning("Dropped imported SSTable generation {Generation} of {Table}: the table was truncated while it was written",
@@ -584,6 +593,21 @@ public sealed partial class StorageEngine : IAsyncDisposable
         foreach (var t in Selected(table))
             results.Add(await _compaction.ScrubAsync(t, all, ct).ConfigureAwait(false));
         return results;
+    }
+
+    /// <summary>
+    /// One round of what the background loops do, on the caller (for <see cref="StorageEngineOptions.RunInline"/>,
+    /// where no loop runs; harmless otherwise): in periodic mode sync the commit log (the sync timer's tick), switch
+    /// what the memory and commit-log limits ask for, flush every sealed memtable, release the commit log they
+    /// covered, then run the compactions the strategies ask for until none is pending.
+    /// </summary>
+    public async Task RunBackgroundStepsAsync(CancellationToken ct = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        if (_options.RunInline && _options.CommitLogSync == CommitLogSyncMode.Periodic)
+            await _commitLog.FlushAsync().ConfigureAwait(false);
+        await FlushStepAsync(ct).ConfigureAwait(false);
+        await CompactionStepAsync(ct).ConfigureAwait(false);
     }
 
     /// <summary>Runs the compactions the strategies ask for until none is pending.</summary>
@@ -800,12 +824,26 @@ public sealed partial class StorageEngine : IAsyncDisposable
 
     private static readonly TimeSpan BackgroundPollInterval = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Stops the background flush and compaction loops and returns once both have ended (an attempt in progress is
+    /// abandoned and deletes its temp files). The disk failure policy "stop" calls this: the node is out of service,
+    /// and retrying a flush on a failed disk every second would only keep creating and deleting files on it.
+    /// Reads, writes and explicit flushes still work; the commit log keeps covering the memtables.
+    /// </summary>
+    public async Task HaltBackgroundWorkAsync()
+    {
+        if (!_stop.IsCancellationRequested) await _stop.CancelAsync().ConfigureAwait(false);
+        try { await Task.WhenAll(_flushing, _compacting).ConfigureAwait(false); } catch (OperationCanceledException) { }
+    }
+
+    /// <summary>True once <see cref="HaltBackgroundWorkAsync"/> (or disposal) has stopped the background loops.</summary>
+    public bool BackgroundWorkHalted => _stop.IsCancellationRequested && _flushing.IsCompleted && _compacting.IsCompleted;
+
     /// <summary>Stops background work and closes files. Memtables are not flushed here: the commit log covers them.</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-        await _stop.CancelAsync().ConfigureAwait(false);
-        try { await Task.WhenAll(_flushing, _compacting).ConfigureAwait(false); } catch (OperationCanceledException) { }
+        await HaltBackgroundWorkAsync().ConfigureAwait(false);
         if (_commitLog.HasOlderGenerations)
         {
             // A commit failed in this process: in periodic mode the old generation may hold acknowledged entries its

@@ -1,4 +1,5 @@
 using RingStore.Storage.CommitLog;
+using RingStore.Storage.IO;
 
 namespace RingStore.Storage.Engine;
 
@@ -10,6 +11,9 @@ public sealed record StorageEngineOptions
     public CommitLogSyncMode CommitLogSync { get; init; } = CommitLogSyncMode.Periodic;
     public TimeSpan CommitLogPeriodicSyncInterval { get; init; } = TimeSpan.FromSeconds(1);
     public TimeSpan CommitLogGroupWindow { get; init; } = TimeSpan.FromMilliseconds(2);
+
+    /// <summary>Commit-log segment size (a power of two, 64 KiB to 1 GiB; an entry must fit in a page of min(segment, 16 MiB)).</summary>
+    public long CommitLogSegmentSizeBytes { get; init; } = 32L << 20;
 
     /// <summary>The operator's explicit choice to skip corrupt commit-log entries in the middle of the log at startup.</summary>
     public bool SkipCorruptCommitLogEntries { get; init; }
@@ -56,6 +60,23 @@ public sealed record StorageEngineOptions
     public bool BackgroundCompaction { get; init; } = true;
 
     /// <summary>
+    /// The commit log's files (its segments through <see cref="FileSystemLogDevice"/>, its metadata) go through the
+    /// engine's file system too, instead of straight to disk with FASTER's own device: the whole engine then runs on
+    /// an <see cref="IO.InMemoryFileSystem"/> (the simulator) and disk faults reach the log.
+    /// </summary>
+    public bool CommitLogOnFileSystem { get; init; }
+
+    /// <summary>
+    /// No thread of the engine's own: no background loops (requires <see cref="BackgroundCompaction"/> off), the
+    /// commit log commits on the writer's thread (<see cref="CommitLogOptions.InlineSync"/>: group mode, each append
+    /// its own commit; periodic mode, synced when <see cref="StorageEngine.RunBackgroundStepsAsync"/> runs), flushes
+    /// and compactions write their SSTables on the caller's thread. The owner runs the background work by calling
+    /// <see cref="StorageEngine.RunBackgroundStepsAsync"/>. With <see cref="CommitLogOnFileSystem"/> over an in-memory
+    /// file system, a single-threaded owner (the simulator) sees the same run every time.
+    /// </summary>
+    public bool RunInline { get; init; }
+
+    /// <summary>
     /// Checksummed block size of SSTable data and index files (written in each file's header, so files with another
     /// block size stay readable). Every read verifies the CRC of each block it uses, so a point read checksums about
     /// three blocks: 4 KiB keeps that near 1 µs (8 KiB, best when a block was verified only on first use, cost point
@@ -83,4 +104,11 @@ public sealed record StorageEngineOptions
 
     /// <summary>Single-SSTable tombstone compactions (Cassandra's tombstone_threshold 0.2, interval 1 day).</summary>
     public Compaction.TombstoneCompactionOptions TombstoneCompaction { get; init; } = new();
+
+    /// <summary>
+    /// Cassandra's auto_snapshot: TRUNCATE and DROP TABLE first flush the table and snapshot it
+    /// (<c>truncated-&lt;ms&gt;-&lt;table&gt;</c>, <c>dropped-&lt;ms&gt;-&lt;table&gt;</c>), so a mistaken one can be undone with a restore.
+    /// On by default; the snapshots stay until cleared (<c>ringstore clearsnapshot</c>).
+    /// </summary>
+    public bool AutoSnapshot { get; init; } = true;
 }

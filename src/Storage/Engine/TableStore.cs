@@ -204,7 +204,7 @@ public sealed class TableStore : IDisposable
                     SignalFlushProgress();
                     continue;
                 }
-                var reader = await DedicatedThread.Run(() => WriteSSTable(memtable, ct), ct).ConfigureAwait(false);
+                var reader = await DedicatedThread.Run(() => WriteSSTable(memtable, ct), _options.RunInline, ct).ConfigureAwait(false);
                 // Before the swap (the SSTable is already durable and complete, so it is loaded at open whatever
                 // happens next): once the view shows the SSTable, no write of the record is still under way.
                 RecordReplayFloor(memtable);
@@ -253,6 +253,7 @@ public sealed class TableStore : IDisposable
         var writerOptions = new SSTableWriterOptions
         {
             BloomFilterFpChance = Schema.Options.BloomFilterFpChance,
+            Compression = Schema.Options.Compression,
             BlockSizeBytes = _options.SSTableBlockSizeBytes,
             ExpectedPartitions = memtable.PartitionCount,
             IndexSummaryInterval = _options.IndexSummaryInterval,
@@ -396,7 +397,7 @@ public sealed class TableStore : IDisposable
     }
 
     /// <summary>Takes a view whose SSTables are all referenced, so compaction cannot delete them under the reader.</summary>
-    private TableView AcquireView(List<SSTableReader> acquired)
+    internal TableView AcquireView(List<SSTableReader> acquired)
     {
         while (true)
         {

@@ -72,17 +72,22 @@ internal sealed class HintLog : IAsyncDisposable
         (1 << ValidateSegmentSize(segmentSizeBytes).PageBits) - FasterLogPerEntryHeaderBytes - EntryCodec.HeaderBytes;
 
     /// <summary>Opens (creating if needed) the log in <paramref name="directory"/> and recovers its last commit.</summary>
+    /// <param name="fileSystem">Null: the real disk with FASTER's file device; else every file through this seam
+    /// (segments on <see cref="FileSystemLogDevice"/>, I/O completing on the caller's thread).</param>
     public static HintLog Open(string directory, long segmentSizeBytes, TimeSpan groupCommitWindow, TimeProvider time,
-        ILogger logger)
+        ILogger logger, IO.IStorageFileSystem? fileSystem = null)
     {
         var (pageBits, segmentBits) = ValidateSegmentSize(segmentSizeBytes);
-        System.IO.Directory.CreateDirectory(directory);
+        var fs = fileSystem ?? IO.PhysicalFileSystem.Instance;
+        fs.CreateDirectory(directory);
         // Same device choices as the commit log: segments grow as written, survive close, and the device learns
         // which segments exist so a truncation deletes the right files.
-        var device = Devices.CreateLogDevice(Path.Combine(directory, SegmentBaseName),
-            preallocateFile: false, deleteOnClose: false, recoverDevice: true);
+        string segments = Path.Combine(directory, SegmentBaseName);
+        IDevice device = fileSystem is not null
+            ? new FileSystemLogDevice(fileSystem, segments)
+            : Devices.CreateLogDevice(segments, preallocateFile: false, deleteOnClose: false, recoverDevice: true);
         FasterLog? log = null;
-        var commits = new CheckedCommitManager(directory);
+        var commits = new CheckedCommitManager(fs, directory);
         try
         {
             log = new FasterLog(new FasterLogSettings
@@ -99,7 +104,7 @@ internal sealed class HintLog : IAsyncDisposable
                 AutoCommit = false,
             });
             log.Recover();
-            return new HintLog(directory, device, log, commits, pageBits, segmentBits, groupCommitWindow, time, logger);
+            return new HintLog(directory, device, log, commits, pageBits, segmentBits, groupCommitWindow, time, logger) { FileSystem = fs };
         }
         catch
         {
@@ -113,6 +118,9 @@ internal sealed class HintLog : IAsyncDisposable
     public int MaxRecordBytes { get; }
 
     public string Directory => _directory;
+
+    /// <summary>The seam its files are on (its cut-ranges record goes there too).</summary>
+    internal IO.IStorageFileSystem FileSystem { get; private init; } = IO.PhysicalFileSystem.Instance;
 
     /// <summary>Everything before this is delivered (or dropped); durable once <see cref="PersistDeliveredAsync"/> ran.</summary>
     public long DeliveredUntil => _log.BeginAddress;

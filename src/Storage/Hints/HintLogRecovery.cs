@@ -17,7 +17,7 @@ internal sealed record HintLogRecovery(long PendingCount, long PendingBytes, int
     public static HintLogRecovery Run(HintLog log, ILogger logger)
     {
         long begin = log.DeliveredUntil, until = log.CommittedUntil;
-        var cuts = LoadCuts(log.Directory, logger);
+        var cuts = LoadCuts(log.FileSystem, log.Directory, logger);
         int cutsBefore = cuts.Count;
         cuts.RemoveAll(r => r.End <= begin); // delivered space: nothing left to skip there
 
@@ -61,16 +61,16 @@ internal sealed record HintLogRecovery(long PendingCount, long PendingBytes, int
         }
 
         if (cuts.Count != cutsBefore || torn.IsCorrupt)
-            SaveCuts(log.Directory, cuts, logger);
+            SaveCuts(log.FileSystem, log.Directory, cuts, logger);
         skip.Sort((a, b) => a.Start.CompareTo(b.Start));
         return new HintLogRecovery(pendingCount, pendingBytes, corrupt, skip);
     }
 
-    private static List<AddressRange> LoadCuts(string directory, ILogger logger)
+    private static List<AddressRange> LoadCuts(IO.IStorageFileSystem fs, string directory, ILogger logger)
     {
         try
         {
-            return CutRangesFile.Load(directory);
+            return CutRangesFile.Load(fs, directory);
         }
         catch (Exception ex) when (ex is CommitLogCorruptionException or IOException)
         {
@@ -80,11 +80,11 @@ internal sealed record HintLogRecovery(long PendingCount, long PendingBytes, int
         }
     }
 
-    private static void SaveCuts(string directory, List<AddressRange> cuts, ILogger logger)
+    private static void SaveCuts(IO.IStorageFileSystem fs, string directory, List<AddressRange> cuts, ILogger logger)
     {
         try
         {
-            CutRangesFile.Save(directory, cuts);
+            CutRangesFile.Save(fs, directory, cuts);
         }
         catch (IOException ex)
         {

@@ -103,6 +103,14 @@ public sealed class FaultInjectingFileSystem : IStorageFileSystem
 
     public IReadOnlyList<string> ListFiles(string directory) => _inner.ListFiles(directory);
 
+    public void CreateHardLink(string existingPath, string linkPath) => _inner.CreateHardLink(existingPath, linkPath);
+
+    public IRandomAccessFile OpenForUpdate(string path) => new FaultInjectingRandomAccessFile(this, _inner.OpenForUpdate(path));
+
+    public IReadOnlyList<string> ListDirectories(string directory) => _inner.ListDirectories(directory);
+
+    public void DeleteDirectory(string directory) => _inner.DeleteDirectory(directory);
+
     public void SyncDirectory(string directory)
     {
         if (FailSync) throw new IOException($"Injected fault: fsync of directory {directory} failed.");

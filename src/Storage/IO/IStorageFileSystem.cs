@@ -37,4 +37,27 @@ public interface IStorageFileSystem
     /// after a rename can bring back the old name even though the file's data was fsynced.
     /// </summary>
     void SyncDirectory(string directory);
+
+    /// <summary>
+    /// Makes <paramref name="linkPath"/> a second name of the existing file <paramref name="existingPath"/> (a hard
+    /// link: the same inode, no bytes copied; the file lives until its last name is deleted). Snapshots use it, so a
+    /// snapshot costs no space until compaction deletes the live names. Durable only after <see cref="SyncDirectory"/>
+    /// of the link's directory. Fails if <paramref name="linkPath"/> exists.
+    /// </summary>
+    void CreateHardLink(string existingPath, string linkPath);
+
+    /// <summary>
+    /// Opens <paramref name="path"/> for positional reads and writes, creating it empty if missing (a new name is
+    /// durable only after <see cref="SyncDirectory"/>). Used by the commit log and hint log devices.
+    /// </summary>
+    IRandomAccessFile OpenForUpdate(string path) =>
+        throw new NotSupportedException($"{GetType().Name} has no random-access files.");
+
+    /// <summary>Full paths of the subdirectories directly in <paramref name="directory"/> (empty if it does not exist).</summary>
+    IReadOnlyList<string> ListDirectories(string directory) =>
+        throw new NotSupportedException($"{GetType().Name} cannot list directories.");
+
+    /// <summary>Deletes a directory and everything under it; a missing directory is not an error.</summary>
+    void DeleteDirectory(string directory) =>
+        throw new NotSupportedException($"{GetType().Name} cannot delete directories.");
 }

@@ -96,6 +96,53 @@ public sealed class InMemoryFileSystem : IStorageFileSystem
         lock (_gate) _durableNames[dir] = _names.Where(e => Parent(e.Key) == dir).ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
     }
 
+    public void CreateHardLink(string existingPath, string linkPath)
+    {
+        lock (_gate)
+        {
+            var inode = Find(existingPath);
+            RequireDirectory(linkPath);
+            if (_names.ContainsKey(linkPath)) throw new IOException($"File exists: {linkPath}");
+            _names[linkPath] = inode; // a second name of the same inode, as link(2)
+        }
+    }
+
+    /// <summary>Creates the file if missing (the new name is durable after <see cref="SyncDirectory"/>, as for any file).</summary>
+    public IRandomAccessFile OpenForUpdate(string path)
+    {
+        lock (_gate)
+        {
+            if (!_names.TryGetValue(path, out var inode))
+            {
+                RequireDirectory(path);
+                inode = new Inode();
+                _names[path] = inode;
+            }
+            return new Updater(this, path, inode);
+        }
+    }
+
+    public IReadOnlyList<string> ListDirectories(string directory)
+    {
+        string dir = Normalize(directory);
+        lock (_gate) return [.. _directories.Where(d => Parent(d) == dir).Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>Removes the directory, its subdirectories and every name under them; durable at once (like directories' creation).</summary>
+    public void DeleteDirectory(string directory)
+    {
+        string dir = Normalize(directory);
+        string prefix = dir + Path.DirectorySeparatorChar;
+        lock (_gate)
+        {
+            foreach (string name in _names.Keys.Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).ToList()) _names.Remove(name);
+            foreach (string d in _durableNames.Keys.Where(d => d == dir || d.StartsWith(prefix, StringComparison.Ordinal)).ToList()) _durableNames.Remove(d);
+            _directories.RemoveWhere(d => d == dir || d.StartsWith(prefix, StringComparison.Ordinal));
+            if (_durableNames.TryGetValue(Parent(dir), out var parent))
+                foreach (string name in parent.Keys.Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).ToList()) parent.Remove(name);
+        }
+    }
+
     /// <summary>
     /// Power loss: names fall back to each directory's last sync, bytes to each file's last sync (plus, with
     /// <paramref name="tornWrites"/>, a prefix of the unsynced tail drawn from <paramref name="random"/>). Handles
@@ -132,8 +179,12 @@ public sealed class InMemoryFileSystem : IStorageFileSystem
     private sealed class Inode
     {
         private byte[] _data = [];
+        private const int UndoBlock = 512;
         private byte[]? _durableBeforeTruncate; // set when truncated since the last sync: a crash brings these back
         private int _durableLength;
+        // Durable bytes overwritten in place since the last sync, per 512-byte block: a crash puts them back (each
+        // block independently with torn writes: the disk wrote some sectors of an overwrite and not others).
+        private SortedDictionary<int, byte[]>? _undo;
 
         public int Length { get; private set; }
 
@@ -142,6 +193,37 @@ public sealed class InMemoryFileSystem : IStorageFileSystem
             if (Length + bytes.Length > _data.Length) Array.Resize(ref _data, Math.Max(Length + bytes.Length, Math.Max(4096, _data.Length * 2)));
             bytes.CopyTo(_data.AsSpan(Length));
             Length += bytes.Length;
+        }
+
+        /// <summary>pwrite: overwrites in place (remembering the durable bytes it replaces), zero-fills a gap.</summary>
+        public void WriteAt(long offset, ReadOnlySpan<byte> bytes)
+        {
+            int start = checked((int)offset);
+            int end = checked(start + bytes.Length);
+            if (start < _durableLength) SaveUndo(start, Math.Min(end, _durableLength));
+            if (end > _data.Length) Array.Resize(ref _data, Math.Max(end, Math.Max(4096, _data.Length * 2)));
+            if (start > Length) _data.AsSpan(Length, start - Length).Clear();
+            bytes.CopyTo(_data.AsSpan(start));
+            Length = Math.Max(Length, end);
+        }
+
+        private void SaveUndo(int from, int to)
+        {
+            _undo ??= [];
+            for (int block = from / UndoBlock; block * UndoBlock < to; block++)
+            {
+                if (_undo.ContainsKey(block)) continue;
+                int begin = block * UndoBlock;
+                _undo[block] = _data.AsSpan(begin, Math.Min(UndoBlock, _durableLength - begin)).ToArray();
+            }
+        }
+
+        private void ApplyUndo(Random? random)
+        {
+            if (_undo is null) return;
+            foreach (var (block, old) in _undo)
+                if (random is null || random.Next(2) == 0) old.CopyTo(_data.AsSpan(block * UndoBlock));
+            _undo = null;
         }
 
         public int Read(long offset, Span<byte> buffer)
@@ -154,6 +236,13 @@ public sealed class InMemoryFileSystem : IStorageFileSystem
 
         public void Truncate()
         {
+            if (_durableBeforeTruncate is null && _undo is not null)
+            {
+                var durable = _data.AsSpan(0, _durableLength).ToArray();
+                foreach (var (block, old) in _undo) old.CopyTo(durable.AsSpan(block * UndoBlock));
+                _undo = null;
+                _durableBeforeTruncate = durable;
+            }
             _durableBeforeTruncate ??= _data.AsSpan(0, _durableLength).ToArray();
             Length = 0;
             _durableLength = 0;
@@ -163,6 +252,7 @@ public sealed class InMemoryFileSystem : IStorageFileSystem
         {
             _durableLength = Length;
             _durableBeforeTruncate = null;
+            _undo = null;
         }
 
         public void Crash(Random random, bool tornWrites)
@@ -172,8 +262,10 @@ public sealed class InMemoryFileSystem : IStorageFileSystem
                 _data = old;
                 Length = _durableLength = old.Length;
                 _durableBeforeTruncate = null;
+                _undo = null;
                 return;
             }
+            ApplyUndo(tornWrites ? random : null);
             int kept = _durableLength;
             if (tornWrites && Length > kept) kept += random.Next(Length - kept + 1);
             Length = _durableLength = kept;
@@ -228,5 +320,42 @@ public sealed class InMemoryFileSystem : IStorageFileSystem
         public void Dispose()
         {
         }
+    }
+
+    private sealed class Updater(InMemoryFileSystem fs, string path, Inode inode) : IRandomAccessFile
+    {
+        private bool _closed;
+
+        public string Path { get; } = path;
+
+        public long Length
+        {
+            get
+            {
+                lock (fs._gate) return inode.Length;
+            }
+        }
+
+        public int ReadAt(long fileOffset, Span<byte> buffer)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(fileOffset);
+            ObjectDisposedException.ThrowIf(_closed, this);
+            lock (fs._gate) return inode.Read(fileOffset, buffer);
+        }
+
+        public void WriteAt(long fileOffset, ReadOnlySpan<byte> data)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(fileOffset);
+            ObjectDisposedException.ThrowIf(_closed, this);
+            lock (fs._gate) inode.WriteAt(fileOffset, data);
+        }
+
+        public void Sync()
+        {
+            ObjectDisposedException.ThrowIf(_closed, this);
+            lock (fs._gate) inode.Sync();
+        }
+
+        public void Dispose() => _closed = true;
     }
 }

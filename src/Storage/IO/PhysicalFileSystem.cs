@@ -28,4 +28,17 @@ public sealed class PhysicalFileSystem : IStorageFileSystem
         Directory.Exists(directory) ? Directory.GetFiles(directory) : [];
 
     public void SyncDirectory(string directory) => NativeDirectorySync.Sync(directory);
+
+    public void CreateHardLink(string existingPath, string linkPath) => NativeHardLink.Create(existingPath, linkPath);
+
+    public IRandomAccessFile OpenForUpdate(string path) => new PhysicalRandomAccessFile(path);
+
+    public IReadOnlyList<string> ListDirectories(string directory) =>
+        Directory.Exists(directory) ? Directory.GetDirectories(directory) : [];
+
+    public void DeleteDirectory(string directory)
+    {
+        try { Directory.Delete(directory, recursive: true); }
+        catch (DirectoryNotFoundException) { }
+    }
 }

@@ -17,4 +17,23 @@ public static class ReadableFileExtensions
             done += n;
         }
     }
+
+    /// <summary>The whole file (small files: metadata, ids, records).</summary>
+    public static byte[] ReadAllBytes(this IStorageFileSystem fs, string path)
+    {
+        ArgumentNullException.ThrowIfNull(fs);
+        using var file = fs.OpenRead(path);
+        var bytes = new byte[checked((int)file.Length)];
+        file.ReadExactlyAt(0, bytes);
+        return bytes;
+    }
+
+    /// <summary>Whether <paramref name="directory"/> exists (listed by its parent).</summary>
+    public static bool DirectoryExists(this IStorageFileSystem fs, string directory)
+    {
+        ArgumentNullException.ThrowIfNull(fs);
+        string path = Path.TrimEndingDirectorySeparator(directory);
+        string? parent = Path.GetDirectoryName(path);
+        return parent is not null && fs.ListDirectories(parent).Contains(path, StringComparer.Ordinal);
+    }
 }

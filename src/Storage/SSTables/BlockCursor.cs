@@ -1,15 +1,20 @@
+using System.Buffers;
+
 namespace RingStore.Storage.SSTables;
 
 /// <summary>
 /// A sequential reader over the logical stream of a <see cref="ChecksummedBlockFile"/>, positioned
 /// anywhere; it keeps the current block so consecutive reads touch disk once per block. Not
-/// thread-safe: each read operation makes its own cursor; block payloads are shared, read-only.
+/// thread-safe: each read operation makes its own cursor; uncompressed block payloads are shared, read-only views.
+/// A compressed chunk is decompressed into one buffer the cursor rents from the shared pool (the same buffer for every
+/// chunk it reads) and gives back on <see cref="Dispose"/>, so reads allocate no array per block.
 /// </summary>
 internal sealed class BlockCursor : IDisposable
 {
     private readonly ChecksummedBlockFile _file;
     private ReadOnlyMemory<byte> _block;
     private long _blockIndex = -1;
+    private byte[]? _buffer;
 
     public BlockCursor(ChecksummedBlockFile file, long position)
     {
@@ -19,22 +24,55 @@ internal sealed class BlockCursor : IDisposable
 
     /// <summary>
     /// A cursor that starts with <paramref name="warm"/>, a block the same read operation has just had verified (so a
-    /// point read checks the block holding a partition's header and first rows once, not once per cursor).
+    /// point read checks — and decompresses — the block holding a partition's header and first rows once, not once per
+    /// cursor). A decompressed block comes with the buffer holding it, which this cursor then owns; only the first
+    /// cursor to claim it gets it (a lazy row enumeration may run twice), later ones read the block again.
     /// </summary>
     public BlockCursor(ChecksummedBlockFile file, long position, Block warm) : this(file, position)
     {
-        if (ReferenceEquals(warm.File, file))
+        if (!ReferenceEquals(warm.File, file)) return;
+        if (warm.Lease is null)
         {
+            _blockIndex = warm.Index;
+            _block = warm.Memory;
+        }
+        else if (warm.Lease.TryTake() is { } buffer)
+        {
+            _buffer = buffer;
             _blockIndex = warm.Index;
             _block = warm.Memory;
         }
     }
 
-    /// <summary>A verified block held by a cursor (default, with no file: none).</summary>
-    public readonly record struct Block(ChecksummedBlockFile? File, long Index, ReadOnlyMemory<byte> Memory);
+    /// <summary>
+    /// A verified block held by a cursor (default, with no file: none). <see cref="Lease"/> is set when the block lives
+    /// in a pooled buffer (a decompressed chunk) handed over by <see cref="DetachCurrent"/>.
+    /// </summary>
+    public readonly record struct Block(ChecksummedBlockFile? File, long Index, ReadOnlyMemory<byte> Memory, BufferLease? Lease = null);
 
-    /// <summary>The block this cursor holds now (to hand to the next cursor of the same read).</summary>
-    public Block Current => _blockIndex < 0 ? default : new Block(_file, _blockIndex, _block);
+    /// <summary>A pooled buffer passed from one cursor to the next; taken at most once.</summary>
+    public sealed class BufferLease(byte[] buffer)
+    {
+        private byte[]? _buffer = buffer;
+
+        public byte[]? TryTake() => Interlocked.Exchange(ref _buffer, null);
+    }
+
+    /// <summary>
+    /// The block this cursor holds now, for the next cursor of the same read; the cursor gives up the buffer holding a
+    /// decompressed block with it (use only right before disposing this cursor).
+    /// </summary>
+    public Block DetachCurrent()
+    {
+        if (_blockIndex < 0) return default;
+        if (_buffer is null || !IsInBuffer(_block)) return new Block(_file, _blockIndex, _block);
+        var lease = new BufferLease(_buffer);
+        _buffer = null;
+        return new Block(_file, _blockIndex, _block, lease);
+    }
+
+    private bool IsInBuffer(ReadOnlyMemory<byte> memory) =>
+        System.Runtime.InteropServices.MemoryMarshal.TryGetArray(memory, out var segment) && ReferenceEquals(segment.Array, _buffer);
 
     public long Position { get; set; }
 
@@ -140,12 +178,21 @@ internal sealed class BlockCursor : IDisposable
         if (index != _blockIndex)
         {
             _blockIndex = -1; // a failed read must not leave the previous block posing as this one
-            _block = _file.GetBlockMemory(index);
+            _block = _file.GetBlockMemory(index, ref _buffer);
             _blockIndex = index;
         }
         return (int)(Position - index * _file.BlockSize);
     }
 
-    /// <summary>Nothing to give back today (blocks are shared); kept so cursors stay scoped if pooling returns.</summary>
-    public void Dispose() => _block = default;
+    /// <summary>Gives the decompression buffer back to the pool (uncompressed blocks are shared views: nothing to give).</summary>
+    public void Dispose()
+    {
+        _block = default;
+        _blockIndex = -1;
+        if (_buffer is { } buffer)
+        {
+            _buffer = null;
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Hashing;
 using RingStore.Storage.IO;
@@ -12,7 +13,10 @@ namespace RingStore.Storage.SSTables;
 /// write) are caught on the next read instead of being returned as data. Others are read with positional reads,
 /// verified, into a small cache of private copies (those bytes cannot change under the reader once verified).
 /// A mismatch is reported to <see cref="Corrupted"/> (the SSTable reader marks itself unreadable) and thrown.
-/// Stateless apart from counters, so any number of threads may read through it at once.
+/// Compressed Data (version 2): the chunk offset table is read and checked at open and kept in memory (8 bytes per
+/// chunk); a chunk's CRC is checked over its stored (compressed) bytes before it is decompressed into a buffer the
+/// caller owns (a cursor's pooled buffer); a chunk stored uncompressed is handed out as a view of the map, as in
+/// version 1. Stateless apart from counters, so any number of threads may read through it at once.
 /// </summary>
 internal sealed class ChecksummedBlockFile : IDisposable
 {
@@ -22,14 +26,21 @@ internal sealed class ChecksummedBlockFile : IDisposable
     private readonly IReadableFile _file;
     private readonly BlockCache _cache;
     private readonly MappedFile? _mapped;
+    private readonly ChunkCodec? _codec;
+    private readonly long[]? _chunkOffsets;
+    private readonly long _chunksEnd;
     private long _blocksRead, _blocksAccessed;
 
-    private ChecksummedBlockFile(IReadableFile file, int blockSize, long logicalLength, int cacheBlocks)
+    private ChecksummedBlockFile(IReadableFile file, int blockSize, long logicalLength, int cacheBlocks,
+        ChunkCodec? codec = null, long[]? chunkOffsets = null, long chunksEnd = 0)
     {
         _file = file;
         _cache = new BlockCache(cacheBlocks);
         BlockSize = blockSize;
         LogicalLength = logicalLength;
+        _codec = codec;
+        _chunkOffsets = chunkOffsets;
+        _chunksEnd = chunksEnd;
         _mapped = file.TryMap(ChecksummedBlockWriter.ChecksumBytes + blockSize);
     }
 
@@ -46,11 +57,17 @@ internal sealed class ChecksummedBlockFile : IDisposable
     /// <summary>True when blocks are read through a memory map.</summary>
     public bool IsMapped => _mapped is not null;
 
+    /// <summary>True for compressed Data (version 2): blocks may need decompressing into a caller's buffer.</summary>
+    public bool IsCompressed => _codec is not null;
+
+    /// <summary>The codec's name (LZ4, Zstd), or null when uncompressed.</summary>
+    public string? CompressionName => _codec?.Name;
+
     public string Path => _file.Path;
 
     public int BlockSize { get; }
 
-    /// <summary>Total payload bytes in the file.</summary>
+    /// <summary>Total payload (uncompressed) bytes in the file.</summary>
     public long LogicalLength { get; }
 
     /// <summary>Blocks read from disk since open; tests use it to prove a slice seeks instead of scanning.</summary>
@@ -67,6 +84,8 @@ internal sealed class ChecksummedBlockFile : IDisposable
         file.ReadExactlyAt(0, header);
         int blockSize = (int)FileHeader.Read(header, magic, file.Path, out ushort version);
         if (blockSize <= 0) throw new CorruptSSTableException(file.Path, 8, $"invalid block size {blockSize}");
+        if (magic == FileHeader.DataMagic && version == FileHeader.CompressedDataVersion)
+            return OpenCompressed(file, blockSize, FileHeader.ReadParameter2(header), cacheBlocks);
         long body = file.Length - FileHeader.SizeBytes;
         long stride = (long)blockSize + ChecksummedBlockWriter.ChecksumBytes;
         long fullBlocks = body / stride;
@@ -77,48 +96,135 @@ internal sealed class ChecksummedBlockFile : IDisposable
         return new ChecksummedBlockFile(file, blockSize, logical, cacheBlocks) { FormatVersion = version };
     }
 
-    /// <summary>The format version in the file's header (Index files: 1 or 2).</summary>
+    /// <summary>Reads and checks the trailer and chunk offset table of a compressed Data file.</summary>
+    private static ChecksummedBlockFile OpenCompressed(IReadableFile file, int blockSize, uint codecId, int cacheBlocks)
+    {
+        var codec = ChunkCodec.ForReading(codecId)
+            ?? throw new CorruptSSTableException(file.Path, 12, $"unknown compression codec {codecId}");
+        const int trailerBytes = ChecksummedBlockWriter.TrailerBytes;
+        if (file.Length < FileHeader.SizeBytes + trailerBytes)
+            throw new CorruptSSTableException(file.Path, FileHeader.SizeBytes, "compressed Data file is shorter than its trailer");
+        long trailerAt = file.Length - trailerBytes;
+        Span<byte> trailer = stackalloc byte[trailerBytes];
+        file.ReadExactlyAt(trailerAt, trailer);
+        if (BinaryPrimitives.ReadUInt32LittleEndian(trailer[20..]) != ChecksummedBlockWriter.TrailerMagic)
+            throw new CorruptSSTableException(file.Path, trailerAt, "compressed Data file has no chunk table trailer (truncated?)");
+        long logical = BinaryPrimitives.ReadInt64LittleEndian(trailer);
+        long count = BinaryPrimitives.ReadInt64LittleEndian(trailer[8..]);
+        long tableAt = trailerAt - count * 8;
+        if (logical < 0 || count < 0 || count != (logical + blockSize - 1) / blockSize || tableAt < FileHeader.SizeBytes)
+            throw new CorruptSSTableException(file.Path, trailerAt, $"implausible chunk table ({count} chunks for {logical} bytes)");
+
+        var offsets = new long[count];
+        var crc = new Crc32();
+        var piece = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            for (long done = 0; done < count;)
+            {
+                int n = (int)Math.Min(count - done, piece.Length / 8);
+                var span = piece.AsSpan(0, n * 8);
+                file.ReadExactlyAt(tableAt + done * 8, span);
+                crc.Append(span);
+                for (int i = 0; i < n; i++) offsets[done + i] = BinaryPrimitives.ReadInt64LittleEndian(span[(i * 8)..]);
+                done += n;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(piece);
+        }
+        crc.Append(trailer[..16]);
+        if (crc.GetCurrentHashAsUInt32() != BinaryPrimitives.ReadUInt32LittleEndian(trailer[16..]))
+            throw new CorruptSSTableException(file.Path, tableAt, "checksum mismatch in the chunk offset table");
+        for (long i = 0; i < count; i++)
+        {
+            long end = i + 1 < count ? offsets[i + 1] : tableAt;
+            long stored = end - offsets[i] - ChecksummedBlockWriter.ChecksumBytes;
+            long logicalChunk = Math.Min(blockSize, logical - i * blockSize);
+            if ((i == 0 && offsets[0] != FileHeader.SizeBytes) || stored < 1 || stored > logicalChunk)
+                throw new CorruptSSTableException(file.Path, tableAt + i * 8, $"chunk {i} has an implausible offset {offsets[i]}");
+        }
+        return new ChecksummedBlockFile(file, blockSize, logical, cacheBlocks, codec, offsets, tableAt)
+        {
+            FormatVersion = FileHeader.CompressedDataVersion,
+        };
+    }
+
+    /// <summary>The format version in the file's header (Index files: 1 or 2; Data: 1 uncompressed, 2 compressed).</summary>
     public ushort FormatVersion { get; private init; } = FileHeader.CurrentVersion;
 
     public long BlockCount => (LogicalLength + BlockSize - 1) / BlockSize;
+
+    /// <summary>Bytes on disk of the blocks (compressed Data: the stored chunks), for compression ratios.</summary>
+    public long StoredBlockBytes => _chunkOffsets is not null ? _chunksEnd - FileHeader.SizeBytes : _file.Length - FileHeader.SizeBytes;
 
     /// <summary>
     /// The verified payload of block <paramref name="blockIndex"/> (exactly its length): a view of the map when the
     /// file is mapped (its CRC checked by this call), else the cached or freshly read and verified copy. Valid while the
     /// file is open; never to be modified. A reader that uses a mapped block long after this call (a slow lazy
     /// enumeration) uses what this call verified, give or take a change racing with the check itself.
+    /// A compressed chunk is decompressed into <paramref name="buffer"/> (rented from the shared pool the first time,
+    /// at least <see cref="BlockSize"/> bytes; the caller returns it), and the result is then valid until the caller
+    /// reuses that buffer. Uncompressed blocks never touch it.
     /// </summary>
-    public ReadOnlyMemory<byte> GetBlockMemory(long blockIndex)
+    public ReadOnlyMemory<byte> GetBlockMemory(long blockIndex, ref byte[]? buffer)
     {
         Interlocked.Increment(ref _blocksAccessed);
+        var stored = GetStored(blockIndex, out int logicalLength, out long fileOffset);
+        if (stored.Length == logicalLength) return stored; // stored as it is (always so without compression)
+        buffer ??= ArrayPool<byte>.Shared.Rent(BlockSize);
+        if (!_codec!.TryDecompress(stored.Span, buffer.AsSpan(0, logicalLength)))
+            throw Report(new CorruptSSTableException(Path, fileOffset,
+                $"chunk {blockIndex} does not decompress ({_codec.Name}) to its {logicalLength} bytes"));
+        return buffer.AsMemory(0, logicalLength);
+    }
+
+    /// <summary>
+    /// Checks block <paramref name="blockIndex"/> against the file as it is now (the cache is bypassed): for
+    /// <c>verify</c>; a compressed chunk is decompressed too. Throws <see cref="CorruptSSTableException"/> (reported to
+    /// <see cref="Corrupted"/>) on a mismatch.
+    /// </summary>
+    public void VerifyBlock(long blockIndex)
+    {
+        if (_mapped is null) ReadBlock(blockIndex);
+        if (!IsCompressed)
+        {
+            if (_mapped is not null) GetStored(blockIndex, out _, out _);
+            return;
+        }
+        byte[]? buffer = null;
+        try
+        {
+            GetBlockMemory(blockIndex, ref buffer);
+        }
+        finally
+        {
+            if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>The verified stored bytes of a block (compressed or not), its logical length and its file offset.</summary>
+    private ReadOnlyMemory<byte> GetStored(long blockIndex, out int logicalLength, out long fileOffset)
+    {
+        (fileOffset, int storedLength, logicalLength) = Locate(blockIndex);
         if (_mapped is null) return _cache.TryGet(blockIndex) ?? ReadBlock(blockIndex);
-        var (fileOffset, payloadLength) = Locate(blockIndex);
-        var raw = _mapped.Range(fileOffset, ChecksummedBlockWriter.ChecksumBytes + payloadLength);
+        var raw = _mapped.Range(fileOffset, ChecksummedBlockWriter.ChecksumBytes + storedLength);
         var payload = raw[ChecksummedBlockWriter.ChecksumBytes..];
         Verify(blockIndex, fileOffset, BinaryPrimitives.ReadUInt32LittleEndian(raw.Span), payload.Span);
         return payload;
     }
 
-    /// <summary>
-    /// Checks block <paramref name="blockIndex"/> against the file as it is now (the cache is bypassed): for
-    /// <c>verify</c>. Throws <see cref="CorruptSSTableException"/> (reported to <see cref="Corrupted"/>) on a mismatch.
-    /// </summary>
-    public void VerifyBlock(long blockIndex)
-    {
-        if (_mapped is null) ReadBlock(blockIndex);
-        else GetBlockMemory(blockIndex);
-    }
-
-    /// <summary>Positional-read path: one pread for checksum and payload together, verified, then cached.</summary>
+    /// <summary>Positional-read path: one pread for checksum and stored bytes together, verified, then cached.</summary>
     private byte[] ReadBlock(long blockIndex)
     {
-        var (fileOffset, payloadLength) = Locate(blockIndex);
-        var raw = System.Buffers.ArrayPool<byte>.Shared.Rent(ChecksummedBlockWriter.ChecksumBytes + payloadLength);
+        var (fileOffset, storedLength, _) = Locate(blockIndex);
+        var raw = ArrayPool<byte>.Shared.Rent(ChecksummedBlockWriter.ChecksumBytes + storedLength);
         byte[] payload;
         uint stored;
         try
         {
-            var span = raw.AsSpan(0, ChecksummedBlockWriter.ChecksumBytes + payloadLength);
+            var span = raw.AsSpan(0, ChecksummedBlockWriter.ChecksumBytes + storedLength);
             _file.ReadExactlyAt(fileOffset, span);
             stored = BinaryPrimitives.ReadUInt32LittleEndian(span);
             payload = span[ChecksummedBlockWriter.ChecksumBytes..].ToArray();
@@ -135,23 +241,33 @@ internal sealed class ChecksummedBlockFile : IDisposable
         }
         finally
         {
-            System.Buffers.ArrayPool<byte>.Shared.Return(raw);
+            ArrayPool<byte>.Shared.Return(raw);
         }
         Verify(blockIndex, fileOffset, stored, payload);
         _cache.Add(blockIndex, payload);
         return payload;
     }
 
-    /// <summary>Where block <paramref name="blockIndex"/> starts in the file (at its checksum) and its payload length.</summary>
-    private (long FileOffset, int PayloadLength) Locate(long blockIndex)
+    /// <summary>Where block <paramref name="blockIndex"/> is on disk (tests damage chosen chunks with it).</summary>
+    internal (long FileOffset, int StoredLength, int LogicalLength) LocationOf(long blockIndex) => Locate(blockIndex);
+
+    /// <summary>Where block <paramref name="blockIndex"/> starts in the file (at its checksum), its stored and its logical length.</summary>
+    private (long FileOffset, int StoredLength, int LogicalLength) Locate(long blockIndex)
     {
         if (blockIndex < 0 || blockIndex >= BlockCount)
             throw Report(new CorruptSSTableException(Path, FileHeader.SizeBytes, $"block {blockIndex} is past the end ({BlockCount} blocks)"));
+        int logicalLength = (int)Math.Min(BlockSize, LogicalLength - blockIndex * BlockSize);
+        if (_chunkOffsets is { } offsets)
+        {
+            long start = offsets[blockIndex];
+            long end = blockIndex + 1 < offsets.Length ? offsets[blockIndex + 1] : _chunksEnd;
+            return (start, (int)(end - start - ChecksummedBlockWriter.ChecksumBytes), logicalLength);
+        }
         long fileOffset = FileHeader.SizeBytes + blockIndex * ((long)BlockSize + ChecksummedBlockWriter.ChecksumBytes);
-        return (fileOffset, (int)Math.Min(BlockSize, LogicalLength - blockIndex * BlockSize));
+        return (fileOffset, logicalLength, logicalLength);
     }
 
-    /// <summary>Checks a block's CRC; counts it as read (verified).</summary>
+    /// <summary>Checks a block's CRC (over its stored bytes); counts it as read (verified).</summary>
     private void Verify(long blockIndex, long fileOffset, uint stored, ReadOnlySpan<byte> payload)
     {
         Interlocked.Increment(ref _blocksRead);

@@ -83,10 +83,22 @@ public sealed class SSTableReader : IDisposable
 
     public SSTableStatistics Statistics { get; }
 
+    /// <summary>The Data file's compression ("LZ4", "Zstd"), or null when it is not compressed.</summary>
+    public string? Compression => _data.CompressionName;
+
+    /// <summary>Data format version: 1 uncompressed fixed-stride blocks, 2 compressed chunks.</summary>
+    public int DataFormatVersion => _data.FormatVersion;
+
+    /// <summary>Uncompressed bytes of the Data stream (what the stored chunks decompress to).</summary>
+    public long DataLogicalBytes => _data.LogicalLength;
+
     /// <summary>Bytes of all components, TOC included.</summary>
     public long SizeOnDiskBytes { get; }
 
     public bool IsObsolete => _obsolete;
+
+    /// <summary>The Data file (tests look at its chunks).</summary>
+    internal ChecksummedBlockFile DataFile => _data;
 
     /// <summary>Data blocks read from disk since open (tests assert seeks with it).</summary>
     internal long DataBlocksRead => _data.BlocksRead;
@@ -280,7 +292,7 @@ public sealed class SSTableReader : IDisposable
             byte[] scratch = new byte[256];
             header = PartitionRowReader.ReadHeader(cursor, ref scratch);
             firstRow = cursor.Position;
-            headerBlock = cursor.Current;
+            headerBlock = cursor.DetachCurrent();
             if (!header.Key.AsSpan().SequenceEqual(entry.Key))
                 throw cursor.Corrupt(entry.DataPosition, "partition key in Data does not match the Index");
         }

@@ -70,7 +70,7 @@ public sealed class SSTableWriter : IDisposable
         try
         {
             data = new ChecksummedBlockWriter(fs.CreateForWrite(SSTableFileNames.TempPathOf(directory, generation, SSTableComponent.Data)),
-                FileHeader.DataMagic, options.BlockSizeBytes, options.TrickleSyncBytes);
+                FileHeader.DataMagic, options.DataBlockSizeBytes, options.TrickleSyncBytes, codec: ChunkCodec.ForWriting(options.Compression));
             var index = new ChecksummedBlockWriter(fs.CreateForWrite(SSTableFileNames.TempPathOf(directory, generation, SSTableComponent.Index)),
                 FileHeader.IndexMagic, options.BlockSizeBytes, options.TrickleSyncBytes, options.IndexFormatVersion);
             return new SSTableWriter(fs, directory, generation, options, data, index);

@@ -1,3 +1,5 @@
+using RingStore.Core.Schema;
+
 namespace RingStore.Storage.SSTables;
 
 /// <summary>How an SSTable is laid out. Readers need none of this: every choice is recorded in the files.</summary>
@@ -10,6 +12,17 @@ public sealed record SSTableWriterOptions
 
     /// <summary>Payload bytes per checksummed block of the Data and Index files (the unit of a disk read).</summary>
     public int BlockSizeBytes { get; init; } = 64 * 1024;
+
+    /// <summary>
+    /// Compression of the Data file (the table's <c>compression</c> option). Off here by default; the engine passes the
+    /// table's, which is LZ4 with 16 KiB chunks unless the table says otherwise. When on, Data blocks are
+    /// <see cref="CompressionOptions.ChunkLengthBytes"/> long (instead of <see cref="BlockSizeBytes"/>, which then
+    /// applies to the Index only) and compressed one by one.
+    /// </summary>
+    public CompressionOptions Compression { get; init; } = CompressionOptions.Disabled;
+
+    /// <summary>Logical bytes per Data block: the chunk length when compressed, else <see cref="BlockSizeBytes"/>.</summary>
+    internal int DataBlockSizeBytes => Compression.Enabled ? Compression.ChunkLengthBytes : BlockSizeBytes;
 
     /// <summary>A partition gets a row index entry per this many bytes of rows, once it exceeds it.</summary>
     public int RowIndexIntervalBytes { get; init; } = 64 * 1024;
@@ -39,6 +52,8 @@ public sealed record SSTableWriterOptions
     internal void Validate()
     {
         if (IndexFormatVersion is < 1 or > FileHeader.IndexVersion) throw new ArgumentOutOfRangeException(nameof(IndexFormatVersion), IndexFormatVersion, "unknown Index format version");
+        ArgumentNullException.ThrowIfNull(Compression);
+        if (Compression.Problem() is { } problem) throw new ArgumentException(problem, nameof(Compression));
         if (BloomFilterFpChance is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(BloomFilterFpChance), BloomFilterFpChance, "must be in (0, 1)");
         if (BlockSizeBytes is < 64 or > 16 * 1024 * 1024) throw new ArgumentOutOfRangeException(nameof(BlockSizeBytes), BlockSizeBytes, "must be in [64, 16 MiB]");
         if (RowIndexIntervalBytes < 1) throw new ArgumentOutOfRangeException(nameof(RowIndexIntervalBytes), RowIndexIntervalBytes, "must be positive");

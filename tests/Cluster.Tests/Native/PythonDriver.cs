@@ -33,7 +33,7 @@ public static class PythonDriver
     public static Output RunNativeScript(string python, string script, params string[] args) =>
         Run(python, [Path.Combine(AppContext.BaseDirectory, "Native", script), .. args], TimeSpan.FromMinutes(3));
 
-    private static Output Run(string file, IReadOnlyList<string> args, TimeSpan timeout)
+    public static Output Run(string file, IReadOnlyList<string> args, TimeSpan timeout)
     {
         var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (string a in args) start.ArgumentList.Add(a);

@@ -14,6 +14,9 @@ namespace RingStore.Node.Tests.Cluster;
 [Collection(ClusterCollection.Name)]
 public sealed class CorruptReplicaClusterTests
 {
+    /// <summary>Compression off: the test finds a value's bytes in the Data file to damage them.</summary>
+    private static readonly Core.Schema.TableOptions Uncompressed = new() { Compression = Core.Schema.CompressionOptions.Disabled };
+
     private const string Good = "good-value-0123456789-acknowledged";
     private const string Corrupt = "hood-value-0123456789-acknowledged"; // the flip below: 'g' + 1, sorts higher
 
@@ -21,7 +24,7 @@ public sealed class CorruptReplicaClusterTests
     public async Task A_replica_with_a_corrupt_block_fails_its_reads_and_the_corrupt_value_is_never_returned_or_repaired_elsewhere()
     {
         await using var cluster = await InProcessCluster.StartAsync(3);
-        var table = await cluster.CreateSampleTableAsync();
+        var table = await cluster.CreateSampleTableAsync(options: Uncompressed);
         const long pk = 42;
         await cluster[1].Writes.WriteAsync("ks", SampleData.Upsert(table, pk, 1, Good), ConsistencyLevel.All, CancellationToken.None);
         for (int n = 0; n < 3; n++) await cluster[n].Engine.FlushAsync();
@@ -74,7 +77,7 @@ public sealed class CorruptReplicaClusterTests
     public async Task Verify_over_gRPC_reports_the_corrupt_block_by_file_component_and_block()
     {
         await using var cluster = await InProcessCluster.StartAsync(1, withGrpc: true);
-        var table = await cluster.CreateSampleTableAsync(replicationFactor: 1);
+        var table = await cluster.CreateSampleTableAsync(replicationFactor: 1, options: Uncompressed);
         await cluster[0].Writes.WriteAsync("ks", SampleData.Upsert(table, 7, 1, Good), ConsistencyLevel.One, CancellationToken.None);
         await cluster[0].Engine.FlushAsync();
         using var channel = Grpc.Net.Client.GrpcChannel.ForAddress($"http://{cluster.GrpcAddress(0)}");

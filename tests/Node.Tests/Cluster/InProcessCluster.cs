@@ -165,14 +165,16 @@ public sealed class InProcessCluster : IAsyncDisposable
     }
 
     /// <summary>Creates keyspace ks (SimpleStrategy, RF) and a table t(pk bigint, ck int, v text) on node 0; waits until every running node has it.</summary>
-    public async Task<TableSchema> CreateSampleTableAsync(int replicationFactor = 3, string keyspace = "ks", string table = "t")
+    /// <param name="options">the table's options (tests that damage values found in Data files turn compression off).</param>
+    public async Task<TableSchema> CreateSampleTableAsync(int replicationFactor = 3, string keyspace = "ks", string table = "t", TableOptions? options = null)
     {
         var node = this[0];
         node.Schema.CreateKeyspace(KeyspaceDefinition.Simple(keyspace, replicationFactor), ifNotExists: true);
         var schema = new TableSchema(keyspace, table,
             [new ColumnDefinition("pk", ColumnType.BigInt)],
             [new ClusteringColumn("ck", ColumnType.Int)],
-            [new ColumnDefinition("v", ColumnType.Text)]);
+            [new ColumnDefinition("v", ColumnType.Text)],
+            options);
         node.Schema.CreateTable(schema, ifNotExists: true);
         await node.AnnounceSchemaAsync(CancellationToken.None);
         await WaitUntilAsync(() => Enumerable.Range(0, Count).Where(IsRunning).All(i => this[i].Schema.Current.TryGetTable(keyspace, table, out _)),

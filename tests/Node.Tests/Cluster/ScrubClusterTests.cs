@@ -11,13 +11,16 @@ namespace RingStore.Node.Tests.Cluster;
 [Collection(ClusterCollection.Name)]
 public sealed class ScrubClusterTests
 {
+    /// <summary>Compression off: the test finds a value's bytes in the Data file to damage them.</summary>
+    private static readonly Core.Schema.TableOptions Uncompressed = new() { Compression = Core.Schema.CompressionOptions.Disabled };
+
     private static string ValueOf(long pk) => string.Create(CultureInfo.InvariantCulture, $"value-of-partition-{pk:D4}-for-scrub");
 
     [Fact]
     public async Task Scrub_over_gRPC_rewrites_the_damaged_sstable_and_names_the_lost_keys()
     {
         await using var cluster = await InProcessCluster.StartAsync(1, withGrpc: true);
-        var table = await cluster.CreateSampleTableAsync(replicationFactor: 1);
+        var table = await cluster.CreateSampleTableAsync(replicationFactor: 1, options: Uncompressed);
         for (long pk = 0; pk < 200; pk++)
             await cluster[0].Writes.WriteAsync("ks", SampleData.Upsert(table, pk, 1, ValueOf(pk)), ConsistencyLevel.One, CancellationToken.None);
         await cluster[0].Engine.FlushAsync();

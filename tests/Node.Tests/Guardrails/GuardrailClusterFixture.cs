@@ -38,8 +38,9 @@ public sealed class GuardrailClusterFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await Client.DisposeAsync();
-        await Cluster.DisposeAsync();
+        // Either may be missing when InitializeAsync failed; the cleanup must not hide that failure.
+        if (Client is not null) await Client.DisposeAsync();
+        if (Cluster is not null) await Cluster.DisposeAsync();
     }
 
     public Task<ResultSet> RunAsync(string cql, params object?[] values) =>

@@ -21,7 +21,7 @@ public sealed class EngineCorruptionTests
 
     private static async Task<StorageEngine> WriteFlushAndReadOnce(string dir)
     {
-        var engine = StorageEngine.Open(Options(dir), [TimeSeries()]);
+        var engine = StorageEngine.Open(Options(dir), [UncompressedTimeSeries()]);
         for (long id = 0; id < Partitions; id++)
             for (long ck = 0; ck < 5; ck++)
                 await engine.ApplyAsync(Core.Data.PartitionUpdate.OfRows(Table, Pk(id, Bucket(id)),

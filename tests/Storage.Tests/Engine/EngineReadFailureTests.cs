@@ -19,7 +19,7 @@ public sealed class EngineReadFailureTests
 
     private static async Task<(StorageEngine Engine, List<DiskFailure> Failures)> OpenWrittenAndFlushed(string dir, FaultInjectingFileSystem fs)
     {
-        var engine = StorageEngine.Open(Options(dir), [TimeSeries()], fileSystem: fs);
+        var engine = StorageEngine.Open(Options(dir), [UncompressedTimeSeries()], fileSystem: fs);
         var failures = new List<DiskFailure>();
         engine.DiskFailed += f =>
         {

@@ -27,7 +27,7 @@ public sealed class EngineScrubTests
         const long victim = 150;
         ScrubTestKit.Model model;
         HashSet<long> lost;
-        await using (var engine = StorageEngine.Open(Options(dir.Path), [TimeSeries()]))
+        await using (var engine = StorageEngine.Open(Options(dir.Path), [UncompressedTimeSeries()]))
         {
             model = await WriteAndFlush(engine, 300, _ => 4, 60);
             FlipInside(SSTableFile(dir.Path, "Data"), Value(victim, 2, 60));
@@ -48,7 +48,7 @@ public sealed class EngineScrubTests
             Assert.Equal(1, engine.GetStats().Tables[0].SSTableCount);
         }
 
-        await using var reopened = StorageEngine.Open(Options(dir.Path), [TimeSeries()]);
+        await using var reopened = StorageEngine.Open(Options(dir.Path), [UncompressedTimeSeries()]);
         Assert.True((await reopened.VerifyAsync(Table)).Ok);
         Assert.Equal(1, reopened.GetStats().Tables[0].SSTableCount);
         foreach (var (id, rows) in model.Partitions)
@@ -60,7 +60,7 @@ public sealed class EngineScrubTests
     public async Task A_bad_block_inside_a_large_partition_costs_only_the_rows_near_it()
     {
         using var dir = new TempDirectory();
-        await using var engine = StorageEngine.Open(Options(dir.Path), [TimeSeries()]);
+        await using var engine = StorageEngine.Open(Options(dir.Path), [UncompressedTimeSeries()]);
         // Partition 2 has 3000 rows (~250 KiB, a row-index stretch every 4 KiB); the others two rows each.
         var model = await WriteAndFlush(engine, 5, id => id == 2 ? 3000 : 2, 60);
         FlipInside(SSTableFile(dir.Path, "Data"), Value(2, 1500, 60));
@@ -81,7 +81,7 @@ public sealed class EngineScrubTests
     public async Task A_damaged_index_block_loses_nothing_the_data_is_scanned_sequentially_past_it()
     {
         using var dir = new TempDirectory();
-        await using var engine = StorageEngine.Open(Options(dir.Path), [TimeSeries()]);
+        await using var engine = StorageEngine.Open(Options(dir.Path), [UncompressedTimeSeries()]);
         var model = await WriteAndFlush(engine, 300, _ => 3, 40);
         FlipInside(SSTableFile(dir.Path, "Index"), Encoding.UTF8.GetBytes(Bucket(120)));
 
@@ -97,7 +97,7 @@ public sealed class EngineScrubTests
     public async Task Scrub_rewrites_only_damaged_sstables_unless_asked_for_all_and_a_healthy_rewrite_keeps_everything()
     {
         using var dir = new TempDirectory();
-        await using var engine = StorageEngine.Open(Options(dir.Path), [TimeSeries()]);
+        await using var engine = StorageEngine.Open(Options(dir.Path), [UncompressedTimeSeries()]);
         var model = await WriteAndFlush(engine, 50, _ => 3, 30);
         var before = Generations(TableDir(dir.Path));
 
@@ -122,7 +122,7 @@ public sealed class EngineScrubTests
         HashSet<long> lost;
         string tableDir;
         long oldGeneration, newGeneration;
-        await using (var engine = StorageEngine.Open(Options(node), [TimeSeries()]))
+        await using (var engine = StorageEngine.Open(Options(node), [UncompressedTimeSeries()]))
         {
             model = await WriteAndFlush(engine, 200, _ => 4, 60);
             FlipInside(SSTableFile(node, "Data"), Value(77, 1, 60));
@@ -137,7 +137,7 @@ public sealed class EngineScrubTests
         // The disk as a crash after the swap and before the old files' deletion leaves it: both SSTables and the log.
         foreach (var f in Directory.GetFiles(saved)) File.Copy(f, Path.Combine(tableDir, Path.GetFileName(f)));
         CompactionTransactionLog.Begin(new RingStore.Storage.IO.PhysicalFileSystem(), tableDir, newGeneration, [oldGeneration]);
-        await using var reopened = StorageEngine.Open(Options(node), [TimeSeries()]);
+        await using var reopened = StorageEngine.Open(Options(node), [UncompressedTimeSeries()]);
         Assert.Equal([newGeneration], Generations(tableDir));
         Assert.True((await reopened.VerifyAsync()).Ok);
         foreach (var id in model.Partitions.Keys) ReadAll(reopened, id); // no read fails
@@ -152,7 +152,7 @@ public sealed class EngineScrubTests
         Directory.CreateDirectory(saved);
         ScrubTestKit.Model model;
         string tableDir;
-        await using (var engine = StorageEngine.Open(Options(node), [TimeSeries()]))
+        await using (var engine = StorageEngine.Open(Options(node), [UncompressedTimeSeries()]))
         {
             model = await WriteAndFlush(engine, 200, _ => 4, 60);
             FlipInside(SSTableFile(node, "Data"), Value(77, 1, 60));
@@ -162,7 +162,7 @@ public sealed class EngineScrubTests
         }
         // Output complete, no log yet: the damaged original is back next to it.
         foreach (var f in Directory.GetFiles(saved)) File.Copy(f, Path.Combine(tableDir, Path.GetFileName(f)));
-        await using var reopened = StorageEngine.Open(Options(node), [TimeSeries()]);
+        await using var reopened = StorageEngine.Open(Options(node), [UncompressedTimeSeries()]);
         Assert.Equal(2, Generations(tableDir).Length);
         Assert.False((await reopened.VerifyAsync()).Ok);
 
@@ -186,7 +186,7 @@ public sealed class EngineScrubTests
         Gen.Select(Gen.Int[1, 120], Gen.Int[1, 40], Gen.Int[1, 200], Gen.Bool, Gen.Double[0, 1]).Sample((partitions, maxRows, valueSize, index, where) =>
         {
             using var dir = new TempDirectory();
-            var engine = StorageEngine.Open(Options(dir.Path), [TimeSeries()]);
+            var engine = StorageEngine.Open(Options(dir.Path), [UncompressedTimeSeries()]);
             try
             {
                 var model = WriteAndFlush(engine, partitions, id => 1 + (int)((id * 7919) % maxRows), valueSize).GetAwaiter().GetResult();

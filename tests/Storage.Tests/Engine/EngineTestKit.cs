@@ -18,6 +18,12 @@ internal static class EngineTestKit
 
     public const string Table = "ks.series";
 
+    /// <summary>
+    /// <see cref="TimeSeries"/> with SSTable compression off: for the tests that find a value's bytes in a Data file to
+    /// damage them (compressed, the bytes are not in the file as they are).
+    /// </summary>
+    public static TableSchema UncompressedTimeSeries() => TimeSeries(new TableOptions { Compression = CompressionOptions.Disabled });
+
     public static byte[] Pk(long id, string bucket = "b") =>
         PartitionKeyCodec.Serialize(TimeSeries().PartitionKey, [id, bucket]);
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using RingStore.Core.Reads;
 using RingStore.Storage.Engine;
 using RingStore.Storage.IO;
@@ -87,29 +88,101 @@ public class EngineWriteFailureTests
         Assert.Equal(1, reopened.GetStats().Tables[0].SSTableCount);
     }
 
+    /// <summary>
+    /// On virtual time a retry happens only when the test advances the clock, so the leak checks run between attempts,
+    /// never during one (an attempt creates temp files before the full disk fails it).
+    /// </summary>
     [Fact]
     public async Task Background_flush_retries_by_itself_once_space_is_back()
     {
         using var dir = new TempDirectory();
         var fs = new FaultInjectingFileSystem(new PhysicalFileSystem()) { DeferWriteFailureToFlush = true, FailWritesAfterBytes = 0 };
+        var time = new FakeTimeProvider();
         var options = Options(dir.Path) with { BackgroundCompaction = true, MemtableFlushThresholdBytes = 16 * 1024 };
-        await using var engine = StorageEngine.Open(options, [TimeSeries()], fileSystem: fs);
+        await using var engine = StorageEngine.Open(options, [TimeSeries()], time: time, fileSystem: fs);
+        int failures = 0;
+        engine.DiskFailed += _ => Interlocked.Increment(ref failures);
         await WriteRows(engine, 0); // ~20 KB: one memtable switches and its background flush fails
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (engine.GetStats().Tables[0].FlushingMemtables == 0 && DateTime.UtcNow < deadline) await Task.Delay(20);
+        await WaitUntilAsync(() => Volatile.Read(ref failures) >= 1, "the first background flush failed");
         Assert.Equal(1, engine.GetStats().Tables[0].FlushingMemtables);
-        await Task.Delay(1500); // at least one failed attempt and retry
+        LeakCheck.AssertNoLeaks(fs, dir.Path);
+        await PumpUntilAsync(time, () => Volatile.Read(ref failures) >= 2, "the retry failed too"); // still a full disk
         Assert.Equal(0, engine.GetStats().Tables[0].SSTableCount);
         LeakCheck.AssertNoLeaks(fs, dir.Path);
         AssertAllRowsReadable(engine);
 
         fs.ClearFaults();
-        deadline = DateTime.UtcNow.AddSeconds(15);
-        while (engine.GetStats().Tables[0].SSTableCount == 0 && DateTime.UtcNow < deadline) await Task.Delay(50);
-        Assert.Equal(1, engine.GetStats().Tables[0].SSTableCount);
+        await PumpUntilAsync(time, () => engine.GetStats().Tables[0].SSTableCount == 1, "the retry on a disk with room flushed");
         Assert.Equal(0, engine.GetStats().Tables[0].FlushingMemtables);
         AssertAllRowsReadable(engine);
         LeakCheck.AssertNoLeaks(fs, dir.Path);
+    }
+
+    /// <summary>
+    /// The disk failure policy "stop" halts background work: no flush retry touches the failed disk again (a retry
+    /// creates temp files before it fails, which a node out of service would keep doing every second). Without the
+    /// halt the clock advance below makes a retry run and, with the fault cleared, write an SSTable.
+    /// </summary>
+    [Fact]
+    public async Task Halting_background_work_ends_flush_retries_and_leaves_no_temp_file()
+    {
+        using var dir = new TempDirectory();
+        var fs = new FaultInjectingFileSystem(new PhysicalFileSystem()) { DeferWriteFailureToFlush = true, FailWritesAfterBytes = 0 };
+        var time = new FakeTimeProvider();
+        var options = Options(dir.Path) with { BackgroundCompaction = true, MemtableFlushThresholdBytes = 16 * 1024 };
+        await using var engine = StorageEngine.Open(options, [TimeSeries()], time: time, fileSystem: fs);
+        int failures = 0;
+        engine.DiskFailed += _ => Interlocked.Increment(ref failures);
+        await WriteRows(engine, 0);
+        await WaitUntilAsync(() => Volatile.Read(ref failures) >= 1, "the background flush failed");
+
+        await engine.HaltBackgroundWorkAsync();
+        Assert.True(engine.BackgroundWorkHalted);
+        LeakCheck.AssertNoLeaks(fs, dir.Path);
+        long written = fs.BytesWritten;
+        fs.ClearFaults();
+        for (int i = 0; i < 5; i++)
+        {
+            // Five retry intervals, each with a moment of real time for a retry to run: the loops have ended, none does.
+            time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(50);
+        }
+        Assert.Equal(1, Volatile.Read(ref failures));
+        Assert.Equal(written, fs.BytesWritten);
+        Assert.Equal(0, engine.GetStats().Tables[0].SSTableCount);
+        AssertAllRowsReadable(engine);
+
+        // An operator's explicit flush still works on the halted engine.
+        await engine.FlushAsync();
+        Assert.True(engine.GetStats().Tables[0].SSTableCount >= 1);
+        Assert.Equal(0, engine.GetStats().Tables[0].FlushingMemtables);
+        AssertAllRowsReadable(engine);
+        LeakCheck.AssertNoLeaks(fs, dir.Path);
+    }
+
+    /// <summary>
+    /// Advances virtual time a second at a time until <paramref name="condition"/> holds: the retry's timer is set
+    /// after the failure is reported, so one advance right after the report may come before the timer exists.
+    /// </summary>
+    private static async Task PumpUntilAsync(FakeTimeProvider time, Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting until {what}");
+            time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(10);
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting until {what}");
+            await Task.Delay(10);
+        }
     }
 
     [Theory]

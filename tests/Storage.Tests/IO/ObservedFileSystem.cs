@@ -23,6 +23,10 @@ internal sealed class ObservedFileSystem(IStorageFileSystem inner) : IStorageFil
     public void CreateDirectory(string directory) => inner.CreateDirectory(directory);
     public IReadOnlyList<string> ListFiles(string directory) => inner.ListFiles(directory);
     public void SyncDirectory(string directory) => inner.SyncDirectory(directory);
+    public void CreateHardLink(string existingPath, string linkPath) => inner.CreateHardLink(existingPath, linkPath);
+    public IReadOnlyList<string> ListDirectories(string directory) => inner.ListDirectories(directory);
+    public void DeleteDirectory(string directory) => inner.DeleteDirectory(directory);
+    public IRandomAccessFile OpenForUpdate(string path) => inner.OpenForUpdate(path);
 
     private sealed class File(ObservedFileSystem owner, IWritableFile file) : IWritableFile
     {

@@ -146,12 +146,14 @@ public class ImportTests
             using var cts = new CancellationTokenSource();
             switch (fault)
             {
-                case Fault.DiskFull: fs.FailWritesAfterBytes = fs.BytesWritten + 20_000; break;
+                // 2,000 bytes in: the import's files (LZ4-compressed Data of 200 partitions is small) fail part-way.
+                case Fault.DiskFull: fs.FailWritesAfterBytes = fs.BytesWritten + 2_000; break;
                 case Fault.FailedSync: fs.FailSync = true; break;
                 case Fault.FailedRename: fs.FailRename = true; break;
                 case Fault.CorruptBlock:
-                    // The next generation is 2; a flipped byte in its second Data block fails the verification.
-                    fs.FlipByteOnRead(Path.Combine(TableDirectory(dir.Path), "rs-2-Data.db"), 9000);
+                    // The next generation is 2; a flipped byte in its first Data block (compressed or not, the file is
+                    // longer than 100 bytes) fails the verification.
+                    fs.FlipByteOnRead(Path.Combine(TableDirectory(dir.Path), "rs-2-Data.db"), 100);
                     break;
                 case Fault.Cancelled:
                     // Validation enumerates each partition's rows twice; the writer's enumeration of the 51st cancels.

@@ -68,7 +68,7 @@ public static class SystemSchemaTables
         {
             t.Keyspace, t.Name, t.Options.BloomFilterFpChance,
             new Dictionary<string, string>(StringComparer.Ordinal) { ["keys"] = "ALL", ["rows_per_partition"] = "NONE" }, "",
-            Compaction(t.Options), new Dictionary<string, string>(StringComparer.Ordinal), 1.0, t.Options.DefaultTimeToLiveSeconds,
+            Compaction(t.Options), RingStore.Node.Cql.CompressionProperty.Describe(t.Options.Compression), 1.0, t.Options.DefaultTimeToLiveSeconds,
             new List<string> { "compound" }, t.Options.GcGraceSeconds, t.Id, 2048, 0, 128, "99p",
         }).ToList();
         return new SystemTableData(columns, rows);

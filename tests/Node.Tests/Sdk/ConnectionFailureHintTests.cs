@@ -1,0 +1,40 @@
+using System.Net.Http;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using Grpc.Core;
+using RingStore.Client;
+
+namespace RingStore.Node.Tests.Sdk;
+
+/// <summary>The connect error tells a user which TLS setting to change, and says nothing about TLS when TLS is not the cause.</summary>
+public sealed class ConnectionFailureHintTests
+{
+    private static RpcException Unavailable(Exception inner) =>
+        new(new Status(StatusCode.Unavailable, "Error starting gRPC call.", inner));
+
+    [Fact]
+    public void A_plain_client_on_a_broken_http2_handshake_is_told_to_pass_the_ca()
+    {
+        var e = Unavailable(new HttpRequestException(HttpRequestError.HttpProtocolError, "The server did not complete the HTTP/2 handshake."));
+        Assert.Contains("--ca FILE", ConnectionFailureHint.For(e, clientUsesTls: false), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_tls_client_whose_ca_does_not_match_is_told_so()
+    {
+        var e = Unavailable(new HttpRequestException(HttpRequestError.SecureConnectionError, "SSL failed",
+            new AuthenticationException("The remote certificate is invalid because of errors in the certificate chain: UntrustedRoot")));
+        Assert.Contains("does not chain to the CA given", ConnectionFailureHint.For(e, clientUsesTls: true), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_refused_connection_gets_no_tls_hint(bool tls)
+    {
+        var e = Unavailable(new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused",
+            new SocketException((int)SocketError.ConnectionRefused)));
+        Assert.Equal("", ConnectionFailureHint.For(e, tls));
+        Assert.Equal("", ConnectionFailureHint.For(null, tls));
+    }
+}
