@@ -15,8 +15,7 @@ constants = {"RingStore.Gossip.FailureDetection.FailureDetectorOptions.DefaultPh
              "Guardrails.TombstoneGuardrail.DefaultWarnThreshold": "1000", "Guardrails.TombstoneGuardrail.DefaultFailThreshold": "100000",
              "Guardrails.WriteGuardrails.DefaultValueWarnKiB": "1024", "Guardrails.WriteGuardrails.DefaultBatchWarnKiB": "5",
              "Guardrails.WriteGuardrails.DefaultBatchFailKiB": "50", "Guardrails.InSelectGuardrail.DefaultWarnThreshold": "1000",
-             "Guardrails.InSelectGuardrail.DefaultFailThreshold": "10000",
-             "Batchlog.UnloggedBatchWarning.DefaultPartitions": "10"}
+             "Guardrails.InSelectGuardrail.DefaultFailThreshold": "10000", "Batchlog.UnloggedBatchWarning.DefaultPartitions": "10"}
 # For the properties whose doc comment is empty.
 fallback = {"InternodePort": "Internode TCP port (gossip, replication, streaming) on the listen address.",
             "DataDirectory": "Where the node keeps its identity, schema, commit log, SSTables and hints (`node.log` too under `ringstore up`).",

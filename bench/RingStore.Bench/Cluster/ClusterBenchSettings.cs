@@ -90,6 +90,8 @@ public sealed record ClusterBenchSettings
         foreach (string level in ConsistencyLevels) _ = ToProto(level);
         if (PacedInFlight < 0) throw new ArgumentException("--paced-in-flight must not be negative (0 = the largest --concurrency)");
         if (Transport is not ("session" or "unary" or "native")) throw new ArgumentException($"--transport must be session, unary or native, got '{Transport}'");
+        // With client TLS the nodes' native port speaks only TLS, and the bench's native client is plain TCP.
+        if (Tls && Transport == "native") throw new ArgumentException("--tls with --transport native is not supported: the bench's native-protocol client has no TLS");
     }
 
     /// <summary>"QUORUM", "LOCAL_QUORUM", ... to the wire enum.</summary>
