@@ -15,7 +15,8 @@ public static class Program
     private sealed record Command(string Name, string Help, Func<string[], Task<int>> Run, params string[] Aliases);
 
     private const string Where = "Cluster commands find the nodes with --host h:p[,h:p] or the cluster recorded in --dir (default ./.ringstore).\n"
-        + "Every command takes --ca FILE: use TLS (https) trusting that CA; a local cluster made with up --tls is trusted without it.";
+        + "Every command takes --ca FILE: use TLS (https) trusting that CA; a local cluster made with up --tls is trusted without it.\n"
+        + "Every command takes --user NAME --password PW (or RINGSTORE_USER, RINGSTORE_PASSWORD): the role to log in as when the cluster uses the password authenticator.";
 
     private static readonly Command[] Commands =
     [
@@ -170,7 +171,7 @@ public static class Program
         string[] rest;
         try
         {
-            rest = Cluster.CliTls.TakeCaOption(args[1..]);
+            rest = Cluster.CliCredentials.TakeCredentialOptions(Cluster.CliTls.TakeCaOption(args[1..]));
         }
         catch (UsageException e)
         {

@@ -141,6 +141,22 @@ public sealed class AuthClusterTests
             Assert.Contains("Logged in as reader.", shell.Stdout, StringComparison.Ordinal);
             Assert.DoesNotContain("granter", shell.Stdout, StringComparison.Ordinal); // reader sees only its own roles
         }
+        // The other commands log in with the global --user/--password: status works for any role that logs in and is
+        // refused without credentials; flush (an operator's call) needs a superuser.
+        using (var status = new RingstoreCommand("status", "--host", endpoint, "--user", "cassandra", "--password", "cassandra"))
+        {
+            Assert.True(await status.WaitForExitAsync(ProcessCluster.Patience) == 0, status.ToString());
+            Assert.Contains("UN", status.Stdout, StringComparison.Ordinal);
+        }
+        using (var status = new RingstoreCommand("status", "--host", endpoint))
+            Assert.True(await status.WaitForExitAsync(ProcessCluster.Patience) != 0, status.ToString());
+        using (var flush = new RingstoreCommand("flush", "--host", endpoint, "--user", "reader", "--password", "r-pass-2"))
+        {
+            Assert.True(await flush.WaitForExitAsync(ProcessCluster.Patience) != 0, flush.ToString());
+            Assert.Contains("superuser", flush.Stderr, StringComparison.OrdinalIgnoreCase);
+        }
+        using (var flush = new RingstoreCommand("flush", "--host", endpoint, "--user", "cassandra", "--password", "cassandra"))
+            Assert.True(await flush.WaitForExitAsync(ProcessCluster.Patience) == 0, flush.ToString());
         for (int i = 0; i < 3; i++) Assert.DoesNotContain("r-pass-2", cluster.Log(i), StringComparison.Ordinal);
 
         // The Python driver with PlainTextAuthProvider over the native protocol.

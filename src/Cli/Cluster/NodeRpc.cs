@@ -18,7 +18,7 @@ public sealed class NodeRpc : IDisposable
     {
         Endpoint = grpcEndpoint;
         _channel = CliTls.Channel(grpcEndpoint);
-        Api = new RingStoreApi.RingStoreApiClient(_channel);
+        Api = new RingStoreApi.RingStoreApiClient(RingStore.Client.Auth.ClientCredentials.Apply(_channel.CreateCallInvoker(), CliCredentials.Current));
     }
 
     public string Endpoint { get; }

@@ -19,6 +19,8 @@ public static class ShellCommand
     public static async Task<int> RunAsync(IReadOnlyList<string> rawArgs)
     {
         var (rest, username, password) = ShellCredentialsArguments.Split(rawArgs);
+        // The global --user/--password (or RINGSTORE_USER/RINGSTORE_PASSWORD) when the shell's own -u/-p are not given.
+        if (username is null && CliCredentials.Current is { } global) (username, password) = (global.Username, global.Password);
         var args = CliArguments.Parse(rest, ValueOptions, Flags);
         if (args.Positionals.Count > 0) throw new UsageException($"unexpected argument '{args.Positionals[0]}'");
         string? execute = args.Get("-e", "--execute");

@@ -32,7 +32,7 @@ public static class TopPartitionsCommand
             using var channel = Cluster.CliTls.Channel(node.RpcAddress);
             try
             {
-                var status = await new RingStoreApi.RingStoreApiClient(channel)
+                var status = await new RingStoreApi.RingStoreApiClient(RingStore.Client.Auth.ClientCredentials.Apply(channel.CreateCallInvoker(), Cluster.CliCredentials.Current))
                     .StatusAsync(new StatusRequest(), deadline: DateTime.UtcNow.AddSeconds(5));
                 entries.AddRange(status.Metrics.TopPartitions.Where(t => table is null || t.Table == table).Select(t => (node.Endpoint, t)));
             }
