@@ -96,17 +96,13 @@ public class EngineWriteFailureTests
     public async Task Background_flush_retries_by_itself_once_space_is_back()
     {
         using var dir = new TempDirectory();
-        var fs = new FaultInjectingFileSystem(new PhysicalFileSystem()) { DeferWriteFailureToFlush = true, FailWritesAfterBytes = 0 };
-        var time = new FakeTimeProvider();
-        var options = Options(dir.Path) with { BackgroundCompaction = true, MemtableFlushThresholdBytes = 16 * 1024 };
-        await using var engine = StorageEngine.Open(options, [TimeSeries()], time: time, fileSystem: fs);
-        int failures = 0;
-        engine.DiskFailed += _ => Interlocked.Increment(ref failures);
+        var (engine, fs, time, failures) = OpenOnFullDisk(dir.Path);
+        await using var _ = engine;
         await WriteRows(engine, 0); // ~20 KB: one memtable switches and its background flush fails
-        await WaitUntilAsync(() => Volatile.Read(ref failures) >= 1, "the first background flush failed");
+        await WaitUntilAsync(() => failures.Count >= 1, "the first background flush failed");
         Assert.Equal(1, engine.GetStats().Tables[0].FlushingMemtables);
         LeakCheck.AssertNoLeaks(fs, dir.Path);
-        await PumpUntilAsync(time, () => Volatile.Read(ref failures) >= 2, "the retry failed too"); // still a full disk
+        await PumpUntilAsync(time, () => failures.Count >= 2, "the retry failed too"); // still a full disk
         Assert.Equal(0, engine.GetStats().Tables[0].SSTableCount);
         LeakCheck.AssertNoLeaks(fs, dir.Path);
         AssertAllRowsReadable(engine);
@@ -127,14 +123,10 @@ public class EngineWriteFailureTests
     public async Task Halting_background_work_ends_flush_retries_and_leaves_no_temp_file()
     {
         using var dir = new TempDirectory();
-        var fs = new FaultInjectingFileSystem(new PhysicalFileSystem()) { DeferWriteFailureToFlush = true, FailWritesAfterBytes = 0 };
-        var time = new FakeTimeProvider();
-        var options = Options(dir.Path) with { BackgroundCompaction = true, MemtableFlushThresholdBytes = 16 * 1024 };
-        await using var engine = StorageEngine.Open(options, [TimeSeries()], time: time, fileSystem: fs);
-        int failures = 0;
-        engine.DiskFailed += _ => Interlocked.Increment(ref failures);
+        var (engine, fs, time, failures) = OpenOnFullDisk(dir.Path);
+        await using var _ = engine;
         await WriteRows(engine, 0);
-        await WaitUntilAsync(() => Volatile.Read(ref failures) >= 1, "the background flush failed");
+        await WaitUntilAsync(() => failures.Count >= 1, "the background flush failed");
 
         await engine.HaltBackgroundWorkAsync();
         Assert.True(engine.BackgroundWorkHalted);
@@ -147,7 +139,7 @@ public class EngineWriteFailureTests
             time.Advance(TimeSpan.FromSeconds(1));
             await Task.Delay(50);
         }
-        Assert.Equal(1, Volatile.Read(ref failures));
+        Assert.Equal(1, failures.Count);
         Assert.Equal(written, fs.BytesWritten);
         Assert.Equal(0, engine.GetStats().Tables[0].SSTableCount);
         AssertAllRowsReadable(engine);
@@ -158,6 +150,25 @@ public class EngineWriteFailureTests
         Assert.Equal(0, engine.GetStats().Tables[0].FlushingMemtables);
         AssertAllRowsReadable(engine);
         LeakCheck.AssertNoLeaks(fs, dir.Path);
+    }
+
+    private sealed class FailureCount
+    {
+        private int _count;
+        public int Count => Volatile.Read(ref _count);
+        public void Add() => Interlocked.Increment(ref _count);
+    }
+
+    /// <summary>An engine with background flushes on virtual time over a disk that is already full, counting the disk failures it reports.</summary>
+    private static (StorageEngine Engine, FaultInjectingFileSystem Fs, FakeTimeProvider Time, FailureCount Failures) OpenOnFullDisk(string directory)
+    {
+        var fs = new FaultInjectingFileSystem(new PhysicalFileSystem()) { DeferWriteFailureToFlush = true, FailWritesAfterBytes = 0 };
+        var time = new FakeTimeProvider();
+        var options = Options(directory) with { BackgroundCompaction = true, MemtableFlushThresholdBytes = 16 * 1024 };
+        var engine = StorageEngine.Open(options, [TimeSeries()], time: time, fileSystem: fs);
+        var failures = new FailureCount();
+        engine.DiskFailed += _ => failures.Add();
+        return (engine, fs, time, failures);
     }
 
     /// <summary>
