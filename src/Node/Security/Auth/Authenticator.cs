@@ -52,7 +52,7 @@ public sealed partial class Authenticator
     {
         source ??= "unknown";
         if (string.IsNullOrEmpty(role) || password is null || role.Length > MaxNameLength
-            || Encoding.UTF8.GetByteCount(password) > PasswordHasher.MaxPasswordBytes)
+            || Encoding.UTF8.GetByteCount(password) > PasswordHasher.MaxPasswordBytes || !PasswordHasher.IsAcceptable(password))
         {
             throw await FailAsync(role, source, "malformed credentials", ct).ConfigureAwait(false);
         }

@@ -24,9 +24,16 @@ public static class PasswordHasher
     /// <summary>Iterations a stored hash may ask for; more would make one login a denial of service.</summary>
     private const int MaxIterations = 10_000_000;
 
+    /// <summary>
+    /// No NUL character: PBKDF2's HMAC pads a short key with zero bytes, so "pw" and "pw\0" would derive the same hash
+    /// (the login fuzz test found exactly that). Refused when set and never matched at login.
+    /// </summary>
+    public static bool IsAcceptable(string password) => !password.Contains('\0', StringComparison.Ordinal);
+
     public static string Hash(string password, int iterations = DefaultIterations)
     {
         ArgumentNullException.ThrowIfNull(password);
+        if (!IsAcceptable(password)) throw new ArgumentException("A password must not contain the NUL character.", nameof(password));
         if (iterations is < 1 or > MaxIterations) throw new ArgumentOutOfRangeException(nameof(iterations));
         byte[] salt = RandomNumberGenerator.GetBytes(SaltBytes);
         byte[] hash = Derive(password, salt, iterations);
@@ -38,6 +45,7 @@ public static class PasswordHasher
     {
         ArgumentNullException.ThrowIfNull(password);
         ArgumentNullException.ThrowIfNull(stored);
+        if (!IsAcceptable(password)) return false;
         if (!TryParse(stored, out int iterations, out byte[] salt, out byte[] expected)) return false;
         byte[] actual = Derive(password, salt, iterations);
         return CryptographicOperations.FixedTimeEquals(actual, expected);

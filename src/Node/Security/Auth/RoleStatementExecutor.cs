@@ -209,6 +209,7 @@ public sealed class RoleStatementExecutor(IRoleStore store, PermissionCache cach
         if (password.Length == 0) throw new InvalidRequestException("A password must not be empty");
         if (System.Text.Encoding.UTF8.GetByteCount(password) > PasswordHasher.MaxPasswordBytes)
             throw new InvalidRequestException($"A password must be at most {PasswordHasher.MaxPasswordBytes} bytes");
+        if (!PasswordHasher.IsAcceptable(password)) throw new InvalidRequestException("A password must not contain the NUL character");
         return PasswordHasher.Hash(password, passwordIterations);
     }
 

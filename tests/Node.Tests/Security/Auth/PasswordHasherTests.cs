@@ -23,7 +23,7 @@ public sealed class PasswordHasherTests
     [Fact]
     public void Unicode_and_long_passwords_round_trip()
     {
-        foreach (string password in new[] { "pässwörd-日本語-🔑", new string('x', 4000), "\0nul\0" })
+        foreach (string password in new[] { "pässwörd-日本語-🔑", new string('x', 4000), "tab\tand\u00a0nbsp" })
         {
             string hash = PasswordHasher.Hash(password, iterations: 1000);
             Assert.True(PasswordHasher.Verify(password, hash));
@@ -50,5 +50,19 @@ public sealed class PasswordHasherTests
             mutated[i] = s;
             PasswordHasher.Verify("pw", string.Join('$', mutated)); // may be false or (for the unchanged value) true: it must not throw
         }, iter: 500);
+    }
+
+    /// <summary>
+    /// PBKDF2's HMAC zero-pads a short key, so without the NUL rule "pässwörd 🔑\0" logged in as the role whose password
+    /// is "pässwörd 🔑" (LoginFuzzTests found it in CI, seed 10yQgbKt1XE7).
+    /// </summary>
+    [Fact]
+    public void A_password_with_a_nul_never_matches_and_cannot_be_set()
+    {
+        string stored = PasswordHasher.Hash("pässwörd 🔑", iterations: 1000);
+        Assert.True(PasswordHasher.Verify("pässwörd 🔑", stored));
+        Assert.False(PasswordHasher.Verify("pässwörd 🔑\0", stored));
+        Assert.False(PasswordHasher.Verify("pässwörd 🔑\0\0", stored));
+        Assert.Throws<ArgumentException>(() => PasswordHasher.Hash("pw\0"));
     }
 }
