@@ -51,10 +51,20 @@ internal static class DiskFaultScenario
             (await cluster.Client(0).DescribeRingAsync(new DescribeRingRequest(), ProcessCluster.Call())).Nodes
             .Any(n => n.Endpoint == node.Endpoint && n.Status == "NORMAL" && n.Liveness == "UP"), "the node on the loop file system joined");
         await cluster.CreateKeyspaceAsync(keyspace, 3);
-        await cluster.CreateTableAsync(KvTable.Create(keyspace));
+        // Uncompressed: the load's values are padding that LZ4 (the default) shrinks ~100x, and the disk must fill.
+        await cluster.Client(0).ExecuteAsync(new ExecuteRequest
+        {
+            Statement = $"CREATE TABLE {keyspace}.{KvTable.Name} (k bigint PRIMARY KEY, v text) WITH compression = {{'enabled': false}}",
+            Consistency = Consistency.Quorum,
+        }, ProcessCluster.Call());
+        var clients = Enumerable.Range(0, cluster.Count).Select(cluster.Client).Append(node.Client).ToList();
         await ProcessCluster.WaitUntilAsync(async () =>
-            (await node.Client.DescribeSchemaAsync(new DescribeSchemaRequest(), ProcessCluster.Call())).Tables.Any(t => t.Name == KvTable.Name),
-            "the node has the table");
+        {
+            foreach (var client in clients)
+                if (!(await client.DescribeSchemaAsync(new DescribeSchemaRequest(), ProcessCluster.Call())).Tables.Any(t => t.Keyspace == keyspace && t.Name == KvTable.Name))
+                    return false;
+            return true;
+        }, "every node has the table");
     }
 
     /// <summary>
