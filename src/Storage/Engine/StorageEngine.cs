@@ -91,7 +91,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
         var engine = new StorageEngine(options, fs, loggerFactory, time, commitLog);
         try
         {
-            foreach (var t in tables) engine.CreateTable(t);
+            foreach (var t in tables) engine.AddTable(t, createdNow: false);
             engine.ReplayCommitLog();
             return engine;
         }
@@ -105,7 +105,15 @@ public sealed partial class StorageEngine : IAsyncDisposable
     public IReadOnlyCollection<TableSchema> Tables => _tables.Values.Select(t => t.Schema).ToArray();
 
     /// <summary>Adds a table (idempotent for the same name); opens any SSTables it already has on disk.</summary>
-    public void CreateTable(TableSchema schema)
+    public void CreateTable(TableSchema schema) => AddTable(schema, createdNow: true);
+
+    /// <param name="createdNow">
+    /// The table is created while the engine runs (CREATE TABLE), not opened with the engine. A new table then gets a
+    /// replay floor at the commit log's tail before it takes any write: the log names tables by keyspace and name, so
+    /// after DROP and CREATE of the same name a crash would otherwise replay the dropped table's unflushed writes into
+    /// the new one and bring dropped rows back.
+    /// </param>
+    private void AddTable(TableSchema schema, bool createdNow)
     {
         if (_tables.TryGetValue(schema.FullName, out var existing))
         {
@@ -134,6 +142,11 @@ public sealed partial class StorageEngine : IAsyncDisposable
         }
         long next = generations.Count == 0 ? 1 : generations.Max() + 1;
         var floor = ReplayFloorRecord.Load(_fs, dir);
+        if (createdNow && floor is null && generations.Count == 0)
+        {
+            floor = new ReplayFloorRecord(_commitLog.LogId, _commitLog.TailPosition);
+            floor.Save(_fs, dir);
+        }
         var store = new TableStore(schema, dir, _fs, _options, _loggerFactory.CreateLogger<TableStore>(), readers, next, _limits.Memory)
         {
             TruncatedLogPosition = truncation.LogPosition,
