@@ -33,6 +33,7 @@ public static class SchemaCql
         if (schema.Clustering.Count > 0)
             options.Add("CLUSTERING ORDER BY (" + string.Join(", ", schema.Clustering.Select(c => $"{Name(c.Name)} {(c.Order == ClusteringOrder.Desc ? "DESC" : "ASC")}")) + ")");
         options.Add(Compaction(o));
+        options.Add(Compression(o.Compression));
         options.Add(Invariant($"default_time_to_live = {o.DefaultTimeToLiveSeconds}"));
         options.Add(Invariant($"gc_grace_seconds = {o.GcGraceSeconds}"));
         options.Add(Invariant($"bloom_filter_fp_chance = {o.BloomFilterFpChance.ToString("R", CultureInfo.InvariantCulture)}"));
@@ -49,6 +50,15 @@ public static class SchemaCql
         long minutes = Math.Max(1, (long)Math.Ceiling(o.CompactionWindow.TotalMinutes));
         var (size, unit) = minutes % 1440 == 0 ? (minutes / 1440, "DAYS") : minutes % 60 == 0 ? (minutes / 60, "HOURS") : (minutes, "MINUTES");
         return Invariant($"compaction = {{'class': 'TimeWindowCompactionStrategy', 'compaction_window_size': '{size}', 'compaction_window_unit': '{unit}', {thresholds}}}");
+    }
+
+    /// <summary>Cassandra's map syntax (CompressionProperty in the node reads it back); off is {'enabled': 'false'}.</summary>
+    private static string Compression(CompressionOptions c)
+    {
+        if (!c.Enabled) return "compression = {'enabled': 'false'}";
+        return c.Algorithm == CompressionAlgorithm.Zstd
+            ? Invariant($"compression = {{'class': 'ZstdCompressor', 'chunk_length_in_kb': '{c.ChunkLengthKb}', 'compression_level': '{c.ZstdLevel}'}}")
+            : Invariant($"compression = {{'class': 'LZ4Compressor', 'chunk_length_in_kb': '{c.ChunkLengthKb}'}}");
     }
 
     private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);

@@ -19,7 +19,12 @@ public class SchemaCqlTests
             {
                 Compaction = CompactionStrategyKind.TimeWindow, CompactionWindow = TimeSpan.FromHours(6), DefaultTimeToLiveSeconds = 86400,
                 GcGraceSeconds = 3600, BloomFilterFpChance = 0.05, CompactionMinThreshold = 6, CompactionMaxThreshold = 20,
+                Compression = new CompressionOptions { Algorithm = CompressionAlgorithm.Zstd, ChunkLengthKb = 64, ZstdLevel = 7 },
             }),
+        new TableSchema("ks", "plain", [new ColumnDefinition("k", ColumnType.Text)], [],
+            [new ColumnDefinition("v", ColumnType.Blob)], new TableOptions { Compression = CompressionOptions.Disabled }),
+        new TableSchema("ks", "lz4", [new ColumnDefinition("k", ColumnType.Text)], [],
+            [new ColumnDefinition("v", ColumnType.Blob)], new TableOptions { Compression = new CompressionOptions { ChunkLengthKb = 4 } }),
         new TableSchema("ks", "MixedCase", [new ColumnDefinition("key", ColumnType.Uuid)], [],
             [new ColumnDefinition("select", ColumnType.Text), new ColumnDefinition("t", ColumnType.TimeUuid)]),
     };
