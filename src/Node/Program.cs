@@ -79,9 +79,9 @@ public static class Program
         if (clientTls is not null) builder.Services.AddSingleton(clientTls);
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
         builder.Services.AddSingleton<NodeAccessor>();
+        // Starts the node, then the CQL native protocol beside gRPC; before Kestrel serves.
         builder.Services.AddHostedService<NodeHostedService>();
-        // After the node (it needs it running), before Kestrel: the CQL native protocol beside gRPC.
-        builder.Services.AddHostedService<Native.NativeListener>();
+        FrontEnds.AddGrpcDependencies(builder.Services, options);
         builder.Services.AddGrpc(o =>
         {
             // Well above the mutation size limit (16 MiB), so an oversize write reaches validation and is ValueTooLarge.

@@ -11,7 +11,7 @@ public sealed partial class RingStoreApiService
     /// </summary>
     private List<TableSchema> LocalTablesMatching(string keyspace, string table)
     {
-        var tables = Node.Engine.Tables
+        var tables = admin.Engine.Tables
             .Where(t => keyspace.Length == 0 || string.Equals(t.Keyspace, keyspace, StringComparison.Ordinal))
             .Where(t => table.Length == 0 || string.Equals(t.Name, table, StringComparison.Ordinal))
             .ToList();

@@ -8,17 +8,17 @@ namespace RingStore.Node.Api;
 public sealed partial class RingStoreApiService
 {
     public override Task<MaintenanceResponse> Flush(FlushRequest request, ServerCallContext context) =>
-        Guard(() => MaintainAsync(request.Keyspace, request.Table, t => Node.Engine.FlushAsync(t)));
+        Guard(() => MaintainAsync(request.Keyspace, request.Table, t => admin.Engine.FlushAsync(t)));
 
     public override Task<MaintenanceResponse> Compact(CompactRequest request, ServerCallContext context) =>
-        Guard(() => MaintainAsync(request.Keyspace, request.Table, t => Node.Engine.CompactAsync(t)));
+        Guard(() => MaintainAsync(request.Keyspace, request.Table, t => admin.Engine.CompactAsync(t)));
 
     private async Task<MaintenanceResponse> MaintainAsync(string keyspace, string table, Func<string, Task> operation)
     {
         var selected = SelectTables(keyspace, table);
         foreach (string name in selected) await operation(name).ConfigureAwait(false);
         var response = new MaintenanceResponse();
-        var stats = Node.Engine.GetStats().Tables.Where(t => selected.Contains(t.Table, StringComparer.Ordinal));
+        var stats = admin.Engine.GetStats().Tables.Where(t => selected.Contains(t.Table, StringComparer.Ordinal));
         response.Tables.AddRange(stats.Select(t => new TableMetrics
         {
             Table = t.Table,
@@ -37,7 +37,7 @@ public sealed partial class RingStoreApiService
     /// <exception cref="UnknownTableException">The keyspace or table does not exist.</exception>
     private List<string> SelectTables(string keyspace, string table)
     {
-        var all = Node.Engine.GetStats().Tables.Select(t => t.Table).ToList();
+        var all = admin.Engine.GetStats().Tables.Select(t => t.Table).ToList();
         if (keyspace.Length == 0)
         {
             if (table.Length > 0) throw new InvalidRequestException("A table needs its keyspace.");
@@ -49,7 +49,7 @@ public sealed partial class RingStoreApiService
             return all.Contains(name, StringComparer.Ordinal) ? [name] : throw new UnknownTableException(name);
         }
         var ofKeyspace = all.Where(t => t.StartsWith(keyspace + ".", StringComparison.Ordinal)).ToList();
-        if (ofKeyspace.Count == 0 && !Node.Schema.Current.Keyspaces.Any(k => k.Name == keyspace))
+        if (ofKeyspace.Count == 0 && !ddl.Schema.Current.Keyspaces.Any(k => k.Name == keyspace))
             throw new UnknownTableException(keyspace);
         return ofKeyspace;
     }

@@ -17,7 +17,7 @@ public sealed partial class RingStoreApiService
         RepairSummary summary;
         try
         {
-            summary = await Node.Repairs.RepairAsync(options, p => responseStream.WriteAsync(ToUpdate(p.Totals, new RepairUpdate
+            summary = await admin.Repairs.RepairAsync(options, p => responseStream.WriteAsync(ToUpdate(p.Totals, new RepairUpdate
             {
                 Table = p.Table,
                 StartExclusive = p.StartExclusive,
@@ -46,7 +46,7 @@ public sealed partial class RingStoreApiService
     {
         ArgumentNullException.ThrowIfNull(request);
         var response = new RepairHistoryResponse();
-        response.Items.AddRange(Node.Repairs.History.Entries
+        response.Items.AddRange(admin.Repairs.History.Entries
             .Where(e => request.Keyspace.Length == 0 || e.Table.StartsWith(request.Keyspace + ".", StringComparison.Ordinal))
             .Where(e => request.Table.Length == 0 || e.Table == $"{request.Keyspace}.{request.Table}")
             .Select(e => new RepairHistoryItem

@@ -16,7 +16,7 @@ public sealed partial class RingStoreApiService
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
-        var engine = Node.Engine;
+        var engine = admin.Engine;
         var tables = LocalTablesMatching(request.Keyspace, request.Table);
         var response = new ScrubResponse();
         foreach (var schema in tables)

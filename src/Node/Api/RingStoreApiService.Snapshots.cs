@@ -23,7 +23,7 @@ public sealed partial class RingStoreApiService
         {
             var tables = LocalTablesMatching(request.Keyspace, request.Table).Select(t => t.FullName).ToList();
             string tag = request.Tag.Length == 0 ? SnapshotTag.FromTime(Clock.GetUtcNow()) : request.Tag;
-            var taken = await Node.Engine.SnapshotAsync(tag, tables, context.CancellationToken).ConfigureAwait(false);
+            var taken = await admin.Engine.SnapshotAsync(tag, tables, context.CancellationToken).ConfigureAwait(false);
             var response = new SnapshotResponse { Tag = tag };
             response.Snapshots.AddRange(taken.Select(Entry));
             return response;
@@ -33,7 +33,7 @@ public sealed partial class RingStoreApiService
         GuardSnapshots(() =>
         {
             var response = new ListSnapshotsResponse();
-            response.Snapshots.AddRange(Node.Engine.ListSnapshots(request.Tag, request.Keyspace, request.Table).Select(Entry));
+            response.Snapshots.AddRange(admin.Engine.ListSnapshots(request.Tag, request.Keyspace, request.Table).Select(Entry));
             return Task.FromResult(response);
         });
 
@@ -41,7 +41,7 @@ public sealed partial class RingStoreApiService
         GuardSnapshots(() =>
         {
             var response = new ListSnapshotsResponse();
-            response.Snapshots.AddRange(Node.Engine.ClearSnapshots(request.Tag, request.Keyspace, request.Table).Select(Entry));
+            response.Snapshots.AddRange(admin.Engine.ClearSnapshots(request.Tag, request.Keyspace, request.Table).Select(Entry));
             return Task.FromResult(response);
         });
 
@@ -50,7 +50,7 @@ public sealed partial class RingStoreApiService
         {
             SnapshotTag.Validate(request.Tag);
             var ct = context.CancellationToken;
-            var found = Node.Engine.ListSnapshots(request.Tag, request.Keyspace, request.Table).Where(s => s.Manifest is not null).ToList();
+            var found = admin.Engine.ListSnapshots(request.Tag, request.Keyspace, request.Table).Where(s => s.Manifest is not null).ToList();
             if (found.Count == 0)
                 throw new RpcException(new Status(StatusCode.NotFound, $"no complete snapshot '{request.Tag}' on this node" + Filter(request.Keyspace, request.Table)));
             var response = new RestoreSnapshotResponse();
@@ -59,12 +59,12 @@ public sealed partial class RingStoreApiService
             {
                 var snapshot = group.OrderByDescending(s => s.Manifest!.CreatedAt).First();
                 bool created = false;
-                if (!Node.Schema.Current.TryGetTable(snapshot.Keyspace, snapshot.Table, out _))
+                if (!ddl.Schema.Current.TryGetTable(snapshot.Keyspace, snapshot.Table, out _))
                 {
-                    created = Node.Schema.CreateTable(SchemaOf(snapshot), ifNotExists: true);
-                    if (created) await Node.AnnounceSchemaAsync(ct).ConfigureAwait(false);
+                    created = ddl.Schema.CreateTable(SchemaOf(snapshot), ifNotExists: true);
+                    if (created) await ddl.AnnounceSchemaAsync(ct).ConfigureAwait(false);
                 }
-                var result = await Node.Engine.RestoreSnapshotAsync(snapshot, snapshot.FullName, ct).ConfigureAwait(false);
+                var result = await admin.Engine.RestoreSnapshotAsync(snapshot, snapshot.FullName, ct).ConfigureAwait(false);
                 response.Tables.Add(new RestoredTable
                 {
                     Table = result.Table,
@@ -80,7 +80,7 @@ public sealed partial class RingStoreApiService
     public override Task<LoadResponse> Load(LoadRequest request, ServerCallContext context) =>
         GuardSnapshots(() => WithClientDeadline(context, async () =>
         {
-            var table = Node.Lookup.Table(request.Keyspace, request.Table);
+            var table = calls.Lookup.Table(request.Keyspace, request.Table);
             if (request.ColumnsJson.Length > 0 && SnapshotColumns.FromJson(request.ColumnsJson).Incompatibility(table) is { } why)
                 throw new InvalidRequestException($"Cannot load into {table.FullName}: the snapshot's {why}.");
             var consistency = request.Consistency == Client.Protos.Consistency.Default ? ConsistencyLevel.Quorum : ConsistencyConverter.ToCore(request.Consistency);
@@ -98,13 +98,10 @@ public sealed partial class RingStoreApiService
                     throw new InvalidRequestException($"Partition #{updates.Count} of the load request does not decode: {e.Message}", e);
                 }
                 var update = new Core.Data.PartitionUpdate(table.FullName, decoded.PartitionKey, decoded.PartitionDeletion, decoded.RangeTombstones, decoded.Rows);
-                // Values already stored once are not refused for size; the message limit still applies.
-                MutationValidator.Validate(table, update, long.MaxValue);
-                Node.MutationLimit.Check(table, update);
                 updates.Add(update);
                 rows += update.Rows.Count;
             }
-            await Task.WhenAll(updates.Select(u => Node.Writes.WriteAsync(table.Keyspace, u, consistency, context.CancellationToken))).ConfigureAwait(false);
+            await calls.ClientWrites.LoadAsync(table, updates, consistency, context.CancellationToken).ConfigureAwait(false);
             return new LoadResponse { Partitions = updates.Count, Rows = rows };
         }));
 
@@ -116,7 +113,7 @@ public sealed partial class RingStoreApiService
             throw new InvalidOperationException($"{snapshot.FullName} does not exist and snapshot '{snapshot.Tag}' has no {SnapshotManifest.SchemaFileName} to re-create it from.");
         if (CqlParser.Parse(File.ReadAllText(path)) is not CreateTableStatement create)
             throw new InvalidOperationException($"{path} is not a CREATE TABLE statement.");
-        TableResolver.RequireKeyspace(Node.Schema.Current, snapshot.Keyspace);
+        TableResolver.RequireKeyspace(ddl.Schema.Current, snapshot.Keyspace);
         return TableBuilder.Build(snapshot.Keyspace, create);
     }
 

@@ -10,27 +10,27 @@ namespace RingStore.Node.Api;
 public sealed partial class RingStoreApiService
 {
     public override Task<TopologyResponse> Decommission(DecommissionRequest request, ServerCallContext context) =>
-        Topology(async () => ToResponse(await Node.Topology.DecommissionAsync(context.CancellationToken).ConfigureAwait(false)));
+        Topology(async () => ToResponse(await admin.Topology.DecommissionAsync(context.CancellationToken).ConfigureAwait(false)));
 
     public override Task<TopologyResponse> RemoveNode(RemoveNodeRequest request, ServerCallContext context) =>
         Topology(async () =>
         {
             if (!Guid.TryParse(request.HostId, out Guid hostId))
                 throw new RpcException(new Status(StatusCode.InvalidArgument, $"'{request.HostId}' is not a host id (a UUID)"));
-            return ToResponse(await Node.Topology.RemoveNodeAsync(hostId, context.CancellationToken).ConfigureAwait(false));
+            return ToResponse(await admin.Topology.RemoveNodeAsync(hostId, context.CancellationToken).ConfigureAwait(false));
         });
 
     public override Task<CleanupResponse> Cleanup(CleanupRequest request, ServerCallContext context) =>
         Topology(async () =>
         {
-            var result = await Node.Topology.CleanupAsync(request.Keyspace, request.Table, context.CancellationToken).ConfigureAwait(false);
+            var result = await admin.Topology.CleanupAsync(request.Keyspace, request.Table, context.CancellationToken).ConfigureAwait(false);
             return new CleanupResponse { BytesBefore = result.BytesBefore, BytesAfter = result.BytesAfter, PartitionsDropped = result.PartitionsDropped };
         });
 
     public override Task<NetstatsResponse> Netstats(NetstatsRequest request, ServerCallContext context)
     {
-        var response = new NetstatsResponse { Mode = Node.Topology.Mode };
-        response.Sessions.AddRange(Node.Streams.Sessions.Select(s => new StreamSessionInfo
+        var response = new NetstatsResponse { Mode = admin.Topology.Mode };
+        response.Sessions.AddRange(admin.Streams.Sessions.Select(s => new StreamSessionInfo
         {
             Operation = s.Operation,
             Peer = s.Peer,

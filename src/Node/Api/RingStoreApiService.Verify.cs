@@ -10,7 +10,7 @@ public sealed partial class RingStoreApiService
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
-        var engine = Node.Engine;
+        var engine = admin.Engine;
         var tables = LocalTablesMatching(request.Keyspace, request.Table).Select(t => t.FullName);
         var response = new VerifyResponse();
         foreach (string table in tables)

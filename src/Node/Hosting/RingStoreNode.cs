@@ -274,7 +274,8 @@ public sealed partial class RingStoreNode : IAsyncDisposable
         Messaging.RegisterHandler(Verb.Truncate, new TruncateVerbHandler(Engine));
         var streamer = new RangeStreamer(Engine, Messaging, new StreamThrottle(Options.StreamThroughputMiBPerSecond, _time), Streams,
             TimeSpan.FromSeconds(60), _loggerFactory.CreateLogger<RangeStreamer>());
-        Topology = new TopologyOperations(this, streamer, _time, _loggerFactory.CreateLogger<TopologyOperations>());
+        Topology = new TopologyOperations(new TopologyOperations.Dependencies(Options, () => Identity, identity => Identity = identity,
+            Gossip, Messaging, Schema, Lookup, Engine, HintDelivery, Hints), streamer, _time, _loggerFactory.CreateLogger<TopologyOperations>());
         Topology.Decommissioned += () => Left?.Invoke();
         Messaging.RegisterHandler(Verb.StreamPage, new StreamPageVerbHandler(Engine, Streams));
         Messaging.RegisterHandler(Verb.StreamPull, new StreamPullVerbHandler(streamer));

@@ -1,9 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using RingStore.Gossip.Protocol;
 using RingStore.Node.Cluster;
 using RingStore.Node.Hosting;
@@ -12,14 +10,16 @@ using RingStore.Gossip.Ring;
 namespace RingStore.Node.Native;
 
 /// <summary>
-/// The CQL native-protocol listener (NodeOptions.NativePort, 0 = off), a hosted service started after the node:
-/// accepts TCP connections, runs a <see cref="NativeConnection"/> per client and pushes gossip and schema EVENTs to
-/// the connections that registered. Stops (closing every connection) with the host, or when the disk failure policy
-/// stops serving.
-/// </summary>
+/// The CQL native-protocol listener (NodeOptions.NativePort, 0 = off), started by the host after the node and stopped
+/// before it: accepts TCP connections, runs a <see cref="NativeConnection"/> per client and pushes gossip and schema
+/// EVENTs to the connections that registered. Stops (closing every connection) with the host, or when the disk failure
+/// policy stops serving (the host calls <see cref="StopAsync"/>).
 /// With client TLS on, every connection is TLS (<see cref="NativeTls"/>, the gRPC port's reloading credentials).
-public sealed class NativeListener(IOptions<NodeOptions> options, NodeAccessor accessor, ILoggerFactory loggerFactory,
-    Security.TlsCredentials? clientTls = null) : IHostedService
+/// </summary>
+/// <param name="gossip">Membership changes become TOPOLOGY_CHANGE and STATUS_CHANGE events.</param>
+/// <param name="schema">Schema changes become SCHEMA_CHANGE events.</param>
+public sealed class NativeListener(NodeOptions options, NativeStatementRunner runner, GossipService gossip, Schema.SchemaManager schema,
+    ILoggerFactory loggerFactory, Security.TlsCredentials? clientTls = null)
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<NativeListener>();
     private readonly ConcurrentDictionary<NativeConnection, Task> _connections = new();
@@ -27,19 +27,15 @@ public sealed class NativeListener(IOptions<NodeOptions> options, NodeAccessor a
     private readonly CancellationTokenSource _stopping = new();
     private TcpListener? _listener;
     private Task _acceptLoop = Task.CompletedTask;
-    private NativeStatementRunner? _runner;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        var o = options.Value;
+        var o = options;
         if (o.NativePort == 0) return Task.CompletedTask;
-        var node = accessor.Node;
-        _runner = new NativeStatementRunner(node);
         _listener = new TcpListener(IPAddress.Parse(o.EffectiveRpcAddress), o.NativePort);
         _listener.Start(512);
-        node.Gossip.Changed += OnGossip;
-        node.Schema.Changed += OnSchema;
-        node.ServingStopped += () => StopAsync(CancellationToken.None);
+        gossip.Changed += OnGossip;
+        schema.Changed += OnSchema;
         _acceptLoop = AcceptLoopAsync(_stopping.Token);
         _logger.LogInformation("CQL native protocol v4 on {Bind}:{Port}{Tls} (advertised as {Endpoint})", o.EffectiveRpcAddress, o.NativePort,
             clientTls is null ? "" : " over TLS", o.NativeEndpoint);
@@ -51,11 +47,8 @@ public sealed class NativeListener(IOptions<NodeOptions> options, NodeAccessor a
         if (_listener is null) return;
         if (!_stopping.IsCancellationRequested) await _stopping.CancelAsync().ConfigureAwait(false);
         _listener.Stop();
-        if (accessor.NodeOrNull is { } node)
-        {
-            node.Gossip.Changed -= OnGossip;
-            node.Schema.Changed -= OnSchema;
-        }
+        gossip.Changed -= OnGossip;
+        schema.Changed -= OnSchema;
         await _acceptLoop.ConfigureAwait(false);
         await Task.WhenAll(_handshakes.Keys).ConfigureAwait(false); // before the snapshot: a handshake ending now adds a connection
         await Task.WhenAll(_connections.Values).ConfigureAwait(false);
@@ -96,7 +89,7 @@ public sealed class NativeListener(IOptions<NodeOptions> options, NodeAccessor a
 
     private void Serve(Stream stream, CancellationToken ct)
     {
-        var connection = new NativeConnection(stream, new NativeRequestProcessor(_runner!), _logger);
+        var connection = new NativeConnection(stream, new NativeRequestProcessor(runner), _logger);
         // Registered before it runs, so a connection that ends at once is still removed.
         var registered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _connections[connection] = ServeAsync(connection, registered.Task, ct);

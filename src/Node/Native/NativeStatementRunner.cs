@@ -3,7 +3,6 @@ using RingStore.Core.Errors;
 using RingStore.Cql;
 using RingStore.Cql.Ast;
 using RingStore.Node.Cql;
-using RingStore.Node.Hosting;
 using ClientProtos = RingStore.Client.Protos;
 using ColumnType = RingStore.Core.Schema.ColumnType;
 using ProtoValue = RingStore.Client.Protos.Value;
@@ -15,10 +14,15 @@ namespace RingStore.Node.Native;
 /// gRPC Execute call): binds the [value]s by the type of the column each marker meets, then turns the executor's answer
 /// into a RESULT body. SELECTs on the system keyspaces are answered by <see cref="SystemTables.SystemTableQuery"/>.
 /// </summary>
-public sealed class NativeStatementRunner(RingStoreNode node)
+/// <param name="cql">The node's statement executor (and its prepared-statement cache).</param>
+/// <param name="schema">Types the bind markers by their columns.</param>
+/// <param name="auth">The node's authenticator and authorizer; null when RingStore:Authenticator is "none".</param>
+/// <param name="system">What the virtual system tables are built from.</param>
+public sealed class NativeStatementRunner(StatementExecutor cql, Schema.SchemaManager schema, Security.Auth.AuthService? auth,
+    SystemTables.SystemTableSources system)
 {
     /// <summary>The node's authenticator and authorizer; null when RingStore:Authenticator is "none".</summary>
-    public Security.Auth.AuthService? Auth => node.Auth;
+    public Security.Auth.AuthService? Auth => auth;
 
     /// <summary>A RESULT body writer plus the executor's warnings.</summary>
     public sealed record Outcome(Action<NativeWriter> Body, IReadOnlyCollection<string> Warnings, string? NewKeyspace = null);
@@ -33,7 +37,7 @@ public sealed class NativeStatementRunner(RingStoreNode node)
     public async Task<Outcome> ExecuteAsync(ExecuteRequest request, string? sessionKeyspace, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!node.Cql.Prepared.TryGet(request.Id, out var prepared)) throw new UnpreparedException(request.Id);
+        if (!cql.Prepared.TryGet(request.Id, out var prepared)) throw new UnpreparedException(request.Id);
         // A prepared statement keeps the keyspace it was prepared in, as in Cassandra.
         string? keyspace = prepared!.Keyspace.Length > 0 ? prepared.Keyspace : sessionKeyspace;
         return await RunAsync(prepared.Statement, keyspace, request.Parameters, ct).ConfigureAwait(false);
@@ -42,8 +46,8 @@ public sealed class NativeStatementRunner(RingStoreNode node)
     public NativePrepared Prepare(PrepareRequest request, string? sessionKeyspace)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var response = node.Cql.Prepare(new ClientProtos.PrepareRequest { Statement = request.Query, Keyspace = sessionKeyspace ?? "" });
-        var prepared = node.Cql.Prepared.GetOrParse(sessionKeyspace ?? "", request.Query);
+        var response = cql.Prepare(new ClientProtos.PrepareRequest { Statement = request.Query, Keyspace = sessionKeyspace ?? "" });
+        var prepared = cql.Prepared.GetOrParse(sessionKeyspace ?? "", request.Query);
         var bind = response.BindColumns.Select(c => new NativeColumn(c.Name, TypeOf(c.Type))).ToList();
         IReadOnlyList<NativeColumn>? result = prepared.Statement is SelectStatement
             ? response.ResultColumns.Select(c => new NativeColumn(c.Name, TypeOf(c.Type))).ToList()
@@ -70,7 +74,7 @@ public sealed class NativeStatementRunner(RingStoreNode node)
             string text;
             if (child.Id is not null)
             {
-                if (!node.Cql.Prepared.TryGet(child.Id, out var prepared)) throw new UnpreparedException(child.Id);
+                if (!cql.Prepared.TryGet(child.Id, out var prepared)) throw new UnpreparedException(child.Id);
                 statement = prepared!.Statement;
                 text = prepared.Text;
                 if (prepared.Keyspace.Length > 0) keyspace = prepared.Keyspace;
@@ -90,16 +94,16 @@ public sealed class NativeStatementRunner(RingStoreNode node)
         }
         if (texts.Count == 0) return new Outcome(NativeResultEncoder.Void, []);
         string combined = (request.Type == 1 ? "BEGIN UNLOGGED BATCH\n" : "BEGIN BATCH\n") + string.Join(";\n", texts) + ";\nAPPLY BATCH";
-        var batch = allPrepared ? node.Cql.Prepared.GetOrParse(keyspace ?? "", combined).Statement : CqlParser.Parse(combined);
+        var batch = allPrepared ? cql.Prepared.GetOrParse(keyspace ?? "", combined).Statement : CqlParser.Parse(combined);
         var parameters = new NativeQueryParameters(request.Consistency, values, null, false, -1, null, request.SerialConsistency, request.DefaultTimestamp);
         return await RunAsync(batch, keyspace, parameters, ct).ConfigureAwait(false);
     }
 
     private async Task<Outcome> RunAsync(CqlStatement statement, string? keyspace, NativeQueryParameters parameters, CancellationToken ct)
     {
-        if (statement is SelectStatement system && SystemTables.SystemTableQuery.IsSystemKeyspace(system.Table.Keyspace ?? keyspace))
+        if (statement is SelectStatement onSystem && SystemTables.SystemTableQuery.IsSystemKeyspace(onSystem.Table.Keyspace ?? keyspace))
         {
-            var rows = SystemTables.SystemTableQuery.Select(node, system, system.Table.Keyspace ?? keyspace!);
+            var rows = SystemTables.SystemTableQuery.Select(system, onSystem, onSystem.Table.Keyspace ?? keyspace!);
             return new Outcome(w => NativeResultEncoder.Rows(w, rows, skipMetadata: false), []);
         }
         var request = new CqlRequest(
@@ -109,7 +113,7 @@ public sealed class NativeStatementRunner(RingStoreNode node)
             parameters.PageSize > 0 ? parameters.PageSize : StatementExecutor.DefaultPageSize,
             parameters.PagingState is { Length: > 0 } state ? CqlPagingState.Parse(state) : null,
             parameters.DefaultTimestamp);
-        var response = await node.Cql.ExecuteAsync(statement, request, ct).ConfigureAwait(false);
+        var response = await cql.ExecuteAsync(statement, request, ct).ConfigureAwait(false);
         var warnings = response.Warnings.ToList();
         switch (response.Kind)
         {
@@ -146,7 +150,7 @@ public sealed class NativeStatementRunner(RingStoreNode node)
         {
             return parameters.Values.Count == 0 ? [] : throw new InvalidRequestException($"There were {markers} markers(?) in CQL but {parameters.Values.Count} bound variables");
         }
-        var columns = BindMetadata.Of(statement, node.Schema.Current, keyspace).Columns;
+        var columns = BindMetadata.Of(statement, schema.Current, keyspace).Columns;
         var ordered = new NativeValue[parameters.Values.Count];
         if (parameters.Names is { } names)
         {

@@ -56,6 +56,25 @@ public sealed class ClientWrites(WriteCoordinator writes, MutationSizeLimit muta
         return Task.WhenAll(merged.Select(u => writes.WriteAsync(u.Table.Keyspace, u.Update, consistency, ct)));
     }
 
+    /// <summary>
+    /// Writes data that was stored once already (a snapshot's partitions, the Load call): the updates keep their own
+    /// timestamps, values are not refused for size (the mutation size limit still applies) and the write guardrails do
+    /// not warn; otherwise as <see cref="WriteAsync"/>: every update is validated before any is sent, then each
+    /// partition is coordinated.
+    /// </summary>
+    /// <exception cref="Core.Errors.InvalidRequestException">An update is invalid or too large; nothing was sent.</exception>
+    public Task LoadAsync(TableSchema table, IReadOnlyList<PartitionUpdate> updates, ConsistencyLevel consistency, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(updates);
+        foreach (var update in updates)
+        {
+            MutationValidator.Validate(table, update, long.MaxValue);
+            mutationLimit.Check(table, update);
+        }
+        return Task.WhenAll(updates.Select(u => writes.WriteAsync(table.Keyspace, u, consistency, ct)));
+    }
+
     private void Check(TableSchema table, PartitionUpdate update)
     {
         MutationValidator.Validate(table, update, maxValueBytes);

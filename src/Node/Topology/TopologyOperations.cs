@@ -18,8 +18,28 @@ namespace RingStore.Node.Topology;
 /// serving → announce the end (NORMAL / LEFT / REMOVED). A failure before the end announces the state before it,
 /// so pending ranges disappear everywhere and the ring is as it was.
 /// </summary>
-public sealed partial class TopologyOperations(RingStoreNode node, RangeStreamer streamer, TimeProvider time, ILogger logger)
+public sealed partial class TopologyOperations(TopologyOperations.Dependencies node, RangeStreamer streamer, TimeProvider time, ILogger logger)
 {
+    /// <summary>
+    /// What range movements use of the node (the host wires them; nothing here holds the node). The identity is read
+    /// and replaced through delegates: a bootstrap or decommission saves a new one, and the node must see it.
+    /// </summary>
+    public sealed record Dependencies(
+        NodeOptions Options,
+        Func<NodeIdentity> CurrentIdentity,
+        Action<NodeIdentity> ReplaceIdentity,
+        GossipService Gossip,
+        IMessagingService Messaging,
+        Schema.SchemaManager Schema,
+        Requests.ReplicaLookup Lookup,
+        Storage.Engine.StorageEngine Engine,
+        Requests.HintDeliveryService HintDelivery,
+        Storage.Hints.HintStore Hints)
+    {
+        public NodeIdentity Identity => CurrentIdentity();
+        public MembershipSnapshot Membership => Gossip.Current;
+    }
+
     private int _busy;
 
     /// <summary>How long an announcement may take to reach every live node before the operation is abandoned.</summary>
@@ -128,6 +148,6 @@ public sealed partial class TopologyOperations(RingStoreNode node, RangeStreamer
     private void SaveIdentity(NodeIdentity identity)
     {
         NodeIdentityStore.Save(node.Options.DataDirectory, identity);
-        node.Identity = identity;
+        node.ReplaceIdentity(identity);
     }
 }

@@ -45,7 +45,7 @@ public sealed class CqlClusterFixture : IAsyncLifetime
     /// <summary>The message of the InvalidArgument status the gRPC service answers with.</summary>
     public async Task<string> InvalidAsync(string cql, string keyspace = "ks", params Value[] values)
     {
-        var service = new RingStoreApiService(new NodeAccessor { Node = Cluster[0] });
+        var service = FrontEnds.Api(Cluster[0]);
         var request = new ExecuteRequest { Statement = cql, Keyspace = keyspace, Consistency = Consistency.All };
         request.Values.AddRange(values);
         var error = await Assert.ThrowsAsync<RpcException>(() => service.Execute(request, new FakeServerCallContext()));

@@ -20,7 +20,7 @@ public static class SystemLocalPeers
     public const string CqlVersion = "3.4.5";
     public const string Partitioner = "org.apache.cassandra.dht.Murmur3Partitioner";
 
-    public static SystemTableData Local(RingStoreNode node)
+    public static SystemTableData Local(SystemTableSources node)
     {
         ArgumentNullException.ThrowIfNull(node);
         var options = node.Options;
@@ -46,7 +46,7 @@ public static class SystemLocalPeers
         return new SystemTableData(columns, [row]);
     }
 
-    public static SystemTableData Peers(RingStoreNode node, bool v2)
+    public static SystemTableData Peers(SystemTableSources node, bool v2)
     {
         ArgumentNullException.ThrowIfNull(node);
         var columns = v2
@@ -78,7 +78,7 @@ public static class SystemLocalPeers
     /// The other ring members a driver can use: with a host id, tokens and a native address, not gone from the ring.
     /// Down members stay listed (as in Cassandra), so the token map is whole and drivers mark them down themselves.
     /// </summary>
-    public static IEnumerable<MemberInfo> Peers(RingStoreNode node)
+    public static IEnumerable<MemberInfo> Peers(SystemTableSources node)
     {
         ArgumentNullException.ThrowIfNull(node);
         var membership = node.Membership;

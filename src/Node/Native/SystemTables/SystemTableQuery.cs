@@ -1,7 +1,6 @@
 using System.Globalization;
 using RingStore.Core.Errors;
 using RingStore.Cql.Ast;
-using RingStore.Node.Hosting;
 using static RingStore.Node.Native.SystemTables.SystemColumns;
 
 namespace RingStore.Node.Native.SystemTables;
@@ -16,7 +15,7 @@ public static class SystemTableQuery
 {
     public static bool IsSystemKeyspace(string? keyspace) => keyspace is "system" or "system_schema" or "system_virtual_schema";
 
-    public static NativeRows Select(RingStoreNode node, SelectStatement select, string keyspace)
+    public static NativeRows Select(SystemTableSources node, SelectStatement select, string keyspace)
     {
         ArgumentNullException.ThrowIfNull(node);
         ArgumentNullException.ThrowIfNull(select);

@@ -4,7 +4,6 @@ using RingStore.Client.Protos;
 using RingStore.Core.Errors;
 using RingStore.Cql.Ast;
 using RingStore.Node.Api;
-using RingStore.Node.Hosting;
 
 namespace RingStore.Node.Security.Auth;
 
@@ -16,7 +15,7 @@ namespace RingStore.Node.Security.Auth;
 /// login. Mutate and Read are checked per call in the service (sessions carry many), Execute in the statement executor.
 /// Registered only with the password authenticator.
 /// </summary>
-public sealed class GrpcAuthInterceptor(NodeAccessor accessor) : Interceptor
+public sealed class GrpcAuthInterceptor(AuthService auth) : Interceptor
 {
     private static readonly HashSet<string> AdminMethods = new(StringComparer.Ordinal)
     {
@@ -61,7 +60,6 @@ public sealed class GrpcAuthInterceptor(NodeAccessor accessor) : Interceptor
     /// </summary>
     private async Task<ClientUser> EnterAsync<TRequest>(TRequest request, ServerCallContext context)
     {
-        var auth = accessor.Node.Auth ?? throw new RpcException(new Status(StatusCode.Internal, "Authentication interceptor without an authenticator"));
         try
         {
             var credentials = GrpcCredentials.Decode(context.RequestHeaders.GetValue(GrpcCredentials.Header));
