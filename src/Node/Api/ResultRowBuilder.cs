@@ -2,21 +2,17 @@ using RingStore.Client.Protos;
 using RingStore.Core.Data;
 using RingStore.Core.Schema;
 using RingStore.Core.Values;
-using ProtoColumnType = RingStore.Client.Protos.ColumnType;
+using RingStore.Node.Cql;
 
 namespace RingStore.Node.Api;
 
-/// <summary>Live rows of one partition to gRPC result rows: partition key, clustering, then regular columns.</summary>
+/// <summary>
+/// Live rows of one partition to gRPC result rows (the Read call): partition key, clustering, then regular columns, as
+/// the query engine's <see cref="CqlRows"/> (built straight into gRPC values here: the Read call's hot path).
+/// </summary>
 public static class ResultRowBuilder
 {
-    public static IReadOnlyList<ColumnDef> Columns(TableSchema table)
-    {
-        var columns = new List<ColumnDef>();
-        columns.AddRange(table.PartitionKey.Select(c => new ColumnDef { Name = c.Name, Type = (ProtoColumnType)c.Type }));
-        columns.AddRange(table.Clustering.Select(c => new ColumnDef { Name = c.Name, Type = (ProtoColumnType)c.Type, Descending = c.Order == ClusteringOrder.Desc }));
-        columns.AddRange(table.Regular.Select(c => new ColumnDef { Name = c.Name, Type = (ProtoColumnType)c.Type }));
-        return columns;
-    }
+    public static IReadOnlyList<ColumnDef> Columns(TableSchema table) => CqlRows.Columns(table).Select(CqlOverGrpc.ToProto).ToList();
 
     public static ResultRow Build(TableSchema table, object[] partitionKeyValues, Row row)
     {

@@ -1,10 +1,8 @@
-using RingStore.Client.Protos;
 using RingStore.Core.Errors;
 using RingStore.Core.Schema;
 using ColumnType = RingStore.Core.Schema.ColumnType;
 using RingStore.Cql.Ast;
 using RingStore.Node.Schema;
-using ProtoColumnType = RingStore.Client.Protos.ColumnType;
 
 namespace RingStore.Node.Cql;
 
@@ -15,11 +13,11 @@ namespace RingStore.Node.Cql;
 /// </summary>
 public sealed class BindMetadata
 {
-    private readonly ColumnDef?[] _slots;
+    private readonly CqlColumn?[] _slots;
 
-    private BindMetadata(int markers) => _slots = new ColumnDef?[markers];
+    private BindMetadata(int markers) => _slots = new CqlColumn?[markers];
 
-    public IReadOnlyList<ColumnDef> Columns => _slots.Select((c, i) => c ?? new ColumnDef { Name = $"[{i}]" }).ToList();
+    public IReadOnlyList<CqlColumn> Columns => _slots.Select((c, i) => c ?? new CqlColumn { Name = $"[{i}]" }).ToList();
 
     public TableSchema? Table { get; private set; }
 
@@ -139,6 +137,6 @@ public sealed class BindMetadata
 
     private void Mark(Term term, string name, ColumnType type, bool descending = false)
     {
-        if (term is BindMarker marker) _slots[marker.Index] = new ColumnDef { Name = name, Type = (ProtoColumnType)type, Descending = descending };
+        if (term is BindMarker marker) _slots[marker.Index] = new CqlColumn { Name = name, Type = type, Descending = descending };
     }
 }

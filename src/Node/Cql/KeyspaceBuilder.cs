@@ -1,7 +1,5 @@
-using RingStore.Client.Protos;
 using RingStore.Core.Errors;
 using RingStore.Cql.Ast;
-using RingStore.Node.Api;
 using RingStore.Node.Schema;
 
 namespace RingStore.Node.Cql;
@@ -17,26 +15,30 @@ public static class KeyspaceBuilder
             if (property.Name is not ("replication" or "durable_writes")) throw new InvalidRequestException($"Unknown property '{property.Name}'");
         }
         var map = statement.Replication;
-        var replication = new Replication
-        {
-            Class = map.Find("class")?.Text ?? throw new InvalidRequestException("Missing replication strategy class"),
-        };
+        string kind = map.Find("class")?.Text ?? throw new InvalidRequestException("Missing replication strategy class");
+        int replicationFactor = 0;
+        var datacenters = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var entry in map.Entries)
         {
             if (string.Equals(entry.Key, "class", StringComparison.OrdinalIgnoreCase)) continue;
             if (string.Equals(entry.Key, "replication_factor", StringComparison.OrdinalIgnoreCase))
-                replication.ReplicationFactor = PropertyValues.Int(entry.Value, entry.Key);
+                replicationFactor = PropertyValues.Int(entry.Value, entry.Key);
             else
-                replication.Datacenters[entry.Key] = PropertyValues.Int(entry.Value, entry.Key);
+                datacenters[entry.Key] = PropertyValues.Int(entry.Value, entry.Key);
         }
-        bool simple = replication.Class.EndsWith("SimpleStrategy", StringComparison.OrdinalIgnoreCase);
-        if (simple && replication.Datacenters.Count > 0)
-            throw new InvalidRequestException($"Unrecognized strategy option {{{replication.Datacenters.Keys.First()}}} passed to SimpleStrategy for keyspace {statement.Keyspace}");
+        bool simple = kind.EndsWith("SimpleStrategy", StringComparison.OrdinalIgnoreCase);
+        if (simple && datacenters.Count > 0)
+            throw new InvalidRequestException($"Unrecognized strategy option {{{datacenters.Keys.First()}}} passed to SimpleStrategy for keyspace {statement.Keyspace}");
         if (simple && !map.Entries.Any(e => string.Equals(e.Key, "replication_factor", StringComparison.OrdinalIgnoreCase)))
             throw new InvalidRequestException("SimpleStrategy requires a replication_factor strategy option.");
         try
         {
-            return SchemaConverter.ToKeyspace(statement.Keyspace, replication);
+            // The same classes the gRPC CreateKeyspace call takes (src/Node/Api/SchemaConverter).
+            string trimmed = kind.Trim();
+            if (trimmed.EndsWith("SimpleStrategy", StringComparison.OrdinalIgnoreCase)) return KeyspaceDefinition.Simple(statement.Keyspace, replicationFactor);
+            if (trimmed.EndsWith("NetworkTopologyStrategy", StringComparison.OrdinalIgnoreCase))
+                return KeyspaceDefinition.NetworkTopology(statement.Keyspace, datacenters);
+            throw new InvalidRequestException($"Unknown replication class '{kind}': use SimpleStrategy or NetworkTopologyStrategy.");
         }
         catch (ArgumentException e)
         {

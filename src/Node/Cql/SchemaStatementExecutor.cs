@@ -1,4 +1,3 @@
-using RingStore.Client.Protos;
 using RingStore.Core.Errors;
 using RingStore.Cql.Ast;
 using RingStore.Node.Requests;
@@ -12,7 +11,7 @@ namespace RingStore.Node.Cql;
 /// </summary>
 public sealed class SchemaStatementExecutor(SchemaManager schema, TruncateCoordinator truncation, Func<CancellationToken, Task<int>> announceSchema)
 {
-    public async Task<ExecuteResponse> ExecuteAsync(CqlStatement statement, string? sessionKeyspace, CancellationToken ct)
+    public async Task<CqlResult> ExecuteAsync(CqlStatement statement, string? sessionKeyspace, CancellationToken ct)
     {
         switch (statement)
         {
@@ -44,25 +43,25 @@ public sealed class SchemaStatementExecutor(SchemaManager schema, TruncateCoordi
             }
             case UseStatement use:
                 TableResolver.RequireKeyspace(schema.Current, use.Keyspace);
-                return new ExecuteResponse { Kind = ExecuteResponse.Types.Kind.SetKeyspace, Keyspace = use.Keyspace };
+                return new CqlResult { Kind = CqlResultKind.SetKeyspace, Keyspace = use.Keyspace };
             case TruncateStatement truncate:
             {
                 var table = TableResolver.Table(schema.Current, truncate.Table, sessionKeyspace);
                 await truncation.TruncateAsync(table.FullName, ct).ConfigureAwait(false);
-                return new ExecuteResponse { Kind = ExecuteResponse.Types.Kind.Void };
+                return new CqlResult { Kind = CqlResultKind.Void };
             }
             default:
                 throw new ArgumentException($"Not a schema statement: {statement.GetType().Name}", nameof(statement));
         }
     }
 
-    private async Task<ExecuteResponse> Changed(bool applied, string change, CancellationToken ct)
+    private async Task<CqlResult> Changed(bool applied, string change, CancellationToken ct)
     {
-        if (!applied) return new ExecuteResponse { Kind = ExecuteResponse.Types.Kind.Void, SchemaVersion = schema.Current.Version.ToString() };
+        if (!applied) return new CqlResult { Kind = CqlResultKind.Void, SchemaVersion = schema.Current.Version.ToString() };
         await announceSchema(ct).ConfigureAwait(false);
-        return new ExecuteResponse
+        return new CqlResult
         {
-            Kind = ExecuteResponse.Types.Kind.SchemaChange,
+            Kind = CqlResultKind.SchemaChange,
             SchemaChange = change,
             SchemaVersion = schema.Current.Version.ToString(),
         };

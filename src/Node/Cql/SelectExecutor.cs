@@ -1,5 +1,3 @@
-using Google.Protobuf;
-using RingStore.Client.Protos;
 using RingStore.Core.Data;
 using RingStore.Core.Errors;
 using RingStore.Core.Schema;
@@ -7,7 +5,6 @@ using ColumnType = RingStore.Core.Schema.ColumnType;
 using RingStore.Cql.Ast;
 using RingStore.Coordination.Scatter;
 using RingStore.Core.Values;
-using RingStore.Node.Api;
 using RingStore.Node.Cql.Aggregates;
 using RingStore.Node.Guardrails;
 using RingStore.Node.Requests;
@@ -36,7 +33,7 @@ public sealed class SelectExecutor(SchemaManager schema, ReadCoordinator reads, 
     /// <summary>A page's byte limit beside its row count (Node option ResultPageMaxKiB): a page of large values ends early, with a paging state.</summary>
     private long PageMaxBytes => pageMaxBytes;
 
-    public async Task<ExecuteResponse> ExecuteAsync(SelectStatement select, CqlRequest request, CancellationToken ct)
+    public async Task<CqlResult> ExecuteAsync(SelectStatement select, CqlRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(select);
         ArgumentNullException.ThrowIfNull(request);
@@ -46,7 +43,7 @@ public sealed class SelectExecutor(SchemaManager schema, ReadCoordinator reads, 
         var planned = Plan(table, select, request, allowPartial);
         long limit = Limit(select, request.Binder);
 
-        var response = new ExecuteResponse { Kind = ExecuteResponse.Types.Kind.Rows };
+        var response = new CqlResult { Kind = CqlResultKind.Rows };
         response.Columns.AddRange(selection.Columns);
         if (selection.Aggregate is { } aggregate)
         {
@@ -63,7 +60,7 @@ public sealed class SelectExecutor(SchemaManager schema, ReadCoordinator reads, 
         response.Rows.AddRange(result.Rows.Select(r => selection.Project(r.PartitionKey, r.Token, r.Row)));
         long returned = soFar + result.Rows.Count;
         if (result.Next is { } next && returned < limit)
-            response.PagingState = ByteString.CopyFrom((next with { RowsSoFar = returned }).Serialize());
+            response.PagingState = (next with { RowsSoFar = returned }).Serialize();
         if (allowPartial && planned.IsRange) Coverage(response, planned, result.Missing ?? []);
         return response;
     }
@@ -75,7 +72,7 @@ public sealed class SelectExecutor(SchemaManager schema, ReadCoordinator reads, 
     /// Returns the token ranges missing (partial results only).
     /// </summary>
     private async Task<IReadOnlyList<ScatterRange>> AggregateAsync(TableSchema table, AggregatePlan aggregate, Planned planned, CqlRequest request,
-        bool allowPartial, long limit, ExecuteResponse response, CancellationToken ct)
+        bool allowPartial, long limit, CqlResult response, CancellationToken ct)
     {
         var total = AggregateState.For(aggregate);
         var groups = new List<AggregateGroup>();
@@ -125,14 +122,14 @@ public sealed class SelectExecutor(SchemaManager schema, ReadCoordinator reads, 
         return missing;
     }
 
-    private static ResultRow AggregateRow(TableSchema table, AggregatePlan aggregate, AggregateState state, object[]? key)
+    private static CqlRow AggregateRow(TableSchema table, AggregatePlan aggregate, AggregateState state, object[]? key)
     {
-        var row = new ResultRow();
+        var row = new CqlRow();
         foreach (var (isKey, index) in aggregate.Outputs)
         {
             row.Values.Add(isKey
-                ? ValueConverter.FromClr(table.PartitionKey[index].Type, key![index])
-                : ValueConverter.FromClr(aggregate.Items[index].ResultType, state.Result(aggregate, index)));
+                ? key![index]
+                : state.Result(aggregate, index));
         }
         return row;
     }
@@ -142,12 +139,12 @@ public sealed class SelectExecutor(SchemaManager schema, ReadCoordinator reads, 
     /// fraction of the queried span covered, in the response and, when something is missing, as a client warning
     /// (so cqlsh-style shells and native-protocol drivers see it too).
     /// </summary>
-    private static void Coverage(ExecuteResponse response, Planned planned, IReadOnlyList<ScatterRange> missing)
+    private static void Coverage(CqlResult response, Planned planned, IReadOnlyList<ScatterRange> missing)
     {
         double covered = RingCoverage.Covered(new ScatterRange(0, planned.Start, planned.End), missing);
         response.Coverage = covered;
         foreach (var (start, end) in RingCoverage.Coalesce(missing))
-            response.MissingRanges.Add(new TokenRange { StartExclusive = start, EndInclusive = end });
+            response.MissingRanges.Add(new CqlTokenRange(start, end));
         if (missing.Count > 0)
             ClientWarnings.Add($"Partial results: {covered:P1} of the queried token ranges covered, {response.MissingRanges.Count} token range(s) missing " +
                 $"({string.Join(", ", response.MissingRanges.Take(5).Select(r => $"({r.StartExclusive}, {r.EndInclusive}]"))}{(response.MissingRanges.Count > 5 ? ", ..." : "")})");

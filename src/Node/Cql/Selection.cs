@@ -1,13 +1,10 @@
-using RingStore.Client.Protos;
 using RingStore.Core.Data;
 using RingStore.Core.Errors;
 using RingStore.Core.Partitioning;
 using RingStore.Core.Schema;
 using RingStore.Core.Values;
 using RingStore.Cql.Ast;
-using RingStore.Node.Api;
 using RingStore.Node.Cql.Aggregates;
-using ProtoColumnType = RingStore.Client.Protos.ColumnType;
 
 namespace RingStore.Node.Cql;
 
@@ -22,7 +19,7 @@ public sealed class Selection
     private readonly TableSchema _table;
     private readonly IReadOnlyList<(ColumnRef? Column, bool IsToken)> _items;
 
-    private Selection(TableSchema table, IReadOnlyList<ColumnDef> columns, IReadOnlyList<(ColumnRef?, bool)> items, bool isCount, bool isWildcard)
+    private Selection(TableSchema table, IReadOnlyList<CqlColumn> columns, IReadOnlyList<(ColumnRef?, bool)> items, bool isCount, bool isWildcard)
     {
         _table = table;
         Columns = columns;
@@ -31,7 +28,7 @@ public sealed class Selection
         IsWildcard = isWildcard;
     }
 
-    public IReadOnlyList<ColumnDef> Columns { get; }
+    public IReadOnlyList<CqlColumn> Columns { get; }
 
     public bool IsCount { get; }
 
@@ -44,11 +41,11 @@ public sealed class Selection
     {
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(select);
-        if (select.IsWildcard) return new Selection(table, ResultRowBuilder.Columns(table), [], false, true);
+        if (select.IsWildcard) return new Selection(table, CqlRows.Columns(table), [], false, true);
         bool hasAggregate = select.Selectors.Any(s => s.Selector is CountSelector or AggregateSelector);
         if (hasAggregate || select.GroupBy is not null) return BuildAggregate(table, select);
 
-        var columns = new List<ColumnDef>();
+        var columns = new List<CqlColumn>();
         var items = new List<(ColumnRef?, bool)>();
         foreach (var item in select.Selectors)
         {
@@ -56,17 +53,17 @@ public sealed class Selection
             {
                 case ColumnSelector c:
                     var column = ColumnRef.Resolve(table, c.Column);
-                    columns.Add(new ColumnDef
+                    columns.Add(new CqlColumn
                     {
                         Name = item.Alias ?? column.Name,
-                        Type = (ProtoColumnType)column.Type,
+                        Type = column.Type,
                         Descending = column.Kind == ColumnKind.Clustering && table.Clustering[column.Index].Order == ClusteringOrder.Desc,
                     });
                     items.Add((column, false));
                     break;
                 case TokenSelector t:
                     WhereClause.CheckTokenColumns(table, t.Columns);
-                    columns.Add(new ColumnDef { Name = item.Alias ?? $"system.token({string.Join(", ", t.Columns)})", Type = ProtoColumnType.Bigint });
+                    columns.Add(new CqlColumn { Name = item.Alias ?? $"system.token({string.Join(", ", t.Columns)})", Type = ColumnType.BigInt });
                     items.Add((null, true));
                     break;
                 default:
@@ -90,7 +87,7 @@ public sealed class Selection
             grouped = true;
         }
         if (select.IsWildcard) throw new InvalidRequestException("SELECT * cannot be used with GROUP BY");
-        var columns = new List<ColumnDef>();
+        var columns = new List<CqlColumn>();
         var items = new List<AggregateItem>();
         var outputs = new List<(bool, int)>();
         foreach (var item in select.Selectors)
@@ -100,20 +97,20 @@ public sealed class Selection
                 case CountSelector:
                     outputs.Add((false, items.Count));
                     items.Add(new AggregateItem(AggregateFunction.Count, null));
-                    columns.Add(new ColumnDef { Name = item.Alias ?? "count", Type = ProtoColumnType.Bigint });
+                    columns.Add(new CqlColumn { Name = item.Alias ?? "count", Type = ColumnType.BigInt });
                     break;
                 case AggregateSelector a:
                     var aggregate = AggregatePlan.Item(table, a.Function, a.Column);
                     outputs.Add((false, items.Count));
                     items.Add(aggregate);
-                    columns.Add(new ColumnDef { Name = item.Alias ?? aggregate.DefaultName, Type = (ProtoColumnType)aggregate.ResultType });
+                    columns.Add(new CqlColumn { Name = item.Alias ?? aggregate.DefaultName, Type = aggregate.ResultType });
                     break;
                 case ColumnSelector c when grouped:
                     var column = ColumnRef.Resolve(table, c.Column);
                     if (column.Kind != ColumnKind.PartitionKey)
                         throw new InvalidRequestException($"Only the GROUP BY columns can be selected with aggregates, not {column.Name}");
                     outputs.Add((true, column.Index));
-                    columns.Add(new ColumnDef { Name = item.Alias ?? column.Name, Type = (ProtoColumnType)column.Type });
+                    columns.Add(new CqlColumn { Name = item.Alias ?? column.Name, Type = column.Type });
                     break;
                 default:
                     throw new InvalidRequestException("Aggregates cannot be selected together with other columns or functions (except the GROUP BY columns)");
@@ -124,17 +121,17 @@ public sealed class Selection
     }
 
     /// <summary>One result row for a live row of the partition with these key values and token.</summary>
-    public ResultRow Project(object[] partitionKey, Token token, Row row)
+    public CqlRow Project(object[] partitionKey, Token token, Row row)
     {
         ArgumentNullException.ThrowIfNull(row);
-        if (IsWildcard) return ResultRowBuilder.Build(_table, partitionKey, row);
+        if (IsWildcard) return CqlRows.Build(_table, partitionKey, row);
         var clustering = ClusteringKeyCodec.Decode(_table.Clustering, row.Clustering);
-        var result = new ResultRow();
+        var result = new CqlRow();
         foreach (var (column, isToken) in _items)
         {
             if (isToken)
             {
-                result.Values.Add(new Client.Protos.Value { Bigint = token.Value });
+                result.Values.Add(token.Value);
                 continue;
             }
             object? value = column!.Kind switch
@@ -143,7 +140,7 @@ public sealed class Selection
                 ColumnKind.Clustering => column.Index < clustering.Length ? clustering[column.Index] : null,
                 _ => row.CellFor(column.Index) is { Value: not null } cell ? ValueCodec.Deserialize(column.Type, cell.Value) : null,
             };
-            result.Values.Add(ValueConverter.FromClr(column.Type, value));
+            result.Values.Add(value);
         }
         return result;
     }

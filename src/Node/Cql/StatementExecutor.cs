@@ -1,12 +1,9 @@
-using Google.Protobuf;
-using RingStore.Client.Protos;
 using RingStore.Core.Data;
 using RingStore.Core.Errors;
 using RingStore.Core.Schema;
 using ColumnType = RingStore.Core.Schema.ColumnType;
 using RingStore.Cql;
 using RingStore.Cql.Ast;
-using RingStore.Node.Api;
 using RingStore.Node.Requests;
 using RingStore.Node.Schema;
 using RingStore.Storage.Engine;
@@ -38,51 +35,31 @@ public sealed class StatementExecutor
 
     public PreparedStatementCache Prepared { get; } = new();
 
-    /// <summary>The Execute RPC: a one-off statement, or a prepared one by id (re-parsed from its text if this node has not seen it).</summary>
-    public async Task<ExecuteResponse> ExecuteAsync(ExecuteRequest request, CancellationToken ct)
+    /// <summary>
+    /// The statement an Execute names: a one-off statement's text, or a prepared one by id (re-parsed from its text if
+    /// this node has not seen the id). A prepared statement keeps the keyspace it was prepared in, as in Cassandra.
+    /// </summary>
+    public (CqlStatement Statement, string Keyspace) Resolve(string keyspace, string text, ReadOnlySpan<byte> preparedId)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        string session = request.Keyspace;
-        CqlStatement statement;
-        if (request.PreparedId.IsEmpty)
-        {
-            statement = CqlParser.Parse(request.Statement);
-        }
-        else if (Prepared.TryGet(request.PreparedId.Span, out var prepared))
-        {
-            statement = prepared!.Statement;
-            // A prepared statement keeps the keyspace it was prepared in, as in Cassandra.
-            if (prepared.Keyspace.Length > 0) session = prepared.Keyspace;
-        }
-        else
-        {
-            statement = Prepared.GetOrParse(session, request.Statement).Statement;
-        }
-        if (request.PageSize < 0) throw new InvalidRequestException($"Page size must be positive, got {request.PageSize}");
-        var cql = new CqlRequest(
-            session.Length == 0 ? null : session,
-            new TermBinder(request.Values, statement.BindMarkerCount),
-            ConsistencyConverter.ToCore(request.Consistency),
-            request.PageSize > 0 ? request.PageSize : DefaultPageSize,
-            CqlPagingState.Parse(request.PagingState.Span),
-            request.HasTimestampMicros ? request.TimestampMicros : null,
-            request.AllowPartialResults);
-        return await ExecuteAsync(statement, cql, ct).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(keyspace);
+        if (preparedId.IsEmpty) return (CqlParser.Parse(text), keyspace);
+        if (Prepared.TryGet(preparedId, out var prepared)) return (prepared!.Statement, prepared.Keyspace.Length > 0 ? prepared.Keyspace : keyspace);
+        return (Prepared.GetOrParse(keyspace, text).Statement, keyspace);
     }
 
     /// <summary>Set when the password authenticator is on: checks every statement first and runs the role statements.</summary>
     public Security.Auth.AuthService? Auth { get; set; }
 
-    public Task<ExecuteResponse> ExecuteAsync(CqlStatement statement, CqlRequest request, CancellationToken ct)
+    public Task<CqlResult> ExecuteAsync(CqlStatement statement, CqlRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(statement);
         ArgumentNullException.ThrowIfNull(request);
         if (Auth is { } auth) return auth.ExecuteAsync(statement, request, RunAsync, ct);
-        if (statement is RoleStatement) return Task.FromException<ExecuteResponse>(new InvalidRequestException(Security.Auth.AuthService.DisabledMessage));
+        if (statement is RoleStatement) return Task.FromException<CqlResult>(new InvalidRequestException(Security.Auth.AuthService.DisabledMessage));
         return RunAsync(statement, request, ct);
     }
 
-    private Task<ExecuteResponse> RunAsync(CqlStatement statement, CqlRequest request, CancellationToken ct)
+    private Task<CqlResult> RunAsync(CqlStatement statement, CqlRequest request, CancellationToken ct)
     {
         return statement switch
         {
@@ -94,29 +71,21 @@ public sealed class StatementExecutor
         };
     }
 
-    /// <summary>The Prepare RPC: parse once, cache, describe the markers, the result columns and the table.</summary>
-    public PrepareResponse Prepare(PrepareRequest request)
+    /// <summary>PREPARE (the Prepare RPC, the native PREPARE): parse once, cache, describe the markers, the result columns and the table.</summary>
+    public CqlPrepared Prepare(string keyspace, string statement)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var prepared = Prepared.GetOrParse(request.Keyspace, request.Statement);
-        var meta = BindMetadata.Of(prepared.Statement, _schemaManager.Current, request.Keyspace.Length == 0 ? null : request.Keyspace);
-        var response = new PrepareResponse
-        {
-            PreparedId = ByteString.CopyFrom(prepared.Id),
-            Keyspace = meta.Keyspace,
-            Table = meta.Table?.Name ?? "",
-        };
-        response.BindColumns.AddRange(meta.Columns);
-        if (prepared.Statement is SelectStatement select) response.ResultColumns.AddRange(Selection.Build(meta.Table!, select).Columns);
-        response.PartitionKeyBindIndexes.AddRange(meta.PartitionKeyIndexes);
-        return response;
+        ArgumentNullException.ThrowIfNull(keyspace);
+        var prepared = Prepared.GetOrParse(keyspace, statement);
+        var meta = BindMetadata.Of(prepared.Statement, _schemaManager.Current, keyspace.Length == 0 ? null : keyspace);
+        IReadOnlyList<CqlColumn> result = prepared.Statement is SelectStatement select ? Selection.Build(meta.Table!, select).Columns : [];
+        return new CqlPrepared(prepared.Id, meta.Keyspace, meta.Table?.Name ?? "", meta.Columns, result, meta.PartitionKeyIndexes);
     }
 
     /// <summary>
     /// INSERT/UPDATE/DELETE or a BATCH of them: one timestamp for all (USING TIMESTAMP, else the batch's, else the
     /// client's, else now); folding, validation and coordination are <see cref="Requests.ClientWrites"/>'.
     /// </summary>
-    private async Task<ExecuteResponse> WriteAsync(IReadOnlyList<ModificationStatement> statements, UsingClause batchUsing, CqlRequest request, CancellationToken ct,
+    private async Task<CqlResult> WriteAsync(IReadOnlyList<ModificationStatement> statements, UsingClause batchUsing, CqlRequest request, CancellationToken ct,
         WriteBatchKind kind = WriteBatchKind.None)
     {
         var now = _writes.Now();
@@ -135,6 +104,6 @@ public sealed class StatementExecutor
             foreach (var update in ModificationBuilder.Build(table, statement, request.Binder, timestamp, now.Seconds)) updates.Add((table, update));
         }
         await _writes.WriteAsync(updates, request.Consistency, ct, kind).ConfigureAwait(false);
-        return new ExecuteResponse { Kind = ExecuteResponse.Types.Kind.Void };
+        return new CqlResult { Kind = CqlResultKind.Void };
     }
 }

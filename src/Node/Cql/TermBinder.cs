@@ -4,21 +4,19 @@ using RingStore.Core.Schema;
 using RingStore.Core.Values;
 using RingStore.Cql;
 using RingStore.Cql.Ast;
-using RingStore.Node.Api;
-using ProtoValue = RingStore.Client.Protos.Value;
 
 namespace RingStore.Node.Cql;
 
 /// <summary>
 /// Turns the terms of a statement into CLR values for the column each one meets: literals through
-/// <see cref="LiteralConverter"/>, '?' markers from the request's values through <see cref="ValueConverter"/>
-/// (a value with no kind is null). The column decides the type, so the same '?' can be a bigint or a text.
+/// <see cref="LiteralConverter"/>, '?' markers from the request's <see cref="IBoundValues"/>
+/// (each front end converts its own encoding). The column decides the type, so the same '?' can be a bigint or a text.
 /// </summary>
 public sealed class TermBinder
 {
-    private readonly IReadOnlyList<ProtoValue> _values;
+    private readonly IBoundValues _values;
 
-    public TermBinder(IReadOnlyList<ProtoValue> values, int markerCount)
+    public TermBinder(IBoundValues values, int markerCount)
     {
         ArgumentNullException.ThrowIfNull(values);
         if (values.Count != markerCount)
@@ -29,7 +27,7 @@ public sealed class TermBinder
     public object? Value(Term term, ColumnType type, string column) => term switch
     {
         Literal literal => LiteralConverter.ToValue(literal, type, column),
-        BindMarker marker => ValueConverter.IsNull(_values[marker.Index]) ? null : ValueConverter.ToClr(type, _values[marker.Index], column),
+        BindMarker marker => _values.Value(marker.Index, type, column),
         FunctionCall call => throw new InvalidRequestException($"Function {call.Name}() cannot be used as the value of {column}"),
         _ => throw new InvalidRequestException($"Unsupported term for {column}"),
     };

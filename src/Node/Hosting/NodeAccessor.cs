@@ -1,6 +1,9 @@
 namespace RingStore.Node.Hosting;
 
-/// <summary>Holds the running node for DI consumers (the gRPC service) that are created after it starts.</summary>
+/// <summary>
+/// Holds the running node for the host's DI registrations (<see cref="FrontEnds"/>), which ASP.NET resolves after it
+/// starts. Only Hosting may use it: a service that took it could reach the whole node (ServiceWiringTests).
+/// </summary>
 public sealed class NodeAccessor
 {
     private RingStoreNode? _node;

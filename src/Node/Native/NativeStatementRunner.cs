@@ -3,7 +3,6 @@ using RingStore.Core.Errors;
 using RingStore.Cql;
 using RingStore.Cql.Ast;
 using RingStore.Node.Cql;
-using ClientProtos = RingStore.Client.Protos;
 using ColumnType = RingStore.Core.Schema.ColumnType;
 using ProtoValue = RingStore.Client.Protos.Value;
 
@@ -46,13 +45,13 @@ public sealed class NativeStatementRunner(StatementExecutor cql, Schema.SchemaMa
     public NativePrepared Prepare(PrepareRequest request, string? sessionKeyspace)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var response = cql.Prepare(new ClientProtos.PrepareRequest { Statement = request.Query, Keyspace = sessionKeyspace ?? "" });
+        var response = cql.Prepare(sessionKeyspace ?? "", request.Query);
         var prepared = cql.Prepared.GetOrParse(sessionKeyspace ?? "", request.Query);
         var bind = response.BindColumns.Select(c => new NativeColumn(c.Name, TypeOf(c.Type))).ToList();
         IReadOnlyList<NativeColumn>? result = prepared.Statement is SelectStatement
             ? response.ResultColumns.Select(c => new NativeColumn(c.Name, TypeOf(c.Type))).ToList()
             : null;
-        return new NativePrepared(response.PreparedId.ToByteArray(), response.Keyspace, response.Table, bind, response.PartitionKeyBindIndexes, result);
+        return new NativePrepared(response.Id, response.Keyspace, response.Table, bind, response.PartitionKeyBindIndexes, result);
     }
 
     /// <summary>
@@ -108,34 +107,31 @@ public sealed class NativeStatementRunner(StatementExecutor cql, Schema.SchemaMa
         }
         var request = new CqlRequest(
             keyspace,
-            new TermBinder(Bind(statement, keyspace, parameters), statement.BindMarkerCount),
+            new TermBinder(new Api.ProtoBoundValues(Bind(statement, keyspace, parameters)), statement.BindMarkerCount),
             Consistency(parameters.Consistency),
             parameters.PageSize > 0 ? parameters.PageSize : StatementExecutor.DefaultPageSize,
             parameters.PagingState is { Length: > 0 } state ? CqlPagingState.Parse(state) : null,
             parameters.DefaultTimestamp);
         var response = await cql.ExecuteAsync(statement, request, ct).ConfigureAwait(false);
-        var warnings = response.Warnings.ToList();
+        IReadOnlyCollection<string> warnings = []; // the executor's answer carries none (the gRPC API collects ClientWarnings itself)
         switch (response.Kind)
         {
-            case ClientProtos.ExecuteResponse.Types.Kind.Rows:
+            case CqlResultKind.Rows:
             {
                 // LIST ROLES / LIST PERMISSIONS answer rows too, from system_auth.
                 var table = statement is SelectStatement select ? (select.Table.Keyspace ?? keyspace ?? "", select.Table.Name) : ("system_auth", "roles");
-                var types = response.Columns.Select(c => (ColumnType)c.Type).ToArray();
-                var names = response.Columns.Select(c => c.Name).ToArray();
-                var encoded = response.Rows.Select(r => r.Values.Select((v, i) => NativeValueCodec.FromProto(types[i], v, names[i])).ToArray()).ToList();
-                var rows = new NativeRows(table.Item1, table.Item2,
-                    response.Columns.Select(c => new NativeColumn(c.Name, TypeOf(c.Type))).ToList(), encoded,
-                    response.PagingState.IsEmpty ? null : response.PagingState.ToByteArray());
+                var columns = response.Columns.Select(c => new NativeColumn(c.Name, TypeOf(c.Type))).ToList();
+                var encoded = response.Rows.Select(r => r.Values.Select((v, i) => NativeValueCodec.Encode(columns[i].Type, v)).ToArray()).ToList();
+                var rows = new NativeRows(table.Item1, table.Item2, columns, encoded, response.PagingState);
                 bool skip = parameters.SkipMetadata;
                 return new Outcome(w => NativeResultEncoder.Rows(w, rows, skip), warnings);
             }
-            case ClientProtos.ExecuteResponse.Types.Kind.SetKeyspace:
+            case CqlResultKind.SetKeyspace:
             {
                 string ks = response.Keyspace;
                 return new Outcome(w => NativeResultEncoder.SetKeyspace(w, ks), warnings, ks);
             }
-            case ClientProtos.ExecuteResponse.Types.Kind.SchemaChange when NativeSchemaChange.Parse(response.SchemaChange) is { } change:
+            case CqlResultKind.SchemaChange when NativeSchemaChange.Parse(response.SchemaChange) is { } change:
                 return new Outcome(w => NativeResultEncoder.SchemaChange(w, change), warnings);
             default:
                 return new Outcome(NativeResultEncoder.Void, warnings);
@@ -171,12 +167,12 @@ public sealed class NativeStatementRunner(StatementExecutor cql, Schema.SchemaMa
             var value = ordered[i];
             string name = i < columns.Count ? columns[i].Name : $"[{i}]";
             if (value.IsUnset) throw new InvalidRequestException($"Unset value for {name}: RingStore does not support unset bind values");
-            if (value.Bytes is null || i >= columns.Count || columns[i].Type == ClientProtos.ColumnType.Unspecified)
+            if (value.Bytes is null || i >= columns.Count || columns[i].Type is null)
             {
                 bound.Add(value.Bytes is null ? new ProtoValue() : throw new InvalidRequestException($"Cannot bind a value to {name}"));
                 continue;
             }
-            bound.Add(NativeValueCodec.ToProto((ColumnType)columns[i].Type, value.Bytes, name));
+            bound.Add(NativeValueCodec.ToProto(columns[i].Type!.Value, value.Bytes, name));
         }
         return bound;
     }
@@ -198,6 +194,5 @@ public sealed class NativeStatementRunner(StatementExecutor cql, Schema.SchemaMa
         _ => throw new NativeProtocolException($"Unknown consistency level {code}"),
     };
 
-    private static NativeType TypeOf(ClientProtos.ColumnType type) =>
-        type == ClientProtos.ColumnType.Unspecified ? NativeType.Blob : NativeType.Of((ColumnType)type);
+    private static NativeType TypeOf(ColumnType? type) => type is { } known ? NativeType.Of(known) : NativeType.Blob;
 }

@@ -1,4 +1,5 @@
 using RingStore.Client.Protos;
+using RingStore.Node.Api;
 using RingStore.Core.Errors;
 using RingStore.Core.Schema;
 using ColumnType = RingStore.Core.Schema.ColumnType;

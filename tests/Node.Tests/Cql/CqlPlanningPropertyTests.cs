@@ -36,7 +36,7 @@ public sealed class CqlPlanningPropertyTests
                 where.AddRange(distinctBounds.Select(b => $"{(onB ? "b" : "a")} {Operators[b.Item1]} {b.Item2}"));
                 var select = (SelectStatement)CqlParser.Parse($"SELECT * FROM t WHERE {string.Join(" AND ", where)}");
                 var clause = WhereClause.Analyze(table, select.Where);
-                var selection = ClusteringSelection.Build(clause, new TermBinder([], 0));
+                var selection = ClusteringSelection.Build(clause, new TermBinder(BoundValues.None, 0));
                 var slices = selection.Slices();
 
                 for (int a = 0; a < 10; a++)
@@ -102,7 +102,7 @@ public sealed class CqlPlanningPropertyTests
     [Fact]
     public void Bind_markers_are_type_checked_against_the_column_they_meet()
     {
-        var binder = new TermBinder([new Value { Text = "x" }, new Value()], 2);
+        var binder = new TermBinder(new RingStore.Node.Api.ProtoBoundValues([new Value { Text = "x" }, new Value()]), 2);
         Assert.Equal("x", binder.Value(new BindMarker(0), Core.Schema.ColumnType.Text, "v"));
         Assert.Null(binder.Value(new BindMarker(1), Core.Schema.ColumnType.Text, "v"));
         Assert.Throws<Core.Errors.InvalidRequestException>(() => binder.Value(new BindMarker(0), Core.Schema.ColumnType.BigInt, "id"));

@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using RingStore.Client.Protos;
+using RingStore.Node.Api;
 using RingStore.Core.Partitioning;
 using RingStore.Core.Schema;
 using RingStore.Core.Values;

@@ -1,4 +1,5 @@
 using RingStore.Client.Protos;
+using RingStore.Node.Api;
 using RingStore.Node.Tests.Cluster;
 
 namespace RingStore.Node.Tests.Metrics;

@@ -1,6 +1,5 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
-using RingStore.Client.Protos;
 using RingStore.Core.Errors;
 using RingStore.Cql.Ast;
 using RingStore.Node.Cql;
@@ -22,7 +21,7 @@ public sealed partial class AuthService
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
 
-    public AuthService(SchemaManager schema, Func<CqlStatement, CqlRequest, CancellationToken, Task<ExecuteResponse>> execute, Func<int> ringNodes,
+    public AuthService(SchemaManager schema, Func<CqlStatement, CqlRequest, CancellationToken, Task<CqlResult>> execute, Func<int> ringNodes,
         TimeSpan validity, Meter meter, TimeProvider time, ILoggerFactory loggerFactory, int passwordIterations = PasswordHasher.DefaultIterations)
         : this(new SystemAuthStore(execute, ringNodes), () => schema.Current, validity, meter, time, loggerFactory, passwordIterations)
     {
@@ -55,8 +54,8 @@ public sealed partial class AuthService
     /// Checks <paramref name="statement"/> against the current user's permissions, then runs it with
     /// <paramref name="run"/> (role statements run here). Refused: UnauthorizedException, nothing done.
     /// </summary>
-    public async Task<ExecuteResponse> ExecuteAsync(CqlStatement statement, CqlRequest request,
-        Func<CqlStatement, CqlRequest, CancellationToken, Task<ExecuteResponse>> run, CancellationToken ct)
+    public async Task<CqlResult> ExecuteAsync(CqlStatement statement, CqlRequest request,
+        Func<CqlStatement, CqlRequest, CancellationToken, Task<CqlResult>> run, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(statement);
         ArgumentNullException.ThrowIfNull(request);

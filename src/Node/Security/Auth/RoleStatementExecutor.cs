@@ -1,8 +1,8 @@
-using RingStore.Client.Protos;
+using RingStore.Node.Cql;
 using RingStore.Core.Errors;
 using RingStore.Cql.Ast;
 using RingStore.Node.Schema;
-using ProtoColumnType = RingStore.Client.Protos.ColumnType;
+using ColumnType = RingStore.Core.Schema.ColumnType;
 
 namespace RingStore.Node.Security.Auth;
 
@@ -18,7 +18,7 @@ public sealed class RoleStatementExecutor(IRoleStore store, PermissionCache cach
     /// <summary>Longest role name accepted (Cassandra has no limit; this keeps a name a sane partition key and log field).</summary>
     public const int MaxRoleNameLength = 256;
 
-    public async Task<ExecuteResponse> ExecuteAsync(RoleStatement statement, string? sessionKeyspace, ClientUser user, CancellationToken ct)
+    public async Task<CqlResult> ExecuteAsync(RoleStatement statement, string? sessionKeyspace, ClientUser user, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(statement);
         ArgumentNullException.ThrowIfNull(user);
@@ -39,7 +39,7 @@ public sealed class RoleStatementExecutor(IRoleStore store, PermissionCache cach
         return result;
     }
 
-    private async Task<ExecuteResponse> CreateAsync(CreateRoleStatement s, RolePermissions me, CancellationToken ct)
+    private async Task<CqlResult> CreateAsync(CreateRoleStatement s, RolePermissions me, CancellationToken ct)
     {
         RequireSuperuser(me, "create roles");
         ValidateName(s.Role);
@@ -50,7 +50,7 @@ public sealed class RoleStatementExecutor(IRoleStore store, PermissionCache cach
         return Changed();
     }
 
-    private async Task<ExecuteResponse> AlterAsync(AlterRoleStatement s, ClientUser user, RolePermissions me, CancellationToken ct)
+    private async Task<CqlResult> AlterAsync(AlterRoleStatement s, ClientUser user, RolePermissions me, CancellationToken ct)
     {
         bool self = string.Equals(s.Role, user.Name, StringComparison.Ordinal);
         if (self && s.Options.Superuser is not null) throw new UnauthorizedException("You aren't allowed to alter your own superuser status");
@@ -64,7 +64,7 @@ public sealed class RoleStatementExecutor(IRoleStore store, PermissionCache cach
         return Changed();
     }
 
-    private async Task<ExecuteResponse> DropAsync(DropRoleStatement s, ClientUser user, RolePermissions me, CancellationToken ct)
+    private async Task<CqlResult> DropAsync(DropRoleStatement s, ClientUser user, RolePermissions me, CancellationToken ct)
     {
         RequireSuperuser(me, "drop roles");
         if (string.Equals(s.Role, user.Name, StringComparison.Ordinal)) throw new InvalidRequestException("Cannot DROP primary role for current login");
@@ -77,7 +77,7 @@ public sealed class RoleStatementExecutor(IRoleStore store, PermissionCache cach
         return Changed();
     }
 
-    private async Task<ExecuteResponse> ChangePermissionsAsync(CqlPermission wanted, DataResource target, string role, bool grant, string? sessionKeyspace,
+    private async Task<CqlResult> ChangePermissionsAsync(CqlPermission wanted, DataResource target, string role, bool grant, string? sessionKeyspace,
         ClientUser user, RolePermissions me, CancellationToken ct)
     {
         var resource = AuthResource.From(target, sessionKeyspace);
@@ -98,7 +98,7 @@ public sealed class RoleStatementExecutor(IRoleStore store, PermissionCache cach
         return Changed();
     }
 
-    private async Task<ExecuteResponse> GrantRoleAsync(GrantRoleStatement s, RolePermissions me, CancellationToken ct)
+    private async Task<CqlResult> GrantRoleAsync(GrantRoleStatement s, RolePermissions me, CancellationToken ct)
     {
         RequireSuperuser(me, "grant roles");
         var roles = await RolesAsync(ct).ConfigureAwait(false);
@@ -111,7 +111,7 @@ public sealed class RoleStatementExecutor(IRoleStore store, PermissionCache cach
         return Changed();
     }
 
-    private async Task<ExecuteResponse> RevokeRoleAsync(RevokeRoleStatement s, RolePermissions me, CancellationToken ct)
+    private async Task<CqlResult> RevokeRoleAsync(RevokeRoleStatement s, RolePermissions me, CancellationToken ct)
     {
         RequireSuperuser(me, "revoke roles");
         var revokee = await store.GetRoleAsync(s.Revokee, ct).ConfigureAwait(false) ?? throw new InvalidRequestException($"{s.Revokee} doesn't exist");
@@ -121,7 +121,7 @@ public sealed class RoleStatementExecutor(IRoleStore store, PermissionCache cach
         return Changed();
     }
 
-    private async Task<ExecuteResponse> ListRolesAsync(ListRolesStatement s, RolePermissions me, CancellationToken ct)
+    private async Task<CqlResult> ListRolesAsync(ListRolesStatement s, RolePermissions me, CancellationToken ct)
     {
         var roles = await RolesAsync(ct).ConfigureAwait(false);
         IEnumerable<RoleRecord> shown;
@@ -137,13 +137,13 @@ public sealed class RoleStatementExecutor(IRoleStore store, PermissionCache cach
         {
             shown = me.IsSuperuser ? roles.Values : roles.Values.Where(r => me.Roles.Contains(r.Name));
         }
-        var response = Rows(("role", ProtoColumnType.Text), ("super", ProtoColumnType.Boolean), ("login", ProtoColumnType.Boolean));
+        var response = Rows(("role", ColumnType.Text), ("super", ColumnType.Boolean), ("login", ColumnType.Boolean));
         foreach (var r in shown.DistinctBy(r => r.Name).OrderBy(r => r.Name, StringComparer.Ordinal))
-            response.Rows.Add(Row(Text(r.Name), new Value { Boolean = r.IsSuperuser }, new Value { Boolean = r.CanLogin }));
+            response.Rows.Add(Row(Text(r.Name), r.IsSuperuser, r.CanLogin));
         return response;
     }
 
-    private async Task<ExecuteResponse> ListPermissionsAsync(ListPermissionsStatement s, string? sessionKeyspace, RolePermissions me, CancellationToken ct)
+    private async Task<CqlResult> ListPermissionsAsync(ListPermissionsStatement s, string? sessionKeyspace, RolePermissions me, CancellationToken ct)
     {
         var roles = await RolesAsync(ct).ConfigureAwait(false);
         HashSet<string>? of = null;
@@ -160,7 +160,7 @@ public sealed class RoleStatementExecutor(IRoleStore store, PermissionCache cach
         var on = s.On is null ? null : AuthResource.From(s.On, sessionKeyspace);
         var onAndAbove = new HashSet<AuthResource>();
         for (var r = on; r is not null; r = s.NoRecursive ? null : r.Parent) onAndAbove.Add(r);
-        var response = Rows(("role", ProtoColumnType.Text), ("username", ProtoColumnType.Text), ("resource", ProtoColumnType.Text), ("permission", ProtoColumnType.Text));
+        var response = Rows(("role", ColumnType.Text), ("username", ColumnType.Text), ("resource", ColumnType.Text), ("permission", ColumnType.Text));
         var grants = await store.ListGrantsAsync(ct).ConfigureAwait(false);
         var listed = grants
             .Where(g => of is null || of.Contains(g.Role))
@@ -213,27 +213,27 @@ public sealed class RoleStatementExecutor(IRoleStore store, PermissionCache cach
         return PasswordHasher.Hash(password, passwordIterations);
     }
 
-    private ExecuteResponse Changed()
+    private CqlResult Changed()
     {
         cache.Invalidate();
         return Void;
     }
 
-    private static ExecuteResponse Void => new() { Kind = ExecuteResponse.Types.Kind.Void };
+    private static CqlResult Void => new() { Kind = CqlResultKind.Void };
 
-    private static ExecuteResponse Rows(params (string Name, ProtoColumnType Type)[] columns)
+    private static CqlResult Rows(params (string Name, ColumnType Type)[] columns)
     {
-        var response = new ExecuteResponse { Kind = ExecuteResponse.Types.Kind.Rows };
-        response.Columns.AddRange(columns.Select(c => new ColumnDef { Name = c.Name, Type = c.Type }));
+        var response = new CqlResult { Kind = CqlResultKind.Rows };
+        response.Columns.AddRange(columns.Select(c => new CqlColumn { Name = c.Name, Type = c.Type }));
         return response;
     }
 
-    private static ResultRow Row(params Value[] values)
+    private static CqlRow Row(params object?[] values)
     {
-        var row = new ResultRow();
+        var row = new CqlRow();
         row.Values.AddRange(values);
         return row;
     }
 
-    private static Value Text(string s) => new() { Text = s };
+    private static string Text(string s) => s;
 }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using RingStore.Client.Protos;
 using RingStore.Core.Consistency;
 using RingStore.Cql;
 using RingStore.Cql.Ast;
@@ -17,7 +16,7 @@ namespace RingStore.Node.Security.Auth;
 /// (<see cref="PermissionCache"/>), so the hot path does not read here.
 /// </summary>
 /// <param name="ringNodes">How many nodes the ring has (null: assume at least RF), for the first-start check's consistency.</param>
-public sealed class SystemAuthStore(Func<CqlStatement, CqlRequest, CancellationToken, Task<ExecuteResponse>> execute, Func<int>? ringNodes = null) : IRoleStore
+public sealed class SystemAuthStore(Func<CqlStatement, CqlRequest, CancellationToken, Task<CqlResult>> execute, Func<int>? ringNodes = null) : IRoleStore
 {
     private const string Ks = AuthSchema.Keyspace;
     private static readonly ConcurrentDictionary<string, CqlStatement> Parsed = new(StringComparer.Ordinal);
@@ -28,7 +27,7 @@ public sealed class SystemAuthStore(Func<CqlStatement, CqlRequest, CancellationT
             .ConfigureAwait(false);
         if (rows.Count == 0) return null;
         var members = await QueryAsync($"SELECT member_of FROM {Ks}.{AuthSchema.RoleMembers} WHERE role = ?", [Text(role)], ct).ConfigureAwait(false);
-        return ToRecord(rows[0], members.Select(m => m["member_of"].Text).ToList());
+        return ToRecord(rows[0], members.Select(m => Str(m, "member_of")).ToList());
     }
 
     public async Task<IReadOnlyList<PermissionGrant>> GetGrantsAsync(string role, CancellationToken ct)
@@ -42,15 +41,15 @@ public sealed class SystemAuthStore(Func<CqlStatement, CqlRequest, CancellationT
     {
         var rows = await QueryAsync($"SELECT role, is_superuser, can_login, salted_hash FROM {Ks}.{AuthSchema.Roles}", [], ct).ConfigureAwait(false);
         var members = await QueryAsync($"SELECT role, member_of FROM {Ks}.{AuthSchema.RoleMembers}", [], ct).ConfigureAwait(false);
-        var byRole = members.GroupBy(m => m["role"].Text).ToDictionary(g => g.Key, g => g.Select(m => m["member_of"].Text).ToList(), StringComparer.Ordinal);
-        return rows.Select(r => ToRecord(r, byRole.TryGetValue(r["role"].Text, out var of) ? of : [])).OrderBy(r => r.Name, StringComparer.Ordinal).ToList();
+        var byRole = members.GroupBy(m => Str(m, "role")).ToDictionary(g => g.Key, g => g.Select(m => Str(m, "member_of")).ToList(), StringComparer.Ordinal);
+        return rows.Select(r => ToRecord(r, byRole.TryGetValue(Str(r, "role"), out var of) ? of : [])).OrderBy(r => r.Name, StringComparer.Ordinal).ToList();
     }
 
     public async Task<bool> AnyRoleAsync(CancellationToken ct)
     {
         var statement = Parsed.GetOrAdd($"SELECT role FROM {Ks}.{AuthSchema.Roles} LIMIT 1", CqlParser.Parse);
         AuthContext.Current = ClientUser.System;
-        var response = await execute(statement, new CqlRequest(null, new TermBinder([], 0), AllThatExist(), 1, null, null), ct).ConfigureAwait(false);
+        var response = await execute(statement, new CqlRequest(null, new TermBinder(BoundValues.None, 0), AllThatExist(), 1, null, null), ct).ConfigureAwait(false);
         return response.Rows.Count > 0;
     }
 
@@ -60,9 +59,9 @@ public sealed class SystemAuthStore(Func<CqlStatement, CqlRequest, CancellationT
     public Task PutRoleAsync(string role, bool? superuser, bool? login, string? saltedHash, CancellationToken ct, long? timestampMicros = null)
     {
         var columns = new List<string> { "role" };
-        var values = new List<Value> { Text(role) };
-        if (superuser is { } s) { columns.Add("is_superuser"); values.Add(new Value { Boolean = s }); }
-        if (login is { } l) { columns.Add("can_login"); values.Add(new Value { Boolean = l }); }
+        var values = new List<object?> { Text(role) };
+        if (superuser is { } s) { columns.Add("is_superuser"); values.Add(s); }
+        if (login is { } l) { columns.Add("can_login"); values.Add(l); }
         if (saltedHash is not null) { columns.Add("salted_hash"); values.Add(Text(saltedHash)); }
         string text = $"INSERT INTO {Ks}.{AuthSchema.Roles} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select(_ => "?"))})";
         return WriteAsync(text, values, ct, timestampMicros);
@@ -99,27 +98,33 @@ public sealed class SystemAuthStore(Func<CqlStatement, CqlRequest, CancellationT
         }
     }
 
-    private static RoleRecord ToRecord(IReadOnlyDictionary<string, Value> row, IReadOnlyList<string> memberOf) =>
-        new(row["role"].Text, row["is_superuser"].Boolean, row["can_login"].Boolean,
-            row["salted_hash"].KindCase == Value.KindOneofCase.Text ? row["salted_hash"].Text : null, memberOf);
+    private static RoleRecord ToRecord(IReadOnlyDictionary<string, object?> row, IReadOnlyList<string> memberOf) =>
+        new(Str(row, "role"), Bool(row, "is_superuser"), Bool(row, "can_login"),
+            row["salted_hash"] as string, memberOf);
 
     /// <summary>Rows to grants; a row with a resource or permission name this node does not know is skipped (never widened).</summary>
-    private static List<PermissionGrant> ToGrants(IEnumerable<IReadOnlyDictionary<string, Value>> rows)
+    private static List<PermissionGrant> ToGrants(IEnumerable<IReadOnlyDictionary<string, object?>> rows)
     {
         var grants = new List<PermissionGrant>();
         foreach (var row in rows)
         {
-            var resource = AuthResource.Parse(row["resource"].Text);
-            var permission = PermissionNames.Parse(row["permission"].Text);
+            var resource = AuthResource.Parse(Str(row, "resource"));
+            var permission = PermissionNames.Parse(Str(row, "permission"));
             if (resource is null || permission == CqlPermission.None) continue;
-            grants.Add(new PermissionGrant(row["role"].Text, resource, permission));
+            grants.Add(new PermissionGrant(Str(row, "role"), resource, permission));
         }
         return grants;
     }
 
-    private static Value Text(string s) => new() { Text = s };
+    private static object Text(string s) => s;
 
-    private Task WriteAsync(string text, IReadOnlyList<Value> values, CancellationToken ct, long? timestampMicros = null) =>
+    /// <summary>A text cell; a null one reads as "" (as a gRPC value with no kind did).</summary>
+    private static string Str(IReadOnlyDictionary<string, object?> row, string column) => row[column] as string ?? "";
+
+    /// <summary>A boolean cell; a null one reads as false.</summary>
+    private static bool Bool(IReadOnlyDictionary<string, object?> row, string column) => row[column] is true;
+
+    private Task WriteAsync(string text, IReadOnlyList<object?> values, CancellationToken ct, long? timestampMicros = null) =>
         RunAsync(text, values, null, timestampMicros, ct);
 
     /// <summary>
@@ -133,7 +138,7 @@ public sealed class SystemAuthStore(Func<CqlStatement, CqlRequest, CancellationT
     }
 
     /// <summary>All rows, following the paging state; at ALL that exist, falling back to ONE when a replica is down.</summary>
-    private async Task<IReadOnlyList<IReadOnlyDictionary<string, Value>>> QueryAsync(string text, IReadOnlyList<Value> values, CancellationToken ct)
+    private async Task<IReadOnlyList<IReadOnlyDictionary<string, object?>>> QueryAsync(string text, IReadOnlyList<object?> values, CancellationToken ct)
     {
         try
         {
@@ -145,10 +150,10 @@ public sealed class SystemAuthStore(Func<CqlStatement, CqlRequest, CancellationT
         }
     }
 
-    private async Task<IReadOnlyList<IReadOnlyDictionary<string, Value>>> QueryAsync(string text, IReadOnlyList<Value> values, ConsistencyLevel level,
+    private async Task<IReadOnlyList<IReadOnlyDictionary<string, object?>>> QueryAsync(string text, IReadOnlyList<object?> values, ConsistencyLevel level,
         CancellationToken ct)
     {
-        var rows = new List<IReadOnlyDictionary<string, Value>>();
+        var rows = new List<IReadOnlyDictionary<string, object?>>();
         CqlPagingState? paging = null;
         while (true)
         {
@@ -156,20 +161,20 @@ public sealed class SystemAuthStore(Func<CqlStatement, CqlRequest, CancellationT
             var names = response.Columns.Select(c => c.Name).ToArray();
             foreach (var row in response.Rows)
             {
-                var map = new Dictionary<string, Value>(StringComparer.Ordinal);
+                var map = new Dictionary<string, object?>(StringComparer.Ordinal);
                 for (int i = 0; i < names.Length; i++) map[names[i]] = row.Values[i];
                 rows.Add(map);
             }
-            if (response.PagingState.IsEmpty) return rows;
-            paging = CqlPagingState.Parse(response.PagingState.Span);
+            if (response.PagingState is not { Length: > 0 } next) return rows;
+            paging = CqlPagingState.Parse(next);
         }
     }
 
-    private async Task<ExecuteResponse> RunAsync(string text, IReadOnlyList<Value> values, CqlPagingState? paging, long? timestampMicros, CancellationToken ct,
+    private async Task<CqlResult> RunAsync(string text, IReadOnlyList<object?> values, CqlPagingState? paging, long? timestampMicros, CancellationToken ct,
         ConsistencyLevel level = ConsistencyLevel.One)
     {
         var statement = Parsed.GetOrAdd(text, CqlParser.Parse);
-        var request = new CqlRequest(null, new TermBinder(values, statement.BindMarkerCount), level, StatementExecutor.DefaultPageSize,
+        var request = new CqlRequest(null, new TermBinder(new ClrBoundValues(values), statement.BindMarkerCount), level, StatementExecutor.DefaultPageSize,
             paging, timestampMicros);
         // The node's own request: set here, so it never runs as (or is checked against) the client that caused it.
         AuthContext.Current = ClientUser.System;

@@ -1,7 +1,6 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
-using RingStore.Client.Protos;
 using RingStore.Core.Consistency;
 using RingStore.Core.Schema;
 using ColumnType = RingStore.Core.Schema.ColumnType;
@@ -40,15 +39,15 @@ internal sealed class AuthTestWorld : IDisposable
     private static TableSchema Table(string name) => new("ks", name, [new ColumnDefinition("k", ColumnType.Int)], [], [new ColumnDefinition("v", ColumnType.Text)]);
 
     /// <summary>Runs <paramref name="cql"/> as <paramref name="user"/> (session keyspace ks).</summary>
-    public async Task<ExecuteResponse> AsAsync(string user, string cql)
+    public async Task<CqlResult> AsAsync(string user, string cql)
     {
         AuthContext.Current = new ClientUser(user);
         var statement = CqlParser.Parse(cql);
-        var request = new CqlRequest("ks", new TermBinder([], statement.BindMarkerCount), ConsistencyLevel.One, 100, null, null);
+        var request = new CqlRequest("ks", new TermBinder(BoundValues.None, statement.BindMarkerCount), ConsistencyLevel.One, 100, null, null);
         return await Auth.ExecuteAsync(statement, request, (_, _, _) =>
         {
             Executed++;
-            return Task.FromResult(new ExecuteResponse { Kind = ExecuteResponse.Types.Kind.Void });
+            return Task.FromResult(new CqlResult { Kind = CqlResultKind.Void });
         }, CancellationToken.None);
     }
 

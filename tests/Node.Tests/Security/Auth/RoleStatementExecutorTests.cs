@@ -35,7 +35,7 @@ public sealed class RoleStatementExecutorTests
         AuthContext.Current = null;
         var statement = RingStore.Cql.CqlParser.Parse("SELECT * FROM ks.t");
         await Assert.ThrowsAsync<UnauthorizedException>(() => world.Auth.ExecuteAsync(statement,
-            new RingStore.Node.Cql.CqlRequest("ks", new RingStore.Node.Cql.TermBinder([], 0), Core.Consistency.ConsistencyLevel.One, 1, null, null),
+            new RingStore.Node.Cql.CqlRequest("ks", new RingStore.Node.Cql.TermBinder(RingStore.Node.Cql.BoundValues.None, 0), Core.Consistency.ConsistencyLevel.One, 1, null, null),
             (_, _, _) => throw new InvalidOperationException("must not run"), CancellationToken.None));
         await Assert.ThrowsAsync<UnauthorizedException>(() => world.AsAsync("admin", "INSERT INTO system_auth.roles (role, is_superuser) VALUES ('x', true)"));
         await Assert.ThrowsAsync<UnauthorizedException>(() => world.AsAsync("admin", "DROP KEYSPACE system_auth"));
@@ -98,11 +98,11 @@ public sealed class RoleStatementExecutorTests
         await world.AdminAsync("GRANT MODIFY ON KEYSPACE ks TO app");
         await world.AsAsync("dev", "INSERT INTO ks.u (k, v) VALUES (1, 'x')"); // through app
         var listed = await world.AsAsync("dev", "LIST ALL PERMISSIONS OF dev");
-        Assert.Equal(["app <keyspace ks> MODIFY"], listed.Rows.Select(r => $"{r.Values[0].Text} {r.Values[2].Text} {r.Values[3].Text}"));
+        Assert.Equal(["app <keyspace ks> MODIFY"], listed.Rows.Select(r => $"{r.Values[0]} {r.Values[2]} {r.Values[3]}"));
         var mine = await world.AsAsync("dev", "LIST ROLES");
-        Assert.Equal(["app", "dev"], mine.Rows.Select(r => r.Values[0].Text));
+        Assert.Equal(["app", "dev"], mine.Rows.Select(r => (string?)r.Values[0]));
         var all = await world.AsAsync("admin", "LIST ROLES");
-        Assert.Equal(["admin", "app", "dev"], all.Rows.Select(r => r.Values[0].Text));
+        Assert.Equal(["admin", "app", "dev"], all.Rows.Select(r => (string?)r.Values[0]));
 
         // Dropping app takes it away from dev, and a new app does not bring it back.
         await world.AdminAsync("DROP ROLE app");
