@@ -17,16 +17,27 @@ namespace RingStore.Node.Tests.Cql;
 [Collection(ClusterCollection.Name)]
 public sealed class PerPartitionLimitClusterTests(PerPartitionLimitClusterTests.Data data) : IClassFixture<PerPartitionLimitClusterTests.Data>
 {
+    /// <summary>Two clusters: scatter-gather on (parallel pager, pushed-down GROUP BY) and off (sequential pager, folded GROUP BY).</summary>
     public sealed class Data : IAsyncLifetime
     {
-        public CqlClusterFixture Fixture { get; } = new();
+        public CqlClusterFixture Parallel { get; } = new();
 
-        public Task InitializeAsync() => Fixture.InitializeAsync();
+        public CqlClusterFixture Sequential { get; } = new((_, options) => options.ScatterGather = false);
 
-        public Task DisposeAsync() => Fixture.DisposeAsync();
+        public async Task InitializeAsync()
+        {
+            await Parallel.InitializeAsync();
+            await Sequential.InitializeAsync();
+        }
+
+        public async Task DisposeAsync()
+        {
+            await Parallel.DisposeAsync();
+            await Sequential.DisposeAsync();
+        }
     }
 
-    private CqlClusterFixture F => data.Fixture;
+    private CqlClusterFixture F { get; set; } = data.Parallel;
 
     private static int _tables;
 
@@ -70,9 +81,12 @@ public sealed class PerPartitionLimitClusterTests(PerPartitionLimitClusterTests.
 
     private static IEnumerable<R> Limited(IEnumerable<R> rows, int? limit) => limit is { } l ? rows.Take(l) : rows;
 
-    [Fact]
-    public async Task Per_partition_limit_top_n_and_group_by_pages_equal_the_model()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Per_partition_limit_top_n_and_group_by_pages_equal_the_model(bool scatterGather)
     {
+        F = scatterGather ? data.Parallel : data.Sequential;
         await GenCase.SampleAsync(async c =>
         {
             string table = $"ppl{Interlocked.Increment(ref _tables)}";
