@@ -11,18 +11,16 @@ namespace RingStore.Node.Tests.Cql;
 /// One three-node in-process cluster per test class, with keyspaces ks (RF 3) and ks1 (RF 1) created through CQL.
 /// Tests run statements on any node through its <see cref="StatementExecutor"/> or the gRPC service class.
 /// </summary>
-public sealed class CqlClusterFixture(Action<int, NodeOptions>? configure = null) : IAsyncLifetime
+public sealed class CqlClusterFixture : IAsyncLifetime
 {
-    public CqlClusterFixture()
-        : this(null)
-    {
-    }
+    /// <summary>Node options beyond the defaults (e.g. scatter-gather off), applied to every node before it starts.</summary>
+    public Action<int, NodeOptions>? Configure { get; init; }
 
     public InProcessCluster Cluster { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        Cluster = await InProcessCluster.StartAsync(3, configure);
+        Cluster = await InProcessCluster.StartAsync(3, Configure);
         await RunAsync("CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 3}", keyspace: "");
         await RunAsync("CREATE KEYSPACE ks1 WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}", keyspace: "");
     }

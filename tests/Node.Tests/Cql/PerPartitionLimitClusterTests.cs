@@ -22,7 +22,7 @@ public sealed class PerPartitionLimitClusterTests(PerPartitionLimitClusterTests.
     {
         public CqlClusterFixture Parallel { get; } = new();
 
-        public CqlClusterFixture Sequential { get; } = new((_, options) => options.ScatterGather = false);
+        public CqlClusterFixture Sequential { get; } = new() { Configure = (_, options) => options.ScatterGather = false };
 
         public async Task InitializeAsync()
         {
