@@ -135,11 +135,11 @@ internal static class AstGenerators
 
     private static readonly Gen<CqlStatement> Select =
         Gen.Select(Gen.Select(SelectorItem.Array[0, 3], TableName, Where(0), DistinctNames(0, 2), Gen.Bool.Array[2], Optional(IntegerTerm(1, int.MaxValue)), Gen.Bool),
-                Optional(DistinctNames(1, 2)), Gen.Bool, (s, groupBy, partial) => (s, groupBy, partial))
+                Optional(DistinctNames(1, 2)), Gen.Bool, Optional(IntegerTerm(1, int.MaxValue)), (s, groupBy, partial, perPartition) => (s, groupBy, partial, perPartition))
             .Select(x => (CqlStatement)new SelectStatement(
                 new ValueList<SelectorItem>(x.s.Item1), x.s.Item2, x.s.Item3,
                 new ValueList<Ordering>(x.s.Item4.Select((c, i) => new Ordering(c, x.s.Item5[i] ? ClusteringOrder.Desc : ClusteringOrder.Asc))),
-                x.s.Item6, x.s.Item7, x.groupBy is null ? null : new ValueList<string>(x.groupBy), x.partial));
+                x.s.Item6, x.s.Item7, x.groupBy is null ? null : new ValueList<string>(x.groupBy), x.partial) { PerPartitionLimit = x.perPartition });
 
     public static readonly Gen<CqlStatement> Statement = Gen.OneOf(
         CreateKeyspace,

@@ -29,7 +29,8 @@ internal sealed class BindMarkerNumbering
     private SelectStatement RenumberSelect(SelectStatement s)
     {
         var where = Where(s.Where);
-        return s with { Where = where, Limit = s.Limit is null ? null : Term(s.Limit) };
+        var perPartition = s.PerPartitionLimit is null ? null : Term(s.PerPartitionLimit);
+        return s with { Where = where, PerPartitionLimit = perPartition, Limit = s.Limit is null ? null : Term(s.Limit) };
     }
 
     private ModificationStatement Modification(ModificationStatement m)

@@ -13,7 +13,7 @@ public class SyntaxErrorTests
     [InlineData("SELECT FROM t", 1, 7, "a column name, *, COUNT(*) or token(...)", "no viable alternative at input 'FROM' (expected a column name, *, COUNT(*) or token(...))")]
     [InlineData("SELECT a b FROM t", 1, 9, "FROM", "mismatched input 'b' expecting FROM")]
     [InlineData("SELECT * FROM t WHERE", 1, 21, "a column name or token(...)", "no viable alternative at input '<EOF>' (expected a column name or token(...))")]
-    [InlineData("SELECT * FROM t WHERE a = 1 LIMT 5", 1, 28, "{AND, GROUP, ORDER, LIMIT, ALLOW, ';', <EOF>}", "extraneous input 'LIMT' expecting {AND, GROUP, ORDER, LIMIT, ALLOW, ';', <EOF>}")]
+    [InlineData("SELECT * FROM t WHERE a = 1 LIMT 5", 1, 28, "{AND, GROUP, ORDER, PER, LIMIT, ALLOW, ';', <EOF>}", "extraneous input 'LIMT' expecting {AND, GROUP, ORDER, PER, LIMIT, ALLOW, ';', <EOF>}")]
     [InlineData("SELECT * FROM t WHERE a != 1", 1, 24, "an operator (=, <, <=, >, >= or IN)", "the != operator is not supported (expected an operator (=, <, <=, >, >= or IN))")]
     [InlineData("SELECT * FROM t WHERE a CONTAINS 1", 1, 24, "an operator (=, <, <=, >, >= or IN)", "the CONTAINS operator is not supported (expected an operator (=, <, <=, >, >= or IN))")]
     [InlineData("SELECT * FROM t WHERE (a, b) > (1, 2)", 1, 22, "a column name or token(...)", "multi-column relations are not supported (expected a column name or token(...))")]

@@ -5,10 +5,10 @@ public sealed record ScatterGatherSettings
 {
     public int Nodes { get; init; } = 3;
     public int ReplicationFactor { get; init; } = 3;
-    public int Rows { get; init; } = 1_000_000;
+    public int Rows { get; init; } = 100_000;
     public int RowsPerPartition { get; init; } = 20;
-    public int Repeats { get; init; } = 3;
-    public int ScanSamples { get; init; } = 40;
+    public int Repeats { get; init; } = 2;
+    public int ScanSamples { get; init; } = 20;
     public int BasePort { get; init; } = 28100;
     /// <summary>both (default), parallel or sequential: which paths to measure.</summary>
     public string Mode { get; init; } = "both";

@@ -95,6 +95,7 @@ public static class CqlFormatter
         if (s.GroupBy is { } groupBy) text.Append(" GROUP BY ").Append(CqlText.Names(groupBy));
         if (s.OrderBy.Count > 0)
             text.Append(" ORDER BY ").Append(string.Join(", ", s.OrderBy.Select(o => CqlText.Name(o.Column) + Direction(o.Direction))));
+        if (s.PerPartitionLimit is not null) text.Append(" PER PARTITION LIMIT ").Append(CqlText.Term(s.PerPartitionLimit));
         if (s.Limit is not null) text.Append(" LIMIT ").Append(CqlText.Term(s.Limit));
         if (s.AllowFiltering) text.Append(" ALLOW FILTERING");
         if (s.AllowPartialResults) text.Append(" ALLOW PARTIAL RESULTS");

@@ -41,8 +41,13 @@ internal sealed partial class StatementParser
             while (AcceptSymbol(","));
             orderBy = new ValueList<Ordering>(orderings);
         }
-        if (Current.Kind == CqlTokenKind.Identifier && Current.IsWord("PER"))
-            throw Error(Current, "LIMIT, ALLOW FILTERING, ';' or <EOF>", "PER PARTITION LIMIT is not supported (expected LIMIT, ALLOW FILTERING, ';' or <EOF>)");
+        Term? perPartitionLimit = null;
+        if (AcceptWord("PER"))
+        {
+            ExpectWord("PARTITION");
+            ExpectKeyword("LIMIT");
+            perPartitionLimit = ParseIntegerTerm("PER PARTITION LIMIT", 1, int.MaxValue);
+        }
         Term? limit = AcceptKeyword("LIMIT") ? ParseIntegerTerm("LIMIT", 1, int.MaxValue) : null;
         // ALLOW FILTERING and ALLOW PARTIAL RESULTS, each at most once, in either order.
         bool allowFiltering = false, allowPartial = false;
@@ -57,7 +62,7 @@ internal sealed partial class StatementParser
             else if (allowFiltering || allowPartial) throw NoViable(Current, allowFiltering ? "PARTIAL RESULTS" : "FILTERING");
             else ExpectWord("FILTERING"); // the common case's message: "expecting FILTERING"
         }
-        return new SelectStatement(selectors, table, where, orderBy, limit, allowFiltering, groupBy, allowPartial);
+        return new SelectStatement(selectors, table, where, orderBy, limit, allowFiltering, groupBy, allowPartial) { PerPartitionLimit = perPartitionLimit };
     }
 
     private SelectorItem ParseSelectorItem()

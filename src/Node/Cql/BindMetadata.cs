@@ -36,6 +36,7 @@ public sealed class BindMetadata
             case SelectStatement select:
                 meta.Table = TableResolver.Table(schema, select.Table, sessionKeyspace);
                 meta.Where(meta.Table, select.Where, routing: true);
+                if (select.PerPartitionLimit is not null) meta.Mark(select.PerPartitionLimit, "[per_partition_limit]", ColumnType.Int);
                 if (select.Limit is not null) meta.Mark(select.Limit, "[limit]", ColumnType.Int);
                 break;
             case BatchStatement batch:

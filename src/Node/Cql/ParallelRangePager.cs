@@ -19,11 +19,15 @@ namespace RingStore.Node.Cql;
 /// position (token, key, clustering of its last row) as the sequential <see cref="RangePager"/>'s: opaque to the client,
 /// safe to replay, and interchangeable between the two pagers. With partial results allowed, pieces that could not be
 /// read are skipped and listed in <see cref="PageResult.Missing"/>; without, the page fails as before.
+/// <paramref name="perPartitionLimit"/> (PER PARTITION LIMIT): each piece cuts its partitions (a partition lies in one
+/// piece), the first piece continuing the count of the partition the previous page ended in; the page's state carries the
+/// count of its last row's partition (<see cref="PartitionRowCounter"/>), and without a filter the limit goes to the replicas.
 /// </summary>
 public sealed class ParallelRangePager(RangeReadCoordinator rangeReads, ScatterGatherDriver scatter, string keyspace, TableSchema table,
-    long startExclusive, long endInclusive, RowFilter filter, ConsistencyLevel consistency, bool allowPartial, Func<int> nowSeconds) : IPager
+    long startExclusive, long endInclusive, RowFilter filter, ConsistencyLevel consistency, bool allowPartial, Func<int> nowSeconds,
+    long perPartitionLimit = long.MaxValue) : IPager
 {
-    private sealed record Piece(List<SelectedRow> Rows, List<long> Bytes, List<byte[]> Keys);
+    private sealed record Piece(List<SelectedRow> Rows, List<long> Bytes, List<byte[]> Keys, List<long> Taken);
 
     public async Task<PageResult> ReadPageAsync(CqlPagingState? state, int wanted, CancellationToken ct, long maxBytes = long.MaxValue)
     {
@@ -38,22 +42,27 @@ public sealed class ParallelRangePager(RangeReadCoordinator rangeReads, ScatterG
         async Task<RangeAttemptResult<Piece>> ReadRange(ScatterRange range, int attempt, CancellationToken token)
         {
             var from = range.Index == 0 ? after : RangePosition.AfterToken(new Token(range.StartExclusive));
-            var piece = new Piece([], [], []);
+            var piece = new Piece([], [], [], []);
             long bytes = 0;
-            await foreach (var partition in rangeReads.ReadPieceAsync(keyspace, table.FullName, from, range.EndInclusive, consistency, perRequest, attempt, token)
-                .ConfigureAwait(false))
+            var counter = new PartitionRowCounter(perPartitionLimit, range.Index == 0 ? state : null);
+            await foreach (var partition in rangeReads.ReadPieceAsync(keyspace, table.FullName, from, range.EndInclusive, consistency, perRequest, attempt, token,
+                counter.PushDown(filter, now)).ConfigureAwait(false))
             {
                 int position = range.Index == 0 && state?.PartitionKey is not null ? ComparePosition(partition, state) : 1;
                 if (position < 0) continue;
                 var partitionKey = PartitionKeyCodec.Deserialize(table.PartitionKey, partition.Key);
+                counter.Enter(partition.Key);
                 foreach (var row in LiveRows.Filter(partition.Rows, now))
                 {
+                    if (counter.Full) break;
                     if (position == 0 && state!.Clustering is { } last && ByteOrder.Instance.Compare(row.Clustering, last) <= 0) continue;
                     if (!filter.IsEmpty && !filter.Matches(partitionKey, ClusteringKeyCodec.Decode(table.Clustering, row.Clustering), row)) continue;
                     piece.Rows.Add(new SelectedRow(partitionKey, partition.Token, row));
+                    counter.Took();
                     long size = PageBytes.Of(row);
                     piece.Bytes.Add(size);
                     piece.Keys.Add(partition.Key);
+                    piece.Taken.Add(counter.Taken);
                     bytes += size;
                     // This piece alone fills the page: nothing after it can be on this page.
                     if (piece.Rows.Count == wanted || bytes >= maxBytes) return new(piece, piece.Rows.Count, true);
@@ -79,12 +88,19 @@ public sealed class ParallelRangePager(RangeReadCoordinator rangeReads, ScatterG
                 {
                     bool lastOfScan = i == outcome.Delivered.Count - 1 && r == piece.Rows.Count - 1 && range.Index == ranges.Count - 1 && !RangeWasCut(outcome, piece, wanted, maxBytes);
                     var row = piece.Rows[r];
-                    var next = lastOfScan ? null : new CqlPagingState(0, row.Row.Clustering, 0, row.Token.Value, piece.Keys[r]);
+                    var next = lastOfScan ? null : StateAfter(row, piece.Keys[r], piece.Taken[r]);
                     return new PageResult(rows, next, MissingBefore(outcome.Missing, row.Token.Value));
                 }
             }
         }
         return new PageResult(rows, null, outcome.Missing);
+    }
+
+    /// <summary>The paging state after a row whose partition had <paramref name="taken"/> rows with it (see <see cref="PartitionRowCounter.State"/>).</summary>
+    private CqlPagingState StateAfter(SelectedRow row, byte[] key, long taken)
+    {
+        if (perPartitionLimit == long.MaxValue) return new CqlPagingState(0, row.Row.Clustering, 0, row.Token.Value, key);
+        return new CqlPagingState(0, taken >= perPartitionLimit ? null : row.Row.Clustering, 0, row.Token.Value, key) { PartitionRows = taken };
     }
 
     /// <summary>Whether the last piece stopped at the page's limits (it may hold more rows).</summary>

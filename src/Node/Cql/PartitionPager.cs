@@ -15,9 +15,12 @@ namespace RingStore.Node.Cql;
 /// come in the order of the IN list; a partition's slices (IN on clustering values) are one multi-slice read, rows
 /// in clustering order across them (backwards for a reversed read). Coordinator-side
 /// filters (ALLOW FILTERING) drop rows after the read; the loop keeps reading until the page is full.
+/// <paramref name="perPartitionLimit"/> (PER PARTITION LIMIT): a segment ends after that many rows; each read asks for at
+/// most what is left of it, so the limit reaches the replicas as the read's row limit (with the read coordinator's usual
+/// merge); the rows already taken from the current segment travel in the paging state.
 /// </summary>
 public sealed class PartitionPager(ReadCoordinator reads, string keyspace, TableSchema table, IReadOnlyList<(byte[] Key, IReadOnlyList<ClusteringSlice> Slices)> segments,
-    bool reversed, RowFilter filter, ConsistencyLevel consistency) : IPager
+    bool reversed, RowFilter filter, ConsistencyLevel consistency, long perPartitionLimit = long.MaxValue) : IPager
 {
     public async Task<PageResult> ReadPageAsync(CqlPagingState? state, int wanted, CancellationToken ct, long maxBytes = long.MaxValue)
     {
@@ -25,12 +28,21 @@ public sealed class PartitionPager(ReadCoordinator reads, string keyspace, Table
         long bytes = 0;
         int segment = state?.Segment ?? 0;
         byte[]? after = state?.Clustering;
+        long taken = state?.PartitionRows ?? 0;
         while (rows.Count < wanted && segment < segments.Count)
         {
+            if (taken >= perPartitionLimit)
+            {
+                segment++;
+                after = null;
+                taken = 0;
+                continue;
+            }
             var (key, slices) = segments[segment];
+            int limit = (int)Math.Min(wanted - rows.Count, perPartitionLimit - taken);
             var query = slices.Count == 1
-                ? new SliceQuery(table.FullName, key, slices[0], reversed, wanted - rows.Count, after)
-                : SliceQuery.MultiSlice(table.FullName, key, slices, reversed, wanted - rows.Count, after);
+                ? new SliceQuery(table.FullName, key, slices[0], reversed, limit, after)
+                : SliceQuery.MultiSlice(table.FullName, key, slices, reversed, limit, after);
             var result = await reads.ReadAsync(keyspace, query, consistency, ct).ConfigureAwait(false);
             var partitionKey = PartitionKeyCodec.Deserialize(table.PartitionKey, key);
             var token = Murmur3Partitioner.GetToken(key);
@@ -38,13 +50,15 @@ public sealed class PartitionPager(ReadCoordinator reads, string keyspace, Table
             {
                 if (!filter.IsEmpty && !filter.Matches(partitionKey, ClusteringKeyCodec.Decode(table.Clustering, row.Clustering), row)) continue;
                 rows.Add(new SelectedRow(partitionKey, token, row));
+                taken++;
                 bytes += PageBytes.Of(row);
                 // Full by bytes: the next page resumes after this row of the same segment.
                 if (bytes >= maxBytes && rows.Count < wanted)
-                    return new PageResult(rows, new CqlPagingState(segment, row.Clustering, 0, 0, null));
+                    return new PageResult(rows, new CqlPagingState(segment, row.Clustering, 0, 0, null) { PartitionRows = taken });
+                if (taken >= perPartitionLimit) break;
             }
             // No paging state (or no progress) means the segment is done.
-            if (result.PagingState is { } next && (after is null || !next.AsSpan().SequenceEqual(after)))
+            if (taken < perPartitionLimit && result.PagingState is { } next && (after is null || !next.AsSpan().SequenceEqual(after)))
             {
                 after = next;
             }
@@ -52,8 +66,9 @@ public sealed class PartitionPager(ReadCoordinator reads, string keyspace, Table
             {
                 segment++;
                 after = null;
+                taken = 0;
             }
         }
-        return new PageResult(rows, segment < segments.Count ? new CqlPagingState(segment, after, 0, 0, null) : null);
+        return new PageResult(rows, segment < segments.Count ? new CqlPagingState(segment, after, 0, 0, null) { PartitionRows = taken } : null);
     }
 }

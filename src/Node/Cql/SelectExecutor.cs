@@ -21,7 +21,7 @@ namespace RingStore.Node.Cql;
 /// (<see cref="RangeAggregator"/>); ALLOW PARTIAL RESULTS (or the request option) turns a lost range into a missing
 /// range in the answer instead of an error.
 /// </summary>
-public sealed class SelectExecutor(SchemaManager schema, ReadCoordinator reads, RangeReadCoordinator rangeReads,
+public sealed partial class SelectExecutor(SchemaManager schema, ReadCoordinator reads, RangeReadCoordinator rangeReads,
     InSelectGuardrail inSelect, long pageMaxBytes, TimeProvider clock, ScatterGatherDriver? scatter = null, RangeAggregator? aggregator = null)
 {
     public const int CountPageSize = 5000;
@@ -40,11 +40,21 @@ public sealed class SelectExecutor(SchemaManager schema, ReadCoordinator reads, 
         var table = TableResolver.Table(schema.Current, select.Table, request.SessionKeyspace);
         var selection = Selection.Build(table, select);
         bool allowPartial = select.AllowPartialResults || request.AllowPartialResults;
-        var planned = Plan(table, select, request, allowPartial);
+        long perPartitionLimit = PerPartitionLimit(select, request.Binder);
+        if (selection.Aggregate is { GroupByPartition: false } && select.PerPartitionLimit is not null)
+            throw new InvalidRequestException("PER PARTITION LIMIT is not allowed with aggregate queries.");
+        // Grouped by the partition key, every partition is one group: PER PARTITION LIMIT n (n >= 1) changes nothing.
+        var planned = Plan(table, select, request, allowPartial, selection.Aggregate is null ? perPartitionLimit : long.MaxValue, selection.Aggregate is not null);
         long limit = Limit(select, request.Binder);
 
         var response = new CqlResult { Kind = CqlResultKind.Rows };
         response.Columns.AddRange(selection.Columns);
+        if (selection.Aggregate is { GroupByPartition: true } grouped)
+        {
+            var missing = await GroupPageAsync(table, grouped, planned, request, allowPartial, limit, response, ct).ConfigureAwait(false);
+            if (allowPartial && planned.IsRange) Coverage(response, planned, missing);
+            return response;
+        }
         if (selection.Aggregate is { } aggregate)
         {
             var missing = await AggregateAsync(table, aggregate, planned, request, allowPartial, limit, response, ct).ConfigureAwait(false);
@@ -69,13 +79,12 @@ public sealed class SelectExecutor(SchemaManager schema, ReadCoordinator reads, 
     /// An aggregate: pushed to the replicas range by range (<see cref="RangeAggregator"/>) when it is a range scan
     /// without coordinator-side filters and scatter-gather is on; otherwise folded here over the rows the pager reads
     /// (known partitions, ALLOW FILTERING, or the sequential path). Both fold with the same <see cref="AggregateState"/>.
-    /// Returns the token ranges missing (partial results only).
+    /// Returns the token ranges missing (partial results only). Without GROUP BY (grouped: <see cref="GroupPageAsync"/>).
     /// </summary>
     private async Task<IReadOnlyList<ScatterRange>> AggregateAsync(TableSchema table, AggregatePlan aggregate, Planned planned, CqlRequest request,
         bool allowPartial, long limit, CqlResult response, CancellationToken ct)
     {
         var total = AggregateState.For(aggregate);
-        var groups = new List<AggregateGroup>();
         var missing = new List<ScatterRange>();
         if (planned.IsRange && !planned.HasFilter && aggregator is not null && scatter is { Settings.Enabled: true })
         {
@@ -84,7 +93,6 @@ public sealed class SelectExecutor(SchemaManager schema, ReadCoordinator reads, 
             foreach (var (_, partial) in outcome.Delivered)
             {
                 if (partial.Total is { } t) total.Merge(aggregate, t);
-                if (partial.Groups is { } g) groups.AddRange(g);
             }
             missing.AddRange(outcome.Missing);
         }
@@ -94,31 +102,14 @@ public sealed class SelectExecutor(SchemaManager schema, ReadCoordinator reads, 
             do
             {
                 var page = await planned.Pager.ReadPageAsync(state, CountPageSize, ct, PageMaxBytes).ConfigureAwait(false);
-                foreach (var row in page.Rows)
-                {
-                    if (!aggregate.GroupByPartition)
-                    {
-                        total.Add(aggregate, row.PartitionKey, table, row.Row);
-                        continue;
-                    }
-                    var key = PartitionKeyCodec.Serialize(table.PartitionKey, row.PartitionKey);
-                    if (groups.Count == 0 || !groups[^1].Key.AsSpan().SequenceEqual(key))
-                        groups.Add(new AggregateGroup(key, row.Token.Value, AggregateState.For(aggregate)));
-                    groups[^1].State.Add(aggregate, row.PartitionKey, table, row.Row);
-                }
+                foreach (var row in page.Rows) total.Add(aggregate, row.PartitionKey, table, row.Row);
                 if (page.Missing is { } m) missing.AddRange(m);
                 state = page.Next;
             }
             while (state is not null);
         }
 
-        if (!aggregate.GroupByPartition)
-        {
-            response.Rows.Add(AggregateRow(table, aggregate, total, null));
-            return missing;
-        }
-        foreach (var group in groups.Take((int)Math.Min(limit, int.MaxValue)))
-            response.Rows.Add(AggregateRow(table, aggregate, group.State, PartitionKeyCodec.Deserialize(table.PartitionKey, group.Key)));
+        response.Rows.Add(AggregateRow(table, aggregate, total, null));
         return missing;
     }
 
@@ -150,10 +141,11 @@ public sealed class SelectExecutor(SchemaManager schema, ReadCoordinator reads, 
                 $"({string.Join(", ", response.MissingRanges.Take(5).Select(r => $"({r.StartExclusive}, {r.EndInclusive}]"))}{(response.MissingRanges.Count > 5 ? ", ..." : "")})");
     }
 
-    /// <summary>How a SELECT reads: its pager, and for a range scan its token bounds and whether rows are filtered here.</summary>
-    private sealed record Planned(IPager Pager, bool IsRange, bool HasFilter, long Start, long End);
+    /// <summary>How a SELECT reads: its pager, and for a range scan its token bounds and whether rows are filtered here;
+    /// for known partitions their keys in read order (<see cref="Keys"/>, for GROUP BY paging).</summary>
+    private sealed record Planned(IPager Pager, bool IsRange, bool HasFilter, long Start, long End, IReadOnlyList<byte[]>? Keys = null);
 
-    private Planned Plan(TableSchema table, SelectStatement select, CqlRequest request, bool allowPartial)
+    private Planned Plan(TableSchema table, SelectStatement select, CqlRequest request, bool allowPartial, long perPartitionLimit, bool aggregate)
     {
         var binder = request.Binder;
         var where = WhereClause.Analyze(table, select.Where, select.AllowFiltering);
@@ -181,10 +173,15 @@ public sealed class SelectExecutor(SchemaManager schema, ReadCoordinator reads, 
             filtered.AddRange(where.PartitionKeyRanges);
             // One multi-slice read per partition (slices in stored order; a reversed read walks them backwards).
             var segments = keys.Select(k => (k, slices)).ToList();
-            return new Planned(new PartitionPager(reads, table.Keyspace, table, segments, reversed, RowFilter.Build(filtered, binder), request.Consistency),
-                false, filtered.Count > 0, 0, 0);
+            var rowFilter = RowFilter.Build(filtered, binder);
+            // IN with ORDER BY: rows merged across the partitions in clustering order (a top-N with LIMIT), as Cassandra.
+            IPager partitions = keys.Count > 1 && select.OrderBy.Count > 0 && !aggregate
+                ? new MergedPartitionPager(reads, table.Keyspace, table, segments, reversed, rowFilter, request.Consistency, perPartitionLimit)
+                : new PartitionPager(reads, table.Keyspace, table, segments, reversed, rowFilter, request.Consistency, perPartitionLimit);
+            return new Planned(partitions, false, filtered.Count > 0, 0, 0, keys);
         }
 
+        // No top-N over a scan (as Cassandra): it would read n rows of every partition of the table (src/Node/Cql/README.md).
         if (select.OrderBy.Count > 0) throw new InvalidRequestException("ORDER BY is only supported when the partition key is restricted by an EQ or an IN.");
         var restrictions = where.AllColumnRestrictions.ToList();
         if (restrictions.Count > 0 && !select.AllowFiltering) throw new InvalidRequestException(FilteringMessage);
@@ -192,8 +189,8 @@ public sealed class SelectExecutor(SchemaManager schema, ReadCoordinator reads, 
         var filter = RowFilter.Build(restrictions, binder);
         Func<int> now = () => (int)clock.GetUtcNow().ToUnixTimeSeconds();
         IPager pager = scatter is { Settings.Enabled: true }
-            ? new ParallelRangePager(rangeReads, scatter, table.Keyspace, table, start, end, filter, request.Consistency, allowPartial, now)
-            : new RangePager(rangeReads, table.Keyspace, table, start, end, filter, request.Consistency, now);
+            ? new ParallelRangePager(rangeReads, scatter, table.Keyspace, table, start, end, filter, request.Consistency, allowPartial, now, perPartitionLimit)
+            : new RangePager(rangeReads, table.Keyspace, table, start, end, filter, request.Consistency, now, perPartitionLimit);
         return new Planned(pager, true, restrictions.Count > 0, start, end);
     }
 
@@ -244,6 +241,15 @@ public sealed class SelectExecutor(SchemaManager schema, ReadCoordinator reads, 
             reversed = thisReversed;
         }
         return reversed ?? false;
+    }
+
+    /// <summary>PER PARTITION LIMIT's value (long.MaxValue without), strictly positive as Cassandra requires.</summary>
+    private static long PerPartitionLimit(SelectStatement select, TermBinder binder)
+    {
+        if (select.PerPartitionLimit is null) return long.MaxValue;
+        int limit = (int)(binder.Value(select.PerPartitionLimit, ColumnType.Int, "[per_partition_limit]")
+            ?? throw new InvalidRequestException("Invalid null value of per partition limit"));
+        return limit > 0 ? limit : throw new InvalidRequestException("PER PARTITION LIMIT must be strictly positive");
     }
 
     private static long Limit(SelectStatement select, TermBinder binder)

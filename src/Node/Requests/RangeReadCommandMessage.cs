@@ -13,6 +13,9 @@ namespace RingStore.Node.Requests;
 /// inside a partition). With <see cref="StartKey"/> set the scan instead starts after that partition (whose token is
 /// StartExclusive), or after its row <see cref="StartClustering"/> when that is set too: the resume position of a
 /// previous reply. <see cref="PartitionLimit"/> is the row limit of senders that predate <see cref="RowLimit"/>.
+/// <see cref="PerPartitionRows"/> (key 9, 0 = none): PER PARTITION LIMIT pushed down, each partition stops after that many
+/// rows live at <see cref="NowSeconds"/> (key 10; see <see cref="PartitionRowLimit"/>). A replica that predates key 9
+/// ignores it and answers whole partitions, which the coordinator still cuts: only the saving is lost.
 /// </summary>
 [MessagePackObject]
 public sealed record RangeReadCommandMessage(
@@ -24,7 +27,9 @@ public sealed record RangeReadCommandMessage(
     [property: Key(5)] byte[]? StartKey = null,
     [property: Key(6)] byte[]? StartClustering = null,
     [property: Key(7)] int RowLimit = 0,
-    [property: Key(8)] long ByteLimit = 0)
+    [property: Key(8)] long ByteLimit = 0,
+    [property: Key(9)] int PerPartitionRows = 0,
+    [property: Key(10)] int NowSeconds = 0)
 {
     public static RangeReadCommandMessage For(string table, long startExclusive, long endInclusive, int partitionLimit) =>
         new(CoordinationMessageSerializer.CurrentVersion, table, startExclusive, endInclusive, partitionLimit);
@@ -35,6 +40,10 @@ public sealed record RangeReadCommandMessage(
         return new(CoordinationMessageSerializer.CurrentVersion, table, after.Token.Value, endInclusive, rowLimit,
             after.Key, after.Clustering, rowLimit, byteLimit);
     }
+
+    /// <summary>The pushed-down PER PARTITION LIMIT, null without.</summary>
+    [IgnoreMember]
+    public PartitionRowLimit? PerPartition => PerPartitionRows > 0 ? new PartitionRowLimit(PerPartitionRows, NowSeconds) : null;
 
     /// <summary>Where the replica starts.</summary>
     [IgnoreMember]

@@ -60,8 +60,10 @@ public sealed class RangeReadCoordinator(
     /// <paramref name="rowsPerRequest"/> rows per reply (a LIMIT 10 scan asks for 10, so a replica reads about 10 rows
     /// of a huge partition, not the partition).
     /// </summary>
+    /// <remarks><paramref name="perPartition"/>: PER PARTITION LIMIT, sent to the replicas only when a piece's answer comes
+    /// from one replica (<see cref="PushDown"/>); the caller still cuts every partition itself.</remarks>
     public async IAsyncEnumerable<MergedPartitionData> ReadAsync(string keyspace, string table, RangePosition after, Token endInclusive,
-        ConsistencyLevel consistency, int rowsPerRequest, [EnumeratorCancellation] CancellationToken ct)
+        ConsistencyLevel consistency, int rowsPerRequest, [EnumeratorCancellation] CancellationToken ct, PartitionRowLimit? perPartition = null)
     {
         ArgumentNullException.ThrowIfNull(after);
         rowsPerRequest = Math.Clamp(rowsPerRequest, 1, RowsPerRequest);
@@ -91,7 +93,7 @@ public sealed class RangeReadCoordinator(
             first = false;
             while (from is not null)
             {
-                var (partitions, cut) = await ReadPieceAsync(snapshot, plan, RangeReadCommandMessage.For(table, from, pieceEnd, rowsPerRequest, replyBytes), ct)
+                var (partitions, cut) = await ReadPieceAsync(snapshot, plan, PushDown(RangeReadCommandMessage.For(table, from, pieceEnd, rowsPerRequest, replyBytes), plan, perPartition), ct)
                     .ConfigureAwait(false);
                 foreach (var p in partitions) yield return p;
                 if (cut is not null && RangeReplyCut.Compare(cut, from) <= 0)
@@ -139,7 +141,7 @@ public sealed class RangeReadCoordinator(
     /// allows it.
     /// </summary>
     public async IAsyncEnumerable<MergedPartitionData> ReadPieceAsync(string keyspace, string table, RangePosition from, long pieceEnd,
-        ConsistencyLevel consistency, int rowsPerRequest, int attempt, [EnumeratorCancellation] CancellationToken ct)
+        ConsistencyLevel consistency, int rowsPerRequest, int attempt, [EnumeratorCancellation] CancellationToken ct, PartitionRowLimit? perPartition = null)
     {
         ArgumentNullException.ThrowIfNull(from);
         rowsPerRequest = Math.Clamp(rowsPerRequest, 1, RowsPerRequest);
@@ -168,7 +170,7 @@ public sealed class RangeReadCoordinator(
         RangePosition? next = from;
         while (next is not null)
         {
-            var (partitions, cut) = await ReadPieceAsync(snapshot, plan, RangeReadCommandMessage.For(table, next, pieceEnd, rowsPerRequest, replyBytes), ct)
+            var (partitions, cut) = await ReadPieceAsync(snapshot, plan, PushDown(RangeReadCommandMessage.For(table, next, pieceEnd, rowsPerRequest, replyBytes), plan, perPartition), ct)
                 .ConfigureAwait(false);
             foreach (var p in partitions) yield return p;
             if (cut is not null && RangeReplyCut.Compare(cut, next) <= 0)
@@ -176,6 +178,14 @@ public sealed class RangeReadCoordinator(
             next = cut;
         }
     }
+
+    /// <summary>
+    /// PER PARTITION LIMIT goes to the replicas only when the piece's answer is one replica's (a level that blocks for one):
+    /// merged answers could be left short by another replica's tombstones (see <see cref="PartitionRowLimit"/>), and
+    /// RingStore has no short-read protection, so above ONE replicas send whole partitions and the caller cuts them.
+    /// </summary>
+    internal static RangeReadCommandMessage PushDown(RangeReadCommandMessage command, ReadPlan plan, PartitionRowLimit? perPartition) =>
+        perPartition is null || plan.BlockFor != 1 ? command : command with { PerPartitionRows = perPartition.Rows, NowSeconds = perPartition.NowSeconds };
 
     /// <summary>The scan's pieces, one per vnode range (<see cref="VnodePieces"/>).</summary>
     public static IEnumerable<(long Start, long End)> Pieces(RingSnapshot ring, long startExclusive, long endInclusive) =>

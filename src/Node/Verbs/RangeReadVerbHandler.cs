@@ -42,7 +42,8 @@ public sealed class RangeReadVerbHandler(StorageEngine engine, NodeMetrics metri
         var after = command.After;
         bool empty = after.Key is null ? command.StartExclusive >= command.EndInclusive : command.StartExclusive > command.EndInclusive;
         if (empty) return new RangeReadResponseMessage(CoordinationMessageSerializer.CurrentVersion, [], false);
-        var page = engine.ReadTokenRangePage(command.Table, after, new Token(command.EndInclusive), rowLimit, byteLimit, ct: ct);
+        var page = engine.ReadTokenRangePage(command.Table, after, new Token(command.EndInclusive), rowLimit, byteLimit, ct: ct,
+            perPartition: command.PerPartition);
         var kept = page.Partitions.Select(p => MergedPartitionDataCodec.Serialize(p)).ToArray();
         var warnings = tombstones is null ? null : page.Partitions
             .Select(p => tombstones.Check(command.Table, p.Key, tombstones.Count(p))).OfType<string>().ToArray();

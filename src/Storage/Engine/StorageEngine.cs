@@ -469,8 +469,10 @@ public sealed partial class StorageEngine : IAsyncDisposable
     /// excluded one may then come again, which the receiver's merge makes harmless.)</remarks>
     /// <remarks>A fired <paramref name="ct"/> stops the page with <see cref="OperationCanceledException"/>, checked at each
     /// partition and every <see cref="ReadProgress.CheckInterval"/> rows (an expired replica request).</remarks>
+    /// <remarks><paramref name="perPartition"/>: each partition (each piece of one, when the page resumes inside it) stops after
+    /// that many live rows and the rest of it is not read (PER PARTITION LIMIT pushed down, see <see cref="PartitionRowLimit"/>).</remarks>
     public TokenRangePage ReadTokenRangePage(string table, RangePosition after, Token endInclusive, int maxRows, long maxBytes,
-        IReadOnlySet<long>? excludeGenerations = null, CancellationToken ct = default)
+        IReadOnlySet<long>? excludeGenerations = null, CancellationToken ct = default, PartitionRowLimit? perPartition = null)
     {
         ArgumentNullException.ThrowIfNull(after);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxRows);
@@ -507,7 +509,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
             progress.Flush();
         }
 
-        MergedPartition Counted(MergedPartition p) => p with { Rows = progress.Observe(p.Rows) };
+        MergedPartition Counted(MergedPartition p) => p with { Rows = perPartition is null ? progress.Observe(p.Rows) : perPartition.Apply(progress.Observe(p.Rows)) };
     }
 
     /// <summary>

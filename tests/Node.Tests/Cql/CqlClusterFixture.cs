@@ -13,11 +13,14 @@ namespace RingStore.Node.Tests.Cql;
 /// </summary>
 public sealed class CqlClusterFixture : IAsyncLifetime
 {
+    /// <summary>Node options beyond the defaults (e.g. scatter-gather off), applied to every node before it starts.</summary>
+    public Action<int, NodeOptions>? Configure { get; init; }
+
     public InProcessCluster Cluster { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        Cluster = await InProcessCluster.StartAsync(3);
+        Cluster = await InProcessCluster.StartAsync(3, Configure);
         await RunAsync("CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 3}", keyspace: "");
         await RunAsync("CREATE KEYSPACE ks1 WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}", keyspace: "");
     }

@@ -77,6 +77,30 @@ public sealed class WideRangeScanTests(WideRangeScanTests.Data data) : IClassFix
     }
 
     [Fact]
+    public async Task Per_partition_limit_at_ONE_is_pushed_to_the_replica_and_reads_about_n_rows_of_the_wide_partition()
+    {
+        long before = RowsRead();
+        var result = await F.RunAsync("SELECT pk, ts FROM wide PER PARTITION LIMIT 2", consistency: Consistency.One, pageSize: 1000);
+        Assert.Equal(2 * (1 + Narrow.Length), result.Rows.Count);
+        Assert.Equal([0L, 1L], result.Rows.Where(r => (long)Clr(r.Values[0])! == 1).Select(r => Clr(r.Values[1])).ToList());
+        long read = RowsRead() - before;
+        // One replica per piece, each partition stopped after 2 live rows: not the 3,000 rows of the wide partition.
+        Assert.True(read < 100, $"PER PARTITION LIMIT 2 read {read} rows");
+    }
+
+    [Fact]
+    public void A_replica_asked_for_n_rows_per_partition_answers_the_wide_partition_with_n_rows_and_no_cut()
+    {
+        var token = Murmur3Partitioner.GetToken(data.Key(1));
+        var command = RangeReadCommandMessage.For(data.Table.FullName, RangePosition.AfterToken(new Token(token.Value - 1)), token.Value, 1000, 0)
+            with { PerPartitionRows = 3, NowSeconds = (int)DateTimeOffset.UtcNow.ToUnixTimeSeconds() };
+        var reply = RangeReadVerbHandler.Answer(F.Cluster[0].Engine, command, maxReplyBytes: 1 << 20);
+        Assert.False(reply.Truncated);
+        var part = MergedPartitionDataCodec.Deserialize(Assert.Single(reply.Partitions))!;
+        Assert.Equal(3, part.Rows.Count);
+    }
+
+    [Fact]
     public void A_replica_reply_stops_at_its_byte_budget_inside_the_wide_partition()
     {
         var token = Murmur3Partitioner.GetToken(data.Key(1));
