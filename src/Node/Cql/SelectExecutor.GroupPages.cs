@@ -1,5 +1,3 @@
-using Google.Protobuf;
-using RingStore.Client.Protos;
 using RingStore.Core.Partitioning;
 using RingStore.Core.Reads;
 using RingStore.Core.Schema;
@@ -25,7 +23,7 @@ public sealed partial class SelectExecutor
     private const int FirstGroupBatch = 8;
 
     private async Task<IReadOnlyList<ScatterRange>> GroupPageAsync(TableSchema table, AggregatePlan aggregate, Planned planned, CqlRequest request,
-        bool allowPartial, long limit, ExecuteResponse response, CancellationToken ct)
+        bool allowPartial, long limit, CqlResult response, CancellationToken ct)
     {
         long soFar = request.Paging?.RowsSoFar ?? 0;
         long remaining = limit - soFar;
@@ -45,7 +43,7 @@ public sealed partial class SelectExecutor
         var next = planned.IsRange
             ? new CqlPagingState(0, null, returned, last.Token, last.Key)
             : new CqlPagingState(SegmentOf(planned, last.Key) + 1, null, returned, 0, null);
-        response.PagingState = ByteString.CopyFrom(next.Serialize());
+        response.PagingState = next.Serialize();
         // A missing range after the page's last group is tried again by the next page.
         return missing.Where(m => m.StartExclusive < last.Token).ToList();
     }
