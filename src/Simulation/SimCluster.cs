@@ -95,8 +95,18 @@ public sealed class SimCluster
     /// <summary>A random drawn from the run's seed for one use (a crash's torn tails), in event order.</summary>
     public Random NewRandom() => new(_random.Next());
 
+    /// <summary>The simulator's thread: every event, and every continuation of the product's async code, runs on it.</summary>
+    public int ThreadId { get; private set; }
+
+    private List<PendingHint> _hintsLeft = [], _hintsLost = [];
+
     public IReadOnlyList<OperationRecord> Run()
     {
+        ThreadId = Environment.CurrentManagedThreadId;
+        if (Options.HintsNotSynced)
+        {
+            foreach (var node in Nodes) node.LieAboutHintSyncs();
+        }
         foreach (var node in Nodes)
         {
             node.Start();
@@ -117,7 +127,11 @@ public sealed class SimCluster
         Stats.Events = Log.Count;
         Stats.MessagesLost = Network.Dropped;
         Stats.MessagesDuplicated = Network.Duplicated;
-        Stats.HintsLeft = Nodes.Sum(n => n.Hints.Count);
+        _hintsLeft = [.. Nodes.SelectMany(n => n.Hints.Pending())];
+        _hintsLost = [.. Nodes.SelectMany(n => n.Hints.Lost(_hintsLeft))];
+        Stats.HintsLeft = _hintsLeft.Count;
+        Stats.HintsDelivered = Nodes.Sum(n => n.Hints.Delivered);
+        Stats.HintLogRegionsCut = Nodes.Sum(n => n.Hints.CorruptSkipped);
         Stats.Flushes = Nodes.Sum(n => n.Engine?.Flushes ?? 0);
         Stats.Compactions = Nodes.Sum(n => n.Engine?.Compactions ?? 0);
         return _history;
@@ -126,8 +140,8 @@ public sealed class SimCluster
     /// <summary>Hints not delivered, and replicas missing an acknowledged write, once the drain tail is over.</summary>
     public IReadOnlyList<Violation> CheckEndState(IReadOnlyList<OperationRecord> history)
     {
-        var hints = Nodes.SelectMany(n => n.Hints.Select(h => new PendingHint(n.Endpoint, h.Target.Endpoint, h.Key, h.Timestamp, h.StoredAt))).ToList();
-        return ConsistencyChecker.CheckEndState(history, hints, ReplicaTimestamps, CoordinatorSteady, End);
+        var hints = _hintsLeft;
+        return [.. ConsistencyChecker.CheckEndState(history, hints, ReplicaTimestamps, CoordinatorSteady, End), .. ConsistencyChecker.HintsLost(_hintsLost, End)];
     }
 
     private IReadOnlyDictionary<string, long> ReplicaTimestamps(int key)
@@ -148,6 +162,36 @@ public sealed class SimCluster
     }
 
     public static byte[] KeyBytes(int key) => Encoding.UTF8.GetBytes($"key{key}");
+
+    /// <summary>The workload key a mutation is for (its partition key is <c>key{N}</c>).</summary>
+    public static int KeyOf(PartitionUpdate update)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        return int.Parse(Encoding.UTF8.GetString(update.PartitionKey).AsSpan(3), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The timestamp a workload mutation carries (a write's liveness, a delete's tombstone): its value too.</summary>
+    public static long TimestampOf(PartitionUpdate update)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        long latest = update.PartitionDeletion.MarkedForDeleteAtMicros;
+        foreach (var row in update.Rows) latest = Math.Max(latest, Math.Max(row.Liveness.TimestampMicros, row.Deletion.MarkedForDeleteAtMicros));
+        return latest;
+    }
+
+    /// <summary>A node's host id (what hints are keyed by): node n<i>K</i> is the Guid whose first four bytes are K.</summary>
+    public static Guid HostIdOf(string endpoint)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        return new Guid(int.Parse(endpoint.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture), 0, 0, new byte[8]);
+    }
+
+    public static string EndpointOf(Guid hostId)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        hostId.TryWriteBytes(bytes);
+        return "n" + System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(bytes).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     private double Draw(SimFaults fault, double max) => Options.Faults.HasFlag(fault) ? _random.NextDouble() * max : 0;
 

@@ -37,9 +37,6 @@ public sealed record Pong;
 /// <summary>A message of the real gossip protocol (SYN, ACK, ACK2, shutdown) between two nodes' Gossipers.</summary>
 public sealed record GossipPacket(RingStore.Gossip.Messages.IGossipMessage Message);
 
-/// <summary>A write this coordinator owes a replica, kept across its own restarts (hints are durable).</summary>
-public sealed record SimHint(long Id, NodeInfo Target, PartitionUpdate Update, int Key, long Timestamp, TimeSpan StoredAt);
-
 /// <summary>Short names of payloads for the event log.</summary>
 public static class SimPayloads
 {

@@ -116,6 +116,12 @@ public sealed record SimulationOptions(int Seed)
     /// <summary>Planted bug: nodes store hints but never replay them (the drain check must notice).</summary>
     public bool SkipHintReplay { get; init; }
 
+    /// <summary>
+    /// Planted bug: the hint logs' fsyncs are acknowledged but do nothing (a disk that lies about its write cache), so
+    /// a hint the store acknowledged as durable can vanish when its coordinator crashes before delivering it.
+    /// </summary>
+    public bool HintsNotSynced { get; init; }
+
     /// <summary>The longest a single fault lasts (kill to restart, pause, partition, disk failure).</summary>
     public static TimeSpan LongestFault { get; } = TimeSpan.FromMilliseconds(1500);
 

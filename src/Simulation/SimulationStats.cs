@@ -22,6 +22,10 @@ public sealed class SimulationStats
     public long MessagesDuplicated { get; set; }
     public long HintsStored { get; set; }
     public long HintsLeft { get; set; }
+    /// <summary>Hints the nodes' hint stores recorded as delivered (acknowledged by their target).</summary>
+    public long HintsDelivered { get; set; }
+    /// <summary>Damaged hint-log regions the hint stores cut or skipped when reopening after a crash.</summary>
+    public long HintLogRegionsCut { get; set; }
     public long Events { get; set; }
     /// <summary>Commit-log entries the engines replayed when nodes restarted.</summary>
     public long ReplayedEntries { get; set; }
@@ -41,6 +45,6 @@ public sealed class SimulationStats
     public override string ToString() =>
         $"unavailable={Unavailable} writeTimeouts={WriteTimeouts} readTimeouts={ReadTimeouts} mismatches={DigestMismatches} " +
         $"repairs={ReadRepairs} scans={ScansCompleted}/{Scans} scanPages={ScanPages} scanRepairs={ScanRepairs} speculative={SpeculativeRetries} kills={Kills} partitions={Partitions}+{OneWayPartitions} pauses={Pauses} " +
-        $"disk={DiskFaults} lost={MessagesLost} duplicated={MessagesDuplicated} hints={HintsStored} hintsLeft={HintsLeft} events={Events} " +
+        $"disk={DiskFaults} lost={MessagesLost} duplicated={MessagesDuplicated} hints={HintsStored} hintsDelivered={HintsDelivered} hintsLeft={HintsLeft} hintCuts={HintLogRegionsCut} events={Events} " +
         $"replayed={ReplayedEntries} diskStops={DiskStops} flushes={Flushes} compactions={Compactions}";
 }

@@ -26,6 +26,14 @@ public class PlantedBugTests
     public void Never_replaying_hints_leaves_them_undelivered() =>
         CaughtAndRestored("no hint replay", s => new SimulationOptions(s), o => o with { SkipHintReplay = true }, Violation.HintsNotDrained);
 
+    /// <summary>
+    /// The hint store (the product's, on each node's simulated disk) acknowledges hints whose fsyncs did nothing: a
+    /// coordinator that crashes before delivering them loses them.
+    /// </summary>
+    [Fact]
+    public void Hints_not_synced_before_they_are_acknowledged_are_lost_in_a_crash() =>
+        CaughtAndRestored("hints not synced", ManyKeys, o => o with { HintsNotSynced = true }, Violation.HintLost);
+
     [Fact]
     public void Acking_quorum_after_one_reply_loses_acknowledged_writes() =>
         CaughtAndRestored("ack QUORUM after one reply", s => new SimulationOptions(s), o => o with { WriteBlockForOverride = 1 }, Violation.LostWrite);
