@@ -28,7 +28,7 @@ public static class CoordinatorSimulation
     {
         var cluster = new SimCluster(options);
         var history = cluster.Run();
-        var violations = ConsistencyChecker.Check(history, options.ReplicationFactor).Concat(cluster.ScanViolations).Concat(cluster.CheckEndState(history))
+        var violations = ConsistencyChecker.Check(history, options.ReplicationFactor).Concat(cluster.ScanViolations).Concat(cluster.RepairViolations).Concat(cluster.CheckEndState(history))
             .Concat(cluster.EngineFailures.Select(f => new Violation(Violation.EngineFailed, -1, TimeSpan.Zero, cluster.Scheduler.Now, f))).ToList();
         return new SimulationResult(options.Seed, history, violations, cluster.Stats, cluster.Log.Hash, cluster.Log.Events, cluster.Scheduler.Now);
     }

@@ -131,6 +131,14 @@ public sealed class EngineReplicaStore : IReplicaStore
         return (page.Partitions, page.Resume);
     }
 
+    /// <summary>Repair validation: the product's Merkle tree of (start, end] over this engine.</summary>
+    public Storage.Repair.MerkleTree BuildTree(long startExclusive, long endInclusive, int depth, int nowSeconds) =>
+        Storage.Repair.RepairScan.BuildTree(Engine, SimCluster.Table, startExclusive, endInclusive, depth, nowSeconds).Tree;
+
+    /// <summary>Every partition of (start, end], whole (the product's RepairScan), for a repair exchange.</summary>
+    public IReadOnlyList<MergedPartitionData> Partitions(long startExclusive, long endInclusive) =>
+        [.. Storage.Repair.RepairScan.Partitions(Engine, SimCluster.Table, startExclusive, endInclusive)];
+
     /// <summary>Read with the disk's read errors lifted for the look, so checking never marks an SSTable unreadable.</summary>
     public long LatestTimestamp(byte[] partitionKey)
     {

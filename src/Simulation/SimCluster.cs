@@ -45,19 +45,23 @@ public sealed class SimCluster
             FailureDetector = FailureDetectorOptions.ForGossipInterval(options.GossipInterval, options.PhiConvictThreshold),
         };
         HintPolicy = new HintPolicy(options.HintWindow);
+        Topology = new SimTopology(this);
+        Repairs = new SimRepair(this);
         KillProbability = Draw(SimFaults.Crash, options.MaxKillProbability);
         PartitionProbability = Draw(SimFaults.Partition, options.MaxPartitionProbability);
         PauseProbability = Draw(SimFaults.Pause, options.MaxPauseProbability);
         DiskFaultProbability = Draw(SimFaults.Disk, options.MaxDiskFaultProbability);
+        // Drawn only when asked for, so runs without topology changes replay as before.
+        JoinProbability = Draw(SimFaults.Join, options.MaxJoinProbability);
+        LeaveProbability = Draw(SimFaults.Leave, options.MaxLeaveProbability);
+        RepairProbability = Draw(SimFaults.Repair, options.MaxRepairProbability);
 
         var members = new List<RingMember>();
         for (int i = 1; i <= options.NodeCount; i++)
         {
             var info = new NodeInfo($"n{i}");
             members.Add(new RingMember(info, [.. Enumerable.Range(0, options.TokensPerNode).Select(_ => new Token(_random.NextInt64(long.MinValue, long.MaxValue)))]));
-            var node = new SimNode(info, this);
-            Nodes.Add(node);
-            Network.Register(node);
+            AddNode(info);
         }
         Ring = RingSnapshot.Create(members);
     }
@@ -70,7 +74,14 @@ public sealed class SimCluster
     public List<string> EngineFailures { get; } = [];
     public EventLog Log { get; }
     public SimNetwork Network { get; }
-    public RingSnapshot Ring { get; }
+    /// <summary>The ring as every node sees it (a join or leave switches it when its streaming is done).</summary>
+    public RingSnapshot Ring { get; private set; }
+    /// <summary>Ranges a joining node, or the gainers of a leaving node's ranges, also get writes for while streaming.</summary>
+    public PendingRanges Pending { get; private set; } = PendingRanges.None;
+    public SimTopology Topology { get; }
+    public SimRepair Repairs { get; }
+    /// <summary>Repairs that finished without converging their replicas (found as they finished).</summary>
+    public List<Violation> RepairViolations { get; } = [];
     public SimpleStrategy Strategy { get; }
     public HintPolicy HintPolicy { get; }
     public GossiperOptions GossipOptions { get; }
@@ -80,6 +91,40 @@ public sealed class SimCluster
     public double PartitionProbability { get; }
     public double PauseProbability { get; }
     public double DiskFaultProbability { get; }
+    public double JoinProbability { get; }
+    public double LeaveProbability { get; }
+    public double RepairProbability { get; }
+
+    public void SetRing(RingSnapshot ring) => Ring = ring;
+
+    public void SetPending(PendingRanges pending) => Pending = pending;
+
+    /// <summary>A node by endpoint (departed ones included).</summary>
+    public SimNode Node(string endpoint) => _byEndpoint[endpoint];
+
+    private readonly Dictionary<string, SimNode> _byEndpoint = new(StringComparer.Ordinal);
+
+    /// <summary>Nodes that are (or are becoming) members: every node but those that left.</summary>
+    public IEnumerable<SimNode> Members => Nodes.Where(n => !n.Departed);
+
+    /// <summary>A new node (a join): registered on the network, not started.</summary>
+    public SimNode AddNode(NodeInfo info)
+    {
+        var node = new SimNode(info, this);
+        Nodes.Add(node);
+        _byEndpoint[info.Endpoint] = node;
+        Network.Register(node);
+        return node;
+    }
+
+    /// <summary>A decommissioned node stops for good; every other node deletes its hints for it (as on gossip's LEFT).</summary>
+    public void Depart(SimNode node)
+    {
+        node.Depart();
+        // Writes it was coordinating die with it (their late hints are never stored): exempt, as for a crash.
+        _coordinatorOutages.Add((node.Endpoint, Scheduler.Now, TimeSpan.MaxValue));
+        foreach (var other in Members) other.Hints.DeleteAllFor(node.Endpoint);
+    }
 
     /// <summary>When the run ends: faults stop at Duration, the longest heals within LongestFault, then the drain tail.</summary>
     public TimeSpan End => Options.Duration + SimulationOptions.LongestFault + Options.DrainTail;
@@ -148,7 +193,7 @@ public sealed class SimCluster
     {
         byte[] partitionKey = KeyBytes(key);
         var natural = Ring.GetNaturalReplicas(Murmur3Partitioner.GetToken(partitionKey), Strategy);
-        return natural.ToDictionary(r => r.Endpoint, r => Nodes.First(n => n.Endpoint == r.Endpoint).Store.LatestTimestamp(partitionKey), StringComparer.Ordinal);
+        return natural.ToDictionary(r => r.Endpoint, r => Node(r.Endpoint).Store.LatestTimestamp(partitionKey), StringComparer.Ordinal);
     }
 
     /// <summary>
@@ -167,8 +212,11 @@ public sealed class SimCluster
     public static int KeyOf(PartitionUpdate update)
     {
         ArgumentNullException.ThrowIfNull(update);
-        return int.Parse(Encoding.UTF8.GetString(update.PartitionKey).AsSpan(3), System.Globalization.CultureInfo.InvariantCulture);
+        return KeyOf(update.PartitionKey);
     }
+
+    public static int KeyOf(byte[] partitionKey) =>
+        int.Parse(Encoding.UTF8.GetString(partitionKey).AsSpan(3), System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The timestamp a workload mutation carries (a write's liveness, a delete's tombstone): its value too.</summary>
     public static long TimestampOf(PartitionUpdate update)
@@ -201,7 +249,8 @@ public sealed class SimCluster
         {
             return;
         }
-        var running = Nodes.Where(n => n.IsRunning).ToList();
+        // Clients talk to ring members (not to a node still joining, nor to one that left).
+        var running = Nodes.Where(n => n.IsRunning && (Pending.IsEmpty || Ring.FindMember(n.Endpoint) is not null)).ToList();
         if (running.Count == 0)
         {
             Scheduler.After(TimeSpan.FromMilliseconds(20), () => ClientStep(client));
@@ -302,7 +351,7 @@ public sealed class SimCluster
             Log.Add(Scheduler.Now, key, $"scan via {coordinator.Endpoint} at {level}: key {key} saw {(value == 0 ? "nothing" : value)}");
             if (partition is null) continue;
             // A replica that went down since it answered is not looked at (its engine is closed; what it acknowledged is durable).
-            var held = page.Answered.Select(e => Nodes.First(n => n.Endpoint == e)).Where(n => n.IsRunning || n.Engine is null)
+            var held = page.Answered.Select(Node).Where(n => n.IsRunning || n.Engine is null)
                 .ToDictionary(n => n.Endpoint, n => n.Store.LatestTimestamp(bytes), StringComparer.Ordinal);
             var violation = ConsistencyChecker.ScanNotRepaired(key, SimReplicaStore.NewestTimestamp(partition), held, page.Start, Scheduler.Now, coordinator.Endpoint);
             if (violation is not null) ScanViolations.Add(violation);
@@ -311,9 +360,10 @@ public sealed class SimCluster
 
     private void InjectFaults()
     {
+        InjectTopologyChanges();
         if (_random.NextDouble() < KillProbability)
         {
-            var running = Nodes.Where(n => n.IsRunning).ToList();
+            var running = Members.Where(n => n.IsRunning).ToList();
             if (running.Count > 0)
             {
                 var victim = running[_random.Next(running.Count)];
@@ -331,9 +381,10 @@ public sealed class SimCluster
         }
         if (!Network.IsPartitioned && _random.NextDouble() < PartitionProbability)
         {
-            int size = _random.Next(1, Nodes.Count / 2 + 1);
-            var sideA = Nodes.OrderBy(_ => _random.Next()).Take(size).Select(n => n.Endpoint).ToList();
-            var sideB = Nodes.Select(n => n.Endpoint).Except(sideA).ToList();
+            var members = Members.ToList();
+            int size = _random.Next(1, members.Count / 2 + 1);
+            var sideA = members.OrderBy(_ => _random.Next()).Take(size).Select(n => n.Endpoint).ToList();
+            var sideB = members.Select(n => n.Endpoint).Except(sideA).ToList();
             bool oneWay = _random.Next(2) == 0;
             Network.Block(sideA, sideB);
             if (oneWay)
@@ -355,7 +406,7 @@ public sealed class SimCluster
         }
         if (_random.NextDouble() < PauseProbability)
         {
-            var running = Nodes.Where(n => n.IsRunning && n.PausedUntil <= Scheduler.Now).ToList();
+            var running = Members.Where(n => n.IsRunning && n.PausedUntil <= Scheduler.Now).ToList();
             if (running.Count > 0)
             {
                 var victim = running[_random.Next(running.Count)];
@@ -367,7 +418,7 @@ public sealed class SimCluster
         }
         if (_random.NextDouble() < DiskFaultProbability)
         {
-            var healthy = Nodes.Where(n => !n.DiskFailing).ToList();
+            var healthy = Members.Where(n => !n.DiskFailing).ToList();
             if (healthy.Count > 0)
             {
                 var victim = healthy[_random.Next(healthy.Count)];
@@ -392,6 +443,16 @@ public sealed class SimCluster
         {
             Scheduler.After(Options.FaultInterval, InjectFaults);
         }
+    }
+
+    /// <summary>A join, a decommission or a repair now and then (one topology change at a time), drawn per seed.</summary>
+    private void InjectTopologyChanges()
+    {
+        if (JoinProbability == 0 && LeaveProbability == 0 && RepairProbability == 0) return;
+        double draw = _random.NextDouble();
+        if (draw < JoinProbability && Members.Count() < Options.NodeCount + 3) Topology.StartJoin();
+        else if (draw < JoinProbability + LeaveProbability) Topology.StartLeave(_random);
+        if (_random.NextDouble() < RepairProbability) Repairs.Start(_random);
     }
 
     /// <summary>The value doubles as the write timestamp, so the newest write always wins the merge.</summary>

@@ -85,6 +85,7 @@ public sealed class SimHintStore
         _corruptBefore += _store.CorruptSkippedCount;
         _store = null;
         _replaying.Clear(); // a replay parked on a reply stays parked: its replies and timers died with the incarnation
+        _inFlight.Clear();
     }
 
     /// <summary>Stores a hint; true once it is durable (the store's append completed), false when the disk failed it.</summary>
@@ -136,6 +137,9 @@ public sealed class SimHintStore
         CheckThread("a hint was sent");
         // Continuations run inline: when the answer arrives, the replayer goes on inside that simulated event.
         var answered = new TaskCompletionSource<bool>();
+        var flight = (target, answered);
+        _inFlight.Add(flight);
+        answered.Task.ContinueWith(_ => _inFlight.Remove(flight), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         int key = SimCluster.KeyOf(mutation);
         long timestamp = SimCluster.TimestampOf(mutation);
         _node.Request(target, new MutateRequest(MutationKind.HintReplay, MutationMessage.For(mutation), timestamp), key, (from, answer) =>
@@ -169,6 +173,21 @@ public sealed class SimHintStore
         return pending;
     }
 
+    /// <summary>A target left the ring: its hints are deleted (the node does so on gossip's LEFT) and no longer owed.</summary>
+    public void DeleteAllFor(string endpoint)
+    {
+        _departed.Add(endpoint);
+        if (_store is null) return;
+        // The node's messaging fails requests to a node that is gone: a replay parked on one stops (inline), so the
+        // delete does not wait for it forever.
+        foreach (var waiting in _inFlight.Where(f => f.Target == endpoint).ToList()) waiting.Answered.TrySetResult(false);
+        var delete = _store.DeleteAllAsync(SimCluster.HostIdOf(endpoint));
+        delete.GetAwaiter().GetResult();
+    }
+
+    private readonly HashSet<string> _departed = new(StringComparer.Ordinal);
+    private readonly List<(string Target, TaskCompletionSource<bool> Answered)> _inFlight = [];
+
     /// <summary>
     /// Hints the store acknowledged as durable that no target ever acknowledged and that the store no longer holds:
     /// lost (a durable hint survives every crash; only delivery, expiry or the per-host cap may remove it, and this
@@ -177,7 +196,7 @@ public sealed class SimHintStore
     public IReadOnlyList<PendingHint> Lost(IReadOnlyList<PendingHint> pending)
     {
         var held = pending.Where(p => p.Holder == _node.Endpoint).Select(p => (p.Target, p.Key, p.Timestamp)).ToHashSet();
-        return [.. _acknowledged.Where(a => !_delivered.Contains(a.Key) && !held.Contains(a.Key)).OrderBy(a => a.Value)
+        return [.. _acknowledged.Where(a => !_delivered.Contains(a.Key) && !held.Contains(a.Key) && !_departed.Contains(a.Key.Target)).OrderBy(a => a.Value)
             .Select(a => new PendingHint(_node.Endpoint, a.Key.Target, a.Key.Key, a.Key.Timestamp, a.Value))];
     }
 

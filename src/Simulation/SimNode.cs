@@ -101,9 +101,21 @@ public sealed class SimNode
     public TimeSpan DowntimeOf(string endpoint) =>
         IsAlive(endpoint) || !_lastHeard.TryGetValue(endpoint, out var at) ? TimeSpan.Zero : Now - at;
 
+    /// <summary>Decommissioned: stopped for good (no restart, no faults), out of the ring.</summary>
+    public bool Departed { get; private set; }
+
+    /// <summary>The end of a decommission: the process stops cleanly (its disk keeps what it wrote) and never comes back.</summary>
+    public void Depart()
+    {
+        Departed = true;
+        Down();
+        _engine?.Stop();
+        Hints.Drop();
+    }
+
     public void Start()
     {
-        if (IsRunning) return;
+        if (IsRunning || Departed) return;
         if (_engine is { IsOpen: false } && !OpenEngine()) return;
         if (!Hints.IsOpen && !OpenHints()) return;
         StoppedByDisk = false;
@@ -281,6 +293,16 @@ public sealed class SimNode
                     return r.DigestOnly ? ReadResponseMessage.ForDigest(data) : ReadResponseMessage.ForData(data);
                 });
                 break;
+            case SimValidateRequest validate:
+                Answer(from, requestId, key, () => _engine is null
+                    ? new ReplicaFailed("repair needs the storage engine")
+                    : new SimValidateResponse(_engine.BuildTree(validate.StartExclusive, validate.EndInclusive, validate.Depth, _cluster.NowSeconds)));
+                break;
+            case SimRepairFetch fetch:
+                Answer(from, requestId, key, () => _engine is null
+                    ? new ReplicaFailed("repair needs the storage engine")
+                    : new SimRepairFetchResponse(_engine.Partitions(fetch.StartExclusive, fetch.EndInclusive)));
+                break;
             case SimRangeRequest range:
                 Answer(from, requestId, key, () =>
                 {
@@ -334,7 +356,8 @@ public sealed class SimNode
     /// <summary>Stores a hint durably in the hint store; false when the disk fails it (the write machine then counts the replica as failed).</summary>
     public bool TryAddHint(NodeInfo target, RingStore.Core.Data.PartitionUpdate update, int key, long timestamp)
     {
-        bool stored = Hints.TryAppend(target, update);
+        // A node out of the ring gets no hints (the coordinator hints ring members only; the others deleted theirs for it).
+        bool stored = !_cluster.Node(target.Endpoint).Departed && Hints.TryAppend(target, update);
         _cluster.Log.Add(Now, key, stored ? $"{Endpoint} stores hint for {target.Endpoint} ts {timestamp}" : $"{Endpoint} cannot store hint for {target.Endpoint} ts {timestamp}");
         return stored;
     }

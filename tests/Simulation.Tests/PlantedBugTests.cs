@@ -35,6 +35,18 @@ public class PlantedBugTests
         CaughtAndRestored("hints not synced", ManyKeys, o => o with { HintsNotSynced = true }, Violation.HintLost);
 
     [Fact]
+    public void A_ring_change_that_streams_nothing_leaves_the_gaining_node_behind() =>
+        CaughtAndRestored("skip streaming", TopologySimulationTests.Elastic, o => o with { SkipStreaming = true }, Violation.NotReplicated);
+
+    [Fact]
+    public void Writes_that_ignore_pending_ranges_miss_the_joining_node() =>
+        CaughtAndRestored("ignore pending ranges", TopologySimulationTests.Elastic, o => o with { IgnorePendingRanges = true }, Violation.NotReplicated);
+
+    [Fact]
+    public void A_repair_that_writes_nothing_back_does_not_converge() =>
+        CaughtAndRestored("skip repair writes", TopologySimulationTests.Elastic, o => o with { SkipRepairWrites = true }, Violation.RepairNotConverged);
+
+    [Fact]
     public void Acking_quorum_after_one_reply_loses_acknowledged_writes() =>
         CaughtAndRestored("ack QUORUM after one reply", s => new SimulationOptions(s), o => o with { WriteBlockForOverride = 1 }, Violation.LostWrite);
 
