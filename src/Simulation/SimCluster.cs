@@ -168,6 +168,15 @@ public sealed class SimCluster
             Network.Calm = true;
             Log.Add(Scheduler.Now, -1, "faults over: drain tail begins", isFault: true);
         });
+        if (Options.FinalRepair && (Options.Faults.HasFlag(SimFaults.Join) || Options.Faults.HasFlag(SimFaults.Leave)))
+        {
+            // After ring changes the end state is checked after a full repair, once the hints had a second to drain.
+            Scheduler.At(Options.Duration + SimulationOptions.LongestFault + TimeSpan.FromSeconds(1), () =>
+            {
+                Log.Add(Scheduler.Now, -1, "final repair of every range begins", isFault: true);
+                Repairs.RepairAll(() => Log.Add(Scheduler.Now, -1, "final repair done", isFault: true));
+            });
+        }
         Scheduler.RunUntil(End);
         Stats.Events = Log.Count;
         Stats.MessagesLost = Network.Dropped;

@@ -67,6 +67,8 @@ public sealed class SimHintStore
                 SegmentSizeBytes = 64 * 1024, // the smallest: little memory per target log
             }, _cluster.Clock);
             _replaying.Clear();
+            // A restarted node learns from gossip which hosts left while it was down, and deletes its hints for them.
+            foreach (var gone in _cluster.Nodes.Where(n => n.Departed)) DeleteAllFor(gone.Endpoint);
             error = null;
             return true;
         }

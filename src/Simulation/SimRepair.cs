@@ -30,7 +30,48 @@ public sealed class SimRepair(SimCluster cluster)
         var ring = cluster.Ring;
         var range = ring.RangeAt(random.Next(ring.VnodeCount));
         var replicas = ring.GetNaturalReplicas(range.Right, cluster.Strategy).Select(r => cluster.Node(r.Endpoint)).ToList();
-        var coordinator = replicas[random.Next(replicas.Count)];
+        Run(range, replicas, replicas[random.Next(replicas.Count)], _ => { });
+    }
+
+    /// <summary>
+    /// Every vnode range of the ring, one after another (what an operator runs after ring changes: a hint owed to a
+    /// replica that then lost the range reaches that replica, not the range's new owner). A range that fails (a
+    /// replica down) is tried again after a pause; <paramref name="done"/> runs when every range was repaired.
+    /// </summary>
+    public void RepairAll(Action done)
+    {
+        if (!cluster.Options.RealStorage)
+        {
+            done();
+            return;
+        }
+        var ring = cluster.Ring;
+        int next = 0;
+        void Next()
+        {
+            if (next == ring.VnodeCount)
+            {
+                done();
+                return;
+            }
+            var range = ring.RangeAt(next);
+            var replicas = ring.GetNaturalReplicas(range.Right, cluster.Strategy).Select(r => cluster.Node(r.Endpoint)).ToList();
+            if (_running || replicas.Any(r => !r.IsRunning))
+            {
+                cluster.Scheduler.After(TimeSpan.FromMilliseconds(100), Next);
+                return;
+            }
+            Run(range, replicas, replicas[0], ok =>
+            {
+                if (ok) next++;
+                cluster.Scheduler.After(ok ? TimeSpan.Zero : TimeSpan.FromMilliseconds(100), Next);
+            });
+        }
+        Next();
+    }
+
+    private void Run(TokenRange range, List<SimNode> replicas, SimNode coordinator, Action<bool> finished)
+    {
         if (replicas.Any(r => !r.IsRunning)) return; // repair refuses to start with a replica down
         _running = true;
         cluster.Stats.Repairs++;
@@ -40,11 +81,14 @@ public sealed class SimRepair(SimCluster cluster)
         var started = cluster.Scheduler.Now;
         int next = 0;
 
+        bool over = false;
         void Done(string outcome)
         {
-            if (!_running) return;
+            if (over) return;
+            over = true;
             _running = false;
             cluster.Log.Add(cluster.Scheduler.Now, -1, $"repair of {range} via {coordinator.Endpoint}: {outcome}", isFault: true);
+            finished(outcome == "done");
         }
 
         void NextPiece()

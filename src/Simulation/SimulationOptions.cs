@@ -127,6 +127,13 @@ public sealed record SimulationOptions(int Seed)
     /// </summary>
     public bool HintsNotSynced { get; init; }
 
+    /// <summary>
+    /// With joins or leaves on: once the faults are over (and a second for hints), repair every range before the end
+    /// state is checked, as an operator does after ring changes (a hint owed to a replica that then lost the range is
+    /// delivered to that replica, not to the range's new owner: only repair brings the new owner that write).
+    /// </summary>
+    public bool FinalRepair { get; init; } = true;
+
     /// <summary>Planted bug: a repair compares trees and fetches the differing rows but writes nothing back (replicas stay apart).</summary>
     public bool SkipRepairWrites { get; init; }
 

@@ -36,11 +36,11 @@ public class PlantedBugTests
 
     [Fact]
     public void A_ring_change_that_streams_nothing_leaves_the_gaining_node_behind() =>
-        CaughtAndRestored("skip streaming", TopologySimulationTests.Elastic, o => o with { SkipStreaming = true }, Violation.NotReplicated);
+        CaughtAndRestored("skip streaming", TopologySimulationTests.ElasticCalm, o => o with { SkipStreaming = true }, Violation.NotReplicated);
 
     [Fact]
     public void Writes_that_ignore_pending_ranges_miss_the_joining_node() =>
-        CaughtAndRestored("ignore pending ranges", TopologySimulationTests.Elastic, o => o with { IgnorePendingRanges = true }, Violation.NotReplicated);
+        CaughtAndRestored("ignore pending ranges", TopologySimulationTests.ElasticCalm, o => o with { IgnorePendingRanges = true }, Violation.NotReplicated);
 
     [Fact]
     public void A_repair_that_writes_nothing_back_does_not_converge() =>
