@@ -10,7 +10,7 @@ namespace RingStore.Simulation.Tests;
 /// </summary>
 public class TopologySimulationTests
 {
-    private const int Seeds = 20;
+    private const int Seeds = 12;
     private readonly ITestOutputHelper _output;
 
     public TopologySimulationTests(ITestOutputHelper output) => _output = output;
