@@ -132,7 +132,7 @@ public static class Program
                                             current replicas in any cluster; a tag finds every node's copy under --dir
             """, LoadCommand.RunAsync, "sstableloader"),
         new("simulate", """
-              simulate [--seed N] [--seeds K] [--nodes 5] [--rf 3] [--duration 60s] [--faults crash,pause,partition,loss,disk,duplicate,reorder] [--keys 2] [--clients 3] [--bug NAME] [--trace-lines 200] [--storage engine|model]
+              simulate [--seed N] [--seeds K] [--nodes 5] [--rf 3] [--duration 60s] [--faults crash,pause,partition,loss,disk,duplicate,reorder,join,leave,repair] [--keys 2] [--clients 3] [--bug NAME] [--trace-lines 200] [--storage engine|model]
                                             whole-cluster deterministic simulation on virtual time; 1 and the seed's trace on a violation
             """, SimulateCommand.RunAsync),
     ];

@@ -140,6 +140,17 @@ public static class ConsistencyChecker
     }
 
     /// <summary>
+    /// Hint durability: every hint a coordinator's hint store acknowledged as stored (its append completed: fsynced)
+    /// was acknowledged by its target or is still held; one that is neither was lost by the store, whatever crashed.
+    /// </summary>
+    public static IReadOnlyList<Violation> HintsLost(IReadOnlyList<PendingHint> lost, TimeSpan end)
+    {
+        ArgumentNullException.ThrowIfNull(lost);
+        return [.. lost.Select(h => new Violation(Violation.HintLost, h.Key, h.StoredAt, end,
+            $"key {h.Key}: the hint (timestamp {h.Timestamp}) {h.Holder} stored for {h.Target} at {Ms(h.StoredAt)} was acknowledged as durable, never delivered, and is gone from its hint store"))];
+    }
+
+    /// <summary>
     /// Rule 4: the newest timestamp a scan returned for a key (a value or a tombstone) against what each replica that
     /// answered the page holds at the moment the page is answered; a violation for the first replica behind it.
     /// </summary>

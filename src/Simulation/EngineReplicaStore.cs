@@ -15,9 +15,9 @@ namespace RingStore.Simulation;
 /// the file seam: no thread of its own, every I/O completing on the caller, time from <see cref="SimClock"/>; the node
 /// calls <see cref="RunBackgroundSteps"/> on a virtual-time timer. Group commit: a write is acknowledged only after the
 /// commit covering it is durable, so acknowledged writes must survive crashes (the checker holds the engine to it).
-/// <para>Lifecycle: <see cref="TryOpen"/> opens (and replays) the engine; <see cref="PowerLoss"/> drops it and crashes the
-/// file system (unsynced bytes lost, torn tails); <see cref="Stop"/> drops it without a crash (a process restart: the
-/// disk keeps what was written). A dropped engine is never used or disposed again: its files are the new engine's.</para>
+/// <para>Lifecycle: <see cref="TryOpen"/> opens (and replays) the engine; <see cref="Stop"/> drops it (the node then crashes
+/// its disk for a power loss, or not for a process restart). A dropped engine is never used or disposed again: its files
+/// are the new engine's. The disk is the node's (<see cref="SimNode.Disk"/>): its hint store writes there too.</para>
 /// </summary>
 public sealed class EngineReplicaStore : IReplicaStore
 {
@@ -34,11 +34,12 @@ public sealed class EngineReplicaStore : IReplicaStore
     private StorageEngine? _engine;
     private bool _diskFailed;
 
-    public EngineReplicaStore(string endpoint, SimulationOptions options, TimeProvider clock)
+    public EngineReplicaStore(string endpoint, SimulationOptions options, TimeProvider clock, InMemoryFileSystem memory, FaultInjectingFileSystem disk)
     {
         ArgumentNullException.ThrowIfNull(options);
         _clock = clock;
-        Disk = new FaultInjectingFileSystem(Memory);
+        Memory = memory;
+        Disk = disk;
         _options = new StorageEngineOptions
         {
             DataDirectory = "/" + endpoint,
@@ -53,7 +54,7 @@ public sealed class EngineReplicaStore : IReplicaStore
     }
 
     /// <summary>The node's disk: what survives a crash is what it says.</summary>
-    public InMemoryFileSystem Memory { get; } = new();
+    public InMemoryFileSystem Memory { get; }
 
     /// <summary>The fault layer the engine writes through.</summary>
     public FaultInjectingFileSystem Disk { get; }
@@ -105,13 +106,6 @@ public sealed class EngineReplicaStore : IReplicaStore
     /// <summary>The process goes away (disk kept as written).</summary>
     public void Stop() => Drop();
 
-    /// <summary>Power loss: the process goes away and the disk keeps only what was synced (plus torn tails).</summary>
-    public void PowerLoss(Random random, bool tornWrites)
-    {
-        Drop();
-        Memory.Crash(random, tornWrites);
-    }
-
     private void Drop()
     {
         if (_engine is null) return;
@@ -119,20 +113,6 @@ public sealed class EngineReplicaStore : IReplicaStore
         _flushesBefore += stats.Tables.Sum(t => t.Flushes);
         _compactionsBefore += stats.Tables.Sum(t => t.Compactions);
         _engine = null; // never disposed: a dispose would sync and write, which a dead process does not
-    }
-
-    /// <summary>The disk fails (full, fsync errors, read errors) or works again.</summary>
-    public void SetDiskFailing(bool failing)
-    {
-        if (!failing)
-        {
-            Disk.ClearFaults();
-            return;
-        }
-        Disk.TearFailingWrite = true; // the write that hits the failure stores a part: a torn write
-        Disk.FailWritesAfterBytes = Disk.BytesWritten;
-        Disk.FailSync = true;
-        Disk.FailReadsOf = _ => true;
     }
 
     /// <summary>What the engine's background loops would do now: flush, release the commit log, compact.</summary>
@@ -150,6 +130,14 @@ public sealed class EngineReplicaStore : IReplicaStore
         var page = Engine.ReadTokenRangePage(SimCluster.Table, after, end, rowLimit, long.MaxValue);
         return (page.Partitions, page.Resume);
     }
+
+    /// <summary>Repair validation: the product's Merkle tree of (start, end] over this engine.</summary>
+    public Storage.Repair.MerkleTree BuildTree(long startExclusive, long endInclusive, int depth, int nowSeconds) =>
+        Storage.Repair.RepairScan.BuildTree(Engine, SimCluster.Table, startExclusive, endInclusive, depth, nowSeconds).Tree;
+
+    /// <summary>Every partition of (start, end], whole (the product's RepairScan), for a repair exchange.</summary>
+    public IReadOnlyList<MergedPartitionData> Partitions(long startExclusive, long endInclusive) =>
+        [.. Storage.Repair.RepairScan.Partitions(Engine, SimCluster.Table, startExclusive, endInclusive)];
 
     /// <summary>Read with the disk's read errors lifted for the look, so checking never marks an SSTable unreadable.</summary>
     public long LatestTimestamp(byte[] partitionKey)

@@ -45,19 +45,23 @@ public sealed class SimCluster
             FailureDetector = FailureDetectorOptions.ForGossipInterval(options.GossipInterval, options.PhiConvictThreshold),
         };
         HintPolicy = new HintPolicy(options.HintWindow);
+        Topology = new SimTopology(this);
+        Repairs = new SimRepair(this);
         KillProbability = Draw(SimFaults.Crash, options.MaxKillProbability);
         PartitionProbability = Draw(SimFaults.Partition, options.MaxPartitionProbability);
         PauseProbability = Draw(SimFaults.Pause, options.MaxPauseProbability);
         DiskFaultProbability = Draw(SimFaults.Disk, options.MaxDiskFaultProbability);
+        // Drawn only when asked for, so runs without topology changes replay as before.
+        JoinProbability = Draw(SimFaults.Join, options.MaxJoinProbability);
+        LeaveProbability = Draw(SimFaults.Leave, options.MaxLeaveProbability);
+        RepairProbability = Draw(SimFaults.Repair, options.MaxRepairProbability);
 
         var members = new List<RingMember>();
         for (int i = 1; i <= options.NodeCount; i++)
         {
             var info = new NodeInfo($"n{i}");
             members.Add(new RingMember(info, [.. Enumerable.Range(0, options.TokensPerNode).Select(_ => new Token(_random.NextInt64(long.MinValue, long.MaxValue)))]));
-            var node = new SimNode(info, this);
-            Nodes.Add(node);
-            Network.Register(node);
+            AddNode(info);
         }
         Ring = RingSnapshot.Create(members);
     }
@@ -70,7 +74,14 @@ public sealed class SimCluster
     public List<string> EngineFailures { get; } = [];
     public EventLog Log { get; }
     public SimNetwork Network { get; }
-    public RingSnapshot Ring { get; }
+    /// <summary>The ring as every node sees it (a join or leave switches it when its streaming is done).</summary>
+    public RingSnapshot Ring { get; private set; }
+    /// <summary>Ranges a joining node, or the gainers of a leaving node's ranges, also get writes for while streaming.</summary>
+    public PendingRanges Pending { get; private set; } = PendingRanges.None;
+    public SimTopology Topology { get; }
+    public SimRepair Repairs { get; }
+    /// <summary>Repairs that finished without converging their replicas (found as they finished).</summary>
+    public List<Violation> RepairViolations { get; } = [];
     public SimpleStrategy Strategy { get; }
     public HintPolicy HintPolicy { get; }
     public GossiperOptions GossipOptions { get; }
@@ -80,6 +91,40 @@ public sealed class SimCluster
     public double PartitionProbability { get; }
     public double PauseProbability { get; }
     public double DiskFaultProbability { get; }
+    public double JoinProbability { get; }
+    public double LeaveProbability { get; }
+    public double RepairProbability { get; }
+
+    public void SetRing(RingSnapshot ring) => Ring = ring;
+
+    public void SetPending(PendingRanges pending) => Pending = pending;
+
+    /// <summary>A node by endpoint (departed ones included).</summary>
+    public SimNode Node(string endpoint) => _byEndpoint[endpoint];
+
+    private readonly Dictionary<string, SimNode> _byEndpoint = new(StringComparer.Ordinal);
+
+    /// <summary>Nodes that are (or are becoming) members: every node but those that left.</summary>
+    public IEnumerable<SimNode> Members => Nodes.Where(n => !n.Departed);
+
+    /// <summary>A new node (a join): registered on the network, not started.</summary>
+    public SimNode AddNode(NodeInfo info)
+    {
+        var node = new SimNode(info, this);
+        Nodes.Add(node);
+        _byEndpoint[info.Endpoint] = node;
+        Network.Register(node);
+        return node;
+    }
+
+    /// <summary>A decommissioned node stops for good; every other node deletes its hints for it (as on gossip's LEFT).</summary>
+    public void Depart(SimNode node)
+    {
+        node.Depart();
+        // Writes it was coordinating die with it (their late hints are never stored): exempt, as for a crash.
+        _coordinatorOutages.Add((node.Endpoint, Scheduler.Now, TimeSpan.MaxValue));
+        foreach (var other in Members) other.Hints.DeleteAllFor(node.Endpoint);
+    }
 
     /// <summary>When the run ends: faults stop at Duration, the longest heals within LongestFault, then the drain tail.</summary>
     public TimeSpan End => Options.Duration + SimulationOptions.LongestFault + Options.DrainTail;
@@ -95,8 +140,18 @@ public sealed class SimCluster
     /// <summary>A random drawn from the run's seed for one use (a crash's torn tails), in event order.</summary>
     public Random NewRandom() => new(_random.Next());
 
+    /// <summary>The simulator's thread: every event, and every continuation of the product's async code, runs on it.</summary>
+    public int ThreadId { get; private set; }
+
+    private List<PendingHint> _hintsLeft = [], _hintsLost = [];
+
     public IReadOnlyList<OperationRecord> Run()
     {
+        ThreadId = Environment.CurrentManagedThreadId;
+        if (Options.HintsNotSynced)
+        {
+            foreach (var node in Nodes) node.LieAboutHintSyncs();
+        }
         foreach (var node in Nodes)
         {
             node.Start();
@@ -113,11 +168,24 @@ public sealed class SimCluster
             Network.Calm = true;
             Log.Add(Scheduler.Now, -1, "faults over: drain tail begins", isFault: true);
         });
+        if (Options.FinalRepair && (Options.Faults.HasFlag(SimFaults.Join) || Options.Faults.HasFlag(SimFaults.Leave)))
+        {
+            // After ring changes the end state is checked after a full repair, once the hints had a second to drain.
+            Scheduler.At(Options.Duration + SimulationOptions.LongestFault + TimeSpan.FromSeconds(1), () =>
+            {
+                Log.Add(Scheduler.Now, -1, "final repair of every range begins", isFault: true);
+                Repairs.RepairAll(() => Log.Add(Scheduler.Now, -1, "final repair done", isFault: true));
+            });
+        }
         Scheduler.RunUntil(End);
         Stats.Events = Log.Count;
         Stats.MessagesLost = Network.Dropped;
         Stats.MessagesDuplicated = Network.Duplicated;
-        Stats.HintsLeft = Nodes.Sum(n => n.Hints.Count);
+        _hintsLeft = [.. Nodes.SelectMany(n => n.Hints.Pending())];
+        _hintsLost = [.. Nodes.SelectMany(n => n.Hints.Lost(_hintsLeft))];
+        Stats.HintsLeft = _hintsLeft.Count;
+        Stats.HintsDelivered = Nodes.Sum(n => n.Hints.Delivered);
+        Stats.HintLogRegionsCut = Nodes.Sum(n => n.Hints.CorruptSkipped);
         Stats.Flushes = Nodes.Sum(n => n.Engine?.Flushes ?? 0);
         Stats.Compactions = Nodes.Sum(n => n.Engine?.Compactions ?? 0);
         return _history;
@@ -126,15 +194,15 @@ public sealed class SimCluster
     /// <summary>Hints not delivered, and replicas missing an acknowledged write, once the drain tail is over.</summary>
     public IReadOnlyList<Violation> CheckEndState(IReadOnlyList<OperationRecord> history)
     {
-        var hints = Nodes.SelectMany(n => n.Hints.Select(h => new PendingHint(n.Endpoint, h.Target.Endpoint, h.Key, h.Timestamp, h.StoredAt))).ToList();
-        return ConsistencyChecker.CheckEndState(history, hints, ReplicaTimestamps, CoordinatorSteady, End);
+        var hints = _hintsLeft;
+        return [.. ConsistencyChecker.CheckEndState(history, hints, ReplicaTimestamps, CoordinatorSteady, End), .. ConsistencyChecker.HintsLost(_hintsLost, End)];
     }
 
     private IReadOnlyDictionary<string, long> ReplicaTimestamps(int key)
     {
         byte[] partitionKey = KeyBytes(key);
         var natural = Ring.GetNaturalReplicas(Murmur3Partitioner.GetToken(partitionKey), Strategy);
-        return natural.ToDictionary(r => r.Endpoint, r => Nodes.First(n => n.Endpoint == r.Endpoint).Store.LatestTimestamp(partitionKey), StringComparer.Ordinal);
+        return natural.ToDictionary(r => r.Endpoint, r => Node(r.Endpoint).Store.LatestTimestamp(partitionKey), StringComparer.Ordinal);
     }
 
     /// <summary>
@@ -149,6 +217,39 @@ public sealed class SimCluster
 
     public static byte[] KeyBytes(int key) => Encoding.UTF8.GetBytes($"key{key}");
 
+    /// <summary>The workload key a mutation is for (its partition key is <c>key{N}</c>).</summary>
+    public static int KeyOf(PartitionUpdate update)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        return KeyOf(update.PartitionKey);
+    }
+
+    public static int KeyOf(byte[] partitionKey) =>
+        int.Parse(Encoding.UTF8.GetString(partitionKey).AsSpan(3), System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The timestamp a workload mutation carries (a write's liveness, a delete's tombstone): its value too.</summary>
+    public static long TimestampOf(PartitionUpdate update)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        long latest = update.PartitionDeletion.MarkedForDeleteAtMicros;
+        foreach (var row in update.Rows) latest = Math.Max(latest, Math.Max(row.Liveness.TimestampMicros, row.Deletion.MarkedForDeleteAtMicros));
+        return latest;
+    }
+
+    /// <summary>A node's host id (what hints are keyed by): node n<i>K</i> is the Guid whose first four bytes are K.</summary>
+    public static Guid HostIdOf(string endpoint)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        return new Guid(int.Parse(endpoint.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture), 0, 0, new byte[8]);
+    }
+
+    public static string EndpointOf(Guid hostId)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        hostId.TryWriteBytes(bytes);
+        return "n" + System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(bytes).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     private double Draw(SimFaults fault, double max) => Options.Faults.HasFlag(fault) ? _random.NextDouble() * max : 0;
 
     private void ClientStep(int client)
@@ -157,7 +258,8 @@ public sealed class SimCluster
         {
             return;
         }
-        var running = Nodes.Where(n => n.IsRunning).ToList();
+        // Clients talk to ring members (not to a node still joining, nor to one that left).
+        var running = Nodes.Where(n => n.IsRunning && (Pending.IsEmpty || Ring.FindMember(n.Endpoint) is not null)).ToList();
         if (running.Count == 0)
         {
             Scheduler.After(TimeSpan.FromMilliseconds(20), () => ClientStep(client));
@@ -258,7 +360,7 @@ public sealed class SimCluster
             Log.Add(Scheduler.Now, key, $"scan via {coordinator.Endpoint} at {level}: key {key} saw {(value == 0 ? "nothing" : value)}");
             if (partition is null) continue;
             // A replica that went down since it answered is not looked at (its engine is closed; what it acknowledged is durable).
-            var held = page.Answered.Select(e => Nodes.First(n => n.Endpoint == e)).Where(n => n.IsRunning || n.Engine is null)
+            var held = page.Answered.Select(Node).Where(n => n.IsRunning || n.Engine is null)
                 .ToDictionary(n => n.Endpoint, n => n.Store.LatestTimestamp(bytes), StringComparer.Ordinal);
             var violation = ConsistencyChecker.ScanNotRepaired(key, SimReplicaStore.NewestTimestamp(partition), held, page.Start, Scheduler.Now, coordinator.Endpoint);
             if (violation is not null) ScanViolations.Add(violation);
@@ -267,9 +369,10 @@ public sealed class SimCluster
 
     private void InjectFaults()
     {
+        InjectTopologyChanges();
         if (_random.NextDouble() < KillProbability)
         {
-            var running = Nodes.Where(n => n.IsRunning).ToList();
+            var running = Members.Where(n => n.IsRunning).ToList();
             if (running.Count > 0)
             {
                 var victim = running[_random.Next(running.Count)];
@@ -287,9 +390,10 @@ public sealed class SimCluster
         }
         if (!Network.IsPartitioned && _random.NextDouble() < PartitionProbability)
         {
-            int size = _random.Next(1, Nodes.Count / 2 + 1);
-            var sideA = Nodes.OrderBy(_ => _random.Next()).Take(size).Select(n => n.Endpoint).ToList();
-            var sideB = Nodes.Select(n => n.Endpoint).Except(sideA).ToList();
+            var members = Members.ToList();
+            int size = _random.Next(1, members.Count / 2 + 1);
+            var sideA = members.OrderBy(_ => _random.Next()).Take(size).Select(n => n.Endpoint).ToList();
+            var sideB = members.Select(n => n.Endpoint).Except(sideA).ToList();
             bool oneWay = _random.Next(2) == 0;
             Network.Block(sideA, sideB);
             if (oneWay)
@@ -311,7 +415,7 @@ public sealed class SimCluster
         }
         if (_random.NextDouble() < PauseProbability)
         {
-            var running = Nodes.Where(n => n.IsRunning && n.PausedUntil <= Scheduler.Now).ToList();
+            var running = Members.Where(n => n.IsRunning && n.PausedUntil <= Scheduler.Now).ToList();
             if (running.Count > 0)
             {
                 var victim = running[_random.Next(running.Count)];
@@ -323,7 +427,7 @@ public sealed class SimCluster
         }
         if (_random.NextDouble() < DiskFaultProbability)
         {
-            var healthy = Nodes.Where(n => !n.DiskFailing).ToList();
+            var healthy = Members.Where(n => !n.DiskFailing).ToList();
             if (healthy.Count > 0)
             {
                 var victim = healthy[_random.Next(healthy.Count)];
@@ -348,6 +452,16 @@ public sealed class SimCluster
         {
             Scheduler.After(Options.FaultInterval, InjectFaults);
         }
+    }
+
+    /// <summary>A join, a decommission or a repair now and then (one topology change at a time), drawn per seed.</summary>
+    private void InjectTopologyChanges()
+    {
+        if (JoinProbability == 0 && LeaveProbability == 0 && RepairProbability == 0) return;
+        double draw = _random.NextDouble();
+        if (draw < JoinProbability && Members.Count() < Options.NodeCount + 3) Topology.StartJoin();
+        else if (draw < JoinProbability + LeaveProbability) Topology.StartLeave(_random);
+        if (_random.NextDouble() < RepairProbability) Repairs.Start(_random);
     }
 
     /// <summary>The value doubles as the write timestamp, so the newest write always wins the merge.</summary>

@@ -20,6 +20,15 @@ public enum SimFaults
     /// <summary>Some messages are slow (50..150 ms), so later ones overtake them.</summary>
     Reorder = 64,
     All = Crash | Pause | Partition | Loss | Disk | Duplicate | Reorder,
+    /// <summary>A new node joins the ring (balanced tokens, pending ranges, streaming from the replicas that lose ranges).</summary>
+    Join = 128,
+    /// <summary>A ring member decommissions (pending ranges, streams its ranges away, hands its hints over, leaves).</summary>
+    Leave = 256,
+    /// <summary>Anti-entropy repair runs now and then over a random vnode range (Merkle trees of each replica's data).</summary>
+    Repair = 512,
+    /// <summary>The topology changes and repair: not part of <see cref="All"/> (name them, or <c>everything</c>).</summary>
+    Topology = Join | Leave | Repair,
+    Everything = All | Topology,
 }
 
 /// <summary>Parses and names fault sets as the command line writes them: <c>crash,pause,partition,loss,disk</c>.</summary>
@@ -29,11 +38,15 @@ public static class SimFaultNames
     [
         ("crash", SimFaults.Crash), ("pause", SimFaults.Pause), ("partition", SimFaults.Partition), ("loss", SimFaults.Loss),
         ("disk", SimFaults.Disk), ("duplicate", SimFaults.Duplicate), ("reorder", SimFaults.Reorder),
+        ("join", SimFaults.Join), ("leave", SimFaults.Leave), ("repair", SimFaults.Repair),
     ];
 
     public static IEnumerable<string> All => Names.Select(n => n.Name);
 
-    /// <summary>A comma-separated list of names, <c>all</c> or <c>none</c>; null when a name is unknown.</summary>
+    /// <summary>
+    /// A comma-separated list of names, <c>all</c> (every fault but the topology changes and repair), <c>everything</c>
+    /// (those too) or <c>none</c>; null when a name is unknown.
+    /// </summary>
     public static SimFaults? Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -41,6 +54,7 @@ public static class SimFaultNames
         foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             if (part.Equals("all", StringComparison.OrdinalIgnoreCase)) faults |= SimFaults.All;
+            else if (part.Equals("everything", StringComparison.OrdinalIgnoreCase)) faults |= SimFaults.Everything;
             else if (part.Equals("none", StringComparison.OrdinalIgnoreCase)) continue;
             else if (Names.FirstOrDefault(n => n.Name.Equals(part, StringComparison.OrdinalIgnoreCase)) is { Name: not null } found) faults |= found.Fault;
             else return null;

@@ -2,6 +2,7 @@ using RingStore.Core.Reads;
 using RingStore.Gossip.Protocol;
 using RingStore.Gossip.Ring;
 using RingStore.Coordination;
+using RingStore.Storage.IO;
 
 namespace RingStore.Simulation;
 
@@ -9,9 +10,10 @@ namespace RingStore.Simulation;
 /// One simulated node: a replica (the real storage engine over the node's in-memory disk, or the model store;
 /// message handlers), liveness from the real Gossiper and phi-accrual failure detector on virtual time (or, if
 /// switched off, "heard from recently"; either way the view lags the truth), durable hints with replay, and the
-/// request callbacks of the coordinator operations running on it. A kill is a power loss: everything in flight is
-/// lost, the disk keeps what was synced (torn tails too with disk faults on) and the restart replays the commit log;
-/// hints are kept. A pause holds messages and timers until it ends. A failing disk fails the engine's writes, syncs and
+/// request callbacks of the coordinator operations running on it. The node has one disk (an <see cref="InMemoryFileSystem"/>
+/// behind a <see cref="FaultInjectingFileSystem"/>) for its engine and its hints (the product's HintStore, see
+/// <see cref="SimHintStore"/>). A kill is a power loss: everything in flight is lost, the disk keeps what was synced
+/// (torn tails too with disk faults on), and the restart replays the commit log and reopens the hint logs. A pause holds messages and timers until it ends. A failing disk fails the engine's writes, syncs and
 /// reads; the first failure the engine reports stops the node (the product's <c>stop</c> disk failure policy: the
 /// request that hit it is answered with an error, then nothing more), and it restarts once the disk works again
 /// (an operator's restart: no power loss). With the model store a failing disk answers errors and the node stays up.
@@ -29,10 +31,18 @@ public sealed class SimNode
     {
         Info = info;
         _cluster = cluster;
+        Disk = new FaultInjectingFileSystem(Memory);
         Store = cluster.Options.RealStorage
-            ? _engine = new EngineReplicaStore(info.Endpoint, cluster.Options, cluster.Clock)
+            ? _engine = new EngineReplicaStore(info.Endpoint, cluster.Options, cluster.Clock, Memory, Disk)
             : new SimReplicaStore();
+        Hints = new SimHintStore(this, cluster);
     }
+
+    /// <summary>The node's disk: what survives a crash is what it says.</summary>
+    public InMemoryFileSystem Memory { get; } = new();
+
+    /// <summary>The fault layer the engine and the hint store write through.</summary>
+    public FaultInjectingFileSystem Disk { get; }
 
     public NodeInfo Info { get; }
 
@@ -50,7 +60,16 @@ public sealed class SimNode
         set
         {
             _diskFailing = value;
-            _engine?.SetDiskFailing(value);
+            if (!value)
+            {
+                Disk.ClearFaults();
+                if (_cluster.Options.HintsNotSynced) LieAboutHintSyncs();
+                return;
+            }
+            Disk.TearFailingWrite = true; // the write that hits the failure stores a part: a torn write
+            Disk.FailWritesAfterBytes = Disk.BytesWritten;
+            Disk.FailSync = true;
+            Disk.FailReadsOf = _ => true;
         }
     }
 
@@ -65,7 +84,8 @@ public sealed class SimNode
     /// <summary>The real engine's store, or null when the run uses the model (<c>RealStorage = false</c>).</summary>
     public EngineReplicaStore? Engine => _engine;
 
-    public List<SimHint> Hints { get; } = [];
+    /// <summary>The node's hints: the product's HintStore on this node's disk.</summary>
+    public SimHintStore Hints { get; }
 
     public ReplicaLatencyTracker Latency { get; private set; } = NewLatencyTracker();
 
@@ -81,10 +101,23 @@ public sealed class SimNode
     public TimeSpan DowntimeOf(string endpoint) =>
         IsAlive(endpoint) || !_lastHeard.TryGetValue(endpoint, out var at) ? TimeSpan.Zero : Now - at;
 
+    /// <summary>Decommissioned: stopped for good (no restart, no faults), out of the ring.</summary>
+    public bool Departed { get; private set; }
+
+    /// <summary>The end of a decommission: the process stops cleanly (its disk keeps what it wrote) and never comes back.</summary>
+    public void Depart()
+    {
+        Departed = true;
+        Down();
+        _engine?.Stop();
+        Hints.Drop();
+    }
+
     public void Start()
     {
-        if (IsRunning) return;
+        if (IsRunning || Departed) return;
         if (_engine is { IsOpen: false } && !OpenEngine()) return;
+        if (!Hints.IsOpen && !OpenHints()) return;
         StoppedByDisk = false;
         IsRunning = true;
         _lastHeard.Clear();
@@ -126,12 +159,31 @@ public sealed class SimNode
         return false;
     }
 
+    /// <summary>Opens the hint store on what the disk kept (hint logs recovered, torn tails cut); on a failing disk the node stays down.</summary>
+    private bool OpenHints()
+    {
+        if (Hints.TryOpen(out string? error)) return true;
+        _engine?.Stop();
+        StoppedByDisk = true;
+        _cluster.Log.Add(Now, -1, $"{Endpoint} cannot start: its hint store: {error}", isFault: true);
+        if (!DiskFailing) _cluster.EngineFailures.Add($"{Endpoint} at {Now.TotalMilliseconds:0}ms: the hint store could not open on a working disk: {error}");
+        return false;
+    }
+
     /// <summary>Power loss: in-flight work is lost; the disk keeps what was synced (torn unsynced tails with disk faults on).</summary>
     public void Kill()
     {
         Down();
-        _engine?.PowerLoss(_cluster.NewRandom(), _cluster.Options.Faults.HasFlag(SimFaults.Disk));
+        _engine?.Stop();
+        Hints.Drop();
+        Memory.Crash(_cluster.NewRandom(), _cluster.Options.Faults.HasFlag(SimFaults.Disk));
     }
+
+    /// <summary>
+    /// Planted bug (<see cref="SimulationOptions.HintsNotSynced"/>): the disk acknowledges the hint logs' fsyncs without
+    /// making anything durable, so a hint the store acknowledged can vanish in a crash.
+    /// </summary>
+    public void LieAboutHintSyncs() => Disk.IgnoreSyncOf = path => path.StartsWith(Hints.Directory, StringComparison.Ordinal);
 
     private void Down()
     {
@@ -148,6 +200,7 @@ public sealed class SimNode
         if (_engine is null || !_engine.TakeDiskFailure() || !IsRunning) return;
         Down();
         _engine.Stop();
+        Hints.Drop();
         StoppedByDisk = true;
         _cluster.Stats.DiskStops++;
         _cluster.Log.Add(Now, -1, $"{Endpoint} stops: its disk failed (disk failure policy stop)", isFault: true);
@@ -240,6 +293,16 @@ public sealed class SimNode
                     return r.DigestOnly ? ReadResponseMessage.ForDigest(data) : ReadResponseMessage.ForData(data);
                 });
                 break;
+            case SimValidateRequest validate:
+                Answer(from, requestId, key, () => _engine is null
+                    ? new ReplicaFailed("repair needs the storage engine")
+                    : new SimValidateResponse(_engine.BuildTree(validate.StartExclusive, validate.EndInclusive, validate.Depth, _cluster.NowSeconds)));
+                break;
+            case SimRepairFetch fetch:
+                Answer(from, requestId, key, () => _engine is null
+                    ? new ReplicaFailed("repair needs the storage engine")
+                    : new SimRepairFetchResponse(_engine.Partitions(fetch.StartExclusive, fetch.EndInclusive)));
+                break;
             case SimRangeRequest range:
                 Answer(from, requestId, key, () =>
                 {
@@ -290,13 +353,13 @@ public sealed class SimNode
         AfterEngineCall();
     }
 
-    /// <summary>Stores a hint durably; false when the disk fails (the write machine then counts the replica as failed).</summary>
+    /// <summary>Stores a hint durably in the hint store; false when the disk fails it (the write machine then counts the replica as failed).</summary>
     public bool TryAddHint(NodeInfo target, RingStore.Core.Data.PartitionUpdate update, int key, long timestamp)
     {
-        if (DiskFailing) return false;
-        Hints.Add(new SimHint(_cluster.NextRequestId(), target, update, key, timestamp, Now));
-        _cluster.Log.Add(Now, key, $"{Endpoint} stores hint for {target.Endpoint} ts {timestamp}");
-        return true;
+        // A node out of the ring gets no hints (the coordinator hints ring members only; the others deleted theirs for it).
+        bool stored = !_cluster.Node(target.Endpoint).Departed && Hints.TryAppend(target, update);
+        _cluster.Log.Add(Now, key, stored ? $"{Endpoint} stores hint for {target.Endpoint} ts {timestamp}" : $"{Endpoint} cannot store hint for {target.Endpoint} ts {timestamp}");
+        return stored;
     }
 
     private void Dispatch(GossipOutput output)
@@ -310,15 +373,7 @@ public sealed class SimNode
     private void ReplayHints()
     {
         if (_cluster.Options.SkipHintReplay) return; // planted bug
-        foreach (var hint in Hints.Where(h => IsAlive(h.Target.Endpoint)).ToList())
-        {
-            Request(hint.Target.Endpoint, new MutateRequest(MutationKind.HintReplay, MutationMessage.For(hint.Update), hint.Timestamp), hint.Key,
-                (from, answer) =>
-                {
-                    if (answer is MutateAck && Hints.Remove(hint))
-                        _cluster.Log.Add(Now, hint.Key, $"{Endpoint}: hint for {from} ts {hint.Timestamp} delivered");
-                });
-        }
+        Hints.ReplayToLiveTargets();
     }
 
     private void Every(TimeSpan interval, int incarnation, Action action)

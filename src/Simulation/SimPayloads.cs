@@ -29,6 +29,16 @@ public sealed record SimRangeRequest(string Table, RingStore.Core.Reads.RangePos
 /// <summary>A range replica's answer: partitions in (token, key) order and where it stopped (null: it covered the whole request).</summary>
 public sealed record SimRangeResponse(IReadOnlyList<RingStore.Core.Reads.MergedPartitionData> Partitions, RingStore.Core.Reads.RangePosition? Resume);
 
+/// <summary>Repair validation: the replica's Merkle tree of (start, end] (the product's RepairScan over its engine).</summary>
+public sealed record SimValidateRequest(long StartExclusive, long EndInclusive, int Depth);
+
+public sealed record SimValidateResponse(RingStore.Storage.Repair.MerkleTree Tree);
+
+/// <summary>Repair exchange: every partition the replica holds in (start, end] (a differing leaf's range), tombstones included.</summary>
+public sealed record SimRepairFetch(long StartExclusive, long EndInclusive);
+
+public sealed record SimRepairFetchResponse(IReadOnlyList<RingStore.Core.Reads.MergedPartitionData> Partitions);
+
 /// <summary>Failure-detector traffic: any message from a peer counts as a sign of life.</summary>
 public sealed record Ping;
 
@@ -36,9 +46,6 @@ public sealed record Pong;
 
 /// <summary>A message of the real gossip protocol (SYN, ACK, ACK2, shutdown) between two nodes' Gossipers.</summary>
 public sealed record GossipPacket(RingStore.Gossip.Messages.IGossipMessage Message);
-
-/// <summary>A write this coordinator owes a replica, kept across its own restarts (hints are durable).</summary>
-public sealed record SimHint(long Id, NodeInfo Target, PartitionUpdate Update, int Key, long Timestamp, TimeSpan StoredAt);
 
 /// <summary>Short names of payloads for the event log.</summary>
 public static class SimPayloads
@@ -51,6 +58,10 @@ public static class SimPayloads
         ReadCommandMessage r => r.DigestOnly ? "read digest" : "read data",
         ReadResponseMessage => "read response",
         SimRangeRequest r => $"range read {r.After}..{r.EndInclusive} rows {r.RowLimit}",
+        SimValidateRequest v => $"repair validate ({v.StartExclusive}, {v.EndInclusive}]",
+        SimValidateResponse => "repair tree",
+        SimRepairFetch f => $"repair fetch ({f.StartExclusive}, {f.EndInclusive}]",
+        SimRepairFetchResponse r => $"repair rows {r.Partitions.Count} partitions",
         SimRangeResponse r => $"range response {r.Partitions.Count} partitions{(r.Resume is null ? "" : $", resume {r.Resume}")}",
         _ => payload.GetType().Name,
     };

@@ -20,11 +20,14 @@ public static class SimWriteDriver
         ArgumentNullException.ThrowIfNull(cluster);
         ArgumentNullException.ThrowIfNull(node);
         ArgumentNullException.ThrowIfNull(update);
-        var natural = cluster.Ring.GetNaturalReplicas(RingStore.Core.Partitioning.Murmur3Partitioner.GetToken(update.PartitionKey), cluster.Strategy);
+        var token = RingStore.Core.Partitioning.Murmur3Partitioner.GetToken(update.PartitionKey);
+        var natural = cluster.Ring.GetNaturalReplicas(token, cluster.Strategy);
         WritePlan plan;
         try
         {
-            plan = ReplicaPlanner.PlanWrite(natural, [], node.IsAlive, level, cluster.Strategy, "dc1");
+            // Natural plus pending replicas (a node joining or gaining ranges from a leaving one), as WriteCoordinator plans.
+            var pending = cluster.Options.IgnorePendingRanges ? [] : cluster.Pending.PendingFor(token); // planted bug
+            plan = ReplicaPlanner.PlanWrite(natural, pending, node.IsAlive, level, cluster.Strategy, "dc1");
         }
         catch (UnavailableException)
         {

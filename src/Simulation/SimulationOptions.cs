@@ -52,6 +52,11 @@ public sealed record SimulationOptions(int Seed)
     public double MaxPartitionProbability { get; init; } = 0.15;
     public double MaxPauseProbability { get; init; } = 0.15;
     public double MaxDiskFaultProbability { get; init; } = 0.1;
+    /// <summary>Per fault interval, with <see cref="SimFaults.Join"/> / <see cref="SimFaults.Leave"/>: the chance a join or decommission begins.</summary>
+    public double MaxJoinProbability { get; init; } = 0.1;
+    public double MaxLeaveProbability { get; init; } = 0.1;
+    /// <summary>Per fault interval, with <see cref="SimFaults.Repair"/>: the chance a repair of one vnode range begins.</summary>
+    public double MaxRepairProbability { get; init; } = 0.2;
 
     /// <summary>
     /// Liveness from the real <c>Gossiper</c> and phi-accrual failure detector (src/Gossip) on virtual time, at
@@ -115,6 +120,28 @@ public sealed record SimulationOptions(int Seed)
 
     /// <summary>Planted bug: nodes store hints but never replay them (the drain check must notice).</summary>
     public bool SkipHintReplay { get; init; }
+
+    /// <summary>
+    /// Planted bug: the hint logs' fsyncs are acknowledged but do nothing (a disk that lies about its write cache), so
+    /// a hint the store acknowledged as durable can vanish when its coordinator crashes before delivering it.
+    /// </summary>
+    public bool HintsNotSynced { get; init; }
+
+    /// <summary>
+    /// With joins or leaves on: once the faults are over (and a second for hints), repair every range before the end
+    /// state is checked, as an operator does after ring changes (a hint owed to a replica that then lost the range is
+    /// delivered to that replica, not to the range's new owner: only repair brings the new owner that write).
+    /// </summary>
+    public bool FinalRepair { get; init; } = true;
+
+    /// <summary>Planted bug: a repair compares trees and fetches the differing rows but writes nothing back (replicas stay apart).</summary>
+    public bool SkipRepairWrites { get; init; }
+
+    /// <summary>Planted bug: a join or decommission switches the ring without streaming (the gaining node starts empty).</summary>
+    public bool SkipStreaming { get; init; }
+
+    /// <summary>Planted bug: writes ignore pending ranges (a joining node misses the writes made while it streams).</summary>
+    public bool IgnorePendingRanges { get; init; }
 
     /// <summary>The longest a single fault lasts (kill to restart, pause, partition, disk failure).</summary>
     public static TimeSpan LongestFault { get; } = TimeSpan.FromMilliseconds(1500);

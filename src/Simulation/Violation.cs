@@ -13,6 +13,8 @@ public sealed record Violation(string Rule, int Key, TimeSpan From, TimeSpan To,
     public const string NotReplicated = "not-replicated";
     public const string ScanNotRepaired = "scan-not-repaired";
     public const string EngineFailed = "engine-failed";
+    public const string HintLost = "hint-lost";
+    public const string RepairNotConverged = "repair-not-converged";
 
     public override string ToString() => $"[{Rule}] {Message}";
 }

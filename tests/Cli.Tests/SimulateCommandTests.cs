@@ -66,6 +66,24 @@ public sealed partial class SimulateCommandTests
         Assert.Contains($"--bug {bug}", result.Stdout, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Ring_changes_and_repairs_run_when_named_and_keep_every_guarantee()
+    {
+        var result = await CliProcess.RunAsync(["simulate", "--seeds", "3", "--duration", "4s", "--faults", "crash,loss,join,leave,repair"]);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Matches(ViolationsRow(), result.Stdout);
+        Assert.Matches(@"join\s*│\s*[1-9]", result.Stdout);
+        Assert.Matches(@"repair\s*│\s*[1-9]", result.Stdout);
+    }
+
+    [Fact]
+    public async Task A_hint_store_whose_fsyncs_lie_fails_with_a_hint_lost_violation()
+    {
+        var result = await CliProcess.RunAsync(["simulate", "--seeds", "30", "--duration", "4s", "--keys", "20", "--faults", "crash,loss", "--bug", "hints-not-synced"]);
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains("[hint-lost]", result.Stdout, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--faults", "crash,meteor")]
     [InlineData("--duration", "soon")]

@@ -26,6 +26,26 @@ public class PlantedBugTests
     public void Never_replaying_hints_leaves_them_undelivered() =>
         CaughtAndRestored("no hint replay", s => new SimulationOptions(s), o => o with { SkipHintReplay = true }, Violation.HintsNotDrained);
 
+    /// <summary>
+    /// The hint store (the product's, on each node's simulated disk) acknowledges hints whose fsyncs did nothing: a
+    /// coordinator that crashes before delivering them loses them.
+    /// </summary>
+    [Fact]
+    public void Hints_not_synced_before_they_are_acknowledged_are_lost_in_a_crash() =>
+        CaughtAndRestored("hints not synced", ManyKeys, o => o with { HintsNotSynced = true }, Violation.HintLost);
+
+    [Fact]
+    public void A_ring_change_that_streams_nothing_leaves_the_gaining_node_behind() =>
+        CaughtAndRestored("skip streaming", TopologySimulationTests.ElasticCalm, o => o with { SkipStreaming = true }, Violation.NotReplicated);
+
+    [Fact]
+    public void Writes_that_ignore_pending_ranges_miss_the_joining_node() =>
+        CaughtAndRestored("ignore pending ranges", TopologySimulationTests.ElasticCalm, o => o with { IgnorePendingRanges = true }, Violation.NotReplicated);
+
+    [Fact]
+    public void A_repair_that_writes_nothing_back_does_not_converge() =>
+        CaughtAndRestored("skip repair writes", TopologySimulationTests.Elastic, o => o with { SkipRepairWrites = true }, Violation.RepairNotConverged);
+
     [Fact]
     public void Acking_quorum_after_one_reply_loses_acknowledged_writes() =>
         CaughtAndRestored("ack QUORUM after one reply", s => new SimulationOptions(s), o => o with { WriteBlockForOverride = 1 }, Violation.LostWrite);

@@ -15,7 +15,8 @@ public sealed record SimulateSettings(int FirstSeed, int SeedCount, int Nodes, i
 
     /// <summary>Planted bugs the checker must catch (for seeing what a failure looks like); never in the product.</summary>
     public static readonly string[] Bugs = ["skip-hint", "ack-quorum-after-one", "skip-read-repair", "non-blocking-read-repair",
-        "skip-range-repair", "non-blocking-range-repair", "scan-at-one"];
+        "skip-range-repair", "non-blocking-range-repair", "scan-at-one", "hints-not-synced", "skip-streaming", "ignore-pending-ranges",
+        "skip-repair-writes"];
 
     public static SimulateSettings Parse(IReadOnlyList<string> rawArgs)
     {
@@ -26,7 +27,7 @@ public sealed record SimulateSettings(int FirstSeed, int SeedCount, int Nodes, i
         if (rf > nodes) throw new UsageException($"--rf {rf} is more than --nodes {nodes}");
         string faultsText = args.Get("--faults") ?? "all";
         var faults = SimFaultNames.Parse(faultsText)
-                     ?? throw new UsageException($"--faults: unknown fault in '{faultsText}' (known: {string.Join(',', SimFaultNames.All)}, all, none)");
+                     ?? throw new UsageException($"--faults: unknown fault in '{faultsText}' (known: {string.Join(',', SimFaultNames.All)}, all, everything, none)");
         string? bug = args.Get("--bug");
         if (bug is not null && !Bugs.Contains(bug, StringComparer.Ordinal))
             throw new UsageException($"--bug must be one of {string.Join(", ", Bugs)}");
@@ -60,6 +61,10 @@ public sealed record SimulateSettings(int FirstSeed, int SeedCount, int Nodes, i
             "skip-range-repair" => options with { SkipRangeReadRepair = true },
             "non-blocking-range-repair" => options with { AnswerRangeBeforeRepairAcks = true },
             "scan-at-one" => options with { ScanReadsOneReplica = true },
+            "hints-not-synced" => options with { HintsNotSynced = true },
+            "skip-streaming" => options with { SkipStreaming = true },
+            "ignore-pending-ranges" => options with { IgnorePendingRanges = true },
+            "skip-repair-writes" => options with { SkipRepairWrites = true },
             _ => options,
         };
     }

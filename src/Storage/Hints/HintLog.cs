@@ -23,16 +23,18 @@ internal sealed class HintLog : IAsyncDisposable
     private readonly IDevice _device;
     private readonly FasterLog _log;
     private readonly LogScanner _scanner;
-    private readonly GroupCommitter _committer;
+    private readonly ILogSyncer _committer;
+    private readonly bool _inline;
     private readonly int _segmentSizeBits;
     private readonly string _directory;
     private readonly CheckedCommitManager _commits;
     private int _disposed;
 
     private HintLog(string directory, IDevice device, FasterLog log, CheckedCommitManager commits, int pageSizeBits, int segmentSizeBits,
-        TimeSpan groupCommitWindow, TimeProvider time, ILogger logger)
+        TimeSpan groupCommitWindow, TimeProvider time, ILogger logger, bool inline)
     {
         _directory = directory;
+        _inline = inline;
         _commits = commits;
         _device = device;
         _log = log;
@@ -40,7 +42,18 @@ internal sealed class HintLog : IAsyncDisposable
         _scanner = new LogScanner(log, pageSizeBits);
         MaxRecordBytes = (int)(1L << pageSizeBits) - log.HeaderSize - EntryCodec.HeaderBytes;
         System.Diagnostics.Debug.Assert(log.HeaderSize == FasterLogPerEntryHeaderBytes);
-        _committer = new GroupCommitter(CommitCheckedAsync, groupCommitWindow, time, logger);
+        // Inline (the simulator): each append commits on the caller, and the caller sees the commit finished when
+        // the call returns (FasterLog may complete a commit on a pool thread; nothing may continue there).
+        _committer = inline
+            ? new InlineCommitter(CommitOnCaller)
+            : new GroupCommitter(CommitCheckedAsync, groupCommitWindow, time, logger);
+    }
+
+    /// <summary>One checked commit, waited for on the caller's thread (inline mode): returns a completed task.</summary>
+    private Task CommitOnCaller()
+    {
+        CommitCheckedAsync().GetAwaiter().GetResult();
+        return Task.CompletedTask;
     }
 
     /// <summary>
@@ -74,8 +87,9 @@ internal sealed class HintLog : IAsyncDisposable
     /// <summary>Opens (creating if needed) the log in <paramref name="directory"/> and recovers its last commit.</summary>
     /// <param name="fileSystem">Null: the real disk with FASTER's file device; else every file through this seam
     /// (segments on <see cref="FileSystemLogDevice"/>, I/O completing on the caller's thread).</param>
+    /// <param name="inline">Commit on the caller's thread, no commit loop (see <see cref="HintStoreOptions.RunInline"/>).</param>
     public static HintLog Open(string directory, long segmentSizeBytes, TimeSpan groupCommitWindow, TimeProvider time,
-        ILogger logger, IO.IStorageFileSystem? fileSystem = null)
+        ILogger logger, IO.IStorageFileSystem? fileSystem = null, bool inline = false)
     {
         var (pageBits, segmentBits) = ValidateSegmentSize(segmentSizeBytes);
         var fs = fileSystem ?? IO.PhysicalFileSystem.Instance;
@@ -104,7 +118,7 @@ internal sealed class HintLog : IAsyncDisposable
                 AutoCommit = false,
             });
             log.Recover();
-            return new HintLog(directory, device, log, commits, pageBits, segmentBits, groupCommitWindow, time, logger) { FileSystem = fs };
+            return new HintLog(directory, device, log, commits, pageBits, segmentBits, groupCommitWindow, time, logger, inline) { FileSystem = fs };
         }
         catch
         {
@@ -156,7 +170,7 @@ internal sealed class HintLog : IAsyncDisposable
     public async Task PersistDeliveredAsync()
     {
         if (_log.BeginAddress > _log.CommittedBeginAddress)
-            await CommitCheckedAsync().ConfigureAwait(false);
+            await (_inline ? CommitOnCaller() : CommitCheckedAsync()).ConfigureAwait(false);
     }
 
     /// <summary>Segment file and offset of a position, for warnings an operator can act on.</summary>

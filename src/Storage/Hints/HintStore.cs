@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using RingStore.Core.Data;
+using RingStore.Storage.IO;
 
 namespace RingStore.Storage.Hints;
 
@@ -14,6 +15,7 @@ namespace RingStore.Storage.Hints;
 public sealed class HintStore : IAsyncDisposable
 {
     private readonly HintStoreOptions _options;
+    private readonly IO.IStorageFileSystem _fs;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly HintCounters _counters = new();
@@ -26,6 +28,7 @@ public sealed class HintStore : IAsyncDisposable
     private HintStore(HintStoreOptions options, TimeProvider time, ILogger logger)
     {
         _options = options;
+        _fs = options.FileSystem ?? IO.PhysicalFileSystem.Instance;
         _time = time;
         _logger = logger;
         _replayer = new HintReplayer(options, time, _counters, logger);
@@ -52,14 +55,24 @@ public sealed class HintStore : IAsyncDisposable
         if (options.OpenTimeout <= TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(options), options.OpenTimeout, "OpenTimeout must be positive.");
         HintLog.ValidateSegmentSize(options.SegmentSizeBytes);
+        if (options.RunInline && options.ReplayThrottleKiBPerSecond != 0)
+            throw new ArgumentException("RunInline needs ReplayThrottleKiBPerSecond 0: the throttle waits on a timer.", nameof(options));
 
         var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<HintStore>();
         var store = new HintStore(options, time ?? TimeProvider.System, logger);
-        Directory.CreateDirectory(options.Directory);
-        foreach (string dir in Directory.EnumerateDirectories(options.Directory))
+        store._fs.CreateDirectory(options.Directory);
+        // Ordered, so an inline (simulated) store opens its logs in the same order every run.
+        foreach (string dir in store._fs.ListDirectories(options.Directory).Order(StringComparer.Ordinal))
         {
             if (!Guid.TryParseExact(Path.GetFileName(dir), "D", out Guid hostId))
                 continue; // not ours (e.g. a log moved aside)
+            if (options.RunInline)
+            {
+                // No thread to give up on: the seam's I/O completes on the caller.
+                if (store.TryOpenTarget(hostId, out var opened))
+                    store._targets[hostId] = opened!;
+                continue;
+            }
             var opening = Task.Run(() => store.TryOpenTarget(hostId, out var opened) ? opened : null);
             try
             {
@@ -93,6 +106,34 @@ public sealed class HintStore : IAsyncDisposable
 
     /// <summary>Damaged hint-log regions skipped (at open and during replays) since open.</summary>
     public long CorruptSkippedCount => _counters.Corrupt;
+
+    /// <summary>
+    /// The undelivered hints of a target in append order, read back from its log (created-at, mutation); damaged
+    /// entries are left out. For inspection (tools, the simulator's end-of-run check): while a replay or appends run
+    /// it is a snapshot that may already be out of date.
+    /// </summary>
+    public IReadOnlyList<(DateTimeOffset CreatedAt, PartitionUpdate Mutation)> ReadPending(Guid targetHostId)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (!_targets.TryGetValue(targetHostId, out var target) || !target.TryEnter())
+            return [];
+        try
+        {
+            var log = target.Log;
+            var pending = new List<(DateTimeOffset, PartitionUpdate)>();
+            foreach (var item in log.Scanner.Scan(log.DeliveredUntil, log.CommittedUntil, [.. target.Skip]))
+            {
+                if (!item.IsCorrupt && HintRecord.TryReadCreatedAt(item.Payload, out long createdAtMs)
+                    && HintRecord.TryDecodeMutation(item.Payload, out var mutation, out _))
+                    pending.Add((DateTimeOffset.FromUnixTimeMilliseconds(createdAtMs), mutation!));
+            }
+            return pending;
+        }
+        finally
+        {
+            target.Exit();
+        }
+    }
 
     public HintTargetStats GetStats(Guid targetHostId) =>
         _targets.TryGetValue(targetHostId, out var target) ? target.Stats : default;
@@ -202,9 +243,7 @@ public sealed class HintStore : IAsyncDisposable
             ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
             if (_targets.TryRemove(targetHostId, out var target))
                 await target.CloseAsync().ConfigureAwait(false);
-            string dir = TargetDirectory(targetHostId);
-            if (Directory.Exists(dir))
-                Directory.Delete(dir, recursive: true);
+            _fs.DeleteDirectory(TargetDirectory(targetHostId));
             _logger.LogInformation("Deleted all hints for {HostId}", targetHostId);
         }
         finally
@@ -253,7 +292,7 @@ public sealed class HintStore : IAsyncDisposable
         HintLog? log = null;
         try
         {
-            log = HintLog.Open(dir, _options.SegmentSizeBytes, _options.GroupCommitWindow, _time, _logger);
+            log = HintLog.Open(dir, _options.SegmentSizeBytes, _options.GroupCommitWindow, _time, _logger, _options.FileSystem, _options.RunInline);
             var recovery = HintLogRecovery.Run(log, _logger);
             _counters.AddCorrupt(recovery.CorruptRegions);
             target = new HintTarget(hostId, log, recovery);
@@ -277,14 +316,33 @@ public sealed class HintStore : IAsyncDisposable
         string aside = $"{dir}.unreadable-{_time.GetUtcNow().ToUnixTimeMilliseconds()}";
         try
         {
-            if (Directory.Exists(dir))
-                Directory.Move(dir, aside);
+            if (_options.FileSystem is null)
+            {
+                if (Directory.Exists(dir))
+                    Directory.Move(dir, aside);
+            }
+            else if (_fs.DirectoryExists(dir))
+            {
+                MoveFiles(dir, aside);
+                _fs.DeleteDirectory(dir);
+            }
             _logger.LogWarning("Moved unusable hint log {Directory} to {Aside}", dir, aside);
         }
         catch (IOException ex)
         {
             _logger.LogError(ex, "Could not move unusable hint log {Directory} aside", dir);
         }
+    }
+
+    /// <summary>A seam has no directory rename: moves every file (and subfolder) under <paramref name="from"/> by name.</summary>
+    private void MoveFiles(string from, string to)
+    {
+        _fs.CreateDirectory(to);
+        foreach (string file in _fs.ListFiles(from))
+            _fs.Rename(file, Path.Combine(to, Path.GetFileName(file)));
+        foreach (string sub in _fs.ListDirectories(from))
+            MoveFiles(sub, Path.Combine(to, Path.GetFileName(sub)));
+        _fs.SyncDirectory(to);
     }
 
     public async ValueTask DisposeAsync()

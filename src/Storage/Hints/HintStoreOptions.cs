@@ -46,4 +46,19 @@ public sealed record HintStoreOptions
     /// (seen: a directory where a segment file should be); past this the log is moved aside so the node still starts.
     /// </summary>
     public TimeSpan OpenTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The file seam every hint-log file goes through (segments on the commit log's <c>FileSystemLogDevice</c>,
+    /// commit metadata, cut ranges, the per-target folders). Null: the real disk (FASTER's own file device and
+    /// System.IO). The simulator gives each node its in-memory, crashable file system here.
+    /// </summary>
+    public IO.IStorageFileSystem? FileSystem { get; init; }
+
+    /// <summary>
+    /// No thread or timer of the store's own (for the deterministic simulator, as the engine's <c>RunInline</c>): an
+    /// append commits on the caller before it completes, delivered cursors commit on the caller, logs open on the
+    /// caller at <see cref="HintStore.Open"/>. Needs <see cref="ReplayThrottleKiBPerSecond"/> 0 (the throttle waits on a
+    /// timer) and is meant for a <see cref="FileSystem"/> whose I/O completes inline.
+    /// </summary>
+    public bool RunInline { get; init; }
 }

@@ -39,6 +39,13 @@ public sealed class FaultInjectingFileSystem : IStorageFileSystem
 
     public bool FailRename { get; set; }
 
+    /// <summary>
+    /// A lying disk (a volatile write cache that acknowledges fsync): fsyncs of files, and of directories, whose path this
+    /// accepts report success without making anything durable, so a crash of the file system below loses what they
+    /// "synced". Null: every fsync is real.
+    /// </summary>
+    public Func<string, bool>? IgnoreSyncOf { get; set; }
+
     /// <summary>Reads of files whose path this accepts fail with an IOException like EIO (a failing disk sector). Null: none.</summary>
     public Func<string, bool>? FailReadsOf { get; set; }
 
@@ -64,6 +71,7 @@ public sealed class FaultInjectingFileSystem : IStorageFileSystem
         FailSync = false;
         FailRename = false;
         FailReadsOf = null;
+        IgnoreSyncOf = null;
         DeferWriteFailureToFlush = false;
     }
 
@@ -114,6 +122,7 @@ public sealed class FaultInjectingFileSystem : IStorageFileSystem
     public void SyncDirectory(string directory)
     {
         if (FailSync) throw new IOException($"Injected fault: fsync of directory {directory} failed.");
+        if (IgnoreSyncOf is { } ignores && ignores(directory)) return;
         _inner.SyncDirectory(directory);
     }
 
@@ -138,9 +147,11 @@ public sealed class FaultInjectingFileSystem : IStorageFileSystem
         lock (_gate) _bytesWritten -= bytes;
     }
 
-    internal void CheckSync(string path)
+    /// <summary>Throws the injected fsync error; false when the fsync is to be skipped (a lying disk), true to perform it.</summary>
+    internal bool CheckSync(string path)
     {
         if (FailSync) throw new IOException($"Injected fault: fsync of {path} failed.");
+        return IgnoreSyncOf is not { } ignores || !ignores(path);
     }
 
     internal void ApplyFlips(string path, long fileOffset, Span<byte> data)

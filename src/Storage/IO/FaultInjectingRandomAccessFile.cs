@@ -34,8 +34,7 @@ internal sealed class FaultInjectingRandomAccessFile(FaultInjectingFileSystem ow
 
     public void Sync()
     {
-        owner.CheckSync(Path);
-        inner.Sync();
+        if (owner.CheckSync(Path)) inner.Sync();
     }
 
     public void Dispose() => inner.Dispose();

@@ -41,8 +41,7 @@ internal sealed class FaultInjectingWritableFile(FaultInjectingFileSystem owner,
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         FlushPending();
-        owner.CheckSync(Path);
-        inner.Sync();
+        if (owner.CheckSync(Path)) inner.Sync();
     }
 
     private void FlushPending()
