@@ -139,6 +139,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
             TruncatedLogPosition = truncation.LogPosition,
             TruncatedGenerationFloor = truncation.GenerationFloor,
             SSTableReadFailed = e => ReportDiskFailure("SSTable read", e),
+            Flushed = _compaction.ObserveBacklog,
             ReplayFloorSource = (_commitLog.LogId, LogTailForFloors),
             ReplayFloor = floor is not null && floor.LogId == _commitLog.LogId ? floor.LogPosition : long.MinValue,
         };
@@ -194,8 +195,9 @@ public sealed partial class StorageEngine : IAsyncDisposable
         }
     }
 
-    private static void Retire(TableStore store)
+    private void Retire(TableStore store)
     {
+        _compaction.Bandwidth.Forget(store.Directory);
         foreach (var sst in store.View.SSTables) sst.MarkObsolete();
         store.Dispose();
     }
@@ -674,6 +676,8 @@ public sealed partial class StorageEngine : IAsyncDisposable
             {
                 LargePartitionsCompacted = t.Metrics.LargePartitionsCompacted,
                 ExpiredSSTablesDropped = t.Metrics.ExpiredSSTablesDropped,
+                CompactionBacklogBytes = CompactionBacklog.For(t.Schema, v.SSTables.Where(s => !s.IsCorrupt)
+                    .Select(s => new SSTableInfo(s.Generation, s.SizeOnDiskBytes, s.Statistics.MinTimestampMicros, s.Statistics.MaxTimestampMicros)).ToArray()),
             };
         }).OrderBy(s => s.Table, StringComparer.Ordinal).ToArray();
         return new StorageStats(tables)
@@ -682,6 +686,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
             CommitLogBytes = _limits.LogBytes,
             ReplayedEntries = Interlocked.Read(ref _replayedEntries),
             ReplaySkippedFlushedEntries = Interlocked.Read(ref _replaySkippedFlushed),
+            CompactionBytesPerSecond = _compaction.Bandwidth.LastBytesPerSecond,
         };
     }
 

@@ -46,8 +46,17 @@ public sealed record StorageEngineOptions
     /// <summary>Largest accepted cell value (16 MiB by default).</summary>
     public long MaxValueSizeBytes { get; init; } = 16L << 20;
 
-    /// <summary>Compaction write throughput cap in MiB/s; 0 disables the cap.</summary>
+    /// <summary>
+    /// Compaction's write rate in MiB/s with no compaction backlog; 0 = unlimited. The rate grows with the backlog
+    /// (<see cref="CompactionController"/>), so this is a floor while compaction is behind and a cap only when it is not.
+    /// </summary>
     public double CompactionThroughputMiBPerSecond { get; init; }
+
+    /// <summary>
+    /// How compaction's rate grows with its backlog (ScyllaDB's compaction controller): up to 16x the base rate at a
+    /// backlog of 16 memtable flushes. <c>MaxFactor = 1</c> keeps the base rate as a fixed cap.
+    /// </summary>
+    public Compaction.CompactionControllerOptions CompactionController { get; init; } = new();
 
     /// <summary>
     /// only_purge_repaired_tombstones: when set, compaction purges a tombstone only if its local deletion time is also
