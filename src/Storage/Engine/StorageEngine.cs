@@ -72,6 +72,8 @@ public sealed partial class StorageEngine : IAsyncDisposable
     {
         loggerFactory ??= NullLoggerFactory.Instance;
         time ??= TimeProvider.System; // the engine's composition root: everything below gets this clock
+        ArgumentNullException.ThrowIfNull(options);
+        options = FlushStagger.Apply(options); // every part below sees this node's (staggered) flush triggers
         var fs = fileSystem ?? new PhysicalFileSystem();
         if (options.RunInline && options.BackgroundCompaction)
             throw new ArgumentException("RunInline needs BackgroundCompaction off: the owner runs the background steps.", nameof(options));
@@ -210,6 +212,9 @@ public sealed partial class StorageEngine : IAsyncDisposable
 
     /// <summary>Largest encoded partition update (DataSerializer) one commit-log entry holds, so the largest write this engine accepts.</summary>
     public int MaxMutationBytes => _commitLog.MaxPayloadBytes;
+
+    /// <summary>A table's memtable flush threshold on this engine, after <see cref="StorageEngineOptions.FlushStaggerFraction"/>.</summary>
+    public long MemtableFlushThresholdBytes => _options.MemtableFlushThresholdBytes;
 
     /// <summary>The engine's commit log (tests check it runs on the engine's clock).</summary>
     internal CommitLog.CommitLog CommitLogForTests => _commitLog;

@@ -22,6 +22,17 @@ public sealed record StorageEngineOptions
     public long MemtableFlushThresholdBytes { get; init; } = 64L << 20;
 
     /// <summary>
+    /// Staggers this node's flush triggers by up to this fraction (<see cref="FlushStagger"/>): the flush threshold by
+    /// +-fraction, the memory cleanup mark and the commit-log size trigger by up to -fraction, the offset chosen by
+    /// <see cref="FlushStaggerSeed"/>. 0 (the engine's default) = off; nodes use 0.1 with their host id, so replicas of
+    /// the same data do not flush and compact it in the same second.
+    /// </summary>
+    public double FlushStaggerFraction { get; init; }
+
+    /// <summary>Chooses this engine's offset for <see cref="FlushStaggerFraction"/> (the node's host id; any value, the same run every time).</summary>
+    public long FlushStaggerSeed { get; init; }
+
+    /// <summary>
     /// All memtables of all tables together (Cassandra's memtable_heap_space): once the active ones hold more than
     /// <see cref="MemtableCleanupFraction"/> of it the largest are switched and flushed; writers wait while all of them
     /// (flushing included) hold the whole of it. 256 MiB by default.
