@@ -72,6 +72,7 @@ public class EngineFlushCompactionIndependenceTests
             DataDirectory = dir.Path,
             BackgroundCompaction = true,
             CompactionThroughputMiBPerSecond = 0.005, // 5 KiB/s: the compaction of ~100 KB takes about 20 s
+            CompactionController = new RingStore.Storage.Compaction.CompactionControllerOptions { MaxFactor = 1 }, // a fixed cap: not sped up by its backlog
             MemtableFlushThresholdBytes = 64 * 1024,
         };
         await using var engine = StorageEngine.Open(options, [TimeSeries()], fileSystem: fs);
