@@ -41,6 +41,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
     private long _releasedLogPosition = -1;
     private int _disposed;
     private readonly MemtableLimits _limits;
+    private readonly Func<ValueTask> _makeRoom;
     private int _planRequested;
     private long _replayCursor; // >= 0 until replay ends: where replay is (flush floors use it; no release, no planning meanwhile)
     private long _replayedEntries, _replaySkippedFlushed;
@@ -55,6 +56,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
         _time = time;
         _commitLog = commitLog;
         _limits = new MemtableLimits(options, commitLog);
+        _makeRoom = MakeRoomAsync; // one delegate, not one per write
         _compaction = new CompactionRunner(fs, options, loggerFactory.CreateLogger<CompactionRunner>(), time);
         // Two loops, as Cassandra has separate flush and compaction executors: a flush must never wait behind a
         // compaction (which may run for minutes under a throughput cap) while sealed memtables pile up to the
@@ -225,6 +227,9 @@ public sealed partial class StorageEngine : IAsyncDisposable
     /// Applies a mutation of one partition. Returns once it is in the commit log (and, with group
     /// sync, fsynced) and in the memtable. Invalid input throws before anything is written.
     /// </summary>
+    // Pooled state machine: a write that waits for its group commit (or for flush capacity) suspends, and the default
+    // builder boxed a new state machine for each such write (issue 20). Callers await the ValueTask once.
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask ApplyAsync(PartitionUpdate update, CancellationToken ct = default)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
@@ -232,7 +237,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
         var table = GetTable(update.Table);
         MutationValidator.Validate(table.Schema, update, _options.MaxValueSizeBytes);
         await WaitForFlushCapacity(table, ct).ConfigureAwait(false);
-        await _limits.WaitForRoomAsync(MakeRoomAsync, ct).ConfigureAwait(false);
+        await _limits.WaitForRoomAsync(_makeRoom, ct).ConfigureAwait(false);
 
         // The payload is encoded once: the commit log copies it, and the memtable keeps its rows' bytes.
         var payload = BinaryWriterBufferPool.Shared.Rent();
