@@ -34,14 +34,14 @@ public static class StorageWorker
         if (!a.Has("--no-single-writes"))
         {
             using (var single = Open("a"))
-                phases.Add(Report(workload.WriteSingleRows(single)));
+                phases.Add(Report(workload.WriteSingleRows(single), single));
             Directory.Delete(Path.Combine(dir, "a"), recursive: true);
         }
 
         long disk, tableFiles;
         using (var batched = Open("b"))
         {
-            phases.Add(Report(workload.WriteBatches(batched)));
+            phases.Add(Report(workload.WriteBatches(batched), batched));
             batched.FlushAndCompact();
             phases.Add(Report(workload.PointReads(batched)));
             phases.Add(Report(workload.FullSlices(batched)));
@@ -54,9 +54,15 @@ public static class StorageWorker
         File.WriteAllText(output, JsonSerializer.Serialize(result));
         return 0;
 
-        StorageWorkload.PhaseResult Report(StorageWorkload.PhaseResult p)
+        StorageWorkload.PhaseResult Report(StorageWorkload.PhaseResult p, IStorageTarget? writer = null)
         {
-            Console.Error.WriteLine($"  {target,-9} {p.Workload,-32} {p.OpsPerSecond,12:N0} ops/s  p99 {p.P99Micros,8:N0} µs  checked {p.Checked}/{p.Operations}");
+            if (writer is RingStoreTarget rs && rs.EngineMutations > 0)
+            {
+                p = p with { EngineAllocatedBytesPerMutation = (double)rs.EngineAllocatedBytes / rs.EngineMutations };
+                rs.ResetAllocationCount();
+            }
+            string alloc = p.EngineAllocatedBytesPerMutation > 0 ? $"  engine alloc {p.EngineAllocatedBytesPerMutation,8:N0} B/mutation" : "";
+            Console.Error.WriteLine($"  {target,-9} {p.Workload,-32} {p.OpsPerSecond,12:N0} ops/s  p99 {p.P99Micros,8:N0} µs  checked {p.Checked}/{p.Operations}{alloc}");
             return p;
         }
     }

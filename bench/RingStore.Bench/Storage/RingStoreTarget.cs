@@ -31,6 +31,25 @@ public sealed class RingStoreTarget : IStorageTarget
 
     public string Name => "ringstore";
 
+    /// <summary>
+    /// Bytes the engine allocated on the writing thread inside ApplyAsync (the caller's Row and PartitionUpdate objects
+    /// are not counted), and the mutations it was counted over (issue 20's allocation per engine write).
+    /// </summary>
+    public long EngineAllocatedBytes { get; private set; }
+
+    public long EngineMutations { get; private set; }
+
+    public void ResetAllocationCount() => (EngineAllocatedBytes, EngineMutations) = (0, 0);
+
+    private void Apply(PartitionUpdate update)
+    {
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var task = _engine.ApplyAsync(update);
+        if (!task.IsCompletedSuccessfully) task.AsTask().GetAwaiter().GetResult();
+        EngineAllocatedBytes += GC.GetAllocatedBytesForCurrentThread() - before;
+        EngineMutations++;
+    }
+
     private Row MakeRow(byte[] clustering, byte[] value)
     {
         long ts = Interlocked.Increment(ref _timestamp);
@@ -39,16 +58,14 @@ public sealed class RingStoreTarget : IStorageTarget
 
     public void WriteRow(byte[] partitionKey, byte[] clustering, byte[] value)
     {
-        var task = _engine.ApplyAsync(PartitionUpdate.OfRows(Schema.FullName, partitionKey, MakeRow(clustering, value)));
-        if (!task.IsCompletedSuccessfully) task.AsTask().GetAwaiter().GetResult();
+        Apply(PartitionUpdate.OfRows(Schema.FullName, partitionKey, MakeRow(clustering, value)));
     }
 
     public void WriteRows(byte[] partitionKey, IReadOnlyList<byte[]> clusterings, IReadOnlyList<byte[]> values)
     {
         var rows = new Row[clusterings.Count];
         for (int i = 0; i < rows.Length; i++) rows[i] = MakeRow(clusterings[i], values[i]);
-        var task = _engine.ApplyAsync(PartitionUpdate.OfRows(Schema.FullName, partitionKey, rows));
-        if (!task.IsCompletedSuccessfully) task.AsTask().GetAwaiter().GetResult();
+        Apply(PartitionUpdate.OfRows(Schema.FullName, partitionKey, rows));
     }
 
     public void FlushAndCompact()

@@ -19,7 +19,11 @@ public sealed class StorageWorkload
     public sealed record Settings(int Partitions, int RowsPerPartition, int ValueBytes, int PointReads, int Slices, int Seed,
         bool TimeSeriesValues = false);
 
-    public sealed record PhaseResult(string Workload, long Operations, double OpsPerSecond, double P99Micros, long Checked);
+    public sealed record PhaseResult(string Workload, long Operations, double OpsPerSecond, double P99Micros, long Checked)
+    {
+        /// <summary>RingStore writes: bytes the engine allocated per mutation on the writing thread (0 when not measured).</summary>
+        public double EngineAllocatedBytesPerMutation { get; init; }
+    }
 
     private readonly Settings _s;
     private readonly byte[][] _partitionKeys;

@@ -14,19 +14,20 @@ public static class MutationValidator
     {
         if (update.PartitionKey.Length == 0)
             throw new InvalidRequestException($"Empty partition key for {schema.FullName}.");
-        if (schema.PartitionKey.Count == 1)
-            ValueCodec.Validate(schema.PartitionKey[0].Type, update.PartitionKey, schema.PartitionKey[0].Name);
-        else
-            PartitionKeyCodec.Deserialize(schema.PartitionKey, update.PartitionKey);
+        PartitionKeyCodec.Validate(schema.PartitionKey, update.PartitionKey);
 
-        foreach (var rt in update.RangeTombstones)
+        // Indexed loops: foreach over IReadOnlyList boxes an enumerator, and this runs for every write.
+        var tombstones = update.RangeTombstones;
+        for (int i = 0; i < tombstones.Count; i++)
         {
-            CheckClusteringPrefix(schema, rt.Slice.Start.Prefix);
-            CheckClusteringPrefix(schema, rt.Slice.End.Prefix);
+            CheckClusteringPrefix(schema, tombstones[i].Slice.Start.Prefix);
+            CheckClusteringPrefix(schema, tombstones[i].Slice.End.Prefix);
         }
 
-        foreach (var row in update.Rows)
+        var rows = update.Rows;
+        for (int r = 0; r < rows.Count; r++)
         {
+            var row = rows[r];
             if (schema.Clustering.Count > 0)
             {
                 int components = ClusteringKeyCodec.CountComponents(schema.Clustering, row.Clustering);

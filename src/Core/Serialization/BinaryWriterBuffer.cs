@@ -44,5 +44,13 @@ public sealed class BinaryWriterBuffer
     /// <summary>Length-prefixed bytes.</summary>
     public void WriteBlob(ReadOnlySpan<byte> bytes) { WriteVarUInt((ulong)bytes.Length); WriteBytes(bytes); }
 
-    public void WriteString(string s) => WriteBlob(Encoding.UTF8.GetBytes(s));
+    /// <summary>Length-prefixed UTF-8, encoded straight into the buffer (every mutation writes its table name: no array per call).</summary>
+    public void WriteString(string s)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        int length = Encoding.UTF8.GetByteCount(s);
+        WriteVarUInt((ulong)length);
+        int written = Encoding.UTF8.GetBytes(s, _buffer.GetSpan(length));
+        _buffer.Advance(written);
+    }
 }

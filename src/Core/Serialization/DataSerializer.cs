@@ -105,8 +105,9 @@ public static class DataSerializer
         w.WriteString(u.Table);
         w.WriteBlob(u.PartitionKey);
         WriteDeletion(w, u.PartitionDeletion);
-        w.WriteVarUInt((ulong)u.RangeTombstones.Count);
-        foreach (var rt in u.RangeTombstones) WriteRangeTombstone(w, rt);
+        var tombstones = u.RangeTombstones;
+        w.WriteVarUInt((ulong)tombstones.Count);
+        for (int i = 0; i < tombstones.Count; i++) WriteRangeTombstone(w, tombstones[i]); // indexed: no boxed enumerator per write
         var rows = u.Rows;
         w.WriteVarUInt((ulong)rows.Count);
         bool record = !rowBounds.IsEmpty;

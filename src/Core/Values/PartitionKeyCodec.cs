@@ -50,6 +50,29 @@ public static class PartitionKeyCodec
         return result;
     }
 
+    /// <summary>
+    /// Checks serialized key bytes component by component without materializing them (the write path validates every
+    /// mutation's key; <see cref="Deserialize"/> boxed each component): throws <see cref="InvalidRequestException"/> for a
+    /// truncated composite or a component its type rejects.
+    /// </summary>
+    public static void Validate(IReadOnlyList<ColumnDefinition> columns, ReadOnlySpan<byte> key)
+    {
+        if (columns.Count == 1)
+        {
+            ValueCodec.Validate(columns[0].Type, key, columns[0].Name);
+            return;
+        }
+        int pos = 0;
+        for (int i = 0; i < columns.Count; i++)
+        {
+            if (pos + 2 > key.Length) throw new InvalidRequestException("Truncated composite partition key.");
+            int len = BinaryPrimitives.ReadUInt16BigEndian(key.Slice(pos));
+            if (pos + 2 + len + 1 > key.Length) throw new InvalidRequestException("Truncated composite partition key.");
+            ValueCodec.Validate(columns[i].Type, key.Slice(pos + 2, len), columns[i].Name);
+            pos += 3 + len;
+        }
+    }
+
     /// <summary>Splits serialized key bytes back into component values.</summary>
     public static object[] Deserialize(IReadOnlyList<ColumnDefinition> columns, ReadOnlySpan<byte> key)
     {

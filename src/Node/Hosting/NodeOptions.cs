@@ -108,11 +108,12 @@ public sealed class NodeOptions
     public int MemtableBudgetMiB { get; set; } = 64;
 
     /// <summary>
-    /// Cap on compaction's write rate in MiB/s (Cassandra's compaction_throughput, whose default is 64); 0 = unlimited.
-    /// 16 by default: in an RF-3 cluster the replicas flush and then compact the same data at the same moment, and
-    /// uncapped compactions on this kind of small machine (two cores, one disk) took enough from the write path that
-    /// a cluster at half its peak write rate fell behind for seconds (p99 ~840 ms against ~60–80 ms capped; see
-    /// bench/README.md). Raise it where disks and cores are plentiful.
+    /// Compaction's write rate in MiB/s while it has no backlog (Cassandra's compaction_throughput, whose default is 64);
+    /// 0 = unlimited. The rate grows with the compaction backlog (as ScyllaDB's compaction controller), up to 16 times
+    /// this at a backlog of 16 memtable flushes, so compaction keeps up with sustained writes instead of falling behind
+    /// a fixed cap. 16 by default: uncapped compactions on this kind of small machine (two cores, one disk) took enough
+    /// from the write path that a cluster at half its peak write rate fell behind for seconds (p99 ~840 ms against
+    /// ~60–80 ms capped; see bench/README.md). Raise it where disks and cores are plentiful.
     /// </summary>
     public double CompactionThroughputMiBPerSecond { get; set; } = 16;
 

@@ -164,6 +164,9 @@ public sealed partial class RingStoreNode : IAsyncDisposable
             SkipCorruptCommitLogEntries = Options.CommitLogIgnoreReplayErrors,
             AutoSnapshot = Options.AutoSnapshot,
             MemtableFlushThresholdBytes = (long)Options.MemtableBudgetMiB << 20,
+            // Replicas of the same data flush (and then compact) it at different sizes, not in the same second.
+            FlushStaggerFraction = 0.1,
+            FlushStaggerSeed = BitConverter.ToInt64(Identity.HostId.ToByteArray(), 0),
             MaxValueSizeBytes = (long)Options.MaxValueSizeMiB << 20,
             CompactionThroughputMiBPerSecond = Options.CompactionThroughputMiBPerSecond,
             CompactionLargePartitionWarningBytes = (long)Options.CompactionLargePartitionWarningMiB << 20,

@@ -121,7 +121,21 @@ public sealed class CommitLog : IAsyncDisposable, IDisposable
     public long TailPosition => Volatile.Read(ref _current).TailPosition;
 
     /// <summary>Bytes not yet released, all generations together (what the commit-log size cap limits).</summary>
-    public long LiveBytes => GenerationBookkeeping.TotalBytes(Spans());
+    public long LiveBytes
+    {
+        get
+        {
+            // Asked on every write (MemtableLimits.ShouldPlan): a loop, not the Spans() array and LINQ of the planner.
+            long total = 0;
+            lock (_gate)
+                for (int i = 0; i < _generations.Count; i++)
+                {
+                    var g = _generations[i];
+                    total += new GenerationSpan(g.Number, g.BeginPosition, g.TailPosition).Bytes;
+                }
+            return total;
+        }
+    }
 
     /// <summary>
     /// Whether generations older than the current one are still kept (tables have not flushed past them yet). The
@@ -164,8 +178,10 @@ public sealed class CommitLog : IAsyncDisposable, IDisposable
     /// </summary>
     /// <exception cref="IOException">The current generation failed a commit and no new one could be started yet;
     /// or the commit covering this entry failed (the entry is not durable and must not be acknowledged).</exception>
-    public async ValueTask<long> AppendAsync(ReadOnlyMemory<byte> payload, CancellationToken ct = default)
+    public ValueTask<long> AppendAsync(ReadOnlyMemory<byte> payload, CancellationToken ct = default)
     {
+        // Not async: this layer awaits nothing of its own, so it hands back the generation's ValueTask instead of
+        // boxing one more state machine per write that waits for a group commit (issue 20).
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         ct.ThrowIfCancellationRequested();
         if (payload.Length > MaxPayloadBytes)
@@ -173,7 +189,7 @@ public sealed class CommitLog : IAsyncDisposable, IDisposable
         var generation = Volatile.Read(ref _current);
         if (generation.Faulted)
             generation = TryStartNextGeneration(generation);
-        return await generation.AppendAsync(payload, ct).ConfigureAwait(false);
+        return generation.AppendAsync(payload, ct);
     }
 
     /// <summary>

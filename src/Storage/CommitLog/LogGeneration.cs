@@ -117,24 +117,62 @@ internal sealed class LogGeneration : IAsyncDisposable
     /// <summary>Commits that succeeded (the probe of a new generation is not counted).</summary>
     public long CommitCount => Interlocked.Read(ref _commitCount);
 
-    public async ValueTask<long> AppendAsync(ReadOnlyMemory<byte> payload, CancellationToken ct)
+    public ValueTask<long> AppendAsync(ReadOnlyMemory<byte> payload, CancellationToken ct)
     {
         if (Fault is { } fault)
-            throw new IOException("The commit log can no longer sync to disk; refusing writes that could not be made durable.", fault);
+            return ValueTask.FromException<long>(new IOException("The commit log can no longer sync to disk; refusing writes that could not be made durable.", fault));
         var entry = new EncodedEntry(payload);
         if (!_log.TryEnqueue(entry, out long address))
-            address = await _log.EnqueueAsync(entry, ct).ConfigureAwait(false); // log buffer full: wait for a flush
+            return EnqueueSlowAsync(payload, ct); // log buffer full: wait for a flush
+        return AfterEnqueue(address, ct);
+    }
+
+    private async ValueTask<long> EnqueueSlowAsync(ReadOnlyMemory<byte> payload, CancellationToken ct)
+    {
+        long address = await _log.EnqueueAsync(new EncodedEntry(payload), ct).ConfigureAwait(false);
+        return await AfterEnqueue(address, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Waits for the sync mode's acknowledgement of an enqueued entry. Periodic mode (and a commit already done)
+    /// completes here with nothing allocated; only a write that waits for its group commit runs the async part, whose
+    /// state machine comes from a pool rather than a new box per write (issue 20).
+    /// </summary>
+    private ValueTask<long> AfterEnqueue(long address, CancellationToken ct)
+    {
+        ValueTask wait;
         try
         {
-            await _syncer!.AfterAppendAsync(ct).ConfigureAwait(false);
+            wait = _syncer!.AfterAppendAsync(ct);
+        }
+        catch (Exception e)
+        {
+            return ValueTask.FromException<long>(AsCommitFailure(e));
+        }
+        if (!wait.IsCompletedSuccessfully) return AwaitCommitAsync(wait, address);
+        wait.GetAwaiter().GetResult();
+        return new ValueTask<long>(_base + address);
+    }
+
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<long> AwaitCommitAsync(ValueTask wait, long address)
+    {
+        try
+        {
+            await wait.ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException and not ObjectDisposedException and not IOException)
         {
-            // FasterLog's CommitFailureException: a disk failure like any other to the callers (and never an ack).
-            throw new IOException($"The commit-log commit covering this entry failed: {e.Message}", e);
+            throw AsCommitFailure(e);
         }
         return _base + address;
     }
+
+    /// <summary>FasterLog's CommitFailureException is a disk failure like any other to the callers (and never an ack).</summary>
+    private static Exception AsCommitFailure(Exception e) =>
+        e is OperationCanceledException or ObjectDisposedException or IOException
+            ? e
+            : new IOException($"The commit-log commit covering this entry failed: {e.Message}", e);
 
     public IEnumerable<CommitLogEntry> Replay() => ReplayIterator(_log.BeginAddress, _log.CommittedUntilAddress);
 

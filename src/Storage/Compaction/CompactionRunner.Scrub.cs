@@ -84,7 +84,7 @@ public sealed partial class CompactionRunner
             IndexSummaryInterval = _options.IndexSummaryInterval,
             RowIndexIntervalBytes = _options.RowIndexIntervalBytes,
         });
-        var throttle = new CompactionThrottle(_options.CompactionThroughputMiBPerSecond, _time);
+        var throttle = new CompactionThrottle(Bandwidth.BytesPerSecond, _time);
         SSTableReader? output = null;
         try
         {

@@ -30,6 +30,18 @@ public sealed partial class CompactionRunner
         _options = options;
         _logger = logger;
         _time = time;
+        Bandwidth = new CompactionBandwidth(options.CompactionThroughputMiBPerSecond, Math.Max(1, options.MemtableFlushThresholdBytes),
+            options.CompactionController, time);
+    }
+
+    /// <summary>The engine-wide backlog-driven compaction rate every throttle of this runner asks.</summary>
+    public CompactionBandwidth Bandwidth { get; }
+
+    /// <summary>Records the table's compaction backlog now (after a flush added an SSTable; a compaction records its own).</summary>
+    public void ObserveBacklog(TableStore table)
+    {
+        var infos = table.View.SSTables.Where(s => !s.IsCorrupt).Select(Info).ToArray();
+        Bandwidth.Observe(table.Directory, CompactionBacklog.For(table.Schema, infos));
     }
 
     private static SSTableInfo Info(SSTableReader r) =>
@@ -69,6 +81,7 @@ public sealed partial class CompactionRunner
             long now = _time.GetUtcNow().ToUnixTimeSeconds();
             long gcBefore = now - table.Schema.Options.GcGraceSeconds;
             var infos = view.SSTables.Select(s => FullInfo(table, s, now)).ToArray();
+            Bandwidth.Observe(table.Directory, CompactionBacklog.For(table.Schema, infos.Where(i => i.Compactable).ToArray()));
             ForgetRetired(table, view);
             long memtableMin = view.Flushing.Add(view.Active).Min(m => m.MinTimestampMicros);
 
@@ -218,7 +231,7 @@ public sealed partial class CompactionRunner
             var memtables = view.Flushing.Add(view.Active);
             int now = (int)_time.GetUtcNow().ToUnixTimeSeconds();
             int gcBefore = (int)Math.Max(int.MinValue, (long)now - table.Schema.Options.GcGraceSeconds);
-            var throttle = new CompactionThrottle(_options.CompactionThroughputMiBPerSecond, _time);
+            var throttle = new CompactionThrottle(Bandwidth.BytesPerSecond, _time);
             long importEpoch = table.ImportEpoch;
             bool purgedAny = false;
 
@@ -296,6 +309,7 @@ public sealed partial class CompactionRunner
             }
 
             bool installed = Install(table, inputs, inputGenerations, output, generation, stillValid: null);
+            ObserveBacklog(table);
             table.Metrics.RecordCompaction();
             _logger.LogInformation("Compacted {Count} SSTables of {Table} into {Output} ({Partitions} partitions, {Dropped} dropped by cleanup)",
                 inputs.Count, table.Schema.FullName, output?.Generation.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "nothing", partitions, dropped);

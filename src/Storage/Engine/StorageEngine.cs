@@ -41,6 +41,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
     private long _releasedLogPosition = -1;
     private int _disposed;
     private readonly MemtableLimits _limits;
+    private readonly Func<ValueTask> _makeRoom;
     private int _planRequested;
     private long _replayCursor; // >= 0 until replay ends: where replay is (flush floors use it; no release, no planning meanwhile)
     private long _replayedEntries, _replaySkippedFlushed;
@@ -55,6 +56,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
         _time = time;
         _commitLog = commitLog;
         _limits = new MemtableLimits(options, commitLog);
+        _makeRoom = MakeRoomAsync; // one delegate, not one per write
         _compaction = new CompactionRunner(fs, options, loggerFactory.CreateLogger<CompactionRunner>(), time);
         // Two loops, as Cassandra has separate flush and compaction executors: a flush must never wait behind a
         // compaction (which may run for minutes under a throughput cap) while sealed memtables pile up to the
@@ -72,6 +74,8 @@ public sealed partial class StorageEngine : IAsyncDisposable
     {
         loggerFactory ??= NullLoggerFactory.Instance;
         time ??= TimeProvider.System; // the engine's composition root: everything below gets this clock
+        ArgumentNullException.ThrowIfNull(options);
+        options = FlushStagger.Apply(options); // every part below sees this node's (staggered) flush triggers
         var fs = fileSystem ?? new PhysicalFileSystem();
         if (options.RunInline && options.BackgroundCompaction)
             throw new ArgumentException("RunInline needs BackgroundCompaction off: the owner runs the background steps.", nameof(options));
@@ -152,6 +156,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
             TruncatedLogPosition = truncation.LogPosition,
             TruncatedGenerationFloor = truncation.GenerationFloor,
             SSTableReadFailed = e => ReportDiskFailure("SSTable read", e),
+            Flushed = _compaction.ObserveBacklog,
             ReplayFloorSource = (_commitLog.LogId, LogTailForFloors),
             ReplayFloor = floor is not null && floor.LogId == _commitLog.LogId ? floor.LogPosition : long.MinValue,
         };
@@ -207,8 +212,9 @@ public sealed partial class StorageEngine : IAsyncDisposable
         }
     }
 
-    private static void Retire(TableStore store)
+    private void Retire(TableStore store)
     {
+        _compaction.Bandwidth.Forget(store.Directory);
         foreach (var sst in store.View.SSTables) sst.MarkObsolete();
         store.Dispose();
     }
@@ -222,6 +228,9 @@ public sealed partial class StorageEngine : IAsyncDisposable
     /// <summary>Largest encoded partition update (DataSerializer) one commit-log entry holds, so the largest write this engine accepts.</summary>
     public int MaxMutationBytes => _commitLog.MaxPayloadBytes;
 
+    /// <summary>A table's memtable flush threshold on this engine, after <see cref="StorageEngineOptions.FlushStaggerFraction"/>.</summary>
+    public long MemtableFlushThresholdBytes => _options.MemtableFlushThresholdBytes;
+
     /// <summary>The engine's commit log (tests check it runs on the engine's clock).</summary>
     internal CommitLog.CommitLog CommitLogForTests => _commitLog;
 
@@ -231,6 +240,9 @@ public sealed partial class StorageEngine : IAsyncDisposable
     /// Applies a mutation of one partition. Returns once it is in the commit log (and, with group
     /// sync, fsynced) and in the memtable. Invalid input throws before anything is written.
     /// </summary>
+    // Pooled state machine: a write that waits for its group commit (or for flush capacity) suspends, and the default
+    // builder boxed a new state machine for each such write (issue 20). Callers await the ValueTask once.
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask ApplyAsync(PartitionUpdate update, CancellationToken ct = default)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
@@ -238,7 +250,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
         var table = GetTable(update.Table);
         MutationValidator.Validate(table.Schema, update, _options.MaxValueSizeBytes);
         await WaitForFlushCapacity(table, ct).ConfigureAwait(false);
-        await _limits.WaitForRoomAsync(MakeRoomAsync, ct).ConfigureAwait(false);
+        await _limits.WaitForRoomAsync(_makeRoom, ct).ConfigureAwait(false);
 
         // The payload is encoded once: the commit log copies it, and the memtable keeps its rows' bytes.
         var payload = BinaryWriterBufferPool.Shared.Rent();
@@ -689,6 +701,8 @@ public sealed partial class StorageEngine : IAsyncDisposable
             {
                 LargePartitionsCompacted = t.Metrics.LargePartitionsCompacted,
                 ExpiredSSTablesDropped = t.Metrics.ExpiredSSTablesDropped,
+                CompactionBacklogBytes = CompactionBacklog.For(t.Schema, v.SSTables.Where(s => !s.IsCorrupt)
+                    .Select(s => new SSTableInfo(s.Generation, s.SizeOnDiskBytes, s.Statistics.MinTimestampMicros, s.Statistics.MaxTimestampMicros)).ToArray()),
             };
         }).OrderBy(s => s.Table, StringComparer.Ordinal).ToArray();
         return new StorageStats(tables)
@@ -697,6 +711,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
             CommitLogBytes = _limits.LogBytes,
             ReplayedEntries = Interlocked.Read(ref _replayedEntries),
             ReplaySkippedFlushedEntries = Interlocked.Read(ref _replaySkippedFlushed),
+            CompactionBytesPerSecond = _compaction.Bandwidth.LastBytesPerSecond,
         };
     }
 

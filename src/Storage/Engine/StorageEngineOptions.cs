@@ -22,6 +22,17 @@ public sealed record StorageEngineOptions
     public long MemtableFlushThresholdBytes { get; init; } = 64L << 20;
 
     /// <summary>
+    /// Staggers this node's flush triggers by up to this fraction (<see cref="FlushStagger"/>): the flush threshold by
+    /// +-fraction, the memory cleanup mark and the commit-log size trigger by up to -fraction, the offset chosen by
+    /// <see cref="FlushStaggerSeed"/>. 0 (the engine's default) = off; nodes use 0.1 with their host id, so replicas of
+    /// the same data do not flush and compact it in the same second.
+    /// </summary>
+    public double FlushStaggerFraction { get; init; }
+
+    /// <summary>Chooses this engine's offset for <see cref="FlushStaggerFraction"/> (the node's host id; any value, the same run every time).</summary>
+    public long FlushStaggerSeed { get; init; }
+
+    /// <summary>
     /// All memtables of all tables together (Cassandra's memtable_heap_space): once the active ones hold more than
     /// <see cref="MemtableCleanupFraction"/> of it the largest are switched and flushed; writers wait while all of them
     /// (flushing included) hold the whole of it. 256 MiB by default.
@@ -46,8 +57,17 @@ public sealed record StorageEngineOptions
     /// <summary>Largest accepted cell value (16 MiB by default).</summary>
     public long MaxValueSizeBytes { get; init; } = 16L << 20;
 
-    /// <summary>Compaction write throughput cap in MiB/s; 0 disables the cap.</summary>
+    /// <summary>
+    /// Compaction's write rate in MiB/s with no compaction backlog; 0 = unlimited. The rate grows with the backlog
+    /// (<see cref="CompactionController"/>), so this is a floor while compaction is behind and a cap only when it is not.
+    /// </summary>
     public double CompactionThroughputMiBPerSecond { get; init; }
+
+    /// <summary>
+    /// How compaction's rate grows with its backlog (ScyllaDB's compaction controller): up to 16x the base rate at a
+    /// backlog of 16 memtable flushes. <c>MaxFactor = 1</c> keeps the base rate as a fixed cap.
+    /// </summary>
+    public Compaction.CompactionControllerOptions CompactionController { get; init; } = new();
 
     /// <summary>
     /// only_purge_repaired_tombstones: when set, compaction purges a tombstone only if its local deletion time is also

@@ -14,4 +14,7 @@ public sealed record StorageStats(IReadOnlyList<TableStats> Tables)
 
     /// <summary>Commit-log entries the replay at open skipped because their table had already flushed them.</summary>
     public long ReplaySkippedFlushedEntries { get; init; }
+
+    /// <summary>Compaction's current write rate from its backlog (bytes/s; 0 = unlimited), as last set by a running compaction.</summary>
+    public double CompactionBytesPerSecond { get; init; }
 }

@@ -22,4 +22,7 @@ public sealed record TableStats(
 
     /// <summary>Fully expired SSTables dropped without a compaction rewrite.</summary>
     public long ExpiredSSTablesDropped { get; init; }
+
+    /// <summary>Bytes compaction still has to write for this table (<see cref="Compaction.CompactionBacklog"/>): what drives its rate.</summary>
+    public long CompactionBacklogBytes { get; init; }
 }

@@ -60,6 +60,9 @@ public sealed class TableStore : IDisposable
     /// <summary>Told (once per SSTable) when an SSTable becomes unreadable: the I/O error, or the CorruptSSTableException.</summary>
     internal Action<Exception>? SSTableReadFailed { get; set; }
 
+    /// <summary>Called after each flush added an SSTable to the view (the engine records the compaction backlog).</summary>
+    internal Action<TableStore>? Flushed { get; set; }
+
     public TableSchema Schema { get; private set; }
     public string Directory { get; }
 
@@ -212,6 +215,7 @@ public sealed class TableStore : IDisposable
                 memtable.ReleaseMemory();
                 SignalFlushProgress();
                 Metrics.RecordFlush();
+                Flushed?.Invoke(this);
             }
         }
         finally

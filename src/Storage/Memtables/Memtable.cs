@@ -104,9 +104,13 @@ public sealed class Memtable
     private static long MinTimestampOf(PartitionUpdate update)
     {
         long min = update.PartitionDeletion.IsLive ? long.MaxValue : update.PartitionDeletion.MarkedForDeleteAtMicros;
-        foreach (var rt in update.RangeTombstones) min = Math.Min(min, rt.Deletion.MarkedForDeleteAtMicros);
-        foreach (var row in update.Rows)
+        // Indexed loops: foreach over IReadOnlyList boxes an enumerator per write.
+        var tombstones = update.RangeTombstones;
+        for (int i = 0; i < tombstones.Count; i++) min = Math.Min(min, tombstones[i].Deletion.MarkedForDeleteAtMicros);
+        var rows = update.Rows;
+        for (int i = 0; i < rows.Count; i++)
         {
+            var row = rows[i];
             if (!row.Liveness.IsEmpty) min = Math.Min(min, row.Liveness.TimestampMicros);
             if (!row.Deletion.IsLive) min = Math.Min(min, row.Deletion.MarkedForDeleteAtMicros);
             foreach (var c in row.Cells) min = Math.Min(min, c.TimestampMicros);

@@ -21,13 +21,13 @@ namespace RingStore.Storage.Memtables;
 /// </summary>
 internal sealed class MemtablePartition
 {
-    /// <summary>Estimated bytes per row of bookkeeping: a list slot (with growth slack), a tree node.</summary>
-    internal const int ListSlotBytes = 32, TreeNodeBytes = 48;
+    /// <summary>Estimated bytes per row of bookkeeping: a list slot (with growth slack), a block slot (with split slack).</summary>
+    internal const int ListSlotBytes = 32, TreeSlotBytes = 24;
 
     private readonly object _gate = new();
     private readonly MemtableArena _arena;
     private OrderedRowList? _ordered = new();
-    private SortedDictionary<byte[], EncodedRowRef>? _tree;
+    private SortedRowBlocks? _tree;
     private readonly List<RangeTombstone> _rangeTombstones = [];
     private DeletionTime _partitionDeletion = DeletionTime.Live;
 
@@ -57,8 +57,10 @@ internal sealed class MemtablePartition
         lock (_gate)
         {
             _partitionDeletion = DeletionTime.Max(_partitionDeletion, update.PartitionDeletion);
-            foreach (var rt in update.RangeTombstones)
+            var tombstones = update.RangeTombstones;
+            for (int i = 0; i < tombstones.Count; i++)
             {
+                var rt = tombstones[i];
                 _rangeTombstones.Add(rt);
                 delta += 64 + rt.Slice.Start.Prefix.Length + rt.Slice.End.Prefix.Length;
             }
@@ -127,20 +129,14 @@ internal sealed class MemtablePartition
     /// </summary>
     private long MoveToTree()
     {
-        var tree = new SortedDictionary<byte[], EncodedRowRef>(ByteArrayComparer.Instance);
-        long delta = 0;
         var ordered = _ordered!;
-        for (int i = 0; i < ordered.Count; i++)
-        {
-            var encodedRow = ordered[i];
-            var key = encodedRow.Clustering.ToArray();
-            tree.Add(key, encodedRow);
-            delta += TreeNodeBytes - ListSlotBytes + key.Length;
-        }
+        _tree = SortedRowBlocks.FromSorted(ordered.Items.AsSpan(0, ordered.Count), BlockSize);
         _ordered = null;
-        _tree = tree;
-        return delta;
+        return (long)(TreeSlotBytes - ListSlotBytes) * ordered.Count;
     }
+
+    /// <summary>Rows per block of the sorted shape (tests make it small to exercise splits).</summary>
+    internal int BlockSize { get; init; } = SortedRowBlocks.DefaultBlockSize;
 
     /// <summary>
     /// Merges one row into the tree. Rows stay encoded in the arena (a tree node and the key are the only objects
@@ -151,16 +147,17 @@ internal sealed class MemtablePartition
     private long MergeIntoTree(Row row, ReadOnlySpan<byte> encodedRow)
     {
         var tree = _tree!;
-        if (tree.TryGetValue(row.Clustering, out var existing))
+        var slot = tree.Find(row.Clustering);
+        if (slot.Found)
         {
-            var merged = Reconcile.Rows(existing.Decode(), row);
+            var merged = Reconcile.Rows(tree.At(slot).Decode(), row);
             var stored = CopyRowToArena(merged, default);
-            tree[row.Clustering] = stored;
+            tree.Replace(slot, stored);
             return stored.Length;
         }
         var added = CopyRowToArena(row, encodedRow);
-        tree.Add(row.Clustering, added);
-        return added.Length + row.Clustering.Length + TreeNodeBytes;
+        tree.Insert(slot, added);
+        return added.Length + TreeSlotBytes;
     }
 
     private EncodedRowRef CopyRowToArena(Row row, ReadOnlySpan<byte> encodedRow)
@@ -227,7 +224,7 @@ internal sealed class MemtablePartition
             var rows = new ReadOnlyMemory<byte>[_ordered?.Count ?? _tree!.Count];
             int i = 0;
             if (_ordered is not null) for (; i < _ordered.Count; i++) rows[i] = _ordered[i].Memory;
-            else foreach (var row in _tree!.Values) rows[i++] = row.Memory;
+            else foreach (var row in _tree!.InOrder()) rows[i++] = row.Memory;
             return new EncodedPartitionSnapshot(Key, Token, _partitionDeletion, _rangeTombstones.ToArray(), rows);
         }
     }
@@ -272,12 +269,13 @@ internal sealed class MemtablePartition
     }
 
     /// <summary>One in-order walk of the tree collecting the rows of any of the sorted, disjoint slices.</summary>
-    private static EncodedRowRef[] SliceOfTree(SortedDictionary<byte[], EncodedRowRef> tree, IReadOnlyList<ClusteringSlice> slices)
+    private static EncodedRowRef[] SliceOfTree(SortedRowBlocks tree, IReadOnlyList<ClusteringSlice> slices)
     {
         var rows = new List<EncodedRowRef>();
         int s = 0;
-        foreach (var (key, row) in tree)
+        foreach (var row in tree.InOrder())
         {
+            var key = row.Clustering;
             while (s < slices.Count && !slices[s].End.AdmitsAsEnd(key)) s++;
             if (s == slices.Count) break;
             if (slices[s].Start.AdmitsAsStart(key)) rows.Add(row);

@@ -41,6 +41,7 @@ public class PartitionKeyCodecTests
                 byte[] key = PartitionKeyCodec.Serialize(cols, values);
                 var parts = cols.Select((c, i) => ValueCodec.Serialize(c.Type, values[i])).ToArray();
                 Assert.Equal(cols.Length == 1 ? parts[0] : ModelComposite(parts), key);
+                PartitionKeyCodec.Validate(cols, key); // what the write path checks: every serialized key passes
                 object[] back = PartitionKeyCodec.Deserialize(cols, key);
                 Assert.Equal(values.Length, back.Length);
                 for (int i = 0; i < values.Length; i++)
@@ -99,11 +100,16 @@ public class PartitionKeyCodecTests
         var cols = new[] { new ColumnDefinition("id", ColumnType.BigInt), new ColumnDefinition("bucket", ColumnType.Text) };
         byte[] key = PartitionKeyCodec.Serialize(cols, [42L, "bucket"]);
         for (int n = 0; n < key.Length; n++)
+        {
             Assert.Throws<InvalidRequestException>(() => PartitionKeyCodec.Deserialize(cols, key.AsSpan(0, n)));
+            Assert.Throws<InvalidRequestException>(() => PartitionKeyCodec.Validate(cols, key.AsSpan(0, n)));
+        }
         // A component whose length does not fit its type.
         byte[] bad = (byte[])key.Clone();
         BinaryPrimitives.WriteUInt16BigEndian(bad, 7);
         Assert.Throws<InvalidRequestException>(() => PartitionKeyCodec.Deserialize(cols, bad));
+        Assert.Throws<InvalidRequestException>(() => PartitionKeyCodec.Validate(cols, bad));
         Assert.Throws<InvalidRequestException>(() => PartitionKeyCodec.Deserialize([new ColumnDefinition("id", ColumnType.BigInt)], new byte[7]));
+        Assert.Throws<InvalidRequestException>(() => PartitionKeyCodec.Validate([new ColumnDefinition("id", ColumnType.BigInt)], new byte[7]));
     }
 }

@@ -71,7 +71,8 @@ public class EngineFlushCompactionIndependenceTests
         {
             DataDirectory = dir.Path,
             BackgroundCompaction = true,
-            CompactionThroughputMiBPerSecond = 0.005, // 5 KiB/s: the compaction of ~100 KB takes about 20 s
+            CompactionThroughputMiBPerSecond = 0.001, // 1 KiB/s: the compaction of ~100 KB takes about 100 s (the test ends long before; 20 s was too short at load 40)
+            CompactionController = new RingStore.Storage.Compaction.CompactionControllerOptions { MaxFactor = 1 }, // a fixed cap: not sped up by its backlog
             MemtableFlushThresholdBytes = 64 * 1024,
         };
         await using var engine = StorageEngine.Open(options, [TimeSeries()], fileSystem: fs);

@@ -71,6 +71,27 @@ public sealed class EngineClockTests
         await accounting.WaitAsync(Eventually); // the caller checks the token; the wait-handle wait never threw either
     }
 
+    [Fact]
+    public void Compaction_throttle_asks_for_the_rate_at_every_chunk_and_sleeps_exactly_what_it_says()
+    {
+        var clock = new SteppingClock(DateTimeOffset.FromUnixTimeSeconds(1_700_000_000));
+        double mibPerSecond = 1;
+        var throttle = new CompactionThrottle(() => mibPerSecond * (1 << 20), clock);
+        throttle.Account(1 << 20, CancellationToken.None);
+        Assert.Equal(TimeSpan.FromSeconds(1), clock.Now);
+        mibPerSecond = 4; // the backlog grew: the next chunk goes four times faster
+        throttle.Account(4 << 20, CancellationToken.None);
+        Assert.Equal(TimeSpan.FromSeconds(2), clock.Now);
+        mibPerSecond = 0; // unlimited: no sleep
+        throttle.Account(100 << 20, CancellationToken.None);
+        Assert.Equal(TimeSpan.FromSeconds(2), clock.Now);
+        // Time spent slow on its own earns no burst: after 10 idle seconds the next chunk still takes its full time.
+        clock.AdvanceTo(TimeSpan.FromSeconds(12));
+        mibPerSecond = 2;
+        throttle.Account(2 << 20, CancellationToken.None);
+        Assert.Equal(TimeSpan.FromSeconds(13), clock.Now);
+    }
+
     private static async Task AssertStillRunning(Task task, string message) =>
         Assert.False(await Task.WhenAny(task, Task.Delay(NotYet)) == task, message);
 
