@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -164,6 +165,8 @@ public sealed class CommitLog : IAsyncDisposable, IDisposable
     /// </summary>
     /// <exception cref="IOException">The current generation failed a commit and no new one could be started yet;
     /// or the commit covering this entry failed (the entry is not durable and must not be acknowledged).</exception>
+    // Pooled state-machine box: with group sync every append waits for the commit (callers await it once).
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<long> AppendAsync(ReadOnlyMemory<byte> payload, CancellationToken ct = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);

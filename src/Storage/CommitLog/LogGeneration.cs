@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using FASTER.core;
 using Microsoft.Extensions.Logging;
 
@@ -117,6 +118,8 @@ internal sealed class LogGeneration : IAsyncDisposable
     /// <summary>Commits that succeeded (the probe of a new generation is not counted).</summary>
     public long CommitCount => Interlocked.Read(ref _commitCount);
 
+    // Pooled state-machine box: with group sync every append waits for the commit (callers await it once).
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<long> AppendAsync(ReadOnlyMemory<byte> payload, CancellationToken ct)
     {
         if (Fault is { } fault)

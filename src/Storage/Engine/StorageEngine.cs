@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using RingStore.Core.Data;
@@ -218,6 +219,8 @@ public sealed partial class StorageEngine : IAsyncDisposable
     /// Applies a mutation of one partition. Returns once it is in the commit log (and, with group
     /// sync, fsynced) and in the memtable. Invalid input throws before anything is written.
     /// </summary>
+    // Pooled state-machine box: with group sync this awaits the group commit on every write, and an unpooled box is an allocation per write.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask ApplyAsync(PartitionUpdate update, CancellationToken ct = default)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
