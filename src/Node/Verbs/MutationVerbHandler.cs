@@ -16,8 +16,7 @@ public sealed class MutationVerbHandler(LocalReplica replica) : IVerbHandler
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<ReadOnlyMemory<byte>?> HandleAsync(PeerAddress sender, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
-        var message = CoordinationMessageSerializer.Deserialize<MutationMessage>(payload);
-        await replica.ApplyAsync(message.ToUpdate(), cancellationToken).ConfigureAwait(false);
+        await replica.ApplyAsync(MutationMessage.ReadUpdate(payload), cancellationToken).ConfigureAwait(false);
         return null;
     }
 }
