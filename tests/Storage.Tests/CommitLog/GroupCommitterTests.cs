@@ -73,6 +73,71 @@ public sealed class GroupCommitterTests
         Assert.True(Volatile.Read(ref commits) >= 2);
     }
 
+    /// <summary>
+    /// A cancelled writer's waiter stays listed in its batch; if it were reused, that batch's completion would release
+    /// the next writer before the commit covering the next writer's entry. The pool hands out the last waiter returned,
+    /// so the next writer would get exactly that waiter.
+    /// </summary>
+    [Fact]
+    public async Task A_batch_never_releases_a_writer_that_joined_after_it_through_a_cancelled_writers_waiter()
+    {
+        var firstBegun = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var releaseFirst = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var secondBegun = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var releaseSecond = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var releaseLater = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        int commits = 0;
+        await using var committer = new GroupCommitter(async () =>
+        {
+            switch (Interlocked.Increment(ref commits))
+            {
+                case 1:
+                    firstBegun.SetResult();
+                    await releaseFirst.Task;
+                    break;
+                case 2:
+                    secondBegun.SetResult();
+                    await releaseSecond.Task;
+                    break;
+                default:
+                    await releaseLater.Task;
+                    break;
+            }
+        }, TimeSpan.Zero, TimeProvider.System, NullLogger.Instance);
+
+        try
+        {
+            // Warm the pool with one waiter so the cancelled one is not the only object ever made.
+            var warm = committer.AfterAppendAsync(CancellationToken.None).AsTask();
+            await firstBegun.Task.WaitAsync(TimeSpan.FromMinutes(1));
+            releaseFirst.SetResult();
+            await warm.WaitAsync(TimeSpan.FromMinutes(1));
+
+            // Batch 2 (commit blocked): a writer that gives up.
+            using var cts = new CancellationTokenSource();
+            var quitter = committer.AfterAppendAsync(cts.Token).AsTask();
+            await secondBegun.Task.WaitAsync(TimeSpan.FromMinutes(1));
+            await cts.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => quitter.WaitAsync(TimeSpan.FromMinutes(1)));
+
+            // Batch 3: a writer joining while batch 2 still commits. Batch 2's completion must not release it.
+            var late = committer.AfterAppendAsync(CancellationToken.None).AsTask();
+            releaseSecond.SetResult();
+            // Batch 3's commit cannot finish before releaseLater, so a release of this writer within the wait is the bug.
+            bool releasedEarly = await Task.WhenAny(late, Task.Delay(TimeSpan.FromSeconds(2))) == late;
+            Assert.False(releasedEarly, "a writer was released by the batch before the one it joined");
+            releaseLater.SetResult();
+            await late.WaitAsync(TimeSpan.FromMinutes(1));
+        }
+        finally
+        {
+            // Whatever failed, no commit is left blocked: disposing the committer waits for its loop.
+            releaseFirst.TrySetResult();
+            releaseSecond.TrySetResult();
+            releaseLater.TrySetResult();
+        }
+    }
+
     [Fact]
     public async Task A_failed_commit_fails_its_own_writers_and_the_next_batch_succeeds()
     {
