@@ -62,6 +62,25 @@ public sealed record ClusterMeasurement
     [JsonPropertyName("client_cpu_us_per_op")]
     public double ClientCpuMicrosPerOp { get; init; }
 
+    /// <summary>Managed bytes all node processes allocated during the phase (GC.GetTotalAllocatedBytes in each), per completed request; 0 when a node did not answer Status.</summary>
+    [JsonPropertyName("node_alloc_bytes_per_op")]
+    public double NodeAllocBytesPerOp { get; init; }
+
+    /// <summary>
+    /// The same bytes per replica write the nodes applied (writes only): with RF = nodes a QUORUM write is RF replica
+    /// writes plus one coordination, so this is the allocation of one replica write plus a third of a coordination.
+    /// </summary>
+    [JsonPropertyName("node_alloc_bytes_per_replica_write")]
+    public double NodeAllocBytesPerReplicaWrite { get; init; }
+
+    /// <summary>Voluntary context switches of all node threads during the phase (waits: a thread blocked or parked), per completed request.</summary>
+    [JsonPropertyName("node_voluntary_switches_per_op")]
+    public double NodeVoluntarySwitchesPerOp { get; init; }
+
+    /// <summary>Nonvoluntary context switches (preemptions) of all node threads during the phase, per completed request.</summary>
+    [JsonPropertyName("node_nonvoluntary_switches_per_op")]
+    public double NodeNonvoluntarySwitchesPerOp { get; init; }
+
     /// <summary>The machine's 1-minute load average at the end of the phase: other work on the same cores moves the throughput.</summary>
     [JsonPropertyName("load_avg")]
     public double LoadAverage { get; init; }

@@ -145,6 +145,8 @@ public static class ClusterScenario
         }
 
         var cpu = new ProcessCpuMeter([.. cluster.Nodes.Select(n => n.Pid ?? 0).Where(pid => pid != 0)]);
+        var runtime = new NodeRuntimeMeter([.. cluster.Nodes.Select(n => n.Pid ?? 0).Where(pid => pid != 0)],
+            [.. Enumerable.Range(0, cluster.Nodes.Count).Select(workload.Client)]);
         var measurements = new List<ClusterMeasurement>();
         var duration = TimeSpan.FromSeconds(settings.DurationSeconds);
         foreach (string level in settings.ConsistencyLevels)
@@ -156,12 +158,16 @@ public static class ClusterScenario
                 {
                     Func<int, CancellationToken, Task<bool>> operation = op == "write" ? write : read;
                     string label = $"{level} {op} x{concurrency}";
+                    var runtimeBefore = await runtime.SampleAsync(ct).ConfigureAwait(false);
                     var before = cpu.Sample();
                     var result = await ClosedLoopDriver.RunAsync(concurrency, duration, operation, p => Progress(label, p), ct).ConfigureAwait(false);
-                    var m = ToMeasurement(result, cpu.Sample() - before, level, op, concurrency, settings);
+                    var cpuUsed = cpu.Sample() - before;
+                    var runtimeUsed = await runtime.SampleAsync(ct).ConfigureAwait(false) - runtimeBefore;
+                    var m = ToMeasurement(result, cpuUsed, runtimeUsed, level, op, concurrency, settings);
                     measurements.Add(m);
                     EndProgress(string.Create(CultureInfo.InvariantCulture,
-                        $"{label}: {m.OpsPerSec:N0} ops/s, p50 {m.P50Ms:0.00} ms, p99 {m.P99Ms:0.00} ms, failed {m.Failed}, CPU/op nodes {m.NodeCpuMicrosPerOp:0} µs + client {m.ClientCpuMicrosPerOp:0} µs, load {m.LoadAverage:0.0}"));
+                        $"{label}: {m.OpsPerSec:N0} ops/s, p50 {m.P50Ms:0.00} ms, p99 {m.P99Ms:0.00} ms, failed {m.Failed}, CPU/op nodes {m.NodeCpuMicrosPerOp:0} µs + client {m.ClientCpuMicrosPerOp:0} µs, " +
+                        $"node alloc/op {m.NodeAllocBytesPerOp:N0} B ({m.NodeAllocBytesPerReplicaWrite:N0} B per replica write), node switches/op {m.NodeVoluntarySwitchesPerOp:0.00} vol + {m.NodeNonvoluntarySwitchesPerOp:0.00} invol, load {m.LoadAverage:0.0}"));
                 }
             }
         }
@@ -172,10 +178,13 @@ public static class ClusterScenario
         {
             SetConsistency("QUORUM");
             double rate = peak.OpsPerSec / 2;
+            var runtimeBefore = await runtime.SampleAsync(ct).ConfigureAwait(false);
             var before = cpu.Sample();
             int inFlight = settings.EffectivePacedInFlight;
             var paced = await PacedDriver.RunAsync(inFlight, rate, duration, write, ct).ConfigureAwait(false);
-            var m = ToMeasurement(paced, cpu.Sample() - before, "QUORUM", "write-at-half-peak", inFlight, settings);
+            var cpuUsed = cpu.Sample() - before;
+            var runtimeUsed = await runtime.SampleAsync(ct).ConfigureAwait(false) - runtimeBefore;
+            var m = ToMeasurement(paced, cpuUsed, runtimeUsed, "QUORUM", "write-at-half-peak", inFlight, settings);
             measurements.Add(m);
             EndProgress(string.Create(CultureInfo.InvariantCulture,
                 $"QUORUM write paced at {rate:N0}/s (half the peak): {m.OpsPerSec:N0} ops/s, p50 {m.P50Ms:0.00} ms, p99 {m.P99Ms:0.00} ms, failed {m.Failed}; " +
@@ -184,7 +193,8 @@ public static class ClusterScenario
         return measurements;
     }
 
-    private static ClusterMeasurement ToMeasurement(LoadPhaseResult result, CpuSample cpu, string level, string op, int concurrency, ClusterBenchSettings settings) => new()
+    private static ClusterMeasurement ToMeasurement(LoadPhaseResult result, CpuSample cpu, NodeRuntimeSample runtime, string level, string op, int concurrency,
+        ClusterBenchSettings settings) => new()
     {
         Consistency = level,
         Op = op,
@@ -202,10 +212,16 @@ public static class ClusterScenario
         ElapsedSeconds = Math.Round(result.Elapsed.TotalSeconds, 3),
         NodeCpuMicrosPerOp = PerOp(cpu.Nodes, result.Completed),
         ClientCpuMicrosPerOp = PerOp(cpu.Client, result.Completed),
+        NodeAllocBytesPerOp = runtime.Complete ? PerOp(runtime.AllocatedBytes, result.Completed) : 0,
+        NodeAllocBytesPerReplicaWrite = runtime.Complete && op != "read" ? PerOp(runtime.AllocatedBytes, runtime.ReplicaWrites) : 0,
+        NodeVoluntarySwitchesPerOp = runtime.Complete ? PerOp(runtime.Switches.Voluntary, result.Completed, 2) : 0,
+        NodeNonvoluntarySwitchesPerOp = runtime.Complete ? PerOp(runtime.Switches.Nonvoluntary, result.Completed, 2) : 0,
         LoadAverage = ProcessCpuMeter.LoadAverage(),
     };
 
     private static double PerOp(TimeSpan cpu, long completed) => completed == 0 ? 0 : Math.Round(cpu.TotalMicroseconds / completed, 1);
+
+    private static double PerOp(long count, long completed, int digits = 0) => completed <= 0 ? 0 : Math.Round((double)count / completed, digits);
 
     /// <summary>A live line rewritten in place on a terminal; nothing when the output goes to a file (one line per phase instead).</summary>
     private static void Progress(string label, LoadProgress p)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using MessagePack;
 using RingStore.Core.Data;
 using RingStore.Core.Serialization;
@@ -18,4 +19,29 @@ public sealed record MutationMessage(
 
     /// <exception cref="FormatException">The bytes are not a partition update.</exception>
     public PartitionUpdate ToUpdate() => DataSerializer.ReadPartitionUpdate(Update);
+
+    /// <summary>
+    /// The partition update of an encoded message, read in place: a replica decodes one per write, and materializing
+    /// the message first copied the update's bytes into an array of their own. Reads the same fields as the full
+    /// decode (an array of at least two, the version an integer, the update bytes); any later field is ignored.
+    /// </summary>
+    /// <exception cref="FormatException">The bytes are not a MutationMessage or its update is malformed.</exception>
+    public static PartitionUpdate ReadUpdate(ReadOnlyMemory<byte> message)
+    {
+        ReadOnlySequence<byte>? update;
+        try
+        {
+            var reader = new MessagePackReader(message);
+            int fields = reader.ReadArrayHeader();
+            if (fields < 2) throw new FormatException($"Malformed {nameof(MutationMessage)}: {fields} fields, expected 2.");
+            reader.ReadInt32(); // the version: the update's encoding is the same in every version so far
+            update = reader.ReadBytes();
+        }
+        catch (Exception e) when (e is MessagePackSerializationException or EndOfStreamException)
+        {
+            throw new FormatException($"Malformed {nameof(MutationMessage)}.", e);
+        }
+        if (update is not { } bytes) throw new FormatException($"Malformed {nameof(MutationMessage)}: no update.");
+        return bytes.IsSingleSegment ? DataSerializer.ReadPartitionUpdate(bytes.FirstSpan) : DataSerializer.ReadPartitionUpdate(bytes.ToArray());
+    }
 }

@@ -19,31 +19,54 @@ public static class ReplicaPlanner
         ArgumentNullException.ThrowIfNull(isAlive);
         ArgumentNullException.ThrowIfNull(strategy);
 
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var targets = new List<NodeInfo>();
-        var down = new List<NodeInfo>();
-        foreach (var replica in natural.Concat(pending))
-        {
-            // A node both natural and pending (possible in a brief view race) must get the write once.
-            if (!seen.Add(replica.Endpoint))
-            {
-                continue;
-            }
-            (isAlive(replica.Endpoint) ? targets : down).Add(replica);
-        }
+        // Lists and linear scans, not a set: a write has a handful of replicas, and this runs for every write.
+        var targets = new List<NodeInfo>(natural.Count + pending.Count);
+        List<NodeInfo>? down = null;
+        AddOnce(natural, isAlive, targets, ref down);
+        AddOnce(pending, isAlive, targets, ref down);
 
         int blockFor = ConsistencyMath.WriteBlockFor(consistency, strategy, localDatacenter, pending);
         var perDc = ConsistencyMath.IsPerDatacenter(consistency, strategy)
             ? ConsistencyMath.WriteBlockForPerDatacenter(strategy, pending)
-            : new Dictionary<string, int>(StringComparer.Ordinal);
-        var plan = new WritePlan(consistency, localDatacenter, targets, down, blockFor, perDc);
+            : NoDatacenterBlockFor;
+        var plan = new WritePlan(consistency, localDatacenter, targets, (IReadOnlyList<NodeInfo>?)down ?? [], blockFor, perDc);
 
         // ANY is satisfied by a hint, which the coordinator can always store.
         if (consistency != ConsistencyLevel.Any)
         {
-            AssureSufficientLive(consistency, blockFor, perDc, targets.Where(plan.CountsToward).ToList());
+            if (perDc.Count > 0)
+            {
+                AssureSufficientLive(consistency, blockFor, perDc, targets.Where(plan.CountsToward).ToList());
+            }
+            else
+            {
+                int alive = 0;
+                foreach (var target in targets) if (plan.CountsToward(target)) alive++;
+                if (alive < blockFor) throw new UnavailableException(consistency, blockFor, alive);
+            }
         }
         return plan;
+    }
+
+    /// <summary>No per-datacenter requirement (every level but EACH_QUORUM under NetworkTopologyStrategy); shared, never modified.</summary>
+    private static readonly IReadOnlyDictionary<string, int> NoDatacenterBlockFor = new Dictionary<string, int>(StringComparer.Ordinal);
+
+    /// <summary>Each replica once (a node both natural and pending, possible in a brief view race, gets the write once): live ones to targets, the others to down.</summary>
+    private static void AddOnce(IReadOnlyList<NodeInfo> replicas, Func<string, bool> isAlive, List<NodeInfo> targets, ref List<NodeInfo>? down)
+    {
+        foreach (var replica in replicas)
+        {
+            if (Contains(targets, replica.Endpoint) || (down is not null && Contains(down, replica.Endpoint))) continue;
+            if (isAlive(replica.Endpoint)) targets.Add(replica);
+            else (down ??= []).Add(replica);
+        }
+    }
+
+    private static bool Contains(List<NodeInfo> nodes, string endpoint)
+    {
+        foreach (var node in nodes)
+            if (string.Equals(node.Endpoint, endpoint, StringComparison.Ordinal)) return true;
+        return false;
     }
 
     public static ReadPlan PlanRead(IReadOnlyList<NodeInfo> natural, Func<string, bool> isAlive,

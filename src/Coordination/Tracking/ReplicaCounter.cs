@@ -11,13 +11,15 @@ internal sealed class ReplicaCounter
     private readonly int _blockFor;
     private readonly IReadOnlyDictionary<string, int> _blockForByDatacenter;
     private readonly Func<NodeInfo, bool> _counts;
-    private readonly Dictionary<string, int> _receivedByDatacenter = new(StringComparer.Ordinal);
+    /// <summary>Only with a per-datacenter requirement (EACH_QUORUM): otherwise the total is all there is to count.</summary>
+    private readonly Dictionary<string, int>? _receivedByDatacenter;
 
     public ReplicaCounter(int blockFor, IReadOnlyDictionary<string, int> blockForByDatacenter, Func<NodeInfo, bool> counts)
     {
         _blockFor = blockFor;
         _blockForByDatacenter = blockForByDatacenter;
         _counts = counts;
+        if (blockForByDatacenter.Count > 0) _receivedByDatacenter = new(StringComparer.Ordinal);
     }
 
     /// <summary>Answers that count toward the level (the number a timeout error reports).</summary>
@@ -30,7 +32,8 @@ internal sealed class ReplicaCounter
             return;
         }
         Received++;
-        _receivedByDatacenter[replica.Datacenter] = _receivedByDatacenter.GetValueOrDefault(replica.Datacenter) + 1;
+        if (_receivedByDatacenter is { } byDatacenter)
+            byDatacenter[replica.Datacenter] = byDatacenter.GetValueOrDefault(replica.Datacenter) + 1;
     }
 
     public bool IsMet
@@ -43,13 +46,23 @@ internal sealed class ReplicaCounter
             }
             foreach (var (dc, need) in _blockForByDatacenter)
             {
-                if (_receivedByDatacenter.GetValueOrDefault(dc) < need)
+                if (_receivedByDatacenter!.GetValueOrDefault(dc) < need)
                 {
                     return false;
                 }
             }
             return true;
         }
+    }
+
+    /// <summary>
+    /// Without a per-datacenter requirement: whether the level can still be met if <paramref name="outstandingCounted"/>
+    /// more replicas whose answers count (already filtered) answer.
+    /// </summary>
+    public bool CanStillBeMet(int outstandingCounted)
+    {
+        if (_blockForByDatacenter.Count > 0) throw new InvalidOperationException("A per-datacenter requirement needs the outstanding replicas themselves.");
+        return Received + outstandingCounted >= _blockFor;
     }
 
     /// <summary>Whether the level can still be met if every replica in <paramref name="outstanding"/> answers.</summary>
@@ -62,7 +75,7 @@ internal sealed class ReplicaCounter
         }
         foreach (var (dc, need) in _blockForByDatacenter)
         {
-            int possible = _receivedByDatacenter.GetValueOrDefault(dc) +
+            int possible = _receivedByDatacenter!.GetValueOrDefault(dc) +
                            counted.Count(n => string.Equals(n.Datacenter, dc, StringComparison.Ordinal));
             if (possible < need)
             {

@@ -92,6 +92,8 @@ public sealed class StatusBuilder(StatusBuilder.Sources node)
 
     private Client.Protos.NodeMetrics Metrics()
     {
+        // Read first, so what this Status call allocates counts in the next reading, not in this one.
+        long allocated = GC.GetTotalAllocatedBytes(precise: false);
         var m = node.Metrics;
         var stats = node.Engine.GetStats();
         var metrics = new Client.Protos.NodeMetrics
@@ -114,6 +116,7 @@ public sealed class StatusBuilder(StatusBuilder.Sources node)
             ReadTimeouts = m.ReadTimeouts,
             ReplicaReads = m.ReplicaReads,
             ReplicaWrites = m.ReplicaWrites,
+            GcAllocatedBytes = allocated,
         };
         foreach (var (table, isWrite, hitter) in node.TopPartitions.Top(10))
         {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 
 namespace RingStore.Node.Messaging;
@@ -88,6 +89,8 @@ internal sealed class VerbDispatcher
         return AwaitAsync(sender, request, pending, expiry);
     }
 
+    // Pooled state-machine box: every write waits here for its group commit (the callers await the result once).
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<Envelope?> AwaitAsync(PeerAddress sender, Envelope request, ValueTask<ReadOnlyMemory<byte>?> pending, ExpiryToken? expiry)
     {
         try

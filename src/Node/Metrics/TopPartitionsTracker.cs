@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using RingStore.Core.Data;
 
 namespace RingStore.Node.Metrics;
 
@@ -15,24 +16,29 @@ public sealed class TopPartitionsTracker(int capacity = TopPartitionsTracker.Def
 {
     public const int DefaultCapacity = 2048;
 
+    /// <summary>
+    /// Keyed by the partition key's bytes, compared by content: a hex string per operation was an allocation on every
+    /// replica write and read; the hex is made only for <see cref="Top"/>.
+    /// </summary>
     private sealed class TableSketches(int capacity)
     {
-        public readonly SpaceSaving<string> Reads = new(capacity, StringComparer.Ordinal);
-        public readonly SpaceSaving<string> Writes = new(capacity, StringComparer.Ordinal);
+        public readonly SpaceSaving<byte[]> Reads = new(capacity, ByteArrayComparer.Instance);
+        public readonly SpaceSaving<byte[]> Writes = new(capacity, ByteArrayComparer.Instance);
     }
 
     private readonly ConcurrentDictionary<string, TableSketches> _tables = new(StringComparer.Ordinal);
 
+    /// <summary>The key is kept by reference when it enters the sketch: partition keys are never modified once built.</summary>
     public void RecordRead(string table, byte[] partitionKey) => Record(table, partitionKey, write: false);
 
     public void RecordWrite(string table, byte[] partitionKey) => Record(table, partitionKey, write: true);
 
     private void Record(string table, byte[] partitionKey, bool write)
     {
-        var sketches = _tables.GetOrAdd(table, _ => new TableSketches(capacity));
+        // TryGetValue first: GetOrAdd's factory captures this tracker, a delegate allocated on every call.
+        if (!_tables.TryGetValue(table, out var sketches)) sketches = _tables.GetOrAdd(table, static (_, c) => new TableSketches(c), capacity);
         var sketch = write ? sketches.Writes : sketches.Reads;
-        string key = Convert.ToHexString(partitionKey);
-        lock (sketch) sketch.Add(key);
+        lock (sketch) sketch.Add(partitionKey);
     }
 
     /// <summary>The hottest partitions (hex keys) of every table, at most <paramref name="n"/> per table and kind.</summary>
@@ -41,9 +47,11 @@ public sealed class TopPartitionsTracker(int capacity = TopPartitionsTracker.Def
         var result = new List<(string, bool, HeavyHitter<string>)>();
         foreach (var (table, sketches) in _tables)
         {
-            lock (sketches.Reads) result.AddRange(sketches.Reads.Top(n).Select(h => (table, false, h)));
-            lock (sketches.Writes) result.AddRange(sketches.Writes.Top(n).Select(h => (table, true, h)));
+            lock (sketches.Reads) result.AddRange(sketches.Reads.Top(n).Select(h => (table, false, Hex(h))));
+            lock (sketches.Writes) result.AddRange(sketches.Writes.Top(n).Select(h => (table, true, Hex(h))));
         }
         return result;
     }
+
+    private static HeavyHitter<string> Hex(HeavyHitter<byte[]> h) => new(Convert.ToHexString(h.Item), h.Count, h.Error, h.Guaranteed);
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using RingStore.Core.Data;
 using RingStore.Core.Errors;
 using RingStore.Core.Reads;
@@ -26,6 +27,8 @@ public sealed class LocalReplica(StorageEngine engine, NodeMetrics metrics, TopP
     /// <summary>The byte budget of one read reply (Node option ReplicaReplyMaxBytes): past it the reply is cut and marked truncated.</summary>
     public long ReplyMaxBytes { get; init; } = Verbs.RangeReadVerbHandler.DefaultReplyBytes;
 
+    // Pooled state-machine box: this awaits the group commit on every write, and an unpooled box is an allocation per write.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask ApplyAsync(PartitionUpdate update, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(update);

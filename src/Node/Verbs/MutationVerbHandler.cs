@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using RingStore.Coordination;
 using RingStore.Node.Messaging;
 using RingStore.Node.Requests;
@@ -11,10 +12,11 @@ namespace RingStore.Node.Verbs;
 /// </summary>
 public sealed class MutationVerbHandler(LocalReplica replica) : IVerbHandler
 {
+    // Pooled state-machine box: this awaits the group commit on every write, and an unpooled box is an allocation per write.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<ReadOnlyMemory<byte>?> HandleAsync(PeerAddress sender, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
-        var message = CoordinationMessageSerializer.Deserialize<MutationMessage>(payload);
-        await replica.ApplyAsync(message.ToUpdate(), cancellationToken).ConfigureAwait(false);
+        await replica.ApplyAsync(MutationMessage.ReadUpdate(payload), cancellationToken).ConfigureAwait(false);
         return null;
     }
 }

@@ -19,7 +19,17 @@ internal sealed class GroupCommitter : ILogSyncer
     private readonly SemaphoreSlim _batchOpened = new(0);
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
-    private TaskCompletionSource? _openBatch;
+
+    /// <summary>The writers of the open batch (under the gate); empty = no batch open.</summary>
+    private List<CommitWaiter> _openBatch = [];
+
+    /// <summary>The list of the batch the loop finished last, reused for the next one (the loop's alone).</summary>
+    private List<CommitWaiter>? _spareBatch;
+
+    /// <summary>Waiters a batch completed and their writers consumed (under the gate), for the next writers.</summary>
+    private readonly Stack<CommitWaiter> _freeWaiters = new();
+    private const int MaxFreeWaiters = 4096;
+    private readonly Action<CommitWaiter> _returnWaiter;
 
     public GroupCommitter(Func<Task> commit, TimeSpan window, TimeProvider time, ILogger logger)
     {
@@ -27,22 +37,27 @@ internal sealed class GroupCommitter : ILogSyncer
         _window = window;
         _time = time;
         _logger = logger;
+        _returnWaiter = waiter =>
+        {
+            lock (_gate)
+                if (_freeWaiters.Count < MaxFreeWaiters) _freeWaiters.Push(waiter);
+        };
         _loop = Task.Run(LoopAsync);
     }
 
     public ValueTask AfterAppendAsync(CancellationToken ct)
     {
-        Task batch;
+        CommitWaiter waiter;
+        ValueTask wait;
         lock (_gate)
         {
-            if (_openBatch is null)
-            {
-                _openBatch = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                _batchOpened.Release();
-            }
-            batch = _openBatch.Task;
+            waiter = _freeWaiters.Count > 0 ? _freeWaiters.Pop() : new CommitWaiter(_returnWaiter);
+            // Armed before it joins: the batch may complete it as soon as the gate is released.
+            wait = waiter.Start(ct);
+            if (_openBatch.Count == 0) _batchOpened.Release();
+            _openBatch.Add(waiter);
         }
-        return new ValueTask(ct.CanBeCanceled ? batch.WaitAsync(ct) : batch);
+        return wait;
     }
 
     private async Task LoopAsync()
@@ -60,25 +75,29 @@ internal sealed class GroupCommitter : ILogSyncer
                 // Shutdown: still commit the open batch below so no waiting writer is left hanging.
             }
 
-            TaskCompletionSource? batch;
+            List<CommitWaiter> batch;
             lock (_gate)
             {
                 batch = _openBatch;
-                _openBatch = null;
+                _openBatch = _spareBatch ?? [];
+                _spareBatch = null;
             }
-            if (batch is not null)
+            if (batch.Count > 0)
             {
+                Exception? failure = null;
                 try
                 {
                     await _commit().ConfigureAwait(false);
-                    batch.TrySetResult();
                 }
                 catch (Exception ex)
                 {
                     _logger.LogError(ex, "Group commit failed; failing the writers of this batch");
-                    batch.TrySetException(ex);
+                    failure = ex;
                 }
+                foreach (var waiter in batch) waiter.Complete(failure);
             }
+            batch.Clear();
+            _spareBatch = batch;
             if (_stop.IsCancellationRequested)
                 return;
         }
@@ -92,8 +111,9 @@ internal sealed class GroupCommitter : ILogSyncer
         {
             // A writer that raced with shutdown after the last commit: its entry may still be made durable by the
             // owner's final commit, but we cannot promise it, so it is not acknowledged.
-            _openBatch?.TrySetException(new ObjectDisposedException(nameof(CommitLog)));
-            _openBatch = null;
+            var disposed = new ObjectDisposedException(nameof(CommitLog));
+            foreach (var waiter in _openBatch) waiter.Complete(disposed);
+            _openBatch.Clear();
         }
         _stop.Dispose();
         _batchOpened.Dispose();

@@ -15,6 +15,18 @@ public sealed class MeasurementTests
     }
 
     [Fact]
+    public void Context_switches_are_read_from_the_status_lines_and_summed_over_the_threads()
+    {
+        string status = "Name:\tdotnet\nState:\tS (sleeping)\nvoluntary_ctxt_switches:\t1234\nnonvoluntary_ctxt_switches:\t56\n";
+        Assert.Equal(new ContextSwitches(1234, 56), ProcessContextSwitches.Parse(status));
+        var self = ProcessContextSwitches.Read(Environment.ProcessId);
+        Assert.NotNull(self);
+        // This process has several threads that have all waited at least once.
+        Assert.True(self.Value.Voluntary > 0);
+        Assert.Equal(new ContextSwitches(3, 1), new ContextSwitches(5, 3) - new ContextSwitches(2, 2));
+    }
+
+    [Fact]
     public void Skew_is_max_over_average()
     {
         Assert.Equal(1.0, SkewRatio.MaxOverAverage([5, 5, 5]));

@@ -25,6 +25,28 @@ public class CoordinationMessageTests
     }
 
     [Fact]
+    public void A_replica_reads_the_update_straight_from_the_encoded_message_as_the_full_decode_does()
+    {
+        Update.Sample(update =>
+        {
+            byte[] encoded = CoordinationMessageSerializer.Serialize(MutationMessage.For(update));
+            var direct = MutationMessage.ReadUpdate(encoded);
+            Assert.Equal(DataSerializer.Serialize(CoordinationMessageSerializer.Deserialize<MutationMessage>(encoded).ToUpdate()), DataSerializer.Serialize(direct));
+        }, iter: 300);
+    }
+
+    [Fact]
+    public void A_malformed_mutation_message_is_a_format_error()
+    {
+        byte[] good = CoordinationMessageSerializer.Serialize(MutationMessage.For(Update.Single()));
+        Assert.Throws<FormatException>(() => MutationMessage.ReadUpdate(good.AsMemory(0, good.Length / 2)));
+        Assert.Throws<FormatException>(() => MutationMessage.ReadUpdate(ReadOnlyMemory<byte>.Empty));
+        Assert.Throws<FormatException>(() => MutationMessage.ReadUpdate(new byte[] { 0x92, 0x01, 0xc0 })); // [1, nil]
+        Assert.Throws<FormatException>(() => MutationMessage.ReadUpdate(new byte[] { 0x91, 0x01 })); // [1]
+        Assert.Throws<FormatException>(() => MutationMessage.ReadUpdate(new byte[] { 0xa3, 0x61, 0x62, 0x63 })); // "abc"
+    }
+
+    [Fact]
     public void Partition_data_round_trips_through_the_codec_and_the_response()
     {
         Update.Array[0, 4].Sample(updates =>

@@ -30,6 +30,82 @@ public sealed class SpaceSavingTests
         }, iter: 300);
     }
 
+    /// <summary>
+    /// The heap-based sketch answers exactly as the sorted-set one it replaced (kept here as the model): same counts,
+    /// errors, order (ties broken by the latest update first) and guarantees, for any stream and weights.
+    /// </summary>
+    [Fact]
+    public void The_heap_sketch_matches_the_sorted_set_model_on_any_stream()
+    {
+        var streams = Gen.Select(Gen.Int[0, 40], Gen.Int[1, 3]).Array[0, 600];
+        Gen.Select(streams, Gen.Int[1, 12], Gen.Int[1, 15]).Sample((stream, capacity, n) =>
+        {
+            var sketch = new SpaceSaving<int>(capacity);
+            var model = new SortedSetModel(capacity);
+            foreach (var (item, weight) in stream)
+            {
+                sketch.Add(item, weight);
+                model.Add(item, weight);
+            }
+            Assert.Equal(model.Total, sketch.Total);
+            Assert.Equal(model.Floor, sketch.Floor);
+            Assert.Equal(model.Top(n), sketch.Top(n));
+        }, iter: 500);
+    }
+
+    /// <summary>The previous implementation: counters ordered by (count, last update) in a sorted set.</summary>
+    private sealed class SortedSetModel(int capacity)
+    {
+        private sealed class Counter(int key, long count, long error, long sequence)
+        {
+            public int Key { get; } = key;
+            public long Count { get; set; } = count;
+            public long Error { get; } = error;
+            public long Sequence { get; set; } = sequence;
+        }
+
+        private readonly Dictionary<int, Counter> _counters = [];
+        private readonly SortedSet<Counter> _ordered = new(Comparer<Counter>.Create((x, y) =>
+            x.Count != y.Count ? x.Count.CompareTo(y.Count) : x.Sequence.CompareTo(y.Sequence)));
+        private long _sequence;
+
+        public long Total { get; private set; }
+
+        public long Floor => _counters.Count < capacity || _ordered.Count == 0 ? 0 : _ordered.Min!.Count;
+
+        public void Add(int item, long weight)
+        {
+            Total += weight;
+            if (_counters.TryGetValue(item, out var c))
+            {
+                _ordered.Remove(c);
+                c.Count += weight;
+                c.Sequence = ++_sequence;
+                _ordered.Add(c);
+                return;
+            }
+            long count = weight, error = 0;
+            if (_counters.Count >= capacity)
+            {
+                var min = _ordered.Min!;
+                _ordered.Remove(min);
+                _counters.Remove(min.Key);
+                count = min.Count + weight;
+                error = min.Count;
+            }
+            var fresh = new Counter(item, count, error, ++_sequence);
+            _counters[item] = fresh;
+            _ordered.Add(fresh);
+        }
+
+        public List<HeavyHitter<int>> Top(int n)
+        {
+            var top = _ordered.Reverse().Take(n + 1).ToList();
+            long next = Math.Max(Floor, top.Count > n ? top[n].Count : 0);
+            return top.Take(n).Select(c => new HeavyHitter<int>(c.Key, c.Count, c.Error, c.Count - c.Error > next)).ToList();
+        }
+    }
+
     [Fact]
     public void Top_orders_by_count()
     {
