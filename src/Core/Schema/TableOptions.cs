@@ -25,4 +25,13 @@ public sealed record TableOptions
 
     /// <summary>SSTable data-block compression (CQL <c>compression</c>); LZ4 with 16 KiB chunks unless set.</summary>
     public CompressionOptions Compression { get; init; } = CompressionOptions.Default;
+
+    /// <summary>Local secondary indexes of the table (CREATE INDEX), in creation order; none by default.</summary>
+    public IReadOnlyList<IndexDefinition> Indexes { get; init; } = [];
+
+    /// <summary>The index named <paramref name="name"/>, or null.</summary>
+    public IndexDefinition? IndexNamed(string name) => Indexes.FirstOrDefault(i => i.Name == name);
+
+    /// <summary>The first index on <paramref name="column"/>, or null.</summary>
+    public IndexDefinition? IndexOn(string column) => Indexes.FirstOrDefault(i => i.Column == column);
 }
