@@ -43,16 +43,29 @@ public sealed class IndexLookupCoordinator(ReplicaLookup lookup, Func<Membership
         }
         var command = new IndexLookupCommandMessage(CoordinationMessageSerializer.CurrentVersion, table, index, value, from.Token.Value, from.Key,
             from.Clustering, pieceEnd, limit);
-        var replies = await Task.WhenAll(plan.Contacts.Select(c => AskAsync(snapshot.LocalEndpoint, c.Endpoint, command, ct))).ConfigureAwait(false);
+        var replies = await Task.WhenAll(plan.Contacts.Select(c => AskAsync(snapshot.LocalEndpoint, c.Endpoint, command, consistency, ct))).ConfigureAwait(false);
         return Union(replies);
     }
 
-    private async Task<IndexLookupResponseMessage> AskAsync(string localEndpoint, string endpoint, IndexLookupCommandMessage command, CancellationToken ct)
+    private async Task<IndexLookupResponseMessage> AskAsync(string localEndpoint, string endpoint, IndexLookupCommandMessage command, ConsistencyLevel consistency,
+        CancellationToken ct)
     {
         if (endpoint == localEndpoint) return IndexLookupVerbHandler.Answer(engine, command);
-        var reply = await messaging.SendRequestAsync(PeerAddress.Parse(endpoint), Verb.IndexLookup, CoordinationMessageSerializer.Serialize(command),
-            readTimeout, ct).ConfigureAwait(false);
-        return CoordinationMessageSerializer.Deserialize<IndexLookupResponseMessage>(reply.Payload);
+        try
+        {
+            var reply = await messaging.SendRequestAsync(PeerAddress.Parse(endpoint), Verb.IndexLookup, CoordinationMessageSerializer.Serialize(command),
+                readTimeout, ct).ConfigureAwait(false);
+            return CoordinationMessageSerializer.Deserialize<IndexLookupResponseMessage>(reply.Payload);
+        }
+        catch (RequestFailedException e)
+        {
+            // The replica's own error (an index still building, a corrupt SSTable) named, as read failures are.
+            throw new ReadFailureException(consistency, 0, 1, false, new Dictionary<string, string> { [endpoint] = e.Message });
+        }
+        catch (RequestTimeoutException)
+        {
+            throw new ReadTimeoutException(consistency, 0, 1, false);
+        }
     }
 
     /// <summary>The replies' hits, de-duplicated and in ring order, up to the earliest cut of a truncated reply (pure).</summary>

@@ -39,6 +39,10 @@ public static class IndexQueryPlanner
         object v = binder.Value(indexed.Value, type, indexed.Column.Name)
             ?? throw new InvalidRequestException($"Unsupported null value for indexed column {indexed.Column.Name}");
         byte[] value = ValueCodec.Serialize(type, v, indexed.Column.Name);
+        // Empty values are not indexed (nor are they partition keys): such a query goes the usual way (ALLOW FILTERING).
+        if (value.Length == 0) return null;
+        // Longer values are not indexed (they cannot be the index table's partition key): refuse, as Cassandra does.
+        if (value.Length > Storage.Indexes.IndexEntries.MaxValueBytes) throw new InvalidRequestException("Index expression values may not be larger than 64K");
         // The re-check: the indexed equality and every other restriction, on the newest base row.
         var filter = RowFilter.Build(others.Prepend(indexed), binder);
         var index = table.Options.IndexOn(indexed.Column.Name)!;

@@ -154,6 +154,43 @@ public sealed partial class StorageEngine
         }
     }
 
+    /// <summary>
+    /// Streamed partitions (bootstrap, repair, the loader) bypass <see cref="ApplyAsync"/>: their live rows are indexed
+    /// here once the SSTable is installed (entries through the commit log; one for an older version is only stale).
+    /// </summary>
+    private async Task IndexStreamedAsync(string table, IReadOnlyList<MergedPartitionData> partitions, CancellationToken ct)
+    {
+        if (!_indexes.TryGetValue(table, out var indexes)) return;
+        int now = NowSeconds;
+        foreach (var partition in partitions)
+        {
+            var update = new PartitionUpdate(table, partition.Key, DeletionTime.Live, [], LiveRows.Filter(partition.Rows, now).ToArray());
+            foreach (var index in indexes)
+                foreach (var entries in IndexEntries.For(update, index.Column, index.Store.Schema.FullName))
+                    await ApplyIndexUpdateAsync(entries, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>An entire streamed SSTable: the rows of its token range are indexed again (merged with what was there).</summary>
+    private async Task IndexRangeAsync(string table, Token startExclusive, Token endInclusive, CancellationToken ct)
+    {
+        if (!_indexes.ContainsKey(table)) return;
+        if (startExclusive >= endInclusive)
+        {
+            // A range that wraps around the ring: its two halves.
+            if (startExclusive < Token.Maximum) await IndexRangeAsync(table, startExclusive, Token.Maximum, ct).ConfigureAwait(false);
+            if (endInclusive > Token.Minimum) await IndexRangeAsync(table, Token.Minimum, endInclusive, ct).ConfigureAwait(false);
+            return;
+        }
+        RangePosition? after = RangePosition.AfterToken(startExclusive);
+        while (after is not null)
+        {
+            var page = ReadTokenRangePage(table, after, endInclusive, 1000, 4L << 20, ct: ct);
+            await IndexStreamedAsync(table, page.Partitions, ct).ConfigureAwait(false);
+            after = page.Resume;
+        }
+    }
+
     private void AtomicFileWrite(string path) => IO.AtomicFile.Write(_fs, path, "built"u8);
 
     /// <summary>Writes entries of the build: through the commit log (replayed like any table's) into the index table.</summary>

@@ -548,6 +548,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
         _logger.LogInformation("Imported {Partitions} partitions into {Table} as SSTable generation {Generation} ({Bytes} bytes)",
             partitions.Count, table, generation, reader.SizeOnDiskBytes);
         _compactionWake.Release();
+        await IndexStreamedAsync(table, partitions, ct).ConfigureAwait(false);
         return new StreamImportResult(reader.SizeOnDiskBytes, partitions.Count, checked((int)generation));
     }
 

@@ -19,6 +19,9 @@ public static class IndexEntries
         new(IndexTableSchema.ClusteringColumn, ColumnType.Blob),
     ];
 
+    /// <summary>The longest value indexed: the index table's partition key (Cassandra's 64 KiB key limit).</summary>
+    public const int MaxValueBytes = ushort.MaxValue;
+
     /// <summary>The index updates (one per distinct value) for <paramref name="update"/>; empty when it writes no indexed value.</summary>
     public static IReadOnlyList<PartitionUpdate> For(PartitionUpdate update, int column, string indexTable)
     {
@@ -27,7 +30,8 @@ public static class IndexEntries
         long token = 0;
         foreach (var row in update.Rows)
         {
-            if (row.CellFor(column) is not { Value: { Length: > 0 } value } cell) continue; // a tombstone or an empty value indexes nothing
+            // A tombstone or an empty value indexes nothing; nor does one too long to be a partition key (as Cassandra refuses them).
+            if (row.CellFor(column) is not { Value: { Length: > 0 and <= MaxValueBytes } value } cell) continue;
             if (entries is null)
             {
                 entries = [];
