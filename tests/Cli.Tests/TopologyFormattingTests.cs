@@ -73,6 +73,23 @@ public sealed class TopologyFormattingTests
     }
 
     [Fact]
+    public void Netstats_lists_secondary_indexes_with_their_build_state()
+    {
+        var netstats = new NetstatsResponse { Mode = "NORMAL" };
+        netstats.Indexes.Add(new IndexBuildInfo { KeyspaceTable = "shop.customers", Index = "by_city", Column = "city", Progress = 0.4213, EntriesBuilt = 1200 });
+        netstats.Indexes.Add(new IndexBuildInfo { KeyspaceTable = "shop.orders", Index = "orders_state_idx", Column = "state", Built = true, Progress = 1, EntriesBuilt = 7 });
+        netstats.Indexes.Add(new IndexBuildInfo { KeyspaceTable = "shop.x", Index = "x_v_idx", Column = "v", Error = "disk full" });
+        Assert.Equal(
+            "Mode: NORMAL\nNot sending or receiving any streams.\n" +
+            "Secondary indexes:\n" +
+            "Table           Index             Column  Build              Entries built\n" +
+            "shop.customers  by_city           city    building 42.1%     1200\n" +
+            "shop.orders     orders_state_idx  state   built              7\n" +
+            "shop.x          x_v_idx           v       failed: disk full  0\n",
+            NetstatsFormatter.Format(netstats));
+    }
+
+    [Fact]
     public void Netstats_without_sessions_says_so()
     {
         var netstats = new NetstatsResponse { Mode = "NORMAL" };

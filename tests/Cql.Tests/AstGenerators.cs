@@ -148,6 +148,9 @@ internal static class AstGenerators
         CreateTable,
         Gen.Select(TableName, Gen.Bool, (t, ifExists) => (CqlStatement)new DropTableStatement(t, ifExists)),
         TableName.Select(t => (CqlStatement)new TruncateStatement(t)),
+        Gen.Select(Gen.OneOf(Gen.Const((string?)null), Name.Select(n => (string?)n), Gen.OneOf("on", "index").Select(n => (string?)n)), TableName, Name, Gen.Bool,
+            (name, t, column, ifNot) => (CqlStatement)new CreateIndexStatement(name, t, column, ifNot)),
+        Gen.Select(TableName, Gen.Bool, (name, ifExists) => (CqlStatement)new DropIndexStatement(name, ifExists)),
         Modification.Select(m => (CqlStatement)m),
         Batch,
         Select);

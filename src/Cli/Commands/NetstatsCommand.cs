@@ -8,7 +8,7 @@ namespace RingStore.Cli.Commands;
 
 /// <summary>
 /// <c>ringstore netstats [--node N | --host h:p] [--dir D]</c> (nodetool netstats): a node's mode (NORMAL, BOOT,
-/// LEAVING...) and its stream sessions. One node, or every live node when none is named.
+/// LEAVING...), its stream sessions and its secondary indexes' builds. One node, or every live node when none is named.
 /// </summary>
 public static class NetstatsCommand
 {

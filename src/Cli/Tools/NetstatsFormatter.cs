@@ -4,7 +4,7 @@ using RingStore.Client.Protos;
 
 namespace RingStore.Cli.Tools;
 
-/// <summary><c>ringstore netstats</c> in nodetool's spirit: the node's mode, then one line per stream session. Pure.</summary>
+/// <summary><c>ringstore netstats</c> in nodetool's spirit: the node's mode, then one line per stream session, then its secondary indexes' builds. Pure.</summary>
 public static class NetstatsFormatter
 {
     private static readonly string[] Header = ["Operation", "Peer", "Direction", "Table", "Ranges", "Files", "Bytes", "MiB/s", "State"];
@@ -17,6 +17,7 @@ public static class NetstatsFormatter
         if (netstats.Sessions.Count == 0)
         {
             sb.Append("Not sending or receiving any streams.\n");
+            AppendIndexes(sb, netstats);
             return sb.ToString();
         }
         var rows = new List<string[]> { Header };
@@ -38,7 +39,28 @@ public static class NetstatsFormatter
         var widths = Enumerable.Range(0, Header.Length).Select(i => rows.Max(r => r[i].Length)).ToArray();
         foreach (var row in rows)
             sb.Append(string.Join("  ", row.Select((cell, i) => cell.PadRight(widths[i]))).TrimEnd()).Append('\n');
+        AppendIndexes(sb, netstats);
         return sb.ToString();
+    }
+
+    private static readonly string[] IndexHeader = ["Table", "Index", "Column", "Build", "Entries built"];
+
+    /// <summary>The node's secondary indexes: built, or the build's progress (fraction of the ring scanned), or its error.</summary>
+    private static void AppendIndexes(StringBuilder sb, NetstatsResponse netstats)
+    {
+        if (netstats.Indexes.Count == 0) return;
+        var rows = new List<string[]> { IndexHeader };
+        foreach (var i in netstats.Indexes)
+        {
+            string build = i.Error.Length > 0 ? "failed: " + i.Error
+                : i.Built ? "built"
+                : string.Create(CultureInfo.InvariantCulture, $"building {i.Progress * 100:0.0}%");
+            rows.Add([i.KeyspaceTable, i.Index, i.Column, build, i.EntriesBuilt.ToString(CultureInfo.InvariantCulture)]);
+        }
+        var widths = Enumerable.Range(0, IndexHeader.Length).Select(c => rows.Max(r => r[c].Length)).ToArray();
+        sb.Append("Secondary indexes:\n");
+        foreach (var row in rows)
+            sb.Append(string.Join("  ", row.Select((cell, c) => cell.PadRight(widths[c]))).TrimEnd()).Append('\n');
     }
 
     /// <summary>One line of progress: <c>mode BOOT, 2 streams running, 12/256 ranges, 1.2 MiB</c>.</summary>

@@ -25,4 +25,19 @@ public sealed record TableOptions
 
     /// <summary>SSTable data-block compression (CQL <c>compression</c>); LZ4 with 16 KiB chunks unless set.</summary>
     public CompressionOptions Compression { get; init; } = CompressionOptions.Default;
+
+    private readonly IndexList _indexes = IndexList.Empty;
+
+    /// <summary>Local secondary indexes of the table (CREATE INDEX), in creation order; none by default. Compared by content (options are records).</summary>
+    public IReadOnlyList<IndexDefinition> Indexes
+    {
+        get => _indexes;
+        init => _indexes = new IndexList(value ?? []);
+    }
+
+    /// <summary>The index named <paramref name="name"/>, or null.</summary>
+    public IndexDefinition? IndexNamed(string name) => Indexes.FirstOrDefault(i => i.Name == name);
+
+    /// <summary>The first index on <paramref name="column"/>, or null.</summary>
+    public IndexDefinition? IndexOn(string column) => Indexes.FirstOrDefault(i => i.Column == column);
 }

@@ -18,6 +18,8 @@ public static class CqlFormatter
         UseStatement s => $"USE {CqlText.Name(s.Keyspace)}",
         CreateTableStatement s => FormatCreateTable(s),
         DropTableStatement s => $"DROP TABLE {(s.IfExists ? "IF EXISTS " : "")}{CqlText.Name(s.Table)}",
+        CreateIndexStatement s => $"CREATE INDEX {IfNotExists(s.IfNotExists)}{(s.Name is null ? "" : CqlText.Name(s.Name) + " ")}ON {CqlText.Name(s.Table)} ({CqlText.Name(s.Column)})",
+        DropIndexStatement s => $"DROP INDEX {(s.IfExists ? "IF EXISTS " : "")}{CqlText.Name(s.Index)}",
         TruncateStatement s => $"TRUNCATE TABLE {CqlText.Name(s.Table)}",
         InsertStatement s => $"INSERT INTO {CqlText.Name(s.Table)} ({CqlText.Names(s.Columns)}) VALUES ({CqlText.Terms(s.Values)}){Using(s.Using)}",
         UpdateStatement s => $"UPDATE {CqlText.Name(s.Table)}{Using(s.Using)} SET "

@@ -10,7 +10,7 @@ public static partial class CqlText
     // name from being read as the clause (SELECT "distinct" FROM t).
     private static readonly HashSet<string> ContextualWords = new(StringComparer.Ordinal)
     {
-        "distinct", "json", "compact", "static", "group", "per",
+        "distinct", "json", "compact", "static", "group", "per", "on", "index",
     };
 
     [GeneratedRegex("^[a-z][a-z0-9_]*$", RegexOptions.CultureInvariant)]

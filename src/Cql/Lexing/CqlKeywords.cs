@@ -18,7 +18,7 @@ public static class CqlKeywords
     /// <summary>Words with a meaning in some position that stay usable as names.</summary>
     public static IReadOnlySet<string> Unreserved { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
-        "AS", "CLUSTERING", "COUNT", "EXISTS", "FALSE", "FILTERING", "KEY", "LOGGED", "TIMESTAMP", "TRUE", "TTL", "VALUES",
+        "AS", "CLUSTERING", "COUNT", "EXISTS", "FALSE", "FILTERING", "INDEX", "KEY", "ON", "LOGGED", "TIMESTAMP", "TRUE", "TTL", "VALUES",
         "BIGINT", "BLOB", "BOOLEAN", "DOUBLE", "INT", "TEXT", "TIMEUUID", "UUID", "VARCHAR",
     };
 

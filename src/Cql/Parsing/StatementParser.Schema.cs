@@ -11,6 +11,7 @@ internal sealed partial class StatementParser
         ExpectKeyword("CREATE");
         if (AcceptKeyword("KEYSPACE")) return ParseCreateKeyspace();
         if (AcceptKeyword("TABLE")) return ParseCreateTable();
+        if (TryParseCreateIndex() is { } index) return index;
         if (TryParseCreateRole() is { } role) return role;
         throw NoViable(Current, "KEYSPACE or TABLE");
     }
@@ -28,6 +29,7 @@ internal sealed partial class StatementParser
             bool ifExists = ParseIfExists();
             return new DropTableStatement(ParseTableName(), ifExists);
         }
+        if (TryParseDropIndex() is { } index) return index;
         if (TryParseDropRole() is { } role) return role;
         throw NoViable(Current, "KEYSPACE or TABLE");
     }

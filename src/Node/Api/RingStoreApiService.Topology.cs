@@ -30,6 +30,16 @@ public sealed partial class RingStoreApiService
     public override Task<NetstatsResponse> Netstats(NetstatsRequest request, ServerCallContext context)
     {
         var response = new NetstatsResponse { Mode = admin.Topology.Mode };
+        response.Indexes.AddRange(admin.Engine.IndexStatuses().Select(i => new IndexBuildInfo
+        {
+            KeyspaceTable = i.Table,
+            Index = i.Index,
+            Column = i.Column,
+            Built = i.Built,
+            Progress = i.Progress,
+            EntriesBuilt = i.EntriesBuilt,
+            Error = i.Error ?? "",
+        }));
         response.Sessions.AddRange(admin.Streams.Sessions.Select(s => new StreamSessionInfo
         {
             Operation = s.Operation,

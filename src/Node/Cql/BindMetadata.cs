@@ -58,6 +58,12 @@ public sealed class BindMetadata
             case DropTableStatement drop:
                 meta.Keyspace = TableResolver.Keyspace(drop.Table.Keyspace, sessionKeyspace);
                 break;
+            case CreateIndexStatement create:
+                meta.Table = TableResolver.Table(schema, create.Table, sessionKeyspace);
+                break;
+            case DropIndexStatement drop:
+                meta.Keyspace = TableResolver.Keyspace(drop.Index.Keyspace, sessionKeyspace);
+                break;
             case TruncateStatement truncate:
                 meta.Table = TableResolver.Table(schema, truncate.Table, sessionKeyspace);
                 break;

@@ -6,7 +6,7 @@ using RingStore.Node.Schema;
 namespace RingStore.Node.Cql;
 
 /// <summary>
-/// CREATE/DROP KEYSPACE and TABLE (through the schema manager, then pushed to live peers), USE and TRUNCATE.
+/// CREATE/DROP KEYSPACE, TABLE and INDEX (through the schema manager, then pushed to live peers), USE and TRUNCATE.
 /// A change answers SCHEMA_CHANGE ("CREATED TABLE ks.t"); IF [NOT] EXISTS that made it a no-op answers VOID.
 /// </summary>
 public sealed class SchemaStatementExecutor(SchemaManager schema, TruncateCoordinator truncation, Func<CancellationToken, Task<int>> announceSchema)
@@ -40,6 +40,21 @@ public sealed class SchemaStatementExecutor(SchemaManager schema, TruncateCoordi
                 }
                 return await Changed(schema.DropTable(keyspace, drop.Table.Name, drop.IfExists), $"DROPPED TABLE {keyspace}.{drop.Table.Name}", ct)
                     .ConfigureAwait(false);
+            }
+            case CreateIndexStatement create:
+            {
+                var table = TableResolver.Table(schema.Current, create.Table, sessionKeyspace);
+                var index = new Core.Schema.IndexDefinition(create.Name ?? $"{table.Name}_{create.Column}_idx", create.Column, Guid.NewGuid());
+                // Cassandra reports an index change as an update of its table.
+                return await Changed(schema.CreateIndex(table.Keyspace, table.Name, index, create.IfNotExists), $"UPDATED TABLE {table.FullName}", ct)
+                    .ConfigureAwait(false);
+            }
+            case DropIndexStatement drop:
+            {
+                string keyspace = TableResolver.Keyspace(drop.Index.Keyspace, sessionKeyspace);
+                TableResolver.RequireKeyspace(schema.Current, keyspace);
+                var table = schema.DropIndex(keyspace, drop.Index.Name, drop.IfExists);
+                return await Changed(table is not null, $"UPDATED TABLE {table?.FullName}", ct).ConfigureAwait(false);
             }
             case UseStatement use:
                 TableResolver.RequireKeyspace(schema.Current, use.Keyspace);

@@ -30,6 +30,9 @@ public sealed partial class SelectExecutor(SchemaManager schema, ReadCoordinator
         "Cannot execute this query as it might involve data filtering and thus may have unpredictable performance. " +
         "If you want to execute this query despite the performance unpredictability, use ALLOW FILTERING";
 
+    /// <summary>Set by the node: SELECTs with = on an indexed column are answered through local secondary indexes (src/Node/Indexes).</summary>
+    public Indexes.IndexLookupCoordinator? IndexLookups { get; init; }
+
     /// <summary>A page's byte limit beside its row count (Node option ResultPageMaxKiB): a page of large values ends early, with a paging state.</summary>
     private long PageMaxBytes => pageMaxBytes;
 
@@ -149,6 +152,8 @@ public sealed partial class SelectExecutor(SchemaManager schema, ReadCoordinator
     {
         var binder = request.Binder;
         var where = WhereClause.Analyze(table, select.Where, select.AllowFiltering);
+        if (Indexes.IndexQueryPlanner.TryPlan(table, where, select, binder, request.Consistency, IndexLookups, reads, rangeReads, scatter) is { } indexed)
+            return new Planned(indexed, false, true, 0, 0);
         bool reversed = Reversed(table, select.OrderBy);
         if (where.HasFullPartitionKey)
         {

@@ -249,7 +249,10 @@ public sealed partial class RingStoreNode : IAsyncDisposable
         var rangeAggregates = new RangeAggregateVerbHandler(Schema, RangeReads, _time, Engine);
         var aggregator = new RangeAggregator(RangeReads, scatter, Messaging, () => rangeAggregates);
         Cql = new StatementExecutor(Schema, ClientWrites,
-            new SelectExecutor(Schema, Reads, RangeReads, InSelect, Options.ResultPageMaxKiB * 1024L, _time, scatter, aggregator),
+            new SelectExecutor(Schema, Reads, RangeReads, InSelect, Options.ResultPageMaxKiB * 1024L, _time, scatter, aggregator)
+            {
+                IndexLookups = new Indexes.IndexLookupCoordinator(Lookup, () => Gossip.Current, Engine, Messaging, Options.ReadTimeout),
+            },
             new SchemaStatementExecutor(Schema, Truncation, AnnounceSchemaAsync));
         if (Options.PasswordAuthentication)
         {
@@ -274,6 +277,7 @@ public sealed partial class RingStoreNode : IAsyncDisposable
         Messaging.RegisterHandler(Verb.BatchRemove, new BatchRemoveVerbHandler(Batchlog));
         Messaging.RegisterHandler(Verb.RangeRead, new RangeReadVerbHandler(Engine, Metrics, tombstones, Options.ReplicaReplyMaxKiB * 1024L));
         Messaging.RegisterHandler(Verb.RangeAggregate, rangeAggregates);
+        Messaging.RegisterHandler(Verb.IndexLookup, new Indexes.IndexLookupVerbHandler(Engine));
         Messaging.RegisterHandler(Verb.Truncate, new TruncateVerbHandler(Engine));
         var streamer = new RangeStreamer(Engine, Messaging, new StreamThrottle(Options.StreamThroughputMiBPerSecond, _time), Streams,
             TimeSpan.FromSeconds(60), _loggerFactory.CreateLogger<RangeStreamer>());
@@ -426,6 +430,13 @@ public sealed partial class RingStoreNode : IAsyncDisposable
         foreach (var added in change.Diff.TablesAdded)
         {
             if (!Engine.Tables.Any(t => t.FullName == added.FullName)) Engine.CreateTable(added);
+        }
+        // CREATE/DROP INDEX: same table, other indexes; the engine creates or drops the index tables (and builds new ones).
+        foreach (var table in change.After.Tables)
+        {
+            if (change.Before.TryGetTable(table.Keyspace, table.Name, out var old) && old.Id == table.Id
+                && !old.Options.Indexes.SequenceEqual(table.Options.Indexes))
+                Engine.CreateTable(table);
         }
     }
 

@@ -9,7 +9,7 @@ namespace RingStore.Node.Messaging;
 public static class ExpiringVerbs
 {
     /// <summary>Not started once expired: the work would answer no one.</summary>
-    public static bool DropsWhenExpired(Verb verb) => verb is Verb.Read or Verb.DigestRead or Verb.RangeRead or Verb.RangeAggregate
+    public static bool DropsWhenExpired(Verb verb) => verb is Verb.Read or Verb.DigestRead or Verb.RangeRead or Verb.RangeAggregate or Verb.IndexLookup
         or Verb.Mutation or Verb.ReadRepair or Verb.Hint or Verb.RepairFetch or Verb.RepairDigests;
 
     /// <summary>
@@ -18,8 +18,8 @@ public static class ExpiringVerbs
     /// restart's replay). The repair handlers do not look at a token yet: an expired repair page is dropped, one
     /// already running finishes.
     /// </summary>
-    public static bool CancelsAtExpiry(Verb verb) => verb is Verb.Read or Verb.DigestRead or Verb.RangeRead or Verb.RangeAggregate;
+    public static bool CancelsAtExpiry(Verb verb) => verb is Verb.Read or Verb.DigestRead or Verb.RangeRead or Verb.RangeAggregate or Verb.IndexLookup;
 
     /// <summary>The verbs a coordinator sends for a client's request: their expiry is also bounded by the client's deadline.</summary>
-    public static bool FollowsClientDeadline(Verb verb) => verb is Verb.Read or Verb.DigestRead or Verb.RangeRead or Verb.RangeAggregate or Verb.Mutation;
+    public static bool FollowsClientDeadline(Verb verb) => verb is Verb.Read or Verb.DigestRead or Verb.RangeRead or Verb.RangeAggregate or Verb.IndexLookup or Verb.Mutation;
 }

@@ -37,6 +37,9 @@ public enum Verb : byte
     /// <summary>A pushed-down aggregate of one token range: the receiver reads it as the range's sub-coordinator and answers partial states.</summary>
     RangeAggregate = 27,
 
+    /// <summary>A replica's local secondary index: the base rows holding a value in a token range (src/Node/Indexes).</summary>
+    IndexLookup = 28,
+
     Hint = 30,
     HintAck = 31,
 

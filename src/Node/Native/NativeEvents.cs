@@ -44,6 +44,9 @@ public static class NativeEvents
         foreach (var k in after.Keyspaces.Where(k => !before.TryGetKeyspace(k.Name, out _))) changes.Add(new("CREATED", "KEYSPACE", k.Name, null));
         foreach (var t in after.Tables.Where(t => !before.TryGetTable(t.Keyspace, t.Name, out _))) changes.Add(new("CREATED", "TABLE", t.Keyspace, t.Name));
         foreach (var t in before.Tables.Where(t => !after.TryGetTable(t.Keyspace, t.Name, out _))) changes.Add(new("DROPPED", "TABLE", t.Keyspace, t.Name));
+        // CREATE/DROP INDEX changes a table's indexes (Cassandra announces it as an updated table).
+        foreach (var t in after.Tables.Where(t => before.TryGetTable(t.Keyspace, t.Name, out var old) && old.Id == t.Id
+            && !old.Options.Indexes.SequenceEqual(t.Options.Indexes))) changes.Add(new("UPDATED", "TABLE", t.Keyspace, t.Name));
         foreach (var k in before.Keyspaces.Where(k => !after.TryGetKeyspace(k.Name, out _))) changes.Add(new("DROPPED", "KEYSPACE", k.Name, null));
         return changes.Select(c => ("SCHEMA_CHANGE", Frame("SCHEMA_CHANGE", b => NativeResultEncoder.SchemaChangeBody(b, c))));
     }

@@ -9,7 +9,7 @@ namespace RingStore.Node.Schema;
 /// survives a crash), then <see cref="Changed"/> is raised. Changes are serialised by one lock; readers take
 /// <see cref="Current"/> (an immutable snapshot) without locking.
 /// </summary>
-public sealed class SchemaManager
+public sealed partial class SchemaManager
 {
     private readonly SchemaStore _store;
     private readonly TimeProvider _time;

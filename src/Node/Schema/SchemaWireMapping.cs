@@ -60,7 +60,8 @@ internal static class SchemaWireMapping
             [.. t.Regular.Select(c => new ColumnWire(c.Name, (byte)c.Type))],
             new TableOptionsWire((byte)o.Compaction, o.CompactionWindow.Ticks, o.CompactionMinThreshold, o.CompactionMaxThreshold,
                 o.DefaultTimeToLiveSeconds, o.GcGraceSeconds, o.BloomFilterFpChance,
-                (byte)o.Compression.Algorithm, o.Compression.ChunkLengthKb, o.Compression.ZstdLevel));
+                (byte)o.Compression.Algorithm, o.Compression.ChunkLengthKb, o.Compression.ZstdLevel,
+                o.Indexes.Count == 0 ? null : [.. o.Indexes.Select(i => new IndexWire(i.Name, i.Column, i.Id.ToByteArray()))]));
     }
 
     private static TableSchema FromWire(string keyspace, string name, TableWire t)
@@ -86,6 +87,11 @@ internal static class SchemaWireMapping
                 ChunkLengthKb = o.CompressionChunkLengthKb == 0 ? CompressionOptions.DefaultChunkLengthKb : o.CompressionChunkLengthKb,
                 ZstdLevel = o.CompressionZstdLevel == 0 ? CompressionOptions.DefaultZstdLevel : o.CompressionZstdLevel,
             },
+            Indexes = [.. (o.Indexes ?? []).Select(i =>
+            {
+                Require(i is not null && i.Name is not null && i.Column is not null && i.Id is { Length: 16 }, $"table {full} has an index without a name, column or 16-byte id");
+                return new IndexDefinition(i!.Name, i.Column, new Guid(i.Id));
+            })],
         };
         var table = Validated(() => new TableSchema(
             keyspace,

@@ -68,4 +68,12 @@ internal sealed record TableOptionsWire(
     // Added with compressed SSTables; a schema written before has none of these, which reads as the default (LZ4, 16 KiB).
     [property: Key(7)] byte CompressionAlgorithm = 0,
     [property: Key(8)] int CompressionChunkLengthKb = 0,
-    [property: Key(9)] int CompressionZstdLevel = 0);
+    [property: Key(9)] int CompressionZstdLevel = 0,
+    // Added with local secondary indexes (CREATE INDEX); null or absent: none.
+    [property: Key(10)] IndexWire[]? Indexes = null);
+
+[MessagePackObject]
+internal sealed record IndexWire(
+    [property: Key(0)] string Name,
+    [property: Key(1)] string Column,
+    [property: Key(2)] byte[] Id);

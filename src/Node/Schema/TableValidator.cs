@@ -37,6 +37,23 @@ internal static class TableValidator
         }
 
         ValidateOptions(full, table.Options);
+        ValidateIndexes(table);
+    }
+
+    /// <summary>Index names as table names (they name directories too), unique in the table; each on a regular column.</summary>
+    private static void ValidateIndexes(TableSchema table)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var index in table.Options.Indexes)
+        {
+            SchemaNames.Validate(index.Name, "Index");
+            if (!names.Add(index.Name))
+                throw new InvalidRequestException($"Table {table.FullName} has two indexes named {index.Name}.");
+            if (table.RegularColumnIndex(index.Column) < 0)
+                throw new InvalidRequestException(table.PartitionKey.Select(c => c.Name).Concat(table.Clustering.Select(c => c.Name)).Contains(index.Column, StringComparer.Ordinal)
+                    ? $"Cannot create secondary index on primary key column {index.Column}: only regular columns can be indexed"
+                    : $"Column {index.Column} does not exist in table {table.FullName}");
+        }
     }
 
     private static void ValidateOptions(string full, TableOptions o)

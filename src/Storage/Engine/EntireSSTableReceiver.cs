@@ -43,6 +43,9 @@ public sealed class EntireSSTableReceiver : IDisposable
     /// <summary>This node's generation for the received SSTable.</summary>
     public long Generation { get; }
 
+    /// <summary>The token range the SSTable lies in, (start, end] (index maintenance re-reads it once installed).</summary>
+    public (Token StartExclusive, Token EndInclusive) Range => (_start, _end);
+
     public long BytesWritten { get; private set; }
 
     /// <summary>

@@ -107,6 +107,7 @@ public sealed partial class StorageEngine
         _logger.LogInformation("Received entire SSTable generation {Generation} of {Table} ({Partitions} partitions, {Bytes} bytes)",
             receiver.Generation, table, reader.Statistics.PartitionCount, reader.SizeOnDiskBytes);
         _compactionWake.Release();
+        await IndexRangeAsync(table, receiver.Range.StartExclusive, receiver.Range.EndInclusive, ct).ConfigureAwait(false);
         return new StreamImportResult(reader.SizeOnDiskBytes, checked((int)reader.Statistics.PartitionCount), checked((int)receiver.Generation));
     }
 }

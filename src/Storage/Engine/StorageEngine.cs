@@ -97,6 +97,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
         {
             foreach (var t in tables) engine.AddTable(t, createdNow: false);
             engine.ReplayCommitLog();
+            engine.StartPendingIndexBuilds();
             return engine;
         }
         catch
@@ -122,6 +123,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
         if (_tables.TryGetValue(schema.FullName, out var existing))
         {
             existing.UpdateSchema(schema);
+            SyncIndexes(schema);
             return;
         }
         string dir = TableDirectory(schema);
@@ -161,6 +163,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
             ReplayFloor = floor is not null && floor.LogId == _commitLog.LogId ? floor.LogPosition : long.MinValue,
         };
         if (!_tables.TryAdd(schema.FullName, store)) store.Dispose();
+        SyncIndexes(schema);
     }
 
     /// <summary>
@@ -173,6 +176,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
         var store = GetTable(table);
         if (_options.AutoSnapshot) await AutoSnapshotAsync(store, Snapshots.SnapshotTag.Truncated(_time.GetUtcNow(), store.Schema.Name), ct).ConfigureAwait(false);
         await store.TruncateAsync(() => _commitLog.TailPosition, ct).ConfigureAwait(false);
+        await TruncateIndexesAsync(table, ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -183,6 +187,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
     public void DropTable(string fullName)
     {
         if (!_tables.TryRemove(fullName, out var store)) throw new UnknownTableException(fullName);
+        DropIndexesOf(fullName);
         if (!_options.AutoSnapshot)
         {
             Retire(store);
@@ -263,7 +268,9 @@ public sealed partial class StorageEngine : IAsyncDisposable
             if (payload.WrittenMemory.Length > _commitLog.MaxPayloadBytes)
                 throw new Core.Errors.ValueTooLargeException("(mutation)", payload.WrittenMemory.Length, _commitLog.MaxPayloadBytes,
                     $"Mutation of {update.Table} is {payload.WrittenMemory.Length} bytes encoded, over the commit log's {_commitLog.MaxPayloadBytes}-byte entry limit.");
-            memtable = table.BeginWrite(_commitLog.TailPosition);
+            long logTail = _commitLog.TailPosition;
+            memtable = table.BeginWrite(logTail);
+            var indexWrites = BeginIndexWrites(update, logTail);
             try
             {
                 try
@@ -276,10 +283,12 @@ public sealed partial class StorageEngine : IAsyncDisposable
                     throw;
                 }
                 memtable.Apply(update, new EncodedRows(payload.WrittenSpan, rowBounds.AsSpan(0, update.Rows.Count + 1)));
+                ApplyIndexWrites(indexWrites);
             }
             finally
             {
                 memtable.EndWrite();
+                EndIndexWrites(indexWrites);
             }
         }
         finally
@@ -566,6 +575,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
         _logger.LogInformation("Imported {Partitions} partitions into {Table} as SSTable generation {Generation} ({Bytes} bytes)",
             partitions.Count, table, generation, reader.SizeOnDiskBytes);
         _compactionWake.Release();
+        await IndexStreamedAsync(table, partitions, ct).ConfigureAwait(false);
         return new StreamImportResult(reader.SizeOnDiskBytes, partitions.Count, checked((int)generation));
     }
 
@@ -784,6 +794,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
                 skipped++;
                 continue;
             }
+            ReplayIntoIndexes(update, entry.Position); // before the base's floor: an index table flushes on its own
             if (entry.Position < table.ReplayFloor)
             {
                 _replaySkippedFlushed++; // already in an SSTable
@@ -907,6 +918,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        await StopIndexBuildsAsync().ConfigureAwait(false);
         try { await DroppedTablesRetired.ConfigureAwait(false); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or OperationCanceledException) { }
         await HaltBackgroundWorkAsync().ConfigureAwait(false);

@@ -9,7 +9,7 @@ namespace RingStore.Node.Native.SystemTables;
 /// <summary>
 /// The system_schema tables drivers read for cluster metadata, from the node's schema: keyspaces (with the
 /// replication map their token-aware policies compute replicas from), tables, columns; the kinds RingStore does not
-/// have (types, functions, aggregates, indexes, views, triggers) are empty with their real columns.
+/// have (types, functions, aggregates, views, triggers) are empty with their real columns.
 /// </summary>
 public static class SystemSchemaTables
 {
@@ -26,7 +26,7 @@ public static class SystemSchemaTables
                 Of("argument_names", TextList), Text("body"), Bool("called_on_null_input"), Text("language"), Text("return_type")),
             "aggregates" => SystemTableData.Empty(Text("keyspace_name"), Text("aggregate_name"), Of("argument_types", TextList),
                 Text("final_func"), Text("initcond"), Text("return_type"), Text("state_func"), Text("state_type")),
-            "indexes" => SystemTableData.Empty(Text("keyspace_name"), Text("table_name"), Text("index_name"), Text("kind"), Of("options", TextMap)),
+            "indexes" => Indexes(schema),
             "views" => SystemTableData.Empty(Text("keyspace_name"), Text("view_name"), Text("base_table_name"), Uuid("base_table_id"),
                 Bool("include_all_columns"), Text("where_clause"), Uuid("id")),
             "triggers" => SystemTableData.Empty(Text("keyspace_name"), Text("table_name"), Text("trigger_name"), Of("options", TextMap)),
@@ -87,6 +87,17 @@ public static class SystemSchemaTables
             ["min_threshold"] = options.CompactionMinThreshold.ToString(CultureInfo.InvariantCulture),
             ["max_threshold"] = options.CompactionMaxThreshold.ToString(CultureInfo.InvariantCulture),
         };
+
+    /// <summary>Local secondary indexes as Cassandra lists its own (kind COMPOSITES, options target = the column).</summary>
+    private static SystemTableData Indexes(SchemaSnapshot schema)
+    {
+        NativeColumn[] columns = [Text("keyspace_name"), Text("table_name"), Text("index_name"), Text("kind"), Of("options", TextMap)];
+        var rows = schema.Tables.SelectMany(t => t.Options.Indexes.Select(i => new object?[]
+        {
+            t.Keyspace, t.Name, i.Name, "COMPOSITES", new Dictionary<string, string>(StringComparer.Ordinal) { ["target"] = i.Column },
+        })).ToList();
+        return new SystemTableData(columns, rows);
+    }
 
     private static SystemTableData Columns(SchemaSnapshot schema)
     {

@@ -36,6 +36,9 @@ public static class StatementPermissions
             DropKeyspaceStatement d => [new(CqlPermission.Drop, AuthResource.OfKeyspace(d.Keyspace))],
             CreateTableStatement c => [new(CqlPermission.Create, AuthResource.OfKeyspace(TableResolver.Keyspace(c.Table.Keyspace, sessionKeyspace)))],
             DropTableStatement d => [new(CqlPermission.Drop, Table(d.Table, sessionKeyspace))],
+            // As Cassandra: an index is a change of its table (ALTER on it; DROP INDEX on its keyspace, the table unnamed).
+            CreateIndexStatement c => [new(CqlPermission.Alter, Table(c.Table, sessionKeyspace))],
+            DropIndexStatement d => [new(CqlPermission.Alter, AuthResource.OfKeyspace(TableResolver.Keyspace(d.Index.Keyspace, sessionKeyspace)))],
             UseStatement => [],
             _ => null,
         };
