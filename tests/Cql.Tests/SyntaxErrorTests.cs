@@ -71,7 +71,7 @@ public class SyntaxErrorTests
     [InlineData("CREATE KEYSPACE ks WITH replication = 3", 1, 38, "'{'", "replication must be a map (expected '{')")]
     [InlineData("CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', 'class': 'x'}", 1, 66, "an option not set yet", "option 'class' is set twice (expected each option once)")]
     [InlineData("CREATE KEYSPACE ks WITH replication = {class: 'SimpleStrategy'}", 1, 39, "a quoted option name", "no viable alternative at input 'class' (expected a quoted option name)")]
-    [InlineData("CREATE INDEX i ON t (a)", 1, 7, "KEYSPACE or TABLE", "no viable alternative at input 'INDEX' (expected KEYSPACE or TABLE)")]
+    [InlineData("CREATE TYPE t (a int)", 1, 7, "KEYSPACE or TABLE", "no viable alternative at input 'TYPE' (expected KEYSPACE or TABLE)")]
     [InlineData("DROP t", 1, 5, "KEYSPACE or TABLE", "no viable alternative at input 't' (expected KEYSPACE or TABLE)")]
     [InlineData("DROP TABLE IF t", 1, 14, "EXISTS", "mismatched input 't' expecting EXISTS")]
     [InlineData("DESCRIBE TABLES", 1, 0, "a statement (SELECT, INSERT, UPDATE, DELETE, BEGIN BATCH, CREATE, DROP, USE or TRUNCATE)", "DESCRIBE is a shell command, not a statement (expected a statement (SELECT, INSERT, UPDATE, DELETE, BEGIN BATCH, CREATE, DROP, USE or TRUNCATE))")]

@@ -36,11 +36,12 @@ public sealed class InProcessCluster : IAsyncDisposable
     public async Task<int> AddNodeAsync(Action<NodeOptions>? configure = null)
     {
         var template = Options[0];
+        var free = FreePorts.Take(2);
         var options = new NodeOptions
         {
             ClusterName = template.ClusterName,
-            InternodePort = FreePorts.Next(),
-            GrpcPort = FreePorts.Next(),
+            InternodePort = free[0],
+            GrpcPort = free[1],
             Seeds = template.Seeds,
             DataDirectory = Path.Combine(_root, $"node{Count}"),
             NumTokens = template.NumTokens,
@@ -68,7 +69,8 @@ public sealed class InProcessCluster : IAsyncDisposable
     public static async Task<InProcessCluster> StartAsync(int count, Action<int, NodeOptions>? configure = null, bool withGrpc = false)
     {
         string root = Path.Combine(Path.GetTempPath(), "ringstore-cluster-" + Guid.NewGuid().ToString("N")[..8]);
-        var ports = Enumerable.Range(0, count).Select(_ => (Internode: FreePorts.Next(), Grpc: FreePorts.Next())).ToArray();
+        var free = FreePorts.Take(count * 3); // distinct: internode, gRPC and native of every node
+        var ports = Enumerable.Range(0, count).Select(i => (Internode: free[3 * i], Grpc: free[3 * i + 1], Native: free[3 * i + 2])).ToArray();
         string seeds = $"127.0.0.1:{ports[0].Internode}";
         var options = new NodeOptions[count];
         for (int i = 0; i < count; i++)
@@ -78,7 +80,7 @@ public sealed class InProcessCluster : IAsyncDisposable
                 ClusterName = "test-cluster",
                 InternodePort = ports[i].Internode,
                 GrpcPort = ports[i].Grpc,
-                NativePort = FreePorts.Next(),
+                NativePort = ports[i].Native,
                 Seeds = seeds,
                 DataDirectory = Path.Combine(root, $"node{i}"),
                 NumTokens = 16,
