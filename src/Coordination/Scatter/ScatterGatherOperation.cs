@@ -217,9 +217,11 @@ public sealed class ScatterGatherOperation
             effects.Add(new ScatterEffect.Complete(false));
             return;
         }
-        if (_options.ScanBudget is { } budget && now >= _startedAt + budget)
+        if (_options.ScanBudget is { } budget && now >= _startedAt + budget && _next < _slots.Length)
         {
-            // Out of scan budget: the ranges not started are missing too (partial results only), in order.
+            // Out of scan budget: the ranges not started are missing too (partial results only), in order. Only while
+            // some are left to mark: with every range started and one still running (its deadline, capped by the scan
+            // budget, ends it on the next timer) a second pass would change nothing and recursed until the stack overflowed.
             for (int i = _next; i < _slots.Length; i++) _slots[i].State = State.Missing;
             _finishedRanges += _slots.Length - _next;
             _next = _slots.Length;

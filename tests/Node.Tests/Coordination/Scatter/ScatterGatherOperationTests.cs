@@ -51,6 +51,20 @@ public class ScatterGatherOperationTests
     }
 
     [Fact]
+    public void An_answer_after_the_scan_budget_with_every_range_started_and_one_still_running_waits_for_its_timer()
+    {
+        // Regression: this state (nothing left to mark missing, the prefix held by a running range) made Advance call
+        // itself until the stack overflowed, which kills the process (found by the property below in a local run).
+        var op = new ScatterGatherOperation(Ranges(2), new ScatterOptions(4, 2, Budget, Hedge, AllowPartial: true, ScanBudget: Ms(500)), limit: null);
+        Assert.Equal(["Launch 0/0", "Launch 1/0"], Names(op.Start(Ms(0))).Where(n => n.StartsWith("Launch")));
+        Assert.Equal(["Latency 600"], Names(op.OnAttemptDone(1, 0, 3, false, Ms(600))).Where(n => !n.StartsWith("Arm")));
+        Assert.False(op.Finished);
+        var effects = Names(op.OnTimer(Ms(600)));
+        Assert.Equal(["Cancel 0/0", "Skip 0", "Deliver 1", "Complete False"], effects.Where(n => !n.StartsWith("Arm") && n != "Disarm"));
+        Assert.True(op.Finished);
+    }
+
+    [Fact]
     public void A_slow_range_is_hedged_at_the_delay_and_the_first_answer_wins()
     {
         var op = new ScatterGatherOperation(Ranges(1), Options(), limit: null);
