@@ -46,24 +46,40 @@ public sealed class PhiAccrualFailureDetector(FailureDetectorOptions options)
     /// Call once per gossip round before <see cref="ShouldConvict"/>. Detects that this process itself stalled:
     /// a gap since the last round longer than <see cref="FailureDetectorOptions.MaxLocalPause"/>.
     /// </summary>
-    public void BeginRound(TimeSpan now)
+    /// <returns>True when this round ends such a stall (the caller then lets its peers hear from it at once).</returns>
+    public bool BeginRound(TimeSpan now)
     {
-        if (_lastInterpret is { } last && now - last > Options.MaxLocalPause)
+        bool stalled = _lastInterpret is { } last && now - last > Options.MaxLocalPause;
+        if (stalled)
         {
             _lastPause = now;
         }
         _lastInterpret = now;
+        return stalled;
     }
 
     /// <summary>True when phi exceeds the threshold and we are not just back from a local pause.</summary>
     public bool ShouldConvict(string endpoint, TimeSpan now) => ShouldConvict(FindWindow(endpoint), now);
 
     /// <summary><see cref="ShouldConvict(string, TimeSpan)"/> on a window the caller already holds (null: never heard).</summary>
-    internal bool ShouldConvict(ArrivalWindow? window, TimeSpan now)
+    internal bool ShouldConvict(ArrivalWindow? window, TimeSpan now) => ShouldConvict(window, now, long.MinValue);
+
+    /// <param name="lastContactTicks">
+    /// When a message sent by the endpoint itself last arrived (long.MinValue: never). It proves the endpoint ran then,
+    /// so it counts for the minimum silence like a heartbeat, but is not recorded as an interval: it arrives alongside
+    /// the heartbeats and would shorten the mean.
+    /// </param>
+    internal bool ShouldConvict(ArrivalWindow? window, TimeSpan now, long lastContactTicks)
     {
-        // After our own stall, peers get at least the minimum silence to be heard again (their heartbeats queued while we
-        // were frozen; a peer that stalled at the same time needs its own resume plus a few rounds).
-        if (_lastPause is { } pause && now - pause < (Options.MaxLocalPause > Options.MinimumSilence ? Options.MaxLocalPause : Options.MinimumSilence))
+        if (lastContactTicks != long.MinValue && now.Ticks - lastContactTicks < Options.MinimumSilence.Ticks)
+        {
+            return false; // it sent us something itself within the minimum silence: a stall of it, not a death
+        }
+        // After our own stall every peer looks late only because we did not run: give the first rounds after it (the
+        // gossiper's fan-out exchanges, which bring every live peer's newer heartbeat) time to catch up. Not longer: a
+        // peer that really died must still be convicted within the bound by an observer that stalled meanwhile (a guard
+        // of the 3 s minimum silence, renewed by each stall, kept such observers from convicting for 8-10 s).
+        if (_lastPause is { } pause && now - pause < Options.MaxLocalPause)
         {
             return false; // every peer looks late after our own stall; their heartbeats are still in flight
         }

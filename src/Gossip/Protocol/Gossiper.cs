@@ -31,6 +31,7 @@ public sealed partial class Gossiper
     private readonly List<EndpointStateDelta> _deltaScratch = [];
     private PeerEntry? _local;
     private int _version;
+    private TimeSpan? _lastBeat;
 
     public Gossiper(string localEndpoint, GossiperOptions options, Random random)
     {
@@ -70,6 +71,7 @@ public sealed partial class Gossiper
     {
         ArgumentNullException.ThrowIfNull(applicationStates);
         _version = 0;
+        _lastBeat = null;
         EndpointState initial = EndpointState.Create(generation);
         if (_local is null && !_peers.TryGetValue(LocalEndpoint, out _local))
         {
@@ -93,21 +95,31 @@ public sealed partial class Gossiper
     /// <summary>One gossip round: beat the heart, convict silent peers, expire quarantines, send a SYN.</summary>
     public GossipOutput Tick(TimeSpan now)
     {
-        PeerEntry local = Local;
-        local.Heartbeat = local.Heartbeat with { Version = ++_version };
-
-        FailureDetector.BeginRound(now);
+        Beat(now);
+        bool resumed = FailureDetector.BeginRound(now);
         for (int i = _live.Count - 1; i >= 0; i--)
         {
             PeerEntry peer = _live[i];
-            if (FailureDetector.ShouldConvict(WindowOf(peer), now))
+            if (FailureDetector.ShouldConvict(WindowOf(peer), now, peer.LastContactTicks))
             {
                 MarkDown(peer);
             }
         }
         ExpireQuarantines(now);
-        SendSyn();
+        // Just back from a stall of our own (GC, VM freeze): our peers have not heard a newer heartbeat of ours for the
+        // whole stall, plus however stale it already was before. Exchanging with several peers at once puts the fresh
+        // heartbeat in many places this round instead of leaving it to spread from one over log2 N rounds, so the
+        // silence they see stays near the stall itself and a 2 s stall stays clear of the 3 s minimum silence.
+        SendSyn(resumed ? Math.Max(1, Options.SynFanoutAfterLocalPause) : 1);
         return Flush();
+    }
+
+    /// <summary>A newer heartbeat: what tells every peer this process is still running.</summary>
+    private void Beat(TimeSpan now)
+    {
+        PeerEntry local = Local;
+        local.Heartbeat = local.Heartbeat with { Version = ++_version };
+        _lastBeat = now;
     }
 
     /// <summary>Graceful stop: tell every live peer we are going down so they stop routing to us at once.</summary>
@@ -135,6 +147,13 @@ public sealed partial class Gossiper
         {
             return GossipOutput.Empty;
         }
+        if (_lastBeat is { } beat && now - beat > FailureDetector.Options.MaxLocalPause)
+        {
+            // Messages that queued up while this process was stalled are handled before its next round: beat now so
+            // the replies to them already carry a heartbeat newer than the stall (they would repeat the old one).
+            Beat(now);
+        }
+        string? shutdownFrom = null;
         switch (message)
         {
             case GossipSyn syn:
@@ -147,6 +166,8 @@ public sealed partial class Gossiper
                 ApplyStates(ack2.States, now);
                 break;
             case GossipShutdown shutdown:
+                // Not a contact that says "alive": the peer is going down.
+                shutdownFrom = shutdown.From;
                 ApplyStates([shutdown.State], now);
                 if (_peers.TryGetValue(shutdown.From, out PeerEntry? peer))
                 {
@@ -154,10 +175,14 @@ public sealed partial class Gossiper
                 }
                 break;
         }
+        if (shutdownFrom is null && message.From != LocalEndpoint && _peers.TryGetValue(message.From, out PeerEntry? sender))
+        {
+            sender.LastContactTicks = now.Ticks;
+        }
         return Flush();
     }
 
-    private void SendSyn()
+    private void SendSyn(int fanout)
     {
         var digests = new GossipDigest[_peers.Count];
         int k = 0;
@@ -168,11 +193,33 @@ public sealed partial class Gossiper
         var syn = new GossipSyn(GossipMessageSerializer.CurrentProtocolVersion, LocalEndpoint, Options.ClusterName, digests);
 
         bool sentToSeed = false;
-        if (_live.Count > 0)
+        if (fanout >= _live.Count)
+        {
+            for (int i = 0; i < _live.Count; i++)
+            {
+                string peer = _live[i].Endpoint;
+                _outbox.Add(new OutgoingMessage(peer, syn));
+                sentToSeed |= _seeds.Contains(peer);
+            }
+        }
+        else if (fanout == 1)
         {
             string peer = _live.Pick(_random).Endpoint;
             _outbox.Add(new OutgoingMessage(peer, syn));
             sentToSeed = _seeds.Contains(peer);
+        }
+        else
+        {
+            // Distinct random peers: a partial Fisher-Yates over the indexes (only after a stall, so the array is fine).
+            int[] order = [.. Enumerable.Range(0, _live.Count)];
+            for (int i = 0; i < fanout; i++)
+            {
+                int j = i + _random.Next(order.Length - i);
+                (order[i], order[j]) = (order[j], order[i]);
+                string peer = _live[order[i]].Endpoint;
+                _outbox.Add(new OutgoingMessage(peer, syn));
+                sentToSeed |= _seeds.Contains(peer);
+            }
         }
         // Probe the unreachable sometimes: that is how a healed partition or a restarted node is noticed.
         if (_unreachable.Count > 0 && _random.NextDouble() < _unreachable.Count / (double)(_live.Count + 1))

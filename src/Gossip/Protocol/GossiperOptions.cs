@@ -30,6 +30,14 @@ public sealed record GossiperOptions
 
     public FailureDetectorOptions FailureDetector { get; init; } = new();
 
+    /// <summary>
+    /// Peers the first round after a stall of this process (no round for longer than the detector's MaxLocalPause:
+    /// GC, VM freeze) sends its SYN to, instead of one: its fresh heartbeat then reaches that many peers at once and
+    /// the rest within a round or two, so peers see about the stall as silence and not the stall plus log2 N rounds of
+    /// spread. Costs that many SYNs (a digest per endpoint each) once per stall.
+    /// </summary>
+    public int SynFanoutAfterLocalPause { get; init; } = 16;
+
     /// <summary>The tuning before the 5 s detection bound: 1 s rounds, phi 8 (dead nodes convicted after ~20-30 s).</summary>
     public static GossiperOptions Cassandra { get; } = new()
     {

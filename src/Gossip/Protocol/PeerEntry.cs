@@ -78,6 +78,12 @@ internal sealed class PeerEntry
 
     public int WindowEpoch { get; set; } = -1;
 
+    /// <summary>
+    /// When (local ticks) a SYN, ACK or ACK2 sent by this endpoint itself last arrived, or long.MinValue: direct proof
+    /// it ran a moment ago, even before its newer heartbeat (which needs a further message) has reached us.
+    /// </summary>
+    public long LastContactTicks { get; set; } = long.MinValue;
+
     /// <summary>Position in the live set, or -1.</summary>
     public int LiveSlot { get; set; } = -1;
 

@@ -23,5 +23,6 @@ public sealed class SimulatedNode
     /// <summary>Bumped on kill and restart so timers of a dead incarnation do not fire into the new one.</summary>
     internal int Incarnation { get; set; }
 
-    internal TimeSpan PausedUntil { get; set; }
+    /// <summary>Simulated time until which the node is frozen by <see cref="GossipSimulation.Pause"/> (in the past: running).</summary>
+    public TimeSpan PausedUntil { get; internal set; }
 }
