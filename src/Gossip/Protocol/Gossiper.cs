@@ -193,26 +193,19 @@ public sealed partial class Gossiper
         var syn = new GossipSyn(GossipMessageSerializer.CurrentProtocolVersion, LocalEndpoint, Options.ClusterName, digests);
 
         bool sentToSeed = false;
-        if (fanout >= _live.Count)
+        if (_live.Count > 0 && fanout == 1)
         {
-            for (int i = 0; i < _live.Count; i++)
-            {
-                string peer = _live[i].Endpoint;
-                _outbox.Add(new OutgoingMessage(peer, syn));
-                sentToSeed |= _seeds.Contains(peer);
-            }
-        }
-        else if (fanout == 1)
-        {
+            // The usual round; draws from the seeded Random exactly as before the fan-out existed.
             string peer = _live.Pick(_random).Endpoint;
             _outbox.Add(new OutgoingMessage(peer, syn));
             sentToSeed = _seeds.Contains(peer);
         }
-        else
+        else if (_live.Count > 0)
         {
-            // Distinct random peers: a partial Fisher-Yates over the indexes (only after a stall, so the array is fine).
+            // Distinct random peers (all when there are no more): a partial Fisher-Yates over the indexes. Only after a
+            // stall, so the scratch array costs nothing that matters.
             int[] order = [.. Enumerable.Range(0, _live.Count)];
-            for (int i = 0; i < fanout; i++)
+            for (int i = 0; i < Math.Min(fanout, order.Length); i++)
             {
                 int j = i + _random.Next(order.Length - i);
                 (order[i], order[j]) = (order[j], order[i]);
