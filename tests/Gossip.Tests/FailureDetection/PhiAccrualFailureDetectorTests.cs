@@ -121,6 +121,32 @@ public class PhiAccrualFailureDetectorTests
         Assert.False(stalled.ShouldConvict("a", Ms(30_000 + 2_900)));
         stalled.BeginRound(Ms(30_000 + 3_100));
         Assert.False(stalled.ShouldConvict("a", Ms(30_000 + 3_100)));
+        // The guard is MaxLocalPause, not the minimum silence: a peer still unheard 800 ms after our stall is convicted
+        // (with a 3 s guard, renewed by each stall, an observer stalling every few seconds never convicted a dead peer).
+        stalled.BeginRound(Ms(30_000 + 3_700));
+        Assert.True(stalled.ShouldConvict("a", Ms(30_000 + 3_700)));
+    }
+
+    [Fact]
+    public void Direct_contact_counts_for_the_minimum_silence_but_not_for_the_mean()
+    {
+        var fd = new PhiAccrualFailureDetector(new FailureDetectorOptions());
+        for (int i = 0; i <= 100; i++)
+        {
+            fd.Report("a", Ms(i * 300));
+            fd.BeginRound(Ms(i * 300));
+        }
+        double mean = fd.FindWindow("a")!.MeanMs;
+        long contact = Ms(30_000 + 1_000).Ticks;
+        for (int t = 30_000 + 200; t <= 30_000 + 3_400; t += 200)
+        {
+            fd.BeginRound(Ms(t)); // rounds keep running: no local stall
+        }
+        fd.BeginRound(Ms(30_000 + 3_500));
+        Assert.True(fd.ShouldConvict(fd.FindWindow("a"), Ms(30_000 + 3_500)));
+        Assert.False(fd.ShouldConvict(fd.FindWindow("a"), Ms(30_000 + 3_500), contact));
+        Assert.True(fd.ShouldConvict(fd.FindWindow("a"), Ms(30_000 + 4_000), contact));
+        Assert.Equal(mean, fd.FindWindow("a")!.MeanMs);
     }
 
     [Fact]
