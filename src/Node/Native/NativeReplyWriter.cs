@@ -97,7 +97,19 @@ public sealed class NativeReplyWriter
             _pipe.CancelPendingFlush();
             await idle.ConfigureAwait(false);
         }
-        await _pipe.CompleteAsync().ConfigureAwait(false);
+        bool failed;
+        lock (_gate) failed = _failed;
+        // After a failed or cancelled send the pipe still holds those bytes; completing it would try to send them again
+        // (and wait forever on a client that does not read). Everything queued has been sent otherwise.
+        if (failed) return;
+        try
+        {
+            await _pipe.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The client went away at the very end: nothing left to tell it.
+        }
     }
 
     /// <summary>The sending loop: only one runs at a time (<c>_sending</c>), so it alone touches the pipe.</summary>
