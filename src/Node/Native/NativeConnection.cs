@@ -1,14 +1,15 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 
 namespace RingStore.Node.Native;
 
 /// <summary>
 /// One client connection: reads frames from a pipe, answers OPTIONS/STARTUP/REGISTER in order and runs
-/// QUERY/PREPARE/EXECUTE/BATCH concurrently, each answered on its stream id as it finishes (out of order). Responses
-/// go through one writer loop that coalesces them into few socket writes. A frame is never buffered whole before its
+/// QUERY/PREPARE/EXECUTE/BATCH concurrently, each answered on its stream id as it finishes (out of order). Replies go
+/// out through <see cref="NativeReplyWriter"/>: written on the thread that finished them when no send is running, else
+/// together with the others waiting in the next send; replies finished while one receive's frames are dispatched leave
+/// together after it. A frame is never buffered whole before its
 /// declared length is checked against <see cref="MaxFrameBodyBytes"/>, and the requests in flight are bounded in
 /// number and bytes (reading pauses, TCP pushes back), so no client makes the node allocate without bound.
 /// </summary>
@@ -25,9 +26,10 @@ public sealed class NativeConnection : IAsyncDisposable
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
 
     private readonly Stream _stream;
-    private readonly NativeRequestProcessor _processor;
+    private readonly NativeRequestProcessor? _processor;
+    private readonly Func<NativeFrameHeader, byte[], CancellationToken, Task<byte[]>> _statements;
     private readonly ILogger _logger;
-    private readonly Channel<(byte[] Frame, int Units)> _outgoing = Channel.CreateUnbounded<(byte[], int)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly NativeReplyWriter _replies;
     private readonly SemaphoreSlim _budget = new(BudgetUnits, BudgetUnits);
     private readonly CancellationTokenSource _closed = new();
     private bool _started;
@@ -36,10 +38,23 @@ public sealed class NativeConnection : IAsyncDisposable
     private int _closing;
 
     public NativeConnection(Stream stream, NativeRequestProcessor processor, ILogger logger)
+        : this(stream, processor, (processor ?? throw new ArgumentNullException(nameof(processor))).ProcessAsync, logger)
+    {
+    }
+
+    /// <summary>For tests: statement requests (QUERY/PREPARE/EXECUTE/BATCH) answered by <paramref name="statements"/>; no authentication.</summary>
+    internal NativeConnection(Stream stream, Func<NativeFrameHeader, byte[], CancellationToken, Task<byte[]>> statements, ILogger logger)
+        : this(stream, null, statements, logger)
+    {
+    }
+
+    private NativeConnection(Stream stream, NativeRequestProcessor? processor, Func<NativeFrameHeader, byte[], CancellationToken, Task<byte[]>> statements, ILogger logger)
     {
         _stream = stream;
         _processor = processor;
+        _statements = statements;
         _logger = logger;
+        _replies = new NativeReplyWriter(stream, ReleaseBudget, OnBroken);
     }
 
     /// <summary>The event types this connection registered for (TOPOLOGY_CHANGE, STATUS_CHANGE, SCHEMA_CHANGE).</summary>
@@ -49,7 +64,6 @@ public sealed class NativeConnection : IAsyncDisposable
     public async Task RunAsync(CancellationToken ct)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _closed.Token);
-        var writer = WriteLoopAsync();
         var reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, leaveOpen: true));
         try
         {
@@ -69,8 +83,7 @@ public sealed class NativeConnection : IAsyncDisposable
                 var left = deadline - DateTime.UtcNow;
                 if (left <= TimeSpan.Zero || !await _budget.WaitAsync(left).ConfigureAwait(false)) break;
             }
-            _outgoing.Writer.TryComplete();
-            await writer.ConfigureAwait(false);
+            await _replies.CompleteAsync(DrainTimeout).ConfigureAwait(false);
         }
     }
 
@@ -97,31 +110,62 @@ public sealed class NativeConnection : IAsyncDisposable
         {
             var result = await reader.ReadAsync(ct).ConfigureAwait(false);
             var buffer = result.Buffer;
-            while (Volatile.Read(ref _closing) == 0)
+            // Replies finished while this receive's frames are dispatched (answered at once, or fast) leave in one send after it.
+            _replies.Cork();
+            try
             {
-                if (buffer.Length >= 1 && (buffer.FirstSpan[0] & 0x7F) != NativeFrameHeader.SupportedVersion)
-                {
-                    RefuseVersion(buffer);
-                    break;
-                }
-                if (buffer.Length < NativeFrameHeader.Size) break;
-                buffer.Slice(0, NativeFrameHeader.Size).CopyTo(headerBytes);
-                var header = NativeFrameHeader.Read(headerBytes);
-                if (header.IsResponse || header.Length < 0 || header.Length > MaxFrameBodyBytes)
-                {
-                    Fatal(header.Stream, header.IsResponse
-                        ? "A client sent a response frame"
-                        : $"Frame body length {header.Length} is outside 0..{MaxFrameBodyBytes}");
-                    break;
-                }
-                if (buffer.Length < NativeFrameHeader.Size + (long)header.Length) break;
-                byte[] body = buffer.Slice(NativeFrameHeader.Size, header.Length).ToArray();
-                buffer = buffer.Slice(NativeFrameHeader.Size + (long)header.Length);
-                await DispatchAsync(header, body, ct).ConfigureAwait(false);
+                buffer = await DispatchFramesAsync(buffer, headerBytes, ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                _replies.Uncork();
             }
             reader.AdvanceTo(buffer.Start, buffer.End);
             if (result.IsCompleted) break;
         }
+    }
+
+    /// <summary>Dispatches the whole frames at the start of <paramref name="buffer"/>; returns what is left (a partial frame).</summary>
+    private async Task<ReadOnlySequence<byte>> DispatchFramesAsync(ReadOnlySequence<byte> buffer, byte[] headerBytes, CancellationToken ct)
+    {
+        while (Volatile.Read(ref _closing) == 0)
+        {
+            if (buffer.Length >= 1 && (buffer.FirstSpan[0] & 0x7F) != NativeFrameHeader.SupportedVersion)
+            {
+                RefuseVersion(buffer);
+                break;
+            }
+            if (buffer.Length < NativeFrameHeader.Size) break;
+            buffer.Slice(0, NativeFrameHeader.Size).CopyTo(headerBytes);
+            var header = NativeFrameHeader.Read(headerBytes);
+            if (header.IsResponse || header.Length < 0 || header.Length > MaxFrameBodyBytes)
+            {
+                Fatal(header.Stream, header.IsResponse
+                    ? "A client sent a response frame"
+                    : $"Frame body length {header.Length} is outside 0..{MaxFrameBodyBytes}");
+                break;
+            }
+            if (buffer.Length < NativeFrameHeader.Size + (long)header.Length) break;
+            byte[] body = buffer.Slice(NativeFrameHeader.Size, header.Length).ToArray();
+            buffer = buffer.Slice(NativeFrameHeader.Size + (long)header.Length);
+            var dispatch = DispatchAsync(header, body, ct);
+            if (dispatch.IsCompleted)
+            {
+                await dispatch.ConfigureAwait(false); // rethrows its failure, if any
+                continue;
+            }
+            // Waiting (for budget, which only sent replies give back, or for a login): the held replies go first.
+            _replies.Uncork();
+            try
+            {
+                await dispatch.ConfigureAwait(false);
+            }
+            finally
+            {
+                _replies.Cork();
+            }
+        }
+        return buffer;
     }
 
     private async Task DispatchAsync(NativeFrameHeader header, byte[] body, CancellationToken ct)
@@ -149,14 +193,14 @@ public sealed class NativeConnection : IAsyncDisposable
                     bool lz4 = NativeRequestProcessor.Compression(startup);
                     // READY leaves uncompressed (queued before compression is on); every frame after it is compressed.
                     // With the password authenticator, AUTHENTICATE instead: requests wait for AUTH_SUCCESS (NativeLogin).
-                    Send(_processor.Auth is null ? NativeFrame.Response(header.Stream, NativeOpcode.Ready, _ => { }) : NativeLogin.Authenticate(header.Stream), units);
+                    Send(_processor?.Auth is null ? NativeFrame.Response(header.Stream, NativeOpcode.Ready, _ => { }) : NativeLogin.Authenticate(header.Stream), units);
                     units = 0;
                     _lz4 = lz4;
-                    _started = _processor.Auth is null;
+                    _started = _processor?.Auth is null;
                     _startupSeen = true;
                     return;
                 }
-                case NativeOpcode.AuthResponse when _startupSeen && !_started && _processor.Auth is { } auth:
+                case NativeOpcode.AuthResponse when _startupSeen && !_started && _processor?.Auth is { } auth:
                 {
                     var response = (AuthResponseRequest)NativeRequestDecoder.Decode(header.Opcode, body);
                     (reply, _processor.User) = await NativeLogin.LoginAsync(auth, header.Stream, response, NativeLogin.Source(_stream), ct).ConfigureAwait(false);
@@ -198,7 +242,7 @@ public sealed class NativeConnection : IAsyncDisposable
         byte[] frame;
         try
         {
-            frame = await _processor.ProcessAsync(header, body, ct).ConfigureAwait(false);
+            frame = await _statements(header, body, ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -243,38 +287,31 @@ public sealed class NativeConnection : IAsyncDisposable
     private void Send(byte[] frame, int units)
     {
         if (_lz4 && frame.Length > NativeFrameHeader.Size) frame = NativeLz4.CompressFrame(frame);
-        if (!_outgoing.Writer.TryWrite((frame, units)) && units > 0) _budget.Release(units);
+        _replies.Enqueue(frame, units);
     }
 
-    private async Task WriteLoopAsync()
+    private void ReleaseBudget(int units)
     {
-        var writer = PipeWriter.Create(_stream, new StreamPipeWriterOptions(leaveOpen: true));
         try
         {
-            while (await _outgoing.Reader.WaitToReadAsync().ConfigureAwait(false))
-            {
-                while (_outgoing.Reader.TryRead(out var item))
-                {
-                    writer.Write(item.Frame);
-                    if (item.Units > 0) _budget.Release(item.Units);
-                }
-                var flush = await writer.FlushAsync().ConfigureAwait(false);
-                if (flush.IsCompleted) break;
-            }
+            _budget.Release(units);
         }
-        catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException)
+        catch (ObjectDisposedException)
         {
-            // The client went away: refuse further replies (their budget is released at once) and stop reading.
-            _outgoing.Writer.TryComplete();
+            // A reply finished after the connection was closed and disposed (past the drain timeout): nothing to free.
+        }
+    }
+
+    /// <summary>A send failed, the client is gone: stop reading (the replies still running are dropped as they finish).</summary>
+    private void OnBroken()
+    {
+        try
+        {
             _closed.Cancel();
         }
-        finally
+        catch (ObjectDisposedException)
         {
-            while (_outgoing.Reader.TryRead(out var item))
-            {
-                if (item.Units > 0) _budget.Release(item.Units);
-            }
-            await writer.CompleteAsync().ConfigureAwait(false);
+            // Already disposed: the connection is over anyway.
         }
     }
 }

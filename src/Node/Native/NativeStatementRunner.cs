@@ -23,7 +23,7 @@ public sealed class NativeStatementRunner(StatementExecutor cql, Schema.SchemaMa
     /// <summary>The node's authenticator and authorizer; null when RingStore:Authenticator is "none".</summary>
     public Security.Auth.AuthService? Auth => auth;
 
-    /// <summary>A RESULT body writer plus the executor's warnings.</summary>
+    /// <summary>A RESULT body writer plus the warnings the request collected (guardrails, partial results, replicas).</summary>
     public sealed record Outcome(Action<NativeWriter> Body, IReadOnlyCollection<string> Warnings, string? NewKeyspace = null);
 
     public async Task<Outcome> QueryAsync(QueryRequest request, string? sessionKeyspace, CancellationToken ct)
@@ -112,8 +112,11 @@ public sealed class NativeStatementRunner(StatementExecutor cql, Schema.SchemaMa
             parameters.PageSize > 0 ? parameters.PageSize : StatementExecutor.DefaultPageSize,
             parameters.PagingState is { Length: > 0 } state ? CqlPagingState.Parse(state) : null,
             parameters.DefaultTimestamp);
+        // Guardrails and replicas add their warnings to the request's ambient collector (as for gRPC's Execute); they
+        // go back in the RESULT frame's [string list] with the Warning flag.
+        using var collected = Requests.ClientWarnings.Begin();
         var response = await cql.ExecuteAsync(statement, request, ct).ConfigureAwait(false);
-        IReadOnlyCollection<string> warnings = []; // the executor's answer carries none (the gRPC API collects ClientWarnings itself)
+        IReadOnlyCollection<string> warnings = collected.Messages;
         switch (response.Kind)
         {
             case CqlResultKind.Rows:
