@@ -299,7 +299,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
         {
             ArrayPool<int>.Shared.Return(write.RowBounds);
         }
-        return new AppliedMutation(table.Schema.FullName, write.PartitionKey);
+        return new AppliedMutation(table.FullName, write.PartitionKey);
     }
 
     /// <summary>Parses and validates an encoded update (see <see cref="ApplyEncodedAsync"/>); the row bounds it returns are rented.</summary>
@@ -371,7 +371,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
             throw new Core.Errors.ValueTooLargeException("(mutation)", write.Payload.Length, _commitLog.MaxPayloadBytes,
                 $"Mutation of {table.Schema.FullName} is {write.Payload.Length} bytes encoded, over the commit log's {_commitLog.MaxPayloadBytes}-byte entry limit.");
         // Index entries are built from objects: an update that arrived as bytes is decoded only for an indexed table.
-        var objects = write.Objects ?? (_indexes.ContainsKey(table.Schema.FullName) ? DataSerializer.ReadPartitionUpdate(write.Payload.Span) : null);
+        var objects = write.Objects ?? (_indexes.ContainsKey(table.FullName) ? DataSerializer.ReadPartitionUpdate(write.Payload.Span) : null);
         long logTail = _commitLog.TailPosition;
         var memtable = table.BeginWrite(logTail);
         var indexWrites = objects is null ? null : BeginIndexWrites(objects, logTail);

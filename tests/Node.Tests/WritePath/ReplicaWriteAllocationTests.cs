@@ -33,7 +33,7 @@ public sealed class ReplicaWriteAllocationTests(ITestOutputHelper output) : IAsy
     /// Bytes per replica write this path may allocate: 3,220 before issue 20, 1,416 after it (bench/README.md, issue 20). Unpooled
     /// async boxes alone would put it back over the budget.
     /// </summary>
-    private const double BudgetBytesPerWrite = 2_000;
+    private const double BudgetBytesPerWrite = 1_000;
 
     private const int Writers = 32;
     private const int WarmupWrites = 4_000;
