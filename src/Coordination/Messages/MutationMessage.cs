@@ -26,7 +26,14 @@ public sealed record MutationMessage(
     /// decode (an array of at least two, the version an integer, the update bytes); any later field is ignored.
     /// </summary>
     /// <exception cref="FormatException">The bytes are not a MutationMessage or its update is malformed.</exception>
-    public static PartitionUpdate ReadUpdate(ReadOnlyMemory<byte> message)
+    public static PartitionUpdate ReadUpdate(ReadOnlyMemory<byte> message) => DataSerializer.ReadPartitionUpdate(ReadUpdateBytes(message).Span);
+
+    /// <summary>
+    /// The encoded update inside an encoded message, as a slice of it (no copy, no decoding): what the replica hands
+    /// its engine, whose commit log stores exactly these bytes (issue 20). The update itself is not checked here.
+    /// </summary>
+    /// <exception cref="FormatException">The bytes are not a MutationMessage.</exception>
+    public static ReadOnlyMemory<byte> ReadUpdateBytes(ReadOnlyMemory<byte> message)
     {
         ReadOnlySequence<byte>? update;
         try
@@ -42,6 +49,7 @@ public sealed record MutationMessage(
             throw new FormatException($"Malformed {nameof(MutationMessage)}.", e);
         }
         if (update is not { } bytes) throw new FormatException($"Malformed {nameof(MutationMessage)}: no update.");
-        return bytes.IsSingleSegment ? DataSerializer.ReadPartitionUpdate(bytes.FirstSpan) : DataSerializer.ReadPartitionUpdate(bytes.ToArray());
+        // A reader over one block of memory hands back slices of that block.
+        return bytes.IsSingleSegment ? bytes.First : bytes.ToArray();
     }
 }

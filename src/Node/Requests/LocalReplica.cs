@@ -38,6 +38,19 @@ public sealed class LocalReplica(StorageEngine engine, NodeMetrics metrics, TopP
         topPartitions.RecordWrite(update.Table, update.PartitionKey);
     }
 
+    /// <summary>
+    /// A coordinator's update as it arrived, encoded as the commit log stores it: the engine checks, logs and keeps
+    /// those bytes without decoding the rows to objects (issue 20). Malformed bytes throw before anything is written.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask ApplyAsync(ReadOnlyMemory<byte> encodedUpdate, CancellationToken ct)
+    {
+        long started = _clock.GetTimestamp();
+        var applied = await engine.ApplyEncodedAsync(encodedUpdate, ct).ConfigureAwait(false);
+        metrics.ReplicaWrite(_clock.GetElapsedTime(started));
+        topPartitions.RecordWrite(applied.Table, applied.PartitionKey);
+    }
+
     /// <summary>A fired <paramref name="ct"/> (the request expired, the client gave up) stops the engine's row loop.</summary>
     public ReadResponseMessage Read(ReadCommandMessage command, CancellationToken ct = default)
     {

@@ -7,8 +7,9 @@ namespace RingStore.Node.Verbs;
 
 /// <summary>
 /// A replica applying a coordinator's write (also used for read-repair and hint replay, which are writes too):
-/// commit log, memtable, then the empty reply that the coordinator counts as an ack. The engine validates the
-/// update; a failure becomes an error reply, never a false ack.
+/// commit log, memtable, then the empty reply that the coordinator counts as an ack. The update's bytes go to the
+/// engine as they arrived (the commit log stores them unchanged, the memtable keeps the rows' bytes); the engine
+/// validates them, and a failure becomes an error reply, never a false ack.
 /// </summary>
 public sealed class MutationVerbHandler(LocalReplica replica) : IVerbHandler
 {
@@ -16,7 +17,7 @@ public sealed class MutationVerbHandler(LocalReplica replica) : IVerbHandler
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<ReadOnlyMemory<byte>?> HandleAsync(PeerAddress sender, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
-        await replica.ApplyAsync(MutationMessage.ReadUpdate(payload), cancellationToken).ConfigureAwait(false);
+        await replica.ApplyAsync(MutationMessage.ReadUpdateBytes(payload), cancellationToken).ConfigureAwait(false);
         return null;
     }
 }

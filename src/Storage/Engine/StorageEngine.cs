@@ -33,6 +33,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly CommitLog.CommitLog _commitLog;
     private readonly ConcurrentDictionary<string, TableStore> _tables = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TableStore>.AlternateLookup<ReadOnlySpan<char>> _tableByName;
     private readonly CompactionRunner _compaction;
     private readonly SemaphoreSlim _flushWake = new(0);
     private readonly SemaphoreSlim _compactionWake = new(0);
@@ -55,6 +56,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
         _logger = loggerFactory.CreateLogger<StorageEngine>();
         _time = time;
         _commitLog = commitLog;
+        _tableByName = _tables.GetAlternateLookup<ReadOnlySpan<char>>();
         _limits = new MemtableLimits(options, commitLog);
         _makeRoom = MakeRoomAsync; // one delegate, not one per write
         _compaction = new CompactionRunner(fs, options, loggerFactory.CreateLogger<CompactionRunner>(), time);
@@ -254,48 +256,144 @@ public sealed partial class StorageEngine : IAsyncDisposable
         long started = _time.GetTimestamp();
         var table = GetTable(update.Table);
         MutationValidator.Validate(table.Schema, update, _options.MaxValueSizeBytes);
-        await WaitForFlushCapacity(table, ct).ConfigureAwait(false);
-        await _limits.WaitForRoomAsync(_makeRoom, ct).ConfigureAwait(false);
 
         // The payload is encoded once: the commit log copies it, and the memtable keeps its rows' bytes.
         var payload = BinaryWriterBufferPool.Shared.Rent();
-        int[] rowBounds = ArrayPool<int>.Shared.Rent(update.Rows.Count + 1);
-        Memtable memtable;
+        int rowCount = update.Rows.Count;
+        int[] rowBounds = ArrayPool<int>.Shared.Rent(rowCount + 1);
         try
         {
-            DataSerializer.WritePartitionUpdate(payload, update, rowBounds.AsSpan(0, update.Rows.Count + 1));
-            // Coordinators check MaxMutationBytes first; this keeps a direct caller's oversize write an input error.
-            if (payload.WrittenMemory.Length > _commitLog.MaxPayloadBytes)
-                throw new Core.Errors.ValueTooLargeException("(mutation)", payload.WrittenMemory.Length, _commitLog.MaxPayloadBytes,
-                    $"Mutation of {update.Table} is {payload.WrittenMemory.Length} bytes encoded, over the commit log's {_commitLog.MaxPayloadBytes}-byte entry limit.");
-            long logTail = _commitLog.TailPosition;
-            memtable = table.BeginWrite(logTail);
-            var indexWrites = BeginIndexWrites(update, logTail);
-            try
-            {
-                try
-                {
-                    await _commitLog.AppendAsync(payload.WrittenMemory, ct).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is not OperationCanceledException and not ObjectDisposedException and not ArgumentException)
-                {
-                    ReportDiskFailure("commit log", e);
-                    throw;
-                }
-                memtable.Apply(update, new EncodedRows(payload.WrittenSpan, rowBounds.AsSpan(0, update.Rows.Count + 1)));
-                ApplyIndexWrites(indexWrites);
-            }
-            finally
-            {
-                memtable.EndWrite();
-                EndIndexWrites(indexWrites);
-            }
+            DataSerializer.WritePartitionUpdate(payload, update, rowBounds.AsSpan(0, rowCount + 1));
+            await WriteAsync(table, new EncodedWrite(payload.WrittenMemory, rowBounds, rowCount, update.PartitionKey,
+                update.PartitionDeletion, update.RangeTombstones, update), started, ct).ConfigureAwait(false);
         }
         finally
         {
             // After the append completed (or failed) and the memtable copied what it keeps: nothing refers to these.
             ArrayPool<int>.Shared.Return(rowBounds);
             BinaryWriterBufferPool.Shared.Return(payload);
+        }
+    }
+
+    /// <summary>
+    /// Applies a mutation of one partition that arrives encoded as the commit log stores it
+    /// (<see cref="DataSerializer.WritePartitionUpdate(BinaryWriterBuffer, PartitionUpdate)"/>: what a coordinator's
+    /// Mutation message carries), without decoding its rows to objects: the bytes are checked (structure, then the
+    /// same validation as <see cref="ApplyAsync(PartitionUpdate, CancellationToken)"/>), appended to the commit log
+    /// unchanged, and the rows' bytes copied into the memtable. Same semantics as applying the decoded update.
+    /// <paramref name="update"/> must stay unchanged until the returned task completes; nothing keeps it after.
+    /// </summary>
+    /// <returns>The table written and the partition key (a copy): what the caller's top-partition sketch counts.</returns>
+    /// <exception cref="FormatException">The bytes are not a whole encoded partition update (nothing is applied).</exception>
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<AppliedMutation> ApplyEncodedAsync(ReadOnlyMemory<byte> update, CancellationToken ct = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        long started = _time.GetTimestamp();
+        var write = ReadEncoded(update, out var table);
+        try
+        {
+            await WriteAsync(table, write, started, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(write.RowBounds);
+        }
+        return new AppliedMutation(table.FullName, write.PartitionKey);
+    }
+
+    /// <summary>Parses and validates an encoded update (see <see cref="ApplyEncodedAsync"/>); the row bounds it returns are rented.</summary>
+    private EncodedWrite ReadEncoded(ReadOnlyMemory<byte> update, out TableStore table)
+    {
+        var data = update.Span;
+        EncodedPartitionUpdate layout;
+        try
+        {
+            layout = EncodedPartitionUpdate.ReadHeader(data);
+        }
+        catch (FormatException e)
+        {
+            throw new FormatException($"Malformed encoded mutation ({data.Length} bytes): {e.Message}", e);
+        }
+        table = FindTable(data[layout.Table]);
+        int[] rowBounds = ArrayPool<int>.Shared.Rent(layout.RowCount + 1);
+        try
+        {
+            RangeTombstone[] tombstones;
+            try
+            {
+                layout.FindRowBounds(data, rowBounds);
+                tombstones = layout.ReadRangeTombstones(data);
+            }
+            catch (FormatException e)
+            {
+                throw new FormatException($"Malformed encoded mutation of {table.Schema.FullName}: {e.Message}", e);
+            }
+            MutationValidator.Validate(table.Schema, data, layout, rowBounds, tombstones, _options.MaxValueSizeBytes);
+            return new EncodedWrite(update, rowBounds, layout.RowCount, data[layout.PartitionKey].ToArray(),
+                layout.PartitionDeletion, tombstones, Objects: null);
+        }
+        catch
+        {
+            ArrayPool<int>.Shared.Return(rowBounds);
+            throw;
+        }
+    }
+
+    /// <summary>A table by its name's UTF-8 bytes, without making a string of them (one per replica write otherwise).</summary>
+    private TableStore FindTable(ReadOnlySpan<byte> utf8Name)
+    {
+        const int StackChars = 256;
+        if (utf8Name.Length <= StackChars)
+        {
+            Span<char> chars = stackalloc char[StackChars];
+            int n = System.Text.Encoding.UTF8.GetChars(utf8Name, chars);
+            if (_tableByName.TryGetValue(chars[..n], out var found)) return found;
+        }
+        return GetTable(System.Text.Encoding.UTF8.GetString(utf8Name)); // a long name, or an unknown table's error
+    }
+
+    /// <summary>
+    /// A write past validation, whichever way it arrived: its encoding (the commit-log entry), where its rows lie in it,
+    /// and its parts; <see cref="EncodedWrite.Objects"/> is the decoded update when the caller had one.
+    /// </summary>
+    private readonly record struct EncodedWrite(ReadOnlyMemory<byte> Payload, int[] RowBounds, int RowCount, byte[] PartitionKey,
+        DeletionTime PartitionDeletion, IReadOnlyList<RangeTombstone> RangeTombstones, PartitionUpdate? Objects);
+
+    /// <summary>The write path shared by both entry points: back-pressure, commit log, memtable, index entries.</summary>
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask WriteAsync(TableStore table, EncodedWrite write, long started, CancellationToken ct)
+    {
+        await WaitForFlushCapacity(table, ct).ConfigureAwait(false);
+        await _limits.WaitForRoomAsync(_makeRoom, ct).ConfigureAwait(false);
+        // Coordinators check MaxMutationBytes first; this keeps a direct caller's oversize write an input error.
+        if (write.Payload.Length > _commitLog.MaxPayloadBytes)
+            throw new Core.Errors.ValueTooLargeException("(mutation)", write.Payload.Length, _commitLog.MaxPayloadBytes,
+                $"Mutation of {table.Schema.FullName} is {write.Payload.Length} bytes encoded, over the commit log's {_commitLog.MaxPayloadBytes}-byte entry limit.");
+        // Index entries are built from objects: an update that arrived as bytes is decoded only for an indexed table.
+        var objects = write.Objects ?? (_indexes.ContainsKey(table.FullName) ? DataSerializer.ReadPartitionUpdate(write.Payload.Span) : null);
+        long logTail = _commitLog.TailPosition;
+        var memtable = table.BeginWrite(logTail);
+        var indexWrites = objects is null ? null : BeginIndexWrites(objects, logTail);
+        try
+        {
+            try
+            {
+                await _commitLog.AppendAsync(write.Payload, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException and not ObjectDisposedException and not ArgumentException)
+            {
+                ReportDiskFailure("commit log", e);
+                throw;
+            }
+            memtable.Apply(write.PartitionKey, write.PartitionDeletion, write.RangeTombstones,
+                new EncodedRows(write.Payload.Span, write.RowBounds.AsSpan(0, write.RowCount + 1)));
+            ApplyIndexWrites(indexWrites);
+        }
+        finally
+        {
+            memtable.EndWrite();
+            EndIndexWrites(indexWrites);
         }
         if (memtable.EstimatedSizeBytes >= _options.MemtableFlushThresholdBytes && table.SwitchMemtable(force: false))
             _flushWake.Release();

@@ -33,6 +33,7 @@ public sealed class TableStore : IDisposable
     {
         _memory = memory;
         Schema = schema;
+        FullName = schema.FullName;
         Directory = directory;
         _fs = fs;
         _options = options;
@@ -64,6 +65,9 @@ public sealed class TableStore : IDisposable
     internal Action<TableStore>? Flushed { get; set; }
 
     public TableSchema Schema { get; private set; }
+
+    /// <summary>"keyspace.table", made once: <see cref="TableSchema.FullName"/> builds a new string on every call, and the write path needs it per write.</summary>
+    public string FullName { get; }
     public string Directory { get; }
 
     /// <summary>Commit-log entries of this table below this position were truncated away: replay skips them.</summary>

@@ -13,4 +13,10 @@ public readonly ref struct EncodedRows(ReadOnlySpan<byte> bytes, ReadOnlySpan<in
     public ReadOnlySpan<int> Bounds { get; } = bounds;
 
     public bool IsAvailable => !Bounds.IsEmpty;
+
+    /// <summary>How many rows (0 when not available).</summary>
+    public int Count => Bounds.IsEmpty ? 0 : Bounds.Length - 1;
+
+    /// <summary>Row <paramref name="i"/>'s encoding.</summary>
+    public ReadOnlySpan<byte> Row(int i) => Bytes[Bounds[i]..Bounds[i + 1]];
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using RingStore.Core.Data;
 using RingStore.Core.Reads;
+using RingStore.Core.Serialization;
 
 namespace RingStore.Storage.Memtables;
 
@@ -77,19 +78,39 @@ public sealed class Memtable
 
     /// <summary>
     /// Applies an update with the merge rule. <paramref name="encoded"/>, when available, is the update's rows
-    /// as the caller already encoded them (for the commit log), so rows kept as bytes need no second encoding.
+    /// as the caller already encoded them (for the commit log); without it the rows are encoded here, once, since the
+    /// memtable keeps rows as bytes either way.
     /// </summary>
     public void Apply(PartitionUpdate update, EncodedRows encoded = default)
     {
-        long delta = 0;
-        if (!_partitions.TryGetValue(update.PartitionKey, out var partition))
+        var rows = update.Rows;
+        if (encoded.IsAvailable || rows.Count == 0)
         {
-            partition = _partitions.GetOrAdd(update.PartitionKey, static (k, arena) => new MemtablePartition(k, arena), _arena);
-            delta += 128 + update.PartitionKey.Length; // dictionary entry, partition object, its maps
+            Apply(update.PartitionKey, update.PartitionDeletion, update.RangeTombstones, encoded);
+            return;
         }
-        delta += partition.Apply(update, encoded);
+        // Replay, index entries and direct callers: encode the rows in a reused buffer.
+        using var encoding = RowsEncoding.Of(rows);
+        Apply(update.PartitionKey, update.PartitionDeletion, update.RangeTombstones, encoding.Rows);
+    }
+
+    /// <summary>
+    /// Applies an update of one partition given as its parts, the rows as their encoding (<see cref="DataSerializer.WriteRow"/>):
+    /// the one way rows enter a memtable, whether the writer started from objects or from a coordinator's bytes.
+    /// Rows are only decoded where one meets a row already held (the merge rule needs both).
+    /// </summary>
+    /// <param name="partitionKey">Kept as the partition's key when the partition is new (not copied).</param>
+    public void Apply(byte[] partitionKey, DeletionTime partitionDeletion, IReadOnlyList<RangeTombstone> rangeTombstones, EncodedRows rows)
+    {
+        long delta = 0;
+        if (!_partitions.TryGetValue(partitionKey, out var partition))
+        {
+            partition = _partitions.GetOrAdd(partitionKey, static (k, arena) => new MemtablePartition(k, arena), _arena);
+            delta += 128 + partitionKey.Length; // dictionary entry, partition object, its maps
+        }
+        delta += partition.Apply(partitionDeletion, rangeTombstones, rows);
         Interlocked.Add(ref _sizeBytes, delta);
-        long ts = MinTimestampOf(update), current;
+        long ts = MinTimestampOf(partitionDeletion, rangeTombstones, rows), current;
         while (ts < (current = Interlocked.Read(ref _minTimestamp)))
             if (Interlocked.CompareExchange(ref _minTimestamp, ts, current) == current) break;
         _memory?.Add(delta);
@@ -101,19 +122,17 @@ public sealed class Memtable
     /// </summary>
     public long MinTimestampMicros => Interlocked.Read(ref _minTimestamp);
 
-    private static long MinTimestampOf(PartitionUpdate update)
+    private static long MinTimestampOf(DeletionTime partitionDeletion, IReadOnlyList<RangeTombstone> tombstones, EncodedRows rows)
     {
-        long min = update.PartitionDeletion.IsLive ? long.MaxValue : update.PartitionDeletion.MarkedForDeleteAtMicros;
+        long min = partitionDeletion.IsLive ? long.MaxValue : partitionDeletion.MarkedForDeleteAtMicros;
         // Indexed loops: foreach over IReadOnlyList boxes an enumerator per write.
-        var tombstones = update.RangeTombstones;
         for (int i = 0; i < tombstones.Count; i++) min = Math.Min(min, tombstones[i].Deletion.MarkedForDeleteAtMicros);
-        var rows = update.Rows;
         for (int i = 0; i < rows.Count; i++)
         {
-            var row = rows[i];
+            var row = new EncodedRowReader(rows.Row(i));
             if (!row.Liveness.IsEmpty) min = Math.Min(min, row.Liveness.TimestampMicros);
             if (!row.Deletion.IsLive) min = Math.Min(min, row.Deletion.MarkedForDeleteAtMicros);
-            foreach (var c in row.Cells) min = Math.Min(min, c.TimestampMicros);
+            while (row.TryReadCell(out var cell)) min = Math.Min(min, cell.TimestampMicros);
         }
         return min;
     }

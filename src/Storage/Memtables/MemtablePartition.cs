@@ -1,4 +1,3 @@
-using System.Buffers;
 using RingStore.Core.Data;
 using RingStore.Core.Partitioning;
 using RingStore.Core.Reads;
@@ -47,67 +46,53 @@ internal sealed class MemtablePartition
         get { lock (_gate) return _ordered is not null; }
     }
 
+    /// <summary>An update's parts (tests): its rows encoded here unless <paramref name="encoded"/> is given.</summary>
+    internal long Apply(PartitionUpdate update, EncodedRows encoded = default)
+    {
+        if (encoded.IsAvailable || update.Rows.Count == 0) return Apply(update.PartitionDeletion, update.RangeTombstones, encoded);
+        using var encoding = RowsEncoding.Of(update.Rows);
+        return Apply(update.PartitionDeletion, update.RangeTombstones, encoding.Rows);
+    }
+
     /// <summary>
-    /// Applies an update with the merge rule; returns the change in estimated size.
-    /// <paramref name="encoded"/>, when available, is the update's rows already encoded (saves encoding them here).
+    /// Applies an update with the merge rule; returns the change in estimated size. <paramref name="rows"/> are the
+    /// update's rows encoded (<see cref="DataSerializer.WriteRow"/>): they are copied into the arena as they are.
     /// </summary>
-    public long Apply(PartitionUpdate update, EncodedRows encoded = default)
+    public long Apply(DeletionTime partitionDeletion, IReadOnlyList<RangeTombstone> tombstones, EncodedRows rows)
     {
         long delta = 0;
         lock (_gate)
         {
-            _partitionDeletion = DeletionTime.Max(_partitionDeletion, update.PartitionDeletion);
-            var tombstones = update.RangeTombstones;
+            _partitionDeletion = DeletionTime.Max(_partitionDeletion, partitionDeletion);
             for (int i = 0; i < tombstones.Count; i++)
             {
                 var rt = tombstones[i];
                 _rangeTombstones.Add(rt);
                 delta += 64 + rt.Slice.Start.Prefix.Length + rt.Slice.End.Prefix.Length;
             }
-            var rows = update.Rows;
             if (rows.Count == 0) return delta;
             if (_ordered is not null)
             {
-                if (AppendsInOrder(_ordered, rows)) return delta + Append(rows, encoded);
+                if (AppendsInOrder(_ordered, rows)) return delta + CopyToArena(rows);
                 delta += MoveToTree();
             }
-            for (int i = 0; i < rows.Count; i++)
-                delta += MergeIntoTree(rows[i], encoded.IsAvailable ? encoded.Bytes[encoded.Bounds[i]..encoded.Bounds[i + 1]] : default);
+            for (int i = 0; i < rows.Count; i++) delta += MergeIntoTree(rows.Row(i));
         }
         return delta;
     }
 
     /// <summary>True when <paramref name="rows"/> are strictly ascending and all after the last row held.</summary>
-    private static bool AppendsInOrder(OrderedRowList held, IReadOnlyList<Row> rows)
+    private static bool AppendsInOrder(OrderedRowList held, EncodedRows rows)
     {
-        if (held.Count > 0 && held[held.Count - 1].Clustering.SequenceCompareTo(rows[0].Clustering) >= 0) return false;
-        var comparer = ByteArrayComparer.Instance;
+        var previous = DataSerializer.ReadRowClustering(rows.Row(0));
+        if (held.Count > 0 && held[held.Count - 1].Clustering.SequenceCompareTo(previous) >= 0) return false;
         for (int i = 1; i < rows.Count; i++)
-            if (comparer.Compare(rows[i - 1].Clustering, rows[i].Clustering) >= 0) return false;
+        {
+            var next = DataSerializer.ReadRowClustering(rows.Row(i));
+            if (previous.SequenceCompareTo(next) >= 0) return false;
+            previous = next;
+        }
         return true;
-    }
-
-    private long Append(IReadOnlyList<Row> rows, EncodedRows encoded)
-    {
-        if (encoded.IsAvailable) return CopyToArena(encoded);
-        // Replay and direct callers: encode here, in a reused buffer.
-        var buffer = BinaryWriterBufferPool.Shared.Rent();
-        int[] bounds = ArrayPool<int>.Shared.Rent(rows.Count + 1);
-        try
-        {
-            bounds[0] = 0;
-            for (int i = 0; i < rows.Count; i++)
-            {
-                DataSerializer.WriteRow(buffer, rows[i]);
-                bounds[i + 1] = buffer.Length;
-            }
-            return CopyToArena(new EncodedRows(buffer.WrittenSpan, bounds.AsSpan(0, rows.Count + 1)));
-        }
-        finally
-        {
-            ArrayPool<int>.Shared.Return(bounds);
-            BinaryWriterBufferPool.Shared.Return(buffer);
-        }
     }
 
     /// <summary>One copy of the whole run of rows into the arena, then a reference per row.</summary>
@@ -141,32 +126,27 @@ internal sealed class MemtablePartition
     /// <summary>
     /// Merges one row into the tree. Rows stay encoded in the arena (a tree node and the key are the only objects
     /// a row keeps alive, so long-lived memtable rows cost the GC little); a row that meets an existing one is
-    /// reconciled with the merge rule and the result appended to the arena (the superseded bytes stay counted).
-    /// <paramref name="encodedRow"/> is the row's encoding when the caller has it (else empty).
+    /// reconciled with the merge rule (both decoded) and the result appended to the arena (the superseded bytes stay counted).
     /// </summary>
-    private long MergeIntoTree(Row row, ReadOnlySpan<byte> encodedRow)
+    private long MergeIntoTree(ReadOnlySpan<byte> encodedRow)
     {
         var tree = _tree!;
-        var slot = tree.Find(row.Clustering);
+        var slot = tree.Find(DataSerializer.ReadRowClustering(encodedRow));
         if (slot.Found)
         {
-            var merged = Reconcile.Rows(tree.At(slot).Decode(), row);
-            var stored = CopyRowToArena(merged, default);
+            var reader = new BinaryReaderSpan(encodedRow);
+            var merged = Reconcile.Rows(tree.At(slot).Decode(), DataSerializer.ReadRow(ref reader));
+            var stored = EncodeToArena(merged);
             tree.Replace(slot, stored);
             return stored.Length;
         }
-        var added = CopyRowToArena(row, encodedRow);
-        tree.Insert(slot, added);
-        return added.Length + TreeSlotBytes;
+        var (chunk, offset) = _arena.Copy(encodedRow);
+        tree.Insert(slot, new EncodedRowRef(chunk, offset, encodedRow.Length));
+        return encodedRow.Length + TreeSlotBytes;
     }
 
-    private EncodedRowRef CopyRowToArena(Row row, ReadOnlySpan<byte> encodedRow)
+    private EncodedRowRef EncodeToArena(Row row)
     {
-        if (!encodedRow.IsEmpty)
-        {
-            var (chunk, offset) = _arena.Copy(encodedRow);
-            return new EncodedRowRef(chunk, offset, encodedRow.Length);
-        }
         var buffer = BinaryWriterBufferPool.Shared.Rent();
         try
         {

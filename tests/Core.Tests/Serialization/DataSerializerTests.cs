@@ -66,6 +66,40 @@ public class DataSerializerTests
         Update.Sample(u => AssertUpdatesEqual(u, DataSerializer.ReadPartitionUpdate(DataSerializer.Serialize(u))), iter: 3000);
     }
 
+    /// <summary>
+    /// An encoded update's layout read in place (what a replica applies without decoding, issue 20) says what the full
+    /// decode says: table, key, partition deletion, range tombstones, and each row exactly where the writer put it.
+    /// A cut anywhere, or a byte after the last row, is a FormatException.
+    /// </summary>
+    [Fact]
+    public void EncodedPartitionUpdate_reads_the_parts_and_row_bounds_the_writer_wrote()
+    {
+        Update.Sample(u =>
+        {
+            var w = new BinaryWriterBuffer();
+            var written = new int[u.Rows.Count + 1];
+            DataSerializer.WritePartitionUpdate(w, u, written);
+            byte[] data = w.ToArray();
+            var layout = EncodedPartitionUpdate.ReadHeader(data);
+            Assert.Equal(u.Table, System.Text.Encoding.UTF8.GetString(data.AsSpan()[layout.Table]));
+            Assert.Equal(u.PartitionKey, data.AsSpan()[layout.PartitionKey].ToArray());
+            Assert.Equal(u.PartitionDeletion, layout.PartitionDeletion);
+            Assert.Equal(u.RangeTombstones, layout.ReadRangeTombstones(data));
+            Assert.Equal(u.Rows.Count, layout.RowCount);
+            var bounds = new int[layout.RowCount + 1];
+            layout.FindRowBounds(data, bounds);
+            Assert.Equal(written, bounds);
+
+            int cut = data.Length == 0 ? 0 : u.GetHashCode() % data.Length;
+            Assert.Throws<FormatException>(() =>
+            {
+                var l = EncodedPartitionUpdate.ReadHeader(data.AsSpan(0, Math.Abs(cut)));
+                l.FindRowBounds(data.AsSpan(0, Math.Abs(cut)), new int[l.RowCount + 1]);
+            });
+            Assert.Throws<FormatException>(() => layout.FindRowBounds([.. data, 0], new int[layout.RowCount + 1]));
+        }, iter: 2000);
+    }
+
     [Fact]
     public void Row_round_trips_and_consumes_exactly_its_bytes()
     {

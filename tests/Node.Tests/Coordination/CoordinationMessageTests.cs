@@ -36,6 +36,19 @@ public class CoordinationMessageTests
     }
 
     [Fact]
+    public void A_replica_gets_the_update_bytes_as_a_slice_of_the_message_exactly_as_the_commit_log_stores_them()
+    {
+        Update.Sample(update =>
+        {
+            byte[] encoded = CoordinationMessageSerializer.Serialize(MutationMessage.For(update));
+            var bytes = MutationMessage.ReadUpdateBytes(encoded);
+            Assert.Equal(DataSerializer.Serialize(update), bytes.ToArray());
+            Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(bytes, out var segment) && ReferenceEquals(segment.Array, encoded),
+                "the update is a slice of the message, not a copy");
+        }, iter: 300);
+    }
+
+    [Fact]
     public void A_malformed_mutation_message_is_a_format_error()
     {
         byte[] good = CoordinationMessageSerializer.Serialize(MutationMessage.For(Update.Single()));
@@ -44,6 +57,8 @@ public class CoordinationMessageTests
         Assert.Throws<FormatException>(() => MutationMessage.ReadUpdate(new byte[] { 0x92, 0x01, 0xc0 })); // [1, nil]
         Assert.Throws<FormatException>(() => MutationMessage.ReadUpdate(new byte[] { 0x91, 0x01 })); // [1]
         Assert.Throws<FormatException>(() => MutationMessage.ReadUpdate(new byte[] { 0xa3, 0x61, 0x62, 0x63 })); // "abc"
+        Assert.Throws<FormatException>(() => MutationMessage.ReadUpdateBytes(new byte[] { 0x92, 0x01, 0xc0 }));
+        Assert.Throws<FormatException>(() => MutationMessage.ReadUpdateBytes(good.AsMemory(0, good.Length / 2)));
     }
 
     [Fact]

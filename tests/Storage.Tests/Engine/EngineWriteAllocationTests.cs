@@ -1,4 +1,5 @@
 using RingStore.Core.Data;
+using RingStore.Core.Serialization;
 using RingStore.Storage.Engine;
 using Xunit.Abstractions;
 using static RingStore.Storage.Tests.Engine.EngineTestKit;
@@ -20,12 +21,7 @@ public sealed class EngineWriteAllocationTests(ITestOutputHelper output)
     {
         using var dir = new TempDirectory();
         await using var engine = StorageEngine.Open(Options(dir.Path) with { BackgroundCompaction = true }, [TimeSeries()]);
-        var order = new (int P, int R)[Partitions * RowsPerPartition];
-        for (int p = 0, n = 0; p < Partitions; p++)
-            for (int r = 0; r < RowsPerPartition; r++) order[n++] = (p, r);
-        new Random(20).Shuffle(order);
-        var value = new byte[100];
-        var updates = order.Select((o, i) => Write(o.P, o.R, value, timestamp: i + 1)).ToArray();
+        var updates = OneRowUpdates();
         double perWrite = await MeasureAsync(engine, updates, warmup: 5000);
         output.WriteLine($"one row per mutation: {perWrite:N0} B allocated per engine write");
         Assert.True(perWrite < OneRowBudget, $"{perWrite:N0} B per one-row write, budget {OneRowBudget}");
@@ -36,14 +32,37 @@ public sealed class EngineWriteAllocationTests(ITestOutputHelper output)
     {
         using var dir = new TempDirectory();
         await using var engine = StorageEngine.Open(Options(dir.Path) with { BackgroundCompaction = true }, [TimeSeries()]);
-        var value = new byte[100];
-        var partitions = Enumerable.Range(0, Partitions * 4).ToArray();
-        new Random(21).Shuffle(partitions);
-        var updates = partitions.Select(p => PartitionUpdate.OfRows(Table, Pk(p),
-            Enumerable.Range(0, RowsPerPartition).Select(r => ValueRow(r, value, (p * 1000L) + r + 1)).ToArray())).ToArray();
+        var updates = HundredRowUpdates();
         double perWrite = await MeasureAsync(engine, updates, warmup: 500);
         output.WriteLine($"100 rows per mutation: {perWrite:N0} B allocated per engine write");
         Assert.True(perWrite < HundredRowBudget, $"{perWrite:N0} B per 100-row write, budget {HundredRowBudget}");
+    }
+
+    /// <summary>
+    /// The same shapes applied as their encoding (what a replica gets from its coordinator): the bytes go to the commit
+    /// log unchanged and the rows' bytes to the memtable, so the only objects are the partition key's copy and the
+    /// memtable's own (issue 20).
+    /// </summary>
+    [Fact]
+    public async Task Encoded_mutations_allocate_within_budget()
+    {
+        double oneRow, hundredRows;
+        using (var dir = new TempDirectory())
+        await using (var engine = StorageEngine.Open(Options(dir.Path) with { BackgroundCompaction = true }, [TimeSeries()]))
+        {
+            var encoded = OneRowUpdates().Select(DataSerializer.Serialize).ToArray();
+            oneRow = await MeasureAsync(i => engine.ApplyEncodedAsync(encoded[i]), encoded.Length, warmup: 5000);
+        }
+        using (var dir = new TempDirectory())
+        await using (var engine = StorageEngine.Open(Options(dir.Path) with { BackgroundCompaction = true }, [TimeSeries()]))
+        {
+            var encoded = HundredRowUpdates().Select(DataSerializer.Serialize).ToArray();
+            hundredRows = await MeasureAsync(i => engine.ApplyEncodedAsync(encoded[i]), encoded.Length, warmup: 500);
+        }
+        output.WriteLine($"encoded, one row per mutation: {oneRow:N0} B allocated per engine write");
+        output.WriteLine($"encoded, 100 rows per mutation: {hundredRows:N0} B allocated per engine write");
+        Assert.True(oneRow < OneRowBudget, $"{oneRow:N0} B per encoded one-row write, budget {OneRowBudget}");
+        Assert.True(hundredRows < HundredRowBudget, $"{hundredRows:N0} B per encoded 100-row write, budget {HundredRowBudget}");
     }
 
     // Measured 2026 (issue 20): 124 B per one-row write (590 before: a composite key boxed by validation, a LINQ array per
@@ -82,17 +101,55 @@ public sealed class EngineWriteAllocationTests(ITestOutputHelper output)
 
     private const double GroupBudget = 100_000;
 
-    private static async Task<double> MeasureAsync(StorageEngine engine, PartitionUpdate[] updates, int warmup)
+    /// <summary>One row per mutation into partitions in random order and random clustering order.</summary>
+    private static PartitionUpdate[] OneRowUpdates()
     {
-        for (int i = 0; i < warmup; i++) await engine.ApplyAsync(updates[i]);
+        var order = new (int P, int R)[Partitions * RowsPerPartition];
+        for (int p = 0, n = 0; p < Partitions; p++)
+            for (int r = 0; r < RowsPerPartition; r++) order[n++] = (p, r);
+        new Random(20).Shuffle(order);
+        var value = new byte[100];
+        return order.Select((o, i) => Write(o.P, o.R, value, timestamp: i + 1)).ToArray();
+    }
+
+    /// <summary>100 sorted rows per mutation, each into a new partition.</summary>
+    private static PartitionUpdate[] HundredRowUpdates()
+    {
+        var value = new byte[100];
+        var partitions = Enumerable.Range(0, Partitions * 4).ToArray();
+        new Random(21).Shuffle(partitions);
+        return partitions.Select(p => PartitionUpdate.OfRows(Table, Pk(p),
+            Enumerable.Range(0, RowsPerPartition).Select(r => ValueRow(r, value, (p * 1000L) + r + 1)).ToArray())).ToArray();
+    }
+
+    private static Task<double> MeasureAsync(StorageEngine engine, PartitionUpdate[] updates, int warmup) =>
+        MeasureAsync(i => engine.ApplyAsync(updates[i]), updates.Length, warmup);
+
+    private static async Task<double> MeasureAsync(Func<int, ValueTask> apply, int count, int warmup)
+    {
+        for (int i = 0; i < warmup; i++) await apply(i);
         long bytes = 0;
-        for (int i = warmup; i < updates.Length; i++)
+        for (int i = warmup; i < count; i++)
         {
             long before = GC.GetAllocatedBytesForCurrentThread();
-            var task = engine.ApplyAsync(updates[i]);
+            var task = apply(i);
             if (!task.IsCompletedSuccessfully) await task;
             bytes += GC.GetAllocatedBytesForCurrentThread() - before;
         }
-        return (double)bytes / (updates.Length - warmup);
+        return (double)bytes / (count - warmup);
+    }
+
+    private static async Task<double> MeasureAsync(Func<int, ValueTask<AppliedMutation>> apply, int count, int warmup)
+    {
+        for (int i = 0; i < warmup; i++) await apply(i);
+        long bytes = 0;
+        for (int i = warmup; i < count; i++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            var task = apply(i);
+            if (!task.IsCompletedSuccessfully) await task;
+            bytes += GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+        return (double)bytes / (count - warmup);
     }
 }
