@@ -231,6 +231,10 @@ public sealed partial class StorageEngine : IAsyncDisposable
     private string TableDirectory(TableSchema schema) =>
         Path.Combine(_options.DataDirectory, "data", schema.Keyspace, $"{schema.Name}-{schema.Id:N}");
 
+    /// <summary>The node's chunk cache and the SSTables now in <paramref name="table"/>'s view (tests check the cache holds only theirs).</summary>
+    internal (SSTables.ChunkCache? Cache, System.Collections.Immutable.ImmutableArray<SSTables.SSTableReader> SSTables) ChunkCacheAndSSTables(string table) =>
+        (_chunkCache, GetTable(table).View.SSTables);
+
     private TableStore GetTable(string name) =>
         _tables.TryGetValue(name, out var t) ? t : throw new UnknownTableException(name);
 

@@ -64,6 +64,9 @@ public sealed class ChunkCache
     /// <summary>Whether the chunk is cached (for tests: not counted as a lookup).</summary>
     internal bool Contains(long fileId, long chunkIndex) => _entries.ContainsKey(new Key(fileId, chunkIndex));
 
+    /// <summary>The files that have chunks cached now (for tests).</summary>
+    internal IReadOnlySet<long> FileIds() => _entries.Keys.Select(k => k.FileId).ToHashSet();
+
     /// <summary>The cached chunk, or null (counted as a miss).</summary>
     internal byte[]? TryGet(long fileId, long chunkIndex)
     {
