@@ -85,7 +85,7 @@ public sealed class EngineChunkCacheTests
                 if (engine.GetStats().ChunkCache is { } s) Assert.True(s.SizeBytes <= s.CapacityBytes, $"{s.SizeBytes} of {s.CapacityBytes} bytes");
             }
             Assert.Equal(cacheMiB > 0, engine.GetStats().ChunkCache is not null);
-            if (cacheMiB > 0) Assert.True(engine.GetStats().ChunkCache!.Hits > 0);
+            if (cacheMiB > 0 && model.Count > 0) Assert.True(engine.GetStats().ChunkCache!.Hits > 0); // reads were served from it
         }, iter: 12, threads: 1);
     }
 
