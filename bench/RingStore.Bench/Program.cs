@@ -16,6 +16,7 @@ public static class Program
                 "storage" => StorageScenario.Run(rest),
                 "storage-worker" => StorageWorker.Run(rest),
                 "storage-compression" => CompressionScenario.Run(rest),
+                "chunk-cache" => ChunkCacheScenario.Run(rest),
                 "gossip-sim" => GossipSimScenario.Run(rest),
                 "cluster" => ClusterScenario.Run(rest),
                 "node-failure" => NodeFailureScenario.Run(rest),
@@ -41,6 +42,7 @@ public static class Program
         Console.Error.WriteLine("usage: bench <scenario> [options]");
         Console.Error.WriteLine("  storage [--json PATH] [--scale F]   RingStore's engine vs RocksDB on the same workload");
         Console.Error.WriteLine("  storage-compression [--rounds 3] [--json PATH] [--scale F]   time-series rows: SSTables uncompressed, LZ4, Zstd vs RocksDB LZ4");
+        Console.Error.WriteLine("  chunk-cache [--rounds 5] [--chunk-kb 16] [--scale F]   time-series reads in one process: uncompressed, LZ4 without and with the chunk cache, RocksDB LZ4, alternated");
         Console.Error.WriteLine("  gossip-sim [--sizes 10,100,1000] [--seeds N] [--warmup-seconds S] [--loss-seconds S] [--losses 0.1,0.3] [--bytes-rounds R] [--no-ownership] [--json PATH]   simulated gossip convergence, failure detection, ownership balance");
         Console.Error.WriteLine("  cluster [--nodes 3] [--rf 3] [--duration 10] [--concurrency 16,64,256] [--consistency ONE,QUORUM] [--json PATH] [--base-port P] [--tls] [--auth]");
         Console.Error.WriteLine("          real node processes driven through gRPC: write/read throughput and p50/p99 per consistency and concurrency");

@@ -7,7 +7,7 @@ using Spectre.Console;
 namespace RingStore.Bench.Scenarios;
 
 /// <summary>
-/// `bench storage-compression [--rounds 3] [--chunk-kb 16] [--json PATH] [--scale F]`: the storage workload's batch writes, point
+/// `bench storage-compression [--rounds 3] [--chunk-kb 16] [--chunk-cache-mib N] [--json PATH] [--scale F]`: the storage workload's batch writes, point
 /// reads and slices on time-series values (one JSON sensor reading per row, <see cref="StorageWorkload.TimeSeriesValue"/>)
 /// with RingStore's SSTables uncompressed, LZ4 and Zstd, and RocksDB with LZ4, each in a child process, in one run.
 /// The machine is shared, so the four configurations are alternated round after round (the order rotates each round)

@@ -7,7 +7,7 @@ using Spectre.Console;
 namespace RingStore.Bench.Scenarios;
 
 /// <summary>
-/// `bench storage [--json PATH] [--scale F]`: the same workload against RingStore's engine and
+/// `bench storage [--json PATH] [--scale F] [--chunk-cache-mib N]`: the same workload against RingStore's engine and
 /// RocksDB, each in a child process of this run (so each one's peak RSS is its own), printed side
 /// by side with ratios (RingStore / RocksDB; above 1 means RingStore is faster).
 /// </summary>
@@ -99,7 +99,7 @@ public static class StorageScenario
 
     internal static IEnumerable<string> PassThrough(string[] args)
     {
-        foreach (string name in new[] { "--scale", "--partitions", "--rows", "--value-bytes", "--point-reads", "--slices", "--seed" })
+        foreach (string name in new[] { "--scale", "--partitions", "--rows", "--value-bytes", "--point-reads", "--slices", "--seed", "--chunk-cache-mib" })
         {
             int i = Array.IndexOf(args, name);
             if (i >= 0 && i + 1 < args.Length) { yield return name; yield return args[i + 1]; }

@@ -25,7 +25,8 @@ public static class StorageWorker
 
         IStorageTarget Open(string sub) => target switch
         {
-            "ringstore" => new RingStoreTarget(Path.Combine(dir, sub), CompressionScenario.RingStoreCompression(compression, a.GetInt("--chunk-kb", Core.Schema.CompressionOptions.DefaultChunkLengthKb))),
+            "ringstore" => new RingStoreTarget(Path.Combine(dir, sub), CompressionScenario.RingStoreCompression(compression, a.GetInt("--chunk-kb", Core.Schema.CompressionOptions.DefaultChunkLengthKb)),
+                a.Get("--chunk-cache-mib") is null ? null : a.GetInt("--chunk-cache-mib", 0)),
             "rocksdb" => new RocksDbTarget(Path.Combine(dir, sub), compression),
             _ => throw new ArgumentException($"unknown target '{target}'"),
         };

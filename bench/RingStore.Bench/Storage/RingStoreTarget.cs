@@ -21,12 +21,15 @@ public sealed class RingStoreTarget : IStorageTarget
     private long _timestamp = 1;
 
     /// <param name="compression">the table's SSTable compression; null: the table default (LZ4, 16 KiB chunks).</param>
-    public RingStoreTarget(string dir, CompressionOptions? compression = null)
+    /// <param name="chunkCacheMiB">the engine's chunk cache (--chunk-cache-mib; 0 = none); null: the engine default.</param>
+    public RingStoreTarget(string dir, CompressionOptions? compression = null, int? chunkCacheMiB = null)
     {
         _dir = dir;
         var schema = compression is null ? Schema : new TableSchema(Schema.Keyspace, Schema.Name, Schema.PartitionKey, Schema.Clustering,
             Schema.Regular, Schema.Options with { Compression = compression }, Schema.Id);
-        _engine = StorageEngine.Open(new StorageEngineOptions { DataDirectory = dir }, [schema]);
+        var options = new StorageEngineOptions { DataDirectory = dir };
+        if (chunkCacheMiB is { } mib) options = options with { ChunkCacheSizeMiB = mib };
+        _engine = StorageEngine.Open(options, [schema]);
     }
 
     public string Name => "ringstore";

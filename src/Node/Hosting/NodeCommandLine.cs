@@ -53,6 +53,7 @@ public static class NodeCommandLine
         ["--in-select-fail-threshold"] = "RingStore:InSelectFailThreshold",
         ["--memtable-space-mib"] = "RingStore:MemtableSpaceMiB",
         ["--commitlog-total-space-mib"] = "RingStore:CommitLogTotalSpaceMiB",
+        ["--chunk-cache-mib"] = "RingStore:ChunkCacheMiB",
         ["--tls-cert"] = "RingStore:TlsCertificate",
         ["--tls-key"] = "RingStore:TlsKey",
         ["--tls-ca"] = "RingStore:TlsCa",

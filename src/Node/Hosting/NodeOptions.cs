@@ -130,6 +130,13 @@ public sealed class NodeOptions
     public int MemtableSpaceMiB { get; set; } = 256;
 
     /// <summary>
+    /// Decompressed SSTable chunks cached, in MiB, for all tables together (Cassandra's file_cache_size,
+    /// <c>--chunk-cache-mib</c>): a read of a cached chunk neither checksums nor decompresses it again. 0 = no cache.
+    /// 256 by default.
+    /// </summary>
+    public int ChunkCacheMiB { get; set; } = 256;
+
+    /// <summary>
     /// Commit log kept at most, in MiB (commitlog_total_space, <c>--commitlog-total-space-mib</c>): past it the tables
     /// pinning its oldest part are flushed so it can be released. 1024 by default.
     /// </summary>
@@ -355,6 +362,7 @@ public sealed class NodeOptions
         if (ResultPageMaxKiB < 1) throw new InvalidOperationException("RingStore:ResultPageMaxKiB must be at least 1.");
         if (ReplicaReplyMaxKiB is < 1 or > 16384) throw new InvalidOperationException("RingStore:ReplicaReplyMaxKiB must be between 1 and 16384.");
         if (MemtableSpaceMiB < 1) throw new InvalidOperationException("RingStore:MemtableSpaceMiB must be at least 1.");
+        if (ChunkCacheMiB < 0) throw new InvalidOperationException("RingStore:ChunkCacheMiB must be 0 (no cache) or positive.");
         if (CommitLogTotalSpaceMiB < 1) throw new InvalidOperationException("RingStore:CommitLogTotalSpaceMiB must be at least 1.");
         if (MaxHintsSizePerHostMiB < 0) throw new InvalidOperationException("RingStore:MaxHintsSizePerHostMiB must be 0 (unlimited) or positive.");
         if (DataDiskUsageWarnPercent is < 0 or > 100 || DataDiskUsageFailPercent is < 0 or > 100)

@@ -172,6 +172,7 @@ public sealed partial class RingStoreNode : IAsyncDisposable
             CompactionLargePartitionWarningBytes = (long)Options.CompactionLargePartitionWarningMiB << 20,
             MemtableSpaceBytes = (long)Options.MemtableSpaceMiB << 20,
             CommitLogTotalSpaceBytes = (long)Options.CommitLogTotalSpaceMiB << 20,
+            ChunkCacheSizeMiB = Options.ChunkCacheMiB,
         }, Schema.Current.Tables.Append(RingStore.Node.Batchlog.LocalBatchlog.Table), _loggerFactory, _time); // + this node's own batchlog table
         Schema.Changed += ApplySchemaChangeToEngine;
         _diskFailures = new DiskFailureHandler(Options.DiskFailurePolicy, _logger, StopServingAsync, reason => Fatal?.Invoke(reason));

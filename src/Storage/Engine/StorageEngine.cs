@@ -42,6 +42,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
     private long _releasedLogPosition = -1;
     private int _disposed;
     private readonly MemtableLimits _limits;
+    private readonly SSTables.ChunkCache? _chunkCache;
     private readonly Func<ValueTask> _makeRoom;
     private int _planRequested;
     private long _replayCursor; // >= 0 until replay ends: where replay is (flush floors use it; no release, no planning meanwhile)
@@ -58,6 +59,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
         _commitLog = commitLog;
         _tableByName = _tables.GetAlternateLookup<ReadOnlySpan<char>>();
         _limits = new MemtableLimits(options, commitLog);
+        _chunkCache = options.ChunkCacheSizeMiB > 0 ? new SSTables.ChunkCache((long)options.ChunkCacheSizeMiB << 20) : null;
         _makeRoom = MakeRoomAsync; // one delegate, not one per write
         _compaction = new CompactionRunner(fs, options, loggerFactory.CreateLogger<CompactionRunner>(), time);
         // Two loops, as Cassandra has separate flush and compaction executors: a flush must never wait behind a
@@ -81,6 +83,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
         var fs = fileSystem ?? new PhysicalFileSystem();
         if (options.RunInline && options.BackgroundCompaction)
             throw new ArgumentException("RunInline needs BackgroundCompaction off: the owner runs the background steps.", nameof(options));
+        if (options.ChunkCacheSizeMiB < 0) throw new ArgumentOutOfRangeException(nameof(options), options.ChunkCacheSizeMiB, "ChunkCacheSizeMiB must be 0 (no cache) or positive.");
         fs.CreateDirectory(options.DataDirectory);
         var commitLog = CommitLog.CommitLog.Open(new CommitLogOptions
         {
@@ -163,6 +166,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
             Flushed = _compaction.ObserveBacklog,
             ReplayFloorSource = (_commitLog.LogId, LogTailForFloors),
             ReplayFloor = floor is not null && floor.LogId == _commitLog.LogId ? floor.LogPosition : long.MinValue,
+            ChunkCache = _chunkCache,
         };
         if (!_tables.TryAdd(schema.FullName, store)) store.Dispose();
         SyncIndexes(schema);
@@ -228,6 +232,10 @@ public sealed partial class StorageEngine : IAsyncDisposable
 
     private string TableDirectory(TableSchema schema) =>
         Path.Combine(_options.DataDirectory, "data", schema.Keyspace, $"{schema.Name}-{schema.Id:N}");
+
+    /// <summary>The node's chunk cache and the SSTables now in <paramref name="table"/>'s view (tests check the cache holds only theirs).</summary>
+    internal (SSTables.ChunkCache? Cache, System.Collections.Immutable.ImmutableArray<SSTables.SSTableReader> SSTables) ChunkCacheAndSSTables(string table) =>
+        (_chunkCache, GetTable(table).View.SSTables);
 
     private TableStore GetTable(string name) =>
         _tables.TryGetValue(name, out var t) ? t : throw new UnknownTableException(name);
@@ -820,6 +828,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
             ReplayedEntries = Interlocked.Read(ref _replayedEntries),
             ReplaySkippedFlushedEntries = Interlocked.Read(ref _replaySkippedFlushed),
             CompactionBytesPerSecond = _compaction.Bandwidth.LastBytesPerSecond,
+            ChunkCache = _chunkCache is { } c ? new ChunkCacheStats(c.CapacityBytes, c.SizeBytes, c.Count, c.Hits, c.Misses, c.Evictions) : null,
         };
     }
 

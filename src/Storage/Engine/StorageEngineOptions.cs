@@ -97,6 +97,14 @@ public sealed record StorageEngineOptions
     public bool RunInline { get; init; }
 
     /// <summary>
+    /// The node's cache of decompressed Data chunks (<see cref="SSTables.ChunkCache"/>, Cassandra's chunk cache, whose
+    /// default is min(512 MiB, 1/4 of the heap)), in MiB, shared by every table; 0 = none (every read of a compressed
+    /// chunk decompresses it). 256 by default: what the memtables get by default too (Cassandra gives each 1/4 of the
+    /// heap; RingStore has no heap setting), about a quarter of a small node's 1 GiB. It fills only as chunks are read.
+    /// </summary>
+    public int ChunkCacheSizeMiB { get; init; } = 256;
+
+    /// <summary>
     /// Checksummed block size of SSTable data and index files (written in each file's header, so files with another
     /// block size stay readable). Every read verifies the CRC of each block it uses, so a point read checksums about
     /// three blocks: 4 KiB keeps that near 1 µs (8 KiB, best when a block was verified only on first use, cost point

@@ -17,4 +17,10 @@ public sealed record StorageStats(IReadOnlyList<TableStats> Tables)
 
     /// <summary>Compaction's current write rate from its backlog (bytes/s; 0 = unlimited), as last set by a running compaction.</summary>
     public double CompactionBytesPerSecond { get; init; }
+
+    /// <summary>The node's chunk cache (null when it has none).</summary>
+    public ChunkCacheStats? ChunkCache { get; init; }
 }
+
+/// <summary>The chunk cache's bound and contents now, and its lookups since the engine opened.</summary>
+public sealed record ChunkCacheStats(long CapacityBytes, long SizeBytes, int Chunks, long Hits, long Misses, long Evictions);

@@ -58,6 +58,22 @@ public sealed class TableStore : IDisposable
         SSTableReadFailed?.Invoke(e.ReadError is { } io ? io : e);
     }
 
+    /// <summary>
+    /// The node's cache of decompressed chunks (null: none): every SSTable in this table's view reads through it, those
+    /// there now and those that enter it later (flush, compaction, import, streaming).
+    /// </summary>
+    internal ChunkCache? ChunkCache
+    {
+        get => _chunkCache;
+        init
+        {
+            _chunkCache = value;
+            foreach (var sst in _view.SSTables) sst.UseChunkCache(value);
+        }
+    }
+
+    private readonly ChunkCache? _chunkCache;
+
     /// <summary>Told (once per SSTable) when an SSTable becomes unreadable: the I/O error, or the CorruptSSTableException.</summary>
     internal Action<Exception>? SSTableReadFailed { get; set; }
 
@@ -116,7 +132,12 @@ public sealed class TableStore : IDisposable
             if (ReferenceEquals(Interlocked.CompareExchange(ref _view, next, current), current))
             {
                 // Every SSTable that enters the view (flush, compaction, import) reports corruption to this table's log.
-                foreach (var sst in next.SSTables) sst.ObserveCorruption(LogCorruption);
+                // ... and reads its compressed chunks through the node's chunk cache.
+                foreach (var sst in next.SSTables)
+                {
+                    sst.ObserveCorruption(LogCorruption);
+                    sst.UseChunkCache(_chunkCache);
+                }
                 return next;
             }
         }

@@ -29,6 +29,9 @@ internal sealed class ChecksummedBlockFile : IDisposable
     private readonly ChunkCodec? _codec;
     private readonly long[]? _chunkOffsets;
     private readonly long _chunksEnd;
+    private readonly long _fileId = ChunkCache.NewFileId();
+    private volatile ChunkCache? _chunkCache;
+    private volatile bool _disposed;
     private long _blocksRead, _blocksAccessed;
 
     private ChecksummedBlockFile(IReadableFile file, int blockSize, long logicalLength, int cacheBlocks,
@@ -53,6 +56,19 @@ internal sealed class ChecksummedBlockFile : IDisposable
         Corrupted?.Invoke(e);
         return e;
     }
+
+    /// <summary>
+    /// Serve decompressed chunks of this (compressed) file from <paramref name="cache"/> and add those read to it; later
+    /// chunks come from there, so their CRC is checked once, when first read (the cached copy is private memory that a
+    /// change on disk cannot reach, like the positional-read path's copies). No effect on uncompressed files.
+    /// </summary>
+    internal void UseChunkCache(ChunkCache? cache)
+    {
+        if (IsCompressed) _chunkCache = cache;
+    }
+
+    /// <summary>This open file's key in the chunk cache (unique in the process).</summary>
+    internal long FileId => _fileId;
 
     /// <summary>True when blocks are read through a memory map.</summary>
     public bool IsMapped => _mapped is not null;
@@ -168,16 +184,41 @@ internal sealed class ChecksummedBlockFile : IDisposable
     /// at least <see cref="BlockSize"/> bytes; the caller returns it), and the result is then valid until the caller
     /// reuses that buffer. Uncompressed blocks never touch it.
     /// </summary>
-    public ReadOnlyMemory<byte> GetBlockMemory(long blockIndex, ref byte[]? buffer)
+    public ReadOnlyMemory<byte> GetBlockMemory(long blockIndex, ref byte[]? buffer) =>
+        GetBlockMemory(blockIndex, ref buffer, _chunkCache);
+
+    /// <summary>
+    /// <see cref="GetBlockMemory(long, ref byte[])"/> through <paramref name="cache"/> (null: none). A compressed chunk
+    /// that is cached comes from there (no CRC check, no decompression); one that is not is read, verified and
+    /// decompressed into an array of its own that goes into the cache (never into <paramref name="buffer"/>). Chunks
+    /// stored as they are stay views of the map, checked on every read, and are not cached.
+    /// </summary>
+    private ReadOnlyMemory<byte> GetBlockMemory(long blockIndex, ref byte[]? buffer, ChunkCache? cache)
     {
         Interlocked.Increment(ref _blocksAccessed);
-        var stored = GetStored(blockIndex, out int logicalLength, out long fileOffset);
+        var (fileOffset, storedLength, logicalLength) = Locate(blockIndex);
+        bool cacheable = cache is not null && storedLength != logicalLength;
+        if (cacheable && cache!.TryGet(_fileId, blockIndex) is { } hit) return hit;
+        var stored = GetStored(blockIndex, fileOffset, storedLength);
         if (stored.Length == logicalLength) return stored; // stored as it is (always so without compression)
+        if (cacheable)
+        {
+            var chunk = new byte[logicalLength];
+            Decompress(blockIndex, fileOffset, stored.Span, chunk);
+            // A chunk read after close (a lazy enumeration outliving its reference) must not linger in the cache.
+            if (!_disposed) cache!.Add(_fileId, blockIndex, chunk);
+            return chunk;
+        }
         buffer ??= ArrayPool<byte>.Shared.Rent(BlockSize);
-        if (!_codec!.TryDecompress(stored.Span, buffer.AsSpan(0, logicalLength)))
-            throw Report(new CorruptSSTableException(Path, fileOffset,
-                $"chunk {blockIndex} does not decompress ({_codec.Name}) to its {logicalLength} bytes"));
+        Decompress(blockIndex, fileOffset, stored.Span, buffer.AsSpan(0, logicalLength));
         return buffer.AsMemory(0, logicalLength);
+    }
+
+    private void Decompress(long blockIndex, long fileOffset, ReadOnlySpan<byte> stored, Span<byte> destination)
+    {
+        if (!_codec!.TryDecompress(stored, destination))
+            throw Report(new CorruptSSTableException(Path, fileOffset,
+                $"chunk {blockIndex} does not decompress ({_codec.Name}) to its {destination.Length} bytes"));
     }
 
     /// <summary>
@@ -190,13 +231,17 @@ internal sealed class ChecksummedBlockFile : IDisposable
         if (_mapped is null) ReadBlock(blockIndex);
         if (!IsCompressed)
         {
-            if (_mapped is not null) GetStored(blockIndex, out _, out _);
+            if (_mapped is not null)
+            {
+                var (offset, storedLength, _) = Locate(blockIndex);
+                GetStored(blockIndex, offset, storedLength);
+            }
             return;
         }
         byte[]? buffer = null;
         try
         {
-            GetBlockMemory(blockIndex, ref buffer);
+            GetBlockMemory(blockIndex, ref buffer, cache: null);
         }
         finally
         {
@@ -204,10 +249,9 @@ internal sealed class ChecksummedBlockFile : IDisposable
         }
     }
 
-    /// <summary>The verified stored bytes of a block (compressed or not), its logical length and its file offset.</summary>
-    private ReadOnlyMemory<byte> GetStored(long blockIndex, out int logicalLength, out long fileOffset)
+    /// <summary>The verified stored bytes of a block (compressed or not) at <paramref name="fileOffset"/>.</summary>
+    private ReadOnlyMemory<byte> GetStored(long blockIndex, long fileOffset, int storedLength)
     {
-        (fileOffset, int storedLength, logicalLength) = Locate(blockIndex);
         if (_mapped is null) return _cache.TryGet(blockIndex) ?? ReadBlock(blockIndex);
         var raw = _mapped.Range(fileOffset, ChecksummedBlockWriter.ChecksumBytes + storedLength);
         var payload = raw[ChecksummedBlockWriter.ChecksumBytes..];
@@ -279,6 +323,8 @@ internal sealed class ChecksummedBlockFile : IDisposable
 
     public void Dispose()
     {
+        _disposed = true;
+        _chunkCache?.RemoveFile(_fileId, BlockCount);
         _mapped?.Dispose();
         _file.Dispose();
     }

@@ -97,6 +97,12 @@ public sealed class SSTableReader : IDisposable
 
     public bool IsObsolete => _obsolete;
 
+    /// <summary>
+    /// Reads of this SSTable's compressed Data chunks go through the node's <paramref name="cache"/> from now on (null:
+    /// none). The engine sets it when the SSTable enters a table's view; the cache's entries for this file go when it closes.
+    /// </summary>
+    internal void UseChunkCache(ChunkCache? cache) => _data.UseChunkCache(cache);
+
     /// <summary>The Data file (tests look at its chunks).</summary>
     internal ChecksummedBlockFile DataFile => _data;
 

@@ -39,10 +39,10 @@ public sealed class CompressedSSTableTests : IDisposable
             IndexSummaryInterval = s,
         });
 
-    private static readonly Gen<ClusteringBound> BoundGen =
+    internal static readonly Gen<ClusteringBound> BoundGen =
         Gen.Select(Gen.Byte.Array[0, 4], Gen.Bool, (prefix, inclusive) => new ClusteringBound(prefix, inclusive));
 
-    private static readonly Gen<ClusteringSlice> SliceGen =
+    internal static readonly Gen<ClusteringSlice> SliceGen =
         Gen.Select(Gen.Int[0, 3], BoundGen, BoundGen, (kind, a, b) => kind switch
         {
             0 => ClusteringSlice.All,
@@ -52,7 +52,7 @@ public sealed class CompressedSSTableTests : IDisposable
         });
 
     /// <summary>Random partitions, but with repetitive values too (so chunks really compress, not only the stored-raw path).</summary>
-    private static readonly Gen<TestPartition[]> CompressibleTableGen =
+    internal static readonly Gen<TestPartition[]> CompressibleTableGen =
         Gen.Select(TestData.TableGen, Gen.Int[0, 200], (partitions, repeat) => repeat == 0 ? partitions :
             partitions.Select(p => p with
             {
