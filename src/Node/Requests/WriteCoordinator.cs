@@ -55,19 +55,20 @@ public sealed class WriteCoordinator(
         }
 
         // Like Unavailable, a guardrail refusal comes before anything is sent.
-        DiskGuardrail.CheckWrite(plan.Targets, endpoint =>
-            int.TryParse(replicas.Membership.Find(endpoint)?.State.Get(RingStore.Gossip.State.ApplicationState.DiskUsage),
-                System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int used) ? used : null);
+        if (DiskGuardrail.FailPercent > 0) CheckDiskUsage(plan, replicas.Membership);
         // Read-your-writes at ONE: a coordinator that is itself a replica answers a ONE write only once its own copy is
         // applied (or failed), so its next ONE read, which prefers the local replica, sees the write. The consistency
         // contract is unchanged (one acknowledgement); only which one is waited for.
         bool waitForLocal = consistency is ConsistencyLevel.One or ConsistencyLevel.LocalOne;
         var operation = new WriteOperation(plan, replicas.Membership.LocalEndpoint, waitForLocal, writeTimeout);
         using var run = new WriteRun(this, operation, update, replicas.Membership, ct);
-        run.On(o => o.Start(run.Now));
+        // The client's cancellation ends its wait (not the write: once sent it runs to an ack or a hint either way);
+        // a registration on the token instead of Task.WaitAsync, which allocates a promise per write.
+        using var cancelled = ct.CanBeCanceled ? ct.UnsafeRegister(static (s, token) => ((WriteRun)s!).Cancel(token), run) : default;
+        run.Start();
         try
         {
-            await run.Answered.WaitAsync(ct).ConfigureAwait(false);
+            await run.Answered.ConfigureAwait(false);
             metrics.RecordWrite(time.GetElapsedTime(started), consistency);
         }
         catch (Exception e) when (e is WriteTimeoutException or WriteFailureException)
@@ -76,6 +77,15 @@ public sealed class WriteCoordinator(
             throw;
         }
     }
+
+    /// <summary>
+    /// The data-disk-usage guardrail over the plan's targets (a method of its own: a lambda capturing the replicas in
+    /// <see cref="WriteAsync"/> would allocate its closure on every write, guardrail on or off).
+    /// </summary>
+    private void CheckDiskUsage(WritePlan plan, MembershipSnapshot membership) =>
+        DiskGuardrail.CheckWrite(plan.Targets, endpoint =>
+            int.TryParse(membership.Find(endpoint)?.State.Get(RingStore.Gossip.State.ApplicationState.DiskUsage),
+                System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int used) ? used : null);
 
     /// <summary>
     /// Drives one <see cref="WriteOperation"/>: events go in under its lock, the effects it returns are performed
@@ -101,11 +111,48 @@ public sealed class WriteCoordinator(
 
         public TimeSpan Now => owner.Time.GetElapsedTime(_origin);
 
-        public void On(Func<WriteOperation, IReadOnlyList<WriteEffect>> happened)
+        /// <summary>The client gave up waiting: its answer is a cancellation (the write itself goes on).</summary>
+        public void Cancel(CancellationToken token) => _answer.TrySetCanceled(token);
+
+        // One method per event instead of a lambda per event: each would allocate a closure on every write.
+        public void Start()
         {
             IReadOnlyList<WriteEffect> effects;
-            lock (operation) effects = happened(operation);
-            foreach (var effect in effects) Perform(effect);
+            lock (operation) effects = operation.Start(Now);
+            Perform(effects);
+        }
+
+        private void OnAck(string endpoint)
+        {
+            IReadOnlyList<WriteEffect> effects;
+            lock (operation) effects = operation.OnAck(endpoint);
+            Perform(effects);
+        }
+
+        private void OnFailure(string endpoint, string? error)
+        {
+            IReadOnlyList<WriteEffect> effects;
+            lock (operation) effects = operation.OnFailure(endpoint, error);
+            Perform(effects);
+        }
+
+        private void OnHintResult(string endpoint, bool stored)
+        {
+            IReadOnlyList<WriteEffect> effects;
+            lock (operation) effects = operation.OnHintResult(endpoint, stored);
+            Perform(effects);
+        }
+
+        private void OnTimeout()
+        {
+            IReadOnlyList<WriteEffect> effects;
+            lock (operation) effects = operation.OnTimeout();
+            Perform(effects);
+        }
+
+        private void Perform(IReadOnlyList<WriteEffect> effects)
+        {
+            for (int i = 0; i < effects.Count; i++) Perform(effects[i]);
         }
 
         private void Perform(WriteEffect effect)
@@ -123,7 +170,7 @@ public sealed class WriteCoordinator(
                     _ = SendAsync(send.Replica, _payload);
                     break;
                 case WriteEffect.ArmTimeout arm:
-                    lock (this) _timer = owner.Time.CreateTimer(_ => On(o => o.OnTimeout()), null, Until(arm.At), System.Threading.Timeout.InfiniteTimeSpan);
+                    lock (this) _timer = owner.Time.CreateTimer(static s => ((WriteRun)s!).OnTimeout(), this, Until(arm.At), System.Threading.Timeout.InfiniteTimeSpan);
                     break;
                 case WriteEffect.Answer answer:
                     if (answer.Error is null) _answer.TrySetResult();
@@ -135,7 +182,7 @@ public sealed class WriteCoordinator(
         private async Task HintAsync(NodeInfo replica)
         {
             bool stored = await owner.Hints.TryHintAsync(membership, replica, update).ConfigureAwait(false);
-            On(o => o.OnHintResult(replica.Endpoint, stored));
+            OnHintResult(replica.Endpoint, stored);
         }
 
         private async Task ApplyLocallyAsync(NodeInfo self)
@@ -143,14 +190,14 @@ public sealed class WriteCoordinator(
             try
             {
                 await owner.Local.ApplyAsync(update, ct).ConfigureAwait(false);
-                On(o => o.OnAck(self.Endpoint));
+                OnAck(self.Endpoint);
             }
 #pragma warning disable CA1031 // the failure is counted against the consistency level and logged
             catch (Exception e)
 #pragma warning restore CA1031
             {
                 owner.Logger.LogError(e, "Local write to {Table} failed", update.Table);
-                On(o => o.OnFailure(self.Endpoint, $"{e.GetType().Name}: {e.Message}"));
+                OnFailure(self.Endpoint, $"{e.GetType().Name}: {e.Message}");
             }
         }
 
@@ -161,7 +208,7 @@ public sealed class WriteCoordinator(
                 // No client cancellation here: once sent, the write runs to an ack or a hint either way.
                 await owner.Messaging.SendRequestAsync(PeerAddress.Parse(replica.Endpoint), Verb.Mutation, payload, owner.Timeout, CancellationToken.None)
                     .ConfigureAwait(false);
-                On(o => o.OnAck(replica.Endpoint));
+                OnAck(replica.Endpoint);
             }
             catch (Exception e) when (e is RequestTimeoutException or RequestFailedException or IOException)
             {
@@ -169,7 +216,7 @@ public sealed class WriteCoordinator(
                 string? error = e is RequestFailedException { Reason: RequestFailureReason.RemoteHandlerFailed } f ? f.Detail : null;
                 if (error is not null) ReplicaFailureLog.Warn(owner.Logger, owner.Time, replica.Endpoint, error);
                 else owner.Logger.LogDebug("Write to {Replica} failed ({Reason}); hinting it", replica.Endpoint, e.Message);
-                On(o => o.OnFailure(replica.Endpoint, error));
+                OnFailure(replica.Endpoint, error);
             }
         }
 
