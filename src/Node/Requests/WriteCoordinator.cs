@@ -92,7 +92,7 @@ public sealed class WriteCoordinator(
     /// outside it (hint, local apply, send, the timer, the answer), and each outcome comes back as the next event.
     /// </summary>
     private sealed class WriteRun(WriteCoordinator owner, WriteOperation operation, PartitionUpdate update,
-        RingStore.Gossip.Ring.MembershipSnapshot membership, CancellationToken ct) : IDisposable
+        RingStore.Gossip.Ring.MembershipSnapshot membership, CancellationToken ct) : IResponseHandler, IDisposable
     {
         private readonly TaskCompletionSource _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly long _origin = owner.Time.GetTimestamp();
@@ -167,7 +167,7 @@ public sealed class WriteCoordinator(
                     break;
                 case WriteEffect.SendMutation send:
                     _payload ??= CoordinationMessageSerializer.Serialize(MutationMessage.For(update));
-                    _ = SendAsync(send.Replica, _payload);
+                    Send(send.Replica, _payload);
                     break;
                 case WriteEffect.ArmTimeout arm:
                     lock (this) _timer = owner.Time.CreateTimer(static s => ((WriteRun)s!).OnTimeout(), this, Until(arm.At), System.Threading.Timeout.InfiniteTimeSpan);
@@ -201,23 +201,42 @@ public sealed class WriteCoordinator(
             }
         }
 
-        private async Task SendAsync(NodeInfo replica, byte[] payload)
+        /// <summary>
+        /// Sends the mutation with a callback (this run, the replica as its state) rather than an awaited task: no task,
+        /// completion source, response or async state machine per replica. No client cancellation here: once sent, the
+        /// write runs to an ack or a hint either way.
+        /// </summary>
+        private void Send(NodeInfo replica, byte[] payload)
         {
             try
             {
-                // No client cancellation here: once sent, the write runs to an ack or a hint either way.
-                await owner.Messaging.SendRequestAsync(PeerAddress.Parse(replica.Endpoint), Verb.Mutation, payload, owner.Timeout, CancellationToken.None)
-                    .ConfigureAwait(false);
-                OnAck(replica.Endpoint);
+                owner.Messaging.SendRequest(PeerAddress.Parse(replica.Endpoint), Verb.Mutation, payload, owner.Timeout, this, replica);
             }
-            catch (Exception e) when (e is RequestTimeoutException or RequestFailedException or IOException)
+            catch (Exception e) when (e is ArgumentException or ObjectDisposedException or InvalidOperationException)
             {
-                // An error answer (disk full, I/O error) is the replica telling us it failed; a timeout or lost connection is not.
-                string? error = e is RequestFailedException { Reason: RequestFailureReason.RemoteHandlerFailed } f ? f.Detail : null;
-                if (error is not null) ReplicaFailureLog.Warn(owner.Logger, owner.Time, replica.Endpoint, error);
-                else owner.Logger.LogDebug("Write to {Replica} failed ({Reason}); hinting it", replica.Endpoint, e.Message);
-                OnFailure(replica.Endpoint, error);
+                // Not sendable at all (a payload over the frame limit, messaging stopped): the replica stays outstanding
+                // and the write ends at its timeout, as when the send's task faulted before.
+                owner.Logger.LogWarning(e, "Write to {Replica} could not be sent", replica.Endpoint);
             }
+        }
+
+        /// <summary>The replica acknowledged; runs on the connection's read loop, so only the (short, non-blocking) ack bookkeeping happens here.</summary>
+        void IResponseHandler.OnResponse(object? state, ReadOnlyMemory<byte> payload) => OnAck(((NodeInfo)state!).Endpoint);
+
+        /// <summary>A failure leads to logging and a hint (disk): on the thread pool, not on the read loop or timer that reported it.</summary>
+        void IResponseHandler.OnFailure(object? state, Exception error)
+        {
+            if (error is not (RequestTimeoutException or RequestFailedException or IOException)) return;
+            ThreadPool.UnsafeQueueUserWorkItem(static f => f.Run.SendFailed(f.Replica, f.Error), (Run: this, Replica: (NodeInfo)state!, Error: error), preferLocal: false);
+        }
+
+        private void SendFailed(NodeInfo replica, Exception e)
+        {
+            // An error answer (disk full, I/O error) is the replica telling us it failed; a timeout or lost connection is not.
+            string? error = e is RequestFailedException { Reason: RequestFailureReason.RemoteHandlerFailed } f ? f.Detail : null;
+            if (error is not null) ReplicaFailureLog.Warn(owner.Logger, owner.Time, replica.Endpoint, error);
+            else owner.Logger.LogDebug("Write to {Replica} failed ({Reason}); hinting it", replica.Endpoint, e.Message);
+            OnFailure(replica.Endpoint, error);
         }
 
         public void Dispose()
