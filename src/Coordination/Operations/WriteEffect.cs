@@ -18,5 +18,9 @@ public abstract record WriteEffect
     public sealed record ArmTimeout(TimeSpan At) : WriteEffect;
 
     /// <summary>Answer the client: success when <paramref name="Error"/> is null. Emitted exactly once.</summary>
-    public sealed record Answer(Exception? Error) : WriteEffect;
+    public sealed record Answer(Exception? Error) : WriteEffect
+    {
+        /// <summary>The success answer, shared (immutable) so a successful write does not allocate one.</summary>
+        public static Answer Success { get; } = new((Exception?)null);
+    }
 }

@@ -25,8 +25,9 @@ public sealed class WriteOperation
     private readonly string _localEndpoint;
     private readonly TimeSpan _timeout;
     private readonly WriteResponseTracker _tracker;
-    private readonly Dictionary<string, string?> _failedAwaitingHint = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _downAwaitingHint = new(StringComparer.Ordinal);
+    // Created on first use: almost every write has no failed or down replica (one operation per write).
+    private Dictionary<string, string?>? _failedAwaitingHint;
+    private HashSet<string>? _downAwaitingHint;
     private bool _localDone;
     private bool _started;
 
@@ -41,7 +42,14 @@ public sealed class WriteOperation
         _localEndpoint = localEndpoint;
         _timeout = timeout;
         _tracker = new WriteResponseTracker(plan);
-        _localDone = !(waitForLocal && plan.Targets.Any(t => t.Endpoint == localEndpoint));
+        _localDone = !(waitForLocal && IsTarget(plan, localEndpoint));
+    }
+
+    private static bool IsTarget(WritePlan plan, string endpoint)
+    {
+        foreach (var target in plan.Targets)
+            if (target.Endpoint == endpoint) return true;
+        return false;
     }
 
     /// <summary>Whether the client has been answered.</summary>
@@ -55,10 +63,10 @@ public sealed class WriteOperation
     {
         if (_started) throw new InvalidOperationException("A write operation starts once.");
         _started = true;
-        var effects = new List<WriteEffect>();
+        var effects = new List<WriteEffect>(_plan.Down.Count + _plan.Targets.Count + 2);
         foreach (var replica in _plan.Down)
         {
-            _downAwaitingHint.Add(replica.Endpoint);
+            (_downAwaitingHint ??= new(StringComparer.Ordinal)).Add(replica.Endpoint);
             effects.Add(new WriteEffect.StoreHint(replica));
         }
         foreach (var replica in _plan.Targets)
@@ -75,10 +83,8 @@ public sealed class WriteOperation
     /// <summary>A target acknowledged (the local engine applied, or a replica answered).</summary>
     public IReadOnlyList<WriteEffect> OnAck(string endpoint)
     {
-        var effects = new List<WriteEffect>();
         if (_tracker.RecordAck(endpoint) && endpoint == _localEndpoint) _localDone = true;
-        Decide(effects);
-        return effects;
+        return Decided();
     }
 
     /// <summary>
@@ -89,55 +95,65 @@ public sealed class WriteOperation
     public IReadOnlyList<WriteEffect> OnFailure(string endpoint, string? error)
     {
         var target = _plan.Targets.FirstOrDefault(t => t.Endpoint == endpoint);
-        if (target is null || _failedAwaitingHint.ContainsKey(endpoint) || !_tracker.Outstanding.Any(t => t.Endpoint == endpoint))
+        if (target is null || (_failedAwaitingHint?.ContainsKey(endpoint) ?? false) || !_tracker.Outstanding.Any(t => t.Endpoint == endpoint))
             return [];
         if (endpoint == _localEndpoint)
         {
             // This node's own engine failed: no hint to itself (its commit log is what failed); counted at once.
-            var effects = new List<WriteEffect>();
             _tracker.RecordFailure(endpoint, error);
             _localDone = true;
-            Decide(effects);
-            return effects;
+            return Decided();
         }
-        _failedAwaitingHint[endpoint] = error;
+        (_failedAwaitingHint ??= new(StringComparer.Ordinal))[endpoint] = error;
         return [new WriteEffect.StoreHint(target)];
     }
 
     /// <summary>The hint for a replica was stored durably (<paramref name="stored"/>) or not (policy, window, error).</summary>
     public IReadOnlyList<WriteEffect> OnHintResult(string endpoint, bool stored)
     {
-        var effects = new List<WriteEffect>();
-        if (_failedAwaitingHint.Remove(endpoint, out string? error)) _tracker.RecordFailure(endpoint, error);
-        _downAwaitingHint.Remove(endpoint);
+        if (_failedAwaitingHint is not null && _failedAwaitingHint.Remove(endpoint, out string? error)) _tracker.RecordFailure(endpoint, error);
+        _downAwaitingHint?.Remove(endpoint);
         if (stored) _tracker.RecordHint(endpoint);
-        Decide(effects);
-        return effects;
+        return Decided();
     }
 
     /// <summary>The write timeout passed: answer with what arrived (a failure if one is already certain).</summary>
     public IReadOnlyList<WriteEffect> OnTimeout()
     {
         if (Answered) return [];
-        var effects = new List<WriteEffect>();
-        Answer(effects, _tracker.IsFailed ? _tracker.ToFailure() : _tracker.ToTimeoutException());
-        return effects;
+        return [Answer(_tracker.IsFailed ? _tracker.ToFailure() : _tracker.ToTimeoutException())];
+    }
+
+    /// <summary>
+    /// The effects of an ack, failure or hint result: none (a shared empty list, as for most acks of a write) or the
+    /// answer, so the common event allocates nothing.
+    /// </summary>
+    private IReadOnlyList<WriteEffect> Decided()
+    {
+        if (Answered) return [];
+        if (_tracker.IsSatisfied && _localDone) return [Answer(null)];
+        if (IsFailedForGood()) return [Answer(_tracker.ToFailure())];
+        return [];
     }
 
     private void Decide(List<WriteEffect> effects)
     {
         if (Answered) return;
-        if (_tracker.IsSatisfied && _localDone) Answer(effects, null);
-        // Failed for good: answer once every target has answered and every hint attempt is over (so the counts are
-        // what happened, and ANY counts a hint still being stored), or at the timeout.
-        else if (_tracker.IsFailed && !_tracker.Outstanding.Any() && _failedAwaitingHint.Count == 0 && _downAwaitingHint.Count == 0)
-            Answer(effects, _tracker.ToFailure());
+        if (_tracker.IsSatisfied && _localDone) effects.Add(Answer(null));
+        else if (IsFailedForGood()) effects.Add(Answer(_tracker.ToFailure()));
     }
 
-    private void Answer(List<WriteEffect> effects, Exception? error)
+    /// <summary>
+    /// Failed for good: answer once every target has answered and every hint attempt is over (so the counts are what
+    /// happened, and ANY counts a hint still being stored), or at the timeout.
+    /// </summary>
+    private bool IsFailedForGood() =>
+        _tracker.IsFailed && !_tracker.Outstanding.Any() && (_failedAwaitingHint?.Count ?? 0) == 0 && (_downAwaitingHint?.Count ?? 0) == 0;
+
+    private WriteEffect.Answer Answer(Exception? error)
     {
         Answered = true;
         Error = error;
-        effects.Add(new WriteEffect.Answer(error));
+        return error is null ? WriteEffect.Answer.Success : new WriteEffect.Answer(error);
     }
 }

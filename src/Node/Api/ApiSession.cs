@@ -69,8 +69,11 @@ internal sealed class ApiSession(RingStoreApiService api)
         // post a reply and free its slot, or the client's call would wait forever.
         using var deadline = call.TimeoutMillis is > 0 and <= int.MaxValue
             ? new CancellationTokenSource(TimeSpan.FromMilliseconds(call.TimeoutMillis), api.Clock) : null;
-        using var linked = deadline is null ? null : CancellationTokenSource.CreateLinkedTokenSource(session, deadline.Token);
-        CancellationToken ct = linked?.Token ?? session;
+        // The session's end cancels the call too: a registration on the long-lived session token (whose registration
+        // nodes are reused) instead of a linked source per call. Disposed before the deadline source (declared after it).
+        using var sessionEnds = deadline is null ? default
+            : session.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), deadline);
+        CancellationToken ct = deadline?.Token ?? session;
         // The same deadline travels to the replicas in the requests this call sends (see Messaging.ClientDeadline).
         using var budget = Messaging.ClientDeadline.Begin(api.Clock,
             deadline is null ? null : TimeSpan.FromMilliseconds(call.TimeoutMillis));

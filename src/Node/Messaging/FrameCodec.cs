@@ -139,7 +139,8 @@ internal static class FrameCodec
                 throw new FrameFormatException("verb 0 is never sent");
             }
 
-            return new Envelope(verb, requestId, flags, payload is { } p ? p.ToArray() : ReadOnlyMemory<byte>.Empty, expiry);
+            // An empty payload (every write's ack) needs no copy.
+            return new Envelope(verb, requestId, flags, payload is { Length: > 0 } p ? p.ToArray() : ReadOnlyMemory<byte>.Empty, expiry);
         }
         catch (Exception ex) when (ex is MessagePackSerializationException or EndOfStreamException or OverflowException or InvalidOperationException)
         {

@@ -16,6 +16,11 @@ internal sealed class InboundConnection : IAsyncDisposable
     private readonly Channel<OutboundMessage> _responses = Channel.CreateUnbounded<OutboundMessage>(
         new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
 
+    /// <summary>Finished request trips kept for reuse (see <see cref="InboundRequest"/>), at most <see cref="MaxIdleRequests"/>.</summary>
+    private readonly Stack<InboundRequest> _idle = new();
+
+    private const int MaxIdleRequests = 1024;
+
     private PeerAddress _sender = new(string.Empty, 0);
     private Task _loop = Task.CompletedTask;
 
@@ -130,23 +135,8 @@ internal sealed class InboundConnection : IAsyncDisposable
         _owner.Counters.AddFrameReceived();
 
         // Off the read loop: a handler that blocks (disk, locks) must not stall the requests queued behind it.
-        ThreadPool.UnsafeQueueUserWorkItem(static state => state.Connection.Dispatch(state.Envelope), (Connection: this, Envelope: envelope), preferLocal: false);
+        RentRequest().Start(envelope);
     }
-
-    private void Dispatch(Envelope envelope)
-    {
-        var dispatch = _owner.Dispatcher.DispatchAsync(_sender, envelope, _owner.Stopping);
-        if (dispatch.IsCompleted)
-        {
-            Respond(dispatch.Result);
-        }
-        else
-        {
-            _ = RespondWhenDoneAsync(dispatch);
-        }
-    }
-
-    private async Task RespondWhenDoneAsync(ValueTask<Envelope?> dispatch) => Respond(await dispatch.ConfigureAwait(false));
 
     private void Respond(Envelope? response)
     {
@@ -154,6 +144,80 @@ internal sealed class InboundConnection : IAsyncDisposable
         {
             // After the connection closed the response has nowhere to go; the caller times out or already failed.
             _responses.Writer.TryWrite(new OutboundMessage(r, null));
+        }
+    }
+
+    private InboundRequest RentRequest()
+    {
+        lock (_idle)
+        {
+            if (_idle.TryPop(out var idle)) return idle;
+        }
+
+        return new InboundRequest(this);
+    }
+
+    private void ReturnRequest(InboundRequest request)
+    {
+        lock (_idle)
+        {
+            if (_idle.Count < MaxIdleRequests) _idle.Push(request);
+        }
+    }
+
+    /// <summary>
+    /// One request's trip from the read loop to its response: queued to the thread pool as its own work item, it runs
+    /// the dispatcher and, when the handler has not finished synchronously, continues when it does. Reused (kept by
+    /// the connection) so a request costs no work-item closure and no async state machine; one trip at a time.
+    /// </summary>
+    private sealed class InboundRequest : IThreadPoolWorkItem
+    {
+        private readonly InboundConnection _connection;
+        private readonly Action _onHandled;
+        private Envelope _request;
+        private ValueTask<Envelope?> _dispatch;
+
+        public InboundRequest(InboundConnection connection)
+        {
+            _connection = connection;
+            _onHandled = OnHandled;
+        }
+
+        public void Start(Envelope request)
+        {
+            _request = request;
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        }
+
+        public void Execute()
+        {
+            var owner = _connection._owner;
+            var request = _request;
+            _request = default;
+            var dispatch = owner.Dispatcher.DispatchAsync(_connection._sender, request, owner.Stopping);
+            if (dispatch.IsCompleted)
+            {
+                Finish(dispatch);
+                return;
+            }
+
+            _dispatch = dispatch;
+            dispatch.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(_onHandled);
+        }
+
+        private void OnHandled()
+        {
+            var dispatch = _dispatch;
+            _dispatch = default;
+            Finish(dispatch);
+        }
+
+        private void Finish(ValueTask<Envelope?> dispatch)
+        {
+            // The dispatcher turns every handler failure into a failure response; it does not throw.
+            var response = dispatch.GetAwaiter().GetResult();
+            _connection.ReturnRequest(this);
+            _connection.Respond(response);
         }
     }
 

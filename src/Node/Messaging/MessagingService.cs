@@ -116,6 +116,15 @@ public sealed class MessagingService : IMessagingService, IAsyncDisposable
         return ConnectionTo(peer).EnqueueRequest(verb, Interlocked.Increment(ref _nextRequestId), payload, timeout, expiry, cancellationToken);
     }
 
+    /// <inheritdoc/>
+    public void SendRequest(PeerAddress peer, Verb verb, ReadOnlyMemory<byte> payload, TimeSpan timeout, IResponseHandler handler, object? state)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        CheckSendable(peer, payload);
+        var expiry = ExpiryOf(Time, verb, timeout);
+        ConnectionTo(peer).EnqueueRequest(verb, Interlocked.Increment(ref _nextRequestId), payload, timeout, expiry, handler, state);
+    }
+
     /// <summary>
     /// When the receiver may stop a request: at its timeout (past it this node has given up on the answer), or at the
     /// client's deadline when the request serves a client's and that comes first (<see cref="ClientDeadline"/>).

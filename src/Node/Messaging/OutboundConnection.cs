@@ -62,6 +62,22 @@ internal sealed class OutboundConnection : IAsyncDisposable
         return request.Task;
     }
 
+    /// <summary>As the task-returning overload, reporting to <paramref name="handler"/> (no task, no cancellation).</summary>
+    public void EnqueueRequest(Verb verb, long id, ReadOnlyMemory<byte> payload, TimeSpan timeout, RequestExpiry? expiry,
+        IResponseHandler handler, object? state)
+    {
+        var request = new PendingRequest(id, Peer, verb, timeout, handler, state, _removePending);
+        if (_unreachable)
+        {
+            request.Fail(RequestFailureReason.PeerUnreachable, "peer is unreachable (last connect attempt failed)");
+            return;
+        }
+
+        _pending[id] = request;
+        request.Start(_owner.Time, CancellationToken.None);
+        Enqueue(new OutboundMessage(new Envelope(verb, id, MessageFlags.None, payload, expiry), request));
+    }
+
     private void Enqueue(OutboundMessage message)
     {
         if (!_queue.Writer.TryWrite(message))
@@ -266,7 +282,7 @@ internal sealed class OutboundConnection : IAsyncDisposable
         }
         else
         {
-            request.Complete(new Response(Peer, envelope.Verb, envelope.Payload));
+            request.Complete(envelope.Verb, envelope.Payload);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 
@@ -18,10 +19,27 @@ public sealed record PeerAddress(string Host, int Port)
         return new IPEndPoint(ip, Port);
     }
 
-    /// <summary>Parses "host:port" (or "[v6]:port").</summary>
+    /// <summary>Addresses parsed before: coordinators parse a replica's endpoint string on every request they send.</summary>
+    private static readonly ConcurrentDictionary<string, PeerAddress> Parsed = new(StringComparer.Ordinal);
+
+    /// <summary>Bounds <see cref="Parsed"/>: a cluster has far fewer endpoints; past this, addresses are parsed each time.</summary>
+    private const int MaxParsed = 4096;
+
+    /// <summary>
+    /// Parses "host:port" (or "[v6]:port"). The same text gives the same (immutable) instance, so the hot paths that
+    /// turn a replica's endpoint into an address per request allocate nothing.
+    /// </summary>
     public static PeerAddress Parse(string text)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(text);
+        if (Parsed.TryGetValue(text, out var known)) return known;
+        var parsed = ParseNew(text);
+        if (Parsed.Count < MaxParsed) Parsed.TryAdd(text, parsed);
+        return parsed;
+    }
+
+    private static PeerAddress ParseNew(string text)
+    {
         var colon = text.LastIndexOf(':');
         if (colon <= 0 || colon == text.Length - 1)
         {

@@ -3,10 +3,14 @@ namespace RingStore.Node.Messaging;
 /// <summary>
 /// One request awaiting its response. Exactly one of response, failure, timeout or cancellation completes it
 /// (first wins, via <see cref="_done"/>); completing removes it from its owner's table so late responses are ignored.
+/// The outcome goes to a task (<see cref="Task"/>) or, for requests sent with a callback, to an
+/// <see cref="IResponseHandler"/> (then no task is allocated).
 /// </summary>
 internal sealed class PendingRequest
 {
-    private readonly TaskCompletionSource<Response> _completion;
+    private readonly TaskCompletionSource<Response>? _completion;
+    private readonly IResponseHandler? _handler;
+    private readonly object? _state;
     private readonly Action<PendingRequest> _onDone;
     private ITimer? _timer;
     private CancellationTokenRegistration _cancellation;
@@ -27,6 +31,18 @@ internal sealed class PendingRequest
             runContinuationsAsynchronously ? TaskCreationOptions.RunContinuationsAsynchronously : TaskCreationOptions.None);
     }
 
+    /// <summary>A request whose outcome goes to <paramref name="handler"/>, called on whichever thread completes it.</summary>
+    public PendingRequest(long id, PeerAddress peer, Verb verb, TimeSpan timeout, IResponseHandler handler, object? state, Action<PendingRequest> onDone)
+    {
+        Id = id;
+        Peer = peer;
+        Verb = verb;
+        Timeout = timeout;
+        _onDone = onDone;
+        _handler = handler;
+        _state = state;
+    }
+
     public long Id { get; }
 
     public PeerAddress Peer { get; }
@@ -35,7 +51,7 @@ internal sealed class PendingRequest
 
     public TimeSpan Timeout { get; }
 
-    public Task<Response> Task => _completion.Task;
+    public Task<Response> Task => _completion?.Task ?? throw new InvalidOperationException("This request reports to a handler.");
 
     public bool IsCompleted => Volatile.Read(ref _done) != 0;
 
@@ -64,7 +80,18 @@ internal sealed class PendingRequest
     {
         if (TryFinish())
         {
-            _completion.TrySetResult(response);
+            if (_handler is { } handler) handler.OnResponse(_state, response.Payload);
+            else _completion!.TrySetResult(response);
+        }
+    }
+
+    /// <summary>As <see cref="Complete(Response)"/>; the response object is made only for a task.</summary>
+    public void Complete(Verb verb, ReadOnlyMemory<byte> payload)
+    {
+        if (TryFinish())
+        {
+            if (_handler is { } handler) handler.OnResponse(_state, payload);
+            else _completion!.TrySetResult(new Response(Peer, verb, payload));
         }
     }
 
@@ -72,7 +99,7 @@ internal sealed class PendingRequest
     {
         if (TryFinish())
         {
-            _completion.TrySetException(new RequestFailedException(Peer, Verb, reason, detail));
+            Failed(new RequestFailedException(Peer, Verb, reason, detail));
         }
     }
 
@@ -80,7 +107,7 @@ internal sealed class PendingRequest
     {
         if (TryFinish())
         {
-            _completion.TrySetException(new RequestTimeoutException(Peer, Verb, Timeout));
+            Failed(new RequestTimeoutException(Peer, Verb, Timeout));
         }
     }
 
@@ -88,8 +115,15 @@ internal sealed class PendingRequest
     {
         if (TryFinish())
         {
-            _completion.TrySetCanceled(token);
+            if (_handler is { } handler) handler.OnFailure(_state, new OperationCanceledException(token));
+            else _completion!.TrySetCanceled(token);
         }
+    }
+
+    private void Failed(Exception error)
+    {
+        if (_handler is { } handler) handler.OnFailure(_state, error);
+        else _completion!.TrySetException(error);
     }
 
     private bool TryFinish()
