@@ -23,6 +23,9 @@ public sealed class HintStore : IAsyncDisposable
     private readonly ConcurrentDictionary<Guid, HintTarget> _targets = new();
     // Serialises opening and deleting a target's directory: an append must never reopen a log being deleted.
     private readonly SemaphoreSlim _lifecycle = new(1, 1);
+    // Hosts whose log was retired after a failed commit, with its closing (under _lifecycle): reopened by the first
+    // append after the close completed, never moved aside.
+    private readonly ConcurrentDictionary<Guid, Task> _reopenAfterFailure = new();
     private int _disposed;
 
     private HintStore(HintStoreOptions options, TimeProvider time, ILogger logger)
@@ -93,7 +96,8 @@ public sealed class HintStore : IAsyncDisposable
     public int MaxHintBytes { get; }
 
     /// <summary>Hosts that have undelivered hints (expired ones included until a replay drops them).</summary>
-    public IReadOnlyCollection<Guid> Targets => _targets.Values.Where(t => t.HasPending).Select(t => t.HostId).ToList();
+    public IReadOnlyCollection<Guid> Targets =>
+        _targets.Values.Where(t => t.HasPending).Select(t => t.HostId).Concat(_reopenAfterFailure.Keys).Distinct().ToList(); // retired logs may hold hints
 
     /// <summary>Hints made durable by <see cref="AppendAsync"/> since this store was opened.</summary>
     public long StoredCount => _counters.Stored;
@@ -115,7 +119,7 @@ public sealed class HintStore : IAsyncDisposable
     public IReadOnlyList<(DateTimeOffset CreatedAt, PartitionUpdate Mutation)> ReadPending(Guid targetHostId)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        if (!_targets.TryGetValue(targetHostId, out var target) || !target.TryEnter())
+        if (TryEnterExistingAsync(targetHostId, CancellationToken.None).AsTask().GetAwaiter().GetResult() is not { } target)
             return [];
         try
         {
@@ -153,11 +157,21 @@ public sealed class HintStore : IAsyncDisposable
             throw new ArgumentOutOfRangeException(nameof(mutation), record.Length - HintRecord.HeaderBytes,
                 $"A hinted mutation may not exceed {MaxHintBytes} serialized bytes.");
         var target = await EnterTargetAsync(targetHostId, ct).ConfigureAwait(false);
+        bool logFailed = false;
         try
         {
             // Counted before the fsync so a replay that delivers it meanwhile never drives the count below zero.
             target.AddPending(record.Length);
-            await target.Log.AppendAsync(record, ct).ConfigureAwait(false);
+            try
+            {
+                await target.Log.AppendAsync(record, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or FASTER.core.FasterException)
+            {
+                target.RemovePending(record.Length);
+                logFailed = true;
+                throw;
+            }
             _counters.AddStored();
             if (_options.MaxHintsBytesPerHost > 0 && target.Stats.PendingBytes > _options.MaxHintsBytesPerHost)
                 await DropOldestAsync(target).ConfigureAwait(false);
@@ -165,6 +179,33 @@ public sealed class HintStore : IAsyncDisposable
         finally
         {
             target.Exit();
+            if (logFailed) await RetireFailedAsync(target).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// A commit of this target's log failed (the disk failed a write or fsync). FasterLog keeps that failure: every
+    /// later commit of the log fails with it, so without this one disk hiccup would refuse every hint for the host
+    /// until a restart (found by the simulator: an acknowledged QUORUM write never reached a replica). The log is taken
+    /// out of use and closed in the background (a replay of it may still be running; it is cancelled); the first append
+    /// after the close reopens it from disk, where recovery keeps what was committed and cuts the failed tail.
+    /// </summary>
+    private async Task RetireFailedAsync(HintTarget target)
+    {
+        await _lifecycle.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (Volatile.Read(ref _disposed) != 0) return;
+            if (!_targets.TryGetValue(target.HostId, out var current) || !ReferenceEquals(current, target)) return; // a concurrent append did it
+            _targets.TryRemove(target.HostId, out _);
+            // Not awaited: waiting here for a replay to leave could block the appending thread for as long as the
+            // replay's send takes (and forever where the caller waits synchronously, as the simulator does).
+            _reopenAfterFailure[target.HostId] = target.CloseAsync();
+            _logger.LogWarning("The hint log for {Host} failed a commit; it is reopened from disk for the next hint", target.HostId);
+        }
+        finally
+        {
+            _lifecycle.Release();
         }
     }
 
@@ -212,7 +253,7 @@ public sealed class HintStore : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(send);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        if (!_targets.TryGetValue(targetHostId, out var target) || !target.TryEnter())
+        if (await TryEnterExistingAsync(targetHostId, ct).ConfigureAwait(false) is not { } target)
             return HintReplayResult.Nothing;
         try
         {
@@ -270,7 +311,17 @@ public sealed class HintStore : IAsyncDisposable
                 ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
                 if (!_targets.TryGetValue(hostId, out var target))
                 {
-                    if (!TryOpenTarget(hostId, out target))
+                    if (_reopenAfterFailure.TryGetValue(hostId, out var closing))
+                    {
+                        // Reopening after a failed commit: while the old log is still closing, or the disk still
+                        // fails, the append fails and the files stay where they are (moving them aside, as at
+                        // startup, would lose the hints they hold).
+                        if (!closing.IsCompleted)
+                            throw new IOException($"The hint log for {hostId} is still closing after a failed commit.");
+                        _ = closing.Exception; // its final commit fails with the same error: expected, observed here
+                        target = ReopenAfterFailure(hostId);
+                    }
+                    else if (!TryOpenTarget(hostId, out target))
                         throw new IOException($"Cannot open the hint log for {hostId} under {_options.Directory}.");
                     _targets[hostId] = target!;
                 }
@@ -284,29 +335,82 @@ public sealed class HintStore : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Enters a host's open log, or reopens one retired after a failed commit (its hints are still on disk and must
+    /// still be replayed even if no new hint for the host comes); null when there is none or it cannot be reopened yet.
+    /// </summary>
+    private async ValueTask<HintTarget?> TryEnterExistingAsync(Guid hostId, CancellationToken ct)
+    {
+        if (_targets.TryGetValue(hostId, out var open) && open.TryEnter()) return open;
+        if (!_reopenAfterFailure.ContainsKey(hostId)) return null;
+        try
+        {
+            return await EnterTargetAsync(hostId, ct).ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            return null; // still closing, or the disk still fails: the next round tries again
+        }
+    }
+
     private string TargetDirectory(Guid hostId) => Path.Combine(_options.Directory, hostId.ToString("D"));
+
+    /// <summary>Opens a log retired by <see cref="RetireFailedAsync"/>; throws (leaving its files alone) if it cannot.</summary>
+    private HintTarget ReopenAfterFailure(Guid hostId)
+    {
+        try
+        {
+            var target = OpenTarget(hostId);
+            _reopenAfterFailure.TryRemove(hostId, out _);
+            return target;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            throw new IOException($"Cannot reopen the hint log for {hostId} after a failed commit: {ex.Message}", ex);
+        }
+    }
 
     private bool TryOpenTarget(Guid hostId, out HintTarget? target)
     {
-        string dir = TargetDirectory(hostId);
-        HintLog? log = null;
         try
         {
-            log = HintLog.Open(dir, _options.SegmentSizeBytes, _options.GroupCommitWindow, _time, _logger, _options.FileSystem, _options.RunInline);
-            var recovery = HintLogRecovery.Run(log, _logger);
-            _counters.AddCorrupt(recovery.CorruptRegions);
-            target = new HintTarget(hostId, log, recovery);
+            target = OpenTarget(hostId);
             return true;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // Hints are best-effort repair: an unrecoverable log must not keep the node from starting. Keep the
             // files for inspection, out of the way of a fresh log for the same host.
-            log?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            string dir = TargetDirectory(hostId);
             _logger.LogError(ex, "Cannot open hint log {Directory}; its hints are lost.", dir);
             MoveAside(dir);
             target = null;
             return false;
+        }
+    }
+
+    /// <summary>Opens and recovers a host's log (torn tails cut, corrupt regions counted); closes it again if that fails.</summary>
+    private HintTarget OpenTarget(Guid hostId)
+    {
+        HintLog? log = null;
+        try
+        {
+            log = HintLog.Open(TargetDirectory(hostId), _options.SegmentSizeBytes, _options.GroupCommitWindow, _time, _logger, _options.FileSystem, _options.RunInline);
+            var recovery = HintLogRecovery.Run(log, _logger);
+            _counters.AddCorrupt(recovery.CorruptRegions);
+            return new HintTarget(hostId, log, recovery);
+        }
+        catch
+        {
+            try
+            {
+                log?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
+            catch (Exception dispose) when (dispose is IOException or FASTER.core.FasterException)
+            {
+                // A failing disk fails the close's commit too; the open's error is the one to report.
+            }
+            throw;
         }
     }
 
@@ -352,6 +456,17 @@ public sealed class HintStore : IAsyncDisposable
         await _lifecycle.WaitAsync().ConfigureAwait(false);
         try
         {
+            foreach (var closing in _reopenAfterFailure.Values)
+            {
+                try
+                {
+                    await closing.ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is IOException or FASTER.core.FasterException)
+                {
+                    // A log retired after a failed commit fails its final commit too.
+                }
+            }
             foreach (var hostId in _targets.Keys.ToList())
             {
                 if (!_targets.TryRemove(hostId, out var target))

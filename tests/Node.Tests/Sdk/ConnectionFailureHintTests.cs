@@ -20,6 +20,16 @@ public sealed class ConnectionFailureHintTests
     }
 
     [Fact]
+    public void A_plain_client_reset_or_timed_out_by_a_tls_port_is_told_to_pass_the_ca()
+    {
+        var reset = Unavailable(new HttpRequestException(HttpRequestError.ConnectionError, "Connection reset by peer",
+            new SocketException((int)SocketError.ConnectionReset)));
+        Assert.Contains("--ca FILE", ConnectionFailureHint.For(reset, clientUsesTls: false), StringComparison.Ordinal);
+        var deadline = new RpcException(new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded"));
+        Assert.Contains("--ca FILE", ConnectionFailureHint.For(deadline, clientUsesTls: false), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_tls_client_whose_ca_does_not_match_is_told_so()
     {
         var e = Unavailable(new HttpRequestException(HttpRequestError.SecureConnectionError, "SSL failed",
