@@ -190,28 +190,17 @@ internal sealed class ChecksummedBlockFile : IDisposable
     /// <summary>
     /// <see cref="GetBlockMemory(long, ref byte[])"/> through <paramref name="cache"/> (null: none). A compressed chunk
     /// that is cached comes from there (no CRC check, no decompression); one that is not is read, verified and
-    /// decompressed into an array of its own that goes into the cache (never into <paramref name="buffer"/>); a chunk of
-    /// a compressed file stored as it is goes in as a verified copy. Blocks of uncompressed files stay views of the map,
-    /// checked on every read, and are not cached.
+    /// decompressed into an array of its own that goes into the cache (never into <paramref name="buffer"/>). Chunks
+    /// stored as they are stay views of the map, checked on every read, and are not cached.
     /// </summary>
     private ReadOnlyMemory<byte> GetBlockMemory(long blockIndex, ref byte[]? buffer, ChunkCache? cache)
     {
         Interlocked.Increment(ref _blocksAccessed);
         var (fileOffset, storedLength, logicalLength) = Locate(blockIndex);
-        // In a compressed file every chunk goes through the cache, also one stored as it is (it did not shrink): a
-        // point read otherwise checksums its whole 16 KiB chunk each time, which made point reads of incompressible
-        // values 0.84x RocksDB. Blocks of an uncompressed file are small and stay views of the map, checked each read.
-        bool cacheable = cache is not null && IsCompressed;
+        bool cacheable = cache is not null && storedLength != logicalLength;
         if (cacheable && cache!.TryGet(_fileId, blockIndex) is { } hit) return hit;
         var stored = GetStored(blockIndex, fileOffset, storedLength);
-        if (stored.Length == logicalLength)
-        {
-            if (!cacheable || _disposed) return stored;
-            // A private copy of the verified bytes: what the cache serves can no longer change with the file.
-            var copy = stored.ToArray();
-            cache!.Add(_fileId, blockIndex, copy);
-            return copy;
-        }
+        if (stored.Length == logicalLength) return stored; // stored as it is (always so without compression)
         if (cacheable)
         {
             var chunk = new byte[logicalLength];

@@ -245,61 +245,6 @@ public sealed class ChunkCacheTests : IDisposable
         Assert.False(cache.Contains(data.FileId, victim));
     }
 
-    /// <summary>Partitions of random values: LZ4 cannot shrink their chunks, so the file stores them as they are.</summary>
-    private static TestPartition[] Incompressible(int seed)
-    {
-        var random = new Random(seed);
-        return TestData.SortPartitions(Enumerable.Range(0, 40).Select(i => new TestPartition(BitConverter.GetBytes(i), DeletionTime.Live, [],
-            Enumerable.Range(0, 20).Select(r =>
-            {
-                var noise = new byte[100];
-                random.NextBytes(noise);
-                return new Row([(byte)r], LivenessInfo.At(i), DeletionTime.Live, [Cell.Live(0, i, noise)]);
-            }).ToArray())).ToArray());
-    }
-
-    [Fact]
-    public void Chunks_stored_as_they_are_are_cached_as_verified_copies()
-    {
-        // Without this a point read of incompressible values checksummed its whole chunk on every read.
-        var partitions = Incompressible(8);
-        var cache = new ChunkCache(16L << 20);
-        using var reader = TestData.Write(PhysicalFileSystem.Instance, _dir.Path, 1, partitions, Lz4Small);
-        reader.UseChunkCache(cache);
-        var data = reader.DataFile;
-        Assert.All(Enumerable.Range(0, (int)data.BlockCount - 1), i => Assert.True(data.LocationOf(i) is var l && l.StoredLength == l.LogicalLength));
-        foreach (var p in partitions) TestData.AssertPartitionEqual(p, reader.ReadPartition(p.Key, ClusteringSlice.All)!);
-        long blocksRead = reader.DataBlocksRead, misses = cache.Misses;
-        Assert.True(cache.Count >= data.BlockCount - 1);
-        foreach (var p in partitions) TestData.AssertPartitionEqual(p, reader.ReadPartition(p.Key, ClusteringSlice.All)!);
-        Assert.Equal(misses, cache.Misses);
-        Assert.Equal(blocksRead, reader.DataBlocksRead); // no chunk checksummed from the map again
-    }
-
-    [Fact]
-    public void A_corrupt_chunk_stored_as_it_is_is_reported_and_never_cached()
-    {
-        var partitions = Incompressible(9);
-        var cache = new ChunkCache(16L << 20);
-        using (TestData.Write(PhysicalFileSystem.Instance, _dir.Path, 1, partitions, Lz4Small)) { }
-        using var reader = SSTableReader.Open(PhysicalFileSystem.Instance, _dir.Path, 1);
-        reader.UseChunkCache(cache);
-        var data = reader.DataFile;
-        long victim = data.BlockCount / 2;
-        var (offset, stored, logical) = data.LocationOf(victim);
-        Assert.Equal(logical, stored);
-        Flip(reader.DataPath, offset + 4 + stored / 2);
-
-        var e = Assert.Throws<CorruptSSTableException>(() =>
-        {
-            foreach (var p in partitions) TestData.AssertPartitionEqual(p, reader.ReadPartition(p.Key, ClusteringSlice.All)!);
-        });
-        Assert.Equal(offset, e.Offset);
-        Assert.False(cache.Contains(data.FileId, victim));
-        Assert.True(cache.Count > 0);
-        Assert.Equal(victim, Assert.Single(reader.Verify()).Block);
-    }
-
     [Fact]
     public void Point_reads_served_from_the_cache_allocate_no_array_per_chunk()
     {
