@@ -37,10 +37,6 @@ public sealed class WidePartitionMemoryTests(ITestOutputHelper output)
         ["HintWindow"] = "00:00:00.001",
         ["ReadTimeout"] = "00:00:30",
         ["WriteTimeout"] = "00:00:30",
-        // The chunk cache is a bound of its own (256 MiB by default): at the default it alone filled with the
-        // partition's chunks and grew a node by 300 MiB in CI. 64 MiB keeps it in play (a 512 MiB read churns through
-        // it) inside the read's bound.
-        ["ChunkCacheMiB"] = "64",
     };
 
     [Fact]
