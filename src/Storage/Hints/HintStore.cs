@@ -284,6 +284,18 @@ public sealed class HintStore : IAsyncDisposable
             ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
             if (_targets.TryRemove(targetHostId, out var target))
                 await target.CloseAsync().ConfigureAwait(false);
+            if (_reopenAfterFailure.TryRemove(targetHostId, out var closing))
+            {
+                // A log retired after a failed commit may still be closing on these files: wait before deleting them.
+                try
+                {
+                    await closing.ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is IOException or FASTER.core.FasterException)
+                {
+                    // Its final commit failed as expected; the files go anyway.
+                }
+            }
             _fs.DeleteDirectory(TargetDirectory(targetHostId));
             _logger.LogInformation("Deleted all hints for {HostId}", targetHostId);
         }

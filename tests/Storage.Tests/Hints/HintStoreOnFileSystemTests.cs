@@ -100,6 +100,24 @@ public sealed class HintStoreOnFileSystemTests
     }
 
     [Fact]
+    public async Task Deleting_a_hosts_hints_after_a_failed_commit_leaves_nothing_to_reopen()
+    {
+        var memory = new InMemoryFileSystem();
+        var disk = new FaultInjectingFileSystem(memory);
+        var store = HintStore.Open(Options(disk));
+        await HintData.AppendRange(store, Target, 0, 3);
+        disk.FailSync = true;
+        await Assert.ThrowsAnyAsync<Exception>(async () => await store.AppendAsync(Target, HintData.Mutation(3)));
+        Assert.Contains(Target, store.Targets); // retired, its committed hints still owed
+
+        disk.ClearFaults();
+        await store.DeleteAllAsync(Target);
+        Assert.Empty(store.Targets);
+        Assert.Empty(store.ReadPending(Target));
+        Assert.DoesNotContain(memory.ListDirectories("/node/hints"), d => d.EndsWith(Target.ToString("D"), StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Inline_needs_the_throttle_off()
     {
         var options = Options(new InMemoryFileSystem()) with { ReplayThrottleKiBPerSecond = 1024 };
