@@ -75,6 +75,9 @@ public sealed class PrometheusServer : IDisposable
     {
         using var response = await _http.GetAsync("/api/v1/query?query=" + Uri.EscapeDataString(promql));
         string body = await response.Content.ReadAsStringAsync();
+        // 503 is Prometheus still opening its database after start ("Service Unavailable"): not ready, not an answer.
+        if (response.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable)
+            throw new HttpRequestException($"query {promql}: 503 {body}", null, response.StatusCode);
         if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"query {promql}: {(int)response.StatusCode} {body}");
         using var json = JsonDocument.Parse(body);
         var result = new List<(IReadOnlyDictionary<string, string>, double)>();
@@ -102,7 +105,7 @@ public sealed class PrometheusServer : IDisposable
                 error = null;
                 if (accept(last)) return last;
             }
-            catch (HttpRequestException e) { error = e.Message; } // not listening yet
+            catch (HttpRequestException e) { error = e.Message; } // not listening or not ready yet
             catch (TaskCanceledException e) { error = e.Message; }
             if (DateTime.UtcNow > deadline)
             {

@@ -131,10 +131,12 @@ public sealed class EngineWriteAllocationTests(ITestOutputHelper output)
         long bytes = 0;
         for (int i = warmup; i < count; i++)
         {
+            // Read the counter again before awaiting: a write that waits (a flush's back-pressure) resumes on another
+            // thread, and two threads' counters subtracted mean nothing (CI once saw 1.4 MB "per write" that way).
             long before = GC.GetAllocatedBytesForCurrentThread();
             var task = apply(i);
-            if (!task.IsCompletedSuccessfully) await task;
             bytes += GC.GetAllocatedBytesForCurrentThread() - before;
+            if (!task.IsCompletedSuccessfully) await task;
         }
         return (double)bytes / (count - warmup);
     }
@@ -145,10 +147,12 @@ public sealed class EngineWriteAllocationTests(ITestOutputHelper output)
         long bytes = 0;
         for (int i = warmup; i < count; i++)
         {
+            // Read the counter again before awaiting: a write that waits (a flush's back-pressure) resumes on another
+            // thread, and two threads' counters subtracted mean nothing (CI once saw 1.4 MB "per write" that way).
             long before = GC.GetAllocatedBytesForCurrentThread();
             var task = apply(i);
-            if (!task.IsCompletedSuccessfully) await task;
             bytes += GC.GetAllocatedBytesForCurrentThread() - before;
+            if (!task.IsCompletedSuccessfully) await task;
         }
         return (double)bytes / (count - warmup);
     }
