@@ -9,6 +9,12 @@ public static class Program
     {
         string scenario = args.Length > 0 ? args[0] : "";
         string[] rest = args.Skip(1).ToArray();
+        // Help before anything runs: `cluster --help` used to ignore the unknown option and start a full benchmark.
+        if (scenario is "--help" or "-h" or "help" || rest.Contains("--help") || rest.Contains("-h"))
+        {
+            Usage("");
+            return 0;
+        }
         try
         {
             return scenario switch
