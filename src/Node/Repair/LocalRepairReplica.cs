@@ -99,7 +99,8 @@ public sealed class LocalRepairReplica(LocalReplica local, string name, RepairHi
             if (e.IsHeader)
             {
                 // Limit 0: the partition's deletion and all its range tombstones, no rows.
-                var header = Engine.ReadUnfiltered(new SliceQuery(table, e.PartitionKey, ClusteringSlice.All, Limit: 0));
+                // Repair reads around the chunk cache: its rows are not what the next point read wants.
+                var header = Engine.ReadUnfiltered(new SliceQuery(table, e.PartitionKey, ClusteringSlice.All, Limit: 0), fillCache: false);
                 if (header is null) continue;
                 found = true;
                 deletion = header.PartitionDeletion;
@@ -108,7 +109,7 @@ public sealed class LocalRepairReplica(LocalReplica local, string name, RepairHi
             }
             else
             {
-                var data = Engine.ReadUnfiltered(new SliceQuery(table, e.PartitionKey, ClusteringSlice.Exactly(e.Clustering)));
+                var data = Engine.ReadUnfiltered(new SliceQuery(table, e.PartitionKey, ClusteringSlice.Exactly(e.Clustering)), fillCache: false);
                 var row = data?.Rows.FirstOrDefault(r => r.Clustering.AsSpan().SequenceEqual(e.Clustering));
                 if (row is null) continue;
                 found = true;

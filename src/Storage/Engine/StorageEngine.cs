@@ -431,7 +431,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
         var acquired = new List<SSTableReader>();
         try
         {
-            var merged = table.ReadPartition(query.PartitionKey, query.EffectiveSlices(), query.Reversed, acquired);
+            var merged = table.ReadPartition(query.PartitionKey, query.EffectiveSlices(), query.Reversed, acquired, fillCache: true);
             var rows = new List<Row>();
             byte[]? paging = null;
             if (merged is not null)
@@ -461,9 +461,10 @@ public sealed partial class StorageEngine : IAsyncDisposable
     /// cut after <see cref="SliceQuery.Limit"/> live rows. Null when no source has the partition.
     /// Stops with <see cref="Core.Errors.TombstoneOverwhelmingException"/> once more than
     /// <paramref name="maxTombstones"/> tombstones were scanned (the tombstone failure guardrail).
+    /// <paramref name="fillCache"/> false: a read that must not fill the chunk cache (repair fetching rows) reads around it.
     /// </summary>
-    public MergedPartitionData? ReadUnfiltered(SliceQuery query, long maxTombstones = long.MaxValue) =>
-        ReadUnfiltered(query, long.MaxValue, out _, maxTombstones);
+    public MergedPartitionData? ReadUnfiltered(SliceQuery query, long maxTombstones = long.MaxValue, bool fillCache = true) =>
+        ReadUnfiltered(query, long.MaxValue, out _, maxTombstones, fillCache: fillCache);
 
     /// <summary>
     /// The same, also cut when the next row would take the rows past <paramref name="maxBytes"/> encoded bytes (always
@@ -473,7 +474,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
     /// expired replica request; the slices of a multi-value IN are one pass, checked the same way).
     /// </summary>
     public MergedPartitionData? ReadUnfiltered(SliceQuery query, long maxBytes, out bool truncated, long maxTombstones = long.MaxValue,
-        CancellationToken ct = default)
+        CancellationToken ct = default, bool fillCache = true)
     {
         ArgumentNullException.ThrowIfNull(query);
         truncated = false;
@@ -483,7 +484,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
         var progress = new ReadProgress(ct, table.Metrics.RecordPartitionRowsRead);
         try
         {
-            var merged = table.ReadPartition(query.PartitionKey, query.EffectiveSlices(), query.Reversed, acquired, progress);
+            var merged = table.ReadPartition(query.PartitionKey, query.EffectiveSlices(), query.Reversed, acquired, progress, fillCache);
             if (merged is null) return null;
             var rows = new List<Row>();
             int live = 0;

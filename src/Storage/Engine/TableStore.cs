@@ -367,8 +367,10 @@ public sealed class TableStore : IDisposable
     /// </summary>
     /// <remarks><paramref name="progress"/> (optional) sees every source row as the merge pulls it: counted, and the read
     /// stopped when its token fires.</remarks>
+    /// <remarks><paramref name="fillCache"/>: a point read or slice whose chunks may go into the chunk cache (see
+    /// <see cref="ChunkCacheFill"/>); false (the default) reads around it, as a scan does.</remarks>
     public MergedPartition? ReadPartition(byte[] partitionKey, IReadOnlyList<ClusteringSlice> slices, bool reversed, List<SSTableReader> acquired,
-        ReadProgress? progress = null)
+        ReadProgress? progress = null, bool fillCache = false)
     {
         if (slices.Count == 0) return null;
         var hull = new ClusteringSlice(slices[0].Start, slices[^1].End);
@@ -378,7 +380,7 @@ public sealed class TableStore : IDisposable
         foreach (var sst in view.SSTables)
         {
             if (!MayHold(sst, partitionKey, token, hull)) continue;
-            var p = sst.ReadPartition(partitionKey, slices, reversed);
+            var p = sst.ReadPartition(partitionKey, slices, reversed, fillCache);
             if (p is not null) sources.Add(new PartitionSnapshot(p.Key, p.Token, p.PartitionDeletion, p.RangeTombstones, p.Rows));
         }
         foreach (var m in view.Flushing)

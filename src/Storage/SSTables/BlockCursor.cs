@@ -15,11 +15,15 @@ internal sealed class BlockCursor : IDisposable
     private ReadOnlyMemory<byte> _block;
     private long _blockIndex = -1;
     private byte[]? _buffer;
+    private readonly ChunkCacheFill? _fill;
 
-    public BlockCursor(ChecksummedBlockFile file, long position)
+    /// <param name="fill">Lets the read insert the chunks it reads into the chunk cache (a point read's); null reads
+    /// around the cache (cached chunks are still used).</param>
+    public BlockCursor(ChecksummedBlockFile file, long position, ChunkCacheFill? fill = null)
     {
         _file = file;
         Position = position;
+        _fill = fill;
     }
 
     /// <summary>
@@ -28,7 +32,7 @@ internal sealed class BlockCursor : IDisposable
     /// cursor). A decompressed block comes with the buffer holding it, which this cursor then owns; only the first
     /// cursor to claim it gets it (a lazy row enumeration may run twice), later ones read the block again.
     /// </summary>
-    public BlockCursor(ChecksummedBlockFile file, long position, Block warm) : this(file, position)
+    public BlockCursor(ChecksummedBlockFile file, long position, Block warm, ChunkCacheFill? fill = null) : this(file, position, fill)
     {
         if (!ReferenceEquals(warm.File, file)) return;
         if (warm.Lease is null)
@@ -178,7 +182,7 @@ internal sealed class BlockCursor : IDisposable
         if (index != _blockIndex)
         {
             _blockIndex = -1; // a failed read must not leave the previous block posing as this one
-            _block = _file.GetBlockMemory(index, ref _buffer);
+            _block = _file.GetBlockMemory(index, ref _buffer, _fill);
             _blockIndex = index;
         }
         return (int)(Position - index * _file.BlockSize);

@@ -16,7 +16,9 @@ namespace RingStore.Storage.SSTables;
 /// Compressed Data (version 2): the chunk offset table is read and checked at open and kept in memory (8 bytes per
 /// chunk); a chunk's CRC is checked over its stored (compressed) bytes before it is decompressed into a buffer the
 /// caller owns (a cursor's pooled buffer); a chunk stored uncompressed is handed out as a view of the map, as in
-/// version 1. Stateless apart from counters, so any number of threads may read through it at once.
+/// version 1. With a <see cref="ChunkCache"/>, chunks of a compressed file (decompressed ones and ones stored as they
+/// are) are served from it when cached, and a read that is allowed to fill it (<see cref="ChunkCacheFill"/>) inserts
+/// a private verified copy of those it read. Stateless apart from counters, so any number of threads may read through it at once.
 /// </summary>
 internal sealed class ChecksummedBlockFile : IDisposable
 {
@@ -58,9 +60,10 @@ internal sealed class ChecksummedBlockFile : IDisposable
     }
 
     /// <summary>
-    /// Serve decompressed chunks of this (compressed) file from <paramref name="cache"/> and add those read to it; later
-    /// chunks come from there, so their CRC is checked once, when first read (the cached copy is private memory that a
-    /// change on disk cannot reach, like the positional-read path's copies). No effect on uncompressed files.
+    /// Serve chunks of this (compressed) file from <paramref name="cache"/>, and let reads that fill it
+    /// (<see cref="ChunkCacheFill"/>) add those they read; a cached chunk's CRC was checked once, when it was read (the
+    /// cached copy is private memory that a change on disk cannot reach, like the positional-read path's copies). No
+    /// effect on uncompressed files.
     /// </summary>
     internal void UseChunkCache(ChunkCache? cache)
     {
@@ -183,35 +186,65 @@ internal sealed class ChecksummedBlockFile : IDisposable
     /// A compressed chunk is decompressed into <paramref name="buffer"/> (rented from the shared pool the first time,
     /// at least <see cref="BlockSize"/> bytes; the caller returns it), and the result is then valid until the caller
     /// reuses that buffer. Uncompressed blocks never touch it.
+    /// A chunk of a compressed file comes from the chunk cache when it is there (whatever <paramref name="fill"/>); one
+    /// that is not goes into the cache only while <paramref name="fill"/> (null: never) has budget left.
     /// </summary>
-    public ReadOnlyMemory<byte> GetBlockMemory(long blockIndex, ref byte[]? buffer) =>
-        GetBlockMemory(blockIndex, ref buffer, _chunkCache);
+    public ReadOnlyMemory<byte> GetBlockMemory(long blockIndex, ref byte[]? buffer, ChunkCacheFill? fill = null) =>
+        GetBlockMemory(blockIndex, ref buffer, _chunkCache, fill);
+
+    /// <summary>Whether reads of this file go through a chunk cache (a read then needs a <see cref="ChunkCacheFill"/> to insert).</summary>
+    internal bool HasChunkCache => _chunkCache is not null;
 
     /// <summary>
-    /// <see cref="GetBlockMemory(long, ref byte[])"/> through <paramref name="cache"/> (null: none). A compressed chunk
-    /// that is cached comes from there (no CRC check, no decompression); one that is not is read, verified and
-    /// decompressed into an array of its own that goes into the cache (never into <paramref name="buffer"/>). Chunks
-    /// stored as they are stay views of the map, checked on every read, and are not cached.
+    /// <see cref="GetBlockMemory(long, ref byte[], ChunkCacheFill)"/> through <paramref name="cache"/> (null: none). In a
+    /// compressed file a cached chunk comes from there (no CRC check, no decompression). One that is not is read and
+    /// verified; when <paramref name="fill"/> grants an insertion it goes into the cache as an array of its own (a
+    /// compressed chunk decompressed into it, one stored as it is copied and then verified in the copy, so what is cached
+    /// is exactly what was checked) and is never checked again; otherwise a compressed chunk is decompressed into
+    /// <paramref name="buffer"/> and one stored as it is stays a view of the map, checked on every read.
+    /// Blocks of uncompressed files are never cached (small, and views of the map).
     /// </summary>
-    private ReadOnlyMemory<byte> GetBlockMemory(long blockIndex, ref byte[]? buffer, ChunkCache? cache)
+    private ReadOnlyMemory<byte> GetBlockMemory(long blockIndex, ref byte[]? buffer, ChunkCache? cache, ChunkCacheFill? fill)
     {
         Interlocked.Increment(ref _blocksAccessed);
         var (fileOffset, storedLength, logicalLength) = Locate(blockIndex);
-        bool cacheable = cache is not null && storedLength != logicalLength;
-        if (cacheable && cache!.TryGet(_fileId, blockIndex) is { } hit) return hit;
+        if (cache is not null && cache.TryGet(_fileId, blockIndex) is { } hit) return hit;
+        // A chunk read after close (a lazy enumeration outliving its reference) must not linger in the cache.
+        bool insert = cache is not null && !_disposed && fill is not null && fill.TryTake(logicalLength);
+        if (storedLength == logicalLength)
+        {
+            // Stored as it is (always so without compression; in a compressed file, a chunk that did not shrink).
+            if (!insert) return GetStored(blockIndex, fileOffset, storedLength);
+            var copy = GetStoredCopy(blockIndex, fileOffset, storedLength);
+            cache!.Add(_fileId, blockIndex, copy);
+            return copy;
+        }
         var stored = GetStored(blockIndex, fileOffset, storedLength);
-        if (stored.Length == logicalLength) return stored; // stored as it is (always so without compression)
-        if (cacheable)
+        if (insert)
         {
             var chunk = new byte[logicalLength];
             Decompress(blockIndex, fileOffset, stored.Span, chunk);
-            // A chunk read after close (a lazy enumeration outliving its reference) must not linger in the cache.
-            if (!_disposed) cache!.Add(_fileId, blockIndex, chunk);
+            cache!.Add(_fileId, blockIndex, chunk);
             return chunk;
         }
         buffer ??= ArrayPool<byte>.Shared.Rent(BlockSize);
         Decompress(blockIndex, fileOffset, stored.Span, buffer.AsSpan(0, logicalLength));
         return buffer.AsMemory(0, logicalLength);
+    }
+
+    /// <summary>
+    /// The verified stored bytes of a block as an array no one else writes: mapped, copied out of the map first and the
+    /// CRC checked over the copy (a change racing with the read then fails the check instead of being cached);
+    /// positional reads already give a private verified array.
+    /// </summary>
+    private byte[] GetStoredCopy(long blockIndex, long fileOffset, int storedLength)
+    {
+        if (_mapped is null) return _cache.TryGet(blockIndex) ?? ReadBlock(blockIndex);
+        var raw = _mapped.Range(fileOffset, ChecksummedBlockWriter.ChecksumBytes + storedLength).Span;
+        uint checksum = BinaryPrimitives.ReadUInt32LittleEndian(raw);
+        var copy = raw[ChecksummedBlockWriter.ChecksumBytes..].ToArray();
+        Verify(blockIndex, fileOffset, checksum, copy);
+        return copy;
     }
 
     private void Decompress(long blockIndex, long fileOffset, ReadOnlySpan<byte> stored, Span<byte> destination)
@@ -241,7 +274,7 @@ internal sealed class ChecksummedBlockFile : IDisposable
         byte[]? buffer = null;
         try
         {
-            GetBlockMemory(blockIndex, ref buffer, cache: null);
+            GetBlockMemory(blockIndex, ref buffer, cache: null, fill: null);
         }
         finally
         {

@@ -109,13 +109,14 @@ internal static class PartitionRowReader
     /// <summary>
     /// The partition's rows in <paramref name="slice"/>. <paramref name="headerBlock"/> is the block the same read just
     /// verified for the partition header: the rows start with it instead of verifying it a second time.
+    /// <paramref name="fill"/>: the read's chunk cache budget (null: read around the cache).
     /// </summary>
     public static IEnumerable<Row> Rows(ChecksummedBlockFile data, IndexEntry entry, long firstRowPosition,
-        ClusteringSlice slice, bool reversed, BlockCursor.Block headerBlock = default)
+        ClusteringSlice slice, bool reversed, BlockCursor.Block headerBlock = default, ChunkCacheFill? fill = null)
     {
         if (entry.RowIndex.Count == 0)
-            return reversed ? SmallReversed(data, firstRowPosition, slice, headerBlock) : Forward(data, firstRowPosition, slice, headerBlock);
-        return reversed ? IndexedReversed(data, entry, slice, headerBlock) : IndexedForward(data, entry, firstRowPosition, slice, headerBlock);
+            return reversed ? SmallReversed(data, firstRowPosition, slice, headerBlock, fill) : Forward(data, firstRowPosition, slice, headerBlock, fill);
+        return reversed ? IndexedReversed(data, entry, slice, headerBlock, fill) : IndexedForward(data, entry, firstRowPosition, slice, headerBlock, fill);
     }
 
     /// <summary>
@@ -125,9 +126,9 @@ internal static class PartitionRowReader
     /// previous slice stopped, so IN with many nearby values reads each Data block once.
     /// </summary>
     public static IEnumerable<Row> ForwardSlices(ChecksummedBlockFile data, IndexEntry entry, long firstRowPosition,
-        IReadOnlyList<ClusteringSlice> slices, BlockCursor.Block warm)
+        IReadOnlyList<ClusteringSlice> slices, BlockCursor.Block warm, ChunkCacheFill? fill = null)
     {
-        using var cursor = new BlockCursor(data, firstRowPosition, warm);
+        using var cursor = new BlockCursor(data, firstRowPosition, warm, fill);
         byte[] scratch = new byte[256];
         int count = entry.RowIndex.Count;
         var index = count > 0 ? entry.RowIndex.OpenReader() : null;
@@ -155,21 +156,23 @@ internal static class PartitionRowReader
         }
     }
 
-    private static IEnumerable<Row> Forward(ChecksummedBlockFile data, long position, ClusteringSlice slice, BlockCursor.Block warm)
+    private static IEnumerable<Row> Forward(ChecksummedBlockFile data, long position, ClusteringSlice slice, BlockCursor.Block warm,
+        ChunkCacheFill? fill)
     {
-        using var cursor = new BlockCursor(data, position, warm);
+        using var cursor = new BlockCursor(data, position, warm, fill);
         byte[] scratch = new byte[256];
         while (NextInSlice(cursor, ref scratch, slice) is { } row) yield return row;
     }
 
-    private static IEnumerable<Row> SmallReversed(ChecksummedBlockFile data, long position, ClusteringSlice slice, BlockCursor.Block warm)
+    private static IEnumerable<Row> SmallReversed(ChecksummedBlockFile data, long position, ClusteringSlice slice, BlockCursor.Block warm,
+        ChunkCacheFill? fill)
     {
-        var rows = new List<Row>(Forward(data, position, slice, warm));
+        var rows = new List<Row>(Forward(data, position, slice, warm, fill));
         for (int i = rows.Count - 1; i >= 0; i--) yield return rows[i];
     }
 
     private static IEnumerable<Row> IndexedForward(ChecksummedBlockFile data, IndexEntry entry, long firstRowPosition, ClusteringSlice slice,
-        BlockCursor.Block warm)
+        BlockCursor.Block warm, ChunkCacheFill? fill)
     {
         // Entries are read on demand (version 2 Index): the search touches O(log n) of them.
         var index = entry.RowIndex.OpenReader();
@@ -186,10 +189,11 @@ internal static class PartitionRowReader
         }
         if (first == count) yield break;
         long position = first == 0 ? firstRowPosition : entry.DataPosition + firstOffset;
-        foreach (var row in Forward(data, position, slice, warm)) yield return row;
+        foreach (var row in Forward(data, position, slice, warm, fill)) yield return row;
     }
 
-    private static IEnumerable<Row> IndexedReversed(ChecksummedBlockFile data, IndexEntry entry, ClusteringSlice slice, BlockCursor.Block warm)
+    private static IEnumerable<Row> IndexedReversed(ChecksummedBlockFile data, IndexEntry entry, ClusteringSlice slice, BlockCursor.Block warm,
+        ChunkCacheFill? fill)
     {
         var index = entry.RowIndex.OpenReader();
         // Last stretch whose first key passes the end bound: every later row fails it.
@@ -201,7 +205,7 @@ internal static class PartitionRowReader
             else hi = mid - 1;
         }
         if (last < 0) yield break;
-        using var cursor = new BlockCursor(data, 0, warm);
+        using var cursor = new BlockCursor(data, 0, warm, fill);
         byte[] scratch = new byte[256];
         var stretch = new List<Row>();
         for (int s = last; s >= 0; s--)

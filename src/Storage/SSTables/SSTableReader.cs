@@ -99,7 +99,8 @@ public sealed class SSTableReader : IDisposable
 
     /// <summary>
     /// Reads of this SSTable's compressed Data chunks go through the node's <paramref name="cache"/> from now on (null:
-    /// none). The engine sets it when the SSTable enters a table's view; the cache's entries for this file go when it closes.
+    /// none): every read uses the chunks cached, only point reads insert (see <see cref="ChunkCacheFill"/>). The engine
+    /// sets it when the SSTable enters a table's view; the cache's entries for this file go when it closes.
     /// </summary>
     internal void UseChunkCache(ChunkCache? cache) => _data.UseChunkCache(cache);
 
@@ -194,14 +195,17 @@ public sealed class SSTableReader : IDisposable
     /// The partition with its rows in <paramref name="slice"/> (read lazily, reversed on request),
     /// or null when this table has no such partition.
     /// </summary>
-    public SSTablePartition? ReadPartition(byte[] partitionKey, ClusteringSlice slice, bool reversed = false) =>
-        ReadPartition(partitionKey, [slice], reversed);
+    public SSTablePartition? ReadPartition(byte[] partitionKey, ClusteringSlice slice, bool reversed = false, bool fillCache = true) =>
+        ReadPartition(partitionKey, [slice], reversed, fillCache);
 
     /// <summary>
     /// The partition with its rows in any of <paramref name="slices"/> (sorted by start, disjoint), found once in the
     /// Index; each slice then seeks through the row index, rows in order across the slices (backwards when reversed).
+    /// <paramref name="fillCache"/> (a point read or small slice): the first <see cref="ChunkCacheFill.BudgetBytes"/>
+    /// of chunks the read has to read go into the chunk cache, the rest is read around it; false (a read that passes over the
+    /// data once: a range page resuming inside a partition, repair) inserts nothing. Cached chunks are used either way.
     /// </summary>
-    public SSTablePartition? ReadPartition(byte[] partitionKey, IReadOnlyList<ClusteringSlice> slices, bool reversed = false)
+    public SSTablePartition? ReadPartition(byte[] partitionKey, IReadOnlyList<ClusteringSlice> slices, bool reversed = false, bool fillCache = true)
     {
         ArgumentNullException.ThrowIfNull(slices);
         ArgumentNullException.ThrowIfNull(partitionKey);
@@ -210,19 +214,24 @@ public sealed class SSTableReader : IDisposable
         if (Statistics.PartitionCount == 0 || token < Statistics.MinToken || token > Statistics.MaxToken) return null;
         ThrowIfCorrupt("a read of a partition it may hold");
         var entry = _index.Find(token, partitionKey);
-        return entry is null ? null : ReadPartition(entry, slices, reversed);
+        // Allocated only when a cache is in use: no cost for uncompressed tables.
+        return entry is null ? null : ReadPartition(entry, slices, reversed, fillCache && _data.HasChunkCache ? new ChunkCacheFill() : null);
     }
 
-    /// <summary>Partitions with token in (startExclusive, endInclusive], in (token, key) order, all rows forward.</summary>
+    /// <summary>
+    /// Partitions with token in (startExclusive, endInclusive], in (token, key) order, all rows forward. A scan reads
+    /// around the chunk cache (uses chunks that are cached, inserts none): compaction, streaming, repair and range reads
+    /// pass over the data once and would only push the working set out.
+    /// </summary>
     public IEnumerable<SSTablePartition> Scan(Token startExclusive, Token endInclusive)
     {
         if (Statistics.PartitionCount > 0 && Statistics.MaxToken > startExclusive && Statistics.MinToken <= endInclusive)
             ThrowIfCorrupt("a scan of a token range it may hold");
         foreach (var entry in _index.Range(startExclusive, endInclusive))
-            yield return ReadPartition(entry, [ClusteringSlice.All], reversed: false);
+            yield return ReadPartition(entry, [ClusteringSlice.All], reversed: false, fill: null);
     }
 
-    /// <summary>Every partition in order (for compaction and streaming).</summary>
+    /// <summary>Every partition in order (for compaction and streaming); reads around the chunk cache like <see cref="Scan"/>.</summary>
     public IEnumerable<SSTablePartition> ScanAll() => Scan(Token.Minimum, Token.Maximum);
 
     /// <summary>
@@ -288,12 +297,12 @@ public sealed class SSTableReader : IDisposable
         return errors;
     }
 
-    private SSTablePartition ReadPartition(IndexEntry entry, IReadOnlyList<ClusteringSlice> slices, bool reversed)
+    private SSTablePartition ReadPartition(IndexEntry entry, IReadOnlyList<ClusteringSlice> slices, bool reversed, ChunkCacheFill? fill)
     {
         long firstRow;
         BlockCursor.Block headerBlock;
         (byte[] Key, DeletionTime Deletion, RangeTombstone[] RangeTombstones) header;
-        using (var cursor = new BlockCursor(_data, entry.DataPosition))
+        using (var cursor = new BlockCursor(_data, entry.DataPosition, fill))
         {
             byte[] scratch = new byte[256];
             header = PartitionRowReader.ReadHeader(cursor, ref scratch);
@@ -303,21 +312,21 @@ public sealed class SSTableReader : IDisposable
                 throw cursor.Corrupt(entry.DataPosition, "partition key in Data does not match the Index");
         }
         var rows = slices.Count == 1
-            ? PartitionRowReader.Rows(_data, entry, firstRow, slices[0], reversed, headerBlock)
-            : ConcatSlices(entry, firstRow, slices, reversed, headerBlock);
+            ? PartitionRowReader.Rows(_data, entry, firstRow, slices[0], reversed, headerBlock, fill)
+            : ConcatSlices(entry, firstRow, slices, reversed, headerBlock, fill);
         return new SSTablePartition(entry.Key, entry.Token, header.Deletion, header.RangeTombstones, rows);
     }
 
     private IEnumerable<Row> ConcatSlices(IndexEntry entry, long firstRow, IReadOnlyList<ClusteringSlice> slices, bool reversed,
-        BlockCursor.Block headerBlock)
+        BlockCursor.Block headerBlock, ChunkCacheFill? fill)
     {
         if (!reversed)
         {
-            foreach (var row in PartitionRowReader.ForwardSlices(_data, entry, firstRow, slices, headerBlock)) yield return row;
+            foreach (var row in PartitionRowReader.ForwardSlices(_data, entry, firstRow, slices, headerBlock, fill)) yield return row;
             yield break;
         }
         for (int i = 0; i < slices.Count; i++)
-            foreach (var row in PartitionRowReader.Rows(_data, entry, firstRow, slices[reversed ? slices.Count - 1 - i : i], reversed, headerBlock))
+            foreach (var row in PartitionRowReader.Rows(_data, entry, firstRow, slices[reversed ? slices.Count - 1 - i : i], reversed, headerBlock, fill))
                 yield return row;
     }
 

@@ -1,8 +1,10 @@
 using System.Text;
 using CsCheck;
+using RingStore.Core.Partitioning;
 using RingStore.Core.Reads;
 using RingStore.Core.Schema;
 using RingStore.Storage.Engine;
+using RingStore.Storage.Repair;
 using static RingStore.Storage.Tests.Engine.EngineTestKit;
 
 namespace RingStore.Storage.Tests.Engine;
@@ -102,6 +104,71 @@ public sealed class EngineChunkCacheTests
                 Assert.Equal(expected[i].Value, rows[i].Cells[0].Value);
             }
         }
+    }
+
+    /// <summary>
+    /// Which reads fill the cache: range reads (whole and paged, pages resuming inside partitions), repair's validation
+    /// scan and compaction use chunks that are cached but insert none; point reads and slices insert. Without the
+    /// read-around (every read inserting) the first assertion fails.
+    /// </summary>
+    [Fact]
+    public async Task Range_reads_repair_scans_and_compaction_insert_nothing_and_point_reads_do()
+    {
+        using var dir = new TempDirectory();
+        await using var engine = StorageEngine.Open(Options(dir.Path) with { ChunkCacheSizeMiB = 16 }, [Schema]);
+        long timestamp = 1;
+        for (int flush = 0; flush < 2; flush++)
+        {
+            for (long id = 0; id < 20; id++)
+            for (long ck = 0; ck < 40; ck++)
+                await engine.ApplyAsync(Write(id, ck, Value(id, ck, flush), timestamp++));
+            await engine.FlushAsync();
+        }
+        var (cache, live) = engine.ChunkCacheAndSSTables(Table);
+        Assert.NotNull(cache);
+        Assert.Equal(2, live.Length);
+
+        void AssertNothingInserted(string what)
+        {
+            Assert.True(cache.Count == 0 && cache.SizeBytes == 0, $"{what} inserted {cache.Count} chunks ({cache.SizeBytes} bytes)");
+        }
+
+        Assert.Equal(20, engine.ReadTokenRange(Table, Token.Minimum, Token.Minimum).Count);
+        AssertNothingInserted("a whole-ring range read");
+        int pages = 0;
+        for (var after = RangePosition.AfterToken(Token.Minimum); after is not null; pages++)
+        {
+            // Small pages: most end inside a partition, so the next one resumes it with a clustering slice.
+            var page = engine.ReadTokenRangePage(Table, after, Token.Maximum, maxRows: 7, maxBytes: 1L << 20);
+            after = page.Resume;
+        }
+        Assert.True(pages > 100, $"{pages} pages");
+        AssertNothingInserted("paged range reads");
+        var (_, entries) = RepairScan.BuildTree(engine, Table, long.MinValue, long.MaxValue, depth: 4, nowSeconds: 0);
+        Assert.Equal(20 * 40, entries);
+        AssertNothingInserted("repair's validation scan");
+        await engine.CompactAsync(Table);
+        Assert.Single(engine.ChunkCacheAndSSTables(Table).SSTables);
+        AssertNothingInserted("a major compaction");
+
+        // Point reads and slices insert, and read again they are served from the cache.
+        var row = engine.ReadRow(Table, Pk(3), Ck(17));
+        Assert.NotNull(row);
+        Assert.Equal(Value(3, 17, 1), row.Cells[0].Value);
+        Assert.InRange(cache.Count, 1, 4);
+        Assert.Equal(40, engine.Read(SliceQuery.WholePartition(Table, Pk(5))).Rows.Count);
+        int afterReads = cache.Count;
+        long misses = cache.Misses;
+        Assert.NotNull(engine.ReadRow(Table, Pk(3), Ck(17)));
+        Assert.Equal(40, engine.Read(SliceQuery.WholePartition(Table, Pk(5))).Rows.Count);
+        Assert.Equal(misses, cache.Misses);
+        Assert.Equal(afterReads, cache.Count);
+
+        // A scan now uses the cached chunks (hits) and still inserts none.
+        long hits = cache.Hits;
+        Assert.Equal(20, engine.ReadTokenRange(Table, Token.Minimum, Token.Minimum).Count);
+        Assert.True(cache.Hits > hits);
+        Assert.Equal(afterReads, cache.Count);
     }
 
     [Fact]

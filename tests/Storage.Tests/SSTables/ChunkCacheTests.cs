@@ -10,7 +10,8 @@ namespace RingStore.Storage.Tests.SSTables;
 /// The node-wide cache of decompressed chunks: reads through it equal reads without it (and the model), for several
 /// SSTables sharing one cache, sequentially and from concurrent readers; it stays within its bound and keeps what is
 /// used (CLOCK); a closed SSTable's chunks leave it and a new file is never served an old one's chunks; a corrupt chunk
-/// is reported and never cached; a hit allocates nothing.
+/// is reported and never cached; a hit allocates nothing. Point reads insert (also chunks stored as they are, as verified
+/// copies), at most a budget per read; scans, verify and reads told not to fill insert nothing.
 /// </summary>
 public sealed class ChunkCacheTests : IDisposable
 {
@@ -243,6 +244,124 @@ public sealed class ChunkCacheTests : IDisposable
         // Verify reads the file, not the cache: the bad chunk is found again, and only it.
         Assert.Equal(victim, Assert.Single(reader.Verify()).Block);
         Assert.False(cache.Contains(data.FileId, victim));
+    }
+
+    /// <summary>Partitions of random values: LZ4 cannot shrink their chunks, so the file stores them as they are.</summary>
+    private static TestPartition[] Incompressible(int seed, int partitions = 40, int rows = 20)
+    {
+        var random = new Random(seed);
+        return TestData.SortPartitions(Enumerable.Range(0, partitions).Select(i => new TestPartition(BitConverter.GetBytes(i), DeletionTime.Live, [],
+            Enumerable.Range(0, rows).Select(r =>
+            {
+                var noise = new byte[100];
+                random.NextBytes(noise);
+                return new Row(BitConverter.GetBytes(r).Reverse().ToArray(), LivenessInfo.At(i), DeletionTime.Live, [Cell.Live(0, i, noise)]);
+            }).ToArray())).ToArray());
+    }
+
+    [Fact]
+    public void Chunks_stored_as_they_are_are_cached_by_point_reads_as_verified_copies()
+    {
+        // Without this a point read of incompressible values checksummed its whole chunk on every read.
+        var partitions = Incompressible(8);
+        var cache = new ChunkCache(16L << 20);
+        using var reader = TestData.Write(PhysicalFileSystem.Instance, _dir.Path, 1, partitions, Lz4Small);
+        reader.UseChunkCache(cache);
+        var data = reader.DataFile;
+        Assert.All(Enumerable.Range(0, (int)data.BlockCount - 1), i => Assert.True(data.LocationOf(i) is var l && l.StoredLength == l.LogicalLength));
+        foreach (var p in partitions) TestData.AssertPartitionEqual(p, reader.ReadPartition(p.Key, ClusteringSlice.All)!);
+        long blocksRead = reader.DataBlocksRead, misses = cache.Misses;
+        Assert.True(cache.Count >= data.BlockCount - 1);
+        foreach (var p in partitions) TestData.AssertPartitionEqual(p, reader.ReadPartition(p.Key, ClusteringSlice.All)!);
+        Assert.Equal(misses, cache.Misses);
+        Assert.Equal(blocksRead, reader.DataBlocksRead); // no chunk checksummed from the map again
+    }
+
+    [Fact]
+    public void A_corrupt_chunk_stored_as_it_is_is_reported_and_never_cached()
+    {
+        var partitions = Incompressible(9);
+        var cache = new ChunkCache(16L << 20);
+        using (TestData.Write(PhysicalFileSystem.Instance, _dir.Path, 1, partitions, Lz4Small)) { }
+        using var reader = SSTableReader.Open(PhysicalFileSystem.Instance, _dir.Path, 1);
+        reader.UseChunkCache(cache);
+        var data = reader.DataFile;
+        long victim = data.BlockCount / 2;
+        var (offset, stored, logical) = data.LocationOf(victim);
+        Assert.Equal(logical, stored);
+        Flip(reader.DataPath, offset + 4 + stored / 2);
+
+        var e = Assert.Throws<CorruptSSTableException>(() =>
+        {
+            foreach (var p in partitions) TestData.AssertPartitionEqual(p, reader.ReadPartition(p.Key, ClusteringSlice.All)!);
+        });
+        Assert.Equal(offset, e.Offset);
+        Assert.False(cache.Contains(data.FileId, victim));
+        Assert.True(cache.Count > 0);
+        Assert.Equal(victim, Assert.Single(reader.Verify()).Block);
+    }
+
+    /// <summary>
+    /// Reads that pass over the data once (scans: compaction, streaming, repair, range reads; verify; a partition read
+    /// told not to fill) insert nothing, compressed chunks or chunks stored as they are, and still use what is cached.
+    /// Without the read-around every one of them fills the cache with the whole file.
+    /// </summary>
+    [Fact]
+    public void Scans_verify_and_non_filling_reads_insert_nothing_but_use_cached_chunks()
+    {
+        foreach (var partitions in new[] { CompressedSSTableTests.TimeSeries(30, 150), Incompressible(10) })
+        {
+            var cache = new ChunkCache(16L << 20);
+            using var reader = TestData.Write(PhysicalFileSystem.Instance, _dir.Path, ++_generation, partitions, Lz4Small);
+            reader.UseChunkCache(cache);
+            var scanned = reader.ScanAll().ToList();
+            for (int i = 0; i < partitions.Length; i++) TestData.AssertPartitionEqual(partitions[i], scanned[i]);
+            Assert.Equal(partitions.Length, reader.Scan(Core.Partitioning.Token.Minimum, Core.Partitioning.Token.Maximum).Count());
+            foreach (var p in partitions) TestData.AssertPartitionEqual(p, reader.ReadPartition(p.Key, [ClusteringSlice.All], fillCache: false)!);
+            Assert.Empty(reader.Verify());
+            reader.VerifyChecksums();
+            Assert.Equal(0, cache.Count);
+            Assert.Equal(0, cache.SizeBytes);
+            Assert.True(reader.DataFile.BlockCount > 10);
+
+            // A point read inserts; a scan then hits those chunks and adds none of the others.
+            var hot = partitions[partitions.Length / 2];
+            TestData.AssertPartitionEqual(hot, reader.ReadPartition(hot.Key, ClusteringSlice.All)!);
+            int cached = cache.Count;
+            Assert.True(cached > 0);
+            long hits = cache.Hits;
+            scanned = reader.ScanAll().ToList();
+            for (int i = 0; i < partitions.Length; i++) TestData.AssertPartitionEqual(partitions[i], scanned[i]);
+            Assert.True(cache.Hits > hits);
+            Assert.Equal(cached, cache.Count);
+        }
+    }
+
+    /// <summary>
+    /// A read of one partition inserts at most its budget (<see cref="ChunkCacheFill.BudgetBytes"/> plus the chunk that
+    /// crosses it): a whole wide partition, or a page of one, is a scan and the rest is read around the cache.
+    /// </summary>
+    [Fact]
+    public void A_read_of_a_wide_partition_inserts_only_its_first_chunks()
+    {
+        // One partition of 4,000 incompressible 100-byte rows (~420 KiB) in 16 KiB chunks.
+        var partitions = Incompressible(11, partitions: 1, rows: 4000);
+        var options = new SSTableWriterOptions
+        {
+            Compression = new CompressionOptions { Algorithm = CompressionAlgorithm.Lz4, ChunkLengthKb = 16 },
+        };
+        var cache = new ChunkCache(16L << 20);
+        using var reader = TestData.Write(PhysicalFileSystem.Instance, _dir.Path, 1, partitions, options);
+        reader.UseChunkCache(cache);
+        Assert.True(reader.DataLogicalBytes > 3 * ChunkCacheFill.BudgetBytes);
+        TestData.AssertPartitionEqual(partitions[0], reader.ReadPartition(partitions[0].Key, ClusteringSlice.All)!);
+        Assert.InRange(cache.SizeBytes, ChunkCacheFill.BudgetBytes, ChunkCacheFill.BudgetBytes + 16 * 1024);
+        Assert.True(cache.Contains(reader.DataFile.FileId, 0)); // the header's chunk, what the next read of it needs first
+        // Reversed: the header's chunk is a hit (no budget spent), the budget goes to the chunks at the partition's end.
+        int afterForward = cache.Count;
+        TestData.AssertRowsEqual(partitions[0].Rows.Reverse().ToList(), reader.ReadPartition(partitions[0].Key, ClusteringSlice.All, reversed: true)!.Rows.ToList());
+        Assert.True(cache.Count > afterForward);
+        Assert.True(cache.SizeBytes <= 2 * (ChunkCacheFill.BudgetBytes + 16 * 1024), $"{cache.SizeBytes} bytes");
     }
 
     [Fact]
