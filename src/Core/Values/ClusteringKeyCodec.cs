@@ -37,6 +37,30 @@ public static class ClusteringKeyCodec
         return buffer.ToArray();
     }
 
+    /// <summary>
+    /// <see cref="Encode"/> from components already in their value serialization (<see cref="ValueCodec"/>'s bytes,
+    /// e.g. the native protocol's bound values, checked by the caller): the same bytes, without the CLR values.
+    /// The components are not modified.
+    /// </summary>
+    public static byte[] EncodeSerialized(IReadOnlyList<ClusteringColumn> columns, IReadOnlyList<byte[]> components)
+    {
+        ArgumentNullException.ThrowIfNull(columns);
+        ArgumentNullException.ThrowIfNull(components);
+        if (components.Count > columns.Count)
+            throw new InvalidRequestException($"Clustering key has {columns.Count} column(s), got {components.Count} values.");
+        var buffer = new List<byte>(32);
+        for (int i = 0; i < components.Count; i++)
+        {
+            var col = columns[i];
+            int start = buffer.Count;
+            // AppendComponent flips the sign bit of integers in place: give it a copy.
+            AppendComponent(buffer, col.Type, (byte[])components[i].Clone());
+            if (col.Order == ClusteringOrder.Desc)
+                for (int j = start; j < buffer.Count; j++) buffer[j] = (byte)~buffer[j];
+        }
+        return buffer.ToArray();
+    }
+
     /// <summary>Decodes an encoded key (or prefix) back into CLR values.</summary>
     public static object[] Decode(IReadOnlyList<ClusteringColumn> columns, ReadOnlySpan<byte> encoded)
     {

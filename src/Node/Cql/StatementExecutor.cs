@@ -35,6 +35,9 @@ public sealed class StatementExecutor
 
     public PreparedStatementCache Prepared { get; } = new();
 
+    /// <summary>Where this executor's writes go (the native protocol's prepared-INSERT fast path writes through it too).</summary>
+    public Requests.ClientWrites Writes => _writes;
+
     /// <summary>
     /// The statement an Execute names: a one-off statement's text, or a prepared one by id (re-parsed from its text if
     /// this node has not seen the id). A prepared statement keeps the keyspace it was prepared in, as in Cassandra.

@@ -44,7 +44,7 @@ public static class FrontEnds
     public static NativeStatementRunner NativeRunner(RingStoreNode node)
     {
         ArgumentNullException.ThrowIfNull(node);
-        return new(node.Cql, node.Schema, node.Auth, SystemTables(node));
+        return new(node.Cql, node.Schema, node.Auth, SystemTables(node), new NativeFastInsert(node.Schema, node.Cql.Writes));
     }
 
     /// <summary>The CQL native-protocol listener of <paramref name="node"/> (not started; off when NativePort is 0).</summary>

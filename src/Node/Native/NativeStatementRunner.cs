@@ -17,8 +17,9 @@ namespace RingStore.Node.Native;
 /// <param name="schema">Types the bind markers by their columns.</param>
 /// <param name="auth">The node's authenticator and authorizer; null when RingStore:Authenticator is "none".</param>
 /// <param name="system">What the virtual system tables are built from.</param>
+/// <param name="fastInsert">Prepared INSERTs' fast path (null: every statement through the executor).</param>
 public sealed class NativeStatementRunner(StatementExecutor cql, Schema.SchemaManager schema, Security.Auth.AuthService? auth,
-    SystemTables.SystemTableSources system)
+    SystemTables.SystemTableSources system, NativeFastInsert? fastInsert = null)
 {
     /// <summary>The node's authenticator and authorizer; null when RingStore:Authenticator is "none".</summary>
     public Security.Auth.AuthService? Auth => auth;
@@ -39,6 +40,9 @@ public sealed class NativeStatementRunner(StatementExecutor cql, Schema.SchemaMa
         if (!cql.Prepared.TryGet(request.Id, out var prepared)) throw new UnpreparedException(request.Id);
         // A prepared statement keeps the keyspace it was prepared in, as in Cassandra.
         string? keyspace = prepared!.Keyspace.Length > 0 ? prepared.Keyspace : sessionKeyspace;
+        // A prepared INSERT goes straight from the bound bytes to the write when it can (not with authentication on:
+        // its permission checks are the executor's); anything else, or any value the fast path might refuse, runs here.
+        if (cql.Auth is null && fastInsert?.TryExecute(prepared, keyspace, request.Parameters, ct) is { } fast) return await fast.ConfigureAwait(false);
         return await RunAsync(prepared.Statement, keyspace, request.Parameters, ct).ConfigureAwait(false);
     }
 
