@@ -149,7 +149,7 @@ public sealed class NativeInsertPlanTests
                 new TableOptions { DefaultTimeToLiveSeconds = ttl == 3 ? 3600 : 0 }));
 
     /// <summary>A valid serialized value of <paramref name="type"/> (booleans any byte; doubles any bits, NaN payloads included).</summary>
-    private static Gen<byte[]> Valid(ColumnType type) => type switch
+    internal static Gen<byte[]> Valid(ColumnType type) => type switch
     {
         ColumnType.BigInt or ColumnType.Double => Gen.Long.Select(Long),
         ColumnType.Timestamp => Gen.Long[-62_135_596_800_000, 253_402_300_799_999].Select(Long),
@@ -170,7 +170,7 @@ public sealed class NativeInsertPlanTests
     }
 
     /// <summary>Mostly a valid value; sometimes null, unset, random bytes of any length, invalid UTF-8, an out-of-range timestamp.</summary>
-    private static Gen<NativeValue> ValueGen(ColumnType type) => Gen.Frequency(
+    internal static Gen<NativeValue> ValueGen(ColumnType type) => Gen.Frequency(
         (20, Valid(type).Select(b => new NativeValue(b, false))),
         (1, Gen.Const(NativeValue.Null)),
         (1, Gen.Const(NativeValue.Unset)),
