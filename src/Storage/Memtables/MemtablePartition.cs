@@ -21,7 +21,7 @@ namespace RingStore.Storage.Memtables;
 internal sealed class MemtablePartition
 {
     /// <summary>Estimated bytes per row of bookkeeping: a list slot (with growth slack), a block slot (with split slack).</summary>
-    internal const int ListSlotBytes = 32, TreeSlotBytes = 24;
+    internal const int ListSlotBytes = 32, TreeSlotBytes = 32;
 
     private readonly object _gate = new();
     private readonly MemtableArena _arena;
