@@ -53,7 +53,7 @@ public sealed class InMemoryMessagingService : IMessagingService
 
         var request = new PendingRequest(Interlocked.Increment(ref _nextRequestId), peer, verb, timeout, runContinuationsAsynchronously: false, _removePending);
         _pending[request.Id] = request;
-        request.Start(_network.Time, cancellationToken);
+        request.Start(_network.Time, deadlines: null, cancellationToken); // a timer per request: exact virtual-time timeouts
         request.MarkSent();
         // One clock for the whole simulated network: the sender's expiry is the receiver's too (no budget conversion).
         _network.Send(LocalAddress, peer, new Envelope(verb, request.Id, MessageFlags.None, payload,

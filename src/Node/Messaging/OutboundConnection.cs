@@ -57,7 +57,7 @@ internal sealed class OutboundConnection : IAsyncDisposable
         }
 
         _pending[id] = request;
-        request.Start(_owner.Time, cancellationToken);
+        request.Start(_owner.Time, _owner.Deadlines, cancellationToken);
         Enqueue(new OutboundMessage(new Envelope(verb, id, MessageFlags.None, payload, expiry), request));
         return request.Task;
     }
@@ -74,7 +74,7 @@ internal sealed class OutboundConnection : IAsyncDisposable
         }
 
         _pending[id] = request;
-        request.Start(_owner.Time, CancellationToken.None);
+        request.Start(_owner.Time, _owner.Deadlines, CancellationToken.None);
         Enqueue(new OutboundMessage(new Envelope(verb, id, MessageFlags.None, payload, expiry), request));
     }
 

@@ -4,15 +4,17 @@ namespace RingStore.Node.Messaging;
 /// One request awaiting its response. Exactly one of response, failure, timeout or cancellation completes it
 /// (first wins, via <see cref="_done"/>); completing removes it from its owner's table so late responses are ignored.
 /// The outcome goes to a task (<see cref="Task"/>) or, for requests sent with a callback, to an
-/// <see cref="IResponseHandler"/> (then no task is allocated).
+/// <see cref="IResponseHandler"/> (then no task is allocated). The timeout is an entry on the messaging service's shared
+/// <see cref="DeadlineWheel"/> (no timer per request); without a wheel (the in-memory network) it is a timer of its own.
 /// </summary>
-internal sealed class PendingRequest
+internal sealed class PendingRequest : DeadlineEntry
 {
     private readonly TaskCompletionSource<Response>? _completion;
     private readonly IResponseHandler? _handler;
     private readonly object? _state;
     private readonly Action<PendingRequest> _onDone;
     private ITimer? _timer;
+    private DeadlineWheel? _deadlines;
     private CancellationTokenRegistration _cancellation;
     private int _done;
     private int _sent;
@@ -60,20 +62,39 @@ internal sealed class PendingRequest
 
     public void MarkSent() => Volatile.Write(ref _sent, 1);
 
-    /// <summary>Arms the timeout and the caller's cancellation. Call after the request is registered in its table.</summary>
-    public void Start(TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>
+    /// Arms the timeout (on <paramref name="deadlines"/>, or a timer of its own when null) and the caller's cancellation.
+    /// Call after the request is registered in its table.
+    /// </summary>
+    public void Start(TimeProvider time, DeadlineWheel? deadlines, CancellationToken cancellationToken)
     {
-        _timer = time.CreateTimer(static s => ((PendingRequest)s!).TimeOut(), this, Timeout, System.Threading.Timeout.InfiniteTimeSpan);
+        if (deadlines is not null)
+        {
+            Volatile.Write(ref _deadlines, deadlines);
+            deadlines.Register(this, Timeout, Id);
+        }
+        else
+        {
+            _timer = time.CreateTimer(static s => ((PendingRequest)s!).TimeOut(), this, Timeout, System.Threading.Timeout.InfiniteTimeSpan);
+        }
+
         if (cancellationToken.CanBeCanceled)
         {
             _cancellation = cancellationToken.UnsafeRegister(static (s, token) => ((PendingRequest)s!).Cancel(token), this);
         }
 
-        // The request may have completed before the timer existed; do not leave the timer behind.
+        // The request may have completed before its deadline was armed; do not leave the timer or the entry behind.
         if (IsCompleted)
         {
-            _timer.Dispose();
+            _timer?.Dispose();
+            deadlines?.Unregister(this);
         }
+    }
+
+    /// <summary>The wheel's deadline for this request passed (the ticket is the request id it was registered with).</summary>
+    protected internal override void OnDeadline(long ticket)
+    {
+        if (ticket == Id) TimeOut();
     }
 
     public void Complete(Response response)
@@ -134,6 +155,7 @@ internal sealed class PendingRequest
         }
 
         _timer?.Dispose();
+        Volatile.Read(ref _deadlines)?.Unregister(this);
         _cancellation.Unregister();
         _onDone(this);
         return true;
