@@ -50,6 +50,9 @@ public sealed class MessagingService : IMessagingService, IAsyncDisposable
     /// <summary>The requests' timeouts: one timer for all of them (see <see cref="DeadlineWheel"/>).</summary>
     internal DeadlineWheel Deadlines { get; }
 
+    /// <summary>Reused callback requests (see <see cref="PendingRequest"/>), shared by every connection.</summary>
+    internal PendingRequestPool Requests { get; } = new();
+
     internal ILogger Logger { get; }
 
     internal VerbDispatcher Dispatcher { get; }
