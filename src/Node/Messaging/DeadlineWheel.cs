@@ -109,13 +109,26 @@ internal sealed class DeadlineWheel : IDisposable
             if (!_armed && !_disposed)
             {
                 _armed = true;
-                _timer ??= _time.CreateTimer(static s => ((DeadlineWheel)s!).Tick(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                _timer ??= CreateTimer();
                 // First tick at the next tick boundary, so deadlines on boundaries fire exactly at them.
                 long elapsed = _time.GetTimestamp() - _origin;
                 long toBoundary = _tickLength - (elapsed % _tickLength);
                 _timer.Change(TimeSpan.FromTicks(Math.Max(1, (long)(toBoundary * (double)TimeSpan.TicksPerSecond / _time.TimestampFrequency))), Resolution);
             }
         }
+    }
+
+    /// <summary>
+    /// The wheel's timer, made without the registering caller's ExecutionContext: the first registration happens inside
+    /// some request (its client deadline, warnings scope and other AsyncLocals), which the timer would otherwise keep
+    /// alive and run every later tick under.
+    /// </summary>
+    private ITimer CreateTimer()
+    {
+        if (ExecutionContext.IsFlowSuppressed()) return Make();
+        using (ExecutionContext.SuppressFlow()) return Make();
+
+        ITimer Make() => _time.CreateTimer(static s => ((DeadlineWheel)s!).Tick(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Takes the entry off the wheel; false when it was not on this wheel (never registered, fired, or being fired).</summary>

@@ -158,6 +158,25 @@ public sealed class DeadlineWheelTests
         }, iter: 300);
     }
 
+    private static readonly AsyncLocal<string?> Ambient = new();
+
+    /// <summary>On the real clock: the wheel's timer does not run under the first registering caller's AsyncLocals.</summary>
+    [Fact]
+    public async Task The_timer_does_not_carry_the_first_registrants_execution_context()
+    {
+        using var wheel = new DeadlineWheel(TimeProvider.System, Resolution);
+        var seen = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Ambient.Value = "request 1";
+        wheel.Register(new Probe(() => seen.TrySetResult(Ambient.Value)), TimeSpan.Zero, ticket: 1);
+        Ambient.Value = null;
+        Assert.Null(await seen.Task.WaitAsync(TimeSpan.FromSeconds(60)));
+    }
+
+    private sealed class Probe(Action onFire) : DeadlineEntry
+    {
+        protected internal override void OnDeadline(long ticket) => onFire();
+    }
+
     private sealed class Recorder(FakeTimeProvider time, Action? onFire = null) : DeadlineEntry
     {
         public List<(long Ticket, DateTimeOffset At)> Fired { get; } = [];
