@@ -97,7 +97,7 @@ public sealed class PendingRequestPoolTests
     }
 
     /// <summary>
-    /// Over TCP: 40 requests time out while the peer holds their answers; 40 more, on the recycled objects, wait while
+    /// Over TCP: 40 requests reach the peer and time out while it holds their answers; 40 more, on the recycled objects, wait while
     /// those late answers arrive (counted as late, dropped), then get their own answers: each request exactly one
     /// outcome, the right one.
     /// </summary>
@@ -108,9 +108,11 @@ public sealed class PendingRequestPoolTests
         await using var client = await StartAsync();
         var releaseSlow = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         var releaseHeld = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        int slowStarted = 0;
         server.RegisterHandler(Verb.Echo, new DelegateHandler(async (_, payload) => // a verb the peer answers past its expiry
         {
             string text = Text(payload);
+            if (text.StartsWith("slow", StringComparison.Ordinal)) Interlocked.Increment(ref slowStarted);
             await (text.StartsWith("slow", StringComparison.Ordinal) ? releaseSlow.Task : releaseHeld.Task);
             return Bytes("r" + text);
         }));
@@ -118,7 +120,9 @@ public sealed class PendingRequestPoolTests
         const int N = 40;
 
         for (int i = 0; i < N; i++)
-            client.SendRequest(server.LocalAddress, Verb.Echo, Bytes("slow" + i), TimeSpan.FromMilliseconds(300), outcomes, "slow" + i);
+            client.SendRequest(server.LocalAddress, Verb.Echo, Bytes("slow" + i), TimeSpan.FromSeconds(5), outcomes, "slow" + i);
+        // All of them on the server before they time out (one timed out still queued would never be answered at all).
+        await WaitUntilAsync(() => Volatile.Read(ref slowStarted) == N, "the slow requests reached the server", 60_000);
         await WaitUntilAsync(() => outcomes.All.Count == N, "the slow requests timed out", 60_000);
         await WaitUntilAsync(() => client.Requests.Count >= N, "their objects back in the pool", 60_000);
 
