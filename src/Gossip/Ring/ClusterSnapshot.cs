@@ -1,3 +1,4 @@
+using RingStore.Core.Partitioning;
 using RingStore.Gossip.State;
 
 namespace RingStore.Gossip.Ring;
@@ -11,10 +12,13 @@ namespace RingStore.Gossip.Ring;
 public sealed class ClusterSnapshot
 {
     private readonly Dictionary<string, ResolvedMember> _byEndpoint;
+    private readonly IReplicationStrategy? _strategy;
+    private NodeInfo[][]? _naturalByVnode; // built on the first request, then read by every request of this version
 
     private ClusterSnapshot(long sequence, RingSnapshot ring, IReadOnlyList<RingMember> joining, IReadOnlyList<string> leaving,
-        PendingRanges pending, IReadOnlyList<ResolvedMember> members)
+        PendingRanges pending, IReadOnlyList<ResolvedMember> members, IReplicationStrategy? strategy)
     {
+        _strategy = strategy;
         Sequence = sequence;
         Ring = ring;
         Joining = joining;
@@ -24,7 +28,7 @@ public sealed class ClusterSnapshot
         _byEndpoint = members.ToDictionary(m => m.Endpoint, StringComparer.Ordinal);
     }
 
-    public static ClusterSnapshot Empty { get; } = new(0, RingSnapshot.Empty, [], [], PendingRanges.None, []);
+    public static ClusterSnapshot Empty { get; } = new(0, RingSnapshot.Empty, [], [], PendingRanges.None, [], null);
 
     /// <summary>The <see cref="MembershipSnapshot.Sequence"/> it was built from: grows with every published membership.</summary>
     public long Sequence { get; }
@@ -81,6 +85,35 @@ public sealed class ClusterSnapshot
         }
         RingSnapshot ring = RingSnapshot.Create(owners);
         PendingRanges pending = PendingRangeCalculator.Calculate(ring, joining, leaving, strategy);
-        return new ClusterSnapshot(sequence, ring, joining, leaving, pending, members);
+        return new ClusterSnapshot(sequence, ring, joining, leaving, pending, members, strategy);
+    }
+
+    /// <summary>
+    /// The token's natural replicas under this snapshot's strategy, primary first, as <see cref="RingSnapshot.GetNaturalReplicas"/>
+    /// computes them, but from a list per vnode computed once per snapshot (one ring version and strategy): a request
+    /// pays a binary search and allocates nothing. The list is shared: callers must not change it.
+    /// </summary>
+    public IReadOnlyList<NodeInfo> NaturalReplicasFor(Token token)
+    {
+        if (Ring.IsEmpty || _strategy is null) return [];
+        var byVnode = Volatile.Read(ref _naturalByVnode) ?? BuildNaturalReplicas(_strategy);
+        return byVnode[Ring.FindVnode(token)];
+    }
+
+    private NodeInfo[][] BuildNaturalReplicas(IReplicationStrategy strategy)
+    {
+        var placement = new ReplicaPlacement(Ring, strategy);
+        var nodes = Ring.Topology.Nodes;
+        var byVnode = new NodeInfo[Ring.VnodeCount][];
+        for (int v = 0; v < byVnode.Length; v++)
+        {
+            ReadOnlySpan<int> replicas = placement.ReplicasOfVnode(v);
+            var list = new NodeInfo[replicas.Length];
+            for (int r = 0; r < replicas.Length; r++) list[r] = nodes[replicas[r]];
+            byVnode[v] = list;
+        }
+
+        // Two first requests may build it at once: the same content, one of them kept.
+        return Interlocked.CompareExchange(ref _naturalByVnode, byVnode, null) ?? byVnode;
     }
 }

@@ -24,12 +24,13 @@ internal static class FrameIo
                 if (message.Request is { } request)
                 {
                     // Timed out or cancelled while queued: nobody waits for the answer, so skip the work remotely.
-                    if (request.IsCompleted)
+                    // By id: a finished request may already serve another id (pooled).
+                    if (!request.IsLive(message.Envelope.RequestId))
                     {
                         continue;
                     }
 
-                    request.MarkSent();
+                    request.MarkSent(message.Envelope.RequestId);
                 }
 
                 // Read the clock per frame only for requests with a budget: what is left of it goes on the wire.

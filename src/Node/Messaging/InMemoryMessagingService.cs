@@ -13,7 +13,7 @@ public sealed class InMemoryMessagingService : IMessagingService
     private readonly InMemoryNetwork _network;
     private readonly VerbDispatcher _dispatcher;
     private readonly ConcurrentDictionary<long, PendingRequest> _pending = new();
-    private readonly Action<PendingRequest> _removePending;
+    private readonly Action<long> _removePending;
     private long _nextRequestId;
 
     internal InMemoryMessagingService(InMemoryNetwork network, PeerAddress address, ILogger logger)
@@ -21,7 +21,7 @@ public sealed class InMemoryMessagingService : IMessagingService
         _network = network;
         LocalAddress = address;
         _dispatcher = new VerbDispatcher(logger, time: network.Time, counters: Counters);
-        _removePending = p => _pending.TryRemove(p.Id, out _);
+        _removePending = id => _pending.TryRemove(id, out _);
     }
 
     public PeerAddress LocalAddress { get; }
@@ -53,8 +53,8 @@ public sealed class InMemoryMessagingService : IMessagingService
 
         var request = new PendingRequest(Interlocked.Increment(ref _nextRequestId), peer, verb, timeout, runContinuationsAsynchronously: false, _removePending);
         _pending[request.Id] = request;
-        request.Start(_network.Time, cancellationToken);
-        request.MarkSent();
+        request.Start(_network.Time, deadlines: null, cancellationToken); // a timer per request: exact virtual-time timeouts
+        request.MarkSent(request.Id);
         // One clock for the whole simulated network: the sender's expiry is the receiver's too (no budget conversion).
         _network.Send(LocalAddress, peer, new Envelope(verb, request.Id, MessageFlags.None, payload,
             MessagingService.ExpiryOf(_network.Time, verb, timeout)));
@@ -73,11 +73,11 @@ public sealed class InMemoryMessagingService : IMessagingService
             if (envelope.IsFailure)
             {
                 var (reason, detail) = FrameCodec.DecodeFailure(envelope.Payload);
-                request.Fail(reason, detail);
+                request.Fail(envelope.RequestId, reason, detail);
             }
             else
             {
-                request.Complete(new Response(from, envelope.Verb, envelope.Payload));
+                request.Complete(envelope.RequestId, new Response(from, envelope.Verb, envelope.Payload));
             }
 
             return;

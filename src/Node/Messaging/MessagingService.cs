@@ -34,6 +34,7 @@ public sealed class MessagingService : IMessagingService, IAsyncDisposable
         Time = timeProvider ?? TimeProvider.System;
         _random = random ?? new Random(0);
         Logger = logger ?? (ILogger)NullLogger.Instance;
+        Deadlines = new DeadlineWheel(Time);
         Dispatcher = new VerbDispatcher(Logger, options.MaxFrameBytes - FrameCodec.MaxEnvelopeOverheadBytes, Time, Counters);
     }
 
@@ -45,6 +46,12 @@ public sealed class MessagingService : IMessagingService, IAsyncDisposable
     public PeerAddress LocalAddress => _localAddress ?? throw new InvalidOperationException("StartAsync has not been called.");
 
     internal TimeProvider Time { get; }
+
+    /// <summary>The requests' timeouts: one timer for all of them (see <see cref="DeadlineWheel"/>).</summary>
+    internal DeadlineWheel Deadlines { get; }
+
+    /// <summary>Reused callback requests (see <see cref="PendingRequest"/>), shared by every connection.</summary>
+    internal PendingRequestPool Requests { get; } = new();
 
     internal ILogger Logger { get; }
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net.Sockets;
 using System.Threading.Channels;
 
@@ -13,9 +12,9 @@ internal sealed class OutboundConnection : IAsyncDisposable
 {
     private readonly MessagingService _owner;
     private readonly Channel<OutboundMessage> _queue;
-    private readonly ConcurrentDictionary<long, PendingRequest> _pending = new();
+    private readonly PendingTable _pending = new();
     private readonly CancellationTokenSource _stop = new();
-    private readonly Action<PendingRequest> _removePending;
+    private readonly Action<long> _removePending;
     private Task _loop = Task.CompletedTask;
     private volatile bool _unreachable;
 
@@ -23,7 +22,7 @@ internal sealed class OutboundConnection : IAsyncDisposable
     {
         _owner = owner;
         Peer = peer;
-        _removePending = p => _pending.TryRemove(p.Id, out _);
+        _removePending = _pending.Remove;
 
         // Bounded so a long-dead peer cannot eat our memory; the oldest message is the least useful one.
         _queue = Channel.CreateBounded<OutboundMessage>(
@@ -52,12 +51,12 @@ internal sealed class OutboundConnection : IAsyncDisposable
         if (_unreachable)
         {
             // Waiting out the timeout would only delay the coordinator's fallback (hint, another replica).
-            request.Fail(RequestFailureReason.PeerUnreachable, "peer is unreachable (last connect attempt failed)");
+            request.Fail(id, RequestFailureReason.PeerUnreachable, "peer is unreachable (last connect attempt failed)");
             return request.Task;
         }
 
-        _pending[id] = request;
-        request.Start(_owner.Time, cancellationToken);
+        _pending.Add(id, request);
+        request.Start(_owner.Time, _owner.Deadlines, cancellationToken);
         Enqueue(new OutboundMessage(new Envelope(verb, id, MessageFlags.None, payload, expiry), request));
         return request.Task;
     }
@@ -66,23 +65,27 @@ internal sealed class OutboundConnection : IAsyncDisposable
     public void EnqueueRequest(Verb verb, long id, ReadOnlyMemory<byte> payload, TimeSpan timeout, RequestExpiry? expiry,
         IResponseHandler handler, object? state)
     {
-        var request = new PendingRequest(id, Peer, verb, timeout, handler, state, _removePending);
+        // Pooled: held by this method until the enqueue, and by its outcome until the callback returns.
+        var request = _owner.Requests.Rent(id, Peer, verb, timeout, handler, state, _removePending);
         if (_unreachable)
         {
-            request.Fail(RequestFailureReason.PeerUnreachable, "peer is unreachable (last connect attempt failed)");
-            return;
+            request.Fail(id, RequestFailureReason.PeerUnreachable, "peer is unreachable (last connect attempt failed)");
+        }
+        else
+        {
+            _pending.Add(id, request);
+            request.Start(_owner.Time, _owner.Deadlines, CancellationToken.None);
+            Enqueue(new OutboundMessage(new Envelope(verb, id, MessageFlags.None, payload, expiry), request));
         }
 
-        _pending[id] = request;
-        request.Start(_owner.Time, CancellationToken.None);
-        Enqueue(new OutboundMessage(new Envelope(verb, id, MessageFlags.None, payload, expiry), request));
+        request.Release();
     }
 
     private void Enqueue(OutboundMessage message)
     {
         if (!_queue.Writer.TryWrite(message))
         {
-            message.Request?.Fail(RequestFailureReason.Shutdown, "messaging service is stopping");
+            message.Request?.Fail(message.Envelope.RequestId, RequestFailureReason.Shutdown, "messaging service is stopping");
         }
     }
 
@@ -90,7 +93,7 @@ internal sealed class OutboundConnection : IAsyncDisposable
     {
         _owner.Counters.AddDropped();
         MessagingLog.Dropped(_owner.Logger, Peer, message.Envelope.Verb);
-        message.Request?.Fail(RequestFailureReason.QueueOverflow, "dropped from a full outbound queue");
+        message.Request?.Fail(message.Envelope.RequestId, RequestFailureReason.QueueOverflow, "dropped from a full outbound queue");
     }
 
     private async Task RunAsync()
@@ -269,7 +272,7 @@ internal sealed class OutboundConnection : IAsyncDisposable
         }
 
         _owner.Counters.AddFrameReceived();
-        if (!_pending.TryGetValue(envelope.RequestId, out var request))
+        if (!_pending.TryGet(envelope.RequestId, out var request))
         {
             _owner.Counters.AddLateResponse();
             return;
@@ -278,22 +281,23 @@ internal sealed class OutboundConnection : IAsyncDisposable
         if (envelope.IsFailure)
         {
             var (reason, detail) = FrameCodec.DecodeFailure(envelope.Payload);
-            request.Fail(reason, detail);
+            request.Fail(envelope.RequestId, reason, detail);
         }
         else
         {
-            request.Complete(envelope.Verb, envelope.Payload);
+            // The id again: the request may have timed out and been reused since the lookup; then this does nothing.
+            request.Complete(envelope.RequestId, envelope.Verb, envelope.Payload);
         }
     }
 
     private int FailPending(bool sentOnly, RequestFailureReason reason, string detail)
     {
         var failed = 0;
-        foreach (var request in _pending.Values)
+        foreach (var (id, request) in _pending.Snapshot())
         {
-            if (!sentOnly || request.IsSent)
+            if (!sentOnly || request.IsSent(id))
             {
-                request.Fail(reason, detail);
+                request.Fail(id, reason, detail);
                 failed++;
             }
         }

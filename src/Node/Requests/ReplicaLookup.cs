@@ -46,6 +46,7 @@ public sealed class ReplicaLookup(SchemaManager schema, Func<MembershipSnapshot>
         var cluster = snapshot.For(strategy);
         if (cluster.Ring.IsEmpty) throw new UnavailableException(Core.Consistency.ConsistencyLevel.One, 1, 0);
         var token = Murmur3Partitioner.GetToken(partitionKey);
-        return new ReplicaSet(snapshot, strategy, token, cluster.Ring.GetNaturalReplicas(token, strategy), cluster.Pending.PendingFor(token));
+        // Natural replicas from the snapshot's per-vnode cache: no list, iterator or array per request.
+        return new ReplicaSet(snapshot, strategy, token, cluster.NaturalReplicasFor(token), cluster.Pending.PendingFor(token));
     }
 }

@@ -35,6 +35,9 @@ public sealed class WriteCoordinator(
     private HintRecorder Hints => hints;
     private TimeSpan Timeout => writeTimeout;
     private TimeProvider Time => time;
+
+    /// <summary>Every write's timeout on one timer instead of an <see cref="ITimer"/> per write.</summary>
+    private DeadlineWheel Deadlines { get; } = new(time);
     private ILogger Logger => logger;
 
     public async Task WriteAsync(string keyspace, PartitionUpdate update, ConsistencyLevel consistency, CancellationToken ct)
@@ -92,23 +95,22 @@ public sealed class WriteCoordinator(
     /// outside it (hint, local apply, send, the timer, the answer), and each outcome comes back as the next event.
     /// </summary>
     private sealed class WriteRun(WriteCoordinator owner, WriteOperation operation, PartitionUpdate update,
-        RingStore.Gossip.Ring.MembershipSnapshot membership, CancellationToken ct) : IResponseHandler, IDisposable
+        RingStore.Gossip.Ring.MembershipSnapshot membership, CancellationToken ct) : DeadlineEntry, IResponseHandler, IDisposable
     {
         private readonly TaskCompletionSource _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly long _origin = owner.Time.GetTimestamp();
         private byte[]? _payload;
-        private ITimer? _timer;
 
         public Task Answered => _answer.Task;
 
-        /// <summary>Time since this write started, on the coordinator's TimeProvider.</summary>
         /// <summary>
-        /// The timer's due time for <paramref name="at"/>: zero when it already passed (the machine was started with
+        /// The deadline's due time for <paramref name="at"/>: zero when it already passed (the machine was started with
         /// the time its run began; by the time an effect is performed that can be a few ms ago, and a negative due
         /// time would throw).
         /// </summary>
         private TimeSpan Until(TimeSpan at) => at > Now ? at - Now : TimeSpan.Zero;
 
+        /// <summary>Time since this write started, on the coordinator's TimeProvider.</summary>
         public TimeSpan Now => owner.Time.GetElapsedTime(_origin);
 
         /// <summary>The client gave up waiting: its answer is a cancellation (the write itself goes on).</summary>
@@ -170,7 +172,7 @@ public sealed class WriteCoordinator(
                     Send(send.Replica, _payload);
                     break;
                 case WriteEffect.ArmTimeout arm:
-                    lock (this) _timer = owner.Time.CreateTimer(static s => ((WriteRun)s!).OnTimeout(), this, Until(arm.At), System.Threading.Timeout.InfiniteTimeSpan);
+                    owner.Deadlines.Register(this, Until(arm.At), ticket: 0);
                     break;
                 case WriteEffect.Answer answer:
                     if (answer.Error is null) _answer.TrySetResult();
@@ -239,9 +241,9 @@ public sealed class WriteCoordinator(
             OnFailure(replica.Endpoint, error);
         }
 
-        public void Dispose()
-        {
-            lock (this) _timer?.Dispose();
-        }
+        /// <summary>The coordinator's wheel says the write's timeout passed.</summary>
+        protected internal override void OnDeadline(long ticket) => OnTimeout();
+
+        public void Dispose() => owner.Deadlines.Unregister(this);
     }
 }
