@@ -187,11 +187,17 @@ public sealed class Memtable
     private MemtablePartition[] PartitionsInTokenOrder()
     {
         var ordered = _partitions.Values.ToArray();
-        Array.Sort(ordered, static (a, b) =>
-        {
-            int c = a.Token.CompareTo(b.Token);
-            return c != 0 ? c : a.Key.AsSpan().SequenceCompareTo(b.Key);
-        });
+        var tokens = new long[ordered.Length];
+        for (int i = 0; i < ordered.Length; i++) tokens[i] = ordered[i].Token.Value;
+        TokenOrder.Sort(tokens, ordered, KeyOrder.Instance);
         return ordered;
+    }
+
+    /// <summary>Partitions of one token by key bytes.</summary>
+    private sealed class KeyOrder : IComparer<MemtablePartition>
+    {
+        public static readonly KeyOrder Instance = new();
+
+        public int Compare(MemtablePartition? a, MemtablePartition? b) => a!.Key.AsSpan().SequenceCompareTo(b!.Key);
     }
 }
